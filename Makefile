@@ -1,0 +1,32 @@
+# Backprop Studio: `make run` launches the app, `make test` runs the tests.
+# Both create .venv from pyproject.toml on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench venv clean shot
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	@$(PY) main.py $(FILE)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/engine_bench.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/gui_bench.py
+
+shot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) main.py shot resources/examples/chain_rule.json --out docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) build *.egg-info
