@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	@$(PY) main.py $(FILE)
+	@# exit status 2 = no display: main.py has already said so in one line
+	@$(PY) main.py $(FILE) || { status=$$?; [ $$status -eq 2 ] || exit $$status; }
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
