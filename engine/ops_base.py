@@ -1,0 +1,212 @@
+"""The op registry's building blocks: the `Op` record, the registry, attr checks, `unbroadcast`.
+
+Each op module (`ops_leaves`, `ops_elementwise`, `ops_tensor`, `ops_losses`) defines small
+forward/backward function pairs and registers one `Op` per name; `engine.ops` imports them all.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+CATEGORIES = [
+    "Inputs & parameters",
+    "Arithmetic",
+    "Activations",
+    "Matrix",
+    "Reductions",
+    "Losses",
+]
+
+
+def _no_checks():
+    return {}
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One registered operation: its metadata plus forward, backward and shape rules.
+
+    forward(xs, attrs) -> ndarray
+    backward(xs, out, g, attrs) -> list of ndarrays, one per input, each of that input's shape;
+        never writes into xs, out or g.
+    shape(in_shapes, attrs) -> tuple; raises ValueError with a clear reason.
+    """
+
+    name: str
+    arity: int
+    category: str
+    symbol: str
+    doc: str
+    attrs: dict
+    port_names: tuple
+    forward: Callable
+    backward: Callable
+    shape: Callable
+    elementwise: bool = False
+    label: str = ""
+    checks: dict = field(default_factory=_no_checks)  # attr name -> check(value) -> normalized
+
+    def __post_init__(self):
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
+        if len(self.port_names) != self.arity:
+            raise ValueError(f"{self.name}: {self.arity} inputs but ports {self.port_names}")
+        if self.category not in CATEGORIES:
+            raise ValueError(f"{self.name}: unknown category {self.category!r}")
+        missing = set(self.attrs) - set(self.checks)
+        if missing:
+            raise ValueError(f"{self.name}: attrs without a check: {sorted(missing)}")
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.arity == 0
+
+    def __repr__(self):
+        return f"Op({self.name!r}, arity={self.arity})"
+
+
+OPS: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    """Add `op` to the registry; a name registered twice is an error."""
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is already registered")
+    OPS[op.name] = op
+    return op
+
+
+def normalize_attrs(op_name: str, attrs: dict | None) -> dict:
+    """`attrs` merged over the op's defaults, each value checked and normalized (JSON-friendly)."""
+    op = OPS.get(op_name)
+    if op is None:
+        raise ValueError(f"unknown op {op_name!r}")
+    attrs = {} if attrs is None else attrs
+    if not isinstance(attrs, dict):
+        raise ValueError(f"attrs of {op_name} must be an object, got {type(attrs).__name__}")
+    for key in attrs:
+        if key not in op.attrs:
+            known = ", ".join(op.attrs) or "none"
+            raise ValueError(f"unknown attr {key!r} for {op_name} (known: {known})")
+    out = dict(op.attrs)
+    for key, value in attrs.items():
+        out[key] = op.checks[key](value)
+    return out
+
+
+# ---------------------------------------------------------------- attr checks
+def _is_int(v) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, numbers.Integral):
+        return True
+    return isinstance(v, numbers.Real) and math.isfinite(v) and float(v).is_integer()
+
+
+def check_int(name: str):
+    def check(v):
+        if not _is_int(v):
+            raise ValueError(f"attr {name!r} must be an int")
+        return int(v)
+    return check
+
+
+def check_number(name: str):
+    def check(v):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise ValueError(f"attr {name!r} must be a number")
+        if not math.isfinite(v):
+            raise ValueError(f"attr {name!r} must be a finite number")
+        return float(v)
+    return check
+
+
+def check_bool(name: str):
+    def check(v):
+        if not isinstance(v, (bool, np.bool_)):
+            raise ValueError(f"attr {name!r} must be true or false")
+        return bool(v)
+    return check
+
+
+def check_choice(name: str, choices):
+    def check(v):
+        if v not in choices:
+            raise ValueError(f"attr {name!r} must be one of {', '.join(choices)}, got {v!r}")
+        return v
+    return check
+
+
+def check_axis(v):
+    """null, an int or a list of ints (integral floats accepted)."""
+    if v is None:
+        return None
+    if _is_int(v):
+        return int(v)
+    if isinstance(v, (list, tuple)) and all(_is_int(a) for a in v):
+        return [int(a) for a in v]
+    raise ValueError("attr 'axis' must be null, an int or a list of ints")
+
+
+def check_shape(v):
+    """null or a list of non-negative ints."""
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple)) and all(_is_int(n) and n >= 0 for n in v):
+        return [int(n) for n in v]
+    raise ValueError("attr 'shape' must be null or a list of non-negative ints")
+
+
+# ---------------------------------------------------------------- shared math helpers
+def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum `g` back down to `shape`, undoing numpy broadcasting (fast path: shapes match)."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def fmt(shape) -> str:
+    """A shape as Python prints it: (3,), (4, 2), ()."""
+    return str(tuple(shape))
+
+
+def broadcast_shape(name: str, a: tuple, b: tuple) -> tuple:
+    try:
+        return tuple(np.broadcast_shapes(tuple(a), tuple(b)))
+    except ValueError:
+        raise ValueError(f"{name}: shapes {fmt(a)} and {fmt(b)} do not broadcast") from None
+
+
+def same_shape(name: str, ports: tuple, a: tuple, b: tuple) -> None:
+    if tuple(a) != tuple(b):
+        raise ValueError(f"{name}: {ports[0]} and {ports[1]} shapes differ: {fmt(a)} vs {fmt(b)}")
+
+
+def normalize_axes(name: str, axis, ndim: int, shape) -> tuple:
+    """`axis` (None, int or list) as a sorted tuple of non-negative axes; ValueError if invalid."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{name}: axis {a} is out of range for shape {fmt(shape)}")
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def as_axis(axis):
+    """An attr axis as numpy wants it (lists become tuples)."""
+    return tuple(axis) if isinstance(axis, list) else axis

@@ -1,0 +1,208 @@
+"""Elementwise ops: arithmetic (numpy broadcasting) and activations.
+
+Each op is a forward/backward pair side by side; the table at the bottom registers them.
+Backward uses the saved output where that is cheapest (exp, tanh, sigmoid, sqrt) and never
+writes into its arguments.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .ops_base import Op, broadcast_shape, check_number, register, unbroadcast
+
+asarray = np.asarray
+
+
+# ---------------------------------------------------------------- arithmetic (2 inputs)
+def add_fwd(xs, attrs):
+    return asarray(xs[0] + xs[1])
+
+
+def add_bwd(xs, out, g, attrs):
+    return [unbroadcast(g, xs[0].shape), unbroadcast(g, xs[1].shape)]
+
+
+def sub_fwd(xs, attrs):
+    return asarray(xs[0] - xs[1])
+
+
+def sub_bwd(xs, out, g, attrs):
+    return [unbroadcast(g, xs[0].shape), unbroadcast(-g, xs[1].shape)]
+
+
+def mul_fwd(xs, attrs):
+    return asarray(xs[0] * xs[1])
+
+
+def mul_bwd(xs, out, g, attrs):
+    a, b = xs
+    return [unbroadcast(asarray(g * b), a.shape), unbroadcast(asarray(g * a), b.shape)]
+
+
+def div_fwd(xs, attrs):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return asarray(xs[0] / xs[1])
+
+
+def div_bwd(xs, out, g, attrs):
+    a, b = xs
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ga = asarray(g / b)
+        gb = asarray(-ga * a / b)
+    return [unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)]
+
+
+# ---------------------------------------------------------------- unary math
+def neg_fwd(xs, attrs):
+    return asarray(-xs[0])
+
+
+def neg_bwd(xs, out, g, attrs):
+    return [asarray(-g)]
+
+
+def exp_fwd(xs, attrs):
+    with np.errstate(over="ignore"):
+        return asarray(np.exp(xs[0]))
+
+
+def exp_bwd(xs, out, g, attrs):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return [asarray(g * out)]
+
+
+def log_fwd(xs, attrs):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return asarray(np.log(xs[0]))
+
+
+def log_bwd(xs, out, g, attrs):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return [asarray(g / xs[0])]
+
+
+def sqrt_fwd(xs, attrs):
+    with np.errstate(invalid="ignore"):
+        return asarray(np.sqrt(xs[0]))
+
+
+def sqrt_bwd(xs, out, g, attrs):
+    # d/dx sqrt(x) = 1 / (2 sqrt(x)); at x = 0 this is inf, like PyTorch.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return [asarray(g / (2.0 * out))]
+
+
+def abs_fwd(xs, attrs):
+    return asarray(np.abs(xs[0]))
+
+
+def abs_bwd(xs, out, g, attrs):
+    return [asarray(g * np.sign(xs[0]))]  # sign(0) = 0: abs'(0) = 0, like PyTorch
+
+
+def pow_fwd(xs, attrs):
+    x, p = xs[0], attrs["exponent"]
+    if not float(p).is_integer() and not (x > 0).all():
+        raise ValueError("pow: a fractional exponent needs x > 0")
+    if p == 2.0:
+        return asarray(x * x)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        return asarray(x ** p)
+
+
+def pow_bwd(xs, out, g, attrs):
+    x, p = xs[0], attrs["exponent"]
+    if p == 0.0:
+        return [np.zeros_like(x)]  # x ** 0 == 1 everywhere, like PyTorch
+    if p == 2.0:
+        return [asarray(g * (2.0 * x))]
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        return [asarray(g * (p * x ** (p - 1.0)))]
+
+
+# ---------------------------------------------------------------- activations
+def tanh_fwd(xs, attrs):
+    return asarray(np.tanh(xs[0]))
+
+
+def tanh_bwd(xs, out, g, attrs):
+    return [asarray(g * (1.0 - out * out))]
+
+
+def sigmoid_fwd(xs, attrs):
+    # Stable both ways: e = exp(-|x|) never overflows; 1/(1+e) and e/(1+e) keep full precision.
+    x = xs[0]
+    e = np.exp(-np.abs(x))
+    r = 1.0 / (1.0 + e)
+    return asarray(np.where(x >= 0, r, e * r))
+
+
+def sigmoid_bwd(xs, out, g, attrs):
+    return [asarray(g * (out * (1.0 - out)))]
+
+
+def relu_fwd(xs, attrs):
+    return asarray(np.maximum(xs[0], 0.0))
+
+
+def relu_bwd(xs, out, g, attrs):
+    return [asarray(np.where(xs[0] > 0, g, 0.0))]  # relu'(0) = 0
+
+
+def leaky_relu_fwd(xs, attrs):
+    x = xs[0]
+    return asarray(np.where(x > 0, x, attrs["slope"] * x))
+
+
+def leaky_relu_bwd(xs, out, g, attrs):
+    return [asarray(np.where(xs[0] > 0, g, attrs["slope"] * g))]  # leaky_relu'(0) = slope
+
+
+# ---------------------------------------------------------------- shape rules and the table
+def same_as_input(in_shapes, attrs):
+    return tuple(in_shapes[0])
+
+
+def broadcasting(name):
+    def shape(in_shapes, attrs):
+        return broadcast_shape(name, in_shapes[0], in_shapes[1])
+    return shape
+
+
+ARITHMETIC = [
+    # name, label, symbol, doc, forward, backward
+    ("add", "Add", "+", "a + b, elementwise with numpy broadcasting.", add_fwd, add_bwd),
+    ("sub", "Subtract", "−", "a − b, elementwise with numpy broadcasting.", sub_fwd, sub_bwd),
+    ("mul", "Multiply", "×", "a × b, elementwise with numpy broadcasting.", mul_fwd, mul_bwd),
+    ("div", "Divide", "÷", "a ÷ b, elementwise with numpy broadcasting.", div_fwd, div_bwd),
+]
+UNARY = [
+    # name, label, symbol, category, doc, forward, backward
+    ("neg", "Negate", "−x", "Arithmetic", "−x", neg_fwd, neg_bwd),
+    ("exp", "Exp", "exp", "Arithmetic", "e to the x", exp_fwd, exp_bwd),
+    ("log", "Log", "log", "Arithmetic", "Natural logarithm; needs x > 0.", log_fwd, log_bwd),
+    ("sqrt", "Square root", "√", "Arithmetic", "√x; needs x ≥ 0 (gradient inf at 0).",
+     sqrt_fwd, sqrt_bwd),
+    ("abs", "Absolute value", "|x|", "Arithmetic", "|x| (gradient 0 at 0).", abs_fwd, abs_bwd),
+    ("tanh", "Tanh", "tanh", "Activations", "Hyperbolic tangent.", tanh_fwd, tanh_bwd),
+    ("sigmoid", "Sigmoid", "σ", "Activations", "1 / (1 + e^−x), numerically stable.",
+     sigmoid_fwd, sigmoid_bwd),
+    ("relu", "ReLU", "ReLU", "Activations", "max(x, 0) (gradient 0 at 0).", relu_fwd, relu_bwd),
+]
+
+for _name, _label, _symbol, _doc, _fwd, _bwd in ARITHMETIC:
+    register(Op(_name, 2, "Arithmetic", _symbol, _doc, {}, ("a", "b"), _fwd, _bwd,
+                broadcasting(_name), elementwise=True, label=_label))
+
+for _name, _label, _symbol, _cat, _doc, _fwd, _bwd in UNARY:
+    register(Op(_name, 1, _cat, _symbol, _doc, {}, ("x",), _fwd, _bwd, same_as_input,
+                elementwise=True, label=_label))
+
+register(Op("pow", 1, "Arithmetic", "xⁿ",
+            "x ** exponent; a fractional exponent needs x > 0.",
+            {"exponent": 2.0}, ("x",), pow_fwd, pow_bwd, same_as_input, elementwise=True,
+            label="Power", checks={"exponent": check_number("exponent")}))
+register(Op("leaky_relu", 1, "Activations", "LReLU",
+            "x for x > 0, slope × x otherwise (gradient = slope at 0).",
+            {"slope": 0.01}, ("x",), leaky_relu_fwd, leaky_relu_bwd, same_as_input,
+            elementwise=True, label="Leaky ReLU", checks={"slope": check_number("slope")}))
