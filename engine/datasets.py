@@ -1,0 +1,258 @@
+"""Toy datasets for training, and the user's own data from CSV.
+
+``make_dataset(name, n=200, noise=0.1, seed=0, classes=3)`` builds one of ``DATASETS``; the
+same arguments always give the same arrays. ``X`` is (n, features), ``Y`` is (n, outputs):
+
+- ``binary``     — Y (n, 1) of 0/1: xor, circles, moons.
+- ``multiclass`` — Y one-hot (n, k): spiral (k = `classes`).
+- ``regression`` — Y (n, 1): linear, sine (X (n, 1), sorted, so predictions plot as a curve).
+
+`noise` is the standard deviation of Gaussian noise: added to each coordinate for the 2-D
+sets, to the target for the regression sets. Rows of the classification sets are shuffled.
+The arrays are read-only, so nobody can change a dataset behind the trainer's back.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from numbers import Integral
+from pathlib import Path
+
+import numpy as np
+
+TASKS = ("binary", "multiclass", "regression")
+
+DATASETS = {
+    "xor": "XOR: four blobs around (±1, ±1); label 1 where x1·x2 < 0",
+    "circles": "two concentric circles (radii 1 and 0.5); label 1 on the inner one",
+    "moons": "two interleaving half moons; label 1 on the lower one",
+    "spiral": "k interleaved spiral arms, one class per arm (one-hot targets)",
+    "linear": "y = 1.5·x − 0.5 + noise, x in [−1, 1]",
+    "sine": "y = sin(x) + noise, x in [−π, π]",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    X: np.ndarray
+    Y: np.ndarray
+    task: str
+    name: str
+    feature_names: tuple = field(default=())
+    target_names: tuple = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    @property
+    def classes(self) -> int | None:
+        """Number of classes (2 for binary), None for regression."""
+        if self.task == "regression":
+            return None
+        return 2 if self.task == "binary" else self.Y.shape[1]
+
+
+def _frozen(array) -> np.ndarray:
+    array = np.array(array, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def _check_args(name, n, noise, classes) -> None:
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
+    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+        raise ValueError(f"dataset size n must be a positive integer, got {n!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) \
+            or not math.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
+    if isinstance(classes, bool) or not isinstance(classes, Integral) or classes < 2:
+        raise ValueError(f"classes must be an integer >= 2, got {classes!r}")
+
+
+def _split(n: int, parts: int) -> list[int]:
+    """Sizes of `parts` groups of n rows, as even as possible."""
+    return [len(chunk) for chunk in np.array_split(np.arange(n), parts)]
+
+
+def _xor(n, noise, rng):
+    centers = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=np.float64)
+    X = centers[np.arange(n) % 4] + noise * rng.standard_normal((n, 2))
+    return X, (X[:, 0] * X[:, 1] < 0).astype(np.float64)[:, None]
+
+
+def _circles(n, noise, rng):
+    outer, inner = _split(n, 2)
+    t = np.concatenate([np.linspace(0, 2 * np.pi, outer, endpoint=False),
+                        np.linspace(0, 2 * np.pi, inner, endpoint=False)])
+    radius = np.concatenate([np.ones(outer), np.full(inner, 0.5)])
+    X = np.column_stack([radius * np.cos(t), radius * np.sin(t)])
+    X = X + noise * rng.standard_normal(X.shape)
+    return X, np.concatenate([np.zeros(outer), np.ones(inner)])[:, None]
+
+
+def _moons(n, noise, rng):
+    upper, lower = _split(n, 2)
+    t_up, t_low = np.linspace(0, np.pi, upper), np.linspace(0, np.pi, lower)
+    X = np.concatenate([np.column_stack([np.cos(t_up), np.sin(t_up)]),
+                        np.column_stack([1 - np.cos(t_low), 0.5 - np.sin(t_low)])])
+    X = X + noise * rng.standard_normal(X.shape)
+    return X, np.concatenate([np.zeros(upper), np.ones(lower)])[:, None]
+
+
+def _spiral(n, noise, rng, classes):
+    points, labels = [], []
+    for k, size in enumerate(_split(n, classes)):
+        radius = np.linspace(0.05, 1.0, size)
+        angle = np.linspace(0, 4.0, size) + 2 * np.pi * k / classes
+        points.append(np.column_stack([radius * np.sin(angle), radius * np.cos(angle)]))
+        labels.append(np.full(size, k))
+    X = np.concatenate(points)
+    X = X + noise * rng.standard_normal(X.shape)
+    return X, np.eye(classes)[np.concatenate(labels)]
+
+
+def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int | None = 0,
+                 classes: int = 3) -> Dataset:
+    """The built-in dataset `name` (see ``DATASETS``); deterministic for a given seed."""
+    _check_args(name, n, noise, classes)
+    rng = np.random.default_rng(seed)
+    if name in ("linear", "sine"):
+        x = np.sort(rng.uniform(-1.0, 1.0, n) * (np.pi if name == "sine" else 1.0))
+        clean = 1.5 * x - 0.5 if name == "linear" else np.sin(x)
+        Y = clean + noise * rng.standard_normal(n)
+        return Dataset(_frozen(x[:, None]), _frozen(Y[:, None]), "regression", name,
+                       ("x",), ("y",))
+    if name == "spiral":
+        X, Y = _spiral(n, noise, rng, classes)
+        task = "multiclass"
+    else:
+        X, Y = {"xor": _xor, "circles": _circles, "moons": _moons}[name](n, noise, rng)
+        task = "binary"
+    order = rng.permutation(n)
+    targets = tuple(f"class {k}" for k in range(Y.shape[1])) if task == "multiclass" else ("y",)
+    return Dataset(_frozen(X[order]), _frozen(Y[order]), task, name, ("x1", "x2"), targets)
+
+
+# ---------------------------------------------------------------- CSV
+
+def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank, non-comment line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path.name}: cannot read the file ({error})") from None
+    lines = [(i, line) for i, line in enumerate(text.splitlines(), start=1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise ValueError(f"{path.name}: the file holds no data")
+    first = lines[0][1]
+    delimiter = next((d for d in ",;\t" if d in first), " ")
+    rows = []
+    for number, line in lines:
+        cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
+        if delimiter == " ":
+            cells = [c for c in cells if c != ""]
+        rows.append((number, [c.strip() for c in cells]))
+    return rows
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _target_indices(target_columns, names: list[str], width: int, source: str) -> list[int]:
+    if target_columns is None:
+        return [width - 1]
+    if isinstance(target_columns, (str, Integral)):
+        target_columns = [target_columns]
+    indices = []
+    for column in target_columns:
+        if isinstance(column, str):
+            if column not in names:
+                raise ValueError(f"{source}: no column named {column!r} "
+                                 f"(columns: {', '.join(names)})")
+            index = names.index(column)
+        elif isinstance(column, Integral) and not isinstance(column, bool) \
+                and -width <= column < width:
+            index = int(column) % width
+        else:
+            raise ValueError(f"{source}: target column {column!r} out of range "
+                             f"(the file has {width} columns)")
+        if index not in indices:
+            indices.append(index)
+    if not indices or len(indices) == width:
+        raise ValueError(f"{source}: need at least one feature and one target column")
+    return indices
+
+
+def _infer_task(Y: np.ndarray) -> str:
+    binary_values = np.isin(Y, (0.0, 1.0)).all()
+    if Y.shape[1] == 1:
+        return "binary" if binary_values else "regression"
+    return "multiclass" if binary_values and (Y.sum(axis=1) == 1).all() else "regression"
+
+
+def load_csv(path, target_columns=None, header="auto", task=None) -> Dataset:
+    """A Dataset from a CSV file: numbers separated by commas (or ; tab space).
+
+    `target_columns`: index, name or list of them (default: the last column). `header`:
+    True, False or "auto" (a first row that is not all numbers is the header). Blank lines and
+    lines starting with ``#`` are skipped. `task` defaults to binary for a single 0/1 column,
+    multiclass for one-hot columns, else regression; ``task="multiclass"`` with one column of
+    integer labels 0..k−1 makes them one-hot. Bad input → ValueError naming the line.
+    """
+    path = Path(path)
+    rows = _read_rows(path)
+    source = path.name
+    first_line, first = rows[0]
+    has_header = (not all(_is_number(c) for c in first)) if header == "auto" else bool(header)
+    width = len(first)
+    if has_header:
+        names, rows = first, rows[1:]
+        if not rows:
+            raise ValueError(f"{source}: the file has a header but no data rows")
+    else:
+        names = [f"column {k + 1}" for k in range(width)]
+    if width < 2:
+        raise ValueError(f"{source}, line {first_line}: need at least two columns "
+                         f"(features and a target), found {width}")
+    data = np.empty((len(rows), width))
+    for r, (number, cells) in enumerate(rows):
+        if len(cells) != width:
+            raise ValueError(f"{source}, line {number}: expected {width} values, "
+                             f"found {len(cells)}")
+        for c, cell in enumerate(cells):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ValueError(f"{source}, line {number}, column {c + 1}: "
+                                 f"{cell!r} is not a number") from None
+            if not math.isfinite(value):
+                raise ValueError(f"{source}, line {number}, column {c + 1}: "
+                                 f"{cell!r} is not a finite number")
+            data[r, c] = value
+    targets = _target_indices(target_columns, names, width, source)
+    features = [k for k in range(width) if k not in targets]
+    X, Y = data[:, features], data[:, targets]
+    target_names = tuple(names[k] for k in targets)
+    if task is None:
+        task = _infer_task(Y)
+    elif task not in TASKS:
+        raise ValueError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}")
+    elif task == "multiclass" and Y.shape[1] == 1:
+        labels = Y[:, 0]
+        if not (labels == np.round(labels)).all() or labels.min() < 0:
+            raise ValueError(f"{source}: multiclass labels must be integers 0, 1, 2, ...")
+        k = max(int(labels.max()) + 1, 2)
+        Y = np.eye(k)[labels.astype(int)]
+        target_names = tuple(f"class {j}" for j in range(k))
+    elif task == "binary" and (Y.shape[1] != 1 or not np.isin(Y, (0.0, 1.0)).all()):
+        raise ValueError(f"{source}: binary targets must be one column of 0 and 1")
+    return Dataset(_frozen(X), _frozen(Y), task, path.stem,
+                   tuple(names[k] for k in features), target_names)
