@@ -27,7 +27,7 @@ def sub_fwd(xs, attrs):
 
 
 def sub_bwd(xs, out, g, attrs):
-    return [unbroadcast(g, xs[0].shape), unbroadcast(-g, xs[1].shape)]
+    return [unbroadcast(g, xs[0].shape), unbroadcast(asarray(-g), xs[1].shape)]
 
 
 def mul_fwd(xs, attrs):

@@ -16,8 +16,8 @@ def mse_fwd(xs, attrs):
 
 def mse_bwd(xs, out, g, attrs):
     p, y = xs
-    gp = (p - y) * (2.0 * g / p.size)
-    return [gp, -gp]
+    gp = asarray((p - y) * (2.0 * g / p.size))
+    return [gp, asarray(-gp)]
 
 
 # ---------------------------------------------------------------- sigmoid + binary cross-entropy
@@ -33,7 +33,7 @@ def sigmoid_bce_bwd(xs, out, g, attrs):
     r = 1.0 / (1.0 + e)
     sig = np.where(z >= 0, r, e * r)  # the stable sigmoid of ops_elementwise
     scale = g / z.size
-    return [(sig - y) * scale, z * -scale]
+    return [asarray((sig - y) * scale), asarray(z * -scale)]
 
 
 # ---------------------------------------------------------------- softmax + cross-entropy
