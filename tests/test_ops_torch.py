@@ -1,0 +1,108 @@
+"""The cases of test_ops.py cross-checked against PyTorch (float64): values and gradients."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.ops import OPS, normalize_attrs
+from test_ops import CASES, LEAVES, case_rng, make_inputs
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+def reduce(fn):
+    def ref(x, attrs):
+        axis, keep = attrs["axis"], attrs["keepdims"]
+        if axis == []:
+            return x * 1.0  # numpy: reducing over no axes is the identity
+        if axis is None:
+            axis = list(range(x.dim()))
+            if not axis:
+                return x * 1.0
+        return fn(x, dim=axis, keepdim=keep)
+    return ref
+
+
+def softmax_ce(z, y, attrs):
+    if z.dim() <= 2:
+        return F.cross_entropy(z, y)  # probability targets; a 1-D input is one unbatched row
+    return -(y * F.log_softmax(z, dim=-1)).sum(dim=-1).mean()
+
+
+TORCH = {
+    "add": lambda a, b, _: a + b,
+    "sub": lambda a, b, _: a - b,
+    "mul": lambda a, b, _: a * b,
+    "div": lambda a, b, _: a / b,
+    "neg": lambda x, _: -x,
+    "exp": lambda x, _: torch.exp(x),
+    "log": lambda x, _: torch.log(x),
+    "sqrt": lambda x, _: torch.sqrt(x),
+    "abs": lambda x, _: torch.abs(x),
+    "tanh": lambda x, _: torch.tanh(x),
+    "sigmoid": lambda x, _: torch.sigmoid(x),
+    "relu": lambda x, _: torch.relu(x),
+    "leaky_relu": lambda x, a: F.leaky_relu(x, a["slope"]),
+    "pow": lambda x, a: torch.pow(x, a["exponent"]),
+    "matmul": lambda a, b, _: torch.matmul(a, b),
+    "transpose": lambda x, _: x.permute(tuple(reversed(range(x.dim())))),
+    "sum": reduce(torch.sum),
+    "mean": reduce(torch.mean),
+    "softmax": lambda x, a: torch.softmax(x, dim=a["axis"]),
+    "mse": lambda p, y, _: F.mse_loss(p, y),
+    "sigmoid_bce": lambda z, y, _: F.binary_cross_entropy_with_logits(z, y),
+    "softmax_ce": softmax_ce,
+}
+
+
+def test_every_op_has_a_torch_reference():
+    assert set(TORCH) == set(OPS) - set(LEAVES)
+
+
+@pytest.mark.parametrize("name, attrs, shapes, domains", CASES)
+def test_values_and_gradients_match_torch(name, attrs, shapes, domains):
+    op, attrs = OPS[name], normalize_attrs(name, attrs)
+    xs = make_inputs(name, attrs, shapes, domains)
+    out = op.forward(xs, attrs)
+    r = case_rng(name, "R", shapes).standard_normal(out.shape)
+    grads = op.backward(xs, out, r, attrs)
+
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    t_out = TORCH[name](*ts, attrs)
+    (t_out * torch.tensor(r)).sum().backward()
+    np.testing.assert_allclose(out, t_out.detach().numpy(), rtol=1e-13, atol=1e-15)
+    for k, t in enumerate(ts):
+        np.testing.assert_allclose(grads[k], t.grad.numpy(), rtol=1e-12, atol=1e-14,
+                                   err_msg=f"{name} port {k}")
+
+
+@pytest.mark.parametrize("name, attrs", [
+    ("relu", {}), ("abs", {}), ("leaky_relu", {}), ("leaky_relu", {"slope": 0.3}),
+    ("sqrt", {}), ("pow", {"exponent": 0}), ("pow", {"exponent": 2}), ("pow", {"exponent": 3}),
+    ("sigmoid", {}), ("tanh", {}),
+])
+def test_kinks_at_zero_match_torch(name, attrs):
+    op, attrs = OPS[name], normalize_attrs(name, attrs)
+    x = np.array([0.0, -0.0, 1.5, -1.5])
+    out = op.forward([x], attrs)
+    (grad,) = op.backward([x], out, np.ones(4), attrs)
+    t = torch.tensor(x, requires_grad=True)
+    TORCH[name](t, attrs).sum().backward()
+    np.testing.assert_allclose(out, TORCH[name](torch.tensor(x), attrs).numpy(), rtol=1e-15)
+    np.testing.assert_allclose(grad, t.grad.numpy(), rtol=1e-14, atol=0)
+    np.testing.assert_array_equal(grad[:2], t.grad.numpy()[:2])  # exactly equal at the kink
+
+
+@pytest.mark.parametrize("name", ["sigmoid_bce", "softmax_ce"])
+def test_losses_with_extreme_logits_match_torch(name):
+    z = np.array([[-800.0, 30.0, 0.0], [700.0, -5.0, 1e-3]])
+    y = np.array([[0.2, 0.5, 0.3], [1.0, 0.0, 0.0]])
+    out = OPS[name].forward([z, y], {})
+    grads = OPS[name].backward([z, y], out, np.ones(()), {})
+    tz, ty = (torch.tensor(a, requires_grad=True) for a in (z, y))
+    t_out = TORCH[name](tz, ty, {})
+    t_out.backward()
+    np.testing.assert_allclose(out, t_out.detach().numpy(), rtol=1e-14)
+    np.testing.assert_allclose(grads[0], tz.grad.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(grads[1], ty.grad.numpy(), rtol=1e-12, atol=1e-15)
