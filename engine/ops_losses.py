@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ops_base import Op, fmt, register, same_shape
+from .ops_base import OPS, Op, fmt, register, same_shape
 
 asarray = np.asarray
 
 
 # ---------------------------------------------------------------- mean squared error
+def check_pair(name, xs):
+    """Losses refuse (rather than broadcast) unequal shapes, empty inputs, 0-d CE logits."""
+    a, b = xs
+    if a.shape != b.shape or not a.size or (name == "softmax_ce" and not a.ndim):
+        OPS[name].shape([a.shape, b.shape], {})  # raises the clear error
+
+
 def mse_fwd(xs, attrs):
+    check_pair("mse", xs)
     d = xs[0] - xs[1]
     return asarray(np.vdot(d, d) / d.size)
 
@@ -22,6 +30,7 @@ def mse_bwd(xs, out, g, attrs):
 
 # ---------------------------------------------------------------- sigmoid + binary cross-entropy
 def sigmoid_bce_fwd(xs, attrs):
+    check_pair("sigmoid_bce", xs)
     z, y = xs
     terms = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
     return asarray(terms.sum() / z.size)
@@ -47,6 +56,7 @@ def rows(z) -> int:
 
 
 def softmax_ce_fwd(xs, attrs):
+    check_pair("softmax_ce", xs)
     z, y = xs
     with np.errstate(divide="ignore", invalid="ignore"):
         return asarray(-np.vdot(y, log_softmax(z)) / rows(z))

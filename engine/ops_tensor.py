@@ -11,7 +11,14 @@ asarray = np.asarray
 
 # ---------------------------------------------------------------- matrix
 def matmul_fwd(xs, attrs):
-    return asarray(np.matmul(xs[0], xs[1]))
+    a, b = xs
+    if not (0 < a.ndim < 3 and 0 < b.ndim < 3):
+        matmul_shape([a.shape, b.shape], attrs)  # raises the clear error
+    try:
+        return asarray(np.matmul(a, b))
+    except ValueError:
+        matmul_shape([a.shape, b.shape], attrs)  # the clear error instead of numpy's
+        raise
 
 
 def matmul_bwd(xs, out, g, attrs):

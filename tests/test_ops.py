@@ -254,6 +254,25 @@ def test_shape_errors_are_clear(name, attrs, shapes, message):
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize("name, attrs, shapes", [
+    ("add", {}, [(3, 2), (4,)]), ("matmul", {}, [(4, 2), (3, 1)]),
+    ("matmul", {}, [(2, 3, 4), (4, 2)]), ("matmul", {}, [(4,), (2, 4, 3)]),
+    ("mse", {}, [(4, 1), (4,)]), ("sigmoid_bce", {}, [(4, 1), (1, 4)]),
+    ("softmax_ce", {}, [(3,), (2, 3)]), ("softmax_ce", {}, [(), ()]), ("mse", {}, [(0,), (0,)]),
+    ("sum", {"axis": 2}, [(2, 3)]), ("mean", {"axis": [0, -2]}, [(2, 3)]),
+    ("softmax", {"axis": -3}, [(2, 3)]),
+])
+def test_forward_refuses_what_the_shape_rule_refuses(name, attrs, shapes):
+    attrs = normalize_attrs(name, attrs)
+    with pytest.raises(ValueError) as err:
+        OPS[name].shape(shapes, attrs)
+    message = str(err.value)
+    with pytest.raises(ValueError) as err:
+        OPS[name].forward([np.ones(s) for s in shapes], attrs)
+    if name in ("matmul", "mse", "sigmoid_bce", "softmax_ce"):
+        assert str(err.value) == message
+
+
 def test_leaves():
     for name in LEAVES:
         op = OPS[name]
