@@ -1,0 +1,522 @@
+"""The computation graph: nodes and port-keyed edges over a ``networkx.MultiDiGraph``.
+
+Editing calls (``add_node``, ``connect``, ``set_attr``, ...) keep the graph valid as a DAG and
+bump ``version`` on every structural or attr change; ``check`` / ``infer_shapes`` say what is
+wrong or known without running anything; ``forward`` / ``backward`` run the cached ``Plan`` and
+leave the last pass in ``trace``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from .errors import GraphError
+from .ops import OPS, normalize_attrs
+from .plan import Plan, is_finite, nonfinite_kind
+from .trace import Trace
+
+INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a parameter
+
+
+@dataclass
+class Node:
+    id: str
+    op: str
+    attrs: dict
+    value: np.ndarray | None = None
+    position: tuple | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    port: int
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def as_value(value, what: str = "value") -> np.ndarray:
+    """``value`` as a float64 array; ValueError for ragged lists, strings, booleans."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value
+    if isinstance(value, (bool, str, bytes, dict)) or value is None:
+        raise ValueError(f"{what} must be a number or a rectangular list of numbers")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise ValueError(f"{what} must be a number or a rectangular list of numbers") from None
+    if array.dtype != np.float64:
+        raise ValueError(f"{what} must be a number or a rectangular list of numbers")
+    return array
+
+
+def shape_text(shape) -> str:
+    return str(tuple(shape))
+
+
+class Graph:
+    """A computation graph; see ``docs/architecture.md`` for the contract."""
+
+    def __init__(self):
+        self.nx = nx.MultiDiGraph()
+        self.extra: dict = {}
+        self.trace: Trace | None = None
+        self.values: dict = {}
+        self.grads: dict = {}
+        self.version = 0
+        self._loss: str | None = None
+        self._nodes: dict[str, Node] = {}
+        self._edges: dict[tuple[str, int], Edge] = {}  # (target, port) -> Edge, in order
+        self._plan: Plan | None = None
+        self._fresh = False           # values match the current structure and leaf values
+        self._forward_records: list = []
+        self._finite_ok: dict = {}    # leaf id -> the array last found finite
+        self._analysis_key = None
+        self._analysis = ({}, {})
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def loss(self) -> str | None:
+        return self._loss
+
+    @loss.setter
+    def loss(self, node_id: str | None):
+        if node_id is not None and node_id not in self._nodes:
+            raise GraphError(f"no node {node_id!r} to use as the loss")
+        self._loss = node_id
+
+    @property
+    def data(self) -> dict | None:
+        return self.extra.get("data")
+
+    @property
+    def training(self) -> dict | None:
+        return self.extra.get("training")
+
+    def _changed(self):
+        self.version += 1
+        self._fresh = False
+
+    # ------------------------------------------------------------------ reading
+    def node(self, node_id: str) -> Node:
+        try:
+            return self._nodes[node_id]
+        except KeyError:
+            raise GraphError(f"no node {node_id!r}") from None
+
+    def __contains__(self, node_id) -> bool:
+        return node_id in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def node_ids(self) -> list[str]:
+        return list(self._nodes)
+
+    def edges(self) -> list[Edge]:
+        return list(self._edges.values())
+
+    def input_sources(self, node_id: str) -> list[str | None]:
+        node = self.node(node_id)
+        op = OPS.get(node.op)
+        arity = op.arity if op else 1 + max((p for t, p in self._edges if t == node_id),
+                                            default=-1)
+        edges = self._edges
+        return [e.source if (e := edges.get((node_id, port))) else None for port in range(arity)]
+
+    def consumers(self, node_id: str) -> list[tuple[str, int]]:
+        """(target, port) pairs fed by ``node_id``, in edge order."""
+        return [(e.target, e.port) for e in self._edges.values() if e.source == node_id]
+
+    def new_id(self, prefix: str) -> str:
+        prefix = prefix or "node"
+        if prefix not in self._nodes:
+            return prefix
+        n = 2
+        while f"{prefix}{n}" in self._nodes:
+            n += 1
+        return f"{prefix}{n}"
+
+    # ------------------------------------------------------------------ editing
+    def add_node(self, node_id, op, attrs=None, value=None, position=None, extra=None) -> Node:
+        """Add a node; attrs are merged over the op's defaults and checked."""
+        if not isinstance(node_id, str) or not node_id:
+            raise GraphError("a node id must be a non-empty string")
+        if node_id in self._nodes:
+            raise GraphError(node_id, "this id is already used")
+        if op not in OPS:
+            raise GraphError(node_id, f"unknown op {op!r}")
+        try:
+            attrs = normalize_attrs(op, attrs)
+        except ValueError as exc:
+            raise GraphError(node_id, f"bad attr: {exc}") from None
+        if value is not None:
+            value = self._leaf_value(node_id, op, value)
+        node = Node(node_id, op, attrs, value, _position(node_id, position), dict(extra or {}))
+        self._nodes[node_id] = node
+        self.nx.add_node(node_id, node=node)
+        self._changed()
+        return node
+
+    def remove_node(self, node_id: str) -> None:
+        self.node(node_id)
+        for key in [k for k, e in self._edges.items() if node_id in (e.source, e.target)]:
+            del self._edges[key]
+        self.nx.remove_node(node_id)
+        del self._nodes[node_id]
+        self._finite_ok.pop(node_id, None)
+        if self._loss == node_id:
+            self._loss = None
+        self._changed()
+
+    def can_connect(self, source, target, port) -> str | None:
+        """None when ``source → target[port]`` may be added, else why not. Never raises."""
+        try:
+            if source not in self._nodes:
+                return f"no node {source!r}"
+            if target not in self._nodes:
+                return f"no node {target!r}"
+            if source == target:
+                return "a node cannot feed itself"
+            op = OPS.get(self._nodes[target].op)
+            if op is None:
+                return f"{target!r} has an unknown op"
+            if isinstance(port, bool) or not isinstance(port, (int, np.integer)):
+                return f"port must be an integer, not {port!r}"
+            if not 0 <= port < op.arity:
+                has = "no inputs" if op.arity == 0 else (
+                    f"{op.arity} input" + ("s" if op.arity > 1 else ""))
+                return f"port {port} out of range: {op.name} has {has}"
+            if (target, int(port)) in self._edges:
+                return f"input {port} of {target!r} is already connected"
+            if nx.has_path(self.nx, target, source):
+                path = nx.shortest_path(self.nx, target, source)
+                return "would create a cycle: " + " → ".join([source, *path])
+            return None
+        except Exception as exc:  # never raise to a GUI asking "may I?"
+            return f"cannot connect: {exc}"
+
+    def connect(self, source, target, port, extra=None) -> Edge:
+        reason = self.can_connect(source, target, port)
+        if reason is not None:
+            raise GraphError(target if target in self._nodes else None, reason)
+        edge = Edge(source, target, int(port), dict(extra or {}))
+        self._edges[(target, int(port))] = edge
+        self.nx.add_edge(source, target, key=int(port), edge=edge)
+        self._changed()
+        return edge
+
+    def disconnect(self, target, port) -> str | None:
+        """Remove the edge into ``target[port]``; return its source (None if there was none)."""
+        edge = self._edges.pop((target, port), None)
+        if edge is None:
+            return None
+        self.nx.remove_edge(edge.source, target, key=port)
+        self._changed()
+        return edge.source
+
+    def set_attr(self, node_id, name, value) -> None:
+        """Change one attr. On a ``parameter``, changing init/shape/seed re-initialises it."""
+        node = self.node(node_id)
+        try:
+            attrs = normalize_attrs(node.op, {**node.attrs, name: value})
+        except ValueError as exc:
+            raise GraphError(node_id, f"bad attr: {exc}") from None
+        node.attrs = attrs  # a new dict: plans and traces keep the old one
+        if node.op == "parameter" and name in INIT_ATTRS:
+            node.value = None
+        self._changed()
+
+    def set_value(self, node_id, value) -> None:
+        """Give a leaf a value (None clears it). Cheap: the compiled plan stays valid."""
+        node = self.node(node_id)
+        if value is not None:
+            value = self._leaf_value(node_id, node.op, value)
+        node.value = value
+        self._fresh = False
+
+    def set_position(self, node_id, position) -> None:
+        self.node(node_id).position = _position(node_id, position)
+
+    def rename_node(self, old: str, new: str) -> None:
+        """Rename, keeping the node's place in the order, its edges and the loss."""
+        node = self.node(old)
+        if old == new:
+            return
+        if not isinstance(new, str) or not new:
+            raise GraphError(old, "a node id must be a non-empty string")
+        if new in self._nodes:
+            raise GraphError(old, f"cannot rename to {new!r}: that id is already used")
+        node.id = new
+        self._nodes = {(new if k == old else k): v for k, v in self._nodes.items()}
+        self._edges = {
+            (new if t == old else t, p): Edge(new if e.source == old else e.source,
+                                             new if e.target == old else e.target, p, e.extra)
+            for (t, p), e in self._edges.items()}
+        self.nx = nx.relabel_nodes(self.nx, {old: new}, copy=True)
+        for (t, p), e in self._edges.items():
+            self.nx.edges[e.source, e.target, p]["edge"] = e
+        if old in self._finite_ok:
+            self._finite_ok[new] = self._finite_ok.pop(old)
+        if self._loss == old:
+            self._loss = new
+        self.values, self.grads, self.trace = {}, {}, None
+        self._changed()
+
+    def copy(self) -> "Graph":
+        """An independent copy (values copied too); results and trace are not carried over."""
+        other = Graph()
+        for node in self._nodes.values():
+            other.add_node(node.id, node.op, dict(node.attrs),
+                           None if node.value is None else node.value.copy(),
+                           node.position, _deep(node.extra))
+        for edge in self._edges.values():
+            other.connect(edge.source, edge.target, edge.port, _deep(edge.extra))
+        other._loss = self._loss
+        other.extra = _deep(self.extra)
+        return other
+
+    def _leaf_value(self, node_id, op, value) -> np.ndarray:
+        if OPS[op].arity != 0:
+            raise GraphError(node_id, f"{op} computes its value: only input, constant and "
+                                      "parameter nodes hold one")
+        try:
+            return as_value(value)
+        except ValueError as exc:
+            raise GraphError(node_id, str(exc)) from None
+
+    # ------------------------------------------------------------------ analysis
+    def plan(self) -> Plan:
+        """The compiled plan for the current structure (rebuilt only after a change)."""
+        plan = self._plan
+        if plan is None or plan.version != self.version:
+            plan = self._plan = Plan.build(self)
+        return plan
+
+    def _leaf_shape(self, node: Node, problems: dict):
+        """The leaf's shape, or None with a problem recorded."""
+        if node.value is not None:
+            if self._finite_ok.get(node.id) is not node.value:
+                if not is_finite(node.value):
+                    problems[node.id] = f"its value is not finite ({nonfinite_kind(node.value)})"
+                    return None
+                self._finite_ok[node.id] = node.value
+            return node.value.shape
+        if node.op == "parameter":
+            if node.attrs.get("shape") is None:
+                problems[node.id] = "this parameter has no value and no shape to initialise"
+                return None
+            return tuple(node.attrs["shape"])
+        problems[node.id] = f"this {node.op} has no value"
+        return None
+
+    def _analyze(self, plan: Plan, leaf_shapes: dict, problems: dict) -> tuple[dict, dict]:
+        """(problems, shapes): every node's problem and every shape that can be inferred."""
+        if plan.cycle is not None:
+            cycle = " → ".join([*plan.cycle, plan.cycle[0]])
+            return {nid: f"part of a cycle: {cycle}" for nid in plan.cycle}, {}
+        shapes = {nid: s for nid, s in leaf_shapes.items() if s is not None}
+        for nid, node in plan.leaves:
+            if node.op not in OPS:
+                problems[nid] = f"unknown op {node.op!r}"
+        for nid, op, attrs, sources in plan.steps:
+            missing = [p for p, s in enumerate(sources) if s is None]
+            if missing:
+                names = ", ".join(f"{p} ({op.port_names[p]})" for p in missing)
+                plural = len(missing) > 1
+                problems[nid] = (f"input{'s' if plural else ''} {names} of {nid!r} "
+                                 f"{'are' if plural else 'is'} not connected")
+                continue
+            in_shapes = [shapes.get(s) for s in sources]
+            if any(s is None for s in in_shapes):
+                continue  # an error upstream: no shape here, and no second error
+            try:
+                shapes[nid] = tuple(op.shape(in_shapes, attrs))
+            except Exception as exc:
+                problems[nid] = str(exc) or f"{op.name} refuses shapes {in_shapes}"
+        return problems, shapes
+
+    def _current_analysis(self) -> tuple[dict, dict]:
+        plan = self.plan()
+        problems = {}
+        leaf_shapes = {nid: self._leaf_shape(node, problems) for nid, node in plan.leaves
+                       if node.op in OPS}
+        key = (self.version, self._loss, tuple(leaf_shapes.items()), tuple(problems.items()))
+        if key != self._analysis_key:
+            problems, shapes = self._analyze(plan, leaf_shapes, problems)
+            loss_problem = self._loss_shape_problem(plan, shapes)
+            if loss_problem and loss_problem[0] not in problems:
+                problems[loss_problem[0]] = loss_problem[1]
+            self._analysis_key, self._analysis = key, (problems, shapes)
+        return self._analysis
+
+    def check(self) -> dict[str, str]:
+        """Every problem, node id -> message; {} when forward and backward can run."""
+        try:
+            return dict(self._current_analysis()[0])
+        except Exception as exc:  # never raise to a GUI that is only asking
+            return {"": f"cannot check this graph: {exc}"}
+
+    def infer_shapes(self) -> dict[str, tuple]:
+        """Every shape that can be inferred from the leaves; never raises."""
+        try:
+            return dict(self._current_analysis()[1])
+        except Exception:
+            return {}
+
+    def loss_problem(self) -> str | None:
+        """Why no loss can be chosen (e.g. several sinks), or None. Never raises."""
+        try:
+            self._loss_id(self.plan(), None)
+            return None
+        except GraphError as exc:
+            return str(exc)
+        except Exception as exc:
+            return f"cannot choose a loss: {exc}"
+
+    def _loss_id(self, plan: Plan, of: str | None) -> str:
+        if of is not None:
+            if of not in self._nodes:
+                raise GraphError(f"no node {of!r} to differentiate")
+            return of
+        if self._loss is not None:
+            return self._loss
+        if not plan.sinks:
+            raise GraphError("the graph is empty: add nodes and a loss")
+        if len(plan.sinks) > 1:
+            raise GraphError(f"no loss chosen and several sinks ({', '.join(plan.sinks)}): "
+                             "choose one as the loss")
+        return plan.sinks[0]
+
+    def _loss_shape_problem(self, plan, shapes) -> tuple[str, str] | None:
+        try:
+            loss = self._loss_id(plan, None)
+        except GraphError:
+            return None
+        shape = shapes.get(loss)
+        if shape is not None and math.prod(shape) != 1:
+            return loss, scalar_message(shape)
+        return None
+
+    def loss_node(self, of: str | None = None) -> str:
+        """The node to differentiate; GraphError when none, ambiguous or not a scalar."""
+        loss = self._loss_id(self.plan(), of)
+        if self._fresh and loss in self.values:
+            shape = self.values[loss].shape
+        else:
+            shape = self.infer_shapes().get(loss)
+        if shape is not None and math.prod(shape) != 1:
+            raise GraphError(loss, scalar_message(shape))
+        return loss
+
+    # ------------------------------------------------------------------ passes
+    def forward(self, feeds: dict | None = None) -> dict[str, np.ndarray]:
+        """Compute every node. ``feeds`` ({leaf id: array}) replace leaf values for this pass."""
+        plan = self.plan()
+        if plan.cycle is not None:
+            cycle = " → ".join([*plan.cycle, plan.cycle[0]])
+            raise GraphError(plan.cycle[0], f"part of a cycle: {cycle}")
+        vals = self._leaf_values(plan, feeds)
+        shapes = tuple([v.shape for v in vals.values()])
+        if shapes != plan.valid_shapes:
+            problems, _ = self._analyze(plan, {k: v.shape for k, v in vals.items()}, {})
+            if problems:
+                first = next(n for n in plan.order if n in problems)
+                raise GraphError(first, problems[first])
+            plan.valid_shapes = shapes
+        records = plan.run_forward(vals)
+        self.values, self.grads = vals, {}
+        self._forward_records = records
+        self._fresh = True
+        loss = self._loss if self._loss is not None else (
+            plan.sinks[0] if len(plan.sinks) == 1 else None)
+        self.trace = Trace.record(loss, plan.order, vals, {}, records, [], plan.node_ops)
+        return vals
+
+    def _leaf_values(self, plan: Plan, feeds: dict | None) -> dict:
+        vals = {}
+        finite_ok = self._finite_ok
+        for nid, node in plan.leaves:
+            value = node.value
+            if node.op not in OPS:
+                raise GraphError(nid, f"unknown op {node.op!r}")
+            if value is None:
+                if node.op != "parameter":
+                    if not feeds or nid not in feeds:
+                        raise GraphError(nid, f"this {node.op} has no value")
+                else:
+                    value = node.value = self._initial_value(node)
+            if value is not None and finite_ok.get(nid) is not value:
+                if not is_finite(value):
+                    raise GraphError(nid, f"its value is not finite ({nonfinite_kind(value)})")
+                finite_ok[nid] = value
+            vals[nid] = value
+        if feeds:
+            for nid, fed in feeds.items():
+                node = self._nodes.get(nid)
+                if node is None or OPS[node.op].arity != 0:
+                    what = "no such node" if node is None else f"{node.op} computes its value"
+                    raise GraphError(nid, f"cannot feed it: {what}")
+                try:
+                    fed = as_value(fed, "a fed value")
+                except ValueError as exc:
+                    raise GraphError(nid, str(exc)) from None
+                if not is_finite(fed):
+                    raise GraphError(nid, f"the fed value is not finite ({nonfinite_kind(fed)})")
+                vals[nid] = fed
+        return vals
+
+    def _initial_value(self, node: Node) -> np.ndarray:
+        shape = node.attrs.get("shape")
+        if shape is None:
+            raise GraphError(node.id, "this parameter has no value and no shape to initialise")
+        from .init import initialize
+        try:
+            return initialize(node.attrs.get("init", "xavier"), tuple(shape),
+                              seed=node.attrs.get("seed", 0))
+        except ValueError as exc:
+            raise GraphError(node.id, f"cannot initialise: {exc}") from None
+
+    def backward(self, of: str | None = None) -> dict[str, np.ndarray]:
+        """Gradient of the loss (``of`` overrides it) for every node, zeros where it does not
+        depend on the node. Runs ``forward()`` first when the values are stale."""
+        if not self._fresh or self._plan is None or self._plan.version != self.version:
+            self.forward()
+        plan = self._plan
+        vals = self.values
+        loss = self._loss_id(plan, of)
+        shape = vals[loss].shape
+        if len(shape) and math.prod(shape) != 1:
+            raise GraphError(loss, scalar_message(shape))
+        grads, records = plan.run_backward(vals, loss)
+        for nid in plan.order:
+            if nid not in grads:
+                grads[nid] = np.zeros_like(vals[nid])
+        self.grads = grads
+        self.trace = Trace.record(loss, plan.order, vals, grads, self._forward_records,
+                                  records, plan.node_ops)
+        return grads
+
+
+def scalar_message(shape) -> str:
+    return f"loss must be a scalar: add a sum or mean node (its shape is {shape_text(shape)})"
+
+
+def _position(node_id, position):
+    if position is None:
+        return None
+    try:
+        x, y = position
+        return (float(x) if not isinstance(x, int) else x, float(y) if not isinstance(y, int)
+                else y)
+    except (TypeError, ValueError):
+        raise GraphError(node_id, f"a position is two numbers, not {position!r}") from None
+
+
+def _deep(value):
+    import copy
+    return copy.deepcopy(value)

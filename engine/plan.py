@@ -1,0 +1,161 @@
+"""The compiled plan: topological order and per-node steps, cached on ``Graph.version``.
+
+``Plan.build(graph)`` resolves, once per structural change, each op node's forward/backward
+functions, attrs and input ids in topological order (networkx's iterative sort, so a
+1,000-node chain is fine). ``run_forward`` / ``run_backward`` are then tight loops over those
+tuples. Leaf values may change freely between passes without invalidating the plan.
+"""
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from .errors import GraphError
+
+ndarray = np.ndarray
+
+# What a non-finite result most likely means, per op (the message names the node as well).
+NONFINITE_HINTS = {
+    "log": "log of a non-positive value",
+    "sqrt": "sqrt of a negative value",
+    "div": "division by zero",
+    "pow": "pow of a zero or negative base",
+    "exp": "exp of a large value",
+    "mean": "mean over zero elements",
+}
+
+
+def nonfinite_kind(a) -> str:
+    """'nan', 'inf' or '-inf': the first kind of non-finite number found in ``a``."""
+    a = np.asarray(a)
+    if np.isnan(a).any():
+        return "nan"
+    if np.isposinf(a).any():
+        return "inf"
+    return "-inf"
+
+
+def is_finite(a) -> bool:
+    """True when every element of ``a`` is finite (a cheap path for single numbers)."""
+    if a.size == 1:
+        v = a.item() if isinstance(a, np.ndarray) else float(a)
+        return v - v == 0.0  # False for inf and nan
+    return bool(np.isfinite(a).all())
+
+
+def forward_failure(node: str, op, out) -> GraphError:
+    hint = NONFINITE_HINTS.get(op.name, op.name)
+    return GraphError(node, f"{hint} produced {nonfinite_kind(out)}")
+
+
+def backward_failure(node: str, op, source: str, grad) -> GraphError:
+    return GraphError(node, f"the gradient of {op.name} for {source!r} is "
+                            f"{nonfinite_kind(grad)}: its derivative is not finite here")
+
+
+class Plan:
+    """Everything about a graph's structure the passes need, resolved once."""
+
+    def __init__(self, version, order, leaves, steps, node_ops, sinks, cycle):
+        self.version = version
+        self.order = order          # every node id, topological (None when there is a cycle)
+        self.leaves = leaves        # [(id, Node)] of arity-0 nodes, in order
+        self.steps = steps          # [(id, op, input ids)] of op nodes, in order
+        self.node_ops = node_ops    # id -> (Op, attrs) for op nodes (Trace.local_derivative)
+        self.sinks = sinks          # ids with no outgoing edge, in insertion order
+        self.cycle = cycle          # a cycle as a list of ids, or None
+        self.valid_shapes = None    # leaf shapes last validated without problems (Graph sets it)
+        self._backward = {}         # loss id -> [(id, op, attrs, input ids)] reversed
+
+    @classmethod
+    def build(cls, graph) -> "Plan":
+        from .ops import OPS
+        g = graph.nx
+        index = {nid: i for i, nid in enumerate(graph.node_ids())}
+        cycle = None
+        try:
+            order = list(nx.lexicographical_topological_sort(g, key=index.__getitem__))
+        except nx.NetworkXUnfeasible:
+            order = None
+            cycle = [u for u, _v, *_ in nx.find_cycle(g)]
+        leaves, steps, node_ops = [], [], {}
+        for nid in order or ():
+            node = graph.node(nid)
+            op = OPS.get(node.op)
+            if op is None or op.arity == 0:
+                leaves.append((nid, node))
+                continue
+            sources = tuple(graph.input_sources(nid))
+            steps.append((nid, op, node.attrs, sources))
+            node_ops[nid] = (op, node.attrs)
+        sinks = [nid for nid in index if g.out_degree(nid) == 0]
+        return cls(graph.version, order, leaves, steps, node_ops, sinks, cycle)
+
+    # ------------------------------------------------------------------ passes
+    def run_forward(self, vals: dict) -> list:
+        """Compute every op node into ``vals`` (which holds the leaves); return the records."""
+        records = []
+        append = records.append
+        with np.errstate(all="ignore"):  # a non-finite result is caught below, by node
+            for nid, op, attrs, sources in self.steps:
+                xs = [vals[s] for s in sources]
+                try:
+                    out = op.forward(xs, attrs)
+                except Exception as exc:  # an op refusing its inputs: name the node
+                    raise GraphError(nid, f"{op.name} failed: {exc}") from None
+                if out.__class__ is not ndarray:
+                    out = np.asarray(out, dtype=np.float64)
+                if not is_finite(out):
+                    raise forward_failure(nid, op, out)
+                vals[nid] = out
+                append((nid, sources, out))
+        return records
+
+    def backward_steps(self, loss: str) -> list:
+        """The op nodes the loss depends on (itself included), in reverse topological order."""
+        steps = self._backward.get(loss)
+        if steps is None:
+            needed, steps = {loss}, []
+            for step in reversed(self.steps):
+                if step[0] in needed:
+                    steps.append(step)
+                    needed.update(step[3])
+            self._backward[loss] = steps
+        return steps
+
+    def run_backward(self, vals: dict, loss: str) -> tuple[dict, list]:
+        """Gradients of ``loss`` for every node it depends on, and the per-edge records.
+
+        Every pass starts from zero; where a node feeds several others its gradient grows as
+        ``grad = grad + c`` (a new array: ops such as ``add`` hand one array to two inputs).
+        """
+        grads = {loss: np.ones_like(vals[loss])}
+        records = []
+        append = records.append
+        with np.errstate(all="ignore"):  # a non-finite gradient is caught below, by node
+            for nid, op, attrs, sources in self.backward_steps(loss):
+                g = grads[nid]
+                xs = [vals[s] for s in sources]
+                try:
+                    contributions = op.backward(xs, vals[nid], g, attrs)
+                except Exception as exc:
+                    raise GraphError(nid, f"the gradient of {op.name} failed: {exc}") from None
+                for port, source in enumerate(sources):
+                    c = contributions[port]
+                    if c.__class__ is not ndarray:
+                        c = np.asarray(c, dtype=np.float64)
+                    if not is_finite(c):
+                        raise backward_failure(nid, op, source, c)
+                    prev = grads.get(source)
+                    if prev is None:
+                        total = c
+                    else:
+                        total = prev + c
+                        if total.__class__ is not ndarray:  # 0-d + 0-d gives a numpy scalar
+                            total = np.asarray(total)
+                        if not is_finite(total):
+                            raise GraphError(source, f"its gradient overflowed to "
+                                                     f"{nonfinite_kind(total)}")
+                    grads[source] = total
+                    append((source, nid, port, g, c, total))
+        return grads, records
