@@ -6,6 +6,10 @@ The ops themselves live in small modules, one forward/backward pair per op:
 `ops_leaves` (input, constant, parameter), `ops_elementwise` (arithmetic, activations),
 `ops_tensor` (matmul, transpose, sum, mean, softmax) and `ops_losses` (mse, sigmoid_bce,
 softmax_ce).
+
+Besides the architecture's fields, each `Op` has `elementwise` (output element i depends only on
+input element i), `label` (palette text), `checks` (attr name -> check(value) -> normalized
+value, used by `normalize_attrs` and the inspector) and `is_leaf`.
 """
 from __future__ import annotations
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 
 from .ops_base import OPS, Op, fmt, register, same_shape
+from .ops_elementwise import sigmoid_fwd
 
 asarray = np.asarray
 
 
-# ---------------------------------------------------------------- mean squared error
 def check_pair(name, xs):
     """Losses refuse (rather than broadcast) unequal shapes, empty inputs, 0-d CE logits."""
     a, b = xs
@@ -16,6 +16,7 @@ def check_pair(name, xs):
         OPS[name].shape([a.shape, b.shape], {})  # raises the clear error
 
 
+# ---------------------------------------------------------------- mean squared error
 def mse_fwd(xs, attrs):
     check_pair("mse", xs)
     d = xs[0] - xs[1]
@@ -38,9 +39,7 @@ def sigmoid_bce_fwd(xs, attrs):
 
 def sigmoid_bce_bwd(xs, out, g, attrs):
     z, y = xs
-    e = np.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    sig = np.where(z >= 0, r, e * r)  # the stable sigmoid of ops_elementwise
+    sig = sigmoid_fwd(xs, attrs)
     scale = g / z.size
     return [asarray((sig - y) * scale), asarray(z * -scale)]
 
