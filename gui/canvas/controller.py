@@ -1,0 +1,178 @@
+"""CanvasController: turns what the user asked for on the canvas into undo commands.
+
+Items and the view only report intent (connect these ports, these nodes moved, delete that);
+the controller checks it against the model, explains refusals through ``status_message`` and
+pushes one command (or one macro) per user action.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPointF, Signal
+from PySide6.QtWidgets import QApplication
+
+import engine
+from .. import commands as cmd
+from ..templates import TEMPLATES
+from . import mime, style
+from .port_item import OUTPUT
+
+PASTE_STEP = 30.0
+
+
+def fragment_problem(command: cmd.InsertFragment) -> str | None:
+    """Why the fragment of an InsertFragment cannot be inserted (tried on a scratch graph)."""
+    scratch = engine.Graph()
+    try:
+        for node_id, op, attrs, value, position, extra in command.nodes:
+            scratch.add_node(node_id, op, attrs, value, position, extra)
+        for source, target, port, extra in command.edges:
+            scratch.connect(source, target, port, extra)
+    except engine.GraphError as exc:
+        return str(exc)
+    except (TypeError, ValueError) as exc:
+        return f"malformed fragment: {exc}"
+    return None
+
+
+class CanvasController(QObject):
+    status_message = Signal(str)
+    inserted = Signal(list)  # ids of nodes a command just created (the view selects them)
+
+    def __init__(self, model, undo_stack, parent=None):
+        super().__init__(parent)
+        self.model, self.stack = model, undo_stack
+        self._paste_count = 0
+
+    # ------------------------------------------------------------ nodes
+    def add_node(self, op: str, scene_pos: QPointF) -> str | None:
+        """Add an ``op`` node centred under ``scene_pos``; returns its id."""
+        if op not in engine.OPS:
+            self.status_message.emit(f"unknown op {op!r}")
+            return None
+        node_id = self.model.new_id(op)
+        position = (round(scene_pos.x() - style.NODE_W / 2), round(scene_pos.y() - style.HEADER_H / 2))
+        self.stack.push(cmd.AddNode(self.model, node_id, op, position=position))
+        self.inserted.emit([node_id])
+        return node_id
+
+    def insert_fragment(self, fragment: dict, scene_pos: QPointF | None, text: str,
+                        offset=None) -> list[str]:
+        """Insert ``fragment`` with its top-left at ``scene_pos`` (or shifted by ``offset``)."""
+        nodes = [n for n in fragment.get("nodes", []) if isinstance(n, dict)]
+        unknown = sorted({str(n.get("op")) for n in nodes if n.get("op") not in engine.OPS})
+        if not nodes or unknown:
+            self.status_message.emit(f"cannot insert: unknown op {', '.join(unknown)}" if unknown
+                                     else "nothing to insert")
+            return []
+        if offset is None:
+            xs = [float((n.get("position") or (0, 0))[0]) for n in nodes]
+            ys = [float((n.get("position") or (0, 0))[1]) for n in nodes]
+            offset = (round(scene_pos.x() - min(xs)), round(scene_pos.y() - min(ys)))
+        command = cmd.InsertFragment(self.model, fragment, offset, text)
+        problem = fragment_problem(command)
+        if problem is not None:  # a malformed fragment: refuse it whole, insert nothing
+            self.status_message.emit(f"cannot insert: {problem}")
+            return []
+        self.stack.push(command)
+        self.inserted.emit(command.node_ids)
+        return command.node_ids
+
+    def insert_template(self, name: str, scene_pos: QPointF) -> list[str]:
+        if name not in TEMPLATES:
+            self.status_message.emit(f"unknown template {name!r}")
+            return []
+        return self.insert_fragment(TEMPLATES[name], scene_pos, f"Insert {name}")
+
+    def move_nodes(self, moves: dict) -> None:
+        """``{id: (old_xy, new_xy)}`` from one drag; unmoved nodes are dropped."""
+        moves = {k: (old, new) for k, (old, new) in moves.items()
+                 if self.model.has_node(k) and tuple(old) != tuple(new)}
+        if moves:
+            self.stack.push(cmd.MoveNodes(self.model, moves))
+
+    def delete(self, node_ids, edges=()) -> None:
+        """Delete nodes (with their edges) and the edges ``(source, target, port)``, one step."""
+        node_ids = [n for n in node_ids if self.model.has_node(n)]
+        loose = [e for e in edges if e[0] not in node_ids and e[1] not in node_ids
+                 and self.model.source_of(e[1], e[2]) == e[0]]
+        if not node_ids and not loose:
+            return
+        self.stack.beginMacro("Delete")
+        for source, target, port in loose:
+            self.stack.push(cmd.Disconnect(self.model, target, port))
+        if node_ids:
+            self.stack.push(cmd.RemoveNodes(self.model, node_ids))
+        self.stack.endMacro()
+
+    def auto_layout(self, origin=(0.0, 0.0)) -> None:
+        positions = cmd.layered_positions(self.model.graph)
+        if positions:
+            positions = {k: (x + origin[0], y + origin[1]) for k, (x, y) in positions.items()}
+            self.stack.push(cmd.AutoLayout(self.model, positions))
+
+    # ------------------------------------------------------------ edges
+    def why_not(self, a: tuple[str, int], b: tuple[str, int]) -> str | None:
+        """Why ports ``a`` and ``b`` (node id, port) cannot be wired, or None."""
+        (node_a, port_a), (node_b, port_b) = a, b
+        if port_a == OUTPUT and port_b == OUTPUT:
+            return "an output cannot feed an output: drop on an input port"
+        if port_a != OUTPUT and port_b != OUTPUT:
+            return "an input cannot feed an input: connect an output to an input"
+        source, (target, port) = (node_a, b) if port_a == OUTPUT else (node_b, a)
+        return self.model.connect_problem(source, target, port)
+
+    def connect(self, source: str, target: str, port: int) -> bool:
+        """Wire ``source`` into ``target[port]`` (replacing what was there), or explain why not."""
+        problem = self.model.connect_problem(source, target, port)
+        if problem is not None:
+            self.status_message.emit(f"Cannot connect {source} → {target}: {problem}")
+            return False
+        if self.model.source_of(target, port) == source:
+            return False
+        self.stack.push(cmd.Connect(self.model, source, target, port))
+        return True
+
+    def rewire(self, old_target: str, old_port: int, source: str, target: str | None,
+               port: int | None) -> bool:
+        """An edge picked up from ``old_target[old_port]``: drop it on ``target[port]``, or on
+        nothing (``target`` None) to disconnect it."""
+        if target == old_target and port == old_port:
+            return False
+        if target is None:
+            self.stack.push(cmd.Disconnect(self.model, old_target, old_port))
+            return True
+        problem = self.model.connect_problem(source, target, port)
+        if problem is not None:
+            self.status_message.emit(f"Cannot connect {source} → {target}: {problem}")
+            return False
+        self.stack.beginMacro(f"Re-wire {source} → {target}:{port}")
+        self.stack.push(cmd.Disconnect(self.model, old_target, old_port))
+        self.stack.push(cmd.Connect(self.model, source, target, port))
+        self.stack.endMacro()
+        return True
+
+    # ------------------------------------------------------------ clipboard
+    def copy(self, node_ids) -> bool:
+        if not node_ids:
+            return False
+        fragment = self.model.fragment(node_ids)
+        QApplication.clipboard().setMimeData(mime.fragment_mime_data(fragment))
+        self._paste_count = 0
+        self.status_message.emit(f"copied {len(fragment['nodes'])} node(s)")
+        return True
+
+    def paste(self, scene_pos: QPointF | None = None) -> list[str]:
+        fragment = mime.fragment_from_mime(QApplication.clipboard().mimeData())
+        if fragment is None:
+            self.status_message.emit("nothing to paste")
+            return []
+        self._paste_count += 1
+        if scene_pos is None:
+            step = PASTE_STEP * self._paste_count
+            return self.insert_fragment(fragment, None, "Paste", offset=(step, step))
+        return self.insert_fragment(fragment, scene_pos, "Paste")
+
+    def duplicate(self, node_ids) -> list[str]:
+        if not node_ids:
+            return []
+        return self.insert_fragment(self.model.fragment(node_ids), None, "Duplicate",
+                                    offset=(PASTE_STEP, PASTE_STEP))

@@ -1,0 +1,122 @@
+"""EdgeItem: a smooth cubic wire from an output port to an input port; WireItem: the live wire
+that follows the cursor while the user connects."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QLinearGradient, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+
+from . import style
+from .port_item import OUTPUT
+
+
+def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A horizontal-tangent cubic from ``start`` (an output) to ``end`` (an input)."""
+    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    return path
+
+
+class EdgeItem(QGraphicsItem):
+    """``source`` output → ``target`` input ``port``; selectable (Delete removes it)."""
+
+    def __init__(self, source_item, target_item, port: int):
+        super().__init__()
+        self.source_item, self.target_item, self.port = source_item, target_item, port
+        self.setFlag(QGraphicsItem.ItemIsSelectable)
+        self.setZValue(0)
+        self.grad_strength: float | None = None  # 0..1 once gradients exist
+        self._path = QPainterPath()
+        self._shape: QPainterPath | None = None
+        self._bounds = QRectF()
+        self._pen = QPen(style.EDGE, style.EDGE_WIDTH, Qt.SolidLine, Qt.RoundCap)
+        source_item.edges.append(self)
+        target_item.edges.append(self)
+        source_item.set_connected(OUTPUT, True)
+        target_item.set_connected(port, True)
+        self.update_path()
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.source_item.node_id, self.target_item.node_id, self.port)
+
+    def detach(self) -> None:
+        """Forget the end nodes (called when the edge leaves the scene)."""
+        for item in (self.source_item, self.target_item):
+            if self in item.edges:
+                item.edges.remove(self)
+        if not any(e.port == self.port and e is not self for e in self.target_item.edges
+                   if e.target_item is self.target_item):
+            self.target_item.set_connected(self.port, False)
+        if not any(e.source_item is self.source_item for e in self.source_item.edges):
+            self.source_item.set_connected(OUTPUT, False)
+
+    def update_path(self) -> None:
+        start = self.source_item.port_scene_pos(OUTPUT)
+        end = self.target_item.port_scene_pos(self.port)
+        self.prepareGeometryChange()
+        self._path = wire_path(start, end)
+        self._shape = None
+        self._bounds = self._path.boundingRect().adjusted(-4, -4, 4, 4)
+        self._restyle()
+
+    def set_grad_strength(self, strength: float | None) -> None:
+        if strength != self.grad_strength:
+            self.grad_strength = strength
+            self._restyle()
+            self.update()
+
+    def _restyle(self) -> None:
+        if self.grad_strength is None:
+            self._pen = QPen(style.EDGE, style.EDGE_WIDTH, Qt.SolidLine, Qt.RoundCap)
+            return
+        start, end = self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0)
+        gradient = QLinearGradient(start, end)
+        gradient.setColorAt(0.0, style.VALUE)
+        orange = QColor(style.GRAD)
+        orange.setAlphaF(0.45 + 0.55 * self.grad_strength)
+        gradient.setColorAt(1.0, orange)
+        width = style.EDGE_WIDTH + 2.3 * self.grad_strength
+        self._pen = QPen(gradient, width, Qt.SolidLine, Qt.RoundCap)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(12.0)
+            self._shape = stroker.createStroke(self._path)
+        return self._shape
+
+    def paint(self, painter, option, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if self.isSelected():
+            painter.setPen(QPen(style.EDGE_SELECTED, style.EDGE_WIDTH + 1.5, Qt.SolidLine,
+                                Qt.RoundCap))
+        else:
+            painter.setPen(self._pen)
+        painter.setBrush(Qt.NoBrush)
+        if lod < 0.3:
+            painter.drawLine(self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0))
+        else:
+            painter.drawPath(self._path)
+
+
+class WireItem(QGraphicsPathItem):
+    """The wire being dragged; ``from_output`` says which end is anchored."""
+
+    def __init__(self, anchor: QPointF, from_output: bool):
+        super().__init__()
+        self.anchor, self.from_output = anchor, from_output
+        pen = QPen(style.EDGE_WIRE, style.EDGE_WIDTH, Qt.DashLine, Qt.RoundCap)
+        self.setPen(pen)
+        self.setZValue(10)
+        self.set_end(anchor)
+
+    def set_end(self, pos: QPointF) -> None:
+        if self.from_output:
+            self.setPath(wire_path(self.anchor, pos))
+        else:
+            self.setPath(wire_path(pos, self.anchor))

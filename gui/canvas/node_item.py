@@ -1,0 +1,223 @@
+"""NodeItem: one engine node on the canvas — op symbol, id, shape, value, gradient, ports.
+
+It never edits anything: it shows the model's current state (``refresh``) and reports where its
+ports are. Text and thumbnails are prepared in ``refresh``; ``paint`` only draws (and skips
+detail when zoomed out).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from . import style
+from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
+from .thumbnail import heatmap_pixmap
+
+_NO_PEN = QPen(Qt.NoPen)
+
+
+def describe(value, prefix: str) -> str:
+    """``= 0.4621`` for a scalar; ``min … max`` for a tensor."""
+    a = np.asarray(value)
+    if a.size == 1:
+        return f"{prefix}{style.fmt_number(a.reshape(-1)[0])}"
+    if a.size == 0:
+        return f"{prefix}(empty)"
+    finite = a[np.isfinite(a)]
+    if finite.size == 0:
+        return f"{prefix}nan"
+    lo, hi = finite.min(), finite.max()
+    return f"{prefix}{style.fmt_number(lo)} … {style.fmt_number(hi)}"
+
+
+def shape_text(shape) -> str:
+    if shape is None:
+        return ""
+    if len(shape) == 0:
+        return "scalar"
+    return "×".join(str(n) for n in shape)
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, node_id: str, op, position):
+        super().__init__()
+        self.node_id = node_id
+        self.op = op
+        self.arity = op.arity if op is not None else 0
+        self.edges: list = []
+        self.highlight_port: int | None = None
+        self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
+                      | QGraphicsItem.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(False)
+        self.setPos(QPointF(*position))
+        self.height = style.PORT_TOP + max(self.arity, 1) * style.PORT_GAP + 2 * style.LINE_H + 2
+        self._rect = QRectF(0, 0, style.NODE_W, self.height)
+        self._bounds = self._rect.adjusted(-style.PORT_R - 3, -3, style.PORT_R + 3, 3)
+        self._body_path = QPainterPath()
+        self._body_path.addRoundedRect(self._rect, style.CORNER, style.CORNER)
+        self._header_path = QPainterPath()
+        self._header_path.addRoundedRect(QRectF(0, 0, style.NODE_W, style.HEADER_H + style.CORNER),
+                                         style.CORNER, style.CORNER)
+        self._header_path = self._header_path.intersected(self._body_path)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, style.NODE_W, style.HEADER_H))
+        self._header_path = self._header_path.intersected(clip)
+        self.header_color = style.category_color(op)
+        self.symbol = op.symbol if op is not None else "?"
+        self.port_names = tuple(op.port_names) if op is not None else ()
+        self.connected_ports: set[int] = set()
+        self.id_text = node_id
+        self.shape_label = ""
+        self.value_text = ""
+        self.grad_text = ""
+        self.error: str | None = None
+        self.is_loss = False
+        self.value_pixmap = None
+        self.grad_pixmap = None
+        self.setZValue(1)
+
+    # ------------------------------------------------------------ state from the model
+    def refresh(self, model) -> None:
+        """Pull id, shape, value, gradient and error from the model; repaint once."""
+        node_id = self.node_id
+        self.id_text = node_id
+        self.error = model.errors.get(node_id)
+        shape = model.shapes.get(node_id)
+        self.shape_label = shape_text(shape)
+        value = model.values.get(node_id)
+        grad = model.grads.get(node_id)
+        self.is_loss = model.loss_id == node_id and bool(model.grads)
+        self.value_text = describe(value, "= ") if value is not None else ""
+        self.grad_text = describe(grad, "∂L/∂· = ") if grad is not None else ""
+        self.value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
+        self.grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
+        tip = [f"<b>{node_id}</b> — {self.op.label if self.op else '?'}"]
+        if self.error:
+            tip.append(f"<span style='color:#ff7070'>{self.error}</span>")
+        elif self.op is not None:
+            tip.append(self.op.doc)
+        self.setToolTip("<br>".join(tip))
+        self.update()
+
+    def set_connected(self, port: int, connected: bool) -> None:
+        (self.connected_ports.add if connected else self.connected_ports.discard)(port)
+        self.update()
+
+    def set_highlight(self, port: int | None) -> None:
+        if port != self.highlight_port:
+            self.highlight_port = port
+            self.update()
+
+    # ------------------------------------------------------------ geometry
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._body_path
+
+    def port_scene_pos(self, port: int) -> QPointF:
+        return self.mapToScene(port_pos(port))
+
+    def port_at(self, scene_pos: QPointF) -> int | None:
+        return hit_port(self.mapFromScene(scene_pos), self.arity)
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------ painting
+    def paint(self, painter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = self.isSelected()
+        if lod < 0.3:
+            painter.fillRect(self._rect, style.NODE_SELECTED if selected else
+                             (style.NODE_ERROR if self.error else self.header_color))
+            return
+        border = style.NODE_SELECTED if selected else (style.NODE_ERROR if self.error
+                                                        else style.NODE_BORDER)
+        painter.setPen(QPen(border, 2.0 if (selected or self.error) else 1.0))
+        painter.setBrush(style.NODE_ERROR_BODY if self.error else style.NODE_BODY)
+        painter.drawPath(self._body_path)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(style.NODE_ERROR if self.error else self.header_color)
+        painter.drawPath(self._header_path)
+        if lod < 0.55:
+            self._paint_symbol(painter)
+            return
+        self._paint_header_text(painter)
+        self._paint_symbol(painter)
+        self._paint_ports(painter)
+        self._paint_results(painter)
+
+    def _paint_header_text(self, painter) -> None:
+        w = style.NODE_W
+        painter.setFont(style.FONT_SHAPE)
+        painter.setPen(QColor(255, 255, 255, 200))
+        shape_rect = QRectF(w - 70, 0, 62, style.HEADER_H)
+        painter.drawText(shape_rect, Qt.AlignRight | Qt.AlignVCenter, self.shape_label)
+        painter.setFont(style.FONT_ID)
+        painter.setPen(style.TEXT)
+        id_rect = QRectF(9, 0, w - 80 if self.shape_label else w - 18, style.HEADER_H)
+        text = painter.fontMetrics().elidedText(self.id_text, Qt.ElideRight, int(id_rect.width()))
+        if self.is_loss:
+            text = text + "  ◆"
+        painter.drawText(id_rect, Qt.AlignLeft | Qt.AlignVCenter, text)
+
+    def _paint_symbol(self, painter) -> None:
+        top = style.HEADER_H
+        bottom = style.PORT_TOP + (max(self.arity, 1) - 1) * style.PORT_GAP + 14
+        has_thumb = self.value_pixmap is not None
+        rect = QRectF(30, top, style.NODE_W - 60 - (26 if has_thumb else 0), bottom - top)
+        painter.setFont(style.FONT_SYMBOL)
+        painter.setPen(style.SYMBOL)
+        painter.drawText(rect, Qt.AlignCenter, self.symbol)
+
+    def _paint_ports(self, painter) -> None:
+        painter.setFont(style.FONT_PORT)
+        for i in range(self.arity):
+            pos = input_port_pos(i)
+            self._paint_port(painter, pos, i)
+            painter.setPen(style.TEXT_MUTED)
+            if i < len(self.port_names):
+                painter.drawText(QRectF(pos.x() + 10, pos.y() - 8, 70, 16),
+                                 Qt.AlignLeft | Qt.AlignVCenter, self.port_names[i])
+        self._paint_port(painter, output_port_pos(), OUTPUT)
+
+    def _paint_port(self, painter, pos: QPointF, port: int) -> None:
+        highlighted = self.highlight_port == port
+        connected = port in self.connected_ports
+        r = style.PORT_R + (2.0 if highlighted else 0.0)
+        ring = style.PORT_HIGHLIGHT if highlighted else style.PORT_RING
+        painter.setPen(QPen(ring, 2.0 if highlighted else 1.5))
+        painter.setBrush(style.PORT_FILL if (connected or highlighted) else style.PORT_EMPTY)
+        painter.drawEllipse(pos, r, r)
+
+    def _paint_results(self, painter) -> None:
+        w = style.NODE_W
+        y = self.height - 2 * style.LINE_H - 3
+        painter.setFont(style.FONT_VALUE)
+        if self.value_pixmap is not None:
+            pm = self.value_pixmap
+            x0 = w - 12 - pm.width()
+            y0 = style.HEADER_H + 6
+            painter.drawPixmap(int(x0), int(y0), pm)
+            if self.grad_pixmap is not None:
+                gp = self.grad_pixmap
+                painter.drawPixmap(int(x0 - gp.width() - 4), int(y0), gp)
+        if self.value_text:
+            painter.setPen(style.VALUE)
+            painter.drawText(QRectF(10, y, w - 20, style.LINE_H),
+                             Qt.AlignLeft | Qt.AlignVCenter, self.value_text)
+        if self.grad_text:
+            painter.setPen(style.GRAD)
+            painter.drawText(QRectF(10, y + style.LINE_H, w - 20, style.LINE_H),
+                             Qt.AlignLeft | Qt.AlignVCenter, self.grad_text)
+        elif self.error:
+            painter.setPen(style.NODE_ERROR)
+            text = painter.fontMetrics().elidedText(self.error, Qt.ElideRight, int(w - 20))
+            painter.drawText(QRectF(10, y + style.LINE_H, w - 20, style.LINE_H),
+                             Qt.AlignLeft | Qt.AlignVCenter, text)

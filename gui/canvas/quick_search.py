@@ -1,0 +1,119 @@
+"""The Tab popup: type to filter the ops (and templates), Enter adds the chosen one at the cursor."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+
+import engine
+from ..templates import TEMPLATES
+
+KIND_ROLE = Qt.UserRole
+NAME_ROLE = Qt.UserRole + 1
+
+
+def search_entries() -> list[tuple[str, str, str]]:
+    """(kind, name, display text) for every op in palette order, then every template."""
+    from engine.ops import CATEGORIES
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    ops = sorted(engine.OPS.values(), key=lambda op: (order.get(op.category, 99), op.name))
+    entries = [("op", op.name, f"{op.symbol}   {op.name}   — {op.category}") for op in ops]
+    entries += [("template", label, f"▦   {label}   — template") for label in TEMPLATES]
+    return entries
+
+
+class QuickSearch(QFrame):
+    """A small overlay on the canvas; ``chosen(kind, name)`` when the user picks an entry."""
+
+    chosen = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("QuickSearch")
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setStyleSheet(
+            "#QuickSearch { background: #262932; border: 1px solid #4a4f5c; border-radius: 6px; }"
+            "QLineEdit { background: #1b1d23; color: #e8eaef; border: 1px solid #3d414c;"
+            " border-radius: 4px; padding: 4px; }"
+            "QListWidget { background: #262932; color: #e8eaef; border: none; }"
+            "QListWidget::item:selected { background: #3f7cc4; }")
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("Add node… (type to search)")
+        self.list = QListWidget(self)
+        self.list.setFocusPolicy(Qt.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.list)
+        self.resize(300, 320)
+        self._entries = []
+        self.edit.textChanged.connect(self._filter)
+        self.edit.returnPressed.connect(self.accept)
+        self.edit.installEventFilter(self)
+        self.list.itemClicked.connect(lambda item: self.accept())
+        self.hide()
+
+    def popup(self, pos) -> None:
+        """Show at ``pos`` (parent coordinates), kept inside the parent, with a fresh query."""
+        self._entries = search_entries()
+        parent = self.parentWidget()
+        x, y = pos.x(), pos.y()
+        if parent is not None:
+            x = max(0, min(x, parent.width() - self.width()))
+            y = max(0, min(y, parent.height() - self.height()))
+        self.move(x, y)
+        self.edit.clear()
+        self._filter("")
+        self.show()
+        self.raise_()
+        self.edit.setFocus()
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        self.list.clear()
+        # names that start with the query come first
+        ranked = []
+        for kind, name, display in self._entries:
+            hay = f"{name} {display}".lower()
+            if all(w in hay for w in words):
+                ranked.append((0 if words and name.lower().startswith(words[0]) else 1,
+                               kind, name, display))
+        ranked.sort(key=lambda r: r[0])
+        for _rank, kind, name, display in ranked:
+            item = QListWidgetItem(display)
+            item.setData(KIND_ROLE, kind)
+            item.setData(NAME_ROLE, name)
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def accept(self) -> None:
+        item = self.list.currentItem()
+        self.hide()
+        if item is not None:
+            self.chosen.emit(item.data(KIND_ROLE), item.data(NAME_ROLE))
+        if self.parentWidget() is not None:
+            self.parentWidget().setFocus()
+
+    def cancel(self) -> None:
+        self.hide()
+        if self.parentWidget() is not None:
+            self.parentWidget().setFocus()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.edit and event.type() == QEvent.KeyPress:
+            key = event.key()
+            if key in (Qt.Key_Down, Qt.Key_Up):
+                step = 1 if key == Qt.Key_Down else -1
+                row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
+                self.list.setCurrentRow(row)
+                return True
+            if key == Qt.Key_Escape:
+                self.cancel()
+                return True
+            if key == Qt.Key_Tab:
+                return True
+        if obj is self.edit and event.type() == QEvent.FocusOut and self.isVisible():
+            if not self.list.underMouse():
+                self.hide()
+        return super().eventFilter(obj, event)

@@ -1,0 +1,176 @@
+"""GraphScene: follows GraphModel's signals and keeps one NodeItem per node and one EdgeItem per
+edge. It never edits the model."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QGraphicsScene
+
+import engine
+from ..commands import layered_positions
+from . import style
+from .edge_item import EdgeItem
+from .node_item import NodeItem
+
+
+class GraphScene(QGraphicsScene):
+    def __init__(self, model, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, str, int], EdgeItem] = {}
+        self.setBackgroundBrush(style.BACKGROUND)
+        self._minor_pen = QPen(style.GRID_MINOR, 0)
+        self._major_pen = QPen(style.GRID_MAJOR, 0)
+        model.node_added.connect(self._on_node_added)
+        model.node_removed.connect(self._on_node_removed)
+        model.edge_added.connect(self._on_edge_added)
+        model.edge_removed.connect(self._on_edge_removed)
+        model.node_moved.connect(self._on_node_moved)
+        model.node_changed.connect(self._on_node_changed)
+        model.node_renamed.connect(self._on_node_renamed)
+        model.graph_reset.connect(self.rebuild)
+        model.results_changed.connect(self.refresh_results)
+        self.rebuild()
+
+    # ------------------------------------------------------------ model → items
+    def rebuild(self) -> None:
+        """Recreate every item (a new graph was loaded)."""
+        for item in list(self.nodes.values()) + list(self.edges.values()):
+            self.removeItem(item)
+        self.nodes.clear()
+        self.edges.clear()
+        graph = self.model.graph
+        missing = [n for n in graph.node_ids() if graph.node(n).position is None]
+        layout = layered_positions(graph) if missing else {}
+        for node_id in graph.node_ids():
+            self._add_node_item(node_id, layout.get(node_id))
+        for edge in graph.edges():
+            self._on_edge_added(edge.source, edge.target, edge.port)
+        self.refresh_results()
+
+    def _add_node_item(self, node_id: str, fallback=None) -> NodeItem:
+        node = self.model.node(node_id)
+        position = node.position if node.position is not None else (fallback or (0.0, 0.0))
+        item = NodeItem(node_id, engine.OPS.get(node.op), position)
+        self.nodes[node_id] = item
+        self.addItem(item)
+        item.refresh(self.model)
+        return item
+
+    def _on_node_added(self, node_id: str) -> None:
+        self._add_node_item(node_id)
+
+    def _on_node_removed(self, node_id: str) -> None:
+        item = self.nodes.pop(node_id, None)
+        if item is None:
+            return
+        for edge in list(item.edges):
+            self._remove_edge_item(edge.key)
+        self.removeItem(item)
+
+    def _on_edge_added(self, source: str, target: str, port: int) -> None:
+        edge = EdgeItem(self.nodes[source], self.nodes[target], port)
+        self.edges[(source, target, port)] = edge
+        self.addItem(edge)
+
+    def _remove_edge_item(self, key) -> None:
+        edge = self.edges.pop(key, None)
+        if edge is not None:
+            edge.detach()
+            self.removeItem(edge)
+
+    def _on_edge_removed(self, source: str, target: str, port: int) -> None:
+        self._remove_edge_item((source, target, port))
+
+    def _on_node_moved(self, node_id: str) -> None:
+        item = self.nodes.get(node_id)
+        position = self.model.node(node_id).position
+        if item is not None and position is not None:
+            point = QPointF(float(position[0]), float(position[1]))
+            if item.pos() != point:
+                item.setPos(point)
+
+    def _on_node_changed(self, node_id: str) -> None:
+        item = self.nodes.get(node_id)
+        if item is not None:
+            item.refresh(self.model)
+
+    def _on_node_renamed(self, old: str, new: str) -> None:
+        item = self.nodes.pop(old, None)
+        if item is None:
+            return
+        item.node_id = new
+        self.nodes[new] = item
+        for key in [k for k in self.edges if old in (k[0], k[1])]:
+            edge = self.edges.pop(key)
+            self.edges[edge.key] = edge
+
+    def refresh_results(self) -> None:
+        """Values, gradients and errors changed: every node redraws its numbers; edges take a
+        gradient-coloured look scaled by how much gradient flows back along them."""
+        for item in self.nodes.values():
+            item.refresh(self.model)
+        grads = self.model.grads
+        if not grads:
+            for edge in self.edges.values():
+                edge.set_grad_strength(None)
+            return
+        norms = {}
+        for node_id, g in grads.items():
+            with np.errstate(all="ignore"):
+                norm = float(np.sqrt(np.sum(np.square(g)))) if np.size(g) else 0.0
+            norms[node_id] = norm if math.isfinite(norm) else 0.0
+        top = max(norms.values(), default=0.0) or 1.0
+        for (source, target, _port), edge in self.edges.items():
+            if source in norms and target in norms:
+                edge.set_grad_strength(min(1.0, math.sqrt(norms[source] / top)))
+            else:
+                edge.set_grad_strength(None)
+
+    # ------------------------------------------------------------ lookup
+    def node_at(self, scene_pos: QPointF, ignore=None) -> NodeItem | None:
+        for item in self.items(scene_pos):
+            if isinstance(item, NodeItem) and item is not ignore:
+                return item
+        return None
+
+    def port_at(self, scene_pos: QPointF):
+        """(node item, port) under ``scene_pos``; ports reach a little outside their node."""
+        area = QRectF(scene_pos.x() - 12, scene_pos.y() - 12, 24, 24)
+        for item in self.items(area):
+            if isinstance(item, NodeItem):
+                port = item.port_at(scene_pos)
+                if port is not None:
+                    return item, port
+        return None, None
+
+    # ------------------------------------------------------------ background
+    def drawBackground(self, painter, rect: QRectF) -> None:
+        painter.fillRect(rect, style.BACKGROUND)
+        scale = painter.worldTransform().m11()
+        step = style.GRID_STEP
+        if scale * step < 6:
+            step *= 5
+            if scale * step < 6:
+                return
+        left = math.floor(rect.left() / step) * step
+        top = math.floor(rect.top() / step) * step
+        minor, major = [], []
+        x = left
+        while x < rect.right():
+            (major if round(x / step) % 5 == 0 else minor).append(
+                QLineF(x, rect.top(), x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            (major if round(y / step) % 5 == 0 else minor).append(
+                QLineF(rect.left(), y, rect.right(), y))
+            y += step
+        painter.setPen(self._minor_pen)
+        painter.drawLines(minor)
+        painter.setPen(self._major_pen)
+        painter.drawLines(major)

@@ -1,0 +1,81 @@
+"""Colours, fonts and sizes of the canvas (one dark theme, in one place)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont
+
+BACKGROUND = QColor("#1b1d23")
+GRID_MINOR = QColor("#23262e")
+GRID_MAJOR = QColor("#2c3039")
+GRID_STEP = 20
+
+NODE_W = 172.0
+HEADER_H = 26.0
+PORT_TOP = HEADER_H + 20.0     # y of the first port
+PORT_GAP = 24.0
+PORT_R = 5.5
+LINE_H = 17.0
+THUMB = 40                     # tensor heatmap edge, in scene pixels
+CORNER = 7.0
+
+NODE_BODY = QColor("#2a2d35")
+NODE_BORDER = QColor("#40444f")
+NODE_SELECTED = QColor("#f5c26b")
+NODE_ERROR = QColor("#ff5c5c")
+NODE_ERROR_BODY = QColor("#3d2327")
+TEXT = QColor("#e8eaef")
+TEXT_MUTED = QColor("#9aa1ad")
+SYMBOL = QColor("#f3f4f7")
+VALUE = QColor("#7fd1ff")
+GRAD = QColor("#ffa657")
+LOSS_BADGE = QColor("#ff7eb6")
+
+CATEGORY_COLORS = {
+    "Inputs & parameters": QColor("#3f7cc4"),
+    "Arithmetic": QColor("#4c9a68"),
+    "Activations": QColor("#c7852f"),
+    "Matrix": QColor("#8a67c9"),
+    "Reductions": QColor("#2f9c9c"),
+    "Losses": QColor("#c2558a"),
+}
+PARAMETER_COLOR = QColor("#6a5acd")
+DEFAULT_CATEGORY = QColor("#6b7280")
+
+PORT_FILL = QColor("#c9ced8")
+PORT_EMPTY = QColor("#1b1d23")
+PORT_RING = QColor("#aab1bd")
+PORT_HIGHLIGHT = QColor("#f5c26b")
+
+EDGE = QColor("#8c93a0")
+EDGE_SELECTED = QColor("#f5c26b")
+EDGE_WIRE = QColor("#f5c26b")
+EDGE_WIDTH = 2.2
+
+
+def font(size: float, bold: bool = False, family: str = "") -> QFont:
+    f = QFont(family) if family else QFont()
+    f.setPointSizeF(size)
+    f.setBold(bold)
+    f.setHintingPreference(QFont.PreferNoHinting)
+    return f
+
+
+FONT_ID = font(9.5, bold=True)
+FONT_SHAPE = font(8.0)
+FONT_SYMBOL = font(18.0, bold=True)
+FONT_PORT = font(7.5)
+FONT_VALUE = font(8.5)
+MONO_VALUE = font(8.5, family="DejaVu Sans Mono")
+
+
+def category_color(op) -> QColor:
+    if op is None:
+        return DEFAULT_CATEGORY
+    if op.name == "parameter":
+        return PARAMETER_COLOR
+    return CATEGORY_COLORS.get(op.category, DEFAULT_CATEGORY)
+
+
+def fmt_number(x: float) -> str:
+    """Compact, 4 significant digits, with a real minus sign: 0.4621, −1.235e-05, 12."""
+    text = f"{float(x):.4g}"
+    return text.replace("-", "−", 1) if text.startswith("-") else text

@@ -1,0 +1,65 @@
+"""Small heatmaps of tensors: a diverging colormap centred on 0, cached by content."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+
+# blue (negative) → near-black (0) → orange (positive): readable on the dark canvas
+_ANCHORS = np.array([[0.0, 70, 140, 255], [0.5, 38, 41, 48], [1.0, 255, 150, 50]])
+_LUT = np.stack([np.interp(np.linspace(0, 1, 256), _ANCHORS[:, 0], _ANCHORS[:, c])
+                 for c in (1, 2, 3)], axis=1).astype(np.uint8)
+MAX_CELLS = 64
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 1024
+
+
+def as_matrix(array) -> np.ndarray | None:
+    """A 2-D float view for display (1-D → one row, >2-D → rows × last axis); None for scalars."""
+    a = np.asarray(array, dtype=np.float64)
+    if a.size <= 1:
+        return None
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    elif a.ndim > 2:
+        a = a.reshape(-1, a.shape[-1])
+    rows = max(1, -(-a.shape[0] // MAX_CELLS))
+    cols = max(1, -(-a.shape[1] // MAX_CELLS))
+    return a[::rows, ::cols]
+
+
+def heatmap_image(array) -> QImage | None:
+    m = as_matrix(array)
+    if m is None:
+        return None
+    with np.errstate(all="ignore"):
+        finite = np.where(np.isfinite(m), m, 0.0)
+        scale = float(np.max(np.abs(finite))) or 1.0
+        idx = np.clip(np.rint((finite / scale + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    rgb = np.ascontiguousarray(_LUT[idx])
+    h, w = rgb.shape[:2]
+    image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888)
+    return image.copy()  # own the pixels: rgb dies with this frame
+
+
+def heatmap_pixmap(array, size: int) -> QPixmap | None:
+    """A ``size``-bounded pixmap (aspect kept, crisp cells), cached by the array's content."""
+    a = np.asarray(array)
+    if a.size <= 1:
+        return None
+    key = (a.shape, a.dtype.str, hash(a.tobytes()) if a.size <= 65536 else id(a), size)
+    pixmap = _CACHE.get(key)
+    if pixmap is not None:
+        _CACHE.move_to_end(key)
+        return pixmap
+    image = heatmap_image(a)
+    if image is None:
+        return None
+    image = image.scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation)
+    pixmap = QPixmap.fromImage(image)
+    _CACHE[key] = pixmap
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return pixmap

@@ -1,0 +1,360 @@
+"""CanvasView: the node editor — zoom, pan, drops, wiring, moving, quick search, clipboard.
+
+Mouse work is interpreted here and handed to the CanvasController as intent; the scene follows
+the model. Keyboard shortcuts other than Tab and Space are QActions of the main window, which
+call the public methods below.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsView
+from shiboken6 import isValid
+
+from . import mime
+from .controller import CanvasController
+from .edge_item import EdgeItem, WireItem
+from .node_item import NodeItem
+from .port_item import OUTPUT
+from .quick_search import QuickSearch
+from .scene import GraphScene
+
+MIN_SCALE, MAX_SCALE = 0.03, 3.0
+FIT_MAX_SCALE = 1.2
+WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
+
+
+class CanvasView(QGraphicsView):
+    status_message = Signal(str)
+    selection_changed = Signal(list)
+
+    def __init__(self, model, undo_stack, parent=None):
+        super().__init__(parent)
+        self.model, self.undo_stack = model, undo_stack
+        self.graph_scene = GraphScene(model, self)
+        self.setScene(self.graph_scene)
+        self.controller = CanvasController(model, undo_stack, self)
+        self.controller.status_message.connect(self.status_message)
+        self.controller.inserted.connect(self._select_ids)
+        self.graph_scene.selectionChanged.connect(self._on_selection_changed)
+        self.setSceneRect(WORLD)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
+                            | QPainter.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.MinimalViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.NoFrame)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.viewport().setMouseTracking(True)
+        self.quick_search = QuickSearch(self)
+        self.quick_search.chosen.connect(self._quick_search_chosen)
+        self._quick_search_pos = QPointF()
+        self._last_mouse = None        # viewport point of the last mouse event
+        self._space_down = False
+        self._pan_from: QPoint | None = None
+        self._wire: WireItem | None = None
+        self._wire_from: tuple[str, int] | None = None   # (node id, port) the wire starts at
+        self._picked_edge: EdgeItem | None = None          # an edge lifted off its input
+        self._highlighted: NodeItem | None = None
+        self._move_start: dict | None = None
+        self.centerOn(0, 0)
+
+    # ------------------------------------------------------------ public API (contract)
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self.graph_scene.nodes.get(node_id)
+
+    def selected_nodes(self) -> list[str]:
+        chosen = {i.node_id for i in self.graph_scene.selectedItems() if isinstance(i, NodeItem)}
+        return [n for n in self.model.graph.node_ids() if n in chosen]
+
+    def selected_edges(self) -> list[tuple[str, str, int]]:
+        return [i.key for i in self.graph_scene.selectedItems() if isinstance(i, EdgeItem)]
+
+    def select_all(self) -> None:
+        for item in self.graph_scene.nodes.values():
+            item.setSelected(True)
+
+    def select_nodes(self, node_ids) -> None:
+        self._select_ids(list(node_ids))
+
+    def delete_selection(self) -> None:
+        self.controller.delete(self.selected_nodes(), self.selected_edges())
+
+    def copy_selection(self) -> bool:
+        return self.controller.copy(self.selected_nodes())
+
+    def paste(self) -> list[str]:
+        return self.controller.paste()
+
+    def duplicate_selection(self) -> list[str]:
+        return self.controller.duplicate(self.selected_nodes())
+
+    def add_node_at(self, op: str, scene_pos) -> str | None:
+        return self.controller.add_node(op, QPointF(scene_pos))
+
+    def insert_template(self, name: str, scene_pos) -> list[str]:
+        return self.controller.insert_template(name, QPointF(scene_pos))
+
+    def auto_layout(self) -> None:
+        self.controller.auto_layout()
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Show every node (never magnified beyond FIT_MAX_SCALE)."""
+        rect = self.graph_scene.itemsBoundingRect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        rect = rect.adjusted(-40, -40, 40, 40)
+        self.fitInView(rect, Qt.KeepAspectRatio)
+        if self.transform().m11() > FIT_MAX_SCALE:
+            self.resetTransform()
+            self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
+        self.centerOn(rect.center())
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
+        """Zoom by ``factor`` (clamped) keeping ``anchor`` (a viewport point) in place."""
+        current = self.transform().m11()
+        factor = max(MIN_SCALE / current, min(MAX_SCALE / current, factor))
+        if anchor is None:
+            anchor = self.viewport().rect().center()
+        before = self.mapToScene(anchor)
+        old_anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.NoAnchor)
+        self.scale(factor, factor)
+        after = self.mapToScene(anchor)
+        delta = after - before
+        self.translate(delta.x(), delta.y())
+        self.setTransformationAnchor(old_anchor)
+
+    # ------------------------------------------------------------ selection helpers
+    def _on_selection_changed(self) -> None:
+        if isValid(self) and isValid(self.graph_scene):  # not while Qt tears the scene down
+            self.selection_changed.emit(self.selected_nodes())
+
+    def _select_ids(self, ids: list) -> None:
+        self.graph_scene.clearSelection()
+        for node_id in ids:
+            item = self.graph_scene.nodes.get(node_id)
+            if item is not None:
+                item.setSelected(True)
+
+    # ------------------------------------------------------------ keyboard
+    def event(self, event) -> bool:
+        if event.type() == QEvent.KeyPress and event.key() == Qt.Key_Tab:
+            self.open_quick_search()
+            return True
+        return super().event(event)
+
+    def open_quick_search(self, viewport_pos: QPoint | None = None) -> None:
+        if viewport_pos is None:
+            viewport_pos = self._cursor_in_viewport()
+        self._quick_search_pos = self.mapToScene(viewport_pos)
+        self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
+
+    def _cursor_in_viewport(self) -> QPoint:
+        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
+            return self._last_mouse
+        return self.viewport().rect().center()
+
+    def _quick_search_chosen(self, kind: str, name: str) -> None:
+        if kind == "template":
+            self.controller.insert_template(name, self._quick_search_pos)
+        else:
+            self.controller.add_node(name, self._quick_search_pos)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self.viewport().setCursor(Qt.OpenHandCursor)
+            event.accept()
+            return
+        if event.key() == Qt.Key_Escape and self._wire is not None:
+            self._end_wire()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # ------------------------------------------------------------ wheel: zoom to cursor
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if delta:
+            self.zoom_by(1.0015 ** delta, event.position().toPoint())
+        event.accept()
+
+    # ------------------------------------------------------------ mouse
+    def mousePressEvent(self, event) -> None:
+        pos = event.position().toPoint()
+        self._last_mouse = pos
+        button = event.button()
+        if button == Qt.MiddleButton or (button == Qt.LeftButton and self._space_down):
+            self._pan_from = pos
+            self.viewport().setCursor(Qt.ClosedHandCursor)
+            event.accept()
+            return
+        if button == Qt.LeftButton:
+            node, port = self.graph_scene.port_at(self.mapToScene(pos))
+            if node is not None:
+                self._start_wire(node, port)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if button == Qt.LeftButton and isinstance(self.itemAt(pos), NodeItem):
+            self._move_start = {i.node_id: i.pos() for i in self.graph_scene.selectedItems()
+                                if isinstance(i, NodeItem)}
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = event.position().toPoint()
+        self._last_mouse = pos
+        if self._pan_from is not None:
+            delta = pos - self._pan_from
+            self._pan_from = pos
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            event.accept()
+            return
+        scene_pos = self.mapToScene(pos)
+        if self._wire is not None:
+            self._wire.set_end(scene_pos)
+            node, port = self.graph_scene.port_at(scene_pos)
+            valid = node is not None and self.controller.why_not(
+                self._wire_from, (node.node_id, port)) is None
+            self._set_highlight(node if valid else None, port)
+            event.accept()
+            return
+        if event.buttons() == Qt.NoButton:
+            node, port = self.graph_scene.port_at(scene_pos)
+            self._set_highlight(node, port)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        pos = event.position().toPoint()
+        self._last_mouse = pos
+        if self._pan_from is not None and event.button() in (Qt.MiddleButton, Qt.LeftButton):
+            self._pan_from = None
+            if self._space_down:
+                self.viewport().setCursor(Qt.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        if self._wire is not None and event.button() == Qt.LeftButton:
+            self._finish_wire(self.mapToScene(pos))
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if self._move_start is not None and event.button() == Qt.LeftButton:
+            start, self._move_start = self._move_start, None
+            moves = {}
+            for node_id, old in start.items():
+                item = self.graph_scene.nodes.get(node_id)
+                if item is not None and item.pos() != old:
+                    moves[node_id] = ((old.x(), old.y()), (item.pos().x(), item.pos().y()))
+            self.controller.move_nodes(moves)
+
+    # ------------------------------------------------------------ wiring
+    def _start_wire(self, node: NodeItem, port: int) -> None:
+        if port == OUTPUT:
+            self._wire_from = (node.node_id, OUTPUT)
+            anchor, from_output = node.port_scene_pos(OUTPUT), True
+        else:
+            source = self.model.source_of(node.node_id, port)
+            edge = self.graph_scene.edges.get((source, node.node_id, port)) if source else None
+            if edge is not None:  # pick the edge up: it follows the cursor from its source
+                self._picked_edge = edge
+                edge.setVisible(False)
+                self._wire_from = (source, OUTPUT)
+                anchor, from_output = edge.source_item.port_scene_pos(OUTPUT), True
+            else:
+                self._wire_from = (node.node_id, port)
+                anchor, from_output = node.port_scene_pos(port), False
+        self._wire = WireItem(anchor, from_output)
+        self.graph_scene.addItem(self._wire)
+
+    def _finish_wire(self, scene_pos: QPointF) -> None:
+        node, port = self.graph_scene.port_at(scene_pos)
+        picked = self._picked_edge
+        wire_from = self._wire_from
+        self._end_wire()
+        target = (node.node_id, port) if node is not None else None
+        if picked is not None:
+            old_source, old_target, old_port = picked.key
+            if target is None:
+                self.controller.rewire(old_target, old_port, old_source, None, None)
+                return
+            problem = self.controller.why_not(wire_from, target)
+            if problem is not None:
+                self.status_message.emit(f"Cannot connect: {problem}")
+                return
+            self.controller.rewire(old_target, old_port, old_source, target[0], target[1])
+            return
+        if target is None:
+            return
+        problem = self.controller.why_not(wire_from, target)
+        if problem is not None:
+            self.status_message.emit(f"Cannot connect: {problem}")
+            return
+        if wire_from[1] == OUTPUT:
+            self.controller.connect(wire_from[0], target[0], target[1])
+        else:
+            self.controller.connect(target[0], wire_from[0], wire_from[1])
+
+    def _end_wire(self) -> None:
+        if self._wire is not None:
+            self.graph_scene.removeItem(self._wire)
+        if self._picked_edge is not None and self._picked_edge.scene() is not None:
+            self._picked_edge.setVisible(True)
+        self._wire = self._wire_from = self._picked_edge = None
+        self._set_highlight(None, None)
+
+    def _set_highlight(self, node: NodeItem | None, port) -> None:
+        if self._highlighted is not None and self._highlighted is not node:
+            self._highlighted.set_highlight(None)
+        self._highlighted = node
+        if node is not None:
+            node.set_highlight(port)
+
+    # ------------------------------------------------------------ palette drops
+    def dragEnterEvent(self, event) -> None:
+        if mime.decode(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if mime.decode(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        decoded = mime.decode(event.mimeData())
+        if decoded is None:
+            super().dropEvent(event)
+            return
+        kind, name = decoded
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if kind == "template":
+            self.controller.insert_template(name, scene_pos)
+        else:
+            self.controller.add_node(name, scene_pos)
+        event.acceptProposedAction()
+        self.setFocus()
