@@ -1,11 +1,16 @@
 """The cases of test_ops.py cross-checked against PyTorch (float64): values and gradients."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from engine.ops import OPS, normalize_attrs
-from test_ops import CASES, LEAVES, case_rng, make_inputs
+
+sys.path.insert(0, str(Path(__file__).parent))  # test_ops, whatever pytest's import mode
+from test_ops import CASES, LEAVES, case_rng, make_inputs  # noqa: E402
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
