@@ -1,0 +1,258 @@
+"""Trainer: defaults from the file, minibatches, updates, accuracy, errors, the examples."""
+import numpy as np
+import pytest
+
+import engine
+from engine.datasets import Dataset, load_csv, make_dataset
+from engine.optim import SGD, Momentum
+from engine.trainer import Trainer, TrainingError, accuracy
+from tests.conftest import EXAMPLES
+
+
+def example(name):
+    return engine.load_graph(EXAMPLES / f"{name}.json")
+
+
+@pytest.fixture
+def xor():
+    return example("xor_mlp")
+
+
+def test_defaults_come_from_the_file(xor):
+    trainer = Trainer(xor)
+    assert type(trainer.optimizer).__name__ == "Adam" and trainer.optimizer.lr == 0.05
+    assert trainer.batch_size == 32 and trainer.steps == xor.training["steps"]
+    assert trainer.dataset.name == "xor" and len(trainer.dataset) == 200
+    assert (trainer.features, trainer.targets, trainer.loss) == ("x", "y", "loss")
+    assert trainer.parameters == ["W1", "b1", "W2", "b2"]
+
+
+def test_explicit_arguments_override(xor):
+    data = make_dataset("xor", n=40, seed=5)
+    trainer = Trainer(xor, optimizer=Momentum(0.1), dataset=data, batch_size=8, seed=3)
+    assert isinstance(trainer.optimizer, Momentum) and trainer.dataset is data
+    assert trainer.batch_size == 8 and trainer.seed == 3
+    assert Trainer(xor, optimizer="sgd", lr=0.5).optimizer.lr == 0.5
+    for size in (0, None, 500):
+        xor.training["batch_size"] = size
+        assert Trainer(xor).batch_size == 200
+
+
+def test_xor_mlp_reaches_full_accuracy_with_its_own_steps(xor):
+    trainer = Trainer(xor)
+    loss_before, _ = trainer.evaluate()
+    losses = trainer.run()
+    loss, acc = trainer.evaluate()
+    assert len(losses) == len(trainer.history) == xor.training["steps"]
+    assert acc == 1.0 and loss < 0.02 < loss_before
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_xor_is_reliable_across_shuffling_and_data_seeds(seed):
+    graph = example("xor_mlp")
+    graph.data["seed"] = seed
+    trainer = Trainer(graph, seed=seed)
+    trainer.run(120)
+    assert trainer.evaluate()[1] == 1.0
+
+
+@pytest.mark.parametrize("name, steps", [("spiral_classifier", 400), ("sine_regression", 400)])
+def test_other_examples_reduce_the_loss(name, steps):
+    trainer = Trainer(example(name))
+    before, acc_before = trainer.evaluate()
+    trainer.run(steps)
+    after, acc_after = trainer.evaluate()
+    assert after < 0.5 * before
+    if name == "spiral_classifier":
+        assert acc_after > acc_before and acc_after > 0.6
+    else:
+        assert acc_before is acc_after is None
+
+
+def test_step_updates_parameters_with_new_arrays_and_keeps_inputs(xor):
+    x_value, y_value = xor.node("x").value.copy(), xor.node("y").value.copy()
+    trainer = Trainer(xor)
+    trainer.step()
+    trace, old_w = xor.trace, xor.node("W1").value
+    held = {k: v.copy() for k, v in trace.values.items()}
+    held_grads = {k: v.copy() for k, v in trace.grads.items()}
+    loss = trainer.step()
+    assert isinstance(loss, float) and trainer.history[-1] == loss
+    assert xor.node("W1").value is not old_w and not np.array_equal(xor.node("W1").value, old_w)
+    for k in held:                         # the previous Trace is never written into
+        np.testing.assert_array_equal(trace.values[k], held[k])
+        np.testing.assert_array_equal(trace.grads[k], held_grads[k])
+    np.testing.assert_array_equal(xor.node("x").value, x_value)
+    np.testing.assert_array_equal(xor.node("y").value, y_value)
+    assert xor.values["x"].shape == (32, 2)       # the last pass was a minibatch
+
+
+def test_step_is_one_sgd_update_from_the_graphs_gradients(xor):
+    trainer = Trainer(xor, optimizer=SGD(0.1), batch_size=0)
+    before = {p: xor.node(p).value.copy() for p in trainer.parameters}
+    xor.forward({"x": trainer.dataset.X, "y": trainer.dataset.Y})
+    grads = xor.backward()
+    trainer.step()
+    for p in trainer.parameters:
+        np.testing.assert_allclose(xor.node(p).value, before[p] - 0.1 * grads[p], rtol=1e-13)
+
+
+def test_minibatches_cover_each_epoch_and_are_seeded(xor):
+    data = make_dataset("xor", n=10)
+    trainer = Trainer(xor, dataset=data, batch_size=4, seed=1)
+    rows = np.concatenate([trainer.next_rows() for _ in range(5)])
+    assert len(rows) == 20 and sorted(rows[:10]) == list(range(10))
+    assert sorted(rows[10:]) == list(range(10))
+    again = Trainer(xor, dataset=data, batch_size=4, seed=1)
+    np.testing.assert_array_equal(np.concatenate([again.next_rows() for _ in range(5)]), rows)
+
+
+def test_same_seed_same_history(xor):
+    a = Trainer(xor.copy(), seed=4)
+    b = Trainer(xor.copy(), seed=4)
+    c = Trainer(xor.copy(), seed=5)
+    assert a.run(20) == b.run(20) != c.run(20)
+
+
+def test_run_callback_and_stop(xor):
+    trainer = Trainer(xor)
+    seen = []
+    losses = trainer.run(50, callback=lambda step, loss: seen.append((step, loss)) or step < 7)
+    assert len(losses) == 7 and [s for s, _ in seen] == list(range(1, 8))
+    trainer.run(3)
+    assert len(trainer.history) == 10
+    trainer.run(100, callback=lambda step, loss: trainer.stop())
+    assert len(trainer.history) == 11
+
+
+def test_predict_reads_the_prediction_node(xor):
+    trainer = Trainer(xor)
+    trainer.run(100)
+    grid = np.array([[1.0, 1.0], [-1.0, 1.0], [1.0, -1.0], [-1.0, -1.0]])
+    logits = trainer.predict(grid)
+    assert logits.shape == (4, 1)
+    np.testing.assert_array_equal(logits[:, 0] > 0, [False, True, True, False])
+
+
+def test_parameters_without_values_are_initialised_by_the_graph():
+    graph = example("sine_regression")
+    for p in ("W1", "W2"):
+        graph.set_value(p, None)
+    trainer = Trainer(graph)
+    trainer.run(5)
+    assert graph.node("W1").value.shape == (1, 16)
+
+
+def test_user_csv_dataset(xor, tmp_path):
+    rows = ["a,b,label"] + [f"{sx * 1.1},{sy * 0.9},{int(sx != sy)}"
+                            for sx in (-1, 1) for sy in (-1, 1)] * 5
+    (tmp_path / "mine.csv").write_text("\n".join(rows))
+    trainer = Trainer(xor, dataset=load_csv(tmp_path / "mine.csv"), batch_size=0)
+    trainer.run(150)
+    assert trainer.evaluate()[1] == 1.0
+
+
+# ---------------------------------------------------------------- accuracy rules
+
+@pytest.mark.parametrize("op, prediction, targets, expected", [
+    ("sigmoid_bce", [[2.0], [-1.0], [0.5], [-3.0]], [[1], [0], [0], [0]], 0.75),
+    ("softmax_ce", [[2, 1, 0], [0, 0, 5]], [[1, 0, 0], [1, 0, 0]], 0.5),
+    ("mse", [[0.9], [0.4], [0.6]], [[1], [0], [0]], 2 / 3),
+    ("mse", [[0.3], [-0.2]], [[1], [-1]], 1.0),
+    ("mse", [[0.2, 0.7], [0.9, 0.1]], [[0, 1], [0, 1]], 0.5),
+    ("mse", [[0.3], [1.7]], [[0.25], [2.0]], None),
+    ("sigmoid_bce", [[1.0]], [[0.3]], None),
+    ("mse", [[1.0], [0.0]], [[1.0, 0.0]], None),
+    ("sum", [[1.0]], [[1.0]], None),
+])
+def test_accuracy_rules(op, prediction, targets, expected):
+    result = accuracy(op, np.array(prediction, float), np.array(targets, float))
+    assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_sum_of_squares_loss_has_no_accuracy():
+    graph = engine.Graph()
+    graph.extra["data"] = {"dataset": "linear", "features": "x", "targets": "y"}
+    graph.add_node("x", "input")
+    graph.add_node("y", "input")
+    graph.add_node("w", "parameter", value=[[0.0]])
+    graph.add_node("b", "parameter", value=0.0)
+    for nid, op in [("xw", "matmul"), ("p", "add"), ("d", "sub"), ("sq", "mul"), ("L", "mean")]:
+        graph.add_node(nid, op)
+    for s, t, port in [("x", "xw", 0), ("w", "xw", 1), ("xw", "p", 0), ("b", "p", 1),
+                       ("p", "d", 0), ("y", "d", 1),
+                       ("d", "sq", 0), ("d", "sq", 1), ("sq", "L", 0)]:
+        graph.connect(s, t, port)
+    trainer = Trainer(graph, optimizer="sgd", lr=0.3, batch_size=0)
+    trainer.run(200)
+    loss, acc = trainer.evaluate()
+    assert acc is None and loss < 0.02
+    assert float(graph.node("w").value[0, 0]) == pytest.approx(1.5, abs=0.05)
+    assert float(graph.node("b").value) == pytest.approx(-0.5, abs=0.05)
+
+
+# ---------------------------------------------------------------- errors
+
+def test_missing_or_wrong_features_and_targets(xor):
+    del xor.data["features"]
+    with pytest.raises(TrainingError, match="names no 'features' input node"):
+        Trainer(xor)
+    xor.data["features"] = "nope"
+    with pytest.raises(TrainingError, match="features node 'nope' is not in the graph"):
+        Trainer(xor)
+    xor.data["features"] = "W1"
+    with pytest.raises(TrainingError, match="node 'W1': features must be an input node"):
+        Trainer(xor)
+
+
+def test_no_dataset(xor):
+    del xor.data["dataset"]
+    with pytest.raises(TrainingError, match="no dataset"):
+        Trainer(xor)
+    xor.data["dataset"] = "mnist"
+    with pytest.raises(TrainingError, match="unknown dataset 'mnist'"):
+        Trainer(xor)
+
+
+@pytest.mark.parametrize("dataset, node", [("sine", "xW1"), ("spiral", "loss")])
+def test_data_that_does_not_fit_names_the_node(xor, dataset, node):
+    with pytest.raises(TrainingError, match=rf"does not fit the graph .*node '{node}'"):
+        Trainer(xor, dataset=dataset)
+
+
+def test_bad_training_section(xor):
+    xor.training["optimizer"] = "rmsprop"
+    with pytest.raises(TrainingError, match="unknown optimizer 'rmsprop'"):
+        Trainer(xor)
+    xor.training.update(optimizer="adam", batch_size=-3)
+    with pytest.raises(TrainingError, match="batch_size must be a non-negative integer"):
+        Trainer(xor)
+
+
+def test_nothing_to_train():
+    graph = engine.Graph()
+    graph.extra["data"] = {"dataset": "xor", "features": "x", "targets": "y"}
+    graph.add_node("x", "input")
+    graph.add_node("y", "input")
+    graph.add_node("L", "mse")
+    graph.connect("x", "L", 0)
+    graph.connect("y", "L", 1)
+    with pytest.raises(TrainingError, match="nothing to train: the graph has no parameter nodes"):
+        Trainer(graph)
+
+
+def test_diverging_loss_is_an_error_and_keeps_parameters_finite():
+    graph = example("sine_regression")
+    trainer = Trainer(graph, optimizer=SGD(1e6), batch_size=0)
+    with pytest.raises(TrainingError, match=r"step \d+: node 'loss': .*diverged, try a smaller"):
+        trainer.run(50)
+    assert all(np.isfinite(graph.node(p).value).all() for p in trainer.parameters)
+
+
+def test_dataset_object_is_used_as_given(xor):
+    data = Dataset(np.array([[1.0, 1.0], [1.0, -1.0]]), np.array([[0.0], [1.0]]),
+                   "binary", "two")
+    trainer = Trainer(xor, dataset=data)
+    assert trainer.batch_size == 2
+    trainer.run(200)
+    assert trainer.evaluate()[1] == 1.0
