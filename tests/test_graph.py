@@ -1,0 +1,426 @@
+"""Graph editing, validation messages, forward/backward semantics and the cached plan."""
+import numpy as np
+import pytest
+
+from engine import Graph, GraphError
+from engine.gradcheck import check_gradients, numeric_gradient
+
+
+def chain(x=1.5):
+    """y = (x² + 1)³, the seed's chain-rule example."""
+    g = Graph()
+    g.add_node("x", "input", value=x)
+    g.add_node("sq", "pow", {"exponent": 2})
+    g.add_node("one", "constant", value=1.0)
+    g.add_node("u", "add")
+    g.add_node("y", "pow", {"exponent": 3})
+    g.connect("x", "sq", 0)
+    g.connect("sq", "u", 0)
+    g.connect("one", "u", 1)
+    g.connect("u", "y", 0)
+    return g
+
+
+def two_paths(t=0.5):
+    """z = x·y with x = t², y = eᵗ."""
+    g = Graph()
+    g.add_node("t", "input", value=t)
+    g.add_node("x", "pow", {"exponent": 2})
+    g.add_node("y", "exp")
+    g.add_node("z", "mul")
+    g.connect("t", "x", 0)
+    g.connect("t", "y", 0)
+    g.connect("x", "z", 0)
+    g.connect("y", "z", 1)
+    return g
+
+
+# ---------------------------------------------------------------- editing
+def test_add_node_merges_attrs_over_defaults_and_converts_values():
+    g = Graph()
+    node = g.add_node("a", "leaky_relu")
+    assert node.attrs == {"slope": 0.01}
+    x = g.add_node("x", "input", value=[[1, 2]])
+    assert x.value.dtype == np.float64 and x.value.shape == (1, 2)
+    assert g.add_node("s", "input", value=3).value.shape == ()
+    assert g.node_ids() == ["a", "x", "s"]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda g: g.add_node("x", "input"), "node 'x': this id is already used"),
+    (lambda g: g.add_node("q", "frobnicate"), "node 'q': unknown op 'frobnicate'"),
+    (lambda g: g.add_node("q", "leaky_relu", {"slope": "steep"}), "node 'q': bad attr"),
+    (lambda g: g.add_node("q", "sum", {"colour": 1}), "unknown attr 'colour'"),
+    (lambda g: g.add_node("q", "mul", value=1.0), "only input, constant and parameter"),
+    (lambda g: g.add_node("q", "input", value=[[1], [1, 2]]), "rectangular list"),
+    (lambda g: g.add_node("", "input"), "non-empty string"),
+])
+def test_add_node_refuses_with_a_reason(call, message):
+    g = Graph()
+    g.add_node("x", "input", value=1.0)
+    with pytest.raises(GraphError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call(g)
+    assert g.node_ids() == ["x"]
+
+
+def test_version_bumps_on_structure_and_attrs_but_not_on_values():
+    g = chain()
+    v = g.version
+    g.set_value("x", 2.0)
+    g.set_position("x", (10, 20))
+    assert g.version == v
+    g.set_attr("y", "exponent", 4)
+    assert g.version == v + 1
+    g.disconnect("u", 1)
+    assert g.version == v + 2
+
+
+def test_can_connect_reasons():
+    g = chain()
+    g.add_node("m", "mul")
+    assert g.can_connect("x", "m", 0) is None
+    assert g.can_connect("m", "m", 0) == "a node cannot feed itself"
+    assert g.can_connect("x", "m", 2) == "port 2 out of range: mul has 2 inputs"
+    assert g.can_connect("x", "one", 0) == "port 0 out of range: constant has no inputs"
+    assert g.can_connect("x", "u", 0) == "input 0 of 'u' is already connected"
+    assert g.can_connect("y", "sq", 0) == "input 0 of 'sq' is already connected"
+    g.disconnect("sq", 0)
+    assert g.can_connect("y", "sq", 0) == "would create a cycle: y → sq → u → y"
+    assert g.can_connect("nope", "m", 0) == "no node 'nope'"
+    assert "integer" in g.can_connect("x", "m", "0")
+    with pytest.raises(GraphError, match="would create a cycle"):
+        g.connect("y", "sq", 0)
+
+
+def test_disconnect_returns_old_source_and_input_sources_follow():
+    g = chain()
+    assert g.input_sources("u") == ["sq", "one"]
+    assert g.disconnect("u", 1) == "one"
+    assert g.disconnect("u", 1) is None
+    assert g.input_sources("u") == ["sq", None]
+
+
+def test_remove_node_removes_its_edges_and_clears_the_loss():
+    g = chain()
+    g.loss = "y"
+    g.remove_node("u")
+    assert [(e.source, e.target) for e in g.edges()] == [("x", "sq")]
+    assert g.loss == "y"
+    g.remove_node("y")
+    assert g.loss is None
+    with pytest.raises(GraphError, match="no node 'u'"):
+        g.node("u")
+
+
+def test_rename_keeps_order_edges_and_loss():
+    g = chain()
+    g.loss = "y"
+    g.rename_node("u", "inner")
+    assert g.node_ids() == ["x", "sq", "one", "inner", "y"]
+    assert g.input_sources("y") == ["inner"]
+    assert g.input_sources("inner") == ["sq", "one"]
+    g.rename_node("y", "out")
+    assert g.loss == "out"
+    assert float(g.backward()["x"]) == pytest.approx(95.0625)
+    with pytest.raises(GraphError, match="already used"):
+        g.rename_node("x", "sq")
+
+
+def test_new_id_and_copy():
+    g = chain()
+    assert g.new_id("mul") == "mul"
+    g.add_node("mul", "mul")
+    assert g.new_id("mul") == "mul2"
+    c = g.copy()
+    c.set_value("x", 9.0)
+    assert float(g.node("x").value) == 1.5
+    assert [e for e in c.edges()] == g.edges()
+
+
+def test_parameter_without_value_is_initialised_from_attrs():
+    g = Graph()
+    g.add_node("W", "parameter", {"init": "xavier", "shape": [3, 2], "seed": 4})
+    g.add_node("s", "sum")
+    g.connect("W", "s", 0)
+    first = g.forward()["W"]
+    assert first.shape == (3, 2) and np.all(first != 0)
+    g.set_attr("W", "seed", 5)   # changing the init attrs re-initialises
+    assert not np.allclose(g.forward()["W"], first)
+    g.set_attr("W", "seed", 4)
+    assert np.array_equal(g.forward()["W"], first)
+
+
+# ---------------------------------------------------------------- validation
+def test_check_names_node_and_cause():
+    g = Graph()
+    g.add_node("a", "input", value=np.ones((4, 2)))
+    g.add_node("b", "input", value=np.ones((3, 1)))
+    g.add_node("h1", "matmul")
+    g.add_node("m", "mul")
+    g.add_node("x", "input")
+    g.add_node("after", "relu")
+    g.connect("a", "h1", 0)
+    g.connect("b", "h1", 1)
+    g.connect("a", "m", 0)
+    g.connect("h1", "after", 0)
+    problems = g.check()
+    assert "(4, 2)" in problems["h1"] and "(3, 1)" in problems["h1"]
+    assert problems["m"] == "input 1 (b) of 'm' is not connected"
+    assert problems["x"] == "this input has no value"
+    assert "after" not in problems          # downstream of an error: no second error
+    shapes = g.infer_shapes()
+    assert shapes["a"] == (4, 2) and "h1" not in shapes and "after" not in shapes
+    with pytest.raises(GraphError, match="node 'x': this input has no value"):
+        g.forward()
+    g.set_value("x", 1.0)
+    with pytest.raises(GraphError) as err:
+        g.forward()
+    assert err.value.node == "h1" and str(err.value).startswith("node 'h1': ")
+
+
+def test_every_unconnected_input_is_named():
+    g = Graph()
+    g.add_node("m", "mse")
+    assert g.check() == {"m": "inputs 0 (prediction), 1 (target) of 'm' are not connected"}
+
+
+def test_check_and_infer_shapes_never_raise_and_are_cached():
+    g = chain()
+    assert g.check() == {}
+    assert g.infer_shapes() == {"x": (), "sq": (), "one": (), "u": (), "y": ()}
+    assert g.check() is not g.check()        # callers get their own dict
+
+
+def test_non_scalar_loss_is_named_with_its_shape():
+    g = Graph()
+    g.add_node("x", "input", value=np.ones((4, 1)))
+    g.add_node("h", "tanh")
+    g.connect("x", "h", 0)
+    expected = "loss must be a scalar: add a sum or mean node (its shape is (4, 1))"
+    assert g.check() == {"h": expected}
+    with pytest.raises(GraphError) as err:
+        g.backward()
+    assert err.value.node == "h" and err.value.message == expected
+    g.forward()   # forward needs no loss
+    with pytest.raises(GraphError, match="loss must be a scalar"):
+        g.loss_node()
+
+
+def test_several_sinks_without_a_loss_are_named():
+    g = two_paths()
+    g.add_node("c", "constant", value=2.0)
+    g.add_node("d", "neg")
+    g.connect("c", "d", 0)
+    with pytest.raises(GraphError, match=r"several sinks \(z, d\)"):
+        g.backward()
+    assert "several sinks (z, d)" in g.loss_problem()
+    g.loss = "z"
+    assert g.loss_problem() is None
+    assert float(g.backward()["t"]) == pytest.approx(1.25 * np.exp(0.5))
+    assert float(g.backward(of="d")["c"]) == -1.0
+
+
+def test_empty_graph_and_unknown_loss():
+    g = Graph()
+    with pytest.raises(GraphError, match="empty"):
+        g.backward()
+    with pytest.raises(GraphError, match="no node 'q'"):
+        g.loss = "q"
+
+
+def test_non_finite_values_name_the_node():
+    g = Graph()
+    g.add_node("x", "input", value=0.0)
+    g.add_node("L", "log")
+    g.connect("x", "L", 0)
+    with pytest.raises(GraphError) as err:
+        g.forward()
+    assert str(err.value) == "node 'L': log of a non-positive value produced -inf"
+    g.set_value("x", -1.0)
+    with pytest.raises(GraphError, match="node 'L': log of a non-positive value produced nan"):
+        g.forward()
+    g.set_value("x", np.inf)
+    with pytest.raises(GraphError, match=r"node 'x': its value is not finite \(inf\)"):
+        g.forward()
+    assert g.check() == {"x": "its value is not finite (inf)"}
+
+
+def test_non_finite_gradient_names_the_node():
+    g = Graph()
+    g.add_node("x", "input", value=0.0)
+    g.add_node("r", "sqrt")
+    g.connect("x", "r", 0)
+    assert float(g.forward()["r"]) == 0.0
+    with pytest.raises(GraphError, match="node 'r': the gradient of sqrt for 'x' is inf"):
+        g.backward()
+
+
+def test_feeds_replace_leaf_values_for_one_pass():
+    g = chain()
+    assert float(g.forward({"x": 2.0})["y"]) == 125.0
+    assert float(g.backward()["x"]) == pytest.approx(6 * 2 * 25)
+    assert float(g.node("x").value) == 1.5
+    with pytest.raises(GraphError, match="node 'u': cannot feed it"):
+        g.forward({"u": 1.0})
+    with pytest.raises(GraphError, match="node 'x': the fed value is not finite"):
+        g.forward({"x": np.nan})
+
+
+def test_input_without_value_can_be_fed():
+    g = chain()
+    g.set_value("x", None)
+    with pytest.raises(GraphError, match="node 'x': this input has no value"):
+        g.forward()
+    assert float(g.forward({"x": 0.0})["y"]) == 1.0
+
+
+# ---------------------------------------------------------------- passes
+@pytest.mark.parametrize("x", [-2.0, -0.3, 0.0, 0.7, 1.5, 3.0])
+def test_chain_rule_seed_example(x):
+    g = chain(x)
+    assert float(g.forward()["y"]) == pytest.approx((x * x + 1) ** 3)
+    assert float(g.backward()["x"]) == pytest.approx(6 * x * (x * x + 1) ** 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("t", [-1.0, 0.0, 0.5, 2.0])
+def test_two_paths_gradients_add_up(t):
+    g = two_paths(t)
+    grads = g.backward()
+    x, y = t * t, np.exp(t)
+    along_x = y * 2 * t       # ∂z/∂x · dx/dt
+    along_y = x * np.exp(t)   # ∂z/∂y · dy/dt
+    assert float(grads["t"]) == pytest.approx(along_x + along_y, rel=1e-12)
+    into_t = [s.contribution for s in g.trace.backward_steps if s.source == "t"]
+    assert sorted(float(c) for c in into_t) == pytest.approx(sorted([along_x, along_y]))
+
+
+def test_mul_x_x_uses_two_edges_and_accumulates():
+    g = Graph()
+    g.add_node("x", "input", value=3.0)
+    g.add_node("m", "mul")
+    g.connect("x", "m", 0)
+    g.connect("x", "m", 1)
+    assert sorted(k for _, _, k in g.nx.edges(keys=True)) == [0, 1]
+    g.forward()
+    assert float(g.backward()["x"]) == 6.0
+
+
+def test_fan_out_to_three_nodes_accumulates_without_mutating():
+    g = Graph()
+    g.add_node("x", "input", value=np.array([1.0, 2.0]))
+    for name, op in [("a", "exp"), ("b", "tanh"), ("c", "neg")]:
+        g.add_node(name, op)
+        g.connect("x", name, 0)
+    g.add_node("ab", "add")
+    g.add_node("abc", "add")
+    g.add_node("L", "sum")
+    g.connect("a", "ab", 0)
+    g.connect("b", "ab", 1)
+    g.connect("ab", "abc", 0)
+    g.connect("c", "abc", 1)
+    g.connect("abc", "L", 0)
+    x = np.array([1.0, 2.0])
+    grads = g.backward()
+    expected = np.exp(x) + (1 - np.tanh(x) ** 2) - 1
+    np.testing.assert_allclose(grads["x"], expected, rtol=1e-12)
+    # add hands one array to both inputs: accumulation must not have written into it
+    np.testing.assert_array_equal(grads["ab"], np.ones(2))
+    np.testing.assert_array_equal(grads["c"], np.ones(2))
+    assert max(check_gradients(g).values()) < 1e-7
+
+
+def test_two_backward_passes_give_identical_gradients():
+    g = two_paths()
+    first = {k: v.copy() for k, v in g.backward().items()}
+    second = g.backward()
+    assert first.keys() == second.keys()
+    for k in first:
+        np.testing.assert_array_equal(first[k], second[k])
+
+
+def test_nodes_the_loss_ignores_get_zeros_of_their_shape():
+    g = chain()
+    g.add_node("side", "input", value=np.ones((2, 3)))
+    g.add_node("side_sum", "sum")
+    g.connect("side", "side_sum", 0)
+    g.loss = "y"
+    grads = g.backward()
+    np.testing.assert_array_equal(grads["side"], np.zeros((2, 3)))
+    assert grads["side_sum"].shape == ()
+    assert "side" not in {s.source for s in g.trace.backward_steps}
+
+
+def test_backward_runs_forward_when_values_are_stale():
+    g = chain()
+    g.forward()
+    g.set_value("x", 2.0)
+    assert float(g.backward()["x"]) == pytest.approx(6 * 2 * 25)
+
+
+def test_plan_is_cached_until_the_structure_changes():
+    g = chain()
+    g.forward()
+    plan = g.plan()
+    g.set_value("x", 0.25)
+    g.forward()
+    assert g.plan() is plan
+    g.set_attr("y", "exponent", 2)
+    assert g.plan() is not plan
+    assert float(g.forward()["y"]) == pytest.approx((0.25 ** 2 + 1) ** 2)
+
+
+def test_shape_change_of_a_leaf_is_revalidated():
+    g = Graph()
+    g.add_node("a", "input", value=np.ones((2, 3)))
+    g.add_node("b", "input", value=np.ones((3, 1)))
+    g.add_node("m", "matmul")
+    g.add_node("L", "sum")
+    g.connect("a", "m", 0)
+    g.connect("b", "m", 1)
+    g.connect("m", "L", 0)
+    g.forward()
+    g.set_value("b", np.ones((2, 1)))
+    with pytest.raises(GraphError) as err:
+        g.forward()
+    assert err.value.node == "m" and "(2, 3)" in err.value.message
+
+
+def test_thousand_node_chain_forward_and_backward():
+    g = Graph()
+    g.add_node("n0", "input", value=0.5)
+    for i in range(1, 1001):
+        g.add_node(f"n{i}", "mul" if i % 2 else "tanh")
+        g.connect(f"n{i - 1}", f"n{i}", 0)
+        if i % 2:
+            g.add_node(f"k{i}", "constant", value=1.001)
+            g.connect(f"k{i}", f"n{i}", 1)
+    g.loss = "n1000"
+    values = g.forward()
+    grads = g.backward()
+    x, d = 0.5, 1.0
+    for i in range(1, 1001):
+        if i % 2:
+            x, d = x * 1.001, d * 1.001
+        else:
+            x, d = np.tanh(x), d * (1 - np.tanh(x) ** 2)
+    assert float(values["n1000"]) == pytest.approx(x, rel=1e-12)
+    assert float(grads["n0"]) == pytest.approx(d, rel=1e-10)
+    assert len(g.trace.backward_steps) == 1500
+
+
+def test_numeric_gradient_of_an_intermediate_node():
+    g = chain(0.7)
+    g.backward()
+    u = 0.7 ** 2 + 1
+    assert float(numeric_gradient(g, "u")) == pytest.approx(3 * u * u, rel=1e-8)
+    assert float(numeric_gradient(g, "x")) == pytest.approx(6 * 0.7 * u * u, rel=1e-8)
+    assert g.trace.loss == "y"   # the graph's own results are left alone
+
+
+def test_engine_runs_with_warnings_as_errors_on_overflow():
+    g = Graph()
+    g.add_node("x", "input", value=1000.0)
+    g.add_node("e", "exp")
+    g.connect("x", "e", 0)
+    with pytest.raises(GraphError, match="node 'e': exp of a large value produced inf"):
+        g.forward()
