@@ -1,0 +1,117 @@
+"""Application start-up: QApplication, identity for QSettings, theme, icon, error handling.
+
+`run_app(path)` is what `python main.py [FILE]` calls. An unexpected Python exception never shows
+a traceback to the user: it is logged to stderr and reported in the status bar and a message box.
+
+`BACKPROP_STUDIO_EXIT_AFTER_SHOW=1` makes the app print `shown-after <seconds>` (time since the
+process started) once the window is first painted, and quit — the start-up benchmark's hook.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gui import theme
+
+APP_NAME = "Backprop Studio"
+ORGANISATION = "Backprop Studio"
+EXIT_AFTER_SHOW = "BACKPROP_STUDIO_EXIT_AFTER_SHOW"
+_IMPORTED_AT = time.perf_counter()
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux /proc; else since this module was imported)."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED_AT
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), named for QSettings, themed, with the window icon."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else APP_NAME])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setOrganizationDomain("backprop-studio.invalid")
+    theme.apply_theme(app)
+    app.setWindowIcon(theme.app_icon())
+    return app
+
+
+class ErrorReporter:
+    """sys.excepthook: log the traceback to stderr; tell the user in one friendly sentence."""
+
+    def __init__(self, window=None):
+        self.window = window
+        self._showing = False
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+        text = f"Unexpected error: {exc_type.__name__}: {exc}".strip()
+        window = self.window
+        if window is None:
+            return
+        try:
+            window.show_message(f"{text} (details on stderr)", 15000)
+            if not self._showing:
+                self._showing = True
+                try:
+                    QMessageBox.critical(window, "Unexpected error",
+                                         f"{text}\n\nYour graph is still open; consider saving "
+                                         "it under a new name. Details were written to the log.")
+                finally:
+                    self._showing = False
+        except Exception:  # noqa: BLE001 - the reporter itself must never raise
+            pass
+
+
+class _ExitAfterShow(QObject):
+    """Quits after the window's first paint and prints how long start-up took."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.done = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            print(f"shown-after {process_age():.3f}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def run_app(path: str | None = None) -> int:
+    """Start the GUI, optionally opening `path`; returns the exit code."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)     # Ctrl+C in the terminal quits
+    app = make_application(sys.argv[:1])
+    from gui.main_window import MainWindow            # after QApplication: widgets need it
+
+    reporter = ErrorReporter()
+    sys.excepthook = reporter
+    window = MainWindow()
+    reporter.window = window
+    exit_after_show = os.environ.get(EXIT_AFTER_SHOW) == "1"
+    if not exit_after_show:
+        window.restore_layout()
+    if exit_after_show:
+        _ExitAfterShow(window)
+    window.show()
+    if path:
+        window.open_file(path, ask=False)   # a bad file: the window is up and says why
+    return app.exec()

@@ -1,0 +1,442 @@
+"""The inspector: name, op, attrs, value, and the current value and gradient of one node.
+
+Every edit is a QUndoCommand (RenameNode, SetAttr, SetValue) pushed on the window's undo stack,
+so Ctrl+Z undoes it. Input is checked before anything is pushed — with the engine's own attr
+checks — and refused with a message while the old value stays. The panel follows GraphModel's
+signals, so a re-run or an undo updates what it shows.
+"""
+from __future__ import annotations
+
+import ast
+import json
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from engine import ops as engine_ops
+from engine.init import INITIALIZERS, initialize
+from gui import commands, theme
+from gui.tensor_view import TensorView
+
+
+class InputError(ValueError):
+    """Text the user typed that cannot become a value; str() says why."""
+
+
+def parse_value(text: str) -> np.ndarray:
+    """`2.5`, `[1, 2]` or `[[1, 2], [3, 4]]` as a float64 array; InputError with the reason."""
+    text = text.strip()
+    if not text:
+        raise InputError("enter a number or a list such as [[1, 2], [3, 4]]")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            data = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            raise InputError(f"not a number or a list: {text[:40]!r}") from None
+    try:
+        array = np.array(data, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise InputError("rows must all have the same length and hold only numbers") from None
+    if not np.all(np.isfinite(array)):
+        raise InputError("values must be finite numbers (no nan or inf)")
+    return array
+
+
+def parse_json_attr(text: str):
+    """An attr typed as JSON: `null`, `0`, `[0, 1]`; Python spellings (None, True) accepted."""
+    text = text.strip()
+    if text.lower() in ("", "null", "none"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            raise InputError(f"not valid: {text[:40]!r} (try null, 0 or [0, 1])") from None
+
+
+def attr_text(value) -> str:
+    return "null" if value is None else json.dumps(value)
+
+
+def value_text(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(np.asarray(value, dtype=float).tolist())
+
+
+class Inspector(QWidget):
+    """Right-hand panel for the selected node."""
+
+    message = Signal(str)   # feedback for the status bar (refusals, re-initialisations)
+
+    def __init__(self, model, undo_stack, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.undo_stack = undo_stack
+        self.node_id: str | None = None
+        self.selection: list[str] = []
+        self.attr_editors: dict[str, tuple[QWidget, callable]] = {}
+        self.value_edit: QLineEdit | None = None
+        self.value_shape: QLabel | None = None
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.feedback = QLabel(objectName="error", wordWrap=True)
+        self.feedback.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        self.value_view = TensorView(theme.VALUE)
+        self.grad_view = TensorView(theme.GRAD)
+        self._build()
+
+        model.node_changed.connect(self._on_node_changed)
+        model.node_renamed.connect(self._on_renamed)
+        model.node_removed.connect(self._on_removed)
+        model.graph_reset.connect(lambda: self.set_selection([]))
+        model.results_changed.connect(self.refresh_results)
+
+    # -- public ----------------------------------------------------------------------------
+    def set_selection(self, node_ids) -> None:
+        node_ids = [n for n in node_ids if self.model.has_node(n)]
+        self.selection = list(node_ids)
+        new = node_ids[0] if len(node_ids) == 1 else None
+        if new != self.node_id or new is None:
+            self.node_id = new
+            self._build()
+        else:
+            self._refresh_editors()
+
+    def show_node(self, node_id: str | None) -> None:
+        self.set_selection([node_id] if node_id else [])
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        """Rebuild the whole panel for the current node (or the empty state)."""
+        self.attr_editors.clear()
+        self.value_edit = self.value_shape = None
+        old = self.scroll.takeWidget()
+        for view in (self.value_view, self.grad_view):
+            view.setParent(None)
+        if old is not None:
+            old.deleteLater()
+        page = QWidget()
+        self.page = QVBoxLayout(page)
+        self.page.setContentsMargins(10, 10, 10, 10)
+        self.page.setSpacing(10)
+        if self.node_id is None:
+            self._build_empty()
+        else:
+            self._build_node(self.node_id)
+        self.page.addWidget(self.feedback)
+        self.page.addStretch(1)
+        self.scroll.setWidget(page)
+        self.feedback.hide()
+        self.refresh_results()
+
+    def _build_empty(self) -> None:
+        heading = QLabel("Nothing selected" if not self.selection
+                         else f"{len(self.selection)} nodes selected", objectName="heading")
+        hint = QLabel("Click a node on the canvas to see and edit its attributes, its value and "
+                      "its gradient.\n\nDrag ops from the palette, or press Tab on the canvas to "
+                      "search for one.", objectName="muted", wordWrap=True)
+        self.summary = QLabel(objectName="muted", wordWrap=True)
+        self.page.addWidget(heading)
+        self.page.addWidget(hint)
+        self.page.addWidget(self.summary)
+
+    def _build_node(self, node_id: str) -> None:
+        node = self.model.node(node_id)
+        op = engine_ops.OPS[node.op]
+        colour = theme.category_colour(op)
+        badge = QLabel(f"{op.symbol}  {op.label}", objectName="opBadge")
+        badge.setStyleSheet(f"background: {colour};")
+        badge.setToolTip(op.doc)
+        self.name_edit = QLineEdit(node_id)
+        self.name_edit.setFont(theme.ui_font(11, bold=True))
+        self.name_edit.setToolTip("The node's id; press Enter to rename")
+        self.name_edit.editingFinished.connect(self._rename)
+        head = QHBoxLayout()
+        head.addWidget(badge)
+        head.addWidget(self.name_edit, 1)
+        self.page.addLayout(head)
+        doc = QLabel(op.doc, objectName="muted", wordWrap=True)
+        self.page.addWidget(doc)
+        if op.port_names:
+            ports = QLabel("Inputs: " + ", ".join(f"{i} {p}" for i, p in enumerate(op.port_names)),
+                           objectName="muted", wordWrap=True)
+            self.page.addWidget(ports)
+        self.node_error = QLabel(objectName="error", wordWrap=True)
+        self.page.addWidget(self.node_error)
+
+        if op.attrs or op.name in ("input", "constant", "parameter"):
+            box = QGroupBox("Settings")
+            form = QFormLayout(box)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setHorizontalSpacing(10)
+            form.setVerticalSpacing(6)
+            for name, default in op.attrs.items():
+                if op.name == "parameter" and name in ("shape", "init", "seed"):
+                    continue   # shown with the value below
+                form.addRow(name, self._attr_editor(name, default, node.attrs.get(name, default)))
+            if op.name in ("input", "constant", "parameter"):
+                self._value_rows(form, op)
+            self.page.addWidget(box)
+
+        results = QGroupBox("Results")
+        rform = QVBoxLayout(results)
+        self.value_caption = QLabel(objectName="muted")
+        self.grad_caption = QLabel(objectName="muted")
+        rform.addWidget(self.value_caption)
+        rform.addWidget(self.value_view)
+        rform.addWidget(self.grad_caption)
+        rform.addWidget(self.grad_view)
+        self.page.addWidget(results)
+
+    def _value_rows(self, form: QFormLayout, op) -> None:
+        node = self.model.node(self.node_id)
+        self.value_edit = QLineEdit(value_text(node.value))
+        self.value_edit.setFont(theme.mono_font(9.5))
+        self.value_edit.setPlaceholderText("a number, or nested lists: [[1, 2], [3, 4]]")
+        self.value_edit.setToolTip("A number or nested lists, e.g. [[1, 2], [3, 4]]; Enter applies")
+        self.value_edit.editingFinished.connect(self._apply_value)
+        self.value_shape = QLabel(objectName="muted", wordWrap=True)
+        form.addRow("value", self.value_edit)
+        form.addRow("", self.value_shape)
+        if op.name == "parameter":
+            for name in ("shape", "init", "seed"):
+                form.addRow(name, self._attr_editor(name, op.attrs[name], node.attrs.get(name)))
+            button = QPushButton("Re-initialise")
+            button.setToolTip("Draw a new value from init, shape and seed (undoable)")
+            button.clicked.connect(self.reinitialise)
+            form.addRow("", button)
+        self._refresh_value()
+
+    def _attr_editor(self, name: str, default, current) -> QWidget:
+        """A typed editor for one attr; its edits go through `_set_attr`."""
+        if name == "init":
+            editor = QComboBox()
+            editor.addItems(list(INITIALIZERS))
+            setter = lambda v: editor.setCurrentText(str(v))  # noqa: E731
+            editor.currentTextChanged.connect(lambda text: self._set_attr(name, text))
+        elif isinstance(default, bool):
+            editor = QCheckBox()
+            setter = lambda v: editor.setChecked(bool(v))  # noqa: E731
+            editor.toggled.connect(lambda on: self._set_attr(name, bool(on)))
+        elif isinstance(default, int):
+            editor = QSpinBox()
+            editor.setRange(-2**31 + 1, 2**31 - 1)
+            editor.setKeyboardTracking(False)
+            setter = lambda v: editor.setValue(int(v))  # noqa: E731
+            editor.editingFinished.connect(lambda: self._set_attr(name, editor.value()))
+        elif isinstance(default, float):
+            editor = QLineEdit()
+            setter = lambda v: editor.setText(repr(float(v)))  # noqa: E731
+            editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text(), float_only=True))
+        else:   # axis, shape and anything JSON-shaped
+            editor = QLineEdit()
+            editor.setToolTip(f"{name}: null, an int, or a list such as [0, 1]")
+            setter = lambda v: editor.setText(attr_text(v))  # noqa: E731
+            editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text()))
+        editor.setObjectName(f"attr_{name}")
+        self.attr_editors[name] = (editor, setter)
+        self._set_editor(name, current)
+        return editor
+
+    def _set_editor(self, name: str, value) -> None:
+        editor, setter = self.attr_editors[name]
+        editor.blockSignals(True)
+        try:
+            setter(value)
+            editor.setProperty("invalid", False)
+            editor.style().unpolish(editor)
+            editor.style().polish(editor)
+        finally:
+            editor.blockSignals(False)
+
+    # -- edits -------------------------------------------------------------------------------
+    def _refuse(self, text: str, editor: QWidget | None = None) -> None:
+        self.feedback.setText(text)
+        self.feedback.show()
+        self.message.emit(text)
+        if editor is not None:
+            editor.setProperty("invalid", True)
+            editor.style().unpolish(editor)
+            editor.style().polish(editor)
+
+    def _accept(self) -> None:
+        self.feedback.hide()
+
+    def _set_attr_text(self, name: str, text: str, float_only: bool = False) -> None:
+        try:
+            if float_only:
+                try:
+                    value = float(text.strip())
+                except ValueError:
+                    raise InputError(f"{name} must be a number, got {text.strip()[:30]!r}") from None
+            else:
+                value = parse_json_attr(text)
+        except InputError as error:
+            self._restore_attr(name)
+            self._refuse(f"{name}: {error}")
+            return
+        self._set_attr(name, value)
+
+    def _set_attr(self, name: str, value) -> None:
+        if self.node_id is None:
+            return
+        node = self.model.node(self.node_id)
+        op = engine_ops.OPS[node.op]
+        try:
+            checked = op.checks[name](value) if name in op.checks else value
+        except (ValueError, TypeError) as error:
+            self._restore_attr(name)
+            self._refuse(f"{self.node_id}: {error}; kept {attr_text(node.attrs.get(name))}")
+            return
+        self._accept()
+        if checked == node.attrs.get(name):
+            self._set_editor(name, checked)
+            return
+        self.undo_stack.push(commands.SetAttr(self.model, self.node_id, name, checked))
+
+    def _restore_attr(self, name: str) -> None:
+        if self.node_id is not None and name in self.attr_editors:
+            self._set_editor(name, self.model.node(self.node_id).attrs.get(name))
+
+    def _apply_value(self) -> None:
+        if self.node_id is None or self.value_edit is None:
+            return
+        node = self.model.node(self.node_id)
+        try:
+            array = parse_value(self.value_edit.text())
+        except InputError as error:
+            self._refuse(f"value of {self.node_id}: {error}; the old value is kept")
+            self._refresh_value()
+            return
+        self._accept()
+        if node.value is not None and np.array_equal(np.asarray(node.value), array) \
+                and np.shape(node.value) == array.shape:
+            return
+        self.undo_stack.push(commands.SetValue(self.model, self.node_id, array))
+
+    def reinitialise(self) -> None:
+        """A fresh value from the parameter's init / shape / seed, as one undoable SetValue."""
+        if self.node_id is None:
+            return
+        node = self.model.node(self.node_id)
+        shape = node.attrs.get("shape")
+        if shape is None and node.value is not None:
+            shape = list(np.shape(node.value))
+        if shape is None:
+            self._refuse(f"{self.node_id}: set a shape first (e.g. [2, 3]) to initialise a value")
+            return
+        value = initialize(node.attrs.get("init", "xavier"), tuple(shape), node.attrs.get("seed", 0))
+        self._accept()
+        self.undo_stack.push(commands.SetValue(self.model, self.node_id, value))
+        self.message.emit(f"{self.node_id}: re-initialised ({node.attrs.get('init')}, "
+                          f"shape {tuple(shape)}, seed {node.attrs.get('seed')})")
+
+    def _rename(self) -> None:
+        if self.node_id is None:
+            return
+        new = self.name_edit.text().strip()
+        old = self.node_id
+        if new == old:
+            self.name_edit.setText(old)
+            return
+        problem = None
+        if not new:
+            problem = "a node needs a name"
+        elif self.model.has_node(new):
+            problem = f"the name '{new}' is already used by another node"
+        elif any(ch.isspace() for ch in new):
+            problem = "names cannot contain spaces"
+        if problem:
+            self.name_edit.setText(old)
+            self._refuse(f"cannot rename '{old}': {problem}")
+            return
+        self._accept()
+        self.undo_stack.push(commands.RenameNode(self.model, old, new))
+
+    # -- following the model -----------------------------------------------------------------
+    def _on_node_changed(self, node_id: str) -> None:
+        if node_id == self.node_id:
+            self._refresh_editors()
+
+    def _on_renamed(self, old: str, new: str) -> None:
+        self.selection = [new if n == old else n for n in self.selection]
+        if self.node_id == old:
+            self.node_id = new
+            self.name_edit.setText(new)
+            self.refresh_results()
+
+    def _on_removed(self, node_id: str) -> None:
+        if node_id in self.selection:
+            self.set_selection([n for n in self.selection if n != node_id])
+
+    def _refresh_editors(self) -> None:
+        if self.node_id is None or not self.model.has_node(self.node_id):
+            return
+        node = self.model.node(self.node_id)
+        for name in self.attr_editors:
+            self._set_editor(name, node.attrs.get(name))
+        self._refresh_value()
+
+    def _refresh_value(self) -> None:
+        if self.value_edit is None or self.node_id is None:
+            return
+        node = self.model.node(self.node_id)
+        self.value_edit.blockSignals(True)
+        self.value_edit.setText(value_text(node.value))
+        self.value_edit.setCursorPosition(0)
+        self.value_edit.blockSignals(False)
+        if node.value is None:
+            self.value_shape.setText("no value yet" + (" — initialised from init/shape/seed"
+                                                       if node.op == "parameter" else ""))
+        else:
+            self.value_shape.setText(f"shape {tuple(np.shape(node.value))}")
+
+    def refresh_results(self) -> None:
+        """Value, gradient and error of the node from the model's last re-run."""
+        if self.node_id is None or not self.model.has_node(self.node_id):
+            if hasattr(self, "summary") and self.node_id is None:
+                try:
+                    self.summary.setText(self._graph_summary())
+                except RuntimeError:   # the label was deleted with an old page
+                    pass
+            return
+        node_id = self.node_id
+        error = self.model.errors.get(node_id, "")
+        self.node_error.setText(error)
+        self.node_error.setVisible(bool(error))
+        loss = self.model.loss_id or "L"
+        self.value_caption.setText(f"Value of {node_id}")
+        self.grad_caption.setText(f"Gradient ∂{loss}/∂{node_id}")
+        value = self.model.values.get(node_id)
+        grad = self.model.grads.get(node_id)
+        self.value_view.set_array(value, placeholder="not computed" + (": see the error above"
+                                                                       if error else ""))
+        reason = "no loss to differentiate" if not self.model.loss_id else "not computed"
+        self.grad_view.set_array(grad, placeholder=reason)
+
+    def _graph_summary(self) -> str:
+        graph = self.model.graph
+        n_nodes, n_edges = len(graph.node_ids()), len(graph.edges())
+        lines = [f"{n_nodes} nodes, {n_edges} edges"]
+        if self.model.loss_id:
+            loss = self.model.values.get(self.model.loss_id)
+            lines.append(f"loss: {self.model.loss_id}" +
+                         (f" = {float(np.asarray(loss).reshape(-1)[0]):.6g}"
+                          if loss is not None and np.size(loss) == 1 else ""))
+        if self.model.status:
+            lines.append(self.model.status)
+        if self.model.errors:
+            lines.append(f"{len(self.model.errors)} node(s) with problems")
+        return "\n".join(lines)

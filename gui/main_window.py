@@ -1,0 +1,321 @@
+"""The main window: palette (left), canvas (centre), inspector (right), menus, toolbar, status.
+
+The window owns the document (path, QUndoStack clean state → title star), every keyboard
+shortcut (as QActions that call CanvasView methods), and the file commands. Opening a file
+that fails leaves the current document untouched and says why.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QSizePolicy, QWidget)
+
+from engine import Graph
+from gui import files, theme
+from gui.canvas import CanvasView
+from gui.inspector import Inspector
+from gui.model import GraphModel
+from gui.palette import PaletteWidget
+from gui.tensor_view import describe
+from gui.window_menus import build_actions, build_menus, build_toolbar
+
+APP_NAME = "Backprop Studio"
+FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
+STATUS_TIMEOUT_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, path: str | None = None, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings()
+        self.recent = files.RecentFiles(self.settings)
+        self.path: Path | None = None
+        self.display_name = "Untitled"
+        self.undo_stack = QUndoStack(self)
+        self.model = GraphModel(Graph(), parent=self)
+        self.model.bind_undo_stack(self.undo_stack)
+        self.canvas = CanvasView(self.model, self.undo_stack, self)
+        self.setCentralWidget(self.canvas)
+        self._build_docks()
+        self.actions_by_name = build_actions(self)
+        build_menus(self)
+        self.toolbar = build_toolbar(self)
+        self._build_status_bar()
+        self._wire()
+        self.setWindowIcon(theme.app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 340],
+                         Qt.Orientation.Horizontal)
+        self._add_offset = 0
+        self.update_title()
+        if path:
+            self.open_file(path, ask=False)
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        self.palette = PaletteWidget()
+        self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector = Inspector(self.model, self.undo_stack)
+        self.inspector_dock = self._dock("Inspector", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}_dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.selection_label = QLabel()
+        self.selection_label.setFont(theme.mono_font(9))
+        self.model_label = QLabel()
+        self.model_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        bar.addPermanentWidget(self.selection_label)
+        bar.addPermanentWidget(self.model_label)
+
+    def _wire(self) -> None:
+        self.undo_stack.cleanChanged.connect(self.update_title)
+        self.canvas.status_message.connect(self.show_message)
+        self.canvas.selection_changed.connect(self._selection_changed)
+        self.model.results_changed.connect(self.update_status)
+        self.model.node_renamed.connect(lambda *_: self.update_status())
+        self.palette.entry_activated.connect(self.add_entry_at_centre)
+        self.inspector.message.connect(self.show_message)
+
+    # -- status and title ---------------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def update_title(self, *_):
+        self.setWindowTitle(f"{APP_NAME} — {self.display_name}{'*' if self.modified else ''}")
+
+    def show_message(self, text: str, timeout: int = STATUS_TIMEOUT_MS) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    def show_error(self, title: str, text: str) -> None:
+        """An error the user must see: status bar and a message box (never a traceback)."""
+        self.show_message(text, 15000)
+        QMessageBox.warning(self, title, text)
+
+    def _selection_changed(self, node_ids) -> None:
+        self.inspector.set_selection(list(node_ids))
+        self.update_status()
+
+    def update_status(self) -> None:
+        model = self.model
+        if model.status:
+            text, colour = model.status, theme.ERROR
+        elif model.errors:
+            text, colour = f"{len(model.errors)} node(s) need attention", theme.ERROR
+        elif model.loss_id and model.loss_id in model.values:
+            name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
+            text, colour = f"{name} = {describe(model.values[model.loss_id])}", theme.TEXT
+        else:
+            text, colour = f"{len(model.graph.node_ids())} nodes", theme.MUTED
+        self.model_label.setText(text)
+        self.model_label.setStyleSheet(f"color: {colour};")
+        selected = [n for n in self.inspector.selection if model.has_node(n)]
+        if len(selected) == 1:
+            node_id = selected[0]
+            parts = [f"{node_id} = {describe(model.values.get(node_id))}"]
+            if node_id in model.grads:
+                parts.append(f"∂{model.loss_id or 'L'}/∂{node_id} = {describe(model.grads[node_id])}")
+            self.selection_label.setText("   ".join(parts))
+        else:
+            self.selection_label.setText(f"{len(selected)} selected" if selected else "")
+
+    # -- documents ----------------------------------------------------------------------------
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        """Save / Discard / Cancel for the current document (patched in tests)."""
+        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                   | QMessageBox.StandardButton.Cancel)
+        return QMessageBox.warning(self, "Unsaved changes",
+                                   f"Save the changes to {self.display_name}?\n\n"
+                                   "Your changes are lost if you don't save them.",
+                                   buttons, QMessageBox.StandardButton.Save)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to replace the document (saved, discarded or unmodified)."""
+        if not self.modified:
+            return True
+        answer = self.ask_save_changes()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _set_document(self, graph: Graph, path: Path | None, name: str) -> None:
+        self.model.load_graph(graph)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.path, self.display_name = path, name
+        self.inspector.set_selection([])
+        self.update_title()
+        self.update_status()
+        QTimer.singleShot(0, self.canvas.fit_view)
+
+    def new_document(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self._set_document(Graph(), None, "Untitled")
+        self.show_message("New graph")
+        return True
+
+    def open_file(self, path, ask: bool = True) -> bool:
+        """Open `path`; on failure the current document stays as it was and the user is told."""
+        if ask and not self.maybe_save():
+            return False
+        path = Path(path)
+        try:
+            graph = files.read_graph(path)
+        except files.DocumentError as error:
+            self.show_error("Cannot open file", str(error))
+            return False
+        if files.is_example(path):      # examples open as untitled copies: Save asks where
+            self._set_document(graph, None, f"{files.example_title(path)} (example)")
+        else:
+            self._set_document(graph, path.resolve(), path.name)
+            self.recent.add(path)
+        self.show_message(f"Opened {path.name}")
+        return True
+
+    def open_dialog(self) -> bool:
+        if not self.maybe_save():
+            return False
+        start = str(self.path.parent) if self.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILE_FILTER)
+        return bool(path) and self.open_file(path, ask=False)
+
+    def open_recent(self, path: str) -> bool:
+        if not Path(path).is_file():
+            self.recent.remove(path)
+            self.show_error("File not found", f"{path} no longer exists; removed it from the "
+                                              "recent files.")
+            return False
+        ok = self.open_file(path)
+        return ok
+
+    def open_example(self, path) -> bool:
+        return self.open_file(path)
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self, path=None) -> bool:
+        if path is None:
+            start = self.path or Path.home() / (self.display_name.split(" (")[0]
+                                                .lower().replace(" ", "_") + ".json")
+            path, _ = QFileDialog.getSaveFileName(self, "Save graph as", str(start), FILE_FILTER)
+            if not path:
+                return False
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".json")
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        try:
+            files.write_graph(self.model.graph, path)
+        except files.DocumentError as error:
+            self.show_error("Cannot save file", str(error))
+            return False
+        self.path, self.display_name = path.resolve(), path.name
+        self.undo_stack.setClean()
+        self.recent.add(path)
+        self.update_title()
+        self.show_message(f"Saved {path.name}")
+        return True
+
+    def prune_recent(self) -> None:
+        missing = self.recent.prune()
+        if missing:
+            names = ", ".join(Path(p).name for p in missing)
+            self.show_message(f"Removed from recent files (no longer found): {names}")
+
+    # -- canvas helpers -----------------------------------------------------------------------
+    def add_entry_at_centre(self, kind: str, name: str) -> None:
+        """Palette double-click: add the op/template at the centre of the view (staggered)."""
+        centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+        step = (self._add_offset % 6) * 24
+        self._add_offset += 1
+        centre.setX(centre.x() + step)
+        centre.setY(centre.y() + step)
+        if kind == "template":
+            self.canvas.insert_template(name, centre)
+        else:
+            self.canvas.add_node_at(name, centre)
+        self.canvas.setFocus()
+
+    def zoom(self, factor: float | None) -> None:
+        """Zoom about the view centre; None = 1:1."""
+        zoom_by = getattr(self.canvas, "zoom_by", None)
+        if factor is None:
+            self.canvas.resetTransform()
+        elif callable(zoom_by):
+            zoom_by(factor)
+        else:
+            self.canvas.scale(factor, factor)
+
+    def cut(self) -> None:
+        self.canvas.copy_selection()
+        self.canvas.delete_selection()
+
+    # -- Qt events ----------------------------------------------------------------------------
+    @staticmethod
+    def _json_paths(event) -> list[str]:
+        data = event.mimeData()
+        if not data.hasUrls():
+            return []
+        return [u.toLocalFile() for u in data.urls()
+                if u.isLocalFile() and u.toLocalFile().lower().endswith(".json")]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._json_paths(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if self._json_paths(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = self._json_paths(event)
+        if not paths:
+            return super().dropEvent(event)
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.open_file(paths[0]))
+
+    def closeEvent(self, event) -> None:
+        if self.maybe_save():
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+            event.accept()
+        else:
+            event.ignore()
+
+    def restore_layout(self) -> None:
+        """Window size and dock layout from the last session (the app calls this, not tests)."""
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def selected_summary(self) -> str:
+        return self.selection_label.text()
+
