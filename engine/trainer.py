@@ -42,6 +42,8 @@ class TrainingError(ValueError):
 def _count(value, what: str, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 2000.0 from a JSON writer is 2000
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
         raise TrainingError(f"{what} must be a non-negative integer, got {value!r}")
     return int(value)
@@ -76,6 +78,9 @@ class Trainer:
                  dataset: Dataset | str | None = None, batch_size: int | None = None,
                  seed: int | None = None, lr: float | None = None,
                  features: str | None = None, targets: str | None = None):
+        """`optimizer`: an Optimizer or a name (with `lr`); `dataset`: a Dataset or a name;
+        `features` / `targets`: input node ids. None means: take it from the graph's
+        sections, then from ``DEFAULT_TRAINING``. Raises TrainingError (a ValueError)."""
         self.graph = graph
         data = dict(graph.data or {})
         training = {**DEFAULT_TRAINING, **(graph.training or {})}
@@ -87,18 +92,13 @@ class Trainer:
         size = _count(size, "batch_size", allow_none=True)
         self.batch_size = len(self.dataset) if not size or size > len(self.dataset) else size
         self.steps = _count(training.get("steps"), "steps")
-        self.seed = seed if seed is not None else training.get("seed", 0)
+        self.seed = _count(seed if seed is not None else training.get("seed", 0), "seed",
+                           allow_none=True)
         self.rng = np.random.default_rng(self.seed)
         self.history: list[float] = []
         self._queue = np.empty(0, dtype=np.intp)
         self._stop = False
-        try:
-            self.loss = graph.loss_node()
-        except GraphError as error:
-            raise TrainingError(str(error)) from None
-        self.parameters = [i for i in graph.node_ids() if graph.node(i).op == "parameter"]
-        if not self.parameters:
-            raise TrainingError("nothing to train: the graph has no parameter nodes")
+        self._find_loss_and_parameters()
         self._check_fit()
 
     # ------------------------------------------------------------ setup
@@ -135,6 +135,18 @@ class Trainer:
         except ValueError as error:
             raise TrainingError(f"training: {error}") from None
 
+    def _find_loss_and_parameters(self) -> None:
+        """The loss node and every parameter node; again whenever the graph was edited."""
+        graph = self.graph
+        try:
+            self.loss = graph.loss_node()
+        except GraphError as error:
+            raise TrainingError(str(error)) from None
+        self.parameters = [i for i in graph.node_ids() if graph.node(i).op == "parameter"]
+        if not self.parameters:
+            raise TrainingError("nothing to train: the graph has no parameter nodes")
+        self._version = graph.version
+
     def _check_fit(self) -> None:
         """One forward on a first batch: a shape that does not fit names the node."""
         rows = np.arange(min(self.batch_size, len(self.dataset)))
@@ -165,6 +177,8 @@ class Trainer:
     def step(self) -> float:
         """One minibatch: forward, backward, update every parameter. Returns the batch loss;
         a loss that is not finite raises TrainingError and leaves the parameters as they were."""
+        if self.graph.version != self._version:
+            self._find_loss_and_parameters()
         rows = self.next_rows()
         try:
             loss = self._forward(rows)
@@ -220,12 +234,11 @@ class Trainer:
             loss = self._forward(rows)
         except GraphError as error:
             raise TrainingError(str(error)) from None
-        prediction = self.graph.values[self.prediction_node()] \
-            if self.prediction_node() else None
-        if prediction is None:
+        node = self.prediction_node()
+        if node is None:
             return loss, None
         op = self.graph.node(self.loss).op
-        return loss, accuracy(op, prediction, self.dataset.Y)
+        return loss, accuracy(op, self.graph.values[node], self.dataset.Y)
 
     def prediction_node(self) -> str | None:
         """The node feeding the loss's first port (logits or prediction), if any."""

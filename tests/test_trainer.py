@@ -256,3 +256,27 @@ def test_dataset_object_is_used_as_given(xor):
     assert trainer.batch_size == 2
     trainer.run(200)
     assert trainer.evaluate()[1] == 1.0
+
+
+def test_section_numbers_written_as_floats_and_bad_seed(xor):
+    xor.training.update(steps=50.0, batch_size=16.0)
+    trainer = Trainer(xor)
+    assert (trainer.steps, trainer.batch_size) == (50, 16)
+    xor.training["seed"] = "abc"
+    with pytest.raises(TrainingError, match="seed must be a non-negative integer"):
+        Trainer(xor)
+
+
+def test_edits_between_steps_are_picked_up(xor):
+    trainer = Trainer(xor)
+    trainer.step()
+    xor.remove_node("b2")
+    xor.add_node("b2", "constant", value=[0.25])
+    xor.connect("b2", "logits", 1)
+    trainer.step()
+    assert trainer.parameters == ["W1", "b1", "W2"]
+    assert xor.node("b2").value.tolist() == [0.25]
+    for p in ("W1", "b1", "W2"):
+        xor.remove_node(p)
+    with pytest.raises(TrainingError, match="nothing to train"):
+        trainer.step()
