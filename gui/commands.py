@@ -51,6 +51,7 @@ class Disconnect(QUndoCommand):
         self.model, self.target, self.port = model, target, port
         self.source = model.source_of(target, port)
         self.extra = model.edge_extra(target, port)
+        self.order = model.order()
 
     def redo(self):
         if self.source is not None:
@@ -59,6 +60,7 @@ class Disconnect(QUndoCommand):
     def undo(self):
         if self.source is not None:
             self.model.connect(self.source, self.target, self.port, self.extra)
+            self.model.restore_order(*self.order)
 
 
 class Connect(QUndoCommand):
@@ -69,6 +71,7 @@ class Connect(QUndoCommand):
         self.model, self.source, self.target, self.port = model, source, target, port
         self.old_source = model.source_of(target, port)
         self.old_extra = model.edge_extra(target, port) if self.old_source else {}
+        self.order = model.order()
 
     def redo(self):
         if self.old_source is not None:
@@ -79,6 +82,7 @@ class Connect(QUndoCommand):
         self.model.disconnect(self.target, self.port)
         if self.old_source is not None:
             self.model.connect(self.old_source, self.target, self.port, self.old_extra)
+            self.model.restore_order(*self.order)
 
 
 class RemoveNodes(QUndoCommand):
@@ -91,6 +95,7 @@ class RemoveNodes(QUndoCommand):
         super().__init__(label, parent)
         self.model = model
         self.old_loss = model.graph.loss
+        self.order = model.order()
         self.records = []
         for node_id in order:
             node = model.node(node_id)
@@ -101,11 +106,12 @@ class RemoveNodes(QUndoCommand):
         edges = [e for e in model.graph.edges() if e.source in ids or e.target in ids]
         # children undo in reverse creation order: create them reversed so undo re-adds the
         # edges in their original order
-        for edge in reversed(edges):
-            Disconnect(model, edge.target, edge.port, parent=self)
+        # child commands held in Python (Qt-parented child commands crash PySide on teardown)
+        self.edge_commands = [Disconnect(model, edge.target, edge.port) for edge in edges]
 
     def redo(self):
-        super().redo()
+        for child in self.edge_commands:
+            child.redo()
         for record in self.records:
             self.model.remove_node(record[0])
 
@@ -113,7 +119,9 @@ class RemoveNodes(QUndoCommand):
         for node_id, op, attrs, value, position, extra in self.records:
             self.model.add_node(node_id, op, copy.deepcopy(attrs), _copy_value(value), position,
                                 copy.deepcopy(extra))
-        super().undo()
+        for child in self.edge_commands:
+            child.undo()
+        self.model.restore_order(*self.order)
         if self.old_loss is not None and self.model.graph.loss != self.old_loss:
             self.model.set_loss(self.old_loss)
 
@@ -239,7 +247,7 @@ class AutoLayout(QUndoCommand):
     def __init__(self, model, positions: dict, parent=None):
         super().__init__("Auto layout", parent)
         self.model = model
-        self.new = {k: (float(v[0]), float(v[1])) for k, v in positions.items()}
+        self.new = {k: tuple(v) for k, v in positions.items()}
         self.old = {k: model.node(k).position for k in self.new}
 
     def redo(self):
@@ -251,7 +259,7 @@ class AutoLayout(QUndoCommand):
             self.model.move_node(node_id, pos)
 
 
-def layered_positions(graph, x_gap: float = 230.0, y_gap: float = 150.0) -> dict:
+def layered_positions(graph, x_gap: float = 200.0, y_gap: float = 125.0) -> dict:
     """Left-to-right layout by topological layers (``nx.topological_generations``); within a
     layer, nodes sort by the mean row of their inputs to reduce crossings."""
     g = graph.nx

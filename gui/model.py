@@ -138,7 +138,7 @@ class GraphModel(QObject):
         return source
 
     def move_node(self, node_id: str, position) -> None:
-        self._graph.set_position(node_id, (float(position[0]), float(position[1])))
+        self._graph.set_position(node_id, None if position is None else tuple(position))
         self.node_moved.emit(node_id)
         self._edited(rerun=False)
 
@@ -162,6 +162,27 @@ class GraphModel(QObject):
         self.node_renamed.emit(old_id, new_id)
         self.node_changed.emit(new_id)
         self._edited()
+
+    def order(self) -> tuple[list, list]:
+        """The graph's node order and edge order ((target, port) keys), for ``restore_order``."""
+        return self._graph.node_ids(), [(e.target, e.port) for e in self._graph.edges()]
+
+    def restore_order(self, node_ids, edge_keys) -> None:
+        """Put nodes and edges back in a recorded order (an undo re-adds at the end, but the
+        saved file's order must come back exactly). Only reorders what still exists."""
+        g = self._graph
+        reorder = getattr(g, "reorder", None)
+        if reorder is not None:
+            reorder(node_ids, edge_keys)
+            return
+        # TODO(engine): a public Graph.reorder; until then the order lives in these two dicts
+        nodes, edges = getattr(g, "_nodes", None), getattr(g, "_edges", None)
+        if not isinstance(nodes, dict) or not isinstance(edges, dict):
+            return
+        rank = {n: i for i, n in enumerate(node_ids)}
+        g._nodes = dict(sorted(nodes.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        rank = {k: i for i, k in enumerate(edge_keys)}
+        g._edges = dict(sorted(edges.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
     def set_loss(self, node_id: str | None) -> None:
         """Name the node to differentiate (None: the single sink)."""

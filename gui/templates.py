@@ -20,11 +20,11 @@ def _edge(source, target, port):
 NEURON = {
     "nodes": [
         _node("w", "parameter", (0, 0), value=0.5),
-        _node("x", "input", (0, 150), value=1.5),
-        _node("wx", "mul", (230, 60)),
-        _node("b", "parameter", (230, 230), value=0.1),
-        _node("z", "add", (460, 120)),
-        _node("y", "tanh", (690, 120)),
+        _node("x", "input", (0, 125), value=1.5),
+        _node("wx", "mul", (200, 60)),
+        _node("b", "parameter", (200, 200), value=0.1),
+        _node("z", "add", (400, 120)),
+        _node("y", "tanh", (600, 120)),
     ],
     "edges": [_edge("w", "wx", 0), _edge("x", "wx", 1), _edge("wx", "z", 0),
               _edge("b", "z", 1), _edge("z", "y", 0)],
@@ -34,10 +34,10 @@ DENSE_LAYER = {
     "nodes": [
         _node("x", "input", (0, 0), value=[[0.5, -1.0]]),
         _node("W", "parameter", (0, 170), value=[[0.2, -0.4, 0.7], [0.5, 0.1, -0.3]]),
-        _node("xW", "matmul", (230, 80)),
-        _node("b", "parameter", (230, 260), value=[0.1, 0.0, -0.1]),
-        _node("z", "add", (460, 160)),
-        _node("h", "tanh", (690, 160)),
+        _node("xW", "matmul", (200, 80)),
+        _node("b", "parameter", (200, 260), value=[0.1, 0.0, -0.1]),
+        _node("z", "add", (400, 160)),
+        _node("h", "tanh", (600, 160)),
     ],
     "edges": [_edge("x", "xW", 0), _edge("W", "xW", 1), _edge("xW", "z", 0),
               _edge("b", "z", 1), _edge("z", "h", 0)],
@@ -47,7 +47,7 @@ MSE_LOSS = {
     "nodes": [
         _node("prediction", "input", (0, 0), value=0.8),
         _node("target", "input", (0, 160), value=1.0),
-        _node("loss", "mse", (230, 80)),
+        _node("loss", "mse", (200, 80)),
     ],
     "edges": [_edge("prediction", "loss", 0), _edge("target", "loss", 1)],
 }

@@ -75,3 +75,34 @@ def drop_palette_item(view: QGraphicsView, kind: str, name: str, scene_pos) -> b
 def press_key(widget, key, modifiers=Qt.NoModifier, text: str = "") -> None:
     QTest.keyClick(widget, key, modifiers)
     QApplication.processEvents()
+
+
+def make_canvas(qtbot, graph=None, size=(1000, 700)):
+    """A shown CanvasView over a fresh GraphModel and QUndoStack: ``(model, stack, view)``."""
+    from PySide6.QtGui import QUndoStack
+
+    import engine
+    from gui.canvas import CanvasView
+    from gui.model import GraphModel
+
+    model = GraphModel(graph if graph is not None else engine.Graph())
+    stack = QUndoStack()
+    model.bind_undo_stack(stack)
+    view = CanvasView(model, stack)
+    view._test_stack = stack  # keep the stack alive as long as the view
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return model, stack, view
+
+
+def port_pos(view, node_id: str, port: int):
+    """Scene position of a port (``port`` = input index, or -1 for the output)."""
+    return view.node_item(node_id).port_scene_pos(port)
+
+
+def node_center(view, node_id: str):
+    """A point on the node's body, away from its ports (where a user grabs it to move it)."""
+    item = view.node_item(node_id)
+    return item.mapToScene(item.boundingRect().center().x(), 12.0)

@@ -29,7 +29,7 @@ def describe(value, prefix: str) -> str:
     if finite.size == 0:
         return f"{prefix}nan"
     lo, hi = finite.min(), finite.max()
-    return f"{prefix}{style.fmt_number(lo)} … {style.fmt_number(hi)}"
+    return f"{prefix}{style.fmt_number(lo, 3)} … {style.fmt_number(hi, 3)}"
 
 
 def shape_text(shape) -> str:
@@ -52,7 +52,9 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(False)
         self.setPos(QPointF(*position))
-        self.height = style.PORT_TOP + max(self.arity, 1) * style.PORT_GAP + 2 * style.LINE_H + 2
+        ports_bottom = style.PORT_TOP + (max(self.arity, 1) - 1) * style.PORT_GAP + 10
+        self.band_bottom = max(style.BODY_MIN, ports_bottom)
+        self.height = self.band_bottom + 2 * style.LINE_H + 5
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
         self._bounds = self._rect.adjusted(-style.PORT_R - 3, -3, style.PORT_R + 3, 3)
         self._body_path = QPainterPath()
@@ -90,7 +92,10 @@ class NodeItem(QGraphicsItem):
         grad = model.grads.get(node_id)
         self.is_loss = model.loss_id == node_id and bool(model.grads)
         self.value_text = describe(value, "= ") if value is not None else ""
-        self.grad_text = describe(grad, "∂L/∂· = ") if grad is not None else ""
+        if grad is not None:
+            self.grad_text = describe(grad, "∂L/∂· = " if np.size(grad) == 1 else "∂L/∂· ")
+        else:
+            self.grad_text = ""
         self.value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
         self.grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
         tip = [f"<b>{node_id}</b> — {self.op.label if self.op else '?'}"]
@@ -169,9 +174,13 @@ class NodeItem(QGraphicsItem):
 
     def _paint_symbol(self, painter) -> None:
         top = style.HEADER_H
-        bottom = style.PORT_TOP + (max(self.arity, 1) - 1) * style.PORT_GAP + 14
-        has_thumb = self.value_pixmap is not None
-        rect = QRectF(30, top, style.NODE_W - 60 - (26 if has_thumb else 0), bottom - top)
+        right = style.NODE_W - 14
+        if self.value_pixmap is not None:
+            right -= self.value_pixmap.width() + 3
+        if self.grad_pixmap is not None:
+            right -= self.grad_pixmap.width() + 3
+        left = 22 if self.arity else 8
+        rect = QRectF(left, top, max(right - left, 20), self.band_bottom - top)
         painter.setFont(style.FONT_SYMBOL)
         painter.setPen(style.SYMBOL)
         painter.drawText(rect, Qt.AlignCenter, self.symbol)
@@ -183,7 +192,7 @@ class NodeItem(QGraphicsItem):
             self._paint_port(painter, pos, i)
             painter.setPen(style.TEXT_MUTED)
             if i < len(self.port_names):
-                painter.drawText(QRectF(pos.x() + 10, pos.y() - 8, 70, 16),
+                painter.drawText(QRectF(pos.x() + 8, pos.y() - 8, 60, 16),
                                  Qt.AlignLeft | Qt.AlignVCenter, self.port_names[i])
         self._paint_port(painter, output_port_pos(), OUTPUT)
 
@@ -198,26 +207,28 @@ class NodeItem(QGraphicsItem):
 
     def _paint_results(self, painter) -> None:
         w = style.NODE_W
-        y = self.height - 2 * style.LINE_H - 3
+        y = self.band_bottom
         painter.setFont(style.FONT_VALUE)
-        if self.value_pixmap is not None:
-            pm = self.value_pixmap
-            x0 = w - 12 - pm.width()
-            y0 = style.HEADER_H + 6
-            painter.drawPixmap(int(x0), int(y0), pm)
-            if self.grad_pixmap is not None:
-                gp = self.grad_pixmap
-                painter.drawPixmap(int(x0 - gp.width() - 4), int(y0), gp)
+        x0 = w - 14
+        y0 = style.HEADER_H + (self.band_bottom - style.HEADER_H - style.THUMB) / 2
+        for pm in (self.value_pixmap, self.grad_pixmap):
+            if pm is not None:
+                x0 -= pm.width()
+                painter.drawPixmap(int(x0), int(y0 + (style.THUMB - pm.height()) / 2), pm)
+                x0 -= 3
+        metrics = painter.fontMetrics()
+        width = int(w - 18)
         if self.value_text:
             painter.setPen(style.VALUE)
-            painter.drawText(QRectF(10, y, w - 20, style.LINE_H),
-                             Qt.AlignLeft | Qt.AlignVCenter, self.value_text)
+            painter.drawText(QRectF(9, y, width, style.LINE_H), Qt.AlignLeft | Qt.AlignVCenter,
+                             metrics.elidedText(self.value_text, Qt.ElideRight, width))
         if self.grad_text:
             painter.setPen(style.GRAD)
-            painter.drawText(QRectF(10, y + style.LINE_H, w - 20, style.LINE_H),
-                             Qt.AlignLeft | Qt.AlignVCenter, self.grad_text)
+            painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
+                             Qt.AlignLeft | Qt.AlignVCenter,
+                             metrics.elidedText(self.grad_text, Qt.ElideRight, width))
         elif self.error:
             painter.setPen(style.NODE_ERROR)
-            text = painter.fontMetrics().elidedText(self.error, Qt.ElideRight, int(w - 20))
-            painter.drawText(QRectF(10, y + style.LINE_H, w - 20, style.LINE_H),
-                             Qt.AlignLeft | Qt.AlignVCenter, text)
+            painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
+                             Qt.AlignLeft | Qt.AlignVCenter,
+                             metrics.elidedText(self.error, Qt.ElideRight, width))

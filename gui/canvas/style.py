@@ -8,14 +8,15 @@ GRID_MINOR = QColor("#23262e")
 GRID_MAJOR = QColor("#2c3039")
 GRID_STEP = 20
 
-NODE_W = 172.0
-HEADER_H = 26.0
-PORT_TOP = HEADER_H + 20.0     # y of the first port
-PORT_GAP = 24.0
-PORT_R = 5.5
-LINE_H = 17.0
-THUMB = 40                     # tensor heatmap edge, in scene pixels
-CORNER = 7.0
+NODE_W = 148.0                 # the seed examples space columns 170 apart, rows 110
+HEADER_H = 22.0
+PORT_TOP = HEADER_H + 15.0     # y of the first port
+PORT_GAP = 20.0
+PORT_R = 5.0
+LINE_H = 14.0
+BODY_MIN = HEADER_H + 34.0     # the symbol/thumbnail band ends here at the least
+THUMB = 28                     # tensor heatmap edge, in scene pixels
+CORNER = 6.0
 
 NODE_BODY = QColor("#2a2d35")
 NODE_BORDER = QColor("#40444f")
@@ -59,12 +60,11 @@ def font(size: float, bold: bool = False, family: str = "") -> QFont:
     return f
 
 
-FONT_ID = font(9.5, bold=True)
-FONT_SHAPE = font(8.0)
-FONT_SYMBOL = font(18.0, bold=True)
-FONT_PORT = font(7.5)
-FONT_VALUE = font(8.5)
-MONO_VALUE = font(8.5, family="DejaVu Sans Mono")
+FONT_ID = font(8.5, bold=True)
+FONT_SHAPE = font(7.0)
+FONT_SYMBOL = font(15.0, bold=True)
+FONT_PORT = font(6.5)
+FONT_VALUE = font(7.5)
 
 
 def category_color(op) -> QColor:
@@ -75,7 +75,7 @@ def category_color(op) -> QColor:
     return CATEGORY_COLORS.get(op.category, DEFAULT_CATEGORY)
 
 
-def fmt_number(x: float) -> str:
+def fmt_number(x: float, digits: int = 4) -> str:
     """Compact, 4 significant digits, with a real minus sign: 0.4621, −1.235e-05, 12."""
-    text = f"{float(x):.4g}"
+    text = f"{float(x):.{digits}g}"
     return text.replace("-", "−", 1) if text.startswith("-") else text

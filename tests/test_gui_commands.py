@@ -1,0 +1,152 @@
+"""Every undo command: do, undo (exact prior state, saved JSON included), redo."""
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QUndoStack
+
+import engine
+from gui import commands as cmd
+from gui.model import GraphModel
+from gui.templates import TEMPLATES
+
+
+def saved(model) -> str:
+    return json.dumps(engine.graph_to_dict(model.graph), sort_keys=True)
+
+
+@pytest.fixture
+def model(qtbot):
+    m = GraphModel(engine.Graph())
+    m.add_node("x", "input", value=2.0, position=(0, 0), extra={"note": "kept"})
+    m.add_node("w", "parameter", value=[0.5], position=(0, 120))
+    m.add_node("y", "mul", position=(200, 40))
+    m.add_node("z", "tanh", position=(400, 40))
+    m.connect("x", "y", 0)
+    m.connect("w", "y", 1, extra={"label": "weight"})
+    m.connect("y", "z", 0)
+    m.run_now()
+    return m
+
+
+@pytest.fixture
+def stack():
+    return QUndoStack()
+
+
+def roundtrip(model, stack, command):
+    """Push, undo, redo; assert undo restores the exact JSON; return the JSON after redo."""
+    before = saved(model)
+    stack.push(command)
+    after = saved(model)
+    assert after != before
+    stack.undo()
+    assert saved(model) == before
+    stack.redo()
+    assert saved(model) == after
+    return after
+
+
+def test_add_node(model, stack):
+    roundtrip(model, stack, cmd.AddNode(model, "e", "exp", position=(10, 20)))
+    assert model.node("e").position == (10, 20)
+
+
+def test_remove_nodes_restores_edges_attrs_values_extra(model, stack):
+    roundtrip(model, stack, cmd.RemoveNodes(model, ["y"]))
+    assert not model.has_node("y") and model.graph.edges() == []
+    stack.undo()   # same node and edge order, attrs, values, extra keys: the JSON is identical
+    assert model.edge_extra("y", 1) == {"label": "weight"}
+
+
+def test_remove_leaf_keeps_extra_and_value(model, stack):
+    roundtrip(model, stack, cmd.RemoveNodes(model, ["x"]))
+    stack.undo()
+    assert model.node("x").extra == {"note": "kept"}
+    assert float(model.node("x").value) == 2.0
+
+
+def test_remove_the_loss_restores_it(model, stack):
+    model.set_loss("z")
+    stack.push(cmd.RemoveNodes(model, ["z"]))
+    stack.undo()
+    assert model.graph.loss == "z"
+
+
+def test_connect_and_replace(model, stack):
+    model.add_node("c", "constant", value=3.0)
+    roundtrip(model, stack, cmd.Connect(model, "c", "y", 1))   # replaces w → y:1
+    assert model.source_of("y", 1) == "c"
+    stack.undo()
+    assert model.source_of("y", 1) == "w" and model.edge_extra("y", 1) == {"label": "weight"}
+
+
+def test_disconnect(model, stack):
+    roundtrip(model, stack, cmd.Disconnect(model, "y", 1))
+    assert model.source_of("y", 1) is None
+
+
+def test_move_nodes_is_one_step_for_all(model, stack):
+    roundtrip(model, stack, cmd.MoveNodes(model, {"x": ((0, 0), (5, 6)),
+                                                   "y": ((200, 40), (205, 46))}))
+    assert stack.count() == 1
+    assert model.node("x").position == (5, 6) and model.node("y").position == (205, 46)
+
+
+def test_set_attr(model, stack):
+    model.add_node("p", "pow", position=(0, 300))
+    roundtrip(model, stack, cmd.SetAttr(model, "p", "exponent", 3.0))
+    assert model.node("p").attrs["exponent"] == 3.0
+
+
+def test_set_value(model, stack):
+    roundtrip(model, stack, cmd.SetValue(model, "x", [[1.0, 2.0]]))
+    np.testing.assert_array_equal(model.node("x").value, [[1.0, 2.0]])
+
+
+def test_rename(model, stack):
+    roundtrip(model, stack, cmd.RenameNode(model, "y", "product"))
+    assert model.source_of("z", 0) == "product"
+
+
+def test_insert_fragment_renames_and_offsets(model, stack):
+    fragment = model.fragment(["x", "y"])
+    command = cmd.InsertFragment(model, fragment, (300, 0))
+    roundtrip(model, stack, command)
+    assert command.node_ids == ["x2", "y2"]
+    assert model.node("y2").position == (500, 40)
+    assert model.source_of("y2", 0) == "x2"          # inner edge kept
+    assert model.source_of("y2", 1) is None           # w was not copied
+    assert model.node("x2").extra == {"note": "kept"}
+
+
+def test_fresh_ids_strip_number_suffixes(model):
+    assert cmd.fresh_id(model, "y", set()) == "y2"
+    assert cmd.fresh_id(model, "y", {"y2"}) == "y3"
+    assert cmd.fresh_id(model, "new", set()) == "new"
+
+
+@pytest.mark.parametrize("label", list(TEMPLATES))
+def test_templates_insert_and_compute(qtbot, stack, label):
+    m = GraphModel(engine.Graph())
+    command = cmd.InsertFragment(m, TEMPLATES[label], (100, 100))
+    stack.push(command)
+    m.run_now()
+    assert m.errors == {}
+    assert len(m.values) == len(TEMPLATES[label]["nodes"])
+    stack.undo()
+    assert m.graph.node_ids() == []
+
+
+def test_auto_layout_by_topological_layers(model, stack):
+    positions = cmd.layered_positions(model.graph)
+    assert positions["x"][0] == positions["w"][0] < positions["y"][0] < positions["z"][0]
+    roundtrip(model, stack, cmd.AutoLayout(model, positions))
+    assert stack.count() == 1
+
+
+def test_set_loss_command(model, stack):
+    model.add_node("n", "neg")
+    model.connect("x", "n", 0)
+    roundtrip(model, stack, cmd.SetLoss(model, "n"))
+    assert model.graph.loss == "n"

@@ -1,0 +1,174 @@
+"""GraphModel: past-tense signals (recorded into lists, Orange style), debounced results,
+errors that never escape, and the modified flag tied to the undo stack."""
+import numpy as np
+import pytest
+from PySide6.QtGui import QUndoStack
+
+import engine
+from gui.model import GraphModel
+
+
+def record(model, *names):
+    log = []
+    for name in names:
+        getattr(model, name).connect(lambda *args, n=name: log.append((n, *args)))
+    return log
+
+
+@pytest.fixture
+def model(qtbot):
+    return GraphModel(engine.Graph())
+
+
+def test_edits_emit_past_tense_signals(model):
+    log = record(model, "node_added", "edge_added", "node_moved", "node_changed",
+                 "node_renamed", "edge_removed", "node_removed")
+    model.add_node("x", "input", value=2.0, position=(0, 0))
+    model.add_node("y", "mul", position=(200, 0))
+    model.connect("x", "y", 0)
+    model.connect("x", "y", 1)
+    model.move_node("y", (210, 5))
+    model.set_value("x", 3.0)
+    model.rename_node("y", "sq")
+    model.remove_node("x")
+    assert log == [("node_added", "x"), ("node_added", "y"), ("edge_added", "x", "y", 0),
+                   ("edge_added", "x", "y", 1), ("node_moved", "y"), ("node_changed", "x"),
+                   ("node_renamed", "y", "sq"), ("node_changed", "sq"),
+                   ("edge_removed", "x", "sq", 0), ("edge_removed", "x", "sq", 1),
+                   ("node_removed", "x")]
+    assert model.graph.node("sq").position == (210, 5)
+
+
+def test_results_are_debounced_then_current(model, qtbot):
+    runs = record(model, "results_changed")
+    model.add_node("x", "input", value=3.0)
+    model.add_node("y", "mul")
+    model.connect("x", "y", 0)
+    model.connect("x", "y", 1)
+    assert runs == []            # not yet: one re-run after the burst of edits
+    qtbot.waitUntil(lambda: len(runs) == 1, timeout=1000)
+    assert float(model.values["y"]) == 9.0
+    assert float(model.grads["x"]) == 6.0
+    assert model.loss_id == "y" and model.status == "" and model.errors == {}
+    assert model.shapes["y"] == ()
+
+
+def test_run_now_forces_a_rerun(model):
+    model.add_node("x", "input", value=[1.0, -2.0])
+    model.add_node("t", "tanh")
+    model.connect("x", "t", 0)
+    model.run_now()
+    np.testing.assert_allclose(model.values["t"], np.tanh([1.0, -2.0]))
+    # a vector sink is no scalar loss: values show, no gradients, the status line says why
+    assert model.grads == {}
+    assert "scalar" in model.status
+    assert model.errors == {}
+
+
+def test_shape_mismatch_is_a_node_error_and_the_rest_still_runs(model):
+    model.add_node("a", "input", value=[[1.0, 2.0]])
+    model.add_node("b", "input", value=[[1.0, 2.0, 3.0]])
+    model.add_node("m", "matmul")
+    model.connect("a", "m", 0)
+    model.connect("b", "m", 1)
+    model.add_node("c", "input", value=2.0)
+    model.add_node("sq", "mul")
+    model.connect("c", "sq", 0)
+    model.connect("c", "sq", 1)
+    model.run_now()
+    assert "m" in model.errors and "(1, 2)" in model.errors["m"]
+    assert float(model.values["sq"]) == 4.0          # the healthy part is computed
+    assert "m" not in model.values
+
+
+def test_input_without_value_never_raises(model):
+    model.add_node("x", "input")
+    model.add_node("n", "neg")
+    model.connect("x", "n", 0)
+    model.run_now()
+    assert "x" in model.errors
+    assert model.values == {} and model.grads == {}
+
+
+def test_several_sinks_forward_runs_and_status_explains(model):
+    model.add_node("x", "input", value=1.0)
+    model.add_node("a", "exp")
+    model.add_node("b", "neg")
+    model.connect("x", "a", 0)
+    model.connect("x", "b", 0)
+    model.run_now()
+    assert float(model.values["a"]) == pytest.approx(np.e)
+    assert model.grads == {}
+    assert "several sinks" in model.status and "a" in model.status
+
+
+def test_set_loss_picks_the_sink(model):
+    model.add_node("x", "input", value=1.0)
+    model.add_node("a", "exp")
+    model.add_node("b", "neg")
+    model.connect("x", "a", 0)
+    model.connect("x", "b", 0)
+    model.set_loss("b")
+    model.run_now()
+    assert float(model.grads["x"]) == -1.0 and model.status == ""
+
+
+def test_engine_exception_becomes_status(model, monkeypatch):
+    model.add_node("x", "input", value=1.0)
+    monkeypatch.setattr(model.graph, "forward", lambda *a, **k: 1 / 0)
+    model.run_now()
+    assert "forward pass failed" in model.status
+
+
+def test_load_graph_resets_and_runs(model):
+    log = record(model, "graph_reset", "results_changed")
+    graph = engine.load_graph("resources/examples/chain_rule.json")
+    model.load_graph(graph)
+    assert [e[0] for e in log] == ["graph_reset", "results_changed"]
+    assert float(model.grads["x"]) == pytest.approx(95.0625)
+
+
+def test_rename_keeps_results(model):
+    model.add_node("x", "input", value=2.0)
+    model.run_now()
+    model.rename_node("x", "z")
+    assert float(model.values["z"]) == 2.0 and "x" not in model.values
+
+
+def test_modified_follows_the_undo_stack(model):
+    from gui.commands import AddNode
+    stack = QUndoStack()
+    model.bind_undo_stack(stack)
+    log = record(model, "modified_changed")
+    stack.push(AddNode(model, "x", "input", value=1.0))
+    assert model.modified
+    stack.setClean()
+    assert not model.modified
+    stack.undo()
+    assert model.modified
+    stack.redo()
+    assert not model.modified
+    assert log == [("modified_changed", True), ("modified_changed", False),
+                   ("modified_changed", True), ("modified_changed", False)]
+
+
+def test_fragment_keeps_inner_edges_only(model):
+    model.add_node("x", "input", value=2.0, position=(0, 0))
+    model.add_node("y", "mul", position=(200, 0))
+    model.add_node("z", "neg", position=(400, 0))
+    model.connect("x", "y", 0)
+    model.connect("x", "y", 1)
+    model.connect("y", "z", 0)
+    frag = model.fragment(["y", "z"])
+    assert [n["id"] for n in frag["nodes"]] == ["y", "z"]
+    assert frag["edges"] == [{"source": "y", "target": "z", "port": 0}]
+
+
+def test_connect_problem_names_the_cycle(model):
+    for node_id in ("a", "b"):
+        model.add_node(node_id, "neg")
+    model.connect("a", "b", 0)
+    assert model.connect_problem("b", "a", 0) == "would create a cycle: b → a → b"
+    assert model.connect_problem("a", "a", 0) == "a node cannot feed itself"
+    assert model.connect_problem("a", "b", 0) is None    # occupied: the GUI replaces
+    assert "out of range" in model.connect_problem("a", "b", 3)
