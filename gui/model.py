@@ -9,6 +9,7 @@ exception never escapes a re-run: it becomes an error on its node or the status 
 from __future__ import annotations
 
 import copy
+import weakref
 
 import networkx as nx
 import numpy as np
@@ -237,12 +238,15 @@ class GraphModel(QObject):
         if self._undo_stack is stack:
             return
         self._undo_stack = stack
-        stack.cleanChanged.connect(self._on_clean_changed)
-        self.set_modified(not stack.isClean())
+        ref = weakref.ref(self)
 
-    def _on_clean_changed(self, clean: bool) -> None:
-        if isValid(self):
-            self.set_modified(not clean)
+        def on_clean_changed(clean: bool) -> None:  # a plain function: safe during teardown
+            model = ref()
+            if model is not None and isValid(model):
+                model.set_modified(not clean)
+
+        stack.cleanChanged.connect(on_clean_changed)
+        self.set_modified(not stack.isClean())
 
     # ------------------------------------------------------------ results
     def _edited(self, rerun: bool = True) -> None:

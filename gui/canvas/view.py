@@ -261,6 +261,7 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        event.accept()  # a rubber-band release is handled by the view even with no item under it
         if self._move_start is not None and event.button() == Qt.LeftButton:
             start, self._move_start = self._move_start, None
             moves = {}
