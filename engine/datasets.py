@@ -59,16 +59,24 @@ def _frozen(array) -> np.ndarray:
     return array
 
 
-def _check_args(name, n, noise, classes) -> None:
+def _integer(value, message: str, low: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 200.0 from a JSON writer is 200
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise ValueError(f"{message}, got {value!r}")
+    return int(value)
+
+
+def _check_args(name, n, noise, classes) -> tuple[int, float, int]:
+    """Validated (n, noise, classes)."""
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
-    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
-        raise ValueError(f"dataset size n must be a positive integer, got {n!r}")
+    n = _integer(n, "dataset size n must be a positive integer", 1)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) \
             or not math.isfinite(noise) or noise < 0:
         raise ValueError(f"noise must be a non-negative number, got {noise!r}")
-    if isinstance(classes, bool) or not isinstance(classes, Integral) or classes < 2:
-        raise ValueError(f"classes must be an integer >= 2, got {classes!r}")
+    classes = _integer(classes, "classes must be an integer >= 2", 2)
+    return n, float(noise), classes
 
 
 def _split(n: int, parts: int) -> list[int]:
@@ -116,7 +124,9 @@ def _spiral(n, noise, rng, classes):
 def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int | None = 0,
                  classes: int = 3) -> Dataset:
     """The built-in dataset `name` (see ``DATASETS``); deterministic for a given seed."""
-    _check_args(name, n, noise, classes)
+    n, noise, classes = _check_args(name, n, noise, classes)
+    if seed is not None:
+        seed = _integer(seed, "seed must be a non-negative integer", 0)
     rng = np.random.default_rng(seed)
     if name in ("linear", "sine"):
         x = np.sort(rng.uniform(-1.0, 1.0, n) * (np.pi if name == "sine" else 1.0))

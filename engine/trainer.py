@@ -6,6 +6,9 @@
                  "features": "<input id>", "targets": "<input id>"}
     "training": {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
 
+plus, when present in "training", the optimizer's options: ``momentum`` (momentum) and
+``beta1``, ``beta2``, ``eps`` (adam).
+
 Each ``step()`` feeds one minibatch to the `features` and `targets` input nodes through
 ``graph.forward(feeds)`` (feeds apply to that pass only: the input nodes' stored values are
 never changed), runs ``backward()``, and gives every ``parameter`` node a new value with
@@ -35,8 +38,21 @@ DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 
 LOSS_OPS_WITH_ACCURACY = ("sigmoid_bce", "softmax_ce", "mse")
 
 
+OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
+
+
 class TrainingError(ValueError):
     """Training cannot start or go on; the message says why (and names the node)."""
+
+
+def _section(graph, name: str) -> dict:
+    section = graph.extra.get(name)
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise TrainingError(f"the {name} section must be an object of settings, "
+                            f"got {type(section).__name__}")
+    return dict(section)
 
 
 def _count(value, what: str, allow_none: bool = False) -> int | None:
@@ -82,8 +98,8 @@ class Trainer:
         `features` / `targets`: input node ids. None means: take it from the graph's
         sections, then from ``DEFAULT_TRAINING``. Raises TrainingError (a ValueError)."""
         self.graph = graph
-        data = dict(graph.data or {})
-        training = {**DEFAULT_TRAINING, **(graph.training or {})}
+        data, training = _section(graph, "data"), _section(graph, "training")
+        training = {**DEFAULT_TRAINING, **training}
         self.features = self._input_node(features or data.get("features"), "features")
         self.targets = self._input_node(targets or data.get("targets"), "targets")
         self.dataset = self._dataset(dataset, data)
@@ -130,8 +146,9 @@ class Trainer:
         if isinstance(optimizer, Optimizer):
             return optimizer
         name = optimizer if optimizer is not None else training.get("optimizer")
+        options = {k: training[k] for k in OPTIMIZER_OPTIONS.get(name, ()) if k in training}
         try:
-            return make_optimizer(name, lr if lr is not None else training.get("lr"))
+            return make_optimizer(name, lr if lr is not None else training.get("lr"), **options)
         except ValueError as error:
             raise TrainingError(f"training: {error}") from None
 

@@ -171,3 +171,10 @@ def test_csv_bad_targets_and_missing_file(tmp_path):
         load_csv(path, task="binary")
     with pytest.raises(ValueError, match="missing.csv: cannot read"):
         load_csv(tmp_path / "missing.csv")
+
+
+def test_integral_floats_are_accepted_and_bad_seed_refused():
+    data = make_dataset("spiral", n=30.0, classes=3.0, seed=2.0)
+    np.testing.assert_array_equal(data.X, make_dataset("spiral", n=30, seed=2).X)
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        make_dataset("xor", seed=-1)

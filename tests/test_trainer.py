@@ -280,3 +280,16 @@ def test_edits_between_steps_are_picked_up(xor):
         xor.remove_node(p)
     with pytest.raises(TrainingError, match="nothing to train"):
         trainer.step()
+
+
+def test_optimizer_options_from_the_training_section(xor):
+    xor.training.update(optimizer="momentum", momentum=0.5, beta1=0.3)
+    assert Trainer(xor).optimizer.momentum == 0.5
+    xor.training.update(optimizer="adam")
+    assert Trainer(xor).optimizer.beta1 == 0.3
+
+
+def test_sections_that_are_not_objects(xor):
+    xor.extra["data"] = "xor"
+    with pytest.raises(TrainingError, match="the data section must be an object"):
+        Trainer(xor)
