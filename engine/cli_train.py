@@ -20,6 +20,7 @@ from .optim import OPTIMIZERS
 
 PROG = "backprop-studio train"
 BAR_WIDTH = 20
+ERASE_TO_END = "\033[K"
 
 
 class UsageError(Exception):
@@ -45,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class ProgressBar:
-    """A compact bar on `stream`: redrawn in place on a terminal, one final line otherwise."""
+    """A compact bar on `stream`: redrawn in place on a terminal (showing the minibatch
+    loss), one final line otherwise; the final line shows the loss on the whole dataset."""
 
     def __init__(self, total: int, stream):
         self.total, self.stream = max(total, 0), stream
@@ -53,27 +55,28 @@ class ProgressBar:
         self.start = time.perf_counter()
         self.last_draw = 0.0
 
-    def text(self, step: int, loss: float) -> str:
+    def text(self, step: int, loss: float, label: str = "loss") -> str:
         filled = BAR_WIDTH if self.total == 0 else BAR_WIDTH * step // self.total
         seconds = time.perf_counter() - self.start
         return (f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] step {step}/{self.total}"
-                f"  loss {loss:.6g}  {seconds:.1f}s")
+                f"  {label} {loss:.6g}  {seconds:.1f}s")
 
     def update(self, step: int, loss: float) -> None:
         now = time.perf_counter()
         if self.live and (now - self.last_draw > 0.05 or step == self.total):
             self.last_draw = now
-            self.stream.write("\r" + self.text(step, loss))
+            self.stream.write("\r" + self.text(step, loss) + ERASE_TO_END)
             self.stream.flush()
 
     def finish(self, step: int, loss: float) -> None:
-        self.stream.write(("\r" if self.live else "") + self.text(step, loss) + "\n")
+        text = self.text(step, loss, "final loss")
+        self.stream.write("\r" + text + ERASE_TO_END + "\n" if self.live else text + "\n")
         self.stream.flush()
 
     def clear(self) -> None:
         """Erase a live bar so that an error message is the only line left."""
         if self.live:
-            self.stream.write("\r\033[K")
+            self.stream.write("\r" + ERASE_TO_END)
             self.stream.flush()
 
 

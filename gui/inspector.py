@@ -31,12 +31,15 @@ def parse_value(text: str) -> np.ndarray:
     if not text:
         raise InputError("enter a number or a list such as [[1, 2], [3, 4]]")
     try:
-        data = json.loads(text)
+        data = float(text)              # also "inf" / "nan", refused below with the reason
     except ValueError:
         try:
-            data = ast.literal_eval(text)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            raise InputError(f"not a number or a list: {text[:40]!r}") from None
+            data = json.loads(text)
+        except ValueError:
+            try:
+                data = ast.literal_eval(text)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                raise InputError(f"not a number or a list: {text[:40]!r}") from None
     try:
         array = np.array(data, dtype=np.float64)
     except (ValueError, TypeError):

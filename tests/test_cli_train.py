@@ -162,5 +162,5 @@ def test_progress_bar_redraws_in_place_on_a_terminal_and_clears_for_errors():
     quiet.update(2, 1.0)
     assert plain.getvalue() == ""
     quiet.finish(4, 0.25)
-    assert plain.getvalue().startswith("[####################] step 4/4  loss 0.25")
+    assert plain.getvalue().startswith("[####################] step 4/4  final loss 0.25")
     assert os.linesep not in plain.getvalue()[:-1]

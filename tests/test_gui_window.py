@@ -1,0 +1,175 @@
+"""The main window: layout, title star, keyboard shortcuts on the focused canvas, status bar,
+help, and the app's start-up hook and error reporter."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from contextlib import redirect_stderr
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDockWidget
+
+from gui import commands
+from gui.app import ErrorReporter
+from window_fixtures import dialogs, settings, square_graph_file, window  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add(win, node_id, op, position=(0, 0), **kwargs):
+    win.undo_stack.push(commands.AddNode(win.model, node_id, op, position=position, **kwargs))
+
+
+def press(win, key, modifiers=Qt.KeyboardModifier.NoModifier):
+    win.activateWindow()
+    win.canvas.setFocus()
+    QTest.keyClick(win.canvas, key, modifiers)
+
+
+def test_layout_docks_toolbar_menus(window):
+    assert window.centralWidget() is window.canvas
+    areas = {d.windowTitle(): window.dockWidgetArea(d) for d in window.findChildren(QDockWidget)}
+    assert areas == {"Palette": Qt.DockWidgetArea.LeftDockWidgetArea,
+                     "Inspector": Qt.DockWidgetArea.RightDockWidgetArea}
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "Edit", "View", "Help"]
+    toolbar = [a.objectName() for a in window.toolbar.actions() if a.objectName()]
+    for name in ("new", "open", "save", "undo", "redo", "fit", "auto_layout"):
+        assert name in toolbar
+    assert window.width() >= 1200 and window.height() >= 800
+    assert not window.windowIcon().isNull()
+    assert window.palette_dock.width() < window.canvas.width()
+    assert window.inspector_dock.width() < window.canvas.width()
+
+
+def test_title_star_follows_the_undo_stack_clean_state(window, tmp_path):
+    assert window.windowTitle() == "Backprop Studio — Untitled"
+    add(window, "x", "input", value=1.0)
+    assert window.windowTitle() == "Backprop Studio — Untitled*"
+    window.undo_stack.undo()
+    assert window.windowTitle() == "Backprop Studio — Untitled"
+    window.undo_stack.redo()
+    assert window.save_as(str(tmp_path / "t.json"))
+    assert window.windowTitle() == "Backprop Studio — t.json"
+    window.undo_stack.undo()
+    assert window.windowTitle() == "Backprop Studio — t.json*"
+
+
+def test_select_all_delete_undo_redo_by_keyboard(window, qtbot):
+    add(window, "a", "input", value=1.0)
+    add(window, "b", "neg", position=(220, 0))
+    window.undo_stack.push(commands.Connect(window.model, "a", "b", 0))
+    press(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert window.canvas.selected_nodes() == ["a", "b"]
+    assert window.inspector.node_id is None and "2 selected" in window.selection_label.text()
+    press(window, Qt.Key.Key_Delete)
+    assert window.model.graph.node_ids() == []
+    press(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.graph.node_ids() == ["a", "b"]
+    assert len(window.model.graph.edges()) == 1
+    press(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+          | Qt.KeyboardModifier.ShiftModifier)
+    assert window.model.graph.node_ids() == []
+
+
+def test_f_fits_the_graph_and_zoom_actions_zoom(window):
+    add(window, "far", "input", value=1.0, position=(4000, 3000))
+    window.canvas.resetTransform()
+    window.canvas.centerOn(0, 0)
+    assert not window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect() \
+        .contains(window.canvas.node_item("far").sceneBoundingRect())
+    press(window, Qt.Key.Key_F)
+    visible = window.canvas.mapToScene(window.canvas.viewport().rect()).boundingRect()
+    assert visible.contains(window.canvas.node_item("far").sceneBoundingRect())
+    scale = window.canvas.transform().m11()
+    window.actions_by_name["zoom_in"].trigger()
+    assert window.canvas.transform().m11() == pytest.approx(scale * 1.25)
+    window.actions_by_name["zoom_reset"].trigger()
+    assert window.canvas.transform().m11() == 1.0
+
+
+def test_typing_in_the_inspector_does_not_trigger_canvas_shortcuts(window):
+    add(window, "x", "input", value=1.0)
+    window.canvas.select_nodes(["x"])
+    edit = window.inspector.name_edit
+    window.activateWindow()
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, "f")
+    QTest.keyClick(edit, Qt.Key.Key_Delete)
+    assert window.model.graph.node_ids() == ["x"] and edit.text() == "f"
+
+
+def test_duplicate_copy_paste_and_cut_shortcuts(window):
+    add(window, "a", "input", value=1.0)
+    window.canvas.select_nodes(["a"])
+    press(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.model.graph.node_ids()) == 2
+    window.canvas.select_nodes(["a"])
+    press(window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert "a" not in window.model.graph.node_ids()
+    press(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.model.graph.node_ids()) == 2
+
+
+def test_status_bar_shows_loss_and_canvas_messages(window, tmp_path):
+    window.open_file(square_graph_file(tmp_path / "sq.json", x=3.0))
+    window.model.run_now()
+    assert window.model_label.text() == "loss y = 9"
+    window.canvas.status_message.emit("cannot connect: would create a cycle")
+    assert window.statusBar().currentMessage() == "cannot connect: would create a cycle"
+    add(window, "lonely", "exp", position=(0, 300))
+    window.model.run_now()
+    assert window.model_label.text() == window.model.status or "attention" in window.model_label.text()
+
+
+def test_help_and_about_show_dialogs(window, dialogs):
+    window.actions_by_name["chain_rule"].trigger()
+    window.actions_by_name["about"].trigger()
+    assert dialogs.kinds() == ["information", "about"]
+    assert "∂L/∂x" in dialogs.shown[0][2]
+
+
+def test_error_reporter_logs_and_tells_the_user(window, dialogs):
+    reporter = ErrorReporter(window)
+    stderr = io.StringIO()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        with redirect_stderr(stderr):
+            reporter(*sys.exc_info())
+    assert "Traceback" in stderr.getvalue() and "boom" in stderr.getvalue()
+    assert "boom" in window.statusBar().currentMessage()
+    assert dialogs.kinds() == ["critical"] and "Traceback" not in dialogs.texts()
+
+
+def test_app_starts_shows_and_exits_with_the_hook(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKPROP_STUDIO_EXIT_AFTER_SHOW": "1",
+           "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    example = ROOT / "resources" / "examples" / "chain_rule.json"
+    result = subprocess.run([sys.executable, "main.py", str(example)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seconds = float(result.stdout.split("shown-after")[1].split()[0])
+    assert 0 < seconds < 30
+    assert "Traceback" not in result.stderr
+
+
+def test_app_with_a_bad_file_starts_and_reports_without_traceback(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops")
+    code = ("import sys; from PySide6.QtWidgets import QMessageBox;"
+            "QMessageBox.warning = lambda *a, **k: print('BOX', a[2]) or QMessageBox.StandardButton.Ok;"
+            "import main; sys.exit(main.main([sys.argv[1]]))")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKPROP_STUDIO_EXIT_AFTER_SHOW": "1",
+           "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code, str(bad)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "BOX" in result.stdout and "bad.json" in result.stdout
+    assert "Traceback" not in result.stderr
