@@ -244,6 +244,16 @@ class Trainer:
         self._stop = True
 
     # ------------------------------------------------------------ results
+    @property
+    def epochs(self) -> float:
+        """Passes over the dataset so far (steps × batch size / dataset size)."""
+        return len(self.history) * self.batch_size / len(self.dataset)
+
+    def parameter_values(self) -> dict:
+        """{parameter id: current value}; the arrays are never mutated afterwards, so they
+        can be handed to another thread (e.g. the GUI's model) as they are."""
+        return {p: self.graph.node(p).value for p in self.parameters}
+
     def evaluate(self) -> tuple[float, float | None]:
         """(loss, accuracy or None) over the whole dataset, with the current parameters."""
         rows = np.arange(len(self.dataset))

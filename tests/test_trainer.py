@@ -293,3 +293,44 @@ def test_sections_that_are_not_objects(xor):
     xor.extra["data"] = "xor"
     with pytest.raises(TrainingError, match="the data section must be an object"):
         Trainer(xor)
+
+
+def test_training_trajectory_matches_torch():
+    """The whole loop — minibatches, forward, backward, Adam — step for step against PyTorch."""
+    torch = pytest.importorskip("torch")
+    graph = example("xor_mlp")
+    trainer = Trainer(graph)
+    used, draw = [], trainer.next_rows
+    trainer.next_rows = lambda: used.append(draw()) or used[-1]
+    params = {p: torch.tensor(graph.node(p).value, requires_grad=True)
+              for p in trainer.parameters}
+    adam = torch.optim.Adam(list(params.values()), lr=trainer.optimizer.lr)
+    X, Y = torch.tensor(trainer.dataset.X), torch.tensor(trainer.dataset.Y)
+    ours = trainer.run(40)
+    theirs = []
+    for rows in used:
+        rows = torch.tensor(rows)
+        hidden = torch.tanh(X[rows] @ params["W1"] + params["b1"])
+        logits = hidden @ params["W2"] + params["b2"]
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, Y[rows])
+        adam.zero_grad()
+        loss.backward()
+        adam.step()
+        theirs.append(loss.item())
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+    for p, tensor in params.items():
+        np.testing.assert_allclose(graph.node(p).value, tensor.detach().numpy(), rtol=1e-9,
+                                   atol=1e-12)
+
+
+def test_epochs_and_parameter_values(xor):
+    trainer = Trainer(xor, batch_size=50)
+    first = trainer.parameter_values()
+    frozen = {k: v.copy() for k, v in first.items()}
+    trainer.run(6)
+    assert trainer.epochs == 1.5
+    latest = trainer.parameter_values()
+    assert set(latest) == {"W1", "b1", "W2", "b2"}
+    for k in first:
+        np.testing.assert_array_equal(first[k], frozen[k])   # old arrays untouched
+        assert latest[k] is xor.node(k).value and not np.array_equal(latest[k], first[k])
