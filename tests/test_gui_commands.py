@@ -150,3 +150,18 @@ def test_set_loss_command(model, stack):
     model.connect("x", "n", 0)
     roundtrip(model, stack, cmd.SetLoss(model, "n"))
     assert model.graph.loss == "n"
+
+
+def test_undo_of_delete_keeps_the_file_order_for_later_redo(model, stack):
+    """Delete a middle node, undo, then edit on: redo-from-empty must give the same file."""
+    stack.push(cmd.AddNode(model, "e", "exp", position=(0, 300)))
+    stack.push(cmd.RemoveNodes(model, ["w"]))
+    stack.undo()
+    stack.push(cmd.AddNode(model, "f", "neg", position=(0, 400)))
+    top = saved(model)
+    assert [n["id"] for n in json.loads(top)["nodes"]] == ["x", "w", "y", "z", "e", "f"]
+    while stack.canUndo():
+        stack.undo()
+    while stack.canRedo():
+        stack.redo()
+    assert saved(model) == top

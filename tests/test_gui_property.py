@@ -1,0 +1,137 @@
+"""Random edit sequences through the canvas controller and undo commands (hypothesis stateful):
+never a crash, the scene always mirrors the model, undo of everything gives the empty graph and
+redo of everything gives the same saved JSON."""
+import json
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QUndoStack
+
+import engine
+from gui import commands as cmd
+from gui.canvas.controller import CanvasController
+from gui.canvas.scene import GraphScene
+from gui.model import GraphModel
+
+OPS = ["input", "constant", "parameter", "add", "mul", "neg", "tanh", "exp", "pow", "sum",
+       "matmul", "mse", "leaky_relu"]
+VALUES = st.one_of(st.floats(-3, 3, allow_nan=False), st.just([1.0, -2.0]),
+                   st.just([[0.5, 1.0], [2.0, -1.0]]))
+index = st.integers(min_value=0, max_value=50)
+
+
+def saved(model) -> str:
+    return json.dumps(engine.graph_to_dict(model.graph), sort_keys=True)
+
+
+class CanvasEdits(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.model = GraphModel(engine.Graph())
+        self.stack = QUndoStack()
+        self.scene = GraphScene(self.model)
+        self.controller = CanvasController(self.model, self.stack)
+        self.messages = []
+        self.controller.status_message.connect(self.messages.append)
+
+    def pick(self, i):
+        ids = self.model.graph.node_ids()
+        return ids[i % len(ids)] if ids else None
+
+    @rule(op=st.sampled_from(OPS), x=st.integers(-500, 500), y=st.integers(-500, 500),
+          value=VALUES)
+    def add(self, op, x, y, value):
+        node_id = self.controller.add_node(op, QPointF(x, y))
+        if op in ("input", "constant") and node_id:
+            self.stack.push(cmd.SetValue(self.model, node_id, value))
+
+    @rule(i=index, j=index)
+    def remove(self, i, j):
+        ids = {self.pick(i), self.pick(j)} - {None}
+        if ids:
+            self.controller.delete(sorted(ids))
+
+    @rule(i=index, j=index, port=st.integers(0, 2))
+    def connect(self, i, j, port):
+        source, target = self.pick(i), self.pick(j)
+        if source is None:
+            return
+        before, count = saved(self.model), self.stack.count()
+        problem = self.model.connect_problem(source, target, port)
+        self.controller.connect(source, target, port)
+        if problem is not None:   # refused: a message, nothing changed
+            assert saved(self.model) == before and self.stack.count() == count
+            assert problem in self.messages[-1]
+
+    @rule(i=index, dx=st.integers(-100, 100), dy=st.integers(-100, 100))
+    def move(self, i, dx, dy):
+        node_id = self.pick(i)
+        if node_id is not None:
+            old = self.model.node(node_id).position or (0, 0)
+            self.controller.move_nodes({node_id: (old, (old[0] + dx, old[1] + dy))})
+
+    @rule(i=index, exponent=st.sampled_from([1.0, 2.0, 3.0, 0.5]))
+    def set_attr(self, i, exponent):
+        node_id = self.pick(i)
+        if node_id is not None and self.model.node(node_id).op == "pow":
+            self.stack.push(cmd.SetAttr(self.model, node_id, "exponent", exponent))
+
+    @rule(i=index, value=VALUES)
+    def set_value(self, i, value):
+        node_id = self.pick(i)
+        if node_id is not None and self.model.node(node_id).op in ("input", "constant"):
+            self.stack.push(cmd.SetValue(self.model, node_id, value))
+
+    @rule(i=index, j=index)
+    def paste(self, i, j):
+        ids = {self.pick(i), self.pick(j)} - {None}
+        if ids:
+            self.controller.duplicate(sorted(ids))
+
+    @rule()
+    def layout(self):
+        self.controller.auto_layout()
+
+    @rule()
+    def undo(self):
+        self.stack.undo()
+
+    @rule()
+    def redo(self):
+        self.stack.redo()
+
+    @invariant()
+    def scene_mirrors_model(self):
+        graph = self.model.graph
+        assert set(self.scene.nodes) == set(graph.node_ids())
+        assert set(self.scene.edges) == {(e.source, e.target, e.port) for e in graph.edges()}
+        for node_id, item in self.scene.nodes.items():
+            position = graph.node(node_id).position
+            if position is not None:
+                assert (item.pos().x(), item.pos().y()) == tuple(map(float, position))
+
+    @invariant()
+    def results_never_raise(self):
+        self.model.run_now()
+        assert set(self.model.values) <= set(self.model.graph.node_ids())
+
+    def teardown(self):
+        while self.stack.canRedo():
+            self.stack.redo()
+        top = saved(self.model)
+        while self.stack.canUndo():
+            self.stack.undo()
+        assert self.model.graph.node_ids() == [] and self.scene.nodes == {}
+        while self.stack.canRedo():
+            self.stack.redo()
+        assert saved(self.model) == top
+        self.scene.deleteLater()
+
+
+def test_random_edit_sequences(qapp):
+    run_state_machine_as_test(
+        CanvasEdits,
+        settings=settings(max_examples=50, stateful_step_count=25, deadline=None,
+                          suppress_health_check=list(HealthCheck)))
