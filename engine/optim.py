@@ -79,7 +79,7 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """v ← μ·v + g (v = g on the first step);  p ← p − lr · v   (torch SGD, momentum=μ)."""
+    """v ← μ·v + g (v = g on the first step);  p ← p − lr · v  (torch SGD, momentum=μ)."""
 
     name = "momentum"
 
