@@ -334,3 +334,16 @@ def test_epochs_and_parameter_values(xor):
     for k in first:
         np.testing.assert_array_equal(first[k], frozen[k])   # old arrays untouched
         assert latest[k] is xor.node(k).value and not np.array_equal(latest[k], first[k])
+
+
+@pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression"])
+def test_examples_are_canonical_and_laid_out_left_to_right(name):
+    from engine.io import dumps
+    path = EXAMPLES / f"{name}.json"
+    graph = engine.load_graph(path)
+    assert dumps(graph) == path.read_text()          # save → load → save is stable
+    assert graph.extra["description"] and graph.check() == {}
+    xs = {nid: graph.node(nid).position[0] for nid in graph.node_ids()}
+    assert xs["x"] == min(xs.values()) and xs["loss"] == max(xs.values())
+    for edge in graph.edges():
+        assert xs[edge.source] <= xs[edge.target], edge
