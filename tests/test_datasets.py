@@ -1,6 +1,7 @@
 """Datasets: shapes, tasks, labels, determinism, noise; CSV loading, good and bad."""
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from engine.datasets import DATASETS, Dataset, load_csv, make_dataset
 
@@ -178,3 +179,20 @@ def test_integral_floats_are_accepted_and_bad_seed_refused():
     np.testing.assert_array_equal(data.X, make_dataset("spiral", n=30, seed=2).X)
     with pytest.raises(ValueError, match="seed must be a non-negative integer"):
         make_dataset("xor", seed=-1)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6).flatmap(
+    lambda width: st.lists(st.lists(finite, min_size=width, max_size=width),
+                           min_size=1, max_size=8)),
+       st.sampled_from([",", ";", "\t"]))
+def test_csv_reads_back_every_float_exactly(tmp_path_factory, rows, delimiter):
+    path = tmp_path_factory.mktemp("csv") / "numbers.csv"
+    path.write_text("\n".join(delimiter.join(repr(v) for v in row) for row in rows))
+    data = load_csv(path, header=False, task="regression")
+    table = np.array(rows)
+    np.testing.assert_array_equal(data.X, table[:, :-1])
+    np.testing.assert_array_equal(data.Y, table[:, -1:])
