@@ -9,7 +9,7 @@
 - ``he``     — Kaiming normal, N(0, 2 / fan_in), for relu layers.
 
 Fans follow this engine's convention ``y = x @ W``: a weight of shape ``(..., in, out)`` has
-fan_in = in · r and fan_out = out · r, where r is the product of the leading dims. A 1-D
+fan_in = in and fan_out = out (leading dims are a stack of independent matrices). A 1-D
 shape ``(n,)`` is a column ``x @ w`` (fan_in = n, fan_out = 1); a 0-d shape has fans of 1; a
 zero-sized shape gives an empty array.
 
@@ -33,8 +33,7 @@ def fans(shape: tuple[int, ...]) -> tuple[int, int]:
         return 1, 1
     if len(shape) == 1:
         return max(shape[0], 1), 1
-    receptive = math.prod(shape[:-2])
-    return max(shape[-2] * receptive, 1), max(shape[-1] * receptive, 1)
+    return max(shape[-2], 1), max(shape[-1], 1)
 
 
 def normalize_shape(shape) -> tuple[int, ...]:
