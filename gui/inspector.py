@@ -13,7 +13,7 @@ import json
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                               QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from engine import ops as engine_ops
 from engine.init import INITIALIZERS, initialize
@@ -233,16 +233,11 @@ class Inspector(QWidget):
             editor = QCheckBox()
             setter = lambda v: editor.setChecked(bool(v))  # noqa: E731
             editor.toggled.connect(lambda on: self._set_attr(name, bool(on)))
-        elif isinstance(default, int):
-            editor = QSpinBox()
-            editor.setRange(-2**31 + 1, 2**31 - 1)
-            editor.setKeyboardTracking(False)
-            setter = lambda v: editor.setValue(int(v))  # noqa: E731
-            editor.editingFinished.connect(lambda: self._set_attr(name, editor.value()))
-        elif isinstance(default, float):
+        elif isinstance(default, (int, float)):
             editor = QLineEdit()
-            setter = lambda v: editor.setText(repr(float(v)))  # noqa: E731
-            editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text(), float_only=True))
+            kind = int if isinstance(default, int) else float
+            setter = lambda v: editor.setText(repr(kind(v)))  # noqa: E731
+            editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text(), kind))
         else:   # axis, shape and anything JSON-shaped
             editor = QLineEdit()
             editor.setToolTip(f"{name}: null, an int, or a list such as [0, 1]")
@@ -277,13 +272,14 @@ class Inspector(QWidget):
     def _accept(self) -> None:
         self.feedback.hide()
 
-    def _set_attr_text(self, name: str, text: str, float_only: bool = False) -> None:
+    def _set_attr_text(self, name: str, text: str, kind=None) -> None:
         try:
-            if float_only:
+            if kind is not None:
                 try:
-                    value = float(text.strip())
+                    value = kind(text.strip())
                 except ValueError:
-                    raise InputError(f"{name} must be a number, got {text.strip()[:30]!r}") from None
+                    what = "a whole number" if kind is int else "a number"
+                    raise InputError(f"{name} must be {what}, got {text.strip()[:30]!r}") from None
             else:
                 value = parse_json_attr(text)
         except InputError as error:

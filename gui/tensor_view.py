@@ -53,7 +53,8 @@ class TensorView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFont(theme.mono_font(9))
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setDefaultSectionSize(64)
+        self.table.horizontalHeader().setDefaultSectionSize(56)
+        self.table.horizontalHeader().setMinimumSectionSize(36)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setMinimumHeight(60)
         self.stack = QStackedWidget()
@@ -99,7 +100,7 @@ class TensorView(QWidget):
         for r in range(rows):
             for c in range(cols):
                 x = float(grid[r, c])
-                item = QTableWidgetItem(format_number(x))
+                item = QTableWidgetItem(f"{x:.4g}" if x else "0")
                 item.setToolTip(repr(x))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setBackground(theme.tint(x, limit))
@@ -109,9 +110,16 @@ class TensorView(QWidget):
         shown = "" if (rows, cols) == grid.shape else f", showing {rows}×{cols}"
         self.caption.setText(f"shape {tuple(a.shape)}{shown}")
         self.caption.setVisible(True)
-        height = 26 + 22 * rows + (16 if cols > 4 else 0)
-        self.stack.setFixedHeight(min(max(height, 60), 240))
+        self.table.resizeColumnsToContents()
         self.stack.setCurrentWidget(self.table)
+        self.table.horizontalScrollBar().setVisible(False)
+        header = self.table.horizontalHeader().sizeHint().height()
+        content_w = self.table.verticalHeader().sizeHint().width() + \
+            self.table.horizontalHeader().length()
+        scrollbar = 12 if content_w > max(self.width(), 260) - 4 else 0
+        height = header + self.table.verticalHeader().length() + 2 * self.table.frameWidth() \
+            + scrollbar
+        self.stack.setFixedHeight(min(height, 260))
 
     def text(self) -> str:
         """What is shown, as text (for tests and the clipboard)."""

@@ -46,6 +46,8 @@ FONT_FAMILIES = ["Inter", "Segoe UI", "Cantarell", "Noto Sans", "DejaVu Sans", "
 MONO_FAMILIES = ["JetBrains Mono", "Cascadia Mono", "Noto Sans Mono", "DejaVu Sans Mono",
                  "Monospace"]
 
+CHEVRON = (ICON_DIR / "chevron-down.svg").as_posix()
+
 STYLE_SHEET = f"""
 QMainWindow, QDialog, QMessageBox {{ background: {WINDOW}; }}
 QWidget {{ color: {TEXT}; }}
@@ -71,6 +73,8 @@ QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     color: {TEXT}; selection-background-color: {ACCENT}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
 QLineEdit[invalid="true"] {{ border: 1px solid {ERROR}; background: #3d2327; }}
+QComboBox::drop-down {{ border: none; width: 22px; }}
+QComboBox::down-arrow {{ image: url({CHEVRON}); width: 12px; height: 12px; }}
 QComboBox QAbstractItemView {{ background: {RAISED}; border: 1px solid {BORDER};
     selection-background-color: {SELECTED}; }}
 QCheckBox::indicator {{ width: 15px; height: 15px; border: 1px solid {BORDER};

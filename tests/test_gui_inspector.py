@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from engine.init import initialize
 from gui import commands
@@ -149,14 +149,11 @@ def test_parameter_shape_init_seed_and_reinitialise(window):
     add(window, "W", "parameter")
     select(window, "W")
     assert isinstance(editor(window, "init"), QComboBox)
-    assert isinstance(editor(window, "seed"), QSpinBox)
     type_into(editor(window, "shape"), "[2, 3]")
     editor(window, "init").setCurrentText("he")
-    seed = editor(window, "seed")
-    seed.setFocus()
-    seed.selectAll()
-    QTest.keyClicks(seed, "7")
-    QTest.keyClick(seed, Qt.Key.Key_Return)
+    type_into(editor(window, "seed"), "1.5")
+    assert "whole number" in window.inspector.feedback.text()
+    type_into(editor(window, "seed"), "7")
     assert window.model.node("W").attrs == {"init": "he", "shape": [2, 3], "seed": 7}
     window.inspector.reinitialise()
     np.testing.assert_array_equal(window.model.node("W").value, initialize("he", (2, 3), 7))
