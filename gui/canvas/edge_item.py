@@ -26,6 +26,7 @@ class EdgeItem(QGraphicsItem):
         self.source_item, self.target_item, self.port = source_item, target_item, port
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(0)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.grad_strength: float | None = None  # 0..1 once gradients exist
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
@@ -60,6 +61,9 @@ class EdgeItem(QGraphicsItem):
         self._shape = None
         self._bounds = self._path.boundingRect().adjusted(-4, -4, 4, 4)
         self._restyle()
+        scene = self.scene()
+        if scene is not None and getattr(scene, "overview", False):
+            scene.edges_moved()
 
     def set_grad_strength(self, strength: float | None) -> None:
         if strength != self.grad_strength:

@@ -79,6 +79,7 @@ class NodeItem(QGraphicsItem):
         self.value_pixmap = None
         self.grad_pixmap = None
         self.setZValue(1)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     # ------------------------------------------------------------ state from the model
     def refresh(self, model) -> None:

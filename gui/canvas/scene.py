@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF
-from PySide6.QtGui import QPen
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene
 
 import engine
@@ -25,6 +25,9 @@ class GraphScene(QGraphicsScene):
         self.setBackgroundBrush(style.BACKGROUND)
         self._minor_pen = QPen(style.GRID_MINOR, 0)
         self._major_pen = QPen(style.GRID_MAJOR, 0)
+        self._overview_pen = QPen(style.EDGE, 0)
+        self.overview = False          # zoomed far out: edges drawn as one batch of lines
+        self._overview_lines: list | None = None
         model.node_added.connect(self._on_node_added)
         model.node_removed.connect(self._on_node_removed)
         model.edge_added.connect(self._on_edge_added)
@@ -75,13 +78,17 @@ class GraphScene(QGraphicsScene):
     def _on_edge_added(self, source: str, target: str, port: int) -> None:
         edge = EdgeItem(self.nodes[source], self.nodes[target], port)
         self.edges[(source, target, port)] = edge
+        if self.overview:
+            edge.setVisible(False)
         self.addItem(edge)
+        self.edges_moved()
 
     def _remove_edge_item(self, key) -> None:
         edge = self.edges.pop(key, None)
         if edge is not None:
             edge.detach()
             self.removeItem(edge)
+            self.edges_moved()
 
     def _on_edge_removed(self, source: str, target: str, port: int) -> None:
         self._remove_edge_item((source, target, port))
@@ -131,6 +138,33 @@ class GraphScene(QGraphicsScene):
             else:
                 edge.set_grad_strength(None)
 
+    # ------------------------------------------------------------ level of detail
+    def set_overview(self, overview: bool) -> None:
+        """Far out, ~1,000 edge items cost more to visit than to draw: hide them and draw all
+        edges as one batch of straight lines under the nodes."""
+        if overview == self.overview:
+            return
+        self.overview = overview
+        for edge in self.edges.values():
+            edge.setVisible(not overview)
+        self._overview_lines = None
+        self.update()
+
+    def edges_moved(self) -> None:
+        """An edge appeared, went, or one of its ends moved."""
+        if self.overview:
+            self._overview_lines = None
+            self.update()
+
+    def _edge_lines(self) -> list:
+        if self._overview_lines is None:
+            out = QPointF(style.NODE_W, style.PORT_TOP)
+            self._overview_lines = [
+                QLineF(e.source_item.pos() + out,
+                       e.target_item.pos() + QPointF(0.0, style.PORT_TOP + e.port * style.PORT_GAP))
+                for e in self.edges.values()]
+        return self._overview_lines
+
     # ------------------------------------------------------------ lookup
     def node_at(self, scene_pos: QPointF, ignore=None) -> NodeItem | None:
         for item in self.items(scene_pos):
@@ -151,7 +185,14 @@ class GraphScene(QGraphicsScene):
     # ------------------------------------------------------------ background
     def drawBackground(self, painter, rect: QRectF) -> None:
         painter.fillRect(rect, style.BACKGROUND)
+        painter.setRenderHint(QPainter.Antialiasing, False)  # hairlines: crisp and fast
         scale = painter.worldTransform().m11()
+        self._draw_grid(painter, rect, scale)
+        if self.overview:
+            painter.setPen(self._overview_pen)
+            painter.drawLines(self._edge_lines())
+
+    def _draw_grid(self, painter, rect: QRectF, scale: float) -> None:
         step = style.GRID_STEP
         if scale * step < 6:
             step *= 5

@@ -20,6 +20,7 @@ from .quick_search import QuickSearch
 from .scene import GraphScene
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
+OVERVIEW_BELOW = 0.3   # zoom under which edges are drawn as one batch (matches items' LOD)
 FIT_MAX_SCALE = 1.2
 WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
@@ -148,6 +149,11 @@ class CanvasView(QGraphicsView):
             item = self.graph_scene.nodes.get(node_id)
             if item is not None:
                 item.setSelected(True)
+
+    def paintEvent(self, event) -> None:
+        # the zoom may have changed through any QGraphicsView call (scale, fitInView, ...)
+        self.graph_scene.set_overview(self.transform().m11() < OVERVIEW_BELOW)
+        super().paintEvent(event)
 
     # ------------------------------------------------------------ keyboard
     def event(self, event) -> bool:
