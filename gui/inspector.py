@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 from engine import ops as engine_ops
 from engine.init import INITIALIZERS, initialize
 from gui import commands, theme
+from gui.graph_overview import GraphOverview
 from gui.tensor_view import TensorView
 
 
@@ -77,6 +78,7 @@ class Inspector(QWidget):
     """Right-hand panel for the selected node."""
 
     message = Signal(str)   # feedback for the status bar (refusals, re-initialisations)
+    node_requested = Signal(str)   # "select this node" (a row of the graph overview)
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -98,6 +100,8 @@ class Inspector(QWidget):
         layout.addWidget(self.scroll)
         self.value_view = TensorView(theme.VALUE)
         self.grad_view = TensorView(theme.GRAD)
+        self.overview = GraphOverview(model)
+        self.overview.node_clicked.connect(self.node_requested)
         self._build()
 
         model.node_changed.connect(self._on_node_changed)
@@ -126,7 +130,7 @@ class Inspector(QWidget):
         self.attr_editors.clear()
         self.value_edit = self.value_shape = None
         old = self.scroll.takeWidget()
-        for view in (self.value_view, self.grad_view):
+        for view in (self.value_view, self.grad_view, self.overview):
             view.setParent(None)
         if old is not None:
             old.deleteLater()
@@ -145,15 +149,14 @@ class Inspector(QWidget):
         self.refresh_results()
 
     def _build_empty(self) -> None:
-        heading = QLabel("Nothing selected" if not self.selection
-                         else f"{len(self.selection)} nodes selected", objectName="heading")
-        hint = QLabel("Click a node on the canvas to see and edit its attributes, its value and "
-                      "its gradient.\n\nDrag ops from the palette, or press Tab on the canvas to "
+        if self.selection:
+            self.page.addWidget(QLabel(f"{len(self.selection)} nodes selected",
+                                       objectName="heading"))
+        self.page.addWidget(self.overview)
+        hint = QLabel("Click a node on the canvas to edit its settings and see its value and "
+                      "gradient. Drag ops from the palette, or press Tab on the canvas to "
                       "search for one.", objectName="muted", wordWrap=True)
-        self.summary = QLabel(objectName="muted", wordWrap=True)
-        self.page.addWidget(heading)
         self.page.addWidget(hint)
-        self.page.addWidget(self.summary)
 
     def _build_node(self, node_id: str) -> None:
         node = self.model.node(node_id)
@@ -178,6 +181,11 @@ class Inspector(QWidget):
             self.page.addWidget(ports)
         self.node_error = QLabel(objectName="error", wordWrap=True)
         self.page.addWidget(self.node_error)
+        self.loss_box = QCheckBox("Loss: differentiate this node")
+        self.loss_box.setToolTip("Gradients are of this node (it must hold one number). "
+                                 "Unticked: the graph's single sink is the loss.")
+        self.loss_box.toggled.connect(self._set_loss)
+        self.page.addWidget(self.loss_box)
 
         if op.attrs or op.name in ("input", "constant", "parameter"):
             box = QGroupBox("Settings")
@@ -342,6 +350,25 @@ class Inspector(QWidget):
         self.message.emit(f"{self.node_id}: re-initialised ({node.attrs.get('init')}, "
                           f"shape {tuple(shape)}, seed {node.attrs.get('seed')})")
 
+    def _set_loss(self, on: bool) -> None:
+        if self.node_id is None:
+            return
+        explicit = self.model.graph.loss
+        if on and explicit != self.node_id:
+            self.undo_stack.push(commands.SetLoss(self.model, self.node_id))
+        elif not on and explicit == self.node_id:
+            self.undo_stack.push(commands.SetLoss(self.model, None))
+        self._refresh_loss_box()
+
+    def _refresh_loss_box(self) -> None:
+        box = getattr(self, "loss_box", None)
+        if box is None or self.node_id is None:
+            return
+        box.blockSignals(True)
+        box.setChecked(self.model.graph.loss == self.node_id
+                       or (self.model.graph.loss is None and self.model.loss_id == self.node_id))
+        box.blockSignals(False)
+
     def _rename(self) -> None:
         if self.node_id is None:
             return
@@ -405,12 +432,10 @@ class Inspector(QWidget):
     def refresh_results(self) -> None:
         """Value, gradient and error of the node from the model's last re-run."""
         if self.node_id is None or not self.model.has_node(self.node_id):
-            if hasattr(self, "summary") and self.node_id is None:
-                try:
-                    self.summary.setText(self._graph_summary())
-                except RuntimeError:   # the label was deleted with an old page
-                    pass
+            if self.node_id is None:
+                self.overview.refresh()
             return
+        self._refresh_loss_box()
         node_id = self.node_id
         error = self.model.errors.get(node_id, "")
         self.node_error.setText(error)
@@ -424,18 +449,3 @@ class Inspector(QWidget):
                                                                        if error else ""))
         reason = "no loss to differentiate" if not self.model.loss_id else "not computed"
         self.grad_view.set_array(grad, placeholder=reason)
-
-    def _graph_summary(self) -> str:
-        graph = self.model.graph
-        n_nodes, n_edges = len(graph.node_ids()), len(graph.edges())
-        lines = [f"{n_nodes} nodes, {n_edges} edges"]
-        if self.model.loss_id:
-            loss = self.model.values.get(self.model.loss_id)
-            lines.append(f"loss: {self.model.loss_id}" +
-                         (f" = {float(np.asarray(loss).reshape(-1)[0]):.6g}"
-                          if loss is not None and np.size(loss) == 1 else ""))
-        if self.model.status:
-            lines.append(self.model.status)
-        if self.model.errors:
-            lines.append(f"{len(self.model.errors)} node(s) with problems")
-        return "\n".join(lines)

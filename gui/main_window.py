@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.model.node_renamed.connect(lambda *_: self.update_status())
         self.palette.entry_activated.connect(self.add_entry_at_centre)
         self.inspector.message.connect(self.show_message)
+        self.inspector.node_requested.connect(self.reveal_node)
 
     # -- status and title ---------------------------------------------------------------------
     @property
@@ -256,6 +257,14 @@ class MainWindow(QMainWindow):
         else:
             self.canvas.add_node_at(name, centre)
         self.canvas.setFocus()
+
+    def reveal_node(self, node_id: str) -> None:
+        """Select `node_id` on the canvas and scroll it into view."""
+        item = self.canvas.node_item(node_id)
+        if item is None:
+            return
+        self.canvas.select_nodes([node_id])
+        self.canvas.ensureVisible(item, 40, 40)
 
     def zoom(self, factor: float | None) -> None:
         """Zoom about the view centre; None = 1:1."""

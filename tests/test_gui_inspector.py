@@ -202,3 +202,34 @@ def test_selection_of_several_and_removal_clear_the_panel(window):
     select(window, "a")
     window.undo_stack.push(commands.RemoveNodes(window.model, ["a"]))
     assert window.inspector.node_id is None
+
+
+def test_with_nothing_selected_the_overview_lists_leaf_gradients(window, tmp_path):
+    window.open_file(square_graph_file(tmp_path / "sq.json", x=3.0))
+    window.model.run_now()
+    overview = window.inspector.overview
+    assert overview.isVisible()
+    assert overview.loss_label.text() == "Loss y = 9"
+    assert overview.rows() == [("x", "3", "6")]
+    overview.table.cellClicked.emit(0, 1)
+    assert window.canvas.selected_nodes() == ["x"] and window.inspector.node_id == "x"
+
+
+def test_loss_checkbox_picks_the_node_to_differentiate(window):
+    add(window, "a", "input", value=2.0)
+    add(window, "sq", "mul")
+    add(window, "ng", "neg")
+    for target, port in (("sq", 0), ("sq", 1), ("ng", 0)):
+        window.undo_stack.push(commands.Connect(window.model, "a", target, port))
+    window.model.run_now()
+    assert window.model.loss_id is None and "sq" in window.model.status
+    select(window, "ng")
+    box = window.inspector.loss_box
+    assert not box.isChecked()
+    box.click()
+    window.model.run_now()
+    assert window.model.graph.loss == "ng" and float(window.model.grads["a"]) == -1.0
+    assert box.isChecked() and window.inspector.grad_view.text() == "1"
+    window.undo_stack.undo()
+    window.model.run_now()
+    assert window.model.graph.loss is None and not box.isChecked()

@@ -1,0 +1,98 @@
+"""What the inspector shows when no single node is selected: the loss and, for every leaf
+(input, constant, parameter), its value and its gradient — the answer backprop gives.
+
+Clicking a row asks for that node to be selected (`node_clicked`).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from gui import theme
+from gui.tensor_view import describe
+
+LEAVES = ("input", "parameter", "constant")
+
+
+def short(array) -> str:
+    """A cell's text: the number for a scalar, else the shape."""
+    if array is None:
+        return "—"
+    a = np.asarray(array)
+    return describe(a) if a.size == 1 else f"{tuple(a.shape)}"
+
+
+class GraphOverview(QWidget):
+    node_clicked = Signal(str)
+
+    def __init__(self, model, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.loss_label = QLabel(objectName="heading", wordWrap=True)
+        self.status_label = QLabel(objectName="muted", wordWrap=True)
+        self.caption = QLabel("Leaves: values and gradients", objectName="muted")
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["node", "value", "gradient"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setFont(theme.mono_font(9))
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.cellClicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        for widget in (self.loss_label, self.status_label, self.caption, self.table):
+            layout.addWidget(widget)
+        self.refresh()
+
+    def refresh(self) -> None:
+        model = self.model
+        graph = model.graph
+        ids = graph.node_ids()
+        loss = model.loss_id
+        if loss and loss in model.values:
+            name = "Loss" if loss.lower() == "loss" else f"Loss {loss}"
+            self.loss_label.setText(f"{name} = {describe(model.values[loss])}")
+        elif ids:
+            self.loss_label.setText("No loss yet")
+        else:
+            self.loss_label.setText("Empty graph")
+        lines = [f"{len(ids)} nodes, {len(graph.edges())} edges"]
+        if model.status:
+            lines.append(model.status)
+        if model.errors:
+            lines.append(f"{len(model.errors)} node(s) need attention (red on the canvas)")
+        self.status_label.setText("\n".join(lines))
+        leaves = [n for n in ids if graph.node(n).op in LEAVES]
+        self.table.setRowCount(len(leaves))
+        for row, node_id in enumerate(leaves):
+            cells = (node_id, short(model.values.get(node_id)), short(model.grads.get(node_id)))
+            colours = (theme.TEXT, theme.VALUE, theme.GRAD)
+            for col, (text, colour) in enumerate(zip(cells, colours)):
+                item = QTableWidgetItem(text)
+                item.setForeground(QColor(colour))
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.caption.setVisible(bool(leaves))
+        self.table.setVisible(bool(leaves))
+        rows = min(len(leaves), 16)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + 22 * rows + 2 * self.table.frameWidth() + 2)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(3))
+                for r in range(self.table.rowCount())]
+
+    def _clicked(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.node_clicked.emit(item.text())
