@@ -53,6 +53,7 @@ class GraphModel(QObject):
         self.shapes: dict[str, tuple] = {}
         self.status = ""
         self.loss_id: str | None = None
+        self.trace = None              # the engine Trace of the last successful backward pass
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RERUN_DELAY_MS)
@@ -283,6 +284,7 @@ class GraphModel(QObject):
             shapes.setdefault(node_id, tuple(np.shape(value)))
         self.values, self.grads, self.errors, self.shapes = values, grads, errors, shapes
         self.status, self.loss_id = status, loss_id
+        self.trace = runnable.trace if grads and runnable is not None else None
         self.results_changed.emit()
 
     def _runnable(self, errors):

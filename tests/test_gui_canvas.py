@@ -261,3 +261,47 @@ def test_zoomed_out_paint_skips_detail(canvas):
     view.resetTransform()
     view.scale(0.1, 0.1)
     assert not view.grab().isNull()   # level-of-detail path paints without error
+
+
+def test_double_click_on_empty_canvas_opens_quick_search_for_templates_too(canvas):
+    model, _stack, view = canvas
+    point = view.mapFromScene(QPointF(100, 100))
+    QTest.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, point)
+    assert view.quick_search.isVisible()
+    QTest.keyClicks(view.quick_search.edit, "mse template")
+    QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
+    assert sorted(model.graph.node_ids()) == ["loss", "prediction", "target"]
+    assert view.node_item("prediction").pos() == QPointF(100, 100)
+
+
+def test_rename_follows_on_the_canvas(canvas):
+    from gui.commands import RenameNode
+    model, stack, view = canvas
+    build_chain(model)
+    stack.push(RenameNode(model, "s", "square"))
+    assert view.node_item("square").id_text == "square" and view.node_item("s") is None
+    assert set(view.graph_scene.edges) == {("x", "square", 0), ("x", "square", 1),
+                                           ("square", "n", 0)}
+    model.run_now()
+    assert view.node_item("square").value_text == "= 4"
+
+
+def test_far_zoom_draws_edges_as_one_batch(canvas):
+    model, _stack, view = canvas
+    model.load_graph(engine.load_graph(EXAMPLES / "xor_mlp.json"))
+    view.resetTransform()
+    view.scale(0.1, 0.1)
+    view.viewport().repaint()
+    assert view.graph_scene.overview
+    assert not any(e.isVisible() for e in view.graph_scene.edges.values())
+    assert len(view.graph_scene._edge_lines()) == len(model.graph.edges())
+    view.resetTransform()
+    view.viewport().repaint()
+    assert not view.graph_scene.overview
+    assert all(e.isVisible() for e in view.graph_scene.edges.values())
+
+
+def test_trace_is_exposed_after_backward(canvas):
+    model, _stack, _view = canvas
+    model.load_graph(engine.load_graph(EXAMPLES / "chain_rule.json"))
+    assert model.trace is not None and model.trace.loss == "y"

@@ -227,6 +227,14 @@ class CanvasView(QGraphicsView):
             self._move_start = {i.node_id: i.pos() for i in self.graph_scene.selectedItems()
                                 if isinstance(i, NodeItem)}
 
+    def mouseDoubleClickEvent(self, event) -> None:
+        pos = event.position().toPoint()
+        if event.button() == Qt.LeftButton and self.itemAt(pos) is None:
+            self.open_quick_search(pos)   # double-click on empty canvas: add a node here
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
     def mouseMoveEvent(self, event) -> None:
         pos = event.position().toPoint()
         self._last_mouse = pos
@@ -249,6 +257,11 @@ class CanvasView(QGraphicsView):
         if event.buttons() == Qt.NoButton:
             node, port = self.graph_scene.port_at(scene_pos)
             self._set_highlight(node, port)
+            if not self._space_down:
+                if node is not None:
+                    self.viewport().setCursor(Qt.CrossCursor)
+                else:
+                    self.viewport().unsetCursor()
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
