@@ -75,6 +75,7 @@ class Graph:
         self._fresh = False           # values match the current structure and leaf values
         self._forward_records: list = []
         self._finite_ok: dict = {}    # leaf id -> the array last found finite
+        self._fed_ok: dict = {}       # leaf id -> the fed array last found finite
         self._analysis_key = None
         self._analysis = ({}, {})
 
@@ -169,6 +170,7 @@ class Graph:
         self.nx.remove_node(node_id)
         del self._nodes[node_id]
         self._finite_ok.pop(node_id, None)
+        self._fed_ok.pop(node_id, None)
         if self._loss == node_id:
             self._loss = None
         self._changed()
@@ -260,8 +262,9 @@ class Graph:
         self.nx = nx.relabel_nodes(self.nx, {old: new}, copy=True)
         for (t, p), e in self._edges.items():
             self.nx.edges[e.source, e.target, p]["edge"] = e
-        if old in self._finite_ok:
-            self._finite_ok[new] = self._finite_ok.pop(old)
+        for cache in (self._finite_ok, self._fed_ok):
+            if old in cache:
+                cache[new] = cache.pop(old)
         if self._loss == old:
             self._loss = new
         self.values, self.grads, self.trace = {}, {}, None
@@ -323,7 +326,7 @@ class Graph:
         for nid, node in plan.leaves:
             if node.op not in OPS:
                 problems[nid] = f"unknown op {node.op!r}"
-        for nid, op, attrs, sources in plan.steps:
+        for nid, op, attrs, sources, *_ in plan.steps:
             missing = [p for p, s in enumerate(sources) if s is None]
             if missing:
                 names = ", ".join(f"{p} ({op.port_names[p]})" for p in missing)
@@ -438,37 +441,49 @@ class Graph:
         return vals
 
     def _leaf_values(self, plan: Plan, feeds: dict | None) -> dict:
+        """Every leaf's value for this pass (feeds win), each checked finite once per array."""
         vals = {}
         finite_ok = self._finite_ok
         for nid, node in plan.leaves:
             value = node.value
-            if node.op not in OPS:
-                raise GraphError(nid, f"unknown op {node.op!r}")
-            if value is None:
-                if node.op != "parameter":
-                    if not feeds or nid not in feeds:
-                        raise GraphError(nid, f"this {node.op} has no value")
-                else:
-                    value = node.value = self._initial_value(node)
-            if value is not None and finite_ok.get(nid) is not value:
-                if not is_finite(value):
-                    raise GraphError(nid, f"its value is not finite ({nonfinite_kind(value)})")
-                finite_ok[nid] = value
+            if value is None or finite_ok.get(nid) is not value:
+                value = None if feeds and nid in feeds else self._checked_leaf(node)
             vals[nid] = value
         if feeds:
+            fed_ok = self._fed_ok
             for nid, fed in feeds.items():
-                node = self._nodes.get(nid)
-                if node is None or OPS[node.op].arity != 0:
-                    what = "no such node" if node is None else f"{node.op} computes its value"
-                    raise GraphError(nid, f"cannot feed it: {what}")
-                try:
-                    fed = as_value(fed, "a fed value")
-                except ValueError as exc:
-                    raise GraphError(nid, str(exc)) from None
-                if not is_finite(fed):
-                    raise GraphError(nid, f"the fed value is not finite ({nonfinite_kind(fed)})")
+                if fed_ok.get(nid) is not fed:
+                    fed = self._checked_feed(nid, fed)
                 vals[nid] = fed
         return vals
+
+    def _checked_leaf(self, node: Node) -> np.ndarray:
+        if node.op not in OPS:
+            raise GraphError(node.id, f"unknown op {node.op!r}")
+        value = node.value
+        if value is None:
+            if node.op != "parameter":
+                raise GraphError(node.id, f"this {node.op} has no value")
+            value = node.value = self._initial_value(node)
+        if not is_finite(value):
+            raise GraphError(node.id, f"its value is not finite ({nonfinite_kind(value)})")
+        self._finite_ok[node.id] = value
+        return value
+
+    def _checked_feed(self, nid, fed) -> np.ndarray:
+        node = self._nodes.get(nid)
+        if node is None or OPS[node.op].arity != 0:
+            what = "no such node" if node is None else f"{node.op} computes its value"
+            raise GraphError(nid, f"cannot feed it: {what}")
+        try:
+            value = as_value(fed, "a fed value")
+        except ValueError as exc:
+            raise GraphError(nid, str(exc)) from None
+        if not is_finite(value):
+            raise GraphError(nid, f"the fed value is not finite ({nonfinite_kind(value)})")
+        if value is fed:  # a float64 array: trusted until a different array is fed
+            self._fed_ok[nid] = fed
+        return value
 
     def _initial_value(self, node: Node) -> np.ndarray:
         shape = node.attrs.get("shape")
@@ -493,9 +508,8 @@ class Graph:
         if len(shape) and math.prod(shape) != 1:
             raise GraphError(loss, scalar_message(shape))
         grads, records = plan.run_backward(vals, loss)
-        for nid in plan.order:
-            if nid not in grads:
-                grads[nid] = np.zeros_like(vals[nid])
+        for nid in plan.unreached(loss):
+            grads[nid] = np.zeros_like(vals[nid])
         self.grads = grads
         self.trace = Trace.record(loss, plan.order, vals, grads, self._forward_records,
                                   records, plan.node_ops)

@@ -22,7 +22,18 @@ NONFINITE_HINTS = {
     "pow": "pow of a zero or negative base",
     "exp": "exp of a large value",
     "mean": "mean over zero elements",
+    **{name: f"{name} of large values" for name in ("add", "sub", "mul", "matmul", "sum", "mse",
+                                                    "softmax_ce", "sigmoid_bce")},
 }
+
+
+# Ops whose forward / backward leave numpy's floating-point errors on: under
+# ``np.errstate(all="raise")`` a non-finite result from finite inputs raises there, so their
+# outputs need no explicit check. Every other op (and any op added later) is checked.
+RAISING_FORWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
+                             "matmul", "transpose", "sum"})  # not mse: np.vdot stays quiet
+RAISING_BACKWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
+                              "matmul", "transpose", "sum", "mse"})
 
 
 def nonfinite_kind(a) -> str:
@@ -60,12 +71,13 @@ class Plan:
         self.version = version
         self.order = order          # every node id, topological (None when there is a cycle)
         self.leaves = leaves        # [(id, Node)] of arity-0 nodes, in order
-        self.steps = steps          # [(id, op, input ids)] of op nodes, in order
+        self.steps = steps          # [(id, op, attrs, input ids, check fwd, check bwd)]
         self.node_ops = node_ops    # id -> (Op, attrs) for op nodes (Trace.local_derivative)
         self.sinks = sinks          # ids with no outgoing edge, in insertion order
         self.cycle = cycle          # a cycle as a list of ids, or None
         self.valid_shapes = None    # leaf shapes last validated without problems (Graph sets it)
-        self._backward = {}         # loss id -> [(id, op, attrs, input ids)] reversed
+        self._backward = {}         # loss id -> the steps it depends on, reversed
+        self._unreached = {}        # loss id -> the nodes it does not depend on
 
     @classmethod
     def build(cls, graph) -> "Plan":
@@ -86,26 +98,42 @@ class Plan:
                 leaves.append((nid, node))
                 continue
             sources = tuple(graph.input_sources(nid))
-            steps.append((nid, op, node.attrs, sources))
+            steps.append((nid, op, node.attrs, sources, op.name not in RAISING_FORWARD,
+                          op.name not in RAISING_BACKWARD, op.forward, op.backward,
+                          tuple(enumerate(sources))))
             node_ops[nid] = (op, node.attrs)
         sinks = [nid for nid in index if g.out_degree(nid) == 0]
         return cls(graph.version, order, leaves, steps, node_ops, sinks, cycle)
 
     # ------------------------------------------------------------------ passes
     def run_forward(self, vals: dict) -> list:
-        """Compute every op node into ``vals`` (which holds the leaves); return the records."""
+        """Compute every op node into ``vals`` (which holds the leaves); return the records.
+
+        Runs with floating-point errors raised, so a numpy overflow, division by zero or
+        invalid operation stops at the node that caused it; ops that silence such errors on
+        purpose (log, div, ...) have their results checked explicitly instead.
+        """
         records = []
         append = records.append
-        with np.errstate(all="ignore"):  # a non-finite result is caught below, by node
-            for nid, op, attrs, sources in self.steps:
-                xs = [vals[s] for s in sources]
+        with np.errstate(all="raise", under="ignore"):
+            for nid, op, attrs, sources, check, _, forward, _, _ in self.steps:
+                if len(sources) == 2:
+                    xs = [vals[sources[0]], vals[sources[1]]]
+                elif len(sources) == 1:
+                    xs = [vals[sources[0]]]
+                else:
+                    xs = [vals[s] for s in sources]
                 try:
-                    out = op.forward(xs, attrs)
+                    out = forward(xs, attrs)
+                except FloatingPointError:
+                    with np.errstate(all="ignore"):
+                        out = op.forward(xs, attrs)
+                    check = True
                 except Exception as exc:  # an op refusing its inputs: name the node
                     raise GraphError(nid, f"{op.name} failed: {exc}") from None
                 if out.__class__ is not ndarray:
                     out = np.asarray(out, dtype=np.float64)
-                if not is_finite(out):
+                if check and not is_finite(out):
                     raise forward_failure(nid, op, out)
                 vals[nid] = out
                 append((nid, sources, out))
@@ -121,7 +149,13 @@ class Plan:
                     steps.append(step)
                     needed.update(step[3])
             self._backward[loss] = steps
+            self._unreached[loss] = [n for n in self.order if n not in needed]
         return steps
+
+    def unreached(self, loss: str) -> list:
+        """Nodes the loss does not depend on (their gradient is zero)."""
+        self.backward_steps(loss)
+        return self._unreached[loss]
 
     def run_backward(self, vals: dict, loss: str) -> tuple[dict, list]:
         """Gradients of ``loss`` for every node it depends on, and the per-edge records.
@@ -129,33 +163,50 @@ class Plan:
         Every pass starts from zero; where a node feeds several others its gradient grows as
         ``grad = grad + c`` (a new array: ops such as ``add`` hand one array to two inputs).
         """
-        grads = {loss: np.ones_like(vals[loss])}
+        grads = {loss: np.ones(vals[loss].shape)}
         records = []
         append = records.append
-        with np.errstate(all="ignore"):  # a non-finite gradient is caught below, by node
-            for nid, op, attrs, sources in self.backward_steps(loss):
+        with np.errstate(all="raise", under="ignore"):
+            for nid, op, attrs, sources, _, check, _, backward, ports in self.backward_steps(loss):
                 g = grads[nid]
-                xs = [vals[s] for s in sources]
+                if len(sources) == 2:
+                    xs = [vals[sources[0]], vals[sources[1]]]
+                elif len(sources) == 1:
+                    xs = [vals[sources[0]]]
+                else:
+                    xs = [vals[s] for s in sources]
                 try:
-                    contributions = op.backward(xs, vals[nid], g, attrs)
+                    contributions = backward(xs, vals[nid], g, attrs)
+                except FloatingPointError:
+                    with np.errstate(all="ignore"):
+                        contributions = op.backward(xs, vals[nid], g, attrs)
+                    check = True
                 except Exception as exc:
                     raise GraphError(nid, f"the gradient of {op.name} failed: {exc}") from None
-                for port, source in enumerate(sources):
+                for port, source in ports:
                     c = contributions[port]
                     if c.__class__ is not ndarray:
                         c = np.asarray(c, dtype=np.float64)
-                    if not is_finite(c):
+                    if check and not is_finite(c):
                         raise backward_failure(nid, op, source, c)
                     prev = grads.get(source)
                     if prev is None:
                         total = c
                     else:
-                        total = prev + c
-                        if total.__class__ is not ndarray:  # 0-d + 0-d gives a numpy scalar
-                            total = np.asarray(total)
-                        if not is_finite(total):
-                            raise GraphError(source, f"its gradient overflowed to "
-                                                     f"{nonfinite_kind(total)}")
+                        total = _accumulate(source, prev, c)
                     grads[source] = total
                     append((source, nid, port, g, c, total))
         return grads, records
+
+
+def _accumulate(source, prev, c):
+    """prev + c as a new array; GraphError if the sum overflows."""
+    try:
+        total = prev + c
+    except FloatingPointError:
+        with np.errstate(all="ignore"):
+            total = prev + c
+        raise GraphError(source, f"its gradient overflowed to {nonfinite_kind(total)}") from None
+    if total.__class__ is not ndarray:  # 0-d + 0-d gives a numpy scalar
+        total = np.asarray(total)
+    return total

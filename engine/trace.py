@@ -83,11 +83,7 @@ class Trace:
         step = self.backward_steps[i]
         result = None
         op_attrs = self.__dict__.get("_node_ops", {}).get(step.target)
-        if op_attrs is None:
-            from engine.ops import OPS  # a hand-built Trace: look the op up by name
-            fallback = getattr(self, "ops", {}).get(step.target)
-            op_attrs = (OPS[fallback[0]], fallback[1]) if fallback else None
-        if op_attrs is not None:
+        if op_attrs is not None:  # None for a Trace built by hand: no op information
             op, attrs = op_attrs
             inputs = self.inputs_of(step.target)
             xs = [self.values[s] for s in inputs]
