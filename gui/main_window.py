@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.model.bind_undo_stack(self.undo_stack)
         self.canvas = CanvasView(self.model, self.undo_stack, self)
         self.setCentralWidget(self.canvas)
+        self.canvas.viewport().installEventFilter(self)
         self._build_docks()
         self.actions_by_name = build_actions(self)
         build_menus(self)
@@ -307,6 +308,18 @@ class MainWindow(QMainWindow):
             return super().dropEvent(event)
         event.acceptProposedAction()
         QTimer.singleShot(0, lambda: self.open_file(paths[0]))
+
+    def eventFilter(self, obj, event) -> bool:
+        """File drops on the canvas open the file (the canvas itself only takes palette drags)."""
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) \
+                and self._json_paths(event):
+            if kind == QEvent.Type.Drop:
+                self.dropEvent(event)
+            else:
+                event.acceptProposedAction()
+            return True
+        return super().eventFilter(obj, event)
 
     def closeEvent(self, event) -> None:
         if self.maybe_save():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import engine
@@ -194,18 +194,26 @@ def _drop_urls(target, urls):
     enter = QDragEnterEvent(QPoint(20, 20), actions, data, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, enter)
+    move = QDragMoveEvent(QPoint(20, 20), actions, data, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, move)
     drop = QDropEvent(QPointF(20, 20), actions, data, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, drop)
     return enter.isAccepted()
 
 
-def test_dropping_a_json_file_on_the_window_opens_it(window, qtbot, tmp_path):
+@pytest.mark.parametrize("on_canvas", [False, True], ids=["window", "canvas"])
+def test_dropping_a_json_file_opens_it(window, qtbot, tmp_path, on_canvas):
+    target = window.canvas.viewport() if on_canvas else window
     path = square_graph_file(tmp_path / "dropped.json")
-    assert _drop_urls(window, [path])
+    assert _drop_urls(target, [path])
     qtbot.waitUntil(lambda: window.windowTitle() == "Backprop Studio — dropped.json")
     (tmp_path / "notes.txt").write_text("hi")
-    assert not _drop_urls(window, [str(tmp_path / "notes.txt")])
+    window.new_document()
+    _drop_urls(target, [str(tmp_path / "notes.txt")])
+    QApplication.processEvents()
+    assert window.windowTitle() == "Backprop Studio — Untitled"
 
 
 def test_saving_to_an_unwritable_place_says_why(window, dialogs, tmp_path):
