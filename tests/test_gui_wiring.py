@@ -177,3 +177,31 @@ def test_click_selects_an_edge_and_delete_removes_it(canvas):
     stack.undo()
     assert model.source_of("n", 0) == "a"
     assert np.isfinite(float(model.values.get("a", 1.0)))
+
+
+def test_wire_dropped_on_empty_canvas_offers_a_connected_node(canvas):
+    from PySide6.QtTest import QTest
+    model, stack, view = canvas
+    add(model, "x", "input", (0, 0), value=0.5)
+    drop = QPointF(300, 200)
+    mouse_drag(view, port_pos(view, "x", OUTPUT), drop)
+    assert view.quick_search.isVisible()
+    QTest.keyClicks(view.quick_search.edit, "tanh")
+    QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
+    assert model.source_of("tanh", 0) == "x"
+    assert view.node_item("tanh").port_scene_pos(0) == drop
+    assert stack.count() == 1              # add + connect is one undo step
+    stack.undo()
+    assert model.graph.node_ids() == ["x"]
+
+
+def test_wire_from_an_input_dropped_on_empty_canvas_feeds_it(canvas):
+    from PySide6.QtTest import QTest
+    model, _stack, view = canvas
+    add(model, "n", "neg", (300, 0))
+    mouse_drag(view, port_pos(view, "n", 0), QPointF(50, 50))
+    QTest.keyClicks(view.quick_search.edit, "constant")
+    QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
+    assert model.source_of("n", 0) == "constant"
+    model.run_now()
+    assert model.errors == {} and float(model.values["n"]) == -1.0   # fresh leaves hold 1.0

@@ -16,6 +16,8 @@ from . import mime, style
 from .port_item import OUTPUT
 
 PASTE_STEP = 30.0
+# a fresh leaf computes at once (a scalar the inspector can change) instead of starting red
+DEFAULT_VALUES = {"input": 1.0, "constant": 1.0, "parameter": 0.5}
 
 
 def fragment_problem(command: cmd.InsertFragment) -> str | None:
@@ -50,7 +52,31 @@ class CanvasController(QObject):
             return None
         node_id = self.model.new_id(op)
         position = (round(scene_pos.x() - style.NODE_W / 2), round(scene_pos.y() - style.HEADER_H / 2))
-        self.stack.push(cmd.AddNode(self.model, node_id, op, position=position))
+        self.stack.push(cmd.AddNode(self.model, node_id, op, value=DEFAULT_VALUES.get(op),
+                                    position=position))
+        self.inserted.emit([node_id])
+        return node_id
+
+    def add_connected(self, op: str, scene_pos: QPointF, wire_from: tuple[str, int]) -> str | None:
+        """A wire dropped on empty canvas, then an op chosen: add it there, wired to the port
+        the wire came from (its first input, or its output into that input), as one step."""
+        info = engine.OPS.get(op)
+        if info is None or not self.model.has_node(wire_from[0]):
+            return self.add_node(op, scene_pos)
+        from_output = wire_from[1] == OUTPUT
+        if from_output and info.arity == 0:
+            return self.add_node(op, scene_pos)
+        node_id = self.model.new_id(op)
+        x = scene_pos.x() - (0.0 if from_output else style.NODE_W)
+        position = (round(x), round(scene_pos.y() - style.PORT_TOP))
+        self.stack.beginMacro(f"Add {op} and connect")
+        self.stack.push(cmd.AddNode(self.model, node_id, op, value=DEFAULT_VALUES.get(op),
+                                    position=position))
+        if from_output:
+            self.stack.push(cmd.Connect(self.model, wire_from[0], node_id, 0))
+        else:
+            self.stack.push(cmd.Connect(self.model, node_id, wire_from[0], wire_from[1]))
+        self.stack.endMacro()
         self.inserted.emit([node_id])
         return node_id
 

@@ -56,6 +56,7 @@ class CanvasView(QGraphicsView):
         self.quick_search = QuickSearch(self)
         self.quick_search.chosen.connect(self._quick_search_chosen)
         self._quick_search_pos = QPointF()
+        self._quick_search_wire: tuple[str, int] | None = None  # connect the chosen op here
         self._last_mouse = None        # viewport point of the last mouse event
         self._space_down = False
         self._pan_from: QPoint | None = None
@@ -162,7 +163,10 @@ class CanvasView(QGraphicsView):
             return True
         return super().event(event)
 
-    def open_quick_search(self, viewport_pos: QPoint | None = None) -> None:
+    def open_quick_search(self, viewport_pos: QPoint | None = None, wire_from=None) -> None:
+        """The add-node popup at ``viewport_pos`` (the cursor by default); with ``wire_from``
+        (node id, port) the chosen op is wired to that port."""
+        self._quick_search_wire = wire_from
         if viewport_pos is None:
             viewport_pos = self._cursor_in_viewport()
         self._quick_search_pos = self.mapToScene(viewport_pos)
@@ -174,8 +178,11 @@ class CanvasView(QGraphicsView):
         return self.viewport().rect().center()
 
     def _quick_search_chosen(self, kind: str, name: str) -> None:
+        wire_from, self._quick_search_wire = self._quick_search_wire, None
         if kind == "template":
             self.controller.insert_template(name, self._quick_search_pos)
+        elif wire_from is not None:
+            self.controller.add_connected(name, self._quick_search_pos, wire_from)
         else:
             self.controller.add_node(name, self._quick_search_pos)
 
@@ -326,7 +333,8 @@ class CanvasView(QGraphicsView):
                 return
             self.controller.rewire(old_target, old_port, old_source, target[0], target[1])
             return
-        if target is None:
+        if target is None:  # dropped on empty canvas: offer to add a node wired to it
+            self.open_quick_search(self.mapFromScene(scene_pos), wire_from)
             return
         problem = self.controller.why_not(wire_from, target)
         if problem is not None:
