@@ -111,6 +111,9 @@ class TensorView(QWidget):
         self.caption.setText(f"shape {tuple(a.shape)}{shown}")
         self.caption.setVisible(True)
         self.table.resizeColumnsToContents()
+        fits = self.table.horizontalHeader().length() + 40 < max(self.width(), 260)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive)
         self.stack.setCurrentWidget(self.table)
         self.table.horizontalScrollBar().setVisible(False)
         header = self.table.horizontalHeader().sizeHint().height()

@@ -283,14 +283,15 @@ def symbol_icon(symbol: str, colour: str, size: int = 22) -> QIcon:
     return QIcon(pixmap)
 
 
-def tint(value: float, limit: float, positive: str = "#3b82f6", negative: str = "#ef4444") -> QColor:
-    """A diverging background colour for a tensor cell: the base at 0, stronger with |value|."""
+def tint(value: float, limit: float, positive: str = "#ff9632", negative: str = "#468cff") -> QColor:
+    """A diverging background for a tensor cell, as the canvas heatmaps: blue negative, the
+    base colour at 0, orange positive."""
     if not limit or not math.isfinite(value):
         return QColor(BASE)
     strength = min(1.0, abs(value) / limit)
     colour = QColor(positive if value >= 0 else negative)
     white = QColor(BASE)
-    mix = 0.6 * strength
+    mix = 0.5 * strength
     return QColor(round(white.red() + (colour.red() - white.red()) * mix),
                   round(white.green() + (colour.green() - white.green()) * mix),
                   round(white.blue() + (colour.blue() - white.blue()) * mix))
