@@ -259,6 +259,11 @@ class MainWindow(QMainWindow):
             self.canvas.add_node_at(name, centre)
         self.canvas.setFocus()
 
+    def focus_palette_search(self) -> None:
+        self.palette_dock.show()
+        self.palette.search.setFocus()
+        self.palette.search.selectAll()
+
     def reveal_node(self, node_id: str) -> None:
         """Select `node_id` on the canvas and scroll it into view."""
         item = self.canvas.node_item(node_id)

@@ -69,6 +69,8 @@ def build_actions(window) -> dict[str, QAction]:
                           "Delete the selection"),
         "select_all": _action(window, "select_all", "Select &All", canvas.select_all,
                               std.SelectAll),
+        "find_op": _action(window, "find_op", "Find &Op…", window.focus_palette_search,
+                           QKeySequence.StandardKey.Find, tip="Search the palette"),
         "fit": _action(window, "fit", "&Fit to Window", canvas.fit_view, "F", "fit",
                        "Fit the graph in the view"),
         "auto_layout": _action(window, "auto_layout", "&Auto-layout", canvas.auto_layout,
@@ -147,7 +149,7 @@ def build_menus(window) -> None:
     edit.addAction(a["select_all"])
 
     view = bar.addMenu("&View")
-    view.addActions([a["fit"], a["auto_layout"]])
+    view.addActions([a["fit"], a["auto_layout"], a["find_op"]])
     view.addSeparator()
     view.addActions([a["zoom_in"], a["zoom_out"], a["zoom_reset"]])
     view.addSeparator()

@@ -93,6 +93,15 @@ def test_f_fits_the_graph_and_zoom_actions_zoom(window):
     assert window.canvas.transform().m11() == 1.0
 
 
+def test_ctrl_f_searches_the_palette(window):
+    press(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.palette.search.hasFocus()
+    QTest.keyClicks(window.palette.search, "tanh")
+    QTest.keyClick(window.palette.search, Qt.Key.Key_Return)
+    (node_id,) = window.model.graph.node_ids()
+    assert window.model.graph.node(node_id).op == "tanh"
+
+
 def test_typing_in_the_inspector_does_not_trigger_canvas_shortcuts(window):
     add(window, "x", "input", value=1.0)
     window.canvas.select_nodes(["x"])
