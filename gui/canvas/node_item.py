@@ -18,18 +18,19 @@ from .thumbnail import heatmap_pixmap
 _NO_PEN = QPen(Qt.NoPen)
 
 
-def describe(value, prefix: str) -> str:
+def describe(value, prefix: str, digits: int = 4, sep: str = " … ") -> str:
     """``= 0.4621`` for a scalar; ``min … max`` for a tensor."""
     a = np.asarray(value)
     if a.size == 1:
-        return f"{prefix}{style.fmt_number(a.reshape(-1)[0])}"
+        return f"{prefix}{style.fmt_number(a.reshape(-1)[0], digits)}"
     if a.size == 0:
         return f"{prefix}(empty)"
     finite = a[np.isfinite(a)]
     if finite.size == 0:
         return f"{prefix}nan"
     lo, hi = finite.min(), finite.max()
-    return f"{prefix}{style.fmt_number(lo, 3)} … {style.fmt_number(hi, 3)}"
+    lo_digits = 3 if digits >= 3 else digits
+    return f"{prefix}{style.fmt_number(lo, lo_digits)}{sep}{style.fmt_number(hi, lo_digits)}"
 
 
 def shape_text(shape) -> str:
@@ -78,6 +79,7 @@ class NodeItem(QGraphicsItem):
         self.is_loss = False
         self.value_pixmap = None
         self.grad_pixmap = None
+        self.value_compact = self.grad_compact = ""
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
@@ -97,6 +99,9 @@ class NodeItem(QGraphicsItem):
             self.grad_text = describe(grad, "∂L/∂· = " if np.size(grad) == 1 else "∂L/∂· ")
         else:
             self.grad_text = ""
+        compact = 3 if np.size(value) == 1 else 2
+        self.value_compact = describe(value, "= ", compact, "…") if value is not None else ""
+        self.grad_compact = describe(grad, "∂ ", compact, "…") if grad is not None else ""
         self.value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
         self.grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
         tip = [f"<b>{node_id}</b> — {self.op.label if self.op else '?'}"]
@@ -151,13 +156,43 @@ class NodeItem(QGraphicsItem):
         painter.setPen(_NO_PEN)
         painter.setBrush(style.NODE_ERROR if self.error else self.header_color)
         painter.drawPath(self._header_path)
-        if lod < 0.55:
-            self._paint_symbol(painter)
+        if lod < style.COMPACT_BELOW:
+            self._paint_compact(painter, lod)
             return
         self._paint_header_text(painter)
         self._paint_symbol(painter)
         self._paint_ports(painter)
         self._paint_results(painter)
+
+    def _paint_compact(self, painter, lod: float) -> None:
+        """Zoomed out (a fitted example in a small window): symbol and id in the header, value
+        and gradient in fonts that stay legible on screen; no port names or thumbnails."""
+        w = style.NODE_W
+        head = style.pixel_font(min(17, max(11, round(9.5 / lod))), bold=True)
+        painter.setFont(head)
+        painter.setPen(style.TEXT)
+        painter.drawText(QRectF(8, 0, w - 16, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,
+                         painter.fontMetrics().elidedText(f"{self.symbol}  {self.id_text}",
+                                                          Qt.ElideRight, int(w - 16)))
+        self._paint_ports(painter, names=False)
+        lines = [(self.value_compact, style.VALUE)]
+        if self.grad_compact:
+            lines.append((self.grad_compact, style.GRAD))
+        elif self.error:
+            lines.append((self.error, style.NODE_ERROR))
+        lines = [(t, c) for t, c in lines if t]
+        if not lines:
+            return
+        px = min(17, max(10, round(8.5 / lod)))
+        painter.setFont(style.pixel_font(px))
+        metrics = painter.fontMetrics()
+        line_h = px + 3
+        top = style.HEADER_H + (self.height - style.HEADER_H - line_h * len(lines)) / 2
+        for i, (text, colour) in enumerate(lines):
+            painter.setPen(colour)
+            painter.drawText(QRectF(10, top + i * line_h, w - 18, line_h),
+                             Qt.AlignLeft | Qt.AlignVCenter,
+                             metrics.elidedText(text, Qt.ElideRight, int(w - 18)))
 
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
@@ -186,13 +221,13 @@ class NodeItem(QGraphicsItem):
         painter.setPen(style.SYMBOL)
         painter.drawText(rect, Qt.AlignCenter, self.symbol)
 
-    def _paint_ports(self, painter) -> None:
+    def _paint_ports(self, painter, names: bool = True) -> None:
         painter.setFont(style.FONT_PORT)
         for i in range(self.arity):
             pos = input_port_pos(i)
             self._paint_port(painter, pos, i)
             painter.setPen(style.TEXT_MUTED)
-            if i < len(self.port_names):
+            if names and i < len(self.port_names):
                 painter.drawText(QRectF(pos.x() + 8, pos.y() - 8, 60, 16),
                                  Qt.AlignLeft | Qt.AlignVCenter, self.port_names[i])
         self._paint_port(painter, output_port_pos(), OUTPUT)

@@ -1,6 +1,8 @@
 """Colours, fonts and sizes of the canvas (one dark theme, in one place)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtGui import QColor, QFont
 
 BACKGROUND = QColor("#1b1d23")
@@ -17,6 +19,7 @@ LINE_H = 14.0
 BODY_MIN = HEADER_H + 34.0     # the symbol/thumbnail band ends here at the least
 THUMB = 28                     # tensor heatmap edge, in scene pixels
 CORNER = 6.0
+COMPACT_BELOW = 0.8            # zoom under which nodes switch to big-font summary cards
 
 NODE_BODY = QColor("#2a2d35")
 NODE_BORDER = QColor("#40444f")
@@ -57,6 +60,15 @@ def font(size: float, bold: bool = False, family: str = "") -> QFont:
     f.setPointSizeF(size)
     f.setBold(bold)
     f.setHintingPreference(QFont.PreferNoHinting)
+    return f
+
+
+@lru_cache(maxsize=64)
+def pixel_font(pixels: int, bold: bool = False) -> QFont:
+    """A font ``pixels`` scene units tall (cached: paint never builds fonts)."""
+    f = QFont()
+    f.setPixelSize(int(pixels))
+    f.setBold(bold)
     return f
 
 
