@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self._add_offset = 0
         self.update_title()
+        self.update_status()
         if path:
             self.open_file(path, ask=False)
 
