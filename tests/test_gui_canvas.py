@@ -305,3 +305,19 @@ def test_trace_is_exposed_after_backward(canvas):
     model, _stack, _view = canvas
     model.load_graph(engine.load_graph(EXAMPLES / "chain_rule.json"))
     assert model.trace is not None and model.trace.loss == "y"
+
+
+def test_far_zoom_batch_follows_a_moved_node(canvas):
+    model, _stack, view = canvas
+    model.load_graph(engine.load_graph(EXAMPLES / "chain_rule.json"))
+    view.resetTransform()
+    view.scale(0.1, 0.1)
+    view.centerOn(300, 50)
+    view.viewport().repaint()
+    before = view.grab().toImage()
+    model.move_node("one", (200, 1400))
+    QApplication.processEvents()
+    view.viewport().repaint()
+    line = view.graph_scene._edge_lines()[2]
+    assert line.p1() == QPointF(200 + style.NODE_W, 1400 + style.PORT_TOP)
+    assert view.grab().toImage() != before

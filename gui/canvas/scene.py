@@ -16,6 +16,9 @@ from .edge_item import EdgeItem
 from .node_item import NodeItem
 
 
+EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
+
+
 class GraphScene(QGraphicsScene):
     def __init__(self, model, parent=None):
         super().__init__(parent)
@@ -148,13 +151,13 @@ class GraphScene(QGraphicsScene):
         for edge in self.edges.values():
             edge.setVisible(not overview)
         self._overview_lines = None
-        self.update()
+        self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def edges_moved(self) -> None:
         """An edge appeared, went, or one of its ends moved."""
         if self.overview:
             self._overview_lines = None
-            self.update()
+            self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def _edge_lines(self) -> list:
         if self._overview_lines is None:

@@ -7,7 +7,7 @@ call the public methods below.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QPixmapCache
 from PySide6.QtWidgets import QGraphicsView
 from shiboken6 import isValid
 
@@ -31,6 +31,8 @@ class CanvasView(QGraphicsView):
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
+        # item caches live in QPixmapCache: room for a screenful of nodes at any zoom
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
         self.model, self.undo_stack = model, undo_stack
         self.graph_scene = GraphScene(model, self)
         self.setScene(self.graph_scene)
@@ -42,6 +44,7 @@ class CanvasView(QGraphicsView):
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
                             | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.MinimalViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheBackground)
         self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
