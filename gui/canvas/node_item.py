@@ -80,36 +80,48 @@ class NodeItem(QGraphicsItem):
         self.value_pixmap = None
         self.grad_pixmap = None
         self.value_compact = self.grad_compact = ""
+        self._state = None
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     # ------------------------------------------------------------ state from the model
     def refresh(self, model) -> None:
-        """Pull id, shape, value, gradient and error from the model; repaint once."""
+        """Pull id, shape, value, gradient and error from the model; repaint only on change."""
         node_id = self.node_id
-        self.id_text = node_id
-        self.error = model.errors.get(node_id)
-        shape = model.shapes.get(node_id)
-        self.shape_label = shape_text(shape)
+        error = model.errors.get(node_id)
         value = model.values.get(node_id)
         grad = model.grads.get(node_id)
-        self.is_loss = model.loss_id == node_id and bool(model.grads)
-        self.value_text = describe(value, "= ") if value is not None else ""
-        if grad is not None:
-            self.grad_text = describe(grad, "∂L/∂· = " if np.size(grad) == 1 else "∂L/∂· ")
+        is_loss = model.loss_id == node_id and bool(model.grads)
+        shape_label = shape_text(model.shapes.get(node_id))
+        if value is not None:
+            small = np.size(value) == 1
+            value_text = describe(value, "= ")
+            value_compact = describe(value, "= ", 3 if small else 2, "…")
         else:
-            self.grad_text = ""
-        compact = 3 if np.size(value) == 1 else 2
-        self.value_compact = describe(value, "= ", compact, "…") if value is not None else ""
-        self.grad_compact = describe(grad, "∂ ", compact, "…") if grad is not None else ""
-        self.value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
-        self.grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
-        tip = [f"<b>{node_id}</b> — {self.op.label if self.op else '?'}"]
-        if self.error:
-            tip.append(f"<span style='color:#ff7070'>{self.error}</span>")
-        elif self.op is not None:
-            tip.append(self.op.doc)
-        self.setToolTip("<br>".join(tip))
+            value_text = value_compact = ""
+        if grad is not None:
+            small = np.size(grad) == 1
+            grad_text = describe(grad, "∂L/∂· = " if small else "∂L/∂· ")
+            grad_compact = describe(grad, "∂ ", 3 if small else 2, "…")
+        else:
+            grad_text = grad_compact = ""
+        value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
+        grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
+        state = (node_id, error, is_loss, shape_label, value_text, value_compact, grad_text,
+                 grad_compact, value_pixmap, grad_pixmap)
+        if state == self._state:
+            return
+        if self._state is None or self._state[:2] != state[:2]:
+            tip = [f"<b>{node_id}</b> — {self.op.label if self.op else '?'}"]
+            if error:
+                tip.append(f"<span style='color:#ff7070'>{error}</span>")
+            elif self.op is not None:
+                tip.append(self.op.doc)
+            self.setToolTip("<br>".join(tip))
+        self._state = state
+        (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
+         self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
+         self.grad_pixmap) = state
         self.update()
 
     def set_connected(self, port: int, connected: bool) -> None:

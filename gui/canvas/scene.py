@@ -53,18 +53,19 @@ class GraphScene(QGraphicsScene):
         missing = [n for n in graph.node_ids() if graph.node(n).position is None]
         layout = layered_positions(graph) if missing else {}
         for node_id in graph.node_ids():
-            self._add_node_item(node_id, layout.get(node_id))
+            self._add_node_item(node_id, layout.get(node_id), refresh=False)
         for edge in graph.edges():
             self._on_edge_added(edge.source, edge.target, edge.port)
         self.refresh_results()
 
-    def _add_node_item(self, node_id: str, fallback=None) -> NodeItem:
+    def _add_node_item(self, node_id: str, fallback=None, refresh: bool = True) -> NodeItem:
         node = self.model.node(node_id)
         position = node.position if node.position is not None else (fallback or (0.0, 0.0))
         item = NodeItem(node_id, engine.OPS.get(node.op), position)
         self.nodes[node_id] = item
         self.addItem(item)
-        item.refresh(self.model)
+        if refresh:
+            item.refresh(self.model)
         return item
 
     def _on_node_added(self, node_id: str) -> None:
