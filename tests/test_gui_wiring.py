@@ -205,3 +205,16 @@ def test_wire_from_an_input_dropped_on_empty_canvas_feeds_it(canvas):
     assert model.source_of("n", 0) == "constant"
     model.run_now()
     assert model.errors == {} and float(model.values["n"]) == -1.0   # fresh leaves hold 1.0
+
+
+def test_wiring_works_zoomed_out_with_screen_sized_port_reach(canvas):
+    model, _stack, view = canvas
+    add(model, "x", "input", (0, 0), value=1.0)
+    add(model, "n", "neg", (300, 0))
+    view.resetTransform()
+    view.scale(0.5, 0.5)
+    view.centerOn(200, 50)
+    near_out = port_pos(view, "x", OUTPUT) + QPointF(12, 6)    # 6-7 screen pixels off
+    near_in = port_pos(view, "n", 0) + QPointF(-10, -8)
+    mouse_drag(view, near_out, near_in)
+    assert model.source_of("n", 0) == "x"

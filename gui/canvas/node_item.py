@@ -143,8 +143,8 @@ class NodeItem(QGraphicsItem):
     def port_scene_pos(self, port: int) -> QPointF:
         return self.mapToScene(port_pos(port))
 
-    def port_at(self, scene_pos: QPointF) -> int | None:
-        return hit_port(self.mapFromScene(scene_pos), self.arity)
+    def port_at(self, scene_pos: QPointF, radius: float = 11.0) -> int | None:
+        return hit_port(self.mapFromScene(scene_pos), self.arity, radius)
 
     def itemChange(self, change, value):
         if change == QGraphicsItem.ItemPositionHasChanged:

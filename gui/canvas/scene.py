@@ -176,12 +176,13 @@ class GraphScene(QGraphicsScene):
                 return item
         return None
 
-    def port_at(self, scene_pos: QPointF):
-        """(node item, port) under ``scene_pos``; ports reach a little outside their node."""
-        area = QRectF(scene_pos.x() - 12, scene_pos.y() - 12, 24, 24)
+    def port_at(self, scene_pos: QPointF, radius: float = 11.0):
+        """(node item, port) within ``radius`` of ``scene_pos`` (ports reach outside their node)."""
+        r = radius + 1
+        area = QRectF(scene_pos.x() - r, scene_pos.y() - r, 2 * r, 2 * r)
         for item in self.items(area):
             if isinstance(item, NodeItem):
-                port = item.port_at(scene_pos)
+                port = item.port_at(scene_pos, radius)
                 if port is not None:
                     return item, port
         return None, None

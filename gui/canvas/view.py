@@ -227,7 +227,7 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         if button == Qt.LeftButton:
-            node, port = self.graph_scene.port_at(self.mapToScene(pos))
+            node, port = self._port_at(self.mapToScene(pos))
             if node is not None:
                 self._start_wire(node, port)
                 event.accept()
@@ -258,14 +258,14 @@ class CanvasView(QGraphicsView):
         scene_pos = self.mapToScene(pos)
         if self._wire is not None:
             self._wire.set_end(scene_pos)
-            node, port = self.graph_scene.port_at(scene_pos)
+            node, port = self._port_at(scene_pos)
             valid = node is not None and self.controller.why_not(
                 self._wire_from, (node.node_id, port)) is None
             self._set_highlight(node if valid else None, port)
             event.accept()
             return
         if event.buttons() == Qt.NoButton:
-            node, port = self.graph_scene.port_at(scene_pos)
+            node, port = self._port_at(scene_pos)
             self._set_highlight(node, port)
             if not self._space_down:
                 if node is not None:
@@ -320,7 +320,7 @@ class CanvasView(QGraphicsView):
         self.graph_scene.addItem(self._wire)
 
     def _finish_wire(self, scene_pos: QPointF) -> None:
-        node, port = self.graph_scene.port_at(scene_pos)
+        node, port = self._port_at(scene_pos)
         picked = self._picked_edge
         wire_from = self._wire_from
         self._end_wire()
@@ -355,6 +355,11 @@ class CanvasView(QGraphicsView):
             self._picked_edge.setVisible(True)
         self._wire = self._wire_from = self._picked_edge = None
         self._set_highlight(None, None)
+
+    def _port_at(self, scene_pos: QPointF):
+        """The port under the cursor: about 10 screen pixels of reach at any zoom."""
+        radius = max(8.0, min(22.0, 10.0 / self.transform().m11()))
+        return self.graph_scene.port_at(scene_pos, radius)
 
     def _set_highlight(self, node: NodeItem | None, port) -> None:
         if self._highlighted is not None and self._highlighted is not node:
