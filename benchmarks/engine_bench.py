@@ -11,6 +11,7 @@ against numpy's before anything is timed.
 """
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -114,6 +115,7 @@ def torch_runner(X, Y, params):
         import torch
     except ImportError:
         return None
+    torch.set_num_threads(1)  # tensors this small gain nothing from threads on a busy machine
     t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
     tX = torch.tensor(X, dtype=torch.float64)
     tY = torch.tensor(Y, dtype=torch.float64)
@@ -171,7 +173,9 @@ def main(argv=None) -> int:
         t_torch = median_time(run, repeat, batches)
         rows.append(("PyTorch eager float64", t_torch))
 
-    print(f"MLP {'-'.join(map(str, SIZES))} tanh + MSE, batch {BATCH}, forward + backward")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"MLP {'-'.join(map(str, SIZES))} tanh + MSE, batch {BATCH}, forward + backward "
+          f"(load average {load:.2f} on {os.cpu_count()} cores)")
     print(f"{'':46s} {'median':>10s}")
     for name, t in rows:
         print(f"{name:46s} {t * 1e6:8.1f} µs")

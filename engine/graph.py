@@ -423,6 +423,10 @@ class Graph:
         if plan.cycle is not None:
             cycle = " → ".join([*plan.cycle, plan.cycle[0]])
             raise GraphError(plan.cycle[0], f"part of a cycle: {cycle}")
+        # Let go of the previous pass first: its arrays are freed (unless someone else holds
+        # them) and this pass reuses that memory while it is still in the cache.
+        self.values, self.grads, self.trace, self._forward_records = {}, {}, None, []
+        self._fresh = False
         vals = self._leaf_values(plan, feeds)
         shapes = tuple([v.shape for v in vals.values()])
         if shapes != plan.valid_shapes:
