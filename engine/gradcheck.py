@@ -15,7 +15,7 @@ def _loss_after(plan, leaves: dict, loss: str, node_id: str, value: np.ndarray) 
     vals = dict(leaves)
     if node_id in vals:
         vals[node_id] = value
-    for nid, op, attrs, sources in plan.steps:
+    for nid, op, attrs, sources, *_ in plan.steps:
         if nid == node_id:
             vals[nid] = value
         else:
