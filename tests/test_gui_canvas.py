@@ -321,3 +321,34 @@ def test_far_zoom_batch_follows_a_moved_node(canvas):
     line = view.graph_scene._edge_lines()[2]
     assert line.p1() == QPointF(200 + style.NODE_W, 1400 + style.PORT_TOP)
     assert view.grab().toImage() != before
+
+
+def trigger(menu, text):
+    action = next(a for a in menu.actions() if a.text() == text)
+    assert action.isEnabled()
+    action.trigger()
+
+
+def test_context_menu_on_a_node_sets_the_loss_and_disconnects(canvas):
+    model, stack, view = canvas
+    build_chain(model)
+    model.add_node("e", "exp", position=(440, 200))
+    model.connect("s", "e", 0)
+    model.run_now()
+    assert "several sinks" in model.status
+    trigger(view.context_menu(view.mapFromScene(QPointF(480, 10))), "Use as loss")
+    model.run_now()
+    assert model.graph.loss == "n" and model.status == "" and float(model.grads["x"]) == -4.0
+    trigger(view.context_menu(view.mapFromScene(QPointF(260, 10))), "Disconnect inputs")
+    assert model.graph.input_sources("s") == [None, None]
+    stack.undo()
+    assert model.graph.input_sources("s") == ["x", "x"]
+
+
+def test_context_menu_on_empty_canvas_pastes_there(canvas):
+    model, _stack, view = canvas
+    build_chain(model)
+    view.select_nodes(["x"])
+    view.copy_selection()
+    trigger(view.context_menu(view.mapFromScene(QPointF(100, 400))), "Paste here")
+    assert model.node("x2").position == (100, 400)

@@ -129,6 +129,17 @@ class CanvasController(QObject):
             self.stack.push(cmd.RemoveNodes(self.model, node_ids))
         self.stack.endMacro()
 
+    def set_loss(self, node_id: str | None) -> None:
+        if node_id != self.model.graph.loss:
+            self.stack.push(cmd.SetLoss(self.model, node_id))
+
+    def disconnect_inputs(self, node_ids) -> None:
+        """Remove every edge into ``node_ids`` as one step."""
+        edges = [(e.source, e.target, e.port) for e in self.model.graph.edges()
+                 if e.target in set(node_ids)]
+        if edges:
+            self.delete([], edges)
+
     def auto_layout(self, origin=(0.0, 0.0)) -> None:
         positions = cmd.layered_positions(self.model.graph)
         if positions:

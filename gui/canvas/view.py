@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPixmapCache
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
 from . import mime
@@ -367,6 +367,41 @@ class CanvasView(QGraphicsView):
         self._highlighted = node
         if node is not None:
             node.set_highlight(port)
+
+    # ------------------------------------------------------------ context menu
+    def context_menu(self, viewport_pos: QPoint) -> QMenu:
+        """The right-click menu for what is under ``viewport_pos`` (built, not shown)."""
+        menu = QMenu(self)
+        item = self.itemAt(viewport_pos)
+        if isinstance(item, NodeItem):
+            if not item.isSelected():
+                self._select_ids([item.node_id])
+            node_id = item.node_id
+            loss = menu.addAction("Use as loss", lambda: self.controller.set_loss(node_id))
+            loss.setEnabled(self.model.graph.loss != node_id)
+            menu.addAction("Duplicate", self.duplicate_selection)
+            menu.addAction("Copy", self.copy_selection)
+            menu.addAction("Disconnect inputs",
+                           lambda: self.controller.disconnect_inputs(self.selected_nodes()))
+            menu.addSeparator()
+            menu.addAction("Delete", self.delete_selection)
+        elif isinstance(item, EdgeItem):
+            key = item.key
+            menu.addAction("Delete edge", lambda: self.controller.delete([], [key]))
+        else:
+            menu.addAction("Add node…", lambda: self.open_quick_search(viewport_pos))
+            paste_at = self.mapToScene(viewport_pos)
+            menu.addAction("Paste here", lambda: self.controller.paste(paste_at))
+            menu.addSeparator()
+            menu.addAction("Auto-layout", self.auto_layout)
+            menu.addAction("Fit view", self.fit_view)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+        event.accept()
 
     # ------------------------------------------------------------ palette drops
     def dragEnterEvent(self, event) -> None:
