@@ -317,32 +317,6 @@ class Graph:
         problems[node.id] = f"this {node.op} has no value"
         return None
 
-    def _analyze(self, plan: Plan, leaf_shapes: dict, problems: dict) -> tuple[dict, dict]:
-        """(problems, shapes): every node's problem and every shape that can be inferred."""
-        if plan.cycle is not None:
-            cycle = " → ".join([*plan.cycle, plan.cycle[0]])
-            return {nid: f"part of a cycle: {cycle}" for nid in plan.cycle}, {}
-        shapes = {nid: s for nid, s in leaf_shapes.items() if s is not None}
-        for nid, node in plan.leaves:
-            if node.op not in OPS:
-                problems[nid] = f"unknown op {node.op!r}"
-        for nid, op, attrs, sources, *_ in plan.steps:
-            missing = [p for p, s in enumerate(sources) if s is None]
-            if missing:
-                names = ", ".join(f"{p} ({op.port_names[p]})" for p in missing)
-                plural = len(missing) > 1
-                problems[nid] = (f"input{'s' if plural else ''} {names} of {nid!r} "
-                                 f"{'are' if plural else 'is'} not connected")
-                continue
-            in_shapes = [shapes.get(s) for s in sources]
-            if any(s is None for s in in_shapes):
-                continue  # an error upstream: no shape here, and no second error
-            try:
-                shapes[nid] = tuple(op.shape(in_shapes, attrs))
-            except Exception as exc:
-                problems[nid] = str(exc) or f"{op.name} refuses shapes {in_shapes}"
-        return problems, shapes
-
     def _current_analysis(self) -> tuple[dict, dict]:
         plan = self.plan()
         problems = {}
@@ -350,7 +324,7 @@ class Graph:
                        if node.op in OPS}
         key = (self.version, self._loss, tuple(leaf_shapes.items()), tuple(problems.items()))
         if key != self._analysis_key:
-            problems, shapes = self._analyze(plan, leaf_shapes, problems)
+            problems, shapes = plan.analyze(leaf_shapes, problems)
             loss_problem = self._loss_shape_problem(plan, shapes)
             if loss_problem and loss_problem[0] not in problems:
                 problems[loss_problem[0]] = loss_problem[1]
@@ -421,8 +395,7 @@ class Graph:
         """Compute every node. ``feeds`` ({leaf id: array}) replace leaf values for this pass."""
         plan = self.plan()
         if plan.cycle is not None:
-            cycle = " → ".join([*plan.cycle, plan.cycle[0]])
-            raise GraphError(plan.cycle[0], f"part of a cycle: {cycle}")
+            raise GraphError(plan.cycle[0], plan.cycle_message())
         # Let go of the previous pass first: its arrays are freed (unless someone else holds
         # them) and this pass reuses that memory while it is still in the cache.
         self.values, self.grads, self.trace, self._forward_records = {}, {}, None, []
@@ -430,7 +403,7 @@ class Graph:
         vals = self._leaf_values(plan, feeds)
         shapes = tuple([v.shape for v in vals.values()])
         if shapes != plan.valid_shapes:
-            problems, _ = self._analyze(plan, {k: v.shape for k, v in vals.items()}, {})
+            problems, _ = plan.analyze({k: v.shape for k, v in vals.items()}, {})
             if problems:
                 first = next(n for n in plan.order if n in problems)
                 raise GraphError(first, problems[first])

@@ -105,6 +105,33 @@ class Plan:
         sinks = [nid for nid in index if g.out_degree(nid) == 0]
         return cls(graph.version, order, leaves, steps, node_ops, sinks, cycle)
 
+    # ------------------------------------------------------------------ validation
+    def cycle_message(self) -> str:
+        return "part of a cycle: " + " → ".join([*self.cycle, self.cycle[0]])
+
+    def analyze(self, leaf_shapes: dict, problems: dict) -> tuple[dict, dict]:
+        """(problems, shapes): every node's problem and every shape that can be inferred
+        from ``leaf_shapes`` (a node downstream of a problem gets no shape, no problem)."""
+        if self.cycle is not None:
+            return {nid: self.cycle_message() for nid in self.cycle}, {}
+        shapes = {nid: s for nid, s in leaf_shapes.items() if s is not None}
+        for nid, op, attrs, sources, *_ in self.steps:
+            missing = [p for p, s in enumerate(sources) if s is None]
+            if missing:
+                names = ", ".join(f"{p} ({op.port_names[p]})" for p in missing)
+                plural = len(missing) > 1
+                problems[nid] = (f"input{'s' if plural else ''} {names} of {nid!r} "
+                                 f"{'are' if plural else 'is'} not connected")
+                continue
+            in_shapes = [shapes.get(s) for s in sources]
+            if any(s is None for s in in_shapes):
+                continue  # an error upstream: no shape here, and no second error
+            try:
+                shapes[nid] = tuple(op.shape(in_shapes, attrs))
+            except Exception as exc:
+                problems[nid] = str(exc) or f"{op.name} refuses shapes {in_shapes}"
+        return problems, shapes
+
     # ------------------------------------------------------------------ passes
     def run_forward(self, vals: dict) -> list:
         """Compute every op node into ``vals`` (which holds the leaves); return the records.
