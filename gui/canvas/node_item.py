@@ -259,11 +259,15 @@ class NodeItem(QGraphicsItem):
         painter.setFont(style.FONT_VALUE)
         x0 = w - 14
         y0 = style.HEADER_H + (self.band_bottom - style.HEADER_H - style.THUMB) / 2
-        for pm in (self.value_pixmap, self.grad_pixmap):
-            if pm is not None:
+        painter.setBrush(Qt.NoBrush)
+        for pm, colour in ((self.value_pixmap, style.VALUE), (self.grad_pixmap, style.GRAD)):
+            if pm is not None:  # framed in the value / gradient colour: which is which
                 x0 -= pm.width()
-                painter.drawPixmap(int(x0), int(y0 + (style.THUMB - pm.height()) / 2), pm)
-                x0 -= 3
+                top = int(y0 + (style.THUMB - pm.height()) / 2)
+                painter.drawPixmap(int(x0), top, pm)
+                painter.setPen(QPen(colour, 1.0))
+                painter.drawRect(QRectF(int(x0) - 0.5, top - 0.5, pm.width() + 1, pm.height() + 1))
+                x0 -= 4
         metrics = painter.fontMetrics()
         width = int(w - 18)
         if self.value_text:
