@@ -15,6 +15,7 @@ from gui import theme
 from gui.tensor_view import describe
 
 LEAVES = ("input", "parameter", "constant")
+MAX_ROWS = 40
 
 
 def short(array) -> str:
@@ -44,7 +45,6 @@ class GraphOverview(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -71,7 +71,12 @@ class GraphOverview(QWidget):
         if model.errors:
             lines.append(f"{len(model.errors)} node(s) need attention (red on the canvas)")
         self.status_label.setText("\n".join(lines))
-        leaves = [n for n in ids if graph.node(n).op in LEAVES]
+        all_leaves = [n for n in ids if graph.node(n).op in LEAVES]
+        leaves = all_leaves[:MAX_ROWS]
+        more = len(all_leaves) - len(leaves)
+        self.caption.setText("Leaves: values and gradients" +
+                             (f" (first {MAX_ROWS} of {len(all_leaves)})" if more else ""))
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(leaves))
         for row, node_id in enumerate(leaves):
             cells = (node_id, short(model.values.get(node_id)), short(model.grads.get(node_id)))
@@ -82,6 +87,7 @@ class GraphOverview(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
+        self.table.setUpdatesEnabled(True)
         self.caption.setVisible(bool(leaves))
         self.table.setVisible(bool(leaves))
         rows = min(len(leaves), 16)

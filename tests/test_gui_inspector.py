@@ -233,3 +233,11 @@ def test_loss_checkbox_picks_the_node_to_differentiate(window):
     window.undo_stack.undo()
     window.model.run_now()
     assert window.model.graph.loss is None and not box.isChecked()
+
+
+def test_overview_lists_at_most_forty_leaves(window):
+    for i in range(45):
+        window.model.add_node(f"c{i}", "constant", value=float(i), position=(0, 40 * i))
+    window.model.run_now()
+    overview = window.inspector.overview
+    assert len(overview.rows()) == 40 and "first 40 of 45" in overview.caption.text()
