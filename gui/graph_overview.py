@@ -18,12 +18,17 @@ LEAVES = ("input", "parameter", "constant")
 MAX_ROWS = 40
 
 
-def short(array) -> str:
-    """A cell's text: the number for a scalar, else the shape."""
+def short(array, norm: bool = False) -> str:
+    """A cell's text: the number for a scalar; else the shape (values) or the norm (gradients)."""
     if array is None:
         return "—"
-    a = np.asarray(array)
-    return describe(a) if a.size == 1 else f"{tuple(a.shape)}"
+    a = np.asarray(array, dtype=float)
+    if a.size == 1:
+        return describe(a)
+    if norm:
+        with np.errstate(all="ignore"):
+            return f"‖·‖ {float(np.linalg.norm(a)):.4g}"
+    return "×".join(str(n) for n in a.shape)
 
 
 class GraphOverview(QWidget):
@@ -79,7 +84,8 @@ class GraphOverview(QWidget):
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(leaves))
         for row, node_id in enumerate(leaves):
-            cells = (node_id, short(model.values.get(node_id)), short(model.grads.get(node_id)))
+            cells = (node_id, short(model.values.get(node_id)),
+                     short(model.grads.get(node_id), norm=True))
             colours = (theme.TEXT, theme.VALUE, theme.GRAD)
             for col, (text, colour) in enumerate(zip(cells, colours)):
                 item = QTableWidgetItem(text)
