@@ -53,7 +53,6 @@ def shot(argv: list[str]) -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from gui import files
     from gui.app import make_application
