@@ -11,6 +11,8 @@ import networkx as nx
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
+from engine import GraphError
+
 NODE_KEYS = ("id", "op", "attrs", "value", "position")
 EDGE_KEYS = ("source", "target", "port")
 
@@ -30,6 +32,13 @@ def fresh_id(model, base: str, taken: set) -> str:
     return f"{prefix}{n}"
 
 
+def refused(command: QUndoCommand, model, exc: Exception) -> None:
+    """A pushed edit the engine refuses: nothing changed; the command drops off the stack (Qt
+    deletes an obsolete command right after push) and the model reports why."""
+    command.setObsolete(True)
+    model.report_failure(f"{command.text()}: {exc}")
+
+
 class AddNode(QUndoCommand):
     def __init__(self, model, node_id, op, attrs=None, value=None, position=(0, 0), extra=None,
                  parent=None):
@@ -39,7 +48,11 @@ class AddNode(QUndoCommand):
         self.position, self.extra = tuple(position), copy.deepcopy(extra)
 
     def redo(self):
-        self.model.add_node(self.node_id, self.op, self.attrs, self.value, self.position, self.extra)
+        try:
+            self.model.add_node(self.node_id, self.op, self.attrs, self.value, self.position,
+                                self.extra)
+        except GraphError as exc:
+            refused(self, self.model, exc)
 
     def undo(self):
         self.model.remove_node(self.node_id)
@@ -74,6 +87,10 @@ class Connect(QUndoCommand):
         self.order = model.order()
 
     def redo(self):
+        problem = self.model.connect_problem(self.source, self.target, self.port)
+        if problem is not None:
+            refused(self, self.model, GraphError(problem))
+            return
         if self.old_source is not None:
             self.model.disconnect(self.target, self.port)
         self.model.connect(self.source, self.target, self.port)
@@ -153,7 +170,10 @@ class SetAttr(QUndoCommand):
         self.old = copy.deepcopy(model.node(node_id).attrs.get(name))
 
     def redo(self):
-        self.model.set_attr(self.node_id, self.name, copy.deepcopy(self.value))
+        try:
+            self.model.set_attr(self.node_id, self.name, copy.deepcopy(self.value))
+        except GraphError as exc:
+            refused(self, self.model, exc)
 
     def undo(self):
         self.model.set_attr(self.node_id, self.name, copy.deepcopy(self.old))
@@ -167,7 +187,10 @@ class SetValue(QUndoCommand):
         self.old = _copy_value(model.node(node_id).value)
 
     def redo(self):
-        self.model.set_value(self.node_id, _copy_value(self.value))
+        try:
+            self.model.set_value(self.node_id, _copy_value(self.value))
+        except (GraphError, ValueError, TypeError) as exc:
+            refused(self, self.model, exc)
 
     def undo(self):
         self.model.set_value(self.node_id, _copy_value(self.old))
@@ -179,7 +202,10 @@ class RenameNode(QUndoCommand):
         self.model, self.old_id, self.new_id = model, old_id, new_id
 
     def redo(self):
-        self.model.rename_node(self.old_id, self.new_id)
+        try:
+            self.model.rename_node(self.old_id, self.new_id)
+        except GraphError as exc:
+            refused(self, self.model, exc)
 
     def undo(self):
         self.model.rename_node(self.new_id, self.old_id)
@@ -191,7 +217,10 @@ class SetLoss(QUndoCommand):
         self.model, self.node_id, self.old = model, node_id, model.graph.loss
 
     def redo(self):
-        self.model.set_loss(self.node_id)
+        try:
+            self.model.set_loss(self.node_id)
+        except GraphError as exc:
+            refused(self, self.model, exc)
 
     def undo(self):
         self.model.set_loss(self.old)

@@ -41,6 +41,7 @@ class GraphModel(QObject):
     graph_reset = Signal()
     results_changed = Signal()
     modified_changed = Signal(bool)
+    edit_failed = Signal(str)      # an edit the engine refused (nothing changed): why
 
     def __init__(self, graph: Graph | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -185,6 +186,9 @@ class GraphModel(QObject):
         g._nodes = dict(sorted(nodes.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         rank = {k: i for i, k in enumerate(edge_keys)}
         g._edges = dict(sorted(edges.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
+    def report_failure(self, message: str) -> None:
+        self.edit_failed.emit(message)
 
     def set_loss(self, node_id: str | None) -> None:
         """Name the node to differentiate (None: the single sink)."""

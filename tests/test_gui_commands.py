@@ -165,3 +165,21 @@ def test_undo_of_delete_keeps_the_file_order_for_later_redo(model, stack):
     while stack.canRedo():
         stack.redo()
     assert saved(model) == top
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: cmd.SetAttr(m, "x", "slope", 2.0),            # input has no such attr
+    lambda m: cmd.SetValue(m, "y", 3.0),                    # mul computes its value
+    lambda m: cmd.RenameNode(m, "y", "z"),                  # id taken
+    lambda m: cmd.AddNode(m, "x", "neg"),                   # id taken
+    lambda m: cmd.Connect(m, "z", "y", 0),                  # cycle
+    lambda m: cmd.SetLoss(m, "nope"),
+])
+def test_refused_edits_change_nothing_and_leave_no_step(model, stack, make):
+    failures = []
+    model.edit_failed.connect(failures.append)
+    before = saved(model)
+    stack.push(make(model))
+    assert saved(model) == before
+    assert stack.count() == 0
+    assert len(failures) == 1

@@ -39,6 +39,7 @@ class CanvasView(QGraphicsView):
         self.controller = CanvasController(model, undo_stack, self)
         self.controller.status_message.connect(self.status_message)
         self.controller.inserted.connect(self._select_ids)
+        model.edit_failed.connect(self.status_message)
         self.graph_scene.selectionChanged.connect(self._on_selection_changed)
         self.setSceneRect(WORLD)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
