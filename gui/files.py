@@ -64,10 +64,15 @@ def example_files(directory: Path = EXAMPLES_DIR) -> list[Path]:
     return sorted(directory.glob("*.json"), key=lambda p: p.name.lower())
 
 
+ACRONYMS = {"xor", "mlp", "mse", "bce", "ce", "relu", "sgd"}
+
+
 def example_title(path: Path) -> str:
-    """`chain_rule.json` → `Chain rule`."""
-    words = Path(path).stem.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    """`chain_rule.json` → `Chain rule`, `xor_mlp.json` → `XOR MLP`."""
+    words = Path(path).stem.replace("-", " ").replace("_", " ").split()
+    words = [w.upper() if w.lower() in ACRONYMS else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def is_example(path: str | os.PathLike | None) -> bool:

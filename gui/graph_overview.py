@@ -5,13 +5,15 @@ Clicking a row asks for that node to be selected (`node_clicked`).
 """
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from gui import theme
+from gui import files, theme
 from gui.tensor_view import describe
 
 LEAVES = ("input", "parameter", "constant")
@@ -33,6 +35,7 @@ def short(array, norm: bool = False) -> str:
 
 class GraphOverview(QWidget):
     node_clicked = Signal(str)
+    example_requested = Signal(str)   # path of an example to open (links on an empty graph)
 
     def __init__(self, model, parent=None):
         super().__init__(parent)
@@ -54,9 +57,22 @@ class GraphOverview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        for widget in (self.loss_label, self.status_label, self.caption, self.table):
+        self.examples = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.examples.setText(self._examples_html())
+        self.examples.linkActivated.connect(self.example_requested)
+        for widget in (self.loss_label, self.status_label, self.caption, self.table,
+                       self.examples):
             layout.addWidget(widget)
         self.refresh()
+
+    @staticmethod
+    def _examples_html() -> str:
+        links = "".join(f'<p style="margin: 3px 0"><a style="color: {theme.ACCENT}; '
+                        f'text-decoration: none" href="{html.escape(str(p))}">'
+                        f"{html.escape(files.example_title(p))}</a></p>"
+                        for p in files.example_files())
+        return (f'<p style="color: {theme.MUTED}">Start from an example:</p>{links}'
+                if links else "")
 
     def refresh(self) -> None:
         model = self.model
@@ -76,6 +92,7 @@ class GraphOverview(QWidget):
         if model.errors:
             lines.append(f"{len(model.errors)} node(s) need attention (red on the canvas)")
         self.status_label.setText("\n".join(lines))
+        self.examples.setVisible(not ids and bool(self.examples.text()))
         all_leaves = [n for n in ids if graph.node(n).op in LEAVES]
         leaves = all_leaves[:MAX_ROWS]
         more = len(all_leaves) - len(leaves)

@@ -79,6 +79,7 @@ class Inspector(QWidget):
 
     message = Signal(str)   # feedback for the status bar (refusals, re-initialisations)
     node_requested = Signal(str)   # "select this node" (a row of the graph overview)
+    example_requested = Signal(str)   # "open this example" (links on an empty graph)
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -102,6 +103,7 @@ class Inspector(QWidget):
         self.grad_view = TensorView(theme.GRAD)
         self.overview = GraphOverview(model)
         self.overview.node_clicked.connect(self.node_requested)
+        self.overview.example_requested.connect(self.example_requested)
         self._build()
 
         model.node_changed.connect(self._on_node_changed)

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.palette.entry_activated.connect(self.add_entry_at_centre)
         self.inspector.message.connect(self.show_message)
         self.inspector.node_requested.connect(self.reveal_node)
+        self.inspector.example_requested.connect(self.open_example)
 
     # -- status and title ---------------------------------------------------------------------
     @property

@@ -228,3 +228,17 @@ def test_saved_file_loads_in_the_engine(window, tmp_path):
     graph = engine.load_graph(str(tmp_path / "t.json"))
     graph.forward()
     assert float(graph.backward()["x"]) == 10.0
+
+
+def test_empty_graph_offers_example_links(window):
+    overview = window.inspector.overview
+    assert overview.examples.isVisible()
+    assert all(str(p) in overview.examples.text() for p in EXAMPLES)
+    overview.examples.linkActivated.emit(str(EXAMPLES[0]))
+    assert window.model.graph.node_ids() and "(example)" in window.windowTitle()
+    assert not overview.examples.isVisible()
+
+
+def test_example_titles():
+    assert files.example_title(Path("chain_rule.json")) == "Chain rule"
+    assert files.example_title(Path("xor_mlp.json")) == "XOR MLP"
