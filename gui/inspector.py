@@ -20,6 +20,7 @@ from engine.init import INITIALIZERS, initialize
 from gui import commands, theme
 from gui.graph_overview import GraphOverview
 from gui.tensor_view import TensorView
+from gui.value_edit import ValueEdit, format_value
 
 
 class InputError(ValueError):
@@ -68,12 +69,6 @@ def attr_text(value) -> str:
     return "null" if value is None else json.dumps(value)
 
 
-def value_text(value) -> str:
-    if value is None:
-        return ""
-    return json.dumps(np.asarray(value, dtype=float).tolist())
-
-
 class Inspector(QWidget):
     """Right-hand panel for the selected node."""
 
@@ -88,7 +83,7 @@ class Inspector(QWidget):
         self.node_id: str | None = None
         self.selection: list[str] = []
         self.attr_editors: dict[str, tuple[QWidget, callable]] = {}
-        self.value_edit: QLineEdit | None = None
+        self.value_edit: ValueEdit | None = None
         self.value_shape: QLabel | None = None
 
         self.scroll = QScrollArea()
@@ -215,10 +210,11 @@ class Inspector(QWidget):
 
     def _value_rows(self, form: QFormLayout, op) -> None:
         node = self.model.node(self.node_id)
-        self.value_edit = QLineEdit(value_text(node.value))
-        self.value_edit.setFont(theme.mono_font(9.5))
+        self.value_edit = ValueEdit()
+        self.value_edit.setText(format_value(node.value))
         self.value_edit.setPlaceholderText("a number, or nested lists: [[1, 2], [3, 4]]")
-        self.value_edit.setToolTip("A number or nested lists, e.g. [[1, 2], [3, 4]]; Enter applies")
+        self.value_edit.setToolTip("A number or nested lists, e.g. [[1, 2], [3, 4]]. Enter applies, "
+                                   "Shift+Enter starts a new row")
         self.value_edit.editingFinished.connect(self._apply_value)
         self.value_shape = QLabel(objectName="muted", wordWrap=True)
         form.addRow("value", self.value_edit)
@@ -421,10 +417,7 @@ class Inspector(QWidget):
         if self.value_edit is None or self.node_id is None:
             return
         node = self.model.node(self.node_id)
-        self.value_edit.blockSignals(True)
-        self.value_edit.setText(value_text(node.value))
-        self.value_edit.setCursorPosition(0)
-        self.value_edit.blockSignals(False)
+        self.value_edit.setText(format_value(node.value))
         if node.value is None:
             self.value_shape.setText("no value yet" + (" — initialised from init/shape/seed"
                                                        if node.op == "parameter" else ""))

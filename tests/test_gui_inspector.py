@@ -241,3 +241,23 @@ def test_overview_lists_at_most_forty_leaves(window):
     window.model.run_now()
     overview = window.inspector.overview
     assert len(overview.rows()) == 40 and "first 40 of 45" in overview.caption.text()
+
+
+def test_matrix_values_show_one_row_per_line_and_accept_shift_enter(window):
+    from gui.value_edit import format_value
+    assert format_value([[1.0, 2.0], [3.0, 4.0]]) == "[[1.0, 2.0],\n [3.0, 4.0]]"
+    assert format_value(0.1) == "0.1" and format_value([0.5]) == "[0.5]"
+    add(window, "x", "input", value=[[0.1, 0.2], [0.3, 0.4]])
+    select(window, "x")
+    edit = window.inspector.value_edit
+    assert edit.text() == "[[0.1, 0.2],\n [0.3, 0.4]]"
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClick(edit, Qt.Key.Key_Backspace)
+    QTest.keyClicks(edit, "[[1, 2],")
+    QTest.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.model.node("x").value[0, 0] == 0.1       # Shift+Enter is a new line only
+    QTest.keyClicks(edit, "[3, 4], [5, 6]]")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert window.model.node("x").value.shape == (3, 2)
+    assert edit.text() == "[[1.0, 2.0],\n [3.0, 4.0],\n [5.0, 6.0]]"

@@ -1,0 +1,94 @@
+"""A text field for a node's value that shows a matrix one row per line.
+
+Enter applies (as in a line edit), Shift+Enter starts a new line, leaving the field applies too;
+`editingFinished` fires once per edit. Numbers are written in full precision (repr), so what
+the user sees is exactly what the engine computes with.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit
+
+from gui import theme
+
+MAX_LINES = 8
+
+
+def format_value(value) -> str:
+    """Nested-list text of an array: scalars as a number, a matrix one row per line."""
+    if value is None:
+        return ""
+    a = np.asarray(value, dtype=float)
+    if a.ndim <= 1:
+        return json.dumps(a.tolist())
+    rows = [json.dumps(row) for row in a.reshape(-1, a.shape[-1]).tolist()] if a.ndim == 2 \
+        else [json.dumps(block) for block in a.tolist()]
+    return "[" + ",\n ".join(rows) + "]"
+
+
+class ValueEdit(QPlainTextEdit):
+    editingFinished = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFont(theme.mono_font(9.5))
+        self.setTabChangesFocus(True)
+        self.setWordWrapMode(QTextOption.WrapMode.NoWrap)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._dirty = False
+        self.textChanged.connect(self._changed)
+        self._fit_height()
+
+    # QLineEdit-like API (the inspector and tests use these)
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.blockSignals(True)
+        self.setPlainText(text)
+        self.blockSignals(False)
+        self._dirty = False
+        self._fit_height()
+        self.moveCursor(self.textCursor().MoveOperation.Start)
+
+    def _changed(self) -> None:
+        self._dirty = True
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (up to MAX_LINES), plus room for a horizontal scroll bar."""
+        text_lines = self.toPlainText().split("\n")
+        lines = min(len(text_lines), MAX_LINES)
+        metrics = QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(line) for line in text_lines)
+        scrollbar = 12 if widest > self.viewport().width() - 8 else 0
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded
+                                        if len(text_lines) > MAX_LINES
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFixedHeight(int(lines * metrics.lineSpacing() + 2 * self.document().documentMargin()
+                                + 2 * self.frameWidth() + 10 + scrollbar))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _finish(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.editingFinished.emit()
+
+    def keyPressEvent(self, event) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._finish()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self._finish()
