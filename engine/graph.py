@@ -112,9 +112,6 @@ class Graph:
     def __contains__(self, node_id) -> bool:
         return node_id in self._nodes
 
-    def __len__(self) -> int:
-        return len(self._nodes)
-
     def node_ids(self) -> list[str]:
         return list(self._nodes)
 
@@ -228,6 +225,8 @@ class Graph:
             attrs = normalize_attrs(node.op, {**node.attrs, name: value})
         except ValueError as exc:
             raise GraphError(node_id, f"bad attr: {exc}") from None
+        if attrs == node.attrs:
+            return  # unchanged: keep the plan, and a parameter keeps its (trained) value
         node.attrs = attrs  # a new dict: plans and traces keep the old one
         if node.op == "parameter" and name in INIT_ATTRS:
             node.value = None
@@ -402,12 +401,14 @@ class Graph:
         self._fresh = False
         vals = self._leaf_values(plan, feeds)
         shapes = tuple([v.shape for v in vals.values()])
-        if shapes != plan.valid_shapes:
+        if shapes not in plan.valid_shapes:  # e.g. a new batch size: check every node once
             problems, _ = plan.analyze({k: v.shape for k, v in vals.items()}, {})
             if problems:
                 first = next(n for n in plan.order if n in problems)
                 raise GraphError(first, problems[first])
-            plan.valid_shapes = shapes
+            if len(plan.valid_shapes) > 32:
+                plan.valid_shapes.clear()
+            plan.valid_shapes.add(shapes)
         records = plan.run_forward(vals)
         self.values, self.grads = vals, {}
         self._forward_records = records

@@ -95,7 +95,7 @@ class Plan:
         self.node_ops = node_ops    # id -> (Op, attrs) for op nodes (Trace.local_derivative)
         self.sinks = sinks          # ids with no outgoing edge, in insertion order
         self.cycle = cycle          # a cycle as a list of ids, or None
-        self.valid_shapes = None    # leaf shapes last validated without problems (Graph sets it)
+        self.valid_shapes = set()   # tuples of leaf shapes found valid (the Graph fills it)
         self._backward = {}         # loss id -> the steps it depends on, reversed
         self._unreached = {}        # loss id -> the nodes it does not depend on
 

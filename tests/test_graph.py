@@ -148,6 +148,10 @@ def test_parameter_without_value_is_initialised_from_attrs():
     assert not np.allclose(g.forward()["W"], first)
     g.set_attr("W", "seed", 4)
     assert np.array_equal(g.forward()["W"], first)
+    g.set_value("W", np.ones((3, 2)))
+    version = g.version
+    g.set_attr("W", "seed", 4)   # the same value again: nothing changes, the value stays
+    assert g.version == version and np.all(g.node("W").value == 1.0)
 
 
 # ---------------------------------------------------------------- validation
