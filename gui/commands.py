@@ -59,12 +59,13 @@ class AddNode(QUndoCommand):
 
 
 class Disconnect(QUndoCommand):
-    def __init__(self, model, target, port, parent=None):
+    def __init__(self, model, target, port, parent=None, keep_order=True):
         super().__init__(f"Disconnect {target}:{port}", parent)
         self.model, self.target, self.port = model, target, port
         self.source = model.source_of(target, port)
         self.extra = model.edge_extra(target, port)
-        self.order = model.order()
+        # a RemoveNodes restores the order once for all its edges (keep_order=False)
+        self.order = model.order() if keep_order else None
 
     def redo(self):
         if self.source is not None:
@@ -73,7 +74,8 @@ class Disconnect(QUndoCommand):
     def undo(self):
         if self.source is not None:
             self.model.connect(self.source, self.target, self.port, self.extra)
-            self.model.restore_order(*self.order)
+            if self.order is not None:
+                self.model.restore_order(*self.order)
 
 
 class Connect(QUndoCommand):
@@ -124,7 +126,8 @@ class RemoveNodes(QUndoCommand):
         # children undo in reverse creation order: create them reversed so undo re-adds the
         # edges in their original order
         # child commands held in Python (Qt-parented child commands crash PySide on teardown)
-        self.edge_commands = [Disconnect(model, edge.target, edge.port) for edge in edges]
+        self.edge_commands = [Disconnect(model, edge.target, edge.port, keep_order=False)
+                              for edge in edges]
 
     def redo(self):
         for child in self.edge_commands:

@@ -77,18 +77,22 @@ class GraphModel(QObject):
         return engine.OPS[self._graph.node(node_id).op]
 
     def edges_of(self, node_id: str) -> list:
-        """Every edge into or out of ``node_id``, in the graph's edge order."""
-        return [e for e in self._graph.edges() if node_id in (e.source, e.target)]
+        """Every edge into or out of ``node_id`` (inputs by port, then outputs)."""
+        g = self._graph.nx
+        ins = sorted((d["edge"] for _s, _t, d in g.in_edges(node_id, data=True)),
+                     key=lambda e: e.port)
+        return ins + [d["edge"] for _s, _t, d in g.out_edges(node_id, data=True)]
 
     def source_of(self, target: str, port: int) -> str | None:
         sources = self._graph.input_sources(target)
         return sources[port] if 0 <= port < len(sources) else None
 
     def edge_extra(self, target: str, port: int) -> dict:
-        for edge in self._graph.edges():
-            if edge.target == target and edge.port == port:
-                return dict(edge.extra or {})
-        return {}
+        source = self.source_of(target, port)
+        if source is None:
+            return {}
+        edge = self._graph.nx.edges[source, target, port].get("edge")
+        return dict(edge.extra or {}) if edge is not None else {}
 
     def new_id(self, prefix: str) -> str:
         return self._graph.new_id(prefix)

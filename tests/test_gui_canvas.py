@@ -352,3 +352,13 @@ def test_context_menu_on_empty_canvas_pastes_there(canvas):
     view.copy_selection()
     trigger(view.context_menu(view.mapFromScene(QPointF(100, 400))), "Paste here")
     assert model.node("x2").position == (100, 400)
+
+
+def test_edges_of_selected_nodes_are_emphasised(canvas):
+    model, _stack, view = canvas
+    build_chain(model)
+    view.select_nodes(["n"])
+    edges = view.graph_scene.edges
+    assert edges[("s", "n", 0)].emphasis and not edges[("x", "s", 0)].emphasis
+    view.graph_scene.clearSelection()
+    assert not edges[("s", "n", 0)].emphasis

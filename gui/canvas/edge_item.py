@@ -28,6 +28,7 @@ class EdgeItem(QGraphicsItem):
         self.setZValue(0)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.grad_strength: float | None = None  # 0..1 once gradients exist
+        self.emphasis = False
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
@@ -71,9 +72,18 @@ class EdgeItem(QGraphicsItem):
             self._restyle()
             self.update()
 
+    def set_emphasis(self, emphasis: bool) -> None:
+        """Drawn stronger while one of its nodes is selected."""
+        if emphasis != self.emphasis:
+            self.emphasis = emphasis
+            self._restyle()
+            self.update()
+
     def _restyle(self) -> None:
+        extra = 1.2 if self.emphasis else 0.0
         if self.grad_strength is None:
-            self._pen = QPen(style.EDGE, style.EDGE_WIDTH, Qt.SolidLine, Qt.RoundCap)
+            colour = style.EDGE_EMPHASIS if self.emphasis else style.EDGE
+            self._pen = QPen(colour, style.EDGE_WIDTH + extra, Qt.SolidLine, Qt.RoundCap)
             return
         start, end = self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0)
         gradient = QLinearGradient(start, end)
@@ -81,7 +91,7 @@ class EdgeItem(QGraphicsItem):
         orange = QColor(style.GRAD)
         orange.setAlphaF(0.45 + 0.55 * self.grad_strength)
         gradient.setColorAt(1.0, orange)
-        width = style.EDGE_WIDTH + 2.3 * self.grad_strength
+        width = style.EDGE_WIDTH + 2.3 * self.grad_strength + extra
         self._pen = QPen(gradient, width, Qt.SolidLine, Qt.RoundCap)
 
     def boundingRect(self) -> QRectF:
@@ -104,6 +114,7 @@ class EdgeItem(QGraphicsItem):
         painter.setBrush(Qt.NoBrush)
         if lod < 0.3:
             painter.drawLine(self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0))
+            return
         else:
             painter.drawPath(self._path)
 

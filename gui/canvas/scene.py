@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene
+from shiboken6 import isValid
 
 import engine
 from ..commands import layered_positions
@@ -31,6 +32,10 @@ class GraphScene(QGraphicsScene):
         self._overview_pen = QPen(style.EDGE, 0)
         self.overview = False          # zoomed far out: edges drawn as one batch of lines
         self._overview_lines: list | None = None
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self._redraw_overview)
         model.node_added.connect(self._on_node_added)
         model.node_removed.connect(self._on_node_removed)
         model.edge_added.connect(self._on_edge_added)
@@ -40,6 +45,7 @@ class GraphScene(QGraphicsScene):
         model.node_renamed.connect(self._on_node_renamed)
         model.graph_reset.connect(self.rebuild)
         model.results_changed.connect(self.refresh_results)
+        self.selectionChanged.connect(self._emphasise_selected_edges)
         self.rebuild()
 
     # ------------------------------------------------------------ model → items
@@ -142,6 +148,13 @@ class GraphScene(QGraphicsScene):
             else:
                 edge.set_grad_strength(None)
 
+    def _emphasise_selected_edges(self) -> None:
+        if not isValid(self):
+            return
+        chosen = {i for i in self.selectedItems() if isinstance(i, NodeItem)}
+        for edge in self.edges.values():
+            edge.set_emphasis(edge.source_item in chosen or edge.target_item in chosen)
+
     # ------------------------------------------------------------ level of detail
     def set_overview(self, overview: bool) -> None:
         """Far out, ~1,000 edge items cost more to visit than to draw: hide them and draw all
@@ -155,9 +168,14 @@ class GraphScene(QGraphicsScene):
         self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def edges_moved(self) -> None:
-        """An edge appeared, went, or one of its ends moved."""
+        """An edge appeared, went, or one of its ends moved (many per edit: redraw once)."""
         if self.overview:
             self._overview_lines = None
+            if not self._redraw_timer.isActive():
+                self._redraw_timer.start()
+
+    def _redraw_overview(self) -> None:
+        if self.overview:
             self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def _edge_lines(self) -> list:
@@ -189,6 +207,9 @@ class GraphScene(QGraphicsScene):
 
     # ------------------------------------------------------------ background
     def drawBackground(self, painter, rect: QRectF) -> None:
+        inverse, ok = painter.worldTransform().inverted()
+        if ok:  # an invalidated "everywhere" must not mean a grid of the whole world
+            rect = rect.intersected(inverse.mapRect(QRectF(painter.viewport())))
         painter.fillRect(rect, style.BACKGROUND)
         painter.setRenderHint(QPainter.Antialiasing, False)  # hairlines: crisp and fast
         scale = painter.worldTransform().m11()

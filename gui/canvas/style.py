@@ -51,6 +51,7 @@ PORT_HIGHLIGHT = QColor("#f5c26b")
 
 EDGE = QColor("#8c93a0")
 EDGE_SELECTED = QColor("#f5c26b")
+EDGE_EMPHASIS = QColor("#d9dde6")
 EDGE_WIRE = QColor("#f5c26b")
 EDGE_WIDTH = 2.2
 

@@ -83,14 +83,15 @@ class CanvasView(QGraphicsView):
         return [i.key for i in self.graph_scene.selectedItems() if isinstance(i, EdgeItem)]
 
     def select_all(self) -> None:
-        for item in self.graph_scene.nodes.values():
-            item.setSelected(True)
+        self._select_items(self.graph_scene.nodes.values(), clear=False)
 
     def select_nodes(self, node_ids) -> None:
         self._select_ids(list(node_ids))
 
     def delete_selection(self) -> None:
-        self.controller.delete(self.selected_nodes(), self.selected_edges())
+        nodes, edges = self.selected_nodes(), self.selected_edges()
+        self.graph_scene.clearSelection()  # one signal, not one per removed item
+        self.controller.delete(nodes, edges)
 
     def copy_selection(self) -> bool:
         return self.controller.copy(self.selected_nodes())
@@ -149,11 +150,21 @@ class CanvasView(QGraphicsView):
             self.selection_changed.emit(self.selected_nodes())
 
     def _select_ids(self, ids: list) -> None:
-        self.graph_scene.clearSelection()
-        for node_id in ids:
-            item = self.graph_scene.nodes.get(node_id)
-            if item is not None:
+        nodes = self.graph_scene.nodes
+        self._select_items([nodes[i] for i in ids if i in nodes], clear=True)
+
+    def _select_items(self, items, clear: bool) -> None:
+        """Select many items with one selectionChanged (Qt emits one per item otherwise)."""
+        scene = self.graph_scene
+        blocked = scene.blockSignals(True)
+        try:
+            if clear:
+                scene.clearSelection()
+            for item in items:
                 item.setSelected(True)
+        finally:
+            scene.blockSignals(blocked)
+        scene.selectionChanged.emit()
 
     def paintEvent(self, event) -> None:
         # the zoom may have changed through any QGraphicsView call (scale, fitInView, ...)
