@@ -362,3 +362,40 @@ def test_edges_of_selected_nodes_are_emphasised(canvas):
     assert edges[("s", "n", 0)].emphasis and not edges[("x", "s", 0)].emphasis
     view.graph_scene.clearSelection()
     assert not edges[("s", "n", 0)].emphasis
+
+
+# ------------------------------------------------------------------ scale (loose guards against
+# quadratic regressions; benchmarks/gui_bench.py measures the real numbers)
+def thousand_nodes():
+    graph = engine.Graph()
+    graph.add_node("n0", "input", value=0.5, position=(0, 0))
+    for i in range(1, 1000):
+        op = ("tanh", "neg", "exp", "sigmoid")[i % 4]
+        graph.add_node(f"n{i}", op, position=((i % 40) * 200, (i // 40) * 125))
+        graph.connect(f"n{i - 1}", f"n{i}", 0)
+    return graph
+
+
+def test_a_thousand_nodes_load_select_delete_and_undo_quickly(canvas):
+    import time
+    model, stack, view = canvas
+    graph = thousand_nodes()
+    start = time.perf_counter()
+    model.load_graph(graph)
+    view.fit_view()
+    QApplication.processEvents()
+    assert time.perf_counter() - start < 2.0
+    assert len(view.graph_scene.nodes) == 1000 and model.errors == {}
+    repaints = []
+    for _ in range(5):
+        t = time.perf_counter()
+        view.viewport().repaint()
+        repaints.append(time.perf_counter() - t)
+    assert sorted(repaints)[2] < 0.08
+    start = time.perf_counter()
+    view.select_all()
+    view.delete_selection()
+    stack.undo()
+    QApplication.processEvents()
+    assert time.perf_counter() - start < 3.0
+    assert len(model.graph.edges()) == 999
