@@ -129,7 +129,9 @@ def _add_node(graph: Graph, i: int, node, fail) -> None:
     if position is not None and not _is_xy(position):
         fail(f"node {nid!r}: \"position\" must be two numbers [x, y]")
     extra = {k: copy.deepcopy(v) for k, v in node.items() if k not in NODE_KEYS}
-    graph.add_node(nid, op, attrs=attrs, value=value, position=position, extra=extra)
+    added = graph.add_node(nid, op, attrs=attrs, value=value, position=position, extra=extra)
+    if added.value is not None and not is_finite(added.value):
+        fail(f"node {nid!r}: value is not finite (a number too large for float64?)")
 
 
 def _is_xy(position) -> bool:

@@ -428,3 +428,50 @@ def test_engine_runs_with_warnings_as_errors_on_overflow():
     g.connect("x", "e", 0)
     with pytest.raises(GraphError, match="node 'e': exp of a large value produced inf"):
         g.forward()
+
+
+@pytest.mark.parametrize("op, values", [
+    ("add", [1e308, 1e308]), ("sub", [1e308, -1e308]), ("mul", [1e200, 1e200]),
+    ("matmul", [np.full((1, 2), 1e200), np.full((2, 1), 1e200)]),
+    ("mse", [np.array([1e200]), np.array([-1e200])]),
+])
+def test_overflow_in_any_op_names_the_node(op, values):
+    g = Graph()
+    for i, v in enumerate(values):
+        g.add_node(f"v{i}", "input", value=v)
+    g.add_node("o", op)
+    for i in range(len(values)):
+        g.connect(f"v{i}", "o", i)
+    with pytest.raises(GraphError, match=f"node 'o': {op} of large values produced inf"):
+        g.forward()
+
+
+def test_overflowing_gradient_sum_names_the_node():
+    g = Graph()
+    g.add_node("x", "input", value=1e-10)
+    for k in ("k1", "k2"):
+        g.add_node(k, "constant", value=1e308)
+        g.add_node(f"m{k}", "mul")
+        g.connect("x", f"m{k}", 0)
+        g.connect(k, f"m{k}", 1)
+    g.add_node("L", "add")
+    g.connect("mk1", "L", 0)
+    g.connect("mk2", "L", 1)
+    assert float(g.forward()["L"]) == pytest.approx(2e298)
+    with pytest.raises(GraphError, match="node 'x': its gradient overflowed to inf"):
+        g.backward()
+
+
+def test_a_cycle_slipped_in_behind_the_api_is_named():
+    g = two_paths()
+    g.disconnect("x", 0)
+    # connect() refuses cycles; simulate a graph that holds one anyway
+    from engine.graph import Edge
+    g._edges[("x", 0)] = Edge("z", "x", 0)
+    g.nx.add_edge("z", "x", key=0)
+    g.version += 1
+    problems = g.check()
+    assert problems["x"].startswith("part of a cycle: ")
+    assert set(problems) == {"x", "z"}
+    with pytest.raises(GraphError, match="part of a cycle"):
+        g.forward()

@@ -135,6 +135,8 @@ BAD_FILES = [
      "bad.json: node 'a': value must be a number"),
     ('{%s, "nodes": [{"id": "a", "op": "input", "value": NaN}], "edges": []}' % HEADER,
      "bad.json: not valid JSON: NaN is not allowed"),
+    ('{%s, "nodes": [{"id": "a", "op": "input", "value": [1e400]}], "edges": []}' % HEADER,
+     "bad.json: node 'a': value is not finite"),
     ('{%s, "nodes": [{"id": "a", "op": "input", "position": [1]}], "edges": []}' % HEADER,
      "bad.json: node 'a': \"position\" must be two numbers"),
     ('{%s, "nodes": [{"id": "a", "op": "input"}], '
