@@ -218,3 +218,16 @@ def test_wiring_works_zoomed_out_with_screen_sized_port_reach(canvas):
     near_in = port_pos(view, "n", 0) + QPointF(-10, -8)
     mouse_drag(view, near_out, near_in)
     assert model.source_of("n", 0) == "x"
+
+
+def test_wire_released_on_a_node_body_takes_its_first_free_input(canvas):
+    model, _stack, view = canvas
+    add(model, "a", "input", (0, 0), value=2.0)
+    add(model, "b", "input", (0, 150), value=3.0)
+    add(model, "m", "mul", (300, 60))
+    body = view.node_item("m").mapToScene(QPointF(100, 60))
+    mouse_drag(view, port_pos(view, "a", OUTPUT), body)
+    mouse_drag(view, port_pos(view, "b", OUTPUT), body)
+    assert model.graph.input_sources("m") == ["a", "b"]
+    model.run_now()
+    assert float(model.values["m"]) == 6.0

@@ -270,7 +270,7 @@ class CanvasView(QGraphicsView):
         scene_pos = self.mapToScene(pos)
         if self._wire is not None:
             self._wire.set_end(scene_pos)
-            node, port = self._port_at(scene_pos)
+            node, port = self._wire_target(scene_pos)
             valid = node is not None and self.controller.why_not(
                 self._wire_from, (node.node_id, port)) is None
             self._set_highlight(node if valid else None, port)
@@ -331,8 +331,25 @@ class CanvasView(QGraphicsView):
         self._wire = WireItem(anchor, from_output)
         self.graph_scene.addItem(self._wire)
 
-    def _finish_wire(self, scene_pos: QPointF) -> None:
+    def _wire_target(self, scene_pos: QPointF):
+        """Where a wire released here would land: the port under the cursor, or — over a node's
+        body — its first free input (from an output) or its output (from an input)."""
         node, port = self._port_at(scene_pos)
+        if node is not None or self._wire_from is None:
+            return node, port
+        node = self.graph_scene.node_at(scene_pos)
+        if node is None or node.node_id == self._wire_from[0]:
+            return None, None
+        if self._wire_from[1] != OUTPUT:
+            return node, OUTPUT
+        if node.arity == 0:
+            return None, None
+        sources = self.model.graph.input_sources(node.node_id)
+        free = [i for i, src in enumerate(sources) if src is None]
+        return node, (free[0] if free else 0)
+
+    def _finish_wire(self, scene_pos: QPointF) -> None:
+        node, port = self._wire_target(scene_pos)
         picked = self._picked_edge
         wire_from = self._wire_from
         self._end_wire()
