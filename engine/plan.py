@@ -50,6 +50,7 @@ NONFINITE_HINTS = {
 # Ops whose forward / backward leave numpy's floating-point errors on: under
 # ``np.errstate(all="raise")`` a non-finite result from finite inputs raises there, so their
 # outputs need no explicit check. Every other op (and any op added later) is checked.
+# tests/test_graph.py overflows each of them to keep this list honest.
 RAISING_FORWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
                              "matmul", "transpose", "sum"})  # not mse: np.vdot stays quiet
 RAISING_BACKWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
@@ -91,7 +92,9 @@ class Plan:
         self.version = version
         self.order = order          # every node id, topological (None when there is a cycle)
         self.leaves = leaves        # [(id, Node)] of arity-0 nodes, in order
-        self.steps = steps          # [(id, op, attrs, input ids, check fwd, check bwd)]
+        # per op node, in order: (id, op, attrs, input ids, check forward?, check backward?,
+        #                        op.forward, op.backward, ((port, input id), ...))
+        self.steps = steps
         self.node_ops = node_ops    # id -> (Op, attrs) for op nodes (Trace.local_derivative)
         self.sinks = sinks          # ids with no outgoing edge, in insertion order
         self.cycle = cycle          # a cycle as a list of ids, or None
