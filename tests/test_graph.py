@@ -476,3 +476,19 @@ def test_a_cycle_slipped_in_behind_the_api_is_named():
     assert set(problems) == {"x", "z"}
     with pytest.raises(GraphError, match="part of a cycle"):
         g.forward()
+
+
+def test_overflow_inside_a_backward_names_the_node():
+    g = Graph()
+    g.add_node("a", "input", value=1e200)
+    g.add_node("b", "input", value=1e-200)
+    g.add_node("k", "constant", value=1e200)
+    g.add_node("m", "mul")
+    g.add_node("L", "mul")
+    g.connect("a", "m", 0)
+    g.connect("b", "m", 1)
+    g.connect("m", "L", 0)
+    g.connect("k", "L", 1)
+    assert float(g.forward()["L"]) == pytest.approx(1e200)
+    with pytest.raises(GraphError, match="node 'm': the gradient of mul for 'b' is inf"):
+        g.backward()
