@@ -135,7 +135,7 @@ def _add_node(graph: Graph, i: int, node, fail) -> None:
 
 
 def _is_xy(position) -> bool:
-    return (isinstance(position, list) and len(position) == 2 and all(
+    return (isinstance(position, (list, tuple)) and len(position) == 2 and all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
         for v in position))
 

@@ -65,10 +65,10 @@ class Trace:
 
     def inputs_of(self, node: str) -> tuple:
         """The input ids (one per port) of an op node, () for a leaf."""
-        for step in self.forward_steps:
-            if step.node == node:
-                return step.inputs
-        return ()
+        inputs = self.__dict__.get("_inputs")
+        if inputs is None:
+            inputs = self.__dict__["_inputs"] = {s.node: s.inputs for s in self.forward_steps}
+        return inputs.get(node, ())
 
     def local_derivative(self, i: int) -> np.ndarray | None:
         """d target / d source for backward step ``i``.
