@@ -104,6 +104,8 @@ class Inspector(QWidget):
         model.node_changed.connect(self._on_node_changed)
         model.node_renamed.connect(self._on_renamed)
         model.node_removed.connect(self._on_removed)
+        model.edge_added.connect(self._on_edge)
+        model.edge_removed.connect(self._on_edge)
         model.graph_reset.connect(lambda: self.set_selection([]))
         model.results_changed.connect(self.refresh_results)
 
@@ -172,10 +174,10 @@ class Inspector(QWidget):
         self.page.addLayout(head)
         doc = QLabel(op.doc, objectName="muted", wordWrap=True)
         self.page.addWidget(doc)
-        if op.port_names:
-            ports = QLabel("Inputs: " + ", ".join(f"{i} {p}" for i, p in enumerate(op.port_names)),
-                           objectName="muted", wordWrap=True)
-            self.page.addWidget(ports)
+        self.ports_label = QLabel(objectName="muted", wordWrap=True)
+        self.ports_label.setVisible(bool(op.port_names))
+        self.page.addWidget(self.ports_label)
+        self._refresh_ports()
         self.node_error = QLabel(objectName="error", wordWrap=True)
         self.page.addWidget(self.node_error)
         self.loss_box = QCheckBox("Loss: differentiate this node")
@@ -400,6 +402,21 @@ class Inspector(QWidget):
             self.node_id = new
             self.name_edit.setText(new)
             self.refresh_results()
+        if self.node_id is not None:
+            self._refresh_ports()
+
+    def _on_edge(self, source: str, target: str, _port: int) -> None:
+        if self.node_id == target:
+            self._refresh_ports()
+
+    def _refresh_ports(self) -> None:
+        """`Inputs: a ← x, b ← (not connected)`: what feeds each port of the node."""
+        if self.node_id is None or not self.model.has_node(self.node_id):
+            return
+        op = engine_ops.OPS[self.model.node(self.node_id).op]
+        parts = [f"{name} ← {self.model.source_of(self.node_id, i) or '(not connected)'}"
+                 for i, name in enumerate(op.port_names)]
+        self.ports_label.setText("Inputs: " + ", ".join(parts))
 
     def _on_removed(self, node_id: str) -> None:
         if node_id in self.selection:

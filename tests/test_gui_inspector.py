@@ -261,3 +261,15 @@ def test_matrix_values_show_one_row_per_line_and_accept_shift_enter(window):
     QTest.keyClick(edit, Qt.Key.Key_Return)
     assert window.model.node("x").value.shape == (3, 2)
     assert edit.text() == "[[1.0, 2.0],\n [3.0, 4.0],\n [5.0, 6.0]]"
+
+
+def test_inputs_line_names_the_sources_and_follows_wiring(window):
+    add(window, "a", "input", value=1.0)
+    add(window, "m", "mul")
+    select(window, "m")
+    assert window.inspector.ports_label.text() == \
+        "Inputs: a ← (not connected), b ← (not connected)"
+    window.undo_stack.push(commands.Connect(window.model, "a", "m", 1))
+    assert window.inspector.ports_label.text() == "Inputs: a ← (not connected), b ← a"
+    window.undo_stack.push(commands.RenameNode(window.model, "a", "x"))
+    assert window.inspector.ports_label.text().endswith("b ← x")
