@@ -399,3 +399,18 @@ def test_a_thousand_nodes_load_select_delete_and_undo_quickly(canvas):
     QApplication.processEvents()
     assert time.perf_counter() - start < 3.0
     assert len(model.graph.edges()) == 999
+
+
+def test_unfinished_nodes_are_amber_not_red(canvas):
+    model, _stack, view = canvas
+    view.add_node_at("tanh", QPointF(0, 0))
+    model.run_now()
+    item = view.node_item("tanh")
+    assert "not connected" in item.error and item.error in item.toolTip()
+    assert item.incomplete
+    model.add_node("a", "input", value=[[1.0, 2.0]], position=(0, 200))
+    model.add_node("m", "matmul", position=(250, 200))
+    model.connect("a", "m", 0)
+    model.connect("a", "m", 1)
+    model.run_now()
+    assert view.node_item("m").error and not view.node_item("m").incomplete

@@ -12,7 +12,9 @@ from .port_item import OUTPUT
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     """A horizontal-tangent cubic from ``start`` (an output) to ``end`` (an input)."""
-    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    span = end.x() - start.x()
+    # forwards: half the span; backwards: a short, bounded loop instead of a huge swing
+    dx = max(span * 0.5, 40.0) if span >= 0 else min(max(-span * 0.25, 40.0), 120.0)
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
     return path

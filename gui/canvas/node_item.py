@@ -16,6 +16,8 @@ from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_p
 from .thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
+# engine messages that mean "not finished yet" rather than "wrong"
+INCOMPLETE_MARKERS = ("is not connected", "has no value")
 
 
 def describe(value, prefix: str, digits: int = 4, sep: str = " … ") -> str:
@@ -76,6 +78,7 @@ class NodeItem(QGraphicsItem):
         self.value_text = ""
         self.grad_text = ""
         self.error: str | None = None
+        self.incomplete = False        # the error only says the node is not finished yet
         self.is_loss = False
         self.value_pixmap = None
         self.grad_pixmap = None
@@ -119,6 +122,7 @@ class NodeItem(QGraphicsItem):
                 tip.append(self.op.doc)
             self.setToolTip("<br>".join(tip))
         self._state = state
+        self.incomplete = error is not None and any(m in error for m in INCOMPLETE_MARKERS)
         (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
          self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
          self.grad_pixmap) = state
@@ -152,21 +156,31 @@ class NodeItem(QGraphicsItem):
                 edge.update_path()
         return super().itemChange(change, value)
 
+    def _error_colour(self) -> QColor:
+        return style.NODE_INCOMPLETE if self.incomplete else style.NODE_ERROR
+
     # ------------------------------------------------------------ painting
     def paint(self, painter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = self.isSelected()
+        broken = self.error is not None and not self.incomplete
         if lod < 0.3:
             painter.fillRect(self._rect, style.NODE_SELECTED if selected else
-                             (style.NODE_ERROR if self.error else self.header_color))
+                             (style.NODE_ERROR if broken else self.header_color))
             return
-        border = style.NODE_SELECTED if selected else (style.NODE_ERROR if self.error
-                                                        else style.NODE_BORDER)
-        painter.setPen(QPen(border, 2.0 if (selected or self.error) else 1.0))
-        painter.setBrush(style.NODE_ERROR_BODY if self.error else style.NODE_BODY)
+        if selected:
+            pen = QPen(style.NODE_SELECTED, 2.0)
+        elif broken:
+            pen = QPen(style.NODE_ERROR, 2.0)
+        elif self.incomplete:  # still being built: a dashed amber outline, not an alarm
+            pen = QPen(style.NODE_INCOMPLETE, 1.5, Qt.DashLine)
+        else:
+            pen = QPen(style.NODE_BORDER, 1.0)
+        painter.setPen(pen)
+        painter.setBrush(style.NODE_ERROR_BODY if broken else style.NODE_BODY)
         painter.drawPath(self._body_path)
         painter.setPen(_NO_PEN)
-        painter.setBrush(style.NODE_ERROR if self.error else self.header_color)
+        painter.setBrush(style.NODE_ERROR if broken else self.header_color)
         painter.drawPath(self._header_path)
         if lod < style.COMPACT_BELOW:
             self._paint_compact(painter, lod)
@@ -191,7 +205,7 @@ class NodeItem(QGraphicsItem):
         if self.grad_compact:
             lines.append((self.grad_compact, style.GRAD))
         elif self.error:
-            lines.append((self.error, style.NODE_ERROR))
+            lines.append((self.error, self._error_colour()))
         lines = [(t, c) for t, c in lines if t]
         if not lines:
             return
@@ -280,7 +294,7 @@ class NodeItem(QGraphicsItem):
                              Qt.AlignLeft | Qt.AlignVCenter,
                              metrics.elidedText(self.grad_text, Qt.ElideRight, width))
         elif self.error:
-            painter.setPen(style.NODE_ERROR)
+            painter.setPen(self._error_colour())
             painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
                              Qt.AlignLeft | Qt.AlignVCenter,
                              metrics.elidedText(self.error, Qt.ElideRight, width))
