@@ -16,6 +16,7 @@ from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_p
 from .thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
+_HEADER_MUTED = QColor(255, 255, 255, 200)
 # engine messages that mean "not finished yet" rather than "wrong"
 INCOMPLETE_MARKERS = ("is not connected", "has no value")
 
@@ -223,16 +224,18 @@ class NodeItem(QGraphicsItem):
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
         painter.setFont(style.FONT_SHAPE)
-        painter.setPen(QColor(255, 255, 255, 200))
-        shape_rect = QRectF(w - 70, 0, 62, style.HEADER_H)
-        painter.drawText(shape_rect, Qt.AlignRight | Qt.AlignVCenter, self.shape_label)
+        painter.setPen(_HEADER_MUTED)
+        shape_w = painter.fontMetrics().horizontalAdvance(self.shape_label) if self.shape_label else 0
+        painter.drawText(QRectF(w - 8 - shape_w, 0, shape_w, style.HEADER_H),
+                         Qt.AlignRight | Qt.AlignVCenter, self.shape_label)
         painter.setFont(style.FONT_ID)
         painter.setPen(style.TEXT)
-        id_rect = QRectF(9, 0, w - 80 if self.shape_label else w - 18, style.HEADER_H)
-        text = painter.fontMetrics().elidedText(self.id_text, Qt.ElideRight, int(id_rect.width()))
-        if self.is_loss:
-            text = text + "  ◆"
-        painter.drawText(id_rect, Qt.AlignLeft | Qt.AlignVCenter, text)
+        suffix = "  ◆" if self.is_loss else ""
+        metrics = painter.fontMetrics()
+        room = int(w - 17 - (shape_w + 6 if shape_w else 0) - metrics.horizontalAdvance(suffix))
+        text = metrics.elidedText(self.id_text, Qt.ElideRight, room) + suffix
+        painter.drawText(QRectF(9, 0, w - 18, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,
+                         text)
 
     def _paint_symbol(self, painter) -> None:
         top = style.HEADER_H

@@ -91,5 +91,6 @@ def category_color(op) -> QColor:
 
 def fmt_number(x: float, digits: int = 4) -> str:
     """Compact, 4 significant digits, with a real minus sign: 0.4621, −1.235e-05, 12."""
-    text = f"{float(x):.{digits}g}"
+    x = float(x)
+    text = "0" if x == 0 else f"{x:.{digits}g}"  # never "−0"
     return text.replace("-", "−", 1) if text.startswith("-") else text
