@@ -414,3 +414,10 @@ def test_unfinished_nodes_are_amber_not_red(canvas):
     model.connect("a", "m", 1)
     model.run_now()
     assert view.node_item("m").error and not view.node_item("m").incomplete
+
+
+def test_adding_twice_at_one_spot_does_not_stack_nodes(canvas):
+    model, _stack, view = canvas
+    first = view.add_node_at("exp", QPointF(0, 0))
+    second = view.add_node_at("exp", QPointF(0, 0))
+    assert model.node(second).position != model.node(first).position

@@ -51,11 +51,22 @@ class CanvasController(QObject):
             self.status_message.emit(f"unknown op {op!r}")
             return None
         node_id = self.model.new_id(op)
-        position = (round(scene_pos.x() - style.NODE_W / 2), round(scene_pos.y() - style.HEADER_H / 2))
+        position = self._free_spot(round(scene_pos.x() - style.NODE_W / 2),
+                                   round(scene_pos.y() - style.HEADER_H / 2))
         self.stack.push(cmd.AddNode(self.model, node_id, op, value=DEFAULT_VALUES.get(op),
                                     position=position))
         self.inserted.emit([node_id])
         return node_id
+
+    def _free_spot(self, x: float, y: float) -> tuple:
+        """(x, y), stepped down-right while a node already sits exactly there (adding twice at
+        the window's centre must not hide the first node under the second)."""
+        taken = {tuple(map(round, n.position)) for n in
+                 (self.model.node(i) for i in self.model.graph.node_ids())
+                 if n.position is not None}
+        while (round(x), round(y)) in taken:
+            x, y = x + 24, y + 24
+        return (x, y)
 
     def add_connected(self, op: str, scene_pos: QPointF, wire_from: tuple[str, int]) -> str | None:
         """A wire dropped on empty canvas, then an op chosen: add it there, wired to the port
