@@ -311,7 +311,29 @@ class Inspector(QWidget):
         if checked == node.attrs.get(name):
             self._set_editor(name, checked)
             return
-        self.undo_stack.push(commands.SetAttr(self.model, self.node_id, name, checked))
+        if node.op == "parameter" and name in ("init", "shape", "seed"):
+            self._set_parameter_attr(node, name, checked)
+        else:
+            self.undo_stack.push(commands.SetAttr(self.model, self.node_id, name, checked))
+
+    def _set_parameter_attr(self, node, name: str, value) -> None:
+        """init / shape / seed re-draw a parameter's value (the engine clears it). One undo
+        step that also brings the old value back: [keep old value, SetAttr, SetValue(new)]."""
+        old = None if node.value is None else np.array(node.value, dtype=float)
+        attrs = {**node.attrs, name: value}
+        shape = attrs.get("shape")
+        if shape is None and old is not None:
+            shape = list(old.shape)
+        self.undo_stack.beginMacro(f"Set {node.id}.{name}")
+        try:
+            if old is not None:
+                self.undo_stack.push(commands.SetValue(self.model, node.id, old))
+            self.undo_stack.push(commands.SetAttr(self.model, node.id, name, value))
+            if shape is not None:
+                new = initialize(attrs.get("init", "xavier"), tuple(shape), attrs.get("seed", 0))
+                self.undo_stack.push(commands.SetValue(self.model, node.id, new))
+        finally:
+            self.undo_stack.endMacro()
 
     def _restore_attr(self, name: str) -> None:
         if self.node_id is not None and name in self.attr_editors:

@@ -155,10 +155,13 @@ def test_parameter_shape_init_seed_and_reinitialise(window):
     assert "whole number" in window.inspector.feedback.text()
     type_into(editor(window, "seed"), "7")
     assert window.model.node("W").attrs == {"init": "he", "shape": [2, 3], "seed": 7}
+    drawn = initialize("he", (2, 3), 7)
+    np.testing.assert_array_equal(window.model.node("W").value, drawn)
+    type_into(window.inspector.value_edit, "[[0, 0, 0], [0, 0, 0]]")
     window.inspector.reinitialise()
-    np.testing.assert_array_equal(window.model.node("W").value, initialize("he", (2, 3), 7))
+    np.testing.assert_array_equal(window.model.node("W").value, drawn)
     window.undo_stack.undo()
-    assert window.model.node("W").value is None
+    np.testing.assert_array_equal(window.model.node("W").value, np.zeros((2, 3)))
 
 
 def test_reinitialise_button_click(window):
@@ -273,3 +276,18 @@ def test_inputs_line_names_the_sources_and_follows_wiring(window):
     assert window.inspector.ports_label.text() == "Inputs: a ← (not connected), b ← a"
     window.undo_stack.push(commands.RenameNode(window.model, "a", "x"))
     assert window.inspector.ports_label.text().endswith("b ← x")
+
+
+def test_new_seed_redraws_a_parameter_and_undo_brings_the_old_value_back(window):
+    add(window, "W", "parameter", value=[[0.1, 0.2, 0.3]])
+    select(window, "W")
+    type_into(editor(window, "seed"), "5")
+    np.testing.assert_array_equal(window.model.node("W").value, initialize("xavier", (1, 3), 5))
+    editor(window, "init").setCurrentText("zeros")
+    np.testing.assert_array_equal(window.model.node("W").value, np.zeros((1, 3)))
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    np.testing.assert_array_equal(window.model.node("W").value, [[0.1, 0.2, 0.3]])
+    assert window.model.node("W").attrs["seed"] == 0 and window.undo_stack.count() == 3
+    window.undo_stack.redo()
+    np.testing.assert_array_equal(window.model.node("W").value, initialize("xavier", (1, 3), 5))
