@@ -90,6 +90,27 @@ class CanvasEdits(RuleBasedStateMachine):
         if ids:
             self.controller.duplicate(sorted(ids))
 
+    @rule(i=index, name=st.sampled_from(["a", "b", "loss", "h1"]))
+    def rename(self, i, name):
+        node_id = self.pick(i)
+        if node_id is not None and not self.model.has_node(name):
+            self.stack.push(cmd.RenameNode(self.model, node_id, name))
+
+    @rule(i=index)
+    def set_loss(self, i):
+        self.controller.set_loss(self.pick(i))
+
+    @rule(i=index, j=index, port=st.integers(0, 1))
+    def rewire_or_cut(self, i, j, port):
+        edges = self.model.graph.edges()
+        if not edges:
+            return
+        edge = edges[i % len(edges)]
+        if j % 3 == 0:
+            self.controller.delete([], [(edge.source, edge.target, edge.port)])
+        else:
+            self.controller.rewire(edge.target, edge.port, edge.source, self.pick(j), port)
+
     @rule()
     def layout(self):
         self.controller.auto_layout()
