@@ -421,3 +421,14 @@ def test_adding_twice_at_one_spot_does_not_stack_nodes(canvas):
     first = view.add_node_at("exp", QPointF(0, 0))
     second = view.add_node_at("exp", QPointF(0, 0))
     assert model.node(second).position != model.node(first).position
+
+
+def test_thumbnails_follow_content_even_for_big_arrays():
+    from gui.canvas.thumbnail import heatmap_pixmap
+    big = np.zeros((300, 300))
+    first = heatmap_pixmap(big, 28)
+    changed = big.copy()
+    changed[0, 0] = 5.0
+    assert heatmap_pixmap(changed, 28) is not first
+    assert heatmap_pixmap(big.copy(), 28) is first
+    assert heatmap_pixmap(np.array([np.nan, np.inf, -1.0]), 28) is not None

@@ -49,7 +49,12 @@ def heatmap_pixmap(array, size: int) -> QPixmap | None:
     a = np.asarray(array)
     if a.size <= 1:
         return None
-    key = (a.shape, a.dtype.str, hash(a.tobytes()) if a.size <= 65536 else id(a), size)
+    if a.size <= 65536:
+        content = hash(a.tobytes())
+    else:  # big: what the thumbnail shows, plus a checksum of the rest
+        with np.errstate(all="ignore"):
+            content = (hash(as_matrix(a).tobytes()), float(np.sum(a, dtype=np.float64)))
+    key = (a.shape, a.dtype.str, content, size)
     pixmap = _CACHE.get(key)
     if pixmap is not None:
         _CACHE.move_to_end(key)
