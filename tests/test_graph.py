@@ -492,3 +492,17 @@ def test_overflow_inside_a_backward_names_the_node():
     assert float(g.forward()["L"]) == pytest.approx(1e200)
     with pytest.raises(GraphError, match="node 'm': the gradient of mul for 'b' is inf"):
         g.backward()
+
+
+def test_a_one_element_loss_of_any_rank_is_seeded_with_ones_of_its_shape():
+    g = Graph()
+    g.add_node("x", "input", value=[[0.5, -1.0]])
+    g.add_node("W", "parameter", value=[[0.1], [0.2]])
+    g.add_node("mm", "matmul")
+    g.connect("x", "mm", 0)
+    g.connect("W", "mm", 1)
+    assert g.check() == {}
+    grads = g.backward()
+    np.testing.assert_array_equal(grads["mm"], np.ones((1, 1)))
+    np.testing.assert_allclose(grads["W"], [[0.5], [-1.0]])
+    assert g.trace.backward_steps[0].upstream.shape == (1, 1)
