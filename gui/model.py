@@ -333,7 +333,7 @@ class GraphModel(QObject):
         except Exception as exc:  # noqa: BLE001
             return None, {}, status or f"no loss: {exc}"
         if loss_id in blocked:
-            return loss_id, {}, status or f"loss '{loss_id}' cannot be computed: fix the red nodes"
+            return loss_id, {}, status or f"loss '{loss_id}' cannot be computed yet: see the marked nodes"
         try:
             return loss_id, dict(runnable.backward(of=loss_id)), status
         except GraphError as exc:
