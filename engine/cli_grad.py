@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 PROG = "backprop-studio grad"
@@ -74,5 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: internal error on {args.file}: {type(exc).__name__}: {exc}",
               file=sys.stderr)
         return 1
-    sys.stdout.write(text + "\n")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `grad FILE | head`: the reader left, nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return 0
