@@ -432,3 +432,33 @@ def test_thumbnails_follow_content_even_for_big_arrays():
     assert heatmap_pixmap(changed, 28) is not first
     assert heatmap_pixmap(big.copy(), 28) is first
     assert heatmap_pixmap(np.array([np.nan, np.inf, -1.0]), 28) is not None
+
+
+def test_edge_explains_its_chain_rule_step(canvas):
+    from gui.canvas.scene import edge_explanation
+    model, _stack, view = canvas
+    model.load_graph(engine.load_graph(EXAMPLES / "chain_rule.json"))
+    scene = view.graph_scene
+    text = edge_explanation(model, ("x", "x_squared", 0), scene._steps)
+    # d(x²)/dx = 2·1.5 = 3; ∂L/∂x_squared = 31.69; 3 × 31.69 = 95.06
+    assert "x → x_squared" in text and "= 3 × 31.69 = 95.06" in text
+    assert "carries x = 1.5" in text
+    strengths = {k: e.grad_strength for k, e in scene.edges.items()}
+    assert strengths[("x", "x_squared", 0)] == 1.0          # the biggest contribution
+    assert 0 < strengths[("one", "u", 1)] < 1.0
+
+
+def test_hovering_an_edge_shows_the_explanation(canvas):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+    model, _stack, view = canvas
+    model.load_graph(engine.load_graph(EXAMPLES / "chain_rule.json"))
+    view.resetTransform()
+    view.centerOn(300, 100)
+    edge = view.graph_scene.edges[("one", "u", 1)]
+    point = view.mapFromScene(edge._path.pointAtPercent(0.5))
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.ToolTip, point,
+                                                       view.viewport().mapToGlobal(point)))
+    assert "one → u" in QToolTip.text() and "∂L/∂one" in QToolTip.text()
+    QToolTip.hideText()

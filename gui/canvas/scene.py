@@ -7,17 +7,62 @@ import math
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from shiboken6 import isValid
 
 import engine
 from ..commands import layered_positions
 from . import style
 from .edge_item import EdgeItem
-from .node_item import NodeItem
+from .node_item import NodeItem, describe
 
 
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
+
+
+def magnitude(array) -> float:
+    with np.errstate(all="ignore"):
+        norm = float(np.sqrt(np.sum(np.square(array)))) if np.size(array) else 0.0
+    return norm if math.isfinite(norm) else 0.0
+
+
+def backward_steps(trace) -> dict:
+    """{(source, target, port): (index, BackwardStep)} of the last backward pass."""
+    if trace is None:
+        return {}
+    try:
+        return {(s.source, s.target, s.port): (i, s) for i, s in enumerate(trace.backward_steps)}
+    except Exception:  # noqa: BLE001 - a malformed trace only costs the edge colouring
+        return {}
+
+
+def edge_explanation(model, key, steps) -> str:
+    """What flows along an edge: the value forwards; backwards, the chain-rule product."""
+    source, target, port = key
+    op = engine.OPS.get(model.node(target).op) if model.has_node(target) else None
+    port_name = op.port_names[port] if op is not None and port < len(op.port_names) else port
+    lines = [f"<b>{source} → {target}</b> (input {port_name})"]
+    value = model.values.get(source)
+    if value is not None:
+        lines.append(f"forward: carries {source} {describe(value, '= ')}")
+    found = steps.get(key)
+    if found is None:
+        lines.append("backward: no gradient yet (needs a scalar loss downstream)")
+        return "<br>".join(lines)
+    index, step = found
+    local = None
+    try:
+        local = model.trace.local_derivative(index)
+    except Exception:  # noqa: BLE001
+        local = None
+    lines.append(f"backward: ∂L/∂{source} += ∂{target}/∂{source} · ∂L/∂{target}")
+    if local is not None and np.size(local) == 1 and np.size(step.upstream) == 1:
+        lines.append(f"&nbsp;&nbsp;= {describe(local, '')} × {describe(step.upstream, '')}"
+                     f" = {describe(step.contribution, '')}")
+    else:
+        lines.append(f"&nbsp;&nbsp;∂L/∂{target} {describe(step.upstream, '')}; "
+                     f"sent back {describe(step.contribution, '')}")
+    return "<br>".join(lines)
 
 
 class GraphScene(QGraphicsScene):
@@ -26,6 +71,7 @@ class GraphScene(QGraphicsScene):
         self.model = model
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str, int], EdgeItem] = {}
+        self._steps: dict = {}
         self.setBackgroundBrush(style.BACKGROUND)
         self._minor_pen = QPen(style.GRID_MINOR, 0)
         self._major_pen = QPen(style.GRID_MAJOR, 0)
@@ -128,25 +174,31 @@ class GraphScene(QGraphicsScene):
 
     def refresh_results(self) -> None:
         """Values, gradients and errors changed: every node redraws its numbers; edges take a
-        gradient-coloured look scaled by how much gradient flows back along them."""
+        gradient-coloured look scaled by the gradient each one carried back (from the Trace)."""
         for item in self.nodes.values():
             item.refresh(self.model)
-        grads = self.model.grads
-        if not grads:
+        self._steps = backward_steps(self.model.trace)
+        if not self._steps:
             for edge in self.edges.values():
                 edge.set_grad_strength(None)
             return
-        norms = {}
-        for node_id, g in grads.items():
-            with np.errstate(all="ignore"):
-                norm = float(np.sqrt(np.sum(np.square(g)))) if np.size(g) else 0.0
-            norms[node_id] = norm if math.isfinite(norm) else 0.0
+        norms = {key: magnitude(step.contribution) for key, (_i, step) in self._steps.items()}
         top = max(norms.values(), default=0.0) or 1.0
-        for (source, target, _port), edge in self.edges.items():
-            if source in norms and target in norms:
-                edge.set_grad_strength(min(1.0, math.sqrt(norms[source] / top)))
-            else:
-                edge.set_grad_strength(None)
+        for key, edge in self.edges.items():
+            norm = norms.get(key)
+            edge.set_grad_strength(None if norm is None else min(1.0, math.sqrt(norm / top)))
+
+    def helpEvent(self, event) -> None:
+        """Edge tooltips explain the chain-rule step on that edge (built on demand)."""
+        for item in self.items(event.scenePos()):
+            if isinstance(item, EdgeItem) and item.isVisible():
+                QToolTip.showText(event.screenPos(), edge_explanation(self.model, item.key,
+                                                                      self._steps))
+                event.accept()
+                return
+            if isinstance(item, NodeItem):
+                break
+        super().helpEvent(event)
 
     def _emphasise_selected_edges(self) -> None:
         if not isValid(self):
