@@ -112,6 +112,10 @@ class Graph:
     def __contains__(self, node_id) -> bool:
         return node_id in self._nodes
 
+    def __repr__(self) -> str:
+        return (f"Graph({len(self._nodes)} nodes, {len(self._edges)} edges, "
+                f"loss={self._loss!r})")
+
     def node_ids(self) -> list[str]:
         return list(self._nodes)
 
