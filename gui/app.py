@@ -45,8 +45,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain("backprop-studio.invalid")
-    theme.apply_theme(app)
-    app.setWindowIcon(theme.app_icon())
+    if not app.property("backprop_studio_themed"):   # once: a new style sheet re-polishes
+        theme.apply_theme(app)                         # every widget in the process
+        app.setWindowIcon(theme.app_icon())
+        app.setProperty("backprop_studio_themed", True)
     return app
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 import engine
@@ -70,6 +70,8 @@ def window(qtbot, settings, dialogs) -> MainWindow:
     yield win
     win.undo_stack.setClean()   # closing at teardown must not prompt
     win.close()
+    win.deleteLater()           # free it now: leaked windows slow every later test
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
 
 
