@@ -273,6 +273,14 @@ class Graph:
         self.values, self.grads, self.trace = {}, {}, None
         self._changed()
 
+    def reorder(self, node_ids, edge_keys) -> None:
+        """Put nodes and edges (keys ``(target, port)``) in the given order, so an undo that
+        re-adds them restores the file's order; anything not listed keeps its place after."""
+        rank = {n: i for i, n in enumerate(node_ids)}
+        self._nodes = dict(sorted(self._nodes.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        rank = {k: i for i, k in enumerate(edge_keys)}
+        self._edges = dict(sorted(self._edges.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
     def copy(self) -> "Graph":
         """An independent copy (values copied too); results and trace are not carried over."""
         other = Graph()

@@ -177,19 +177,7 @@ class GraphModel(QObject):
     def restore_order(self, node_ids, edge_keys) -> None:
         """Put nodes and edges back in a recorded order (an undo re-adds at the end, but the
         saved file's order must come back exactly). Only reorders what still exists."""
-        g = self._graph
-        reorder = getattr(g, "reorder", None)
-        if reorder is not None:
-            reorder(node_ids, edge_keys)
-            return
-        # TODO(engine): a public Graph.reorder; until then the order lives in these two dicts
-        nodes, edges = getattr(g, "_nodes", None), getattr(g, "_edges", None)
-        if not isinstance(nodes, dict) or not isinstance(edges, dict):
-            return
-        rank = {n: i for i, n in enumerate(node_ids)}
-        g._nodes = dict(sorted(nodes.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-        rank = {k: i for i, k in enumerate(edge_keys)}
-        g._edges = dict(sorted(edges.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        self._graph.reorder(node_ids, edge_keys)
 
     def report_failure(self, message: str) -> None:
         self.edit_failed.emit(message)

@@ -506,3 +506,15 @@ def test_a_one_element_loss_of_any_rank_is_seeded_with_ones_of_its_shape():
     np.testing.assert_array_equal(grads["mm"], np.ones((1, 1)))
     np.testing.assert_allclose(grads["W"], [[0.5], [-1.0]])
     assert g.trace.backward_steps[0].upstream.shape == (1, 1)
+
+
+def test_reorder_restores_node_and_edge_order():
+    g = Graph()
+    for name in ("a", "b", "c"):
+        g.add_node(name, "input", value=1.0)
+    g.add_node("s", "add")
+    g.connect("a", "s", 0)
+    g.connect("b", "s", 1)
+    g.reorder(["c", "s", "a"], [("s", 1), ("s", 0)])
+    assert g.node_ids() == ["c", "s", "a", "b"]
+    assert [(e.target, e.port) for e in g.edges()] == [("s", 1), ("s", 0)]
