@@ -189,15 +189,23 @@ class MainWindow(QMainWindow):
         else:
             self._set_document(graph, path.resolve(), path.name)
             self.recent.add(path)
+            self.settings.setValue("files/last_dir", str(path.resolve().parent))
         self.show_message(f"Opened {path.name}")
         return True
 
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False
-        start = str(self.path.parent) if self.path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", str(self._dialog_dir()),
+                                              FILE_FILTER)
         return bool(path) and self.open_file(path, ask=False)
+
+    def _dialog_dir(self) -> Path:
+        """Where file dialogs start: the open file's folder, else the last one used."""
+        if self.path is not None:
+            return self.path.parent
+        last = self.settings.value("files/last_dir")
+        return Path(last) if last and Path(last).is_dir() else Path.home()
 
     def open_recent(self, path: str) -> bool:
         if not Path(path).is_file():
@@ -218,8 +226,8 @@ class MainWindow(QMainWindow):
 
     def save_as(self, path=None) -> bool:
         if path is None:
-            start = self.path or Path.home() / (self.display_name.split(" (")[0]
-                                                .lower().replace(" ", "_") + ".json")
+            start = self.path or self._dialog_dir() / (self.display_name.split(" (")[0]
+                                                       .lower().replace(" ", "_") + ".json")
             path, _ = QFileDialog.getSaveFileName(self, "Save graph as", str(start), FILE_FILTER)
             if not path:
                 return False
@@ -237,6 +245,7 @@ class MainWindow(QMainWindow):
         self.path, self.display_name = path.resolve(), path.name
         self.undo_stack.setClean()
         self.recent.add(path)
+        self.settings.setValue("files/last_dir", str(self.path.parent))
         self.update_title()
         self.show_message(f"Saved {path.name}")
         return True

@@ -13,7 +13,16 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QToolBar, QWidget
 
 from gui import files, theme
 
+def _version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+        return version("backprop-studio")
+    except (ImportError, PackageNotFoundError):
+        return "development"
+
+
 ABOUT_TEXT = """<h3>Backprop Studio</h3>
+<p style="color: gray">Version {version}</p>
 <p>Build computation graphs node by node and watch the chain rule at work: every node shows its
 value (forward pass) and its gradient (backward pass), recomputed after every edit.</p>
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
@@ -86,7 +95,8 @@ def build_actions(window) -> dict[str, QAction]:
                                                               CHAIN_RULE_TEXT),
                               std.HelpContents, "help", "Quick help on the chain rule"),
         "about": _action(window, "about", "&About Backprop Studio",
-                         lambda: QMessageBox.about(window, "About Backprop Studio", ABOUT_TEXT)),
+                         lambda: QMessageBox.about(window, "About Backprop Studio",
+                                                   ABOUT_TEXT.format(version=_version()))),
     }
     undo = window.undo_stack.createUndoAction(window, "&Undo")
     undo.setShortcuts(QKeySequence.keyBindings(std.Undo))

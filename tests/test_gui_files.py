@@ -242,3 +242,15 @@ def test_empty_graph_offers_example_links(window):
 def test_example_titles():
     assert files.example_title(Path("chain_rule.json")) == "Chain rule"
     assert files.example_title(Path("xor_mlp.json")) == "XOR MLP"
+
+
+def test_file_dialogs_start_in_the_last_folder_used(window, dialogs, tmp_path, monkeypatch):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    window.open_file(square_graph_file(folder / "a.json"))
+    window.new_document()
+    seen = []
+    monkeypatch.setattr("gui.main_window.QFileDialog.getOpenFileName",
+                        lambda parent, title, start, filt: seen.append(start) or ("", ""))
+    assert not window.open_dialog()
+    assert seen == [str(folder.resolve())]
