@@ -11,12 +11,24 @@ from .port_item import OUTPUT
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
-    """A horizontal-tangent cubic from ``start`` (an output) to ``end`` (an input)."""
+    """A horizontal-tangent cubic from ``start`` (an output) to ``end`` (an input).
+
+    A wire running backwards (its input left of its output, e.g. into a node placed below)
+    becomes an S: out to the right, across at half height between the two rows, in from the
+    left, so it passes between the nodes instead of behind the source node."""
     span = end.x() - start.x()
-    # forwards: half the span; backwards: a short, bounded loop instead of a huge swing
-    dx = max(span * 0.5, 40.0) if span >= 0 else min(max(-span * 0.25, 40.0), 120.0)
     path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    if span >= 0 or abs(end.y() - start.y()) < 2 * style.PORT_GAP:
+        # forwards: half the span; backwards on one row: a short, bounded loop
+        dx = max(span * 0.5, 40.0) if span >= 0 else min(max(-span * 0.25, 40.0), 120.0)
+        path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+        return path
+    dx = min(max(-span * 0.25, 40.0), 80.0)
+    mid = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(start.x() + dx, mid.y()),
+                 QPointF(start.x(), mid.y()))
+    path.lineTo(QPointF(end.x(), mid.y()))
+    path.cubicTo(QPointF(end.x() - dx, mid.y()), QPointF(end.x() - dx, end.y()), end)
     return path
 
 

@@ -17,8 +17,40 @@ from .thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
 _HEADER_MUTED = QColor(255, 255, 255, 200)
-# engine messages that mean "not finished yet" rather than "wrong"
-INCOMPLETE_MARKERS = ("is not connected", "has no value")
+# engine messages that mean "not finished yet" rather than "wrong" ("is/are not connected")
+INCOMPLETE_MARKERS = ("not connected", "has no value")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def node_symbol(op, attrs) -> str:
+    """The op's symbol, specialised by its attrs where that says more: ``x²``, ``x³``, ``x⁻¹``,
+    ``x^0.5`` for a power node (the palette's generic ``xⁿ`` otherwise)."""
+    if op is None:
+        return "?"
+    if op.name == "pow" and attrs:
+        try:
+            exponent = float(attrs.get("exponent"))
+        except (TypeError, ValueError):
+            return op.symbol
+        if not np.isfinite(exponent):
+            return op.symbol
+        if exponent == int(exponent) and abs(exponent) < 1e6:
+            return "x" + str(int(exponent)).translate(_SUPERSCRIPT)
+        return "x^" + style.fmt_number(exponent, 4)
+    return op.symbol
+
+
+def unfinished_hint(error: str, port_names, sources) -> str:
+    """A short line for a node still being built ("connect a, b"), instead of the engine's
+    long sentence cut off at the node's edge (the tooltip keeps the sentence)."""
+    if "not connected" in error and sources:
+        missing = [str(port_names[p]) if p < len(port_names) else str(p)
+                   for p, s in enumerate(sources) if s is None]
+        if missing:
+            return "connect " + ", ".join(missing)
+    if "has no value" in error:
+        return "needs a value"
+    return error
 
 
 def describe(value, prefix: str, digits: int = 4, sep: str = " … ") -> str:
@@ -34,6 +66,17 @@ def describe(value, prefix: str, digits: int = 4, sep: str = " … ") -> str:
     lo, hi = finite.min(), finite.max()
     lo_digits = 3 if digits >= 3 else digits
     return f"{prefix}{style.fmt_number(lo, lo_digits)}{sep}{style.fmt_number(hi, lo_digits)}"
+
+
+def two_lines(metrics, text: str, width: int) -> str:
+    """``text`` word-wrapped into at most two lines of ``width``, the second elided."""
+    words, first = text.split(" "), ""
+    while words and metrics.horizontalAdvance((first + " " + words[0]).strip()) <= width:
+        first = (first + " " + words.pop(0)).strip()
+    if not first:  # one very long word
+        return metrics.elidedText(text, Qt.ElideRight, width)
+    rest = " ".join(words)
+    return first + ("\n" + metrics.elidedText(rest, Qt.ElideRight, width) if rest else "")
 
 
 def shape_text(shape) -> str:
@@ -79,6 +122,7 @@ class NodeItem(QGraphicsItem):
         self.value_text = ""
         self.grad_text = ""
         self.error: str | None = None
+        self.error_text = ""           # what the node shows of the error (short when unfinished)
         self.incomplete = False        # the error only says the node is not finished yet
         self.is_loss = False
         self.value_pixmap = None
@@ -97,6 +141,14 @@ class NodeItem(QGraphicsItem):
         grad = model.grads.get(node_id)
         is_loss = model.loss_id == node_id and bool(model.grads)
         shape_label = shape_text(model.shapes.get(node_id))
+        node = model.node(node_id) if model.has_node(node_id) else None
+        symbol = node_symbol(self.op, node.attrs if node is not None else None)
+        error_text = ""
+        if error:
+            error_text = error
+            if any(m in error for m in INCOMPLETE_MARKERS):
+                sources = model.graph.input_sources(node_id) if node is not None else []
+                error_text = unfinished_hint(error, self.port_names, sources)
         if value is not None:
             small = np.size(value) == 1
             value_text = describe(value, "= ")
@@ -112,7 +164,7 @@ class NodeItem(QGraphicsItem):
         value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
         grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
         state = (node_id, error, is_loss, shape_label, value_text, value_compact, grad_text,
-                 grad_compact, value_pixmap, grad_pixmap)
+                 grad_compact, value_pixmap, grad_pixmap, symbol, error_text)
         if state == self._state:
             return
         if self._state is None or self._state[:2] != state[:2]:
@@ -126,7 +178,7 @@ class NodeItem(QGraphicsItem):
         self.incomplete = error is not None and any(m in error for m in INCOMPLETE_MARKERS)
         (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
          self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
-         self.grad_pixmap) = state
+         self.grad_pixmap, self.symbol, self.error_text) = state
         self.update()
 
     def set_connected(self, port: int, connected: bool) -> None:
@@ -206,7 +258,7 @@ class NodeItem(QGraphicsItem):
         if self.grad_compact:
             lines.append((self.grad_compact, style.GRAD))
         elif self.error:
-            lines.append((self.error, self._error_colour()))
+            lines.append((self.error_text, self._error_colour()))
         lines = [(t, c) for t, c in lines if t]
         if not lines:
             return
@@ -298,6 +350,11 @@ class NodeItem(QGraphicsItem):
                              metrics.elidedText(self.grad_text, Qt.ElideRight, width))
         elif self.error:
             painter.setPen(self._error_colour())
-            painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
-                             Qt.AlignLeft | Qt.AlignVCenter,
-                             metrics.elidedText(self.error, Qt.ElideRight, width))
+            if self.value_text:
+                painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
+                                 Qt.AlignLeft | Qt.AlignVCenter,
+                                 metrics.elidedText(self.error_text, Qt.ElideRight, width))
+            else:  # no value line: the message may wrap over both lines
+                painter.drawText(QRectF(9, y, width, 2 * style.LINE_H),
+                                 Qt.AlignLeft | Qt.AlignVCenter,
+                                 two_lines(metrics, self.error_text, width))

@@ -78,7 +78,7 @@ FONT_ID = font(8.5, bold=True)
 FONT_SHAPE = font(7.0)
 FONT_SYMBOL = font(15.0, bold=True)
 FONT_PORT = font(6.5)
-FONT_VALUE = font(7.5)
+FONT_VALUE = font(8.5)  # the numbers a user came for: legible at 100 %
 
 
 def category_color(op) -> QColor:
