@@ -209,3 +209,62 @@ def test_a_wire_into_a_node_below_runs_between_the_rows_not_behind_the_source():
     assert path.pointAtPercent(0.0) == start and path.pointAtPercent(1.0) == end
     forward = wire_path(QPointF(0, 0), QPointF(200, 50))
     assert forward.boundingRect().left() >= 0 and forward.boundingRect().right() <= 200
+
+
+# ------------------------------------------------------------------ the examples, as opened
+@pytest.mark.parametrize("name", ["xor_mlp", "softmax_classifier", "spiral_classifier"])
+def test_tensor_examples_show_thumbnails_value_first_and_numbers_that_fit(qtbot, name):
+    from PySide6.QtGui import QFontMetrics
+
+    from gui.canvas.node_item import fitting
+    from tests.conftest import EXAMPLES
+
+    model, _stack, view = make_canvas(qtbot, engine.load_graph(EXAMPLES / f"{name}.json"),
+                                      size=(800, 690))     # the canvas of a 1400-wide window
+    model.run_now()
+    view.fit_view()
+    QApplication.processEvents()
+    assert model.errors == {} and model.status == ""
+    tensors = [i for i in view.graph_scene.nodes.values() if i.value_pixmap is not None]
+    assert tensors, "a tensor example shows heatmap thumbnails"
+    for item in tensors:
+        places = item.thumbnail_places()
+        colours = [colour for _pm, colour, _x, _y in places]
+        assert colours[0] == style.VALUE
+        if item.grad_pixmap is not None:
+            assert colours == [style.VALUE, style.GRAD]
+            assert places[0][2] + places[0][0].width() < places[1][2]   # side by side
+        assert places[-1][2] + places[-1][0].width() <= style.NODE_W - 14
+    # every number line fits unelided: on full cards, and on compact ones (a fitted wide
+    # example in a 1400-wide window is drawn at about half size)
+    room = int(style.NODE_W - 18)
+    full = QFontMetrics(style.FONT_VALUE)
+    compact = QFontMetrics(style.pixel_font(min(17, max(10, round(8.5 / 0.5)))))
+    for item in view.graph_scene.nodes.values():
+        for metrics, lines in ((full, ((item.value_text, item.value_compact, item.value_short),
+                                       (item.grad_text, item.grad_compact, item.grad_short))),
+                               (compact, ((item.value_compact, item.value_short),
+                                          (item.grad_compact, item.grad_short)))):
+            for candidates in lines:
+                shown = fitting(metrics, room, *candidates)
+                assert shown and not shown.endswith("…"), (item.node_id, candidates, shown)
+
+
+def test_short_summaries_and_two_line_messages():
+    from PySide6.QtGui import QFontMetrics
+
+    from gui.canvas.node_item import describe_short, fitting, two_lines
+
+    assert describe_short(np.array([[-0.0015, 0.0012]]), "∂ ") == "∂ ±0.0015"
+    assert describe_short(np.array(0.46213), "= ") == "= 0.462"
+    with np.errstate(invalid="ignore"):
+        assert describe_short(np.array([np.nan, np.nan]), "= ") == "= nan"
+    metrics = QFontMetrics(style.FONT_VALUE)
+    wide = "∂L/∂· −0.0564 … 0.151"
+    assert fitting(metrics, 10_000, wide, "∂ ±0.15") == wide
+    assert fitting(metrics, metrics.horizontalAdvance("∂ ±0.15"), wide, "∂ ±0.15") == "∂ ±0.15"
+    width = 130
+    text = two_lines(metrics, "node 'h1': shape mismatch: (4, 2) @ (3, 1) cannot multiply", width)
+    first, second = text.split("\n")
+    assert metrics.horizontalAdvance(first) <= width and metrics.horizontalAdvance(second) <= width
+    assert two_lines(metrics, "short", width) == "short"

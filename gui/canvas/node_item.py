@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from . import style
@@ -66,6 +66,27 @@ def describe(value, prefix: str, digits: int = 4, sep: str = " … ") -> str:
     lo, hi = finite.min(), finite.max()
     lo_digits = 3 if digits >= 3 else digits
     return f"{prefix}{style.fmt_number(lo, lo_digits)}{sep}{style.fmt_number(hi, lo_digits)}"
+
+
+def describe_short(value, prefix: str) -> str:
+    """The shortest honest summary of a tensor, ``±0.079`` (its largest magnitude), for a card
+    too narrow for ``min … max``; a scalar stays ``= 0.46``."""
+    a = np.asarray(value)
+    if a.size <= 1:
+        return describe(value, prefix, 3)
+    finite = np.abs(a[np.isfinite(a)])
+    if finite.size == 0:
+        return f"{prefix}nan"
+    return f"{prefix}±{style.fmt_number(finite.max(), 2)}"
+
+
+def fitting(metrics, width: int, *candidates: str) -> str:
+    """The first of ``candidates`` (longest first) that fits ``width``; else the last, elided."""
+    options = [c for c in candidates if c]
+    for text in options:
+        if metrics.horizontalAdvance(text) <= width:
+            return text
+    return metrics.elidedText(options[-1], Qt.ElideRight, width) if options else ""
 
 
 def two_lines(metrics, text: str, width: int) -> str:
@@ -128,6 +149,7 @@ class NodeItem(QGraphicsItem):
         self.value_pixmap = None
         self.grad_pixmap = None
         self.value_compact = self.grad_compact = ""
+        self.value_short = self.grad_short = ""   # the fallback when a compact line won't fit
         self._state = None
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
@@ -153,18 +175,20 @@ class NodeItem(QGraphicsItem):
             small = np.size(value) == 1
             value_text = describe(value, "= ")
             value_compact = describe(value, "= ", 3 if small else 2, "…")
+            value_short = describe_short(value, "= ")
         else:
-            value_text = value_compact = ""
+            value_text = value_compact = value_short = ""
         if grad is not None:
             small = np.size(grad) == 1
             grad_text = describe(grad, "∂L/∂· = " if small else "∂L/∂· ")
             grad_compact = describe(grad, "∂ ", 3 if small else 2, "…")
+            grad_short = describe_short(grad, "∂ ")
         else:
-            grad_text = grad_compact = ""
+            grad_text = grad_compact = grad_short = ""
         value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
         grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
         state = (node_id, error, is_loss, shape_label, value_text, value_compact, grad_text,
-                 grad_compact, value_pixmap, grad_pixmap, symbol, error_text)
+                 grad_compact, value_pixmap, grad_pixmap, symbol, error_text, value_short, grad_short)
         if state == self._state:
             return
         if self._state is None or self._state[:2] != state[:2]:
@@ -178,7 +202,8 @@ class NodeItem(QGraphicsItem):
         self.incomplete = error is not None and any(m in error for m in INCOMPLETE_MARKERS)
         (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
          self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
-         self.grad_pixmap, self.symbol, self.error_text) = state
+         self.grad_pixmap, self.symbol, self.error_text, self.value_short,
+         self.grad_short) = state
         self.update()
 
     def set_connected(self, port: int, connected: bool) -> None:
@@ -254,12 +279,12 @@ class NodeItem(QGraphicsItem):
                          painter.fontMetrics().elidedText(f"{self.symbol}  {self.id_text}",
                                                           Qt.ElideRight, int(w - 16)))
         self._paint_ports(painter, names=False)
-        lines = [(self.value_compact, style.VALUE)]
+        lines = [(self.value_compact, self.value_short, style.VALUE)]
         if self.grad_compact:
-            lines.append((self.grad_compact, style.GRAD))
+            lines.append((self.grad_compact, self.grad_short, style.GRAD))
         elif self.error:
-            lines.append((self.error_text, self._error_colour()))
-        lines = [(t, c) for t, c in lines if t]
+            lines.append((self.error_text, "", self._error_colour()))
+        lines = [line for line in lines if line[0]]
         if not lines:
             return
         px = min(17, max(10, round(8.5 / lod)))
@@ -267,11 +292,12 @@ class NodeItem(QGraphicsItem):
         metrics = painter.fontMetrics()
         line_h = px + 3
         top = style.HEADER_H + (self.height - style.HEADER_H - line_h * len(lines)) / 2
-        for i, (text, colour) in enumerate(lines):
+        room = int(w - 18)
+        for i, (text, short, colour) in enumerate(lines):
+            # "−0.0015…0.0012" cut to "−0.0015……" says less than "±0.0015"
             painter.setPen(colour)
             painter.drawText(QRectF(10, top + i * line_h, w - 18, line_h),
-                             Qt.AlignLeft | Qt.AlignVCenter,
-                             metrics.elidedText(text, Qt.ElideRight, int(w - 18)))
+                             Qt.AlignLeft | Qt.AlignVCenter, fitting(metrics, room, text, short))
 
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
@@ -299,6 +325,11 @@ class NodeItem(QGraphicsItem):
         left = 22 if self.arity else 8
         rect = QRectF(left, top, max(right - left, 20), self.band_bottom - top)
         painter.setFont(style.FONT_SYMBOL)
+        width = painter.fontMetrics().horizontalAdvance(self.symbol)
+        if width > rect.width() - 10:  # "tanh" beside two thumbnails: smaller, never overlapping
+            font = QFont(style.FONT_SYMBOL)
+            font.setPointSizeF(max(7.0, font.pointSizeF() * (rect.width() - 10) / width))
+            painter.setFont(font)
         painter.setPen(style.SYMBOL)
         painter.drawText(rect, Qt.AlignCenter, self.symbol)
 
@@ -322,32 +353,41 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(style.PORT_FILL if (connected or highlighted) else style.PORT_EMPTY)
         painter.drawEllipse(pos, r, r)
 
+    def thumbnail_places(self) -> list:
+        """[(pixmap, frame colour, x, y)] of the heatmaps, value left of gradient (they read
+        like the two text lines below them), right-aligned in the symbol band."""
+        x0 = style.NODE_W - 14
+        y0 = style.HEADER_H + (self.band_bottom - style.HEADER_H - style.THUMB) / 2
+        places = []
+        for pm, colour in ((self.grad_pixmap, style.GRAD), (self.value_pixmap, style.VALUE)):
+            if pm is not None:
+                x0 -= pm.width()
+                places.insert(0, (pm, colour, x0, int(y0 + (style.THUMB - pm.height()) / 2)))
+                x0 -= 4
+        return places
+
     def _paint_results(self, painter) -> None:
         w = style.NODE_W
         y = self.band_bottom
         painter.setFont(style.FONT_VALUE)
-        x0 = w - 14
-        y0 = style.HEADER_H + (self.band_bottom - style.HEADER_H - style.THUMB) / 2
         painter.setBrush(Qt.NoBrush)
-        for pm, colour in ((self.value_pixmap, style.VALUE), (self.grad_pixmap, style.GRAD)):
-            if pm is not None:  # framed in the value / gradient colour: which is which
-                x0 -= pm.width()
-                top = int(y0 + (style.THUMB - pm.height()) / 2)
-                painter.drawPixmap(int(x0), top, pm)
-                painter.setPen(QPen(colour, 1.0))
-                painter.drawRect(QRectF(int(x0) - 0.5, top - 0.5, pm.width() + 1, pm.height() + 1))
-                x0 -= 4
+        for pm, colour, x0, top in self.thumbnail_places():
+            painter.drawPixmap(int(x0), top, pm)   # framed in the value / gradient colour
+            painter.setPen(QPen(colour, 1.0))
+            painter.drawRect(QRectF(int(x0) - 0.5, top - 0.5, pm.width() + 1, pm.height() + 1))
         metrics = painter.fontMetrics()
         width = int(w - 18)
         if self.value_text:
             painter.setPen(style.VALUE)
             painter.drawText(QRectF(9, y, width, style.LINE_H), Qt.AlignLeft | Qt.AlignVCenter,
-                             metrics.elidedText(self.value_text, Qt.ElideRight, width))
+                             fitting(metrics, width, self.value_text, self.value_compact,
+                                     self.value_short))
         if self.grad_text:
             painter.setPen(style.GRAD)
             painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
                              Qt.AlignLeft | Qt.AlignVCenter,
-                             metrics.elidedText(self.grad_text, Qt.ElideRight, width))
+                             fitting(metrics, width, self.grad_text, self.grad_compact,
+                                     self.grad_short))
         elif self.error:
             painter.setPen(self._error_colour())
             if self.value_text:
