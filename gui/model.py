@@ -21,6 +21,8 @@ from engine import Graph, GraphError
 
 RERUN_DELAY_MS = 30
 LOSS_PROBLEM = "loss must be a scalar"
+# how to choose a loss in the app (the engine's message says only "choose one as the loss")
+LOSS_HOW = "right-click the node to differentiate → Use as loss"
 
 
 def as_value(value):
@@ -317,7 +319,7 @@ class GraphModel(QObject):
         try:
             loss_id = graph.loss_node()
         except GraphError as exc:
-            return None, {}, status or str(exc)
+            return None, {}, status or str(exc).replace("choose one as the loss", LOSS_HOW)
         except Exception as exc:  # noqa: BLE001
             return None, {}, status or f"no loss: {exc}"
         if loss_id in blocked:

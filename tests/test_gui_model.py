@@ -100,6 +100,7 @@ def test_several_sinks_forward_runs_and_status_explains(model):
     assert float(model.values["a"]) == pytest.approx(np.e)
     assert model.grads == {}
     assert "several sinks" in model.status and "a" in model.status
+    assert "Use as loss" in model.status   # says how, in the app's own words
 
 
 def test_set_loss_picks_the_sink(model):
