@@ -268,3 +268,29 @@ def test_short_summaries_and_two_line_messages():
     first, second = text.split("\n")
     assert metrics.horizontalAdvance(first) <= width and metrics.horizontalAdvance(second) <= width
     assert two_lines(metrics, "short", width) == "short"
+
+
+def test_a_refused_target_turns_red_and_says_why_before_the_release(canvas, palette):
+    model, stack, view = canvas
+    a = palette_drop(view, palette, "input", (0, 0))
+    p = palette_drop(view, palette, "pow", (250, 0))
+    q = palette_drop(view, palette, "pow", (500, 0))
+    wire(view, a, p, 0)
+    wire(view, p, q, 0)
+    messages = []
+    view.status_message.connect(messages.append)
+    viewport = view.viewport()
+    start = view_point(view, port_pos(view, q, OUTPUT))
+    over = view_point(view, port_pos(view, p, 0)) + QPoint(2, 1)
+    QTest.mouseMove(viewport, start)
+    QTest.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, start)
+    QTest.mouseMove(viewport, QPoint((start.x() + over.x()) // 2, start.y() + 40))
+    QTest.mouseMove(viewport, over)
+    QTest.mouseMove(viewport, over + QPoint(1, 0))
+    item = view.node_item(p)
+    assert item.highlight_port == 0 and item.highlight_refused
+    assert len(messages) == 1 and "cycle" in messages[0]     # said once, while hovering
+    QTest.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, over)
+    QApplication.processEvents()
+    assert model.source_of(p, 0) == a and stack.count() == 5   # nothing changed
+    assert item.highlight_port is None and not item.highlight_refused

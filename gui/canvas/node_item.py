@@ -116,6 +116,7 @@ class NodeItem(QGraphicsItem):
         self.arity = op.arity if op is not None else 0
         self.edges: list = []
         self.highlight_port: int | None = None
+        self.highlight_refused = False
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(False)
@@ -210,9 +211,11 @@ class NodeItem(QGraphicsItem):
         (self.connected_ports.add if connected else self.connected_ports.discard)(port)
         self.update()
 
-    def set_highlight(self, port: int | None) -> None:
-        if port != self.highlight_port:
-            self.highlight_port = port
+    def set_highlight(self, port: int | None, refused: bool = False) -> None:
+        """Ring ``port`` (None: no port): amber where a wire may land, red where it may not."""
+        refused = refused and port is not None
+        if port != self.highlight_port or refused != self.highlight_refused:
+            self.highlight_port, self.highlight_refused = port, refused
             self.update()
 
     # ------------------------------------------------------------ geometry
@@ -348,7 +351,8 @@ class NodeItem(QGraphicsItem):
         highlighted = self.highlight_port == port
         connected = port in self.connected_ports
         r = style.PORT_R + (2.0 if highlighted else 0.0)
-        ring = style.PORT_HIGHLIGHT if highlighted else style.PORT_RING
+        ring = ((style.NODE_ERROR if self.highlight_refused else style.PORT_HIGHLIGHT)
+                if highlighted else style.PORT_RING)
         painter.setPen(QPen(ring, 2.0 if highlighted else 1.5))
         painter.setBrush(style.PORT_FILL if (connected or highlighted) else style.PORT_EMPTY)
         painter.drawEllipse(pos, r, r)

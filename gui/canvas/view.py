@@ -67,6 +67,7 @@ class CanvasView(QGraphicsView):
         self._wire: WireItem | None = None
         self._wire_from: tuple[str, int] | None = None   # (node id, port) the wire starts at
         self._picked_edge: EdgeItem | None = None          # an edge lifted off its input
+        self._wire_problem: str | None = None              # why the port under the wire refuses
         self._highlighted: NodeItem | None = None
         self._move_start: dict | None = None
         self.centerOn(0, 0)
@@ -271,9 +272,15 @@ class CanvasView(QGraphicsView):
         if self._wire is not None:
             self._wire.set_end(scene_pos)
             node, port = self._wire_target(scene_pos)
-            valid = node is not None and self.controller.why_not(
-                self._wire_from, (node.node_id, port)) is None
-            self._set_highlight(node if valid else None, port)
+            problem = None
+            if node is not None and (node.node_id, port) != self._wire_from:
+                problem = self.controller.why_not(self._wire_from, (node.node_id, port))
+            elif node is not None:
+                node = None   # back on the port it started from: nothing to show
+            self._set_highlight(node, port, refused=problem is not None)
+            if problem is not None and problem != self._wire_problem:
+                self.status_message.emit(f"Cannot connect: {problem}")  # before the release
+            self._wire_problem = problem
             event.accept()
             return
         if event.buttons() == Qt.NoButton:
@@ -382,7 +389,7 @@ class CanvasView(QGraphicsView):
             self.graph_scene.removeItem(self._wire)
         if self._picked_edge is not None and self._picked_edge.scene() is not None:
             self._picked_edge.setVisible(True)
-        self._wire = self._wire_from = self._picked_edge = None
+        self._wire = self._wire_from = self._picked_edge = self._wire_problem = None
         self._set_highlight(None, None)
 
     def _port_at(self, scene_pos: QPointF):
@@ -390,12 +397,13 @@ class CanvasView(QGraphicsView):
         radius = max(8.0, min(22.0, 10.0 / self.transform().m11()))
         return self.graph_scene.port_at(scene_pos, radius)
 
-    def _set_highlight(self, node: NodeItem | None, port) -> None:
+    def _set_highlight(self, node: NodeItem | None, port, refused: bool = False) -> None:
+        """Light up the port a wire would land on (red when it would be refused)."""
         if self._highlighted is not None and self._highlighted is not node:
             self._highlighted.set_highlight(None)
         self._highlighted = node
         if node is not None:
-            node.set_highlight(port)
+            node.set_highlight(port, refused)
 
     # ------------------------------------------------------------ context menu
     def context_menu(self, viewport_pos: QPoint) -> QMenu:
