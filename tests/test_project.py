@@ -72,3 +72,22 @@ def test_app_without_display_says_so_in_one_line():
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no display" in lines[0] and "xvfb-run" in lines[0]
+
+
+def test_exit_after_copy_to_clipboard_is_clean():
+    """Copy hands Qt a Python-made QMimeData; exiting afterwards must not segfault."""
+    result = run_python("""
+        from PySide6.QtWidgets import QApplication
+        from PySide6.QtGui import QUndoStack
+        app = QApplication([])
+        from gui.model import GraphModel
+        from gui.canvas import CanvasView
+        model = GraphModel()
+        view = CanvasView(model, QUndoStack())
+        view.add_node_at("input", view.mapToScene(10, 10))
+        view.select_all()
+        assert view.copy_selection()
+        print("copied")
+    """, QT_QPA_PLATFORM="offscreen")
+    assert result.returncode == 0, (result.returncode, result.stderr[-2000:])
+    assert result.stdout.strip() == "copied"
