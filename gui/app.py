@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui import theme
@@ -50,6 +50,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(theme.app_icon())
         app.setProperty("backprop_studio_themed", True)
     return app
+
+
+# Platform-plugin chatter that says nothing to a user (the offscreen plugin prints it per window).
+_NOISE = ("This plugin does not support",)
+
+
+def _qt_message(_mode, _context, message: str) -> None:
+    if not message.startswith(_NOISE):
+        print(message, file=sys.stderr)
+
+
+def quiet_qt_messages() -> None:
+    """Send Qt's messages to stderr, minus the platform plugin's meaningless notices.
+    (Not done in make_application: tests keep pytest-qt's own handler.)"""
+    qInstallMessageHandler(_qt_message)
 
 
 class ErrorReporter:
@@ -102,6 +117,7 @@ def run_app(path: str | None = None) -> int:
     """Start the GUI, optionally opening `path`; returns the exit code."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)     # Ctrl+C in the terminal quits
     app = make_application(sys.argv[:1])
+    quiet_qt_messages()
     from gui.main_window import MainWindow            # after QApplication: widgets need it
 
     reporter = ErrorReporter()

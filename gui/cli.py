@@ -55,13 +55,14 @@ def shot(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
 
     from gui import files
-    from gui.app import make_application
+    from gui.app import make_application, quiet_qt_messages
 
     try:
         graph = files.read_graph(args.file)
     except files.DocumentError as error:
         return _fail(f"{PROG} shot: {error}")
     app = make_application([PROG])
+    quiet_qt_messages()
     from gui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as scratch:    # never touch the user's recent files
