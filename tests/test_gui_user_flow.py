@@ -294,3 +294,17 @@ def test_a_refused_target_turns_red_and_says_why_before_the_release(canvas, pale
     QApplication.processEvents()
     assert model.source_of(p, 0) == a and stack.count() == 5   # nothing changed
     assert item.highlight_port is None and not item.highlight_refused
+
+
+def test_quick_search_is_as_tall_as_its_matches(canvas):
+    _model, _stack, view = canvas
+    view.open_quick_search()
+    search = view.quick_search
+    full = search.height()
+    QTest.keyClicks(search.edit, "tanh")
+    assert 1 <= search.list.count() <= 3 and search.height() < full / 2
+    # every match is visible without scrolling
+    last = search.list.visualItemRect(search.list.item(search.list.count() - 1))
+    assert last.bottom() <= search.list.viewport().height()
+    QTest.keyClicks(search.edit, "zzzz")
+    assert search.list.count() == 0 and search.isVisible() and search.height() > 40

@@ -21,6 +21,9 @@ def search_entries() -> list[tuple[str, str, str]]:
     return entries
 
 
+MAX_ROWS = 12
+
+
 class QuickSearch(QFrame):
     """A small overlay on the canvas; ``chosen(kind, name)`` when the user picks an entry."""
 
@@ -56,14 +59,14 @@ class QuickSearch(QFrame):
     def popup(self, pos) -> None:
         """Show at ``pos`` (parent coordinates), kept inside the parent, with a fresh query."""
         self._entries = search_entries()
+        self.edit.clear()
+        self._filter("")
         parent = self.parentWidget()
         x, y = pos.x(), pos.y()
         if parent is not None:
             x = max(0, min(x, parent.width() - self.width()))
             y = max(0, min(y, parent.height() - self.height()))
         self.move(x, y)
-        self.edit.clear()
-        self._filter("")
         self.show()
         self.raise_()
         self.edit.setFocus()
@@ -86,6 +89,16 @@ class QuickSearch(QFrame):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its matches (up to MAX_ROWS): two hits make a small popup, not a tall
+        empty panel."""
+        rows = max(1, min(self.list.count(), MAX_ROWS))
+        row_h = self.list.sizeHintForRow(0) if self.list.count() else 20
+        list_h = rows * max(row_h, 16) + 2 * self.list.frameWidth() + 4
+        self.list.setFixedHeight(list_h)
+        self.resize(300, self.edit.sizeHint().height() + list_h + 16)
 
     def accept(self) -> None:
         item = self.list.currentItem()
