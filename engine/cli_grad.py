@@ -58,21 +58,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    from .errors import FileFormatError, GraphError
+    from .errors import FileFormatError, GraphError, one_line
     try:
         result = run(args.file, args.of)
         text = json.dumps(result, allow_nan=False)
     except FileFormatError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(one_line(f"{PROG}: {exc}"), file=sys.stderr)
         return 2
     except GraphError as exc:
-        print(f"{PROG}: {args.file}: {exc}", file=sys.stderr)
+        print(one_line(f"{PROG}: {args.file}: {exc}"), file=sys.stderr)
         return 2
     except (ValueError, MemoryError, RecursionError) as exc:
-        print(f"{PROG}: {args.file}: {exc}", file=sys.stderr)
+        print(one_line(f"{PROG}: {args.file}: {exc}"), file=sys.stderr)
         return 2
     except Exception as exc:  # a bug of ours: still one line, never a traceback
-        print(f"{PROG}: internal error on {args.file}: {type(exc).__name__}: {exc}",
+        print(one_line(f"{PROG}: internal error on {args.file}: {type(exc).__name__}: {exc}"),
               file=sys.stderr)
         return 1
     try:

@@ -49,6 +49,8 @@ def as_value(value, what: str = "value") -> np.ndarray:
         array = np.asarray(value, dtype=np.float64)
     except (ValueError, TypeError):
         raise ValueError(f"{what} must be a number or a rectangular list of numbers") from None
+    except OverflowError:  # a JSON integer beyond float64, e.g. 10**400
+        raise ValueError(f"{what} holds a number too large for float64") from None
     if array.dtype != np.float64:
         raise ValueError(f"{what} must be a number or a rectangular list of numbers")
     return array

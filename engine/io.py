@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import tempfile
 
@@ -136,8 +137,15 @@ def _add_node(graph: Graph, i: int, node, fail) -> None:
 
 def _is_xy(position) -> bool:
     return (isinstance(position, (list, tuple)) and len(position) == 2 and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+        isinstance(v, (int, float)) and not isinstance(v, bool) and _finite(v)
         for v in position))
+
+
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int beyond float64, e.g. 10**400
+        return False
 
 
 def _add_edge(graph: Graph, i: int, edge, fail) -> None:

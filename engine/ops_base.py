@@ -119,9 +119,13 @@ def check_number(name: str):
     def check(v):
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise ValueError(f"attr {name!r} must be a number")
-        if not math.isfinite(v):
+        try:
+            value = float(v)
+        except OverflowError:  # an int beyond float64, e.g. 10**400
+            value = math.inf
+        if not math.isfinite(value):
             raise ValueError(f"attr {name!r} must be a finite number")
-        return float(v)
+        return value
     return check
 
 
