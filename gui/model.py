@@ -18,6 +18,7 @@ from shiboken6 import isValid
 
 import engine
 from engine import Graph, GraphError
+from engine.ops import OPS
 
 RERUN_DELAY_MS = 30
 LOSS_PROBLEM = "loss must be a scalar"
@@ -56,6 +57,7 @@ class GraphModel(QObject):
         self.shapes: dict[str, tuple] = {}
         self.status = ""
         self.loss_id: str | None = None
+        self._auto_loss: str | None = None   # the single end last differentiated, see _working_loss
         self.trace = None              # the engine Trace of the last successful backward pass
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -168,6 +170,8 @@ class GraphModel(QObject):
                 results[new_id] = results.pop(old_id)
         if self.loss_id == old_id:
             self.loss_id = new_id
+        if self._auto_loss == old_id:
+            self._auto_loss = new_id
         self.node_renamed.emit(old_id, new_id)
         self.node_changed.emit(new_id)
         self._edited()
@@ -194,6 +198,7 @@ class GraphModel(QObject):
         self._timer.stop()
         self._graph = graph
         self.values, self.grads, self.errors, self.shapes = {}, {}, {}, {}
+        self.loss_id = self._auto_loss = None
         self.graph_reset.emit()
         self.run_now()
 
@@ -277,13 +282,26 @@ class GraphModel(QObject):
             if runnable is not None and runnable.node_ids():
                 values, status = self._forward(runnable, errors, status)
             if values:
-                loss_id, grads, status = self._backward(g, runnable, blocked, status)
+                loss_id, grads, status = self._backward(g, runnable, blocked, status, values)
         for node_id, value in values.items():
             shapes.setdefault(node_id, tuple(np.shape(value)))
         self.values, self.grads, self.errors, self.shapes = values, grads, errors, shapes
         self.status, self.loss_id = status, loss_id
         self.trace = runnable.trace if grads and runnable is not None else None
         self.results_changed.emit()
+
+    def _working_loss(self, graph, runnable, values) -> str | None:
+        """While the user builds, a half-made branch adds a second end to the graph; keep
+        differentiating the graph's former single end (or the only computed scalar end) rather
+        than dropping every gradient. The file's ``loss`` is not changed."""
+        if graph.loss is not None or runnable is None:
+            return None
+        ends = [n for n in runnable.node_ids()
+                if runnable.nx.out_degree(n) == 0 and n in values and np.size(values[n]) == 1
+                and not OPS[runnable.node(n).op].is_leaf]
+        if self._auto_loss in ends:
+            return self._auto_loss
+        return ends[0] if len(ends) == 1 else None
 
     def _runnable(self, errors):
         """The graph itself, or a copy without the broken nodes and everything downstream."""
@@ -314,12 +332,17 @@ class GraphModel(QObject):
         except Exception as exc:  # noqa: BLE001
             return {}, status or f"forward pass failed: {exc}"
 
-    @staticmethod
-    def _backward(graph, runnable, blocked, status):
+    def _backward(self, graph, runnable, blocked, status, values):
         try:
             loss_id = graph.loss_node()
+            if graph.loss is None:
+                self._auto_loss = loss_id
         except GraphError as exc:
-            return None, {}, status or str(exc).replace("choose one as the loss", LOSS_HOW)
+            loss_id = self._working_loss(graph, runnable, values)
+            if loss_id is None:
+                return None, {}, status or str(exc).replace("choose one as the loss", LOSS_HOW)
+            status = status or (f"showing gradients of '{loss_id}' (the graph has several "
+                                f"ends; {LOSS_HOW} to choose another)")
         except Exception as exc:  # noqa: BLE001
             return None, {}, status or f"no loss: {exc}"
         if loss_id in blocked:

@@ -173,3 +173,30 @@ def test_connect_problem_names_the_cycle(model):
     assert model.connect_problem("a", "a", 0) == "a node cannot feed itself"
     assert model.connect_problem("a", "b", 0) is None    # occupied: the GUI replaces
     assert "out of range" in model.connect_problem("a", "b", 3)
+
+
+def test_a_half_built_branch_keeps_the_gradients_shown(model):
+    """Dropping a new node makes a second end; the loss differentiated so far stays in use
+    (without writing a loss into the file), and the status says how to choose another."""
+    model.add_node("x", "input", value=1.5)
+    model.add_node("y", "pow", attrs={"exponent": 3.0})
+    model.connect("x", "y", 0)
+    model.run_now()
+    assert float(model.grads["x"]) == pytest.approx(3 * 1.5 ** 2)
+    model.add_node("loose", "exp")            # unconnected: not computable yet
+    model.add_node("z", "neg")                # computable second end
+    model.connect("x", "z", 0)
+    model.run_now()
+    assert model.loss_id == "y" and float(model.grads["x"]) == pytest.approx(3 * 1.5 ** 2)
+    assert "'y'" in model.status and "Use as loss" in model.status
+    assert model.graph.loss is None
+
+
+def test_no_previous_loss_and_two_scalar_ends_asks_for_a_choice(model):
+    model.add_node("x", "input", value=1.0)
+    model.add_node("a", "exp")
+    model.add_node("b", "neg")
+    model.connect("x", "a", 0)
+    model.connect("x", "b", 0)
+    model.run_now()
+    assert model.grads == {} and model.loss_id is None
