@@ -31,6 +31,7 @@ class Builder:
         self.prefix = prefix
         self.nodes, self.edges = [], []
         self.values, self.used = {}, {}
+        self.leaves = set()
         self.ops_used = []
 
     # ---------------------------------------------------------------- leaves
@@ -53,6 +54,7 @@ class Builder:
         if op == "parameter" and rng.random() < 0.5:
             node["attrs"] = {"init": "normal", "seed": int(rng.integers(10))}
         self._add(node, np.asarray(v, dtype=np.float64))
+        self.leaves.add(nid)
         return nid
 
     def _add(self, node, value):
@@ -173,8 +175,7 @@ class Builder:
         scalars = []
         for nid in [i for i, n in self.used.items() if n == 0]:
             v = self.values[nid]
-            if v.ndim == 0 and self.nodes[[n["id"] for n in self.nodes].index(nid)]["op"] not in (
-                    "input", "constant", "parameter"):
+            if v.ndim == 0 and nid not in self.leaves:
                 scalars.append(nid)
                 continue
             red = str(rng.choice(["sum", "mean"]))

@@ -73,6 +73,12 @@ def spots(doc):
     return found
 
 
+def entries(doc, key):
+    """doc[key]'s dict entries (an earlier mutation may have made it anything)."""
+    value = doc.get(key)
+    return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
+
+
 @st.composite
 def mutated_docs(draw):
     doc = copy.deepcopy(random_graph(draw(st.integers(0, 300))))
@@ -91,24 +97,23 @@ def mutated_docs(draw):
             key = draw(st.sampled_from(["format", "version"]))
             doc[key] = draw(st.sampled_from([0, 2, 99, -1, "1", 1.0, True, None,
                                              "backprop-studio-graph ", "BACKPROP-STUDIO-GRAPH"]))
-        elif kind == "edge" and isinstance(doc.get("edges"), list) and doc["edges"]:
-            edge = draw(st.sampled_from(doc["edges"]))
-            if isinstance(edge, dict):
-                field = draw(st.sampled_from(["source", "target", "port"]))
-                edge[field] = draw(st.sampled_from(
-                    ["missing", "", 2, 3, -1, 99, 1.0, "0", True, 10 ** 400] + IDS))
+        elif kind == "edge" and entries(doc, "edges"):
+            edge = draw(st.sampled_from(entries(doc, "edges")))
+            field = draw(st.sampled_from(["source", "target", "port"]))
+            edge[field] = draw(st.sampled_from(
+                ["missing", "", 2, 3, -1, 99, 1.0, "0", True, 10 ** 400] + IDS))
         elif kind == "value":
-            leaves = [n for n in doc.get("nodes", []) if isinstance(n, dict) and "value" in n]
+            leaves = [n for n in entries(doc, "nodes") if "value" in n]
             if leaves:
                 draw(st.sampled_from(leaves))["value"] = draw(st.sampled_from(
                     [[[1, 2], [3]], [1, [2]], [[1], 2], ["a"], [None], 1e308 * 10 ** 0,
                      10 ** 400, [10 ** 400], [[-10 ** 309]], [[]], [], {"v": 1}, True]))
         elif kind == "id":
-            nodes = [n for n in doc.get("nodes", []) if isinstance(n, dict)]
+            nodes = entries(doc, "nodes")
             if nodes:
                 draw(st.sampled_from(nodes))["id"] = draw(st.sampled_from(IDS) | st.text(max_size=5))
-        elif kind == "duplicate" and isinstance(doc.get("nodes"), list) and doc["nodes"]:
-            doc["nodes"].append(copy.deepcopy(draw(st.sampled_from(doc["nodes"]))))
+        elif kind == "duplicate" and entries(doc, "nodes"):
+            doc["nodes"].append(copy.deepcopy(draw(st.sampled_from(entries(doc, "nodes")))))
         elif kind == "loss":
             doc["loss"] = draw(st.sampled_from(["nope", 3, None, [], ""] + IDS))
     return doc
