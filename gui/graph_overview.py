@@ -29,8 +29,19 @@ def short(array, norm: bool = False) -> str:
         return describe(a)
     if norm:
         with np.errstate(all="ignore"):
-            return f"‖·‖ {float(np.linalg.norm(a)):.4g}"
+            return f"norm {float(np.linalg.norm(a)):.4g}"
     return "×".join(str(n) for n in a.shape)
+
+
+def cell_tooltip(label: str, array) -> str:
+    """The full story of one cell: the exact number, or shape, range and norm of a tensor."""
+    if array is None:
+        return f"{label}: not computed"
+    a = np.asarray(array, dtype=float)
+    if a.size == 1:
+        return f"{label} = {float(a.reshape(()))!r}"
+    with np.errstate(all="ignore"):
+        return f"{label}: {describe(a)}, norm ‖·‖ = {float(np.linalg.norm(a)):.6g}"
 
 
 class GraphOverview(QWidget):
@@ -96,21 +107,34 @@ class GraphOverview(QWidget):
         all_leaves = [n for n in ids if graph.node(n).op in LEAVES]
         leaves = all_leaves[:MAX_ROWS]
         more = len(all_leaves) - len(leaves)
-        self.caption.setText("Leaves: values and gradients" +
-                             (f" (first {MAX_ROWS} of {len(all_leaves)})" if more else ""))
+
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(leaves))
+        loss_name = loss or "L"
+        self.table.setHorizontalHeaderLabels(["node", "value", f"∂{loss_name}/∂node"])
+        self.table.horizontalHeaderItem(2).setToolTip(
+            f"The gradient of the loss {loss_name} with respect to each leaf; for a tensor, "
+            "its norm ‖∂L/∂node‖ (hover a cell for the range, select the node for the heatmap)")
+        any_tensor = False
         for row, node_id in enumerate(leaves):
-            cells = (node_id, short(model.values.get(node_id)),
-                     short(model.grads.get(node_id), norm=True))
+            value, grad = model.values.get(node_id), model.grads.get(node_id)
+            any_tensor |= value is not None and np.size(value) > 1
+            cells = (node_id, short(value), short(grad, norm=True))
+            tips = (f"Select {node_id}", cell_tooltip(node_id, value),
+                    cell_tooltip(f"∂{loss_name}/∂{node_id}", grad))
             colours = (theme.TEXT, theme.VALUE, theme.GRAD)
             for col, (text, colour) in enumerate(zip(cells, colours)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tips[col])
                 item.setForeground(QColor(colour))
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
         self.table.setUpdatesEnabled(True)
+        self.caption.setText("Leaves: values and gradients"
+                             + (f" (first {MAX_ROWS} of {len(all_leaves)})" if more else "")
+                             + ("\nTensors: value = shape, gradient = its norm" if any_tensor
+                                else ""))
         self.caption.setVisible(bool(leaves))
         self.table.setVisible(bool(leaves))
         rows = min(len(leaves), 16)

@@ -8,6 +8,7 @@ signals, so a re-run or an undo updates what it shows.
 from __future__ import annotations
 
 import ast
+import html
 import json
 
 import numpy as np
@@ -202,10 +203,12 @@ class Inspector(QWidget):
 
         results = QGroupBox("Results")
         rform = QVBoxLayout(results)
-        self.value_caption = QLabel(objectName="muted")
-        self.grad_caption = QLabel(objectName="muted")
+        rform.setSpacing(4)
+        self.value_caption = QLabel(objectName="resultCaption")
+        self.grad_caption = QLabel(objectName="resultCaption")
         rform.addWidget(self.value_caption)
         rform.addWidget(self.value_view)
+        rform.addSpacing(8)
         rform.addWidget(self.grad_caption)
         rform.addWidget(self.grad_view)
         self.page.addWidget(results)
@@ -475,8 +478,10 @@ class Inspector(QWidget):
         self.node_error.setText(error)
         self.node_error.setVisible(bool(error))
         loss = self.model.loss_id or "L"
-        self.value_caption.setText(f"Value of {node_id}")
-        self.grad_caption.setText(f"Gradient ∂{loss}/∂{node_id}")
+        self.value_caption.setText(f"<span style='color:{theme.VALUE}'>■</span>&nbsp; "
+                                   f"Value of <b>{html.escape(node_id)}</b>")
+        self.grad_caption.setText(f"<span style='color:{theme.GRAD}'>■</span>&nbsp; "
+                                  f"Gradient ∂{html.escape(loss)}/∂{html.escape(node_id)}")
         value = self.model.values.get(node_id)
         grad = self.model.grads.get(node_id)
         self.value_view.set_array(value, placeholder="not computed" + (": see the error above"

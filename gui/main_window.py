@@ -25,6 +25,7 @@ from gui.window_menus import build_actions, build_menus, build_toolbar
 APP_NAME = "Backprop Studio"
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
+INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +50,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(theme.app_icon())
         self.setAcceptDrops(True)
         self.resize(1400, 900)
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 340],
+        self.resizeDocks([self.palette_dock, self.inspector_dock],
+                         [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
         self._add_offset = 0
         self.update_title()

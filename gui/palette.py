@@ -8,8 +8,10 @@ the centre of the view through the `entry_activated(kind, name)` signal.
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLineEdit, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from engine import ops as engine_ops
 from gui import templates, theme
@@ -19,11 +21,19 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 TEMPLATES_CATEGORY = "Templates"
+ROW_HEIGHT = 20     # every entry fits in the palette of a 1400×900 window, no scrolling
+LINE_HEIGHT = 16    # each extra line of a two-line template label
 
 
 def op_label(op) -> str:
     """The op's human label (`Op.label` when the engine provides one, else its name)."""
     return getattr(op, "label", None) or op.name.replace("_", " ")
+
+
+def two_lines(label: str) -> str:
+    """`Neuron (w·x + b → tanh)` → `Neuron` over `w·x + b → tanh`: a narrow palette, nothing cut."""
+    name, sep, rest = label.partition(" (")
+    return f"{name}\n{rest[:-1] if rest.endswith(')') else rest}" if sep and rest else label
 
 
 def palette_mime_data(kind: str, name: str) -> QMimeData:
@@ -41,6 +51,42 @@ def _template_tooltip(label: str, fragment) -> str:
     return f"<b>{label}</b><br>{doc}".replace("\n", "<br>")
 
 
+class RowDelegate(QStyledItemDelegate):
+    """Even rows (the styled default measures some rows by their icon, some by text)."""
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        lines = (index.data() or "").count("\n")
+        return QSize(hint.width(), ROW_HEIGHT + LINE_HEIGHT * lines)
+
+    def paint(self, painter, option, index) -> None:
+        """A two-line label: the name, and under it in muted text what the template computes."""
+        text = index.data() or ""
+        if "\n" not in text:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        rect = rect.adjusted(2, 2, 0, -2)
+        first, second = text.split("\n", 1)
+        half = rect.height() // 2
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(QColor(theme.TEXT))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(rect.adjusted(0, 0, 0, -half), align, first)
+        small = QFont(opt.font)
+        small.setPointSizeF(opt.font.pointSizeF() * 0.9)
+        painter.setFont(small)
+        painter.setPen(QColor(theme.MUTED))
+        painter.drawText(rect.adjusted(0, rect.height() - half, 0, 0), align, second)
+        painter.restore()
+
+
 class PaletteTree(QTreeWidget):
     """The tree of entries; drags carry `palette_mime_data`."""
 
@@ -52,8 +98,11 @@ class PaletteTree(QTreeWidget):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setUniformRowHeights(True)
-        self.setAnimated(True)
+        self.setUniformRowHeights(False)     # a template's label takes two lines
+        self.setItemDelegate(RowDelegate(self))
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAnimated(False)   # animated expansion lays rows out lazily, at uneven heights
         self.setIconSize(QSize(40, 20))
 
     def mimeTypes(self) -> list[str]:
@@ -92,17 +141,18 @@ class PaletteWidget(QWidget):
     # -- building ---------------------------------------------------------------------------
     def _category_item(self, name: str) -> QTreeWidgetItem:
         if name not in self._categories:
-            item = QTreeWidgetItem(self.tree, [name])
+            item = QTreeWidgetItem([name])    # sized before it joins the tree (heights are cached)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = theme.ui_font(9.5, bold=True)
             item.setFont(0, font)
             item.setForeground(0, theme.QColor(theme.MUTED))
+            self.tree.addTopLevelItem(item)
             self._categories[name] = item
         return self._categories[name]
 
     def _add_entry(self, category: str, kind: str, name: str, label: str, symbol: str,
                    tooltip: str, search_text: str, colour: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(self._category_item(category), [label])
+        item = QTreeWidgetItem([label])
         item.setIcon(0, theme.symbol_icon(symbol, colour))
         item.setToolTip(0, tooltip)
         item.setData(0, KIND_ROLE, kind)
@@ -110,6 +160,7 @@ class PaletteWidget(QWidget):
         item.setData(0, SEARCH_ROLE, search_text.lower())
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                       | Qt.ItemFlag.ItemIsDragEnabled)
+        self._category_item(category).addChild(item)
         return item
 
     def populate(self) -> None:
@@ -131,7 +182,7 @@ class PaletteWidget(QWidget):
                             " ".join((name, label, symbol, category, doc)),
                             theme.category_colour(op))
         for label, fragment in getattr(templates, "TEMPLATES", {}).items():
-            self._add_entry(TEMPLATES_CATEGORY, "template", label, label, "▦",
+            self._add_entry(TEMPLATES_CATEGORY, "template", label, two_lines(label), "▦",
                             _template_tooltip(label, fragment), f"{label} template",
                             theme.TEMPLATE_COLOUR)
         for category, item in list(self._categories.items()):
@@ -139,6 +190,21 @@ class PaletteWidget(QWidget):
                 self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
                 del self._categories[category]
         self.tree.expandAll()
+
+    def preferred_width(self) -> int:
+        """Wide enough for every entry's icon and label (and a scroll bar), in pixels."""
+        tree = self.tree
+        widest = 0
+        for i in range(tree.topLevelItemCount()):
+            category = tree.topLevelItem(i)
+            widest = max(widest, QFontMetrics(category.font(0)).horizontalAdvance(category.text(0)))
+            metrics = QFontMetrics(tree.font())
+            for j in range(category.childCount()):
+                lines = category.child(j).text(0).split("\n")
+                text = max(metrics.horizontalAdvance(line) for line in lines)
+                widest = max(widest, tree.indentation() + tree.iconSize().width() + 8 + text)
+        margins = self.layout().contentsMargins()
+        return widest + tree.indentation() + 28 + margins.left() + margins.right()
 
     # -- queries and filtering --------------------------------------------------------------
     def entries(self, visible_only: bool = False) -> list[tuple[str, str]]:

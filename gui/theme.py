@@ -1,4 +1,4 @@
-"""The application's look: Fusion style, a calm light palette, fonts, a style sheet and icons.
+"""The application's look: Fusion style, a calm dark palette, fonts, a style sheet and icons.
 
 Icons are drawn with QPainter at runtime (crisp at any size, no image files to ship); the
 window icon is `resources/icons/app.svg`.
@@ -99,6 +99,7 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color
                    font-weight: 600; }}
 QLabel#heading {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
 QLabel#muted {{ color: {MUTED}; }}
+QLabel#resultCaption {{ color: {TEXT}; font-weight: 500; }}
 QLabel#error {{ color: {ERROR}; }}
 QLabel#opBadge {{ color: white; border-radius: 4px; padding: 3px 8px; font-weight: 600; }}
 QScrollArea {{ border: none; background: {PANEL}; }}
@@ -135,7 +136,7 @@ def mono_font(point_size: float = 9.5) -> QFont:
 
 
 def apply_theme(app: QApplication) -> None:
-    """Fusion style, the light palette, fonts and the style sheet, once per application."""
+    """Fusion style, the dark palette, fonts and the style sheet, once per application."""
     app.setStyle("Fusion")
     palette = QPalette()
     roles = {

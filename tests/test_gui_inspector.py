@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
 
 from engine.init import initialize
 from gui import commands
@@ -185,16 +186,95 @@ def test_results_follow_reruns(window, tmp_path):
     assert "∂y/∂x = 8" in window.selection_label.text()
 
 
-def test_tensor_results_show_a_table(window):
-    add(window, "x", "input", value=[[1.0, -2.0, 3.0]])
+def tensor_graph(window, value):
+    add(window, "x", "input", value=value)
+    add(window, "w", "parameter", value=np.ones(np.shape(value)))
+    add(window, "p", "mul")
     add(window, "s", "sum")
-    window.undo_stack.push(commands.Connect(window.model, "x", "s", 0))
+    for source, target, port in (("x", "p", 0), ("w", "p", 1), ("p", "s", 0)):
+        window.undo_stack.push(commands.Connect(window.model, source, target, port))
     window.model.run_now()
-    select(window, "x")
-    table = window.inspector.grad_view.table
-    assert window.inspector.grad_view.stack.currentWidget() is table
-    assert (table.rowCount(), table.columnCount()) == (1, 3)
-    assert [table.item(0, c).text() for c in range(3)] == ["1", "1", "1"]
+
+
+def test_tensor_results_show_heatmaps_on_symmetric_limits(window):
+    tensor_graph(window, [[1.0, -2.0, 3.0], [0.5, 0.0, -4.0]])
+    select(window, "w")
+    value, grad = window.inspector.value_view, window.inspector.grad_view
+    for view, expected in ((value, np.ones((2, 3))), (grad, [[1.0, -2.0, 3.0], [0.5, 0.0, -4.0]])):
+        assert view.stack.currentWidget() is view.heatmap and view.heatmap.isVisible()
+        np.testing.assert_array_equal(view.heatmap.image.image, expected)
+    heat = grad.heatmap
+    assert heat.image.levels.tolist() == [-4.0, 4.0]          # centred on 0, symmetric
+    assert (heat.low.text(), heat.high.text()) == ("−4", "+4")
+    assert heat.shown_numbers() == ["1", "-2", "3", "0.5", "0", "-4"]
+    assert heat.readout.text() == "2×3 · min -4 · max 3"
+    # the colours: blue for the most negative cell, orange for the most positive
+    r_neg, _, b_neg = heat.image.lut[0][:3]
+    r_pos, _, b_pos = heat.image.lut[-1][:3]
+    assert b_neg > r_neg and r_pos > b_pos
+
+
+def test_a_re_run_updates_the_same_heatmap_widgets(window):
+    tensor_graph(window, [[1.0, -2.0, 3.0]])
+    select(window, "w")
+    heat = window.inspector.grad_view.heatmap
+    image, view = heat.image, heat.view
+    window.undo_stack.push(commands.SetValue(window.model, "x", np.array([[5.0, 6.0, -7.0]])))
+    window.model.run_now()
+    assert heat.image is image and heat.view is view          # setImage only, no new widgets
+    np.testing.assert_array_equal(image.image, [[5.0, 6.0, -7.0]])
+    assert image.levels.tolist() == [-7.0, 7.0]
+
+
+def hover(widget, pos: QPoint) -> None:
+    """A mouse move with no button held, as the window system delivers it (offscreen
+    QTest.mouseMove finds no widget under a point inside a scroll area)."""
+    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(pos), QPointF(widget.mapToGlobal(pos)),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier)
+    QTest.qWait(60)         # pyqtgraph's scene drops moves closer together than its rate limit
+    QApplication.sendEvent(widget, event)
+
+
+def test_hovering_a_cell_reads_its_full_precision_value(window):
+    tensor_graph(window, [[0.1, -2.0], [1.0 / 3.0, 4.0]])
+    select(window, "w")
+    heat = window.inspector.grad_view.heatmap
+    view = heat.view
+    window.inspector.scroll.ensureWidgetVisible(view)      # as a user scrolls to it
+    QApplication.processEvents()           # the view box takes its new size (as before a hover)
+    scene_point = heat.box.mapViewToScene(QPointF(0.5, 1.5))     # column 0, row 1
+    hover(view.viewport(), view.mapFromScene(scene_point))
+    assert heat.readout.text() == f"[1, 0] = {1.0 / 3.0!r}"
+    hover(view.viewport(), view.mapFromScene(heat.box.mapViewToScene(QPointF(1.5, 0.5))))
+    assert heat.readout.text() == "[0, 1] = -2.0"
+    hover(view.viewport(), QPoint(view.viewport().width() + 5, 2))      # off the cells
+    assert heat.readout.text().startswith("2×2 · min -2")
+
+
+def test_vectors_are_a_one_row_strip_and_scalars_a_big_number(window):
+    tensor_graph(window, list(np.linspace(-1, 1, 24)))
+    select(window, "w")
+    heat = window.inspector.grad_view.heatmap
+    assert heat.image.image.shape == (1, 24)
+    assert heat.view.height() <= 26 and heat.view.width() > 10 * heat.view.height()
+    assert heat.shown_numbers() == []                          # cells too narrow to print in
+    window.undo_stack.push(commands.SetValue(window.model, "x", np.array(2.5)))
+    window.undo_stack.push(commands.SetValue(window.model, "w", np.array(4.0)))
+    window.model.run_now()
+    grad = window.inspector.grad_view
+    assert grad.stack.currentWidget() is grad.scalar and grad.text() == "2.5"
+    assert grad.scalar.font().pointSizeF() >= 16
+
+
+def test_big_tensors_are_strided_and_indexed_in_the_original(window):
+    big = np.arange(1000 * 3, dtype=float).reshape(1000, 3)
+    tensor_graph(window, big)
+    select(window, "w")
+    heat = window.inspector.grad_view.heatmap
+    assert heat.image.image.shape == (334, 3) and heat.steps == (3, 1)
+    assert "every 3th shown" in heat.readout.text()
+    assert heat.index_at(heat.box.mapViewToScene(QPointF(2.5, 1.5))) == (3, 2)
 
 
 def test_selection_of_several_and_removal_clear_the_panel(window):
@@ -214,6 +294,7 @@ def test_with_nothing_selected_the_overview_lists_leaf_gradients(window, tmp_pat
     assert overview.isVisible()
     assert overview.loss_label.text() == "Loss y = 9"
     assert overview.rows() == [("x", "3", "6")]
+    assert overview.table.horizontalHeaderItem(2).text() == "∂y/∂node"
     overview.table.cellClicked.emit(0, 1)
     assert window.canvas.selected_nodes() == ["x"] and window.inspector.node_id == "x"
 
@@ -236,6 +317,15 @@ def test_loss_checkbox_picks_the_node_to_differentiate(window):
     window.undo_stack.undo()
     window.model.run_now()
     assert window.model.graph.loss is None and not box.isChecked()
+
+
+def test_overview_names_tensor_gradients_by_their_norm(window):
+    tensor_graph(window, [[3.0, 4.0]])
+    rows = dict((r[0], r[1:]) for r in window.inspector.overview.rows())
+    assert rows["x"] == ("1×2", "norm 1.414") and rows["w"] == ("1×2", "norm 5")
+    item = window.inspector.overview.table.item(1, 2)
+    assert "∂s/∂w" in item.toolTip() and "norm ‖·‖ = 5" in item.toolTip()
+    assert "gradient = its norm" in window.inspector.overview.caption.text()
 
 
 def test_overview_lists_at_most_forty_leaves(window):
