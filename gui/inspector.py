@@ -464,7 +464,8 @@ class Inspector(QWidget):
             self.value_shape.setText("no value yet" + (" — initialised from init/shape/seed"
                                                        if node.op == "parameter" else ""))
         else:
-            self.value_shape.setText(f"shape {tuple(np.shape(node.value))}")
+            shape = tuple(np.shape(node.value))
+            self.value_shape.setText("a scalar (one number)" if shape == () else f"shape {shape}")
 
     def refresh_results(self) -> None:
         """Value, gradient and error of the node from the model's last re-run."""

@@ -96,8 +96,11 @@ class Heatmap(QWidget):
 
         self.low = QLabel(objectName="muted")
         self.high = QLabel(objectName="muted")
-        for label in (self.low, self.high):
+        for label, align in ((self.low, Qt.AlignmentFlag.AlignLeft),
+                             (self.high, Qt.AlignmentFlag.AlignRight)):
             label.setFont(theme.mono_font(8.5))
+            label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+            label.setFixedWidth(QFontMetrics(label.font()).horizontalAdvance("−0.000e-00"))
         self.bar = QLabel()
         self.bar.setFixedHeight(BAR_HEIGHT)
         self.bar.setScaledContents(True)

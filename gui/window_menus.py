@@ -28,15 +28,31 @@ value (forward pass) and its gradient (backward pass), recomputed after every ed
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
 
 CHAIN_RULE_TEXT = f"""<h3>The chain rule, on a graph</h3>
-<p>Each node computes a value from its inputs. The loss <i>L</i> is the node at the end.</p>
-<p><b>Forward:</b> values flow left to right: <code>z = f(x, y)</code>.</p>
-<p><b>Backward:</b> gradients flow right to left. A node that knows
-<span style="color:{theme.GRAD}">∂L/∂z</span> passes to each input the <i>local derivative</i>
-times that upstream gradient:</p>
-<p style="margin-left:16px"><code>∂L/∂x = ∂z/∂x · ∂L/∂z</code></p>
-<p>Where a node feeds several others, the contributions <b>add up</b>.</p>
-<p><b>Try it:</b> drag <i>Input</i>, <i>Parameter</i> and <i>mul</i> from the palette, wire an
-output port to an input port, select a node and read its value and gradient in the inspector.</p>
+<p>Every node computes a value from its inputs: the <b>forward</b> pass runs left to right and
+ends at the loss <i>L</i>. The <b>backward</b> pass asks how <i>L</i> changes when each earlier
+node changes: the gradient <span style="color:{theme.GRAD}">∂L/∂node</span>. Values are shown in
+<span style="color:{theme.VALUE}">blue</span>, gradients in
+<span style="color:{theme.GRAD}">orange</span>.</p>
+
+<h4>One path: multiply the local derivatives</h4>
+<p>When <i>y</i> depends on <i>x</i> through <i>u</i>:</p>
+<p style="margin-left:24px; font-size:12pt"><code>dy/dx = dy/du · du/dx</code></p>
+<p><i>File → Examples → Chain rule</i>: y = u³ with u = x² + 1, at x = 1.5.
+Then u = 3.25, dy/du = 3u² = 31.6875 and du/dx = 2x = 3, so
+dy/dx = 31.6875 · 3 = <b>95.0625</b>. Select <i>x</i>: the inspector shows that number.</p>
+
+<h4>Several paths: add them up</h4>
+<p>When <i>t</i> reaches <i>z</i> along several paths, each path contributes its product and
+the contributions add:</p>
+<p style="margin-left:24px; font-size:12pt"><code>dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt</code></p>
+<p><i>File → Examples → Two paths</i>: z = x · y with x = t² and y = eᵗ, at t = 0.5.
+dz/dt = y · 2t + x · eᵗ = 1.6487 · 1 + 0.25 · 1.6487 = <b>2.0609</b>.</p>
+
+<h4>What each node does</h4>
+<p>A node that knows its upstream gradient ∂L/∂z passes to each input the local derivative
+times it: <code>∂L/∂x = ∂z/∂x · ∂L/∂z</code>. Where a node feeds several others, what flows
+back along each wire is added. Hover a wire on the canvas to see its step.</p>
+
 <p><b>Keys:</b> F fit · Tab quick add · Del delete · Ctrl+D duplicate · Ctrl+Z undo ·
 Space+drag pan · wheel zoom.</p>"""
 
@@ -170,9 +186,25 @@ def build_menus(window) -> None:
     help_menu.addActions([a["chain_rule"], a["about"]])
 
 
+class MainToolBar(QToolBar):
+    """The toolbar; the separator before the Run / Step slot shows only once it holds actions
+    (an empty slot would leave a stray divider)."""
+
+    def actionEvent(self, event) -> None:
+        super().actionEvent(event)
+        separator = getattr(self.parent(), "run_toolbar_separator", None)
+        anchor = getattr(self.parent(), "run_toolbar_anchor", None)
+        if separator is None or anchor is None or separator not in self.actions():
+            return
+        actions = self.actions()
+        between = actions[actions.index(separator) + 1:actions.index(anchor)] \
+            if anchor in actions else []
+        separator.setVisible(any(a.isVisible() for a in between))
+
+
 def build_toolbar(window) -> QToolBar:
     a = window.actions_by_name
-    toolbar = QToolBar("Main toolbar", window)
+    toolbar = MainToolBar("Main toolbar", window)
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -185,8 +217,9 @@ def build_toolbar(window) -> QToolBar:
     toolbar.addSeparator()
     for name in ("fit", "auto_layout", "zoom_in", "zoom_out"):
         toolbar.addAction(a[name])
-    toolbar.addSeparator()
-    window.run_toolbar_anchor = toolbar.addSeparator()   # Run / Step go here later
+    window.run_toolbar_separator = toolbar.addSeparator()
+    window.run_toolbar_anchor = toolbar.addSeparator()   # Run / Step: insertAction(anchor, …)
+    window.run_toolbar_anchor.setVisible(False)
     spacer = QWidget()
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     toolbar.addWidget(spacer)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gui import commands
 from gui.app import ErrorReporter
@@ -142,6 +143,44 @@ def test_help_and_about_show_dialogs(window, dialogs):
     window.actions_by_name["about"].trigger()
     assert dialogs.kinds() == ["information", "about"]
     assert "∂L/∂x" in dialogs.shown[0][2]
+
+
+def test_chain_rule_help_quotes_the_examples_numbers_as_the_engine_computes_them():
+    from engine import load_graph
+    from gui.window_menus import CHAIN_RULE_TEXT
+    examples = ROOT / "resources" / "examples"
+    assert "dy/dx = dy/du · du/dx" in CHAIN_RULE_TEXT
+    assert "dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt" in CHAIN_RULE_TEXT
+    one_path = load_graph(examples / "chain_rule.json").backward()
+    two_paths = load_graph(examples / "two_paths.json").backward()
+    assert f"<b>{float(one_path['x']):.6g}</b>" in CHAIN_RULE_TEXT          # 95.0625
+    assert f"<b>{float(two_paths['t']):.5g}</b>" in CHAIN_RULE_TEXT          # 2.0609
+
+
+def test_the_empty_run_slot_leaves_no_stray_divider_in_the_toolbar(window):
+    assert not window.run_toolbar_separator.isVisible()
+    run = QAction("Run", window)
+    window.toolbar.insertAction(window.run_toolbar_anchor, run)
+    assert window.run_toolbar_separator.isVisible()
+    window.toolbar.removeAction(run)
+    assert not window.run_toolbar_separator.isVisible()
+
+
+def test_default_window_gives_the_canvas_the_room_and_keeps_the_docks_readable(window):
+    window.resize(1400, 900)
+    QApplication.processEvents()
+    assert window.canvas.width() >= 830
+    palette = window.palette
+    assert palette.width() >= palette.preferred_width() - 2
+    tree = palette.tree
+    for kind, name in palette.entries():
+        item = palette.entry_item(kind, name)
+        rect = tree.visualItemRect(item)
+        lines = item.text(0).split("\n")
+        text_width = max(tree.fontMetrics().horizontalAdvance(line) for line in lines)
+        assert rect.left() + tree.iconSize().width() + text_width < tree.viewport().width(), name
+    assert tree.verticalScrollBar().maximum() == 0        # every entry visible, no scrolling
+    assert window.inspector.width() >= 320
 
 
 def test_error_reporter_logs_and_tells_the_user(window, dialogs):
