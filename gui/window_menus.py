@@ -36,7 +36,7 @@ node changes: the gradient <span style="color:{theme.GRAD}">∂L/∂node</span>.
 
 <h4>One path: multiply the local derivatives</h4>
 <p>When <i>y</i> depends on <i>x</i> through <i>u</i>:</p>
-<p style="margin-left:24px; font-size:12pt"><code>dy/dx = dy/du · du/dx</code></p>
+<p style="margin-left:24px; font-size:12pt"><nobr><code>dy/dx = dy/du · du/dx</code></nobr></p>
 <p><i>File → Examples → Chain rule</i>: y = u³ with u = x² + 1, at x = 1.5.
 Then u = 3.25, dy/du = 3u² = 31.6875 and du/dx = 2x = 3, so
 dy/dx = 31.6875 · 3 = <b>95.0625</b>. Select <i>x</i>: the inspector shows that number.</p>
@@ -44,7 +44,7 @@ dy/dx = 31.6875 · 3 = <b>95.0625</b>. Select <i>x</i>: the inspector shows that
 <h4>Several paths: add them up</h4>
 <p>When <i>t</i> reaches <i>z</i> along several paths, each path contributes its product and
 the contributions add:</p>
-<p style="margin-left:24px; font-size:12pt"><code>dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt</code></p>
+<p style="margin-left:24px; font-size:12pt"><nobr><code>dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt</code></nobr></p>
 <p><i>File → Examples → Two paths</i>: z = x · y with x = t² and y = eᵗ, at t = 0.5.
 dz/dt = y · 2t + x · eᵗ = 1.6487 · 1 + 0.25 · 1.6487 = <b>2.0609</b>.</p>
 
