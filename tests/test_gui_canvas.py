@@ -221,7 +221,7 @@ def test_nodes_show_symbol_shape_value_and_gradient(canvas):
     model, _stack, view = canvas
     model.load_graph(engine.load_graph(EXAMPLES / "chain_rule.json"))
     x = view.node_item("x")
-    assert x.grad_text == "∂L/∂· = 95.06" and x.value_text == "= 1.5"
+    assert x.grad_text == "∂y/∂x = 95.06" and x.value_text == "= 1.5"
     assert x.shape_label == "scalar" and x.symbol == engine.OPS["input"].symbol
     assert view.node_item("y").is_loss
 

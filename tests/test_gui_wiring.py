@@ -30,7 +30,7 @@ def test_port_to_port_drag_connects_and_gradient_shows(canvas):
     model.run_now()
     assert float(model.grads["x"]) == 6.0
     item = view.node_item("x")
-    assert item.grad_text == "∂L/∂· = 6" and item.value_text == "= 3"
+    assert item.grad_text == "∂sq/∂x = 6" and item.value_text == "= 3"
     assert view.graph_scene.edges[("x", "sq", 0)].grad_strength is not None
 
 

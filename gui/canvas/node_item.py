@@ -6,6 +6,8 @@ detail when zoomed out).
 """
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
@@ -80,6 +82,16 @@ def describe_short(value, prefix: str) -> str:
     return f"{prefix}±{style.fmt_number(finite.max(), 2)}"
 
 
+def grad_names(loss_id, node_id: str, grad, small: bool, digits: int = 4,
+               sep: str = " … ") -> tuple:
+    """The gradient line, most explicit first: ``∂y/∂x = 95.06``, ``∂y/∂· = 95.06``,
+    ``∂L/∂· = 95.06`` (a tensor reads ``∂y/∂W −0.07 … 0.13``)."""
+    tail = " = " if small else " "
+    loss = loss_id if loss_id else "L"
+    prefixes = dict.fromkeys((f"∂{loss}/∂{node_id}", f"∂{loss}/∂·", "∂L/∂·"))
+    return tuple(describe(grad, prefix + tail, digits, sep) for prefix in prefixes)
+
+
 def fitting(metrics, width: int, *candidates: str) -> str:
     """The first of ``candidates`` (longest first) that fits ``width``; else the last, elided."""
     options = [c for c in candidates if c]
@@ -142,7 +154,9 @@ class NodeItem(QGraphicsItem):
         self.id_text = node_id
         self.shape_label = ""
         self.value_text = ""
-        self.grad_text = ""
+        self.grad_text = ""            # the gradient named in full: "∂y/∂x = 95.06"
+        self.grad_lines: tuple = ()    # what the gradient line may show, longest first
+        self.grad_compact_lines: tuple = ()   # the same for a zoomed-out card (fewer digits)
         self.error: str | None = None
         self.error_text = ""           # what the node shows of the error (short when unfinished)
         self.incomplete = False        # the error only says the node is not finished yet
@@ -181,10 +195,14 @@ class NodeItem(QGraphicsItem):
             value_text = value_compact = value_short = ""
         if grad is not None:
             small = np.size(grad) == 1
-            grad_text = describe(grad, "∂L/∂· = " if small else "∂L/∂· ")
+            grad_named = grad_names(model.loss_id, node_id, grad, small)
+            grad_text = grad_named[0]
             grad_compact = describe(grad, "∂ ", 3 if small else 2, "…")
             grad_short = describe_short(grad, "∂ ")
+            grad_small_named = grad_names(model.loss_id, node_id, grad, small,
+                                          3 if small else 2, "…")
         else:
+            grad_named = grad_small_named = ()
             grad_text = grad_compact = grad_short = ""
         value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
         grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
@@ -192,13 +210,11 @@ class NodeItem(QGraphicsItem):
                  grad_compact, value_pixmap, grad_pixmap, symbol, error_text, value_short, grad_short)
         if state == self._state:
             return
-        if self._state is None or self._state[:2] != state[:2]:
-            tip = [f"<b>{node_id}</b> — {self.op.label if self.op else '?'}"]
-            if error:
-                tip.append(f"<span style='color:#ff7070'>{error}</span>")
-            elif self.op is not None:
-                tip.append(self.op.doc)
-            self.setToolTip("<br>".join(tip))
+        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text:
+            self.setToolTip(self._tooltip(error, grad_text))
+        tail = tuple(t for t in (grad_compact, grad_short) if t)
+        self.grad_lines = grad_named + tail
+        self.grad_compact_lines = grad_small_named + tail
         self._state = state
         self.incomplete = error is not None and any(m in error for m in INCOMPLETE_MARKERS)
         (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
@@ -206,6 +222,17 @@ class NodeItem(QGraphicsItem):
          self.grad_pixmap, self.symbol, self.error_text, self.value_short,
          self.grad_short) = state
         self.update()
+
+    def _tooltip(self, error, grad_text: str) -> str:
+        """Full id, op, the error or the op's doc, and the gradient named in full."""
+        tip = [f"<b>{escape(self.node_id, quote=False)}</b> — {self.op.label if self.op else '?'}"]
+        if error:
+            tip.append(f"<span style='color:#ff7070'>{escape(error, quote=False)}</span>")
+        elif self.op is not None:
+            tip.append(self.op.doc)
+        if grad_text:
+            tip.append(f"<span style='color:{style.GRAD.name()}'>{escape(grad_text, quote=False)}</span>")
+        return "<br>".join(tip)
 
     def set_connected(self, port: int, connected: bool) -> None:
         (self.connected_ports.add if connected else self.connected_ports.discard)(port)
@@ -282,12 +309,12 @@ class NodeItem(QGraphicsItem):
                          painter.fontMetrics().elidedText(f"{self.symbol}  {self.id_text}",
                                                           Qt.ElideRight, int(w - 16)))
         self._paint_ports(painter, names=False)
-        lines = [(self.value_compact, self.value_short, style.VALUE)]
+        lines = [((self.value_compact, self.value_short), style.VALUE)]
         if self.grad_compact:
-            lines.append((self.grad_compact, self.grad_short, style.GRAD))
+            lines.append((self.grad_compact_lines, style.GRAD))
         elif self.error:
-            lines.append((self.error_text, "", self._error_colour()))
-        lines = [line for line in lines if line[0]]
+            lines.append(((self.error_text,), self._error_colour()))
+        lines = [line for line in lines if line[0][0]]
         if not lines:
             return
         px = min(17, max(10, round(8.5 / lod)))
@@ -296,11 +323,11 @@ class NodeItem(QGraphicsItem):
         line_h = px + 3
         top = style.HEADER_H + (self.height - style.HEADER_H - line_h * len(lines)) / 2
         room = int(w - 18)
-        for i, (text, short, colour) in enumerate(lines):
+        for i, (candidates, colour) in enumerate(lines):
             # "−0.0015…0.0012" cut to "−0.0015……" says less than "±0.0015"
             painter.setPen(colour)
             painter.drawText(QRectF(10, top + i * line_h, w - 18, line_h),
-                             Qt.AlignLeft | Qt.AlignVCenter, fitting(metrics, room, text, short))
+                             Qt.AlignLeft | Qt.AlignVCenter, fitting(metrics, room, *candidates))
 
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
@@ -390,8 +417,7 @@ class NodeItem(QGraphicsItem):
             painter.setPen(style.GRAD)
             painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
                              Qt.AlignLeft | Qt.AlignVCenter,
-                             fitting(metrics, width, self.grad_text, self.grad_compact,
-                                     self.grad_short))
+                             fitting(metrics, width, *self.grad_lines))
         elif self.error:
             painter.setPen(self._error_colour())
             if self.value_text:

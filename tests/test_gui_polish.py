@@ -1,0 +1,73 @@
+"""Polish from user testing: the canvas names the loss in its gradient lines, long ids stay
+readable, the inspector matches the canvas, the first window size, refused-connection warnings."""
+import pytest
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+import engine
+from gui.canvas import style
+from gui.canvas.node_item import fitting
+from gui_helpers import make_canvas
+from tests.conftest import EXAMPLES
+
+ROOM = int(style.NODE_W - 18)      # the width a card's number lines get
+
+
+@pytest.fixture
+def canvas(qtbot):
+    model, stack, view = make_canvas(qtbot)
+    view.resetTransform()
+    return model, stack, view
+
+
+def open_example(model, name):
+    model.load_graph(engine.load_graph(EXAMPLES / name))
+    model.run_now()
+    QApplication.processEvents()
+
+
+def shown_gradient(item) -> str:
+    """The gradient line a full card draws (paint uses the same choice)."""
+    return fitting(QFontMetrics(style.FONT_VALUE), ROOM, *item.grad_lines)
+
+
+def test_gradient_lines_name_the_loss_and_the_node(canvas):
+    model, _stack, view = canvas
+    open_example(model, "chain_rule.json")
+    x = view.node_item("x")
+    assert x.grad_text == "∂y/∂x = 95.06"
+    assert shown_gradient(x) == "∂y/∂x = 95.06"
+    assert "∂y/∂x = 95.06" in x.toolTip()
+    assert view.node_item("y").grad_text == "∂y/∂y = 1"
+
+
+def test_long_names_fall_back_to_a_dot_then_to_L_and_the_tooltip_keeps_the_full_form(canvas):
+    model, _stack, view = canvas
+    open_example(model, "neuron.json")
+    item = view.node_item("weighted_sum")
+    assert item.grad_lines[:3] == ("∂loss/∂weighted_sum = −0.2929", "∂loss/∂· = −0.2929",
+                                   "∂L/∂· = −0.2929")
+    assert shown_gradient(item) == "∂loss/∂· = −0.2929"
+    assert "∂loss/∂weighted_sum = −0.2929" in item.toolTip()
+    # a narrower room: the generic form, then the compact one — never an elided line
+    metrics = QFontMetrics(style.FONT_VALUE)
+    generic = metrics.horizontalAdvance("∂L/∂· = −0.2929")
+    assert fitting(metrics, generic, *item.grad_lines) == "∂L/∂· = −0.2929"
+    assert not fitting(metrics, generic - 1, *item.grad_lines).endswith("…")
+
+
+def test_choosing_another_loss_renames_the_gradient_lines(canvas):
+    model, _stack, view = canvas
+    open_example(model, "chain_rule.json")
+    model.set_loss("u")
+    model.run_now()
+    QApplication.processEvents()
+    assert view.node_item("x").grad_text == "∂u/∂x = 3"
+    assert "∂u/∂x = 3" in view.node_item("x").toolTip()
+
+
+def test_zoomed_out_cards_name_the_loss_where_it_fits(canvas):
+    model, _stack, view = canvas
+    open_example(model, "neuron.json")
+    assert view.node_item("x1").grad_compact_lines[0] == "∂loss/∂x1 = 0.879"
+    assert view.node_item("x1").grad_compact_lines[-2:] == ("∂ 0.879", "∂ 0.879")
