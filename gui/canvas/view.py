@@ -22,6 +22,7 @@ from .scene import GraphScene
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
 OVERVIEW_BELOW = 0.3   # zoom under which edges are drawn as one batch (matches items' LOD)
 FIT_MAX_SCALE = 1.2
+FIT_MARGIN = 24               # scene pixels around the nodes when fitting
 WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
 
@@ -120,7 +121,7 @@ class CanvasView(QGraphicsView):
             self.resetTransform()
             self.centerOn(0, 0)
             return
-        rect = rect.adjusted(-40, -40, 40, 40)
+        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.KeepAspectRatio)
         if self.transform().m11() > FIT_MAX_SCALE:
             self.resetTransform()
