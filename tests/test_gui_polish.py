@@ -109,3 +109,35 @@ def test_dense_examples_keep_plain_positions_and_round_trip(name):
     assert io.dumps(io.loads(once)) == once
     assert [n["position"] for n in json.loads(once)["nodes"]] == [n["position"]
                                                                  for n in doc["nodes"]]
+
+
+def test_long_ids_shrink_a_little_then_elide_in_the_middle(canvas):
+    from PySide6.QtGui import QFontMetricsF
+
+    from gui.canvas.node_item import fit_label
+
+    model, _stack, view = canvas
+    open_example(model, "neuron.json")
+    item = view.node_item("weighted_sum")
+    shape_w = QFontMetricsF(style.FONT_SHAPE).horizontalAdvance(item.shape_label)
+    assert item.header_label(shape_w) == (style.FONT_ID, "weighted_sum")    # full card: as is
+    # zoomed out as the example opens (was "weighted_s…"): whole, in a slightly smaller font
+    view.resize(840, 780)
+    view.fit_view()
+    lod = view.zoom()
+    assert lod < style.COMPACT_BELOW
+    big = style.pixel_font(min(17, max(11, round(9.5 / lod))), bold=True)
+    font, text = item.compact_header(lod)
+    assert text == "+  weighted_sum"
+    assert big.pixelSize() * 0.8 <= font.pixelSize() < big.pixelSize()
+    assert "weighted_sum" in item.toolTip()
+
+    long_id = "hidden_layer_activation_output"
+    font, text = fit_label(style.FONT_ID, long_id, 100)
+    assert "…" in text and text.startswith("hidden") and text.endswith("output")
+    assert QFontMetricsF(font).horizontalAdvance(text) <= 100
+    assert font.pointSizeF() == pytest.approx(style.FONT_ID.pointSizeF() * 0.8)
+    assert fit_label(style.FONT_ID, "x1", 100) == (style.FONT_ID, "x1")
+    # the zoomed-out header (pixel fonts) keeps both ends as well
+    font, text = fit_label(style.pixel_font(17, bold=True), "+  " + long_id, 132)
+    assert text.startswith("+  hid") and text.endswith("put") and font.pixelSize() < 17

@@ -10,7 +10,7 @@ from html import escape
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from . import style
@@ -99,6 +99,25 @@ def fitting(metrics, width: int, *candidates: str) -> str:
         if metrics.horizontalAdvance(text) <= width:
             return text
     return metrics.elidedText(options[-1], Qt.ElideRight, width) if options else ""
+
+
+def fit_label(font: QFont, text: str, width: float, smallest: float = 0.8) -> tuple:
+    """``(font, text)`` for a header label in ``width``: as is; else the font shrunk down to
+    ``smallest`` of its size; else that font with the text elided in the middle
+    (``weigh…_sum``), so both ends of a long id stay readable."""
+    metrics = QFontMetricsF(font)
+    full = metrics.horizontalAdvance(text)
+    if full <= width:
+        return font, text
+    small = QFont(font)
+    if font.pixelSize() > 0:
+        small.setPixelSize(max(1, int(font.pixelSize() * max(smallest, width / full))))
+    else:
+        small.setPointSizeF(font.pointSizeF() * max(smallest, width / full))
+    metrics = QFontMetricsF(small)
+    if metrics.horizontalAdvance(text) <= width:
+        return small, text
+    return small, metrics.elidedText(text, Qt.ElideMiddle, width)
 
 
 def two_lines(metrics, text: str, width: int) -> str:
@@ -302,12 +321,11 @@ class NodeItem(QGraphicsItem):
         """Zoomed out (a fitted example in a small window): symbol and id in the header, value
         and gradient in fonts that stay legible on screen; no port names or thumbnails."""
         w = style.NODE_W
-        head = style.pixel_font(min(17, max(11, round(9.5 / lod))), bold=True)
+        head, text = self.compact_header(lod)
         painter.setFont(head)
         painter.setPen(style.TEXT)
         painter.drawText(QRectF(8, 0, w - 16, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,
-                         painter.fontMetrics().elidedText(f"{self.symbol}  {self.id_text}",
-                                                          Qt.ElideRight, int(w - 16)))
+                         text)
         self._paint_ports(painter, names=False)
         lines = [((self.value_compact, self.value_short), style.VALUE)]
         if self.grad_compact:
@@ -329,6 +347,12 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(10, top + i * line_h, w - 18, line_h),
                              Qt.AlignLeft | Qt.AlignVCenter, fitting(metrics, room, *candidates))
 
+    def compact_header(self, lod: float) -> tuple:
+        """``(font, text)`` of a zoomed-out card's header, symbol and id, in a font that stays
+        legible on screen: shrunk a little, then elided in the middle for a long id."""
+        head = style.pixel_font(min(17, max(11, round(9.5 / lod))), bold=True)
+        return fit_label(head, f"{self.symbol}  {self.id_text}", style.NODE_W - 16)
+
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
         painter.setFont(style.FONT_SHAPE)
@@ -336,14 +360,20 @@ class NodeItem(QGraphicsItem):
         shape_w = painter.fontMetrics().horizontalAdvance(self.shape_label) if self.shape_label else 0
         painter.drawText(QRectF(w - 8 - shape_w, 0, shape_w, style.HEADER_H),
                          Qt.AlignRight | Qt.AlignVCenter, self.shape_label)
-        painter.setFont(style.FONT_ID)
         painter.setPen(style.TEXT)
-        suffix = "  ◆" if self.is_loss else ""
-        metrics = painter.fontMetrics()
-        room = int(w - 17 - (shape_w + 6 if shape_w else 0) - metrics.horizontalAdvance(suffix))
-        text = metrics.elidedText(self.id_text, Qt.ElideRight, room) + suffix
+        id_font, text = self.header_label(shape_w)
+        painter.setFont(id_font)
         painter.drawText(QRectF(9, 0, w - 18, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,
                          text)
+
+    def header_label(self, shape_w: float) -> tuple:
+        """``(font, text)`` of the id in the full card's header: shrunk a little, then elided
+        in the middle when long (the tooltip has it whole); the loss keeps its ◆."""
+        suffix = "  ◆" if self.is_loss else ""
+        room = (style.NODE_W - 17 - (shape_w + 6 if shape_w else 0)
+                - QFontMetricsF(style.FONT_ID).horizontalAdvance(suffix))
+        id_font, text = fit_label(style.FONT_ID, self.id_text, room)
+        return id_font, text + suffix
 
     def _paint_symbol(self, painter) -> None:
         top = style.HEADER_H
