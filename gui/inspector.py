@@ -20,6 +20,7 @@ from engine import ops as engine_ops
 from engine.init import INITIALIZERS, initialize
 from gui import commands, theme
 from gui.graph_overview import GraphOverview
+from gui.node_status import badge_text, error_parts
 from gui.tensor_view import TensorView
 from gui.value_edit import ValueEdit, format_value
 
@@ -162,9 +163,10 @@ class Inspector(QWidget):
         node = self.model.node(node_id)
         op = engine_ops.OPS[node.op]
         colour = theme.category_colour(op)
-        badge = QLabel(f"{op.symbol}  {op.label}", objectName="opBadge")
+        badge = self.badge = QLabel(objectName="opBadge")
         badge.setStyleSheet(f"background: {colour};")
         badge.setToolTip(op.doc)
+        self._refresh_badge()
         self.name_edit = QLineEdit(node_id)
         self.name_edit.setFont(theme.ui_font(11, bold=True))
         self.name_edit.setToolTip("The node's id; press Enter to rename")
@@ -179,8 +181,14 @@ class Inspector(QWidget):
         self.ports_label.setVisible(bool(op.port_names))
         self.page.addWidget(self.ports_label)
         self._refresh_ports()
+        # a node still being built: the canvas's amber hint ("connect x"), the engine's full
+        # sentence below in plain text; a real error: the sentence in red
+        self.node_hint = QLabel(objectName="incomplete", wordWrap=True)
+        self.node_detail = QLabel(wordWrap=True)
         self.node_error = QLabel(objectName="error", wordWrap=True)
-        self.page.addWidget(self.node_error)
+        for label in (self.node_hint, self.node_detail, self.node_error):
+            label.hide()
+            self.page.addWidget(label)
         self.loss_box = QCheckBox("Loss: differentiate this node")
         self.loss_box.setToolTip("Gradients are of this node (it must hold one number). "
                                  "Unticked: the graph's single sink is the loss.")
@@ -467,6 +475,17 @@ class Inspector(QWidget):
             shape = tuple(np.shape(node.value))
             self.value_shape.setText("a scalar (one number)" if shape == () else f"shape {shape}")
 
+    def _refresh_badge(self) -> None:
+        if self.node_id is not None and self.model.has_node(self.node_id):
+            self.badge.setText(badge_text(self.model, self.node_id))
+
+    def _show_error(self, error: str) -> None:
+        """Unfinished: amber hint + the sentence in plain text; broken: the sentence in red."""
+        parts = error_parts(self.model, self.node_id, error)
+        for label, text in zip((self.node_hint, self.node_detail, self.node_error), parts):
+            label.setText(text)
+            label.setVisible(bool(text))
+
     def refresh_results(self) -> None:
         """Value, gradient and error of the node from the model's last re-run."""
         if self.node_id is None or not self.model.has_node(self.node_id):
@@ -476,8 +495,8 @@ class Inspector(QWidget):
         self._refresh_loss_box()
         node_id = self.node_id
         error = self.model.errors.get(node_id, "")
-        self.node_error.setText(error)
-        self.node_error.setVisible(bool(error))
+        self._refresh_badge()
+        self._show_error(error)
         loss = self.model.loss_id or "L"
         self.value_caption.setText(f"<span style='color:{theme.VALUE}'>■</span>&nbsp; "
                                    f"Value of <b>{html.escape(node_id)}</b>")

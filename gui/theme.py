@@ -27,6 +27,7 @@ BORDER = "#393d47"
 HOVER = "#323743"
 SELECTED = "#2f4366"
 ERROR = "#ff6b6b"
+INCOMPLETE = "#e0a84a"  # a node still being built (the canvas's amber, not an alarm)
 GRAD = "#ffa657"      # gradients are shown in a warm colour everywhere (as on the canvas)
 VALUE = "#7fd1ff"     # values in a cool one
 
@@ -101,6 +102,7 @@ QLabel#heading {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
 QLabel#muted {{ color: {MUTED}; }}
 QLabel#resultCaption {{ color: {TEXT}; font-weight: 500; }}
 QLabel#error {{ color: {ERROR}; }}
+QLabel#incomplete {{ color: {INCOMPLETE}; font-weight: 600; }}
 QLabel#opBadge {{ color: white; border-radius: 4px; padding: 3px 8px; font-weight: 600; }}
 QScrollArea {{ border: none; background: {PANEL}; }}
 QScrollArea > QWidget > QWidget {{ background: {PANEL}; }}

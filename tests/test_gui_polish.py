@@ -10,7 +10,7 @@ import engine
 from engine import io
 from gui.canvas import style
 from gui.canvas.node_item import fitting
-from gui_helpers import make_canvas
+from gui_helpers import click, make_canvas
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401  (fixtures)
 
@@ -141,3 +141,63 @@ def test_long_ids_shrink_a_little_then_elide_in_the_middle(canvas):
     # the zoomed-out header (pixel fonts) keeps both ends as well
     font, text = fit_label(style.pixel_font(17, bold=True), "+  " + long_id, 132)
     assert text.startswith("+  hid") and text.endswith("put") and font.pixelSize() < 17
+
+
+# ------------------------------------------------------------------ inspector = canvas
+def _add(win, node_id, op, **kwargs):
+    from gui import commands
+    win.undo_stack.push(commands.AddNode(win.model, node_id, op, **kwargs))
+    win.model.run_now()
+    QApplication.processEvents()
+
+
+def test_an_unfinished_node_reads_amber_in_the_inspector_like_on_the_canvas(window):
+    from gui import theme
+    _add(window, "t", "tanh")
+    click_node(window, "t")
+    ins = window.inspector
+    item = window.canvas.node_item("t")
+    assert item.incomplete and item.error_text == "connect x"
+    assert ins.node_hint.isVisible() and ins.node_hint.text() == "⚠ connect x"
+    assert ins.node_hint.palette().color(ins.node_hint.foregroundRole()).name() \
+        == theme.INCOMPLETE == style.NODE_INCOMPLETE.name()
+    assert ins.node_detail.isVisible() and ins.node_detail.text() == item.error
+    assert ins.node_detail.palette().color(ins.node_detail.foregroundRole()).name() \
+        != theme.ERROR
+    assert not ins.node_error.isVisible()
+    # a real error stays red, without the amber hint
+    _add(window, "a", "input", value=[1.0, 2.0])
+    _add(window, "b", "input", value=[1.0, 2.0, 3.0])
+    from gui import commands
+    window.undo_stack.push(commands.Connect(window.model, "a", "t", 0))
+    _add(window, "m", "add")
+    window.undo_stack.push(commands.Connect(window.model, "a", "m", 0))
+    window.undo_stack.push(commands.Connect(window.model, "b", "m", 1))
+    window.model.run_now()
+    click_node(window, "m")
+    assert ins.node_error.isVisible() and "shape" in ins.node_error.text()
+    assert ins.node_error.palette().color(ins.node_error.foregroundRole()).name() == theme.ERROR
+    assert not ins.node_hint.isVisible() and not ins.node_detail.isVisible()
+
+
+def test_the_inspector_chip_shows_the_nodes_own_symbol(window):
+    from gui import commands
+    _add(window, "cube", "pow", attrs={"exponent": 3.0})
+    click_node(window, "cube")
+    assert window.inspector.badge.text() == "x³  Power"
+    window.undo_stack.push(commands.SetAttr(window.model, "cube", "exponent", 2.0))
+    window.model.run_now()
+    QApplication.processEvents()
+    assert window.inspector.badge.text() == "x²  Power"
+    _add(window, "s", "tanh")
+    click_node(window, "s")
+    assert window.inspector.badge.text() == f"{engine.OPS['tanh'].symbol}  Tanh"
+
+
+def click_node(win, node_id):
+    """A real click on the node's header, as a user selects it."""
+    win.canvas.fit_view()
+    QApplication.processEvents()
+    rect = win.canvas.node_item(node_id).sceneBoundingRect()
+    click(win.canvas, rect.center())
+    assert win.inspector.node_id == node_id
