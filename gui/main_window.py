@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
@@ -348,13 +348,23 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def restore_layout(self) -> None:
-        """Window size and dock layout from the last session (the app calls this, not tests)."""
+        """Window size and dock layout from the last session; on a first start (nothing saved)
+        90 % of the screen's available area, centred (the app calls this, not tests)."""
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.fit_to_screen()
         if state is not None:
             self.restoreState(state)
+
+    def fit_to_screen(self, fraction: float = 0.9) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
+        rect.moveCenter(area.center())
+        self.setGeometry(rect)
 
     def selected_summary(self) -> str:
         return self.selection_label.text()

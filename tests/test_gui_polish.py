@@ -201,3 +201,26 @@ def click_node(win, node_id):
     rect = win.canvas.node_item(node_id).sceneBoundingRect()
     click(win.canvas, rect.center())
     assert win.inspector.node_id == node_id
+
+
+# ------------------------------------------------------------------ first start
+def test_first_start_opens_at_nine_tenths_of_the_screen_centred(window, settings):
+    assert settings.value("window/geometry") is None
+    window.restore_layout()
+    QApplication.processEvents()
+    area = window.screen().availableGeometry()
+    geometry = window.geometry()
+    assert geometry.width() == pytest.approx(0.9 * area.width(), abs=2)
+    assert geometry.height() == pytest.approx(0.9 * area.height(), abs=2)
+    assert abs(geometry.center().x() - area.center().x()) <= 2
+    assert abs(geometry.center().y() - area.center().y()) <= 2
+
+
+def test_a_saved_layout_wins_over_the_first_start_size(window, settings):
+    window.resize(700, 500)
+    QApplication.processEvents()
+    settings.setValue("window/geometry", window.saveGeometry())
+    window.resize(1400, 900)
+    window.restore_layout()
+    QApplication.processEvents()
+    assert (window.width(), window.height()) == (700, 500)
