@@ -25,6 +25,8 @@ from gui.window_menus import build_actions, build_menus, build_toolbar
 APP_NAME = "Backprop Studio"
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
+WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
+WARNING_PREFIXES = ("cannot ", "unknown ")
 INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
 
 
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self.model_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         bar.addPermanentWidget(self.selection_label)
         bar.addPermanentWidget(self.model_label)
+        bar.messageChanged.connect(self._on_status_message)
 
     def _wire(self) -> None:
         self.undo_stack.cleanChanged.connect(self.update_title)
@@ -106,7 +109,30 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {self.display_name}{'*' if self.modified else ''}")
 
     def show_message(self, text: str, timeout: int = STATUS_TIMEOUT_MS) -> None:
+        """A transient status-bar message; refusals ("Cannot connect: …") become warnings."""
+        if text.lower().startswith(WARNING_PREFIXES):
+            self.show_warning(text)
+            return
+        self._set_status_warning(False)
         self.statusBar().showMessage(text, timeout)
+
+    def show_warning(self, text: str, timeout: int | None = None) -> None:
+        """``⚠ text`` in bold amber on a tinted status bar for a few seconds, then cleared."""
+        self._set_status_warning(True)
+        self.statusBar().showMessage(f"⚠ {text}",
+                                     WARNING_TIMEOUT_MS if timeout is None else timeout)
+
+    def _on_status_message(self, text: str) -> None:
+        if not text:                 # the warning timed out or was cleared: plain bar again
+            self._set_status_warning(False)
+
+    def _set_status_warning(self, on: bool) -> None:
+        bar = self.statusBar()
+        if bool(bar.property("warning")) != on:
+            bar.setProperty("warning", on)
+            bar.style().unpolish(bar)
+            bar.style().polish(bar)
+            bar.update()
 
     def show_error(self, title: str, text: str) -> None:
         """An error the user must see: status bar and a message box (never a traceback)."""

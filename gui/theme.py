@@ -69,6 +69,8 @@ QMainWindow::separator {{ background: {BORDER}; width: 1px; height: 1px; }}
 QStatusBar {{ background: {WINDOW}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
 QStatusBar QLabel {{ padding: 0 10px; }}
 QStatusBar::item {{ border: none; }}
+QStatusBar[warning="true"] {{ color: {INCOMPLETE}; background: #3a3020; font-weight: 600;
+                             border-top: 1px solid {INCOMPLETE}; }}
 QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     background: {BASE}; border: 1px solid {BORDER}; border-radius: 5px; padding: 4px 6px;
     color: {TEXT}; selection-background-color: {ACCENT}; }}

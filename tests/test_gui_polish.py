@@ -224,3 +224,30 @@ def test_a_saved_layout_wins_over_the_first_start_size(window, settings):
     window.restore_layout()
     QApplication.processEvents()
     assert (window.width(), window.height()) == (700, 500)
+
+
+# ------------------------------------------------------------------ refusals stand out
+def test_a_refused_connection_is_an_amber_warning_that_then_clears(window, qtbot, monkeypatch):
+    from gui import main_window, theme
+    from gui.canvas.port_item import OUTPUT
+    from gui_helpers import mouse_drag
+
+    monkeypatch.setattr(main_window, "WARNING_TIMEOUT_MS", 400)
+    _add(window, "a", "input", value=2.0, position=(0, 0))
+    _add(window, "e", "exp", position=(250, 0))
+    window.canvas.fit_view()
+    QApplication.processEvents()
+    e = window.canvas.node_item("e")
+    mouse_drag(window.canvas, e.port_scene_pos(OUTPUT), e.port_scene_pos(0))   # e → e
+    assert window.model.graph.input_sources("e") == [None]
+    bar = window.statusBar()
+    assert bar.currentMessage().startswith("⚠ Cannot connect")
+    assert "cannot feed itself" in bar.currentMessage()
+    assert bar.property("warning") is True
+    assert bar.palette().color(bar.foregroundRole()).name() == theme.INCOMPLETE
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=3000)
+    assert not bar.property("warning")
+    assert bar.palette().color(bar.foregroundRole()).name() == theme.MUTED
+    # ordinary messages stay plain
+    window.show_message("copied 1 node(s)")
+    assert bar.currentMessage() == "copied 1 node(s)" and not bar.property("warning")
