@@ -7,6 +7,7 @@ leave the last pass in ``trace``.
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -15,8 +16,10 @@ import numpy as np
 
 from .errors import GraphError
 from .ops import OPS, normalize_attrs
-from .plan import Plan, is_finite, nonfinite_kind
+from .ops_base import fmt
+from .plan import Plan
 from .trace import Trace
+from .values import as_value, checked_position, initial_value, is_finite, nonfinite_kind
 
 INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a parameter
 
@@ -37,27 +40,6 @@ class Edge:
     target: str
     port: int
     extra: dict = field(default_factory=dict, compare=False)
-
-
-def as_value(value, what: str = "value") -> np.ndarray:
-    """``value`` as a float64 array; ValueError for ragged lists, strings, booleans."""
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
-        return value
-    if isinstance(value, (bool, str, bytes, dict)) or value is None:
-        raise ValueError(f"{what} must be a number or a rectangular list of numbers")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise ValueError(f"{what} must be a number or a rectangular list of numbers") from None
-    except OverflowError:  # a JSON integer beyond float64, e.g. 10**400
-        raise ValueError(f"{what} holds a number too large for float64") from None
-    if array.dtype != np.float64:
-        raise ValueError(f"{what} must be a number or a rectangular list of numbers")
-    return array
-
-
-def shape_text(shape) -> str:
-    return str(tuple(shape))
 
 
 class Graph:
@@ -160,7 +142,8 @@ class Graph:
             raise GraphError(node_id, f"bad attr: {exc}") from None
         if value is not None:
             value = self._leaf_value(node_id, op, value)
-        node = Node(node_id, op, attrs, value, _position(node_id, position), dict(extra or {}))
+        node = Node(node_id, op, attrs, value, checked_position(node_id, position),
+                    dict(extra or {}))
         self._nodes[node_id] = node
         self.nx.add_node(node_id, node=node)
         self._changed()
@@ -247,7 +230,7 @@ class Graph:
         self._fresh = False
 
     def set_position(self, node_id, position) -> None:
-        self.node(node_id).position = _position(node_id, position)
+        self.node(node_id).position = checked_position(node_id, position)
 
     def rename_node(self, old: str, new: str) -> None:
         """Rename, keeping the node's place in the order, its edges and the loss."""
@@ -289,11 +272,11 @@ class Graph:
         for node in self._nodes.values():
             other.add_node(node.id, node.op, dict(node.attrs),
                            None if node.value is None else node.value.copy(),
-                           node.position, _deep(node.extra))
+                           node.position, copy.deepcopy(node.extra))
         for edge in self._edges.values():
-            other.connect(edge.source, edge.target, edge.port, _deep(edge.extra))
+            other.connect(edge.source, edge.target, edge.port, copy.deepcopy(edge.extra))
         other._loss = self._loss
-        other.extra = _deep(self.extra)
+        other.extra = copy.deepcopy(self.extra)
         return other
 
     def _leaf_value(self, node_id, op, value) -> np.ndarray:
@@ -456,7 +439,7 @@ class Graph:
         if value is None:
             if node.op != "parameter":
                 raise GraphError(node.id, f"this {node.op} has no value")
-            value = node.value = self._initial_value(node)
+            value = node.value = initial_value(node)
         if not is_finite(value):
             raise GraphError(node.id, f"its value is not finite ({nonfinite_kind(value)})")
         self._finite_ok[node.id] = value
@@ -476,17 +459,6 @@ class Graph:
         if value is fed:  # a float64 array: trusted until a different array is fed
             self._fed_ok[nid] = fed
         return value
-
-    def _initial_value(self, node: Node) -> np.ndarray:
-        shape = node.attrs.get("shape")
-        if shape is None:
-            raise GraphError(node.id, "this parameter has no value and no shape to initialise")
-        from .init import initialize
-        try:
-            return initialize(node.attrs.get("init", "xavier"), tuple(shape),
-                              seed=node.attrs.get("seed", 0))
-        except ValueError as exc:
-            raise GraphError(node.id, f"cannot initialise: {exc}") from None
 
     def backward(self, of: str | None = None) -> dict[str, np.ndarray]:
         """Gradient of the loss (``of`` overrides it) for every node, zeros where it does not
@@ -509,20 +481,5 @@ class Graph:
 
 
 def scalar_message(shape) -> str:
-    return f"loss must be a scalar: add a sum or mean node (its shape is {shape_text(shape)})"
+    return f"loss must be a scalar: add a sum or mean node (its shape is {fmt(shape)})"
 
-
-def _position(node_id, position):
-    if position is None:
-        return None
-    try:
-        x, y = position
-        return (float(x) if not isinstance(x, int) else x, float(y) if not isinstance(y, int)
-                else y)
-    except (TypeError, ValueError):
-        raise GraphError(node_id, f"a position is two numbers, not {position!r}") from None
-
-
-def _deep(value):
-    import copy
-    return copy.deepcopy(value)

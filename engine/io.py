@@ -17,7 +17,7 @@ import numpy as np
 from .errors import FileFormatError, GraphError
 from .graph import Graph
 from .ops import OPS
-from .plan import is_finite, nonfinite_kind
+from .values import initial_value, is_finite, nonfinite_kind
 
 FORMAT = "backprop-studio-graph"
 VERSION = 1
@@ -182,7 +182,7 @@ def graph_to_dict(graph: Graph) -> dict:
         value = node.value
         if value is None and node.op == "parameter" and node.attrs.get("shape") is not None:
             try:
-                value = graph._initial_value(node)  # a parameter's value is always written
+                value = initial_value(node)  # a parameter's value is always written
             except GraphError as exc:
                 raise FileFormatError(f"cannot save: {exc}") from None
         if value is not None:

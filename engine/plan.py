@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphError
+from .values import is_finite, nonfinite_kind
 
 ndarray = np.ndarray
 
@@ -55,24 +56,6 @@ RAISING_FORWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", 
                              "matmul", "transpose", "sum"})  # not mse: np.vdot stays quiet
 RAISING_BACKWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
                               "matmul", "transpose", "sum", "mse"})
-
-
-def nonfinite_kind(a) -> str:
-    """'nan', 'inf' or '-inf': the first kind of non-finite number found in ``a``."""
-    a = np.asarray(a)
-    if np.isnan(a).any():
-        return "nan"
-    if np.isposinf(a).any():
-        return "inf"
-    return "-inf"
-
-
-def is_finite(a) -> bool:
-    """True when every element of ``a`` is finite (a cheap path for single numbers)."""
-    if a.size == 1:
-        v = a.item() if isinstance(a, np.ndarray) else float(a)
-        return v - v == 0.0  # False for inf and nan
-    return bool(np.isfinite(a).all())
 
 
 def forward_failure(node: str, op, out) -> GraphError:
