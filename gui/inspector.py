@@ -7,9 +7,7 @@ signals, so a re-run or an undo updates what it shows.
 """
 from __future__ import annotations
 
-import ast
 import html
-import json
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -22,53 +20,8 @@ from gui import commands, theme
 from gui.graph_overview import GraphOverview
 from gui.node_status import badge_text, error_parts
 from gui.tensor_view import TensorView
-from gui.value_edit import ValueEdit, format_value
-
-
-class InputError(ValueError):
-    """Text the user typed that cannot become a value; str() says why."""
-
-
-def parse_value(text: str) -> np.ndarray:
-    """`2.5`, `[1, 2]` or `[[1, 2], [3, 4]]` as a float64 array; InputError with the reason."""
-    text = text.strip()
-    if not text:
-        raise InputError("enter a number or a list such as [[1, 2], [3, 4]]")
-    try:
-        data = float(text)              # also "inf" / "nan", refused below with the reason
-    except ValueError:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            try:
-                data = ast.literal_eval(text)
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                raise InputError(f"not a number or a list: {text[:40]!r}") from None
-    try:
-        array = np.array(data, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise InputError("rows must all have the same length and hold only numbers") from None
-    if not np.all(np.isfinite(array)):
-        raise InputError("values must be finite numbers (no nan or inf)")
-    return array
-
-
-def parse_json_attr(text: str):
-    """An attr typed as JSON: `null`, `0`, `[0, 1]`; Python spellings (None, True) accepted."""
-    text = text.strip()
-    if text.lower() in ("", "null", "none"):
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        try:
-            return ast.literal_eval(text)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            raise InputError(f"not valid: {text[:40]!r} (try null, 0 or [0, 1])") from None
-
-
-def attr_text(value) -> str:
-    return "null" if value is None else json.dumps(value)
+from gui.value_edit import (InputError, ValueEdit, attr_text, format_value, parse_json_attr,
+                            parse_value)
 
 
 class Inspector(QWidget):

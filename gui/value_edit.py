@@ -2,10 +2,12 @@
 
 Enter applies (as in a line edit), Shift+Enter starts a new line, leaving the field applies too;
 `editingFinished` fires once per edit. Numbers are written in full precision (repr), so what
-the user sees is exactly what the engine computes with.
+the user sees is exactly what the engine computes with. The parsers here turn what the user
+typed back into a value or an attr, or say why they cannot (`InputError`).
 """
 from __future__ import annotations
 
+import ast
 import json
 
 import numpy as np
@@ -28,6 +30,51 @@ def format_value(value) -> str:
     rows = [json.dumps(row) for row in a.reshape(-1, a.shape[-1]).tolist()] if a.ndim == 2 \
         else [json.dumps(block) for block in a.tolist()]
     return "[" + ",\n ".join(rows) + "]"
+
+
+class InputError(ValueError):
+    """Text the user typed that cannot become a value; str() says why."""
+
+
+def _literal(text: str, refusal: str):
+    """``text`` read as JSON, else as a Python literal; InputError(refusal) when neither."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            raise InputError(refusal) from None
+
+
+def parse_value(text: str) -> np.ndarray:
+    """`2.5`, `[1, 2]` or `[[1, 2], [3, 4]]` as a float64 array; InputError with the reason."""
+    text = text.strip()
+    if not text:
+        raise InputError("enter a number or a list such as [[1, 2], [3, 4]]")
+    try:
+        data = float(text)              # also "inf" / "nan", refused below with the reason
+    except ValueError:
+        data = _literal(text, f"not a number or a list: {text[:40]!r}")
+    try:
+        array = np.array(data, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise InputError("rows must all have the same length and hold only numbers") from None
+    if not np.all(np.isfinite(array)):
+        raise InputError("values must be finite numbers (no nan or inf)")
+    return array
+
+
+def parse_json_attr(text: str):
+    """An attr typed as JSON: `null`, `0`, `[0, 1]`; Python spellings (None, True) accepted."""
+    text = text.strip()
+    if text.lower() in ("", "null", "none"):
+        return None
+    return _literal(text, f"not valid: {text[:40]!r} (try null, 0 or [0, 1])")
+
+
+def attr_text(value) -> str:
+    return "null" if value is None else json.dumps(value)
 
 
 class ValueEdit(QPlainTextEdit):

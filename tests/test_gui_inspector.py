@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
 
 from engine.init import initialize
 from gui import commands
-from gui.inspector import InputError, parse_value
+from gui.value_edit import InputError, parse_value
 from gui_helpers import click
 from window_fixtures import dialogs, settings, square_graph_file, window  # noqa: F401
 
