@@ -4,7 +4,7 @@ hint (``connect x``) rather than the engine's sentence in alarm red."""
 from __future__ import annotations
 
 from engine import ops as engine_ops
-from gui.canvas.node_item import INCOMPLETE_MARKERS, node_symbol, unfinished_hint
+from gui.canvas.node_item import is_unfinished, node_symbol, unfinished_hint
 
 
 def badge_text(model, node_id: str) -> str:
@@ -18,7 +18,7 @@ def error_parts(model, node_id: str, error: str) -> tuple[str, str, str]:
     a broken one ``("", "", sentence)``, a healthy one three empty strings."""
     if not error:
         return "", "", ""
-    if not any(marker in error for marker in INCOMPLETE_MARKERS):
+    if not is_unfinished(error):
         return "", "", error
     op = engine_ops.OPS[model.node(node_id).op]
     sources = model.graph.input_sources(node_id)

@@ -16,11 +16,8 @@ from PySide6.QtWidgets import (QGraphicsPathItem, QHBoxLayout, QLabel, QSizePoli
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.canvas.thumbnail import LUT, as_grid, symmetric_limit   # the canvas's colour mapping
 
-# The canvas thumbnails' colours (gui/canvas/thumbnail.py): blue → near-black → orange.
-COLOURS = [(70, 140, 255), (38, 41, 48), (255, 150, 50)]
-COLOUR_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=COLOURS)
-LUT = COLOUR_MAP.getLookupTable(nPts=256, mode=pg.ColorMap.BYTE)
 MAX_SIDE = 400        # longer axes are shown strided (every k-th row / column)
 MAX_CELL_W = 72       # px: a 2×4 matrix stays a compact block, not a banner
 MAX_CELL_H = 26
@@ -51,20 +48,9 @@ def describe(array) -> str:
         return f"{shape} in [{np.nanmin(a):.4g}, {np.nanmax(a):.4g}]"
 
 
-def as_grid(a: np.ndarray) -> np.ndarray:
-    """The 2-D layout shown: a vector is one row (1×n), >2-D is rows × last axis."""
-    return a.reshape(1, -1) if a.ndim <= 1 else a.reshape(-1, a.shape[-1])
-
-
-def symmetric_limit(a: np.ndarray) -> float:
-    """max |x| over the finite entries (0 when there are none)."""
-    finite = a[np.isfinite(a)]
-    return float(np.max(np.abs(finite))) if finite.size else 0.0
-
-
 def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
     row = np.ascontiguousarray(np.repeat(LUT[np.linspace(0, 255, max(width, 2)).astype(int)]
-                                         [None, :, :3], height, axis=0))
+                                         [None, :, :], height, axis=0))
     image = QImage(row.data, row.shape[1], height, 3 * row.shape[1], QImage.Format.Format_RGB888)
     return QPixmap.fromImage(image.copy())
 

@@ -5,7 +5,6 @@ window icon is `resources/icons/app.svg`.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -286,17 +285,3 @@ def symbol_icon(symbol: str, colour: str, size: int = 22) -> QIcon:
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, symbol)
     painter.end()
     return QIcon(pixmap)
-
-
-def tint(value: float, limit: float, positive: str = "#ff9632", negative: str = "#468cff") -> QColor:
-    """A diverging background for a tensor cell, as the canvas heatmaps: blue negative, the
-    base colour at 0, orange positive."""
-    if not limit or not math.isfinite(value):
-        return QColor(BASE)
-    strength = min(1.0, abs(value) / limit)
-    colour = QColor(positive if value >= 0 else negative)
-    white = QColor(BASE)
-    mix = 0.5 * strength
-    return QColor(round(white.red() + (colour.red() - white.red()) * mix),
-                  round(white.green() + (colour.green() - white.green()) * mix),
-                  round(white.blue() + (colour.blue() - white.blue()) * mix))

@@ -42,6 +42,11 @@ def node_symbol(op, attrs) -> str:
     return op.symbol
 
 
+def is_unfinished(error: str | None) -> bool:
+    """The engine's message says the node is not finished yet, rather than wrong."""
+    return bool(error) and any(marker in error for marker in INCOMPLETE_MARKERS)
+
+
 def unfinished_hint(error: str, port_names, sources) -> str:
     """A short line for a node still being built ("connect a, b"), instead of the engine's
     long sentence cut off at the node's edge (the tooltip keeps the sentence)."""
@@ -199,12 +204,11 @@ class NodeItem(QGraphicsItem):
         shape_label = shape_text(model.shapes.get(node_id))
         node = model.node(node_id) if model.has_node(node_id) else None
         symbol = node_symbol(self.op, node.attrs if node is not None else None)
-        error_text = ""
-        if error:
-            error_text = error
-            if any(m in error for m in INCOMPLETE_MARKERS):
-                sources = model.graph.input_sources(node_id) if node is not None else []
-                error_text = unfinished_hint(error, self.port_names, sources)
+        incomplete = is_unfinished(error)
+        error_text = error or ""
+        if incomplete:
+            sources = model.graph.input_sources(node_id) if node is not None else []
+            error_text = unfinished_hint(error, self.port_names, sources)
         if value is not None:
             small = np.size(value) == 1
             value_text = describe(value, "= ")
@@ -235,7 +239,7 @@ class NodeItem(QGraphicsItem):
         self.grad_lines = grad_named + tail
         self.grad_compact_lines = grad_small_named + tail
         self._state = state
-        self.incomplete = error is not None and any(m in error for m in INCOMPLETE_MARKERS)
+        self.incomplete = incomplete
         (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
          self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
          self.grad_pixmap, self.symbol, self.error_text, self.value_short,
