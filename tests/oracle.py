@@ -221,39 +221,7 @@ def fd_grads(doc, of=None, rel_step=1e-3) -> tuple[dict, dict]:
 def torch_grads(doc, of=None) -> tuple[dict, dict]:
     """(values, gradients) from PyTorch autograd in float64."""
     import torch
-    import torch.nn.functional as F
-
-    def dims(axis, ndim):
-        if axis is None:
-            return tuple(range(ndim))
-        return tuple(axis) if isinstance(axis, list) else (axis,)
-
-    def reduce(fn, x, a):
-        keep = bool(a["keepdims"])
-        if x.ndim == 0:
-            return fn(x)
-        return fn(x, dim=dims(a["axis"], x.ndim), keepdim=keep)
-
-    def op_fn(op, a, xs):
-        x = xs[0] if xs else None
-        y = xs[1] if len(xs) > 1 else None
-        table = {
-            "add": lambda: x + y, "sub": lambda: x - y, "mul": lambda: x * y,
-            "div": lambda: x / y, "neg": lambda: -x, "exp": lambda: torch.exp(x),
-            "log": lambda: torch.log(x), "sqrt": lambda: torch.sqrt(x),
-            "abs": lambda: torch.abs(x), "tanh": lambda: torch.tanh(x),
-            "sigmoid": lambda: torch.sigmoid(x), "relu": lambda: torch.relu(x),
-            "leaky_relu": lambda: F.leaky_relu(x, a["slope"]),
-            "pow": lambda: torch.pow(x, float(a["exponent"])),
-            "matmul": lambda: torch.matmul(x, y),
-            "transpose": lambda: x.permute(tuple(reversed(range(x.ndim)))),
-            "sum": lambda: reduce(torch.sum, x, a), "mean": lambda: reduce(torch.mean, x, a),
-            "softmax": lambda: torch.softmax(x, dim=a["axis"]),
-            "mse": lambda: F.mse_loss(x, y),
-            "sigmoid_bce": lambda: F.binary_cross_entropy_with_logits(x, y),
-            "softmax_ce": lambda: (-(y * torch.log_softmax(x, dim=-1)).sum(-1)).mean(),
-        }
-        return table[op]()
+    from torch_ops import TORCH_OPS
 
     nodes = {n["id"]: n for n in doc["nodes"]}
     ports = inputs_of(doc)
@@ -264,7 +232,7 @@ def torch_grads(doc, of=None) -> tuple[dict, dict]:
             t[nid] = torch.tensor(node["value"], dtype=torch.float64, requires_grad=True)
         else:
             a = {**DEFAULTS.get(node["op"], {}), **(node.get("attrs") or {})}
-            t[nid] = op_fn(node["op"], a, [t[s] for s in ports[nid]])
+            t[nid] = TORCH_OPS[node["op"]](*[t[s] for s in ports[nid]], a)
             t[nid].retain_grad()
     loss = t[loss_id(doc, of)]
     loss.backward(torch.ones_like(loss))

@@ -7,41 +7,7 @@ from engine import load_graph
 from test_examples_math import random_graph
 
 torch = pytest.importorskip("torch")
-F = torch.nn.functional
-
-
-def _reduce(fn, x, attrs):
-    axis, keep = attrs["axis"], attrs["keepdims"]
-    if axis is None:
-        axis = list(range(x.ndim))
-    axis = [axis] if isinstance(axis, int) else list(axis)
-    return fn(x, dim=axis, keepdim=keep) if axis else x.clone()  # a 0-d input: a new node
-
-
-TORCH_OPS = {
-    "add": lambda a, b, _: a + b,
-    "sub": lambda a, b, _: a - b,
-    "mul": lambda a, b, _: a * b,
-    "div": lambda a, b, _: a / b,
-    "neg": lambda x, _: -x,
-    "exp": lambda x, _: torch.exp(x),
-    "log": lambda x, _: torch.log(x),
-    "sqrt": lambda x, _: torch.sqrt(x),
-    "abs": lambda x, _: torch.abs(x),
-    "tanh": lambda x, _: torch.tanh(x),
-    "sigmoid": lambda x, _: torch.sigmoid(x),
-    "relu": lambda x, _: torch.relu(x),
-    "leaky_relu": lambda x, a: F.leaky_relu(x, a["slope"]),
-    "pow": lambda x, a: x ** a["exponent"],
-    "matmul": lambda a, b, _: torch.matmul(a, b),
-    "transpose": lambda x, _: x.permute(*reversed(range(x.ndim))),
-    "sum": lambda x, a: _reduce(torch.sum, x, a),
-    "mean": lambda x, a: _reduce(torch.mean, x, a),
-    "softmax": lambda x, a: torch.softmax(x, dim=a["axis"]),
-    "mse": lambda p, y, _: ((p - y) ** 2).mean(),
-    "sigmoid_bce": lambda z, y, _: F.binary_cross_entropy_with_logits(z, y),
-    "softmax_ce": lambda z, y, _: -(y * torch.log_softmax(z, dim=-1)).sum(dim=-1).mean(),
-}
+from torch_ops import TORCH_OPS  # noqa: E402
 
 
 def torch_pass(graph):

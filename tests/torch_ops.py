@@ -1,0 +1,53 @@
+"""PyTorch (float64) references for every non-leaf op: ``TORCH_OPS[op](*inputs, attrs)``.
+
+One table shared by the op tests, the whole-graph tests and the acceptance oracle; it never
+imports ``engine``. Import it only after ``pytest.importorskip("torch")``.
+"""
+from __future__ import annotations
+
+import torch
+
+F = torch.nn.functional
+
+
+def reduce(fn):
+    """sum / mean over ``attrs["axis"]`` (None: all axes; no axes: the identity, a new tensor)."""
+    def ref(x, attrs):
+        axis, keep = attrs["axis"], bool(attrs["keepdims"])
+        if axis is None:
+            axis = list(range(x.dim()))
+        axis = [axis] if isinstance(axis, int) else list(axis)
+        return fn(x, dim=axis, keepdim=keep) if axis else x * 1.0
+    return ref
+
+
+def softmax_ce(z, y, attrs):
+    if z.dim() <= 2:
+        return F.cross_entropy(z, y)  # probability targets; a 1-D input is one unbatched row
+    return -(y * F.log_softmax(z, dim=-1)).sum(dim=-1).mean()
+
+
+TORCH_OPS = {
+    "add": lambda a, b, _: a + b,
+    "sub": lambda a, b, _: a - b,
+    "mul": lambda a, b, _: a * b,
+    "div": lambda a, b, _: a / b,
+    "neg": lambda x, _: -x,
+    "exp": lambda x, _: torch.exp(x),
+    "log": lambda x, _: torch.log(x),
+    "sqrt": lambda x, _: torch.sqrt(x),
+    "abs": lambda x, _: torch.abs(x),
+    "tanh": lambda x, _: torch.tanh(x),
+    "sigmoid": lambda x, _: torch.sigmoid(x),
+    "relu": lambda x, _: torch.relu(x),
+    "leaky_relu": lambda x, a: F.leaky_relu(x, a["slope"]),
+    "pow": lambda x, a: torch.pow(x, a["exponent"]),
+    "matmul": lambda a, b, _: torch.matmul(a, b),
+    "transpose": lambda x, _: x.permute(tuple(reversed(range(x.dim())))),
+    "sum": reduce(torch.sum),
+    "mean": reduce(torch.mean),
+    "softmax": lambda x, a: torch.softmax(x, dim=a["axis"]),
+    "mse": lambda p, y, _: F.mse_loss(p, y),
+    "sigmoid_bce": lambda z, y, _: F.binary_cross_entropy_with_logits(z, y),
+    "softmax_ce": softmax_ce,
+}
