@@ -198,7 +198,8 @@ class GraphModel(QObject):
         self._timer.stop()
         self._graph = graph
         self.values, self.grads, self.errors, self.shapes = {}, {}, {}, {}
-        self.loss_id = self._auto_loss = None
+        self.loss_id = self._auto_loss = self.trace = None
+        self.status = ""
         self.graph_reset.emit()
         self.run_now()
 

@@ -190,6 +190,7 @@ class NodeItem(QGraphicsItem):
         self.value_compact = self.grad_compact = ""
         self.value_short = self.grad_short = ""   # the fallback when a compact line won't fit
         self._state = None
+        self._thumbnails = [(None, None), (None, None)]   # (array, pixmap): value, gradient
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
@@ -227,8 +228,8 @@ class NodeItem(QGraphicsItem):
         else:
             grad_named = grad_small_named = ()
             grad_text = grad_compact = grad_short = ""
-        value_pixmap = heatmap_pixmap(value, style.THUMB) if value is not None else None
-        grad_pixmap = heatmap_pixmap(grad, style.THUMB) if grad is not None else None
+        value_pixmap = self._thumbnail(value, 0)
+        grad_pixmap = self._thumbnail(grad, 1)
         state = (node_id, error, is_loss, shape_label, value_text, value_compact, grad_text,
                  grad_compact, value_pixmap, grad_pixmap, symbol, error_text, value_short, grad_short)
         if state == self._state:
@@ -245,6 +246,15 @@ class NodeItem(QGraphicsItem):
          self.grad_pixmap, self.symbol, self.error_text, self.value_short,
          self.grad_short) = state
         self.update()
+
+    def _thumbnail(self, array, slot: int):
+        """The heatmap of ``array`` (None for none / scalars); the same array object as last
+        time keeps its pixmap without hashing its content again."""
+        if array is None:
+            return None
+        if array is not self._thumbnails[slot][0]:
+            self._thumbnails[slot] = (array, heatmap_pixmap(array, style.THUMB))
+        return self._thumbnails[slot][1]
 
     def _tooltip(self, error, grad_text: str) -> str:
         """Full id, op, the error or the op's doc, and the gradient named in full."""

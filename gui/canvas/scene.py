@@ -89,14 +89,14 @@ class GraphScene(QGraphicsScene):
         model.node_moved.connect(self._on_node_moved)
         model.node_changed.connect(self._on_node_changed)
         model.node_renamed.connect(self._on_node_renamed)
-        model.graph_reset.connect(self.rebuild)
+        model.graph_reset.connect(self._on_graph_reset)
         model.results_changed.connect(self.refresh_results)
         self.selectionChanged.connect(self._emphasise_selected_edges)
         self.rebuild()
 
     # ------------------------------------------------------------ model → items
-    def rebuild(self) -> None:
-        """Recreate every item (a new graph was loaded)."""
+    def rebuild(self, refresh: bool = True) -> None:
+        """Recreate every item (a new graph was loaded); ``refresh``: draw the results too."""
         for item in list(self.nodes.values()) + list(self.edges.values()):
             self.removeItem(item)
         self.nodes.clear()
@@ -108,7 +108,12 @@ class GraphScene(QGraphicsScene):
             self._add_node_item(node_id, layout.get(node_id), refresh=False)
         for edge in graph.edges():
             self._on_edge_added(edge.source, edge.target, edge.port)
-        self.refresh_results()
+        if refresh:
+            self.refresh_results()
+
+    def _on_graph_reset(self) -> None:
+        # the model's re-run follows at once (results_changed): the numbers are drawn then, once
+        self.rebuild(refresh=False)
 
     def _add_node_item(self, node_id: str, fallback=None, refresh: bool = True) -> NodeItem:
         node = self.model.node(node_id)
