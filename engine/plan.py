@@ -51,7 +51,7 @@ NONFINITE_HINTS = {
 # Ops whose forward / backward leave numpy's floating-point errors on: under
 # ``np.errstate(all="raise")`` a non-finite result from finite inputs raises there, so their
 # outputs need no explicit check. Every other op (and any op added later) is checked.
-# tests/test_graph.py overflows each of them to keep this list honest.
+# tests/test_graph_overflow.py overflows each of them to keep this list honest.
 RAISING_FORWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
                              "matmul", "transpose", "sum"})  # not mse: np.vdot stays quiet
 RAISING_BACKWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from engine import Graph, save_graph
+from graphs import build
 from engine.cli_grad import main
 
 
@@ -66,10 +67,7 @@ def test_of_an_unknown_node_is_refused(capsys):
 
 
 def test_non_finite_value_names_the_node(tmp_path):
-    g = Graph()
-    g.add_node("x", "input", value=0.0)
-    g.add_node("L", "log")
-    g.connect("x", "L", 0)
+    g = build([("x", "input", 0.0), ("L", "log")], [("x", "L", 0)])
     save_graph(g, tmp_path / "log0.json")
     result = run_cli(tmp_path / "log0.json")
     assert result.returncode == 2 and result.stdout == ""
@@ -79,20 +77,14 @@ def test_non_finite_value_names_the_node(tmp_path):
 
 
 def test_non_finite_gradient_is_refused(tmp_path, capsys):
-    g = Graph()
-    g.add_node("x", "input", value=0.0)
-    g.add_node("r", "sqrt")
-    g.connect("x", "r", 0)
+    g = build([("x", "input", 0.0), ("r", "sqrt")], [("x", "r", 0)])
     save_graph(g, tmp_path / "sqrt0.json")
     line = one_line_error(capsys, [str(tmp_path / "sqrt0.json")])
     assert "node 'r': the gradient of sqrt for 'x' is inf" in line
 
 
 def test_bad_graph_names_the_node(tmp_path, capsys):
-    g = Graph()
-    g.add_node("a", "input", value=1.0)
-    g.add_node("m", "mul")
-    g.connect("a", "m", 0)
+    g = build([("a", "input", 1.0), ("m", "mul")], [("a", "m", 0)])
     save_graph(g, tmp_path / "open.json")
     line = one_line_error(capsys, [str(tmp_path / "open.json")])
     assert line.endswith("node 'm': input 1 (b) of 'm' is not connected")

@@ -4,6 +4,7 @@ import pytest
 
 from conftest import EXAMPLES
 from engine import load_graph
+from graphs import build
 from test_examples_math import random_graph
 
 torch = pytest.importorskip("torch")
@@ -60,15 +61,9 @@ def test_kinks_follow_torch():
         graph.add_node(op, op)
         graph.connect("x", op, 0)
         graph.set_value("x", 0.0)
-    graph.add_node("s1", "add")
-    graph.add_node("s2", "add")
-    graph.add_node("s3", "add")
-    graph.connect("relu", "s1", 0)
-    graph.connect("abs", "s1", 1)
-    graph.connect("s1", "s2", 0)
-    graph.connect("leaky_relu", "s2", 1)
-    graph.connect("s2", "s3", 0)
-    graph.connect("y", "s3", 1)
+    build([("s1", "add"), ("s2", "add"), ("s3", "add")],
+          [("relu", "s1", 0), ("abs", "s1", 1), ("s1", "s2", 0), ("leaky_relu", "s2", 1),
+           ("s2", "s3", 0), ("y", "s3", 1)], graph=graph)
     graph.loss = "s3"
     assert_matches_torch(graph)
     assert float(graph.grads["x"]) == pytest.approx(0.01)   # relu'(0) = abs'(0) = 0

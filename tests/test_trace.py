@@ -3,8 +3,8 @@ local derivatives, and arrays that never change once recorded."""
 import numpy as np
 import pytest
 
-from engine import BackwardStep, ForwardStep, Graph, Trace
-from test_graph import chain, two_paths
+from engine import BackwardStep, ForwardStep, Trace
+from graphs import build, chain, matmul_sum, two_paths
 
 
 def test_forward_steps_follow_the_topological_order():
@@ -47,13 +47,8 @@ def test_contributions_sum_to_each_gradient_and_grad_after_accumulates():
 
 
 def test_mul_x_x_records_one_step_per_port():
-    g = Graph()
-    g.add_node("x", "input", value=np.array([1.0, -2.0]))
-    g.add_node("m", "mul")
-    g.add_node("L", "sum")
-    g.connect("x", "m", 0)
-    g.connect("x", "m", 1)
-    g.connect("m", "L", 0)
+    g = build([("x", "input", np.array([1.0, -2.0])), ("m", "mul"), ("L", "sum")],
+              [("x", "m", 0), ("x", "m", 1), ("m", "L", 0)])
     g.backward()
     steps = [s for s in g.trace.backward_steps if s.target == "m"]
     assert [(s.source, s.port) for s in steps] == [("x", 0), ("x", 1)]
@@ -78,14 +73,9 @@ def test_local_derivatives_of_the_chain_rule_example(x):
 
 
 def test_local_derivative_of_elementwise_broadcast_is_shaped_like_the_target():
-    g = Graph()
-    g.add_node("v", "input", value=np.array([1.0, 2.0, 3.0]))
-    g.add_node("s", "input", value=0.5)
-    g.add_node("m", "mul")
-    g.add_node("L", "sum")
-    g.connect("v", "m", 0)
-    g.connect("s", "m", 1)
-    g.connect("m", "L", 0)
+    g = build([("v", "input", np.array([1.0, 2.0, 3.0])), ("s", "input", 0.5), ("m", "mul"),
+               ("L", "sum")],
+              [("v", "m", 0), ("s", "m", 1), ("m", "L", 0)])
     g.backward()
     trace = g.trace
     index = {(s.source, s.target): i for i, s in enumerate(trace.backward_steps)}
@@ -95,14 +85,7 @@ def test_local_derivative_of_elementwise_broadcast_is_shaped_like_the_target():
 
 
 def test_local_derivative_is_none_for_a_matrix_product():
-    g = Graph()
-    g.add_node("a", "input", value=np.ones((2, 3)))
-    g.add_node("b", "input", value=np.ones((3, 1)))
-    g.add_node("m", "matmul")
-    g.add_node("L", "sum")
-    g.connect("a", "m", 0)
-    g.connect("b", "m", 1)
-    g.connect("m", "L", 0)
+    g = matmul_sum()
     g.backward()
     i = next(i for i, s in enumerate(g.trace.backward_steps) if s.target == "m")
     assert g.trace.local_derivative(i) is None
