@@ -77,8 +77,9 @@ def press_key(widget, key, modifiers=Qt.NoModifier, text: str = "") -> None:
     QApplication.processEvents()
 
 
-def make_canvas(qtbot, graph=None, size=(1000, 700)):
-    """A shown CanvasView over a fresh GraphModel and QUndoStack: ``(model, stack, view)``."""
+def make_canvas(qtbot, graph=None, size=(1000, 700), center=None):
+    """A shown CanvasView over a fresh GraphModel and QUndoStack: ``(model, stack, view)``;
+    with ``center``, at 1:1 zoom centred on that scene point."""
     from PySide6.QtGui import QUndoStack
 
     import engine
@@ -94,6 +95,9 @@ def make_canvas(qtbot, graph=None, size=(1000, 700)):
     view.resize(*size)
     view.show()
     qtbot.waitExposed(view)
+    if center is not None:
+        view.resetTransform()
+        view.centerOn(*center)
     return model, stack, view
 
 

@@ -16,10 +16,7 @@ from tests.conftest import EXAMPLES
 
 @pytest.fixture
 def canvas(qtbot):
-    model, stack, view = make_canvas(qtbot)
-    view.resetTransform()
-    view.centerOn(300, 200)
-    return model, stack, view
+    return make_canvas(qtbot, center=(300, 200))
 
 
 # ------------------------------------------------------------------ drops

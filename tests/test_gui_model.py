@@ -20,6 +20,15 @@ def model(qtbot):
     return GraphModel(engine.Graph())
 
 
+def two_sinks(model):
+    """x = 1 feeding two ends, a = exp(x) and b = −x: no single loss."""
+    model.add_node("x", "input", value=1.0)
+    model.add_node("a", "exp")
+    model.add_node("b", "neg")
+    model.connect("x", "a", 0)
+    model.connect("x", "b", 0)
+
+
 def test_edits_emit_past_tense_signals(model):
     log = record(model, "node_added", "edge_added", "node_moved", "node_changed",
                  "node_renamed", "edge_removed", "node_removed")
@@ -91,11 +100,7 @@ def test_input_without_value_never_raises(model):
 
 
 def test_several_sinks_forward_runs_and_status_explains(model):
-    model.add_node("x", "input", value=1.0)
-    model.add_node("a", "exp")
-    model.add_node("b", "neg")
-    model.connect("x", "a", 0)
-    model.connect("x", "b", 0)
+    two_sinks(model)
     model.run_now()
     assert float(model.values["a"]) == pytest.approx(np.e)
     assert model.grads == {}
@@ -104,11 +109,7 @@ def test_several_sinks_forward_runs_and_status_explains(model):
 
 
 def test_set_loss_picks_the_sink(model):
-    model.add_node("x", "input", value=1.0)
-    model.add_node("a", "exp")
-    model.add_node("b", "neg")
-    model.connect("x", "a", 0)
-    model.connect("x", "b", 0)
+    two_sinks(model)
     model.set_loss("b")
     model.run_now()
     assert float(model.grads["x"]) == -1.0 and model.status == ""
@@ -193,10 +194,6 @@ def test_a_half_built_branch_keeps_the_gradients_shown(model):
 
 
 def test_no_previous_loss_and_two_scalar_ends_asks_for_a_choice(model):
-    model.add_node("x", "input", value=1.0)
-    model.add_node("a", "exp")
-    model.add_node("b", "neg")
-    model.connect("x", "a", 0)
-    model.connect("x", "b", 0)
+    two_sinks(model)
     model.run_now()
     assert model.grads == {} and model.loss_id is None

@@ -40,6 +40,10 @@ class CanvasEdits(RuleBasedStateMachine):
         ids = self.model.graph.node_ids()
         return ids[i % len(ids)] if ids else None
 
+    def pick_two(self, i, j) -> list:
+        """One or two distinct node ids, sorted (empty on an empty graph)."""
+        return sorted({self.pick(i), self.pick(j)} - {None})
+
     @rule(op=st.sampled_from(OPS), x=st.integers(-500, 500), y=st.integers(-500, 500),
           value=VALUES)
     def add(self, op, x, y, value):
@@ -49,9 +53,9 @@ class CanvasEdits(RuleBasedStateMachine):
 
     @rule(i=index, j=index)
     def remove(self, i, j):
-        ids = {self.pick(i), self.pick(j)} - {None}
+        ids = self.pick_two(i, j)
         if ids:
-            self.controller.delete(sorted(ids))
+            self.controller.delete(ids)
 
     @rule(i=index, j=index, port=st.integers(0, 2))
     def connect(self, i, j, port):
@@ -86,9 +90,9 @@ class CanvasEdits(RuleBasedStateMachine):
 
     @rule(i=index, j=index)
     def paste(self, i, j):
-        ids = {self.pick(i), self.pick(j)} - {None}
+        ids = self.pick_two(i, j)
         if ids:
-            self.controller.duplicate(sorted(ids))
+            self.controller.duplicate(ids)
 
     @rule(i=index, name=st.sampled_from(["a", "b", "loss", "h1"]))
     def rename(self, i, name):

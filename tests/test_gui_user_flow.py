@@ -28,10 +28,8 @@ DYDX = 6 * X * (X**2 + 1) ** 2   # 95.0625, exact in binary
 
 @pytest.fixture
 def canvas(qtbot):
-    model, stack, view = make_canvas(qtbot, size=(1100, 700))
-    view.resetTransform()           # the default zoom a new user starts at
-    view.centerOn(300, 150)
-    return model, stack, view
+    # 1:1, the default zoom a new user starts at
+    return make_canvas(qtbot, size=(1100, 700), center=(300, 150))
 
 
 @pytest.fixture

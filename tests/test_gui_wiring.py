@@ -9,10 +9,7 @@ from gui_helpers import make_canvas, mouse_drag, node_center, port_pos
 
 @pytest.fixture
 def canvas(qtbot):
-    model, stack, view = make_canvas(qtbot)
-    view.resetTransform()
-    view.centerOn(300, 150)
-    return model, stack, view
+    return make_canvas(qtbot, center=(300, 150))
 
 
 def add(model, node_id, op, pos, value=None):
