@@ -24,11 +24,10 @@ def _loss_after(plan, leaves: dict, loss: str, node_id: str, value: np.ndarray) 
 
 
 def _keep_results(graph):
-    saved = (graph.values, graph.grads, graph.trace, graph._fresh, graph._forward_records)
+    saved = (graph.values, graph.grads, graph.trace, graph._fresh)
 
     def restore():
-        (graph.values, graph.grads, graph.trace, graph._fresh,
-         graph._forward_records) = saved
+        graph.values, graph.grads, graph.trace, graph._fresh = saved
     return restore
 
 

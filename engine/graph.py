@@ -57,7 +57,6 @@ class Graph:
         self._edges: dict[tuple[str, int], Edge] = {}  # (target, port) -> Edge, in order
         self._plan: Plan | None = None
         self._fresh = False           # values match the current structure and leaf values
-        self._forward_records: list = []
         self._finite_ok: dict = {}    # leaf id -> the array last found finite
         self._fed_ok: dict = {}       # leaf id -> the fed array last found finite
         self._analysis_key = None
@@ -394,7 +393,7 @@ class Graph:
             raise GraphError(plan.cycle[0], plan.cycle_message())
         # Let go of the previous pass first: its arrays are freed (unless someone else holds
         # them) and this pass reuses that memory while it is still in the cache.
-        self.values, self.grads, self.trace, self._forward_records = {}, {}, None, []
+        self.values, self.grads, self.trace = {}, {}, None
         self._fresh = False
         vals = self._leaf_values(plan, feeds)
         shapes = tuple([v.shape for v in vals.values()])
@@ -408,7 +407,6 @@ class Graph:
             plan.valid_shapes.add(shapes)
         records = plan.run_forward(vals)
         self.values, self.grads = vals, {}
-        self._forward_records = records
         self._fresh = True
         loss = self._loss if self._loss is not None else (
             plan.sinks[0] if len(plan.sinks) == 1 else None)
@@ -475,8 +473,7 @@ class Graph:
         for nid in plan.unreached(loss):
             grads[nid] = np.zeros_like(vals[nid])
         self.grads = grads
-        self.trace = Trace.record(loss, plan.order, vals, grads, self._forward_records,
-                                  records, plan.node_ops)
+        self.trace = self.trace.with_backward(loss, grads, records)
         return grads
 
 

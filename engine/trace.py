@@ -52,6 +52,12 @@ class Trace:
         trace._node_ops = node_ops
         return trace
 
+    def with_backward(self, loss, grads, backward_records) -> "Trace":
+        """A new Trace: this forward pass followed by a backward pass of ``loss``."""
+        d = self.__dict__
+        return Trace.record(loss, self.order, self.values, grads, d.get("_forward_records", ()),
+                            backward_records, d.get("_node_ops", {}))
+
     def __getattr__(self, name):
         # Only reached for attributes not set yet: the lazily built step lists.
         if name == "forward_steps":
