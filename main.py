@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-SUBCOMMANDS = ("grad", "train", "shot", "render")
-
 NO_DISPLAY_MESSAGE = (
     "backprop-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); "
     "run it under a virtual screen, e.g. `xvfb-run make run`, or render offscreen with "

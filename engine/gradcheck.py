@@ -3,7 +3,7 @@
 ``numeric_gradient`` perturbs one element of one node's value at a time (a leaf, or an
 intermediate node whose value is replaced while everything downstream is recomputed) and
 measures the loss; ``check_gradients`` compares every node's backward gradient with it.
-The graph's own results (values, grads, trace) are left as they were.
+The checks run on a copy of the graph, so its own results (values, grads, trace) are untouched.
 """
 from __future__ import annotations
 
@@ -23,22 +23,11 @@ def _loss_after(plan, leaves: dict, loss: str, node_id: str, value: np.ndarray) 
     return float(np.sum(vals[loss]))
 
 
-def _keep_results(graph):
-    saved = (graph.values, graph.grads, graph.trace, graph._fresh)
-
-    def restore():
-        graph.values, graph.grads, graph.trace, graph._fresh = saved
-    return restore
-
-
 def numeric_gradient(graph, node_id: str, of: str | None = None, eps: float = 1e-6):
     """d loss / d node_id by central differences, shaped like the node's value."""
-    restore = _keep_results(graph)
-    try:
-        values = graph.forward()
-        loss = graph.loss_node(of)
-    finally:
-        restore()
+    graph = graph.copy()
+    values = graph.forward()
+    loss = graph.loss_node(of)
     plan = graph.plan()
     leaves = {nid: values[nid] for nid, _node in plan.leaves}
     base = np.array(values[node_id], dtype=np.float64)
@@ -56,12 +45,8 @@ def numeric_gradient(graph, node_id: str, of: str | None = None, eps: float = 1e
 
 def check_gradients(graph, of: str | None = None, eps: float = 1e-6) -> dict:
     """{node id: max |backward − numeric|} over every node of the graph."""
-    restore = _keep_results(graph)
-    try:
-        graph.forward()
-        analytic = graph.backward(of)
-    finally:
-        restore()
+    graph = graph.copy()
+    analytic = graph.backward(of)
     errors = {}
     for nid in graph.node_ids():
         numeric = numeric_gradient(graph, nid, of, eps)

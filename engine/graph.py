@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 
-from .errors import GraphError
+from .errors import GraphError, Kind, Problem
 from .ops import OPS, normalize_attrs
 from .ops_base import fmt
 from .plan import Plan
@@ -70,7 +71,7 @@ class Graph:
     @loss.setter
     def loss(self, node_id: str | None):
         if node_id is not None and node_id not in self._nodes:
-            raise GraphError(f"no node {node_id!r} to use as the loss")
+            raise GraphError(Kind.NO_NODE, f"no node {node_id!r} to use as the loss")
         self._loss = node_id
 
     @property
@@ -90,7 +91,7 @@ class Graph:
         try:
             return self._nodes[node_id]
         except KeyError:
-            raise GraphError(f"no node {node_id!r}") from None
+            raise GraphError(Kind.NO_NODE, f"no node {node_id!r}") from None
 
     def __contains__(self, node_id) -> bool:
         return node_id in self._nodes
@@ -117,12 +118,16 @@ class Graph:
         """(target, port) pairs fed by ``node_id``, in edge order."""
         return [(e.target, e.port) for e in self._edges.values() if e.source == node_id]
 
-    def new_id(self, prefix: str) -> str:
-        prefix = prefix or "node"
-        if prefix not in self._nodes:
-            return prefix
+    def new_id(self, base: str, taken=()) -> str:
+        """An id used neither in the graph nor in ``taken``: ``base`` itself, else its prefix
+        without a number suffix and the first free number (``mul`` → ``mul2``, ``mul2`` →
+        ``mul3``)."""
+        base = base or "node"
+        if base not in self._nodes and base not in taken:
+            return base
+        prefix = re.sub(r"\d+$", "", base) or base
         n = 2
-        while f"{prefix}{n}" in self._nodes:
+        while f"{prefix}{n}" in self._nodes or f"{prefix}{n}" in taken:
             n += 1
         return f"{prefix}{n}"
 
@@ -130,15 +135,15 @@ class Graph:
     def add_node(self, node_id, op, attrs=None, value=None, position=None, extra=None) -> Node:
         """Add a node; attrs are merged over the op's defaults and checked."""
         if not isinstance(node_id, str) or not node_id:
-            raise GraphError("a node id must be a non-empty string")
+            raise GraphError(Kind.BAD_ID, "a node id must be a non-empty string")
         if node_id in self._nodes:
-            raise GraphError(node_id, "this id is already used")
+            raise GraphError(Kind.DUPLICATE_ID, "this id is already used", node_id)
         if op not in OPS:
-            raise GraphError(node_id, f"unknown op {op!r}")
+            raise GraphError(Kind.UNKNOWN_OP, f"unknown op {op!r}", node_id)
         try:
             attrs = normalize_attrs(op, attrs)
         except ValueError as exc:
-            raise GraphError(node_id, f"bad attr: {exc}") from None
+            raise GraphError(Kind.BAD_ATTR, f"bad attr: {exc}", node_id) from None
         if value is not None:
             value = self._leaf_value(node_id, op, value)
         node = Node(node_id, op, attrs, value, checked_position(node_id, position),
@@ -160,37 +165,42 @@ class Graph:
             self._loss = None
         self._changed()
 
-    def can_connect(self, source, target, port) -> str | None:
-        """None when ``source → target[port]`` may be added, else why not. Never raises."""
+    def can_connect(self, source, target, port, replace: bool = False) -> Problem | None:
+        """None when ``source → target[port]`` may be added, else the ``Problem`` saying why
+        not (kinds: no_node, self_loop, unknown_op, port, occupied, cycle). With ``replace``,
+        an occupied input is no refusal (the caller disconnects it first). Never raises."""
+        def refuse(kind, message):
+            return Problem(kind, message, target if target in self._nodes else None,
+                           port if isinstance(port, int) and not isinstance(port, bool) else None)
         try:
             if source not in self._nodes:
-                return f"no node {source!r}"
+                return refuse(Kind.NO_NODE, f"no node {source!r}")
             if target not in self._nodes:
-                return f"no node {target!r}"
+                return refuse(Kind.NO_NODE, f"no node {target!r}")
             if source == target:
-                return "a node cannot feed itself"
+                return refuse(Kind.SELF_LOOP, "a node cannot feed itself")
             op = OPS.get(self._nodes[target].op)
             if op is None:
-                return f"{target!r} has an unknown op"
+                return refuse(Kind.UNKNOWN_OP, f"{target!r} has an unknown op")
             if isinstance(port, bool) or not isinstance(port, (int, np.integer)):
-                return f"port must be an integer, not {port!r}"
+                return refuse(Kind.PORT, f"port must be an integer, not {port!r}")
             if not 0 <= port < op.arity:
                 has = "no inputs" if op.arity == 0 else (
                     f"{op.arity} input" + ("s" if op.arity > 1 else ""))
-                return f"port {port} out of range: {op.name} has {has}"
-            if (target, int(port)) in self._edges:
-                return f"input {port} of {target!r} is already connected"
+                return refuse(Kind.PORT, f"port {port} out of range: {op.name} has {has}")
+            if not replace and (target, int(port)) in self._edges:
+                return refuse(Kind.OCCUPIED, f"input {port} of {target!r} is already connected")
             if nx.has_path(self.nx, target, source):
                 path = nx.shortest_path(self.nx, target, source)
-                return "would create a cycle: " + " → ".join([source, *path])
+                return refuse(Kind.CYCLE, "would create a cycle: " + " → ".join([source, *path]))
             return None
         except Exception as exc:  # never raise to a GUI asking "may I?"
-            return f"cannot connect: {exc}"
+            return Problem(Kind.INTERNAL, f"cannot connect: {exc}")
 
     def connect(self, source, target, port, extra=None) -> Edge:
-        reason = self.can_connect(source, target, port)
-        if reason is not None:
-            raise GraphError(target if target in self._nodes else None, reason)
+        problem = self.can_connect(source, target, port)
+        if problem is not None:
+            raise GraphError.of(problem)
         edge = Edge(source, target, int(port), dict(extra or {}))
         self._edges[(target, int(port))] = edge
         self.nx.add_edge(source, target, key=int(port), edge=edge)
@@ -212,7 +222,7 @@ class Graph:
         try:
             attrs = normalize_attrs(node.op, {**node.attrs, name: value})
         except ValueError as exc:
-            raise GraphError(node_id, f"bad attr: {exc}") from None
+            raise GraphError(Kind.BAD_ATTR, f"bad attr: {exc}", node_id) from None
         if attrs == node.attrs:
             return  # unchanged: keep the plan, and a parameter keeps its (trained) value
         node.attrs = attrs  # a new dict: plans and traces keep the old one
@@ -228,6 +238,18 @@ class Graph:
         node.value = value
         self._fresh = False
 
+    def fresh_value(self, node_id, **attrs) -> np.ndarray:
+        """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
+        override them; a missing shape is the current value's). Changes nothing."""
+        node = self.node(node_id)
+        if node.op != "parameter":
+            raise GraphError(Kind.BAD_VALUE, f"only a parameter is initialised, not a {node.op}",
+                             node_id)
+        merged = {**node.attrs, **attrs}
+        if merged.get("shape") is None and node.value is not None:
+            merged["shape"] = list(node.value.shape)
+        return initial_value(Node(node_id, node.op, merged))
+
     def set_position(self, node_id, position) -> None:
         self.node(node_id).position = checked_position(node_id, position)
 
@@ -237,9 +259,10 @@ class Graph:
         if old == new:
             return
         if not isinstance(new, str) or not new:
-            raise GraphError(old, "a node id must be a non-empty string")
+            raise GraphError(Kind.BAD_ID, "a node id must be a non-empty string", old)
         if new in self._nodes:
-            raise GraphError(old, f"cannot rename to {new!r}: that id is already used")
+            raise GraphError(Kind.DUPLICATE_ID, f"cannot rename to {new!r}: that id is already used",
+                             old)
         node.id = new
         self._nodes = {(new if k == old else k): v for k, v in self._nodes.items()}
         self._edges = {
@@ -280,12 +303,12 @@ class Graph:
 
     def _leaf_value(self, node_id, op, value) -> np.ndarray:
         if OPS[op].arity != 0:
-            raise GraphError(node_id, f"{op} computes its value: only input, constant and "
-                                      "parameter nodes hold one")
+            raise GraphError(Kind.BAD_VALUE, f"{op} computes its value: only input, constant "
+                             "and parameter nodes hold one", node_id)
         try:
             return as_value(value)
         except ValueError as exc:
-            raise GraphError(node_id, str(exc)) from None
+            raise GraphError(Kind.BAD_VALUE, str(exc), node_id) from None
 
     # ------------------------------------------------------------------ analysis
     def plan(self) -> Plan:
@@ -300,16 +323,20 @@ class Graph:
         if node.value is not None:
             if self._finite_ok.get(node.id) is not node.value:
                 if not is_finite(node.value):
-                    problems[node.id] = f"its value is not finite ({nonfinite_kind(node.value)})"
+                    problems[node.id] = Problem(
+                        Kind.NONFINITE, f"its value is not finite ({nonfinite_kind(node.value)})",
+                        node.id)
                     return None
                 self._finite_ok[node.id] = node.value
             return node.value.shape
         if node.op == "parameter":
             if node.attrs.get("shape") is None:
-                problems[node.id] = "this parameter has no value and no shape to initialise"
+                problems[node.id] = Problem(
+                    Kind.MISSING_VALUE, "this parameter has no value and no shape to initialise",
+                    node.id)
                 return None
             return tuple(node.attrs["shape"])
-        problems[node.id] = f"this {node.op} has no value"
+        problems[node.id] = Problem(Kind.MISSING_VALUE, f"this {node.op} has no value", node.id)
         return None
 
     def _current_analysis(self) -> tuple[dict, dict]:
@@ -321,17 +348,18 @@ class Graph:
         if key != self._analysis_key:
             problems, shapes = plan.analyze(leaf_shapes, problems)
             loss_problem = self._loss_shape_problem(plan, shapes)
-            if loss_problem and loss_problem[0] not in problems:
-                problems[loss_problem[0]] = loss_problem[1]
+            if loss_problem and loss_problem.node not in problems:
+                problems[loss_problem.node] = loss_problem
             self._analysis_key, self._analysis = key, (problems, shapes)
         return self._analysis
 
-    def check(self) -> dict[str, str]:
-        """Every problem, node id -> message; {} when forward and backward can run."""
+    def check(self) -> dict[str, Problem]:
+        """Every problem, node id -> ``Problem`` (kind, message, port); {} when forward and
+        backward can run. Never raises: an engine bug becomes a problem of kind internal."""
         try:
             return dict(self._current_analysis()[0])
         except Exception as exc:  # never raise to a GUI that is only asking
-            return {"": f"cannot check this graph: {exc}"}
+            return {"": Problem(Kind.INTERNAL, f"cannot check this graph: {exc}")}
 
     def infer_shapes(self) -> dict[str, tuple]:
         """Every shape that can be inferred from the leaves; never raises."""
@@ -340,38 +368,38 @@ class Graph:
         except Exception:
             return {}
 
-    def loss_problem(self) -> str | None:
-        """Why no loss can be chosen (e.g. several sinks), or None. Never raises."""
+    def loss_problem(self) -> Problem | None:
+        """Why no loss can be chosen (empty graph, several sinks), or None. Never raises."""
         try:
             self._loss_id(self.plan(), None)
             return None
         except GraphError as exc:
-            return str(exc)
+            return exc.problem
         except Exception as exc:
-            return f"cannot choose a loss: {exc}"
+            return Problem(Kind.INTERNAL, f"cannot choose a loss: {exc}")
 
     def _loss_id(self, plan: Plan, of: str | None) -> str:
         if of is not None:
             if of not in self._nodes:
-                raise GraphError(f"no node {of!r} to differentiate")
+                raise GraphError(Kind.NO_NODE, f"no node {of!r} to differentiate")
             return of
         if self._loss is not None:
             return self._loss
         if not plan.sinks:
-            raise GraphError("the graph is empty: add nodes and a loss")
+            raise GraphError(Kind.NO_LOSS, "the graph is empty: add nodes and a loss")
         if len(plan.sinks) > 1:
-            raise GraphError(f"no loss chosen and several sinks ({', '.join(plan.sinks)}): "
-                             "choose one as the loss")
+            raise GraphError(Kind.SEVERAL_SINKS, f"no loss chosen and several sinks "
+                             f"({', '.join(plan.sinks)}): choose one as the loss")
         return plan.sinks[0]
 
-    def _loss_shape_problem(self, plan, shapes) -> tuple[str, str] | None:
+    def _loss_shape_problem(self, plan, shapes) -> Problem | None:
         try:
             loss = self._loss_id(plan, None)
         except GraphError:
             return None
         shape = shapes.get(loss)
         if shape is not None and math.prod(shape) != 1:
-            return loss, scalar_message(shape)
+            return Problem(Kind.LOSS_SHAPE, scalar_message(shape), loss)
         return None
 
     def loss_node(self, of: str | None = None) -> str:
@@ -382,7 +410,7 @@ class Graph:
         else:
             shape = self.infer_shapes().get(loss)
         if shape is not None and math.prod(shape) != 1:
-            raise GraphError(loss, scalar_message(shape))
+            raise GraphError(Kind.LOSS_SHAPE, scalar_message(shape), loss)
         return loss
 
     # ------------------------------------------------------------------ passes
@@ -390,7 +418,7 @@ class Graph:
         """Compute every node. ``feeds`` ({leaf id: array}) replace leaf values for this pass."""
         plan = self.plan()
         if plan.cycle is not None:
-            raise GraphError(plan.cycle[0], plan.cycle_message())
+            raise GraphError.of(plan.cycle_problem())
         # Let go of the previous pass first: its arrays are freed (unless someone else holds
         # them) and this pass reuses that memory while it is still in the cache.
         self.values, self.grads, self.trace = {}, {}, None
@@ -401,7 +429,7 @@ class Graph:
             problems, _ = plan.analyze({k: v.shape for k, v in vals.items()}, {})
             if problems:
                 first = next(n for n in plan.order if n in problems)
-                raise GraphError(first, problems[first])
+                raise GraphError.of(problems[first])
             if len(plan.valid_shapes) > 32:
                 plan.valid_shapes.clear()
             plan.valid_shapes.add(shapes)
@@ -410,7 +438,7 @@ class Graph:
         self._fresh = True
         loss = self._loss if self._loss is not None else (
             plan.sinks[0] if len(plan.sinks) == 1 else None)
-        self.trace = Trace.record(loss, plan.order, vals, {}, records, [], plan.node_ops)
+        self.trace = Trace(loss, plan.order, vals, {}, records, (), plan.node_ops)
         return vals
 
     def _leaf_values(self, plan: Plan, feeds: dict | None) -> dict:
@@ -432,14 +460,15 @@ class Graph:
 
     def _checked_leaf(self, node: Node) -> np.ndarray:
         if node.op not in OPS:
-            raise GraphError(node.id, f"unknown op {node.op!r}")
+            raise GraphError(Kind.UNKNOWN_OP, f"unknown op {node.op!r}", node.id)
         value = node.value
         if value is None:
             if node.op != "parameter":
-                raise GraphError(node.id, f"this {node.op} has no value")
+                raise GraphError(Kind.MISSING_VALUE, f"this {node.op} has no value", node.id)
             value = node.value = initial_value(node)
         if not is_finite(value):
-            raise GraphError(node.id, f"its value is not finite ({nonfinite_kind(value)})")
+            raise GraphError(Kind.NONFINITE, f"its value is not finite ({nonfinite_kind(value)})",
+                             node.id)
         self._finite_ok[node.id] = value
         return value
 
@@ -447,13 +476,15 @@ class Graph:
         node = self._nodes.get(nid)
         if node is None or OPS[node.op].arity != 0:
             what = "no such node" if node is None else f"{node.op} computes its value"
-            raise GraphError(nid, f"cannot feed it: {what}")
+            raise GraphError(Kind.NO_NODE if node is None else Kind.BAD_VALUE,
+                             f"cannot feed it: {what}", nid)
         try:
             value = as_value(fed, "a fed value")
         except ValueError as exc:
-            raise GraphError(nid, str(exc)) from None
+            raise GraphError(Kind.BAD_VALUE, str(exc), nid) from None
         if not is_finite(value):
-            raise GraphError(nid, f"the fed value is not finite ({nonfinite_kind(value)})")
+            raise GraphError(Kind.NONFINITE,
+                             f"the fed value is not finite ({nonfinite_kind(value)})", nid)
         if value is fed:  # a float64 array: trusted until a different array is fed
             self._fed_ok[nid] = fed
         return value
@@ -468,7 +499,7 @@ class Graph:
         loss = self._loss_id(plan, of)
         shape = vals[loss].shape
         if len(shape) and math.prod(shape) != 1:
-            raise GraphError(loss, scalar_message(shape))
+            raise GraphError(Kind.LOSS_SHAPE, scalar_message(shape), loss)
         grads, records = plan.run_backward(vals, loss)
         for nid in plan.unreached(loss):
             grads[nid] = np.zeros_like(vals[nid])

@@ -175,36 +175,42 @@ def graph_to_dict(graph: Graph) -> dict:
     for key, value in graph.extra.items():
         if key not in TOP_KEYS:
             data[key] = copy.deepcopy(value)
-    nodes = []
-    for nid in graph.node_ids():
-        node = graph.node(nid)
-        entry = {"id": nid, "op": node.op, "attrs": copy.deepcopy(node.attrs)}
-        value = node.value
-        if value is None and node.op == "parameter" and node.attrs.get("shape") is not None:
-            try:
-                value = initial_value(node)  # a parameter's value is always written
-            except GraphError as exc:
-                raise FileFormatError(f"cannot save: {exc}") from None
-        if value is not None:
-            if not is_finite(value):
-                raise FileFormatError(f"cannot save: node {nid!r} has a value that is not "
-                                      f"finite ({nonfinite_kind(value)})")
-            entry["value"] = value.tolist()
-        if node.position is not None:
-            entry["position"] = list(node.position)
-        for key, extra in node.extra.items():
-            if key not in NODE_KEYS:
-                entry[key] = copy.deepcopy(extra)
-        nodes.append(entry)
-    edges = []
-    for edge in graph.edges():
-        entry = {"source": edge.source, "target": edge.target, "port": edge.port}
-        entry.update({k: copy.deepcopy(v) for k, v in edge.extra.items() if k not in EDGE_KEYS})
-        edges.append(entry)
-    data["nodes"], data["edges"] = nodes, edges
+    data["nodes"] = [node_entry(graph.node(nid)) for nid in graph.node_ids()]
+    data["edges"] = [edge_entry(edge) for edge in graph.edges()]
     if graph.loss is not None:
         data["loss"] = graph.loss
     return data
+
+
+def node_entry(node, initialise: bool = True) -> dict:
+    """One node as the file writes it. A parameter's value is always written: with
+    ``initialise`` a value-less parameter with a shape gets its initial value."""
+    entry = {"id": node.id, "op": node.op, "attrs": copy.deepcopy(node.attrs)}
+    value = node.value
+    if initialise and value is None and node.op == "parameter" \
+            and node.attrs.get("shape") is not None:
+        try:
+            value = initial_value(node)
+        except GraphError as exc:
+            raise FileFormatError(f"cannot save: {exc}") from None
+    if value is not None:
+        if not is_finite(value):
+            raise FileFormatError(f"cannot save: node {node.id!r} has a value that is not "
+                                  f"finite ({nonfinite_kind(value)})")
+        entry["value"] = value.tolist()
+    if node.position is not None:
+        entry["position"] = list(node.position)
+    for key, extra in node.extra.items():
+        if key not in NODE_KEYS:
+            entry[key] = copy.deepcopy(extra)
+    return entry
+
+
+def edge_entry(edge) -> dict:
+    """One edge as the file writes it."""
+    entry = {"source": edge.source, "target": edge.target, "port": edge.port}
+    entry.update({k: copy.deepcopy(v) for k, v in edge.extra.items() if k not in EDGE_KEYS})
+    return entry
 
 
 def _dump(value) -> str:

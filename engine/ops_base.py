@@ -49,10 +49,19 @@ class Op:
     elementwise: bool = False
     label: str = ""
     checks: dict = field(default_factory=_no_checks)  # attr name -> check(value) -> normalized
+    # Floating-point facts the passes rely on. ``raises_forward`` / ``raises_backward``: the
+    # function leaves numpy's floating-point errors on, so under ``np.errstate(all="raise")`` a
+    # non-finite result from finite inputs raises there and needs no explicit check (every other
+    # op's results are checked). tests/test_graph_overflow.py overflows each such op.
+    raises_forward: bool = False
+    raises_backward: bool = False
+    nonfinite_hint: str = ""     # what a non-finite result most likely means ("log of a ...")
 
     def __post_init__(self):
         if not self.label:
             object.__setattr__(self, "label", self.name)
+        if not self.nonfinite_hint:
+            object.__setattr__(self, "nonfinite_hint", self.name)
         if len(self.port_names) != self.arity:
             raise ValueError(f"{self.name}: {self.arity} inputs but ports {self.port_names}")
         if self.category not in CATEGORIES:
@@ -138,10 +147,13 @@ def check_bool(name: str):
 
 
 def check_choice(name: str, choices):
+    """A check for an attr with a fixed set of values; ``check.choices`` lists them (editors
+    offer them in a drop-down)."""
     def check(v):
         if v not in choices:
             raise ValueError(f"attr {name!r} must be one of {', '.join(choices)}, got {v!r}")
         return v
+    check.choices = tuple(choices)
     return check
 
 

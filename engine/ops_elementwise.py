@@ -190,19 +190,34 @@ UNARY = [
     ("relu", "ReLU", "ReLU", "Activations", "max(x, 0) (gradient 0 at 0).", relu_fwd, relu_bwd),
 ]
 
+# ops whose forward and backward leave numpy's floating-point errors raised (Op.raises_*)
+RAISING = {"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu"}
+HINTS = {"log": "log of a non-positive value", "sqrt": "sqrt of a negative value",
+         "div": "division by zero", "pow": "pow of a zero or negative base",
+         "exp": "exp of a large value",
+         **{name: f"{name} of large values" for name in ("add", "sub", "mul")}}
+
+
+def _facts(name: str) -> dict:
+    raising = name in RAISING
+    return {"raises_forward": raising, "raises_backward": raising,
+            "nonfinite_hint": HINTS.get(name, "")}
+
+
 for _name, _label, _symbol, _doc, _fwd, _bwd in ARITHMETIC:
     register(Op(_name, 2, "Arithmetic", _symbol, _doc, {}, ("a", "b"), _fwd, _bwd,
-                broadcasting(_name), elementwise=True, label=_label))
+                broadcasting(_name), elementwise=True, label=_label, **_facts(_name)))
 
 for _name, _label, _symbol, _cat, _doc, _fwd, _bwd in UNARY:
     register(Op(_name, 1, _cat, _symbol, _doc, {}, ("x",), _fwd, _bwd, same_as_input,
-                elementwise=True, label=_label))
+                elementwise=True, label=_label, **_facts(_name)))
 
 register(Op("pow", 1, "Arithmetic", "xⁿ",
             "x ** exponent; a fractional exponent needs x > 0.",
             {"exponent": 2.0}, ("x",), pow_fwd, pow_bwd, same_as_input, elementwise=True,
-            label="Power", checks={"exponent": check_number("exponent")}))
+            label="Power", checks={"exponent": check_number("exponent")}, **_facts("pow")))
 register(Op("leaky_relu", 1, "Activations", "LReLU",
             "x for x > 0, slope × x otherwise (gradient = slope at 0).",
             {"slope": 0.01}, ("x",), leaky_relu_fwd, leaky_relu_bwd, same_as_input,
-            elementwise=True, label="Leaky ReLU", checks={"slope": check_number("slope")}))
+            elementwise=True, label="Leaky ReLU", checks={"slope": check_number("slope")},
+            **_facts("leaky_relu")))

@@ -87,13 +87,15 @@ def loss_shape(name, ports, min_ndim=0):
 PRED, LOGITS = ("prediction", "target"), ("logits", "target")
 register(Op("mse", 2, "Losses", "MSE",
             "Mean squared error: mean over all elements of (prediction − target)².",
-            {}, PRED, mse_fwd, mse_bwd, loss_shape("mse", PRED), label="MSE loss"))
+            {}, PRED, mse_fwd, mse_bwd, loss_shape("mse", PRED), label="MSE loss",
+            raises_backward=True,   # not forward: np.vdot stays quiet on overflow
+            nonfinite_hint="mse of large values"))
 register(Op("sigmoid_bce", 2, "Losses", "BCE",
             "Binary cross-entropy on logits: mean of max(z,0) − z·y + log1p(e^−|z|).",
             {}, LOGITS, sigmoid_bce_fwd, sigmoid_bce_bwd, loss_shape("sigmoid_bce", LOGITS),
-            label="Sigmoid BCE loss"))
+            label="Sigmoid BCE loss", nonfinite_hint="sigmoid_bce of large values"))
 register(Op("softmax_ce", 2, "Losses", "CE",
             "Cross-entropy over the last axis: mean over rows of −Σ y·log_softmax(z); "
             "soft targets allowed; a 1-D input is one row.",
             {}, LOGITS, softmax_ce_fwd, softmax_ce_bwd, loss_shape("softmax_ce", LOGITS, 1),
-            label="Softmax CE loss"))
+            label="Softmax CE loss", nonfinite_hint="softmax_ce of large values"))

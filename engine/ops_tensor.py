@@ -123,19 +123,23 @@ def softmax_shape(in_shapes, attrs):
 # ---------------------------------------------------------------- the table
 register(Op("matmul", 2, "Matrix", "@",
             "Matrix product a @ b (np.matmul) of 1-D or 2-D operands.",
-            {}, ("a", "b"), matmul_fwd, matmul_bwd, matmul_shape, label="MatMul"))
+            {}, ("a", "b"), matmul_fwd, matmul_bwd, matmul_shape, label="MatMul",
+            raises_forward=True, raises_backward=True, nonfinite_hint="matmul of large values"))
 register(Op("transpose", 1, "Matrix", "ᵀ", "Reverses the axes (a.T).",
-            {}, ("x",), transpose_fwd, transpose_bwd, transpose_shape, label="Transpose"))
+            {}, ("x",), transpose_fwd, transpose_bwd, transpose_shape, label="Transpose",
+            raises_forward=True, raises_backward=True))
 
 REDUCTION_CHECKS = {"axis": check_axis, "keepdims": check_bool("keepdims")}
 register(Op("sum", 1, "Reductions", "Σ",
             "Sum over axis (null = all; an int or a list of ints).",
             {"axis": None, "keepdims": False}, ("x",), sum_fwd, sum_bwd, reduction_shape("sum"),
-            label="Sum", checks=REDUCTION_CHECKS))
+            label="Sum", checks=REDUCTION_CHECKS, raises_forward=True, raises_backward=True,
+            nonfinite_hint="sum of large values"))
 register(Op("mean", 1, "Reductions", "μ",
             "Mean over axis (null = all; an int or a list of ints).",
             {"axis": None, "keepdims": False}, ("x",), mean_fwd, mean_bwd,
-            reduction_shape("mean"), label="Mean", checks=REDUCTION_CHECKS))
+            reduction_shape("mean"), label="Mean", checks=REDUCTION_CHECKS,
+            nonfinite_hint="mean over zero elements"))
 register(Op("softmax", 1, "Activations", "softmax",
             "exp(x) / Σ exp(x) along axis, numerically stable.",
             {"axis": -1}, ("x",), softmax_fwd, softmax_bwd, softmax_shape,

@@ -3,69 +3,43 @@
 ``Plan.build(graph)`` resolves, once per structural change, each op node's forward/backward
 functions, attrs and input ids in topological order (networkx's iterative sort, so a
 1,000-node chain is fine). ``run_forward`` / ``run_backward`` are then tight loops over those
-tuples. Leaf values may change freely between passes without invalidating the plan.
+``Step`` records. Leaf values may change freely between passes without invalidating the plan.
 """
 from __future__ import annotations
+
+from typing import Callable, NamedTuple
 
 import networkx as nx
 import numpy as np
 
-from .errors import GraphError
+from .errors import GraphError, Kind, Problem
 from .values import is_finite, nonfinite_kind
 
 ndarray = np.ndarray
-
-try:  # numpy >= 2: switch error handling with one contextvar set (np.errstate costs ~4×)
-    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
-
-    _RAISING = _make_extobj(all="raise", under="ignore")
-
-    def raise_fp_errors():
-        """Make numpy raise FloatingPointError on overflow, 0-division and invalid results."""
-        return _extobj_contextvar.set(_RAISING)
-
-    def restore_fp_errors(token) -> None:
-        _extobj_contextvar.reset(token)
-except (ImportError, AttributeError, TypeError):  # pragma: no cover - older numpy
-    def raise_fp_errors():
-        state = np.errstate(all="raise", under="ignore")
-        state.__enter__()
-        return state
-
-    def restore_fp_errors(token) -> None:
-        token.__exit__(None, None, None)
-
-# What a non-finite result most likely means, per op (the message names the node as well).
-NONFINITE_HINTS = {
-    "log": "log of a non-positive value",
-    "sqrt": "sqrt of a negative value",
-    "div": "division by zero",
-    "pow": "pow of a zero or negative base",
-    "exp": "exp of a large value",
-    "mean": "mean over zero elements",
-    **{name: f"{name} of large values" for name in ("add", "sub", "mul", "matmul", "sum", "mse",
-                                                    "softmax_ce", "sigmoid_bce")},
-}
+RAISE_FP_ERRORS = {"all": "raise", "under": "ignore"}   # np.errstate for the passes
 
 
-# Ops whose forward / backward leave numpy's floating-point errors on: under
-# ``np.errstate(all="raise")`` a non-finite result from finite inputs raises there, so their
-# outputs need no explicit check. Every other op (and any op added later) is checked.
-# tests/test_graph_overflow.py overflows each of them to keep this list honest.
-RAISING_FORWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
-                             "matmul", "transpose", "sum"})  # not mse: np.vdot stays quiet
-RAISING_BACKWARD = frozenset({"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu",
-                              "matmul", "transpose", "sum", "mse"})
+class Step(NamedTuple):
+    """One op node of the plan, resolved once per structural change."""
+    node: str
+    op: object                  # the Op
+    attrs: dict
+    sources: tuple              # input ids, one per port (None where unconnected)
+    check_forward: bool         # the op's forward results must be checked for nan/inf
+    check_backward: bool
+    forward: Callable
+    backward: Callable
+    ports: tuple                # ((port, input id), ...)
 
 
 def forward_failure(node: str, op, out) -> GraphError:
-    hint = NONFINITE_HINTS.get(op.name, op.name)
-    return GraphError(node, f"{hint} produced {nonfinite_kind(out)}")
+    return GraphError(Kind.NONFINITE, f"{op.nonfinite_hint} produced {nonfinite_kind(out)}",
+                      node)
 
 
-def backward_failure(node: str, op, source: str, grad) -> GraphError:
-    return GraphError(node, f"the gradient of {op.name} for {source!r} is "
-                            f"{nonfinite_kind(grad)}: its derivative is not finite here")
+def backward_failure(node: str, op, source: str, port: int, grad) -> GraphError:
+    return GraphError(Kind.NONFINITE, f"the gradient of {op.name} for {source!r} is "
+                      f"{nonfinite_kind(grad)}: its derivative is not finite here", node, port)
 
 
 class Plan:
@@ -75,9 +49,7 @@ class Plan:
         self.version = version
         self.order = order          # every node id, topological (None when there is a cycle)
         self.leaves = leaves        # [(id, Node)] of arity-0 nodes, in order
-        # per op node, in order: (id, op, attrs, input ids, check forward?, check backward?,
-        #                        op.forward, op.backward, ((port, input id), ...))
-        self.steps = steps
+        self.steps = steps          # [Step] per op node, in order
         self.node_ops = node_ops    # id -> (Op, attrs) for op nodes (Trace.local_derivative)
         self.sinks = sinks          # ids with no outgoing edge, in insertion order
         self.cycle = cycle          # a cycle as a list of ids, or None
@@ -104,30 +76,32 @@ class Plan:
                 leaves.append((nid, node))
                 continue
             sources = tuple(graph.input_sources(nid))
-            steps.append((nid, op, node.attrs, sources, op.name not in RAISING_FORWARD,
-                          op.name not in RAISING_BACKWARD, op.forward, op.backward,
-                          tuple(enumerate(sources))))
+            steps.append(Step(nid, op, node.attrs, sources, not op.raises_forward,
+                              not op.raises_backward, op.forward, op.backward,
+                              tuple(enumerate(sources))))
             node_ops[nid] = (op, node.attrs)
         sinks = [nid for nid in index if g.out_degree(nid) == 0]
         return cls(graph.version, order, leaves, steps, node_ops, sinks, cycle)
 
     # ------------------------------------------------------------------ validation
-    def cycle_message(self) -> str:
-        return "part of a cycle: " + " → ".join([*self.cycle, self.cycle[0]])
+    def cycle_problem(self, node: str | None = None) -> Problem:
+        message = "part of a cycle: " + " → ".join([*self.cycle, self.cycle[0]])
+        return Problem(Kind.CYCLE, message, node if node is not None else self.cycle[0])
 
     def analyze(self, leaf_shapes: dict, problems: dict) -> tuple[dict, dict]:
-        """(problems, shapes): every node's problem and every shape that can be inferred
+        """(problems, shapes): every node's ``Problem`` and every shape that can be inferred
         from ``leaf_shapes`` (a node downstream of a problem gets no shape, no problem)."""
         if self.cycle is not None:
-            return {nid: self.cycle_message() for nid in self.cycle}, {}
+            return {nid: self.cycle_problem(nid) for nid in self.cycle}, {}
         shapes = {nid: s for nid, s in leaf_shapes.items() if s is not None}
         for nid, op, attrs, sources, *_ in self.steps:
-            missing = [p for p, s in enumerate(sources) if s is None]
+            missing = tuple(p for p, s in enumerate(sources) if s is None)
             if missing:
                 names = ", ".join(f"{p} ({op.port_names[p]})" for p in missing)
                 plural = len(missing) > 1
-                problems[nid] = (f"input{'s' if plural else ''} {names} of {nid!r} "
-                                 f"{'are' if plural else 'is'} not connected")
+                problems[nid] = Problem(
+                    Kind.UNCONNECTED, f"input{'s' if plural else ''} {names} of {nid!r} "
+                    f"{'are' if plural else 'is'} not connected", nid, missing[0], missing)
                 continue
             in_shapes = [shapes.get(s) for s in sources]
             if any(s is None for s in in_shapes):
@@ -135,7 +109,8 @@ class Plan:
             try:
                 shapes[nid] = tuple(op.shape(in_shapes, attrs))
             except Exception as exc:
-                problems[nid] = str(exc) or f"{op.name} refuses shapes {in_shapes}"
+                problems[nid] = Problem(Kind.SHAPE, str(exc) or
+                                        f"{op.name} refuses shapes {in_shapes}", nid)
         return problems, shapes
 
     # ------------------------------------------------------------------ passes
@@ -148,8 +123,7 @@ class Plan:
         """
         records = []
         append = records.append
-        token = raise_fp_errors()
-        try:
+        with np.errstate(**RAISE_FP_ERRORS):
             for nid, op, attrs, sources, check, _, forward, _, _ in self.steps:
                 if len(sources) == 2:
                     xs = [vals[sources[0]], vals[sources[1]]]
@@ -164,15 +138,13 @@ class Plan:
                         out = op.forward(xs, attrs)
                     check = True
                 except Exception as exc:  # an op refusing its inputs: name the node
-                    raise GraphError(nid, f"{op.name} failed: {exc}") from None
+                    raise GraphError(Kind.OP_FAILED, f"{op.name} failed: {exc}", nid) from None
                 if out.__class__ is not ndarray:
                     out = np.asarray(out, dtype=np.float64)
                 if check and not is_finite(out):
                     raise forward_failure(nid, op, out)
                 vals[nid] = out
                 append((nid, sources, out))
-        finally:
-            restore_fp_errors(token)
         return records
 
     def backward_steps(self, loss: str) -> list:
@@ -181,9 +153,9 @@ class Plan:
         if steps is None:
             needed, steps = {loss}, []
             for step in reversed(self.steps):
-                if step[0] in needed:
+                if step.node in needed:
                     steps.append(step)
-                    needed.update(step[3])
+                    needed.update(step.sources)
             self._backward[loss] = steps
             self._unreached[loss] = [n for n in self.order if n not in needed]
         return steps
@@ -202,8 +174,7 @@ class Plan:
         grads = {loss: np.ones(vals[loss].shape)}
         records = []
         append = records.append
-        token = raise_fp_errors()
-        try:
+        with np.errstate(**RAISE_FP_ERRORS):
             for nid, op, attrs, sources, _, check, _, backward, ports in self.backward_steps(loss):
                 g = grads[nid]
                 if len(sources) == 2:
@@ -219,13 +190,14 @@ class Plan:
                         contributions = op.backward(xs, vals[nid], g, attrs)
                     check = True
                 except Exception as exc:
-                    raise GraphError(nid, f"the gradient of {op.name} failed: {exc}") from None
+                    raise GraphError(Kind.OP_FAILED, f"the gradient of {op.name} failed: {exc}",
+                                     nid) from None
                 for port, source in ports:
                     c = contributions[port]
                     if c.__class__ is not ndarray:
                         c = np.asarray(c, dtype=np.float64)
                     if check and not is_finite(c):
-                        raise backward_failure(nid, op, source, c)
+                        raise backward_failure(nid, op, source, port, c)
                     prev = grads.get(source)
                     if prev is None:
                         total = c
@@ -233,8 +205,6 @@ class Plan:
                         total = _accumulate(source, prev, c)
                     grads[source] = total
                     append((source, nid, port, g, c, total))
-        finally:
-            restore_fp_errors(token)
         return grads, records
 
 
@@ -245,7 +215,8 @@ def _accumulate(source, prev, c):
     except FloatingPointError:
         with np.errstate(all="ignore"):
             total = prev + c
-        raise GraphError(source, f"its gradient overflowed to {nonfinite_kind(total)}") from None
+        raise GraphError(Kind.NONFINITE, f"its gradient overflowed to {nonfinite_kind(total)}",
+                         source) from None
     if total.__class__ is not ndarray:  # 0-d + 0-d gives a numpy scalar
         total = np.asarray(total)
     return total

@@ -30,51 +30,62 @@ class BackwardStep:
     grad_after: np.ndarray    # source's accumulated gradient after adding the contribution
 
 
-@dataclass
 class Trace:
-    """One forward (and usually backward) pass, in the order the engine computed it."""
-    loss: str | None
-    order: list
-    forward_steps: list
-    backward_steps: list
-    values: dict
-    grads: dict
+    """One forward (and usually backward) pass, in the order the engine computed it.
 
-    @classmethod
-    def record(cls, loss, order, values, grads, forward_records, backward_records, node_ops):
-        """A Trace over raw records: forward ``(node, inputs, value)`` and backward
-        ``(source, target, port, upstream, contribution, grad_after)`` tuples; ``node_ops``
-        maps an op node to ``(Op, attrs)`` for ``local_derivative``. Steps are built lazily."""
-        trace = cls.__new__(cls)
-        trace.loss, trace.order, trace.values, trace.grads = loss, order, values, grads
-        trace._forward_records = forward_records
-        trace._backward_records = backward_records
-        trace._node_ops = node_ops
-        return trace
+    ``loss`` is None for a forward-only pass (no loss could be differentiated); then
+    ``backward_steps`` is empty and ``grads`` is {}. ``node_ops`` maps an op node to
+    ``(Op, attrs)`` for ``local_derivative``. Step lists are built the first time they are read.
+    """
+
+    def __init__(self, loss, order, values, grads, forward_records=(), backward_records=(),
+                 node_ops=None):
+        self.loss = loss
+        self.order = order
+        self.values = values
+        self.grads = grads
+        self._forward_records = forward_records    # (node, inputs, value) tuples
+        self._backward_records = backward_records  # (source, target, port, upstream,
+        self._node_ops = node_ops or {}            #  contribution, grad_after) tuples
+        self._forward_steps = None
+        self._backward_steps = None
+        self._inputs = None
+        self._local_cache = {}
+
+    def __repr__(self) -> str:
+        return (f"Trace(loss={self.loss!r}, {len(self._forward_records)} forward steps, "
+                f"{len(self._backward_records)} backward steps)")
+
+    @property
+    def has_backward(self) -> bool:
+        return self.loss is not None and bool(self.grads)
+
+    @property
+    def forward_steps(self) -> list:
+        if self._forward_steps is None:
+            self._forward_steps = [ForwardStep(*r) for r in self._forward_records]
+        return self._forward_steps
+
+    @property
+    def backward_steps(self) -> list:
+        if self._backward_steps is None:
+            self._backward_steps = [BackwardStep(*r) for r in self._backward_records]
+        return self._backward_steps
 
     def with_backward(self, loss, grads, backward_records) -> "Trace":
         """A new Trace: this forward pass followed by a backward pass of ``loss``."""
-        d = self.__dict__
-        return Trace.record(loss, self.order, self.values, grads, d.get("_forward_records", ()),
-                            backward_records, d.get("_node_ops", {}))
+        return Trace(loss, self.order, self.values, grads, self._forward_records,
+                     backward_records, self._node_ops)
 
-    def __getattr__(self, name):
-        # Only reached for attributes not set yet: the lazily built step lists.
-        if name == "forward_steps":
-            steps = [ForwardStep(*r) for r in self.__dict__.get("_forward_records", ())]
-        elif name == "backward_steps":
-            steps = [BackwardStep(*r) for r in self.__dict__.get("_backward_records", ())]
-        else:
-            raise AttributeError(name)
-        self.__dict__[name] = steps
-        return steps
+    def op_of(self, node: str):
+        """``(Op, attrs)`` of an op node as it was in this pass, or None (a leaf)."""
+        return self._node_ops.get(node)
 
     def inputs_of(self, node: str) -> tuple:
         """The input ids (one per port) of an op node, () for a leaf."""
-        inputs = self.__dict__.get("_inputs")
-        if inputs is None:
-            inputs = self.__dict__["_inputs"] = {s.node: s.inputs for s in self.forward_steps}
-        return inputs.get(node, ())
+        if self._inputs is None:
+            self._inputs = {s.node: s.inputs for s in self.forward_steps}
+        return self._inputs.get(node, ())
 
     def local_derivative(self, i: int) -> np.ndarray | None:
         """d target / d source for backward step ``i``.
@@ -83,12 +94,12 @@ class Trace:
         derivative per output element, inputs broadcast) when the target's op is elementwise;
         ``None`` otherwise (then only the Jacobian-vector product ``contribution`` is shown).
         """
-        cache = self.__dict__.setdefault("_local_cache", {})
+        cache = self._local_cache
         if i in cache:
             return cache[i]
         step = self.backward_steps[i]
         result = None
-        op_attrs = self.__dict__.get("_node_ops", {}).get(step.target)
+        op_attrs = self._node_ops.get(step.target)
         if op_attrs is not None:  # None for a Trace built by hand: no op information
             op, attrs = op_attrs
             inputs = self.inputs_of(step.target)

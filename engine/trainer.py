@@ -31,7 +31,7 @@ from numbers import Integral
 import numpy as np
 
 from .datasets import Dataset, make_dataset
-from .errors import GraphError
+from .errors import GraphError, Kind
 from .optim import Optimizer, make_optimizer
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
@@ -220,7 +220,7 @@ class Trainer:
 
     def _diverged(self, error: GraphError) -> str:
         message = f"step {len(self.history) + 1}: {error}"
-        if any(word in error.message for word in ("inf", "nan", "finite")):
+        if error.kind is Kind.NONFINITE:
             message += ": the training diverged, try a smaller learning rate"
         return message
 

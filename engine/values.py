@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import GraphError
+from .errors import GraphError, Kind
 from .init import initialize
 
 
@@ -54,16 +54,18 @@ def checked_position(node_id, position):
         return (float(x) if not isinstance(x, int) else x, float(y) if not isinstance(y, int)
                 else y)
     except (TypeError, ValueError):
-        raise GraphError(node_id, f"a position is two numbers, not {position!r}") from None
+        raise GraphError(Kind.BAD_VALUE, f"a position is two numbers, not {position!r}",
+                         node_id) from None
 
 
 def initial_value(node) -> np.ndarray:
     """A value-less parameter's value from its ``init``, ``shape`` and ``seed`` attrs."""
     shape = node.attrs.get("shape")
     if shape is None:
-        raise GraphError(node.id, "this parameter has no value and no shape to initialise")
+        raise GraphError(Kind.MISSING_VALUE,
+                         "this parameter has no value and no shape to initialise", node.id)
     try:
         return initialize(node.attrs.get("init", "xavier"), tuple(shape),
                           seed=node.attrs.get("seed", 0))
     except ValueError as exc:
-        raise GraphError(node.id, f"cannot initialise: {exc}") from None
+        raise GraphError(Kind.BAD_ATTR, f"cannot initialise: {exc}", node.id) from None

@@ -15,6 +15,7 @@ import time
 import traceback
 
 from PySide6.QtCore import QEvent, QObject, QTimer, qInstallMessageHandler
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui import theme
@@ -49,6 +50,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         theme.apply_theme(app)                         # every widget in the process
         app.setWindowIcon(theme.app_icon())
         app.setProperty("backprop_studio_themed", True)
+        # canvas item caches live in QPixmapCache: room for a screenful of nodes at any zoom
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
     return app
 
 

@@ -71,7 +71,7 @@ def shot(argv: list[str]) -> int:
         window.resize(args.width, args.height)
         window.show()
         app.processEvents()
-        window._set_document(graph, Path(args.file).resolve(), Path(args.file).name)
+        window.open_graph(graph, Path(args.file).resolve(), Path(args.file).name)
         window.model.run_now()
         if args.select:
             if not window.model.has_node(args.select):
@@ -84,8 +84,7 @@ def shot(argv: list[str]) -> int:
         app.processEvents()
         image = window.grab()
         ok = image.save(str(out), "PNG")
-        window.undo_stack.setClean()
-        window.close()
+        window.close_without_asking()
         settings.sync()
     if not ok:
         return _fail(f"{PROG} shot: could not write {out}")

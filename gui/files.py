@@ -42,11 +42,12 @@ def read_graph(path: str | os.PathLike) -> "engine.Graph":
         raise DocumentError(f"{path.name}: cannot read this graph ({error})") from None
 
 
-def write_graph(graph: "engine.Graph", path: str | os.PathLike) -> None:
-    """Save atomically (the engine writes a temp file and replaces); DocumentError on failure."""
+def write_graph(model, path: str | os.PathLike) -> None:
+    """Save the model's document atomically (the engine writes a temp file and replaces);
+    DocumentError on failure."""
     path = Path(path)
     try:
-        engine.save_graph(graph, str(path))
+        model.save(str(path))
     except engine.FileFormatError as error:
         raise DocumentError(str(error)) from None
     except PermissionError:

@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui import files, theme
-from gui.tensor_view import describe
+from gui.formatting import describe, grad_symbol
 
-LEAVES = ("input", "parameter", "constant")
 MAX_ROWS = 40
 
 
@@ -26,7 +25,7 @@ def short(array, norm: bool = False) -> str:
         return "—"
     a = np.asarray(array, dtype=float)
     if a.size == 1:
-        return describe(a)
+        return describe(a, digits=6)
     if norm:
         with np.errstate(all="ignore"):
             return f"norm {float(np.linalg.norm(a)):.4g}"
@@ -41,7 +40,8 @@ def cell_tooltip(label: str, array) -> str:
     if a.size == 1:
         return f"{label} = {float(a.reshape(()))!r}"
     with np.errstate(all="ignore"):
-        return f"{label}: {describe(a)}, norm ‖·‖ = {float(np.linalg.norm(a)):.6g}"
+        return (f"{label}: {describe(a, digits=6, with_shape=True)}, "
+                f"norm ‖·‖ = {float(np.linalg.norm(a)):.6g}")
 
 
 class GraphOverview(QWidget):
@@ -87,31 +87,30 @@ class GraphOverview(QWidget):
 
     def refresh(self) -> None:
         model = self.model
-        graph = model.graph
-        ids = graph.node_ids()
+        ids = model.node_ids()
         loss = model.loss_id
         if loss and loss in model.values:
             name = "Loss" if loss.lower() == "loss" else f"Loss {loss}"
-            self.loss_label.setText(f"{name} = {describe(model.values[loss])}")
+            self.loss_label.setText(f"{name} = {describe(model.values[loss], digits=6)}")
         elif ids:
             self.loss_label.setText("No loss yet")
         else:
             self.loss_label.setText("Empty graph")
-        lines = [f"{len(ids)} nodes, {len(graph.edges())} edges"]
+        lines = [f"{len(ids)} nodes, {len(model.edges())} edges"]
         if model.status:
             lines.append(model.status)
         if model.errors:
             lines.append(f"{len(model.errors)} node(s) need attention (red on the canvas)")
         self.status_label.setText("\n".join(lines))
         self.examples.setVisible(not ids and bool(self.examples.text()))
-        all_leaves = [n for n in ids if graph.node(n).op in LEAVES]
+        all_leaves = [n for n in ids if model.op(n).is_leaf]
         leaves = all_leaves[:MAX_ROWS]
         more = len(all_leaves) - len(leaves)
 
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(leaves))
         loss_name = loss or "L"
-        self.table.setHorizontalHeaderLabels(["node", "value", f"∂{loss_name}/∂node"])
+        self.table.setHorizontalHeaderLabels(["node", "value", grad_symbol(loss, "node")])
         self.table.horizontalHeaderItem(2).setToolTip(
             f"The gradient of the loss {loss_name} with respect to each leaf; for a tensor, "
             "its norm ‖∂L/∂node‖ (hover a cell for the range, select the node for the heatmap)")
@@ -121,7 +120,7 @@ class GraphOverview(QWidget):
             any_tensor |= value is not None and np.size(value) > 1
             cells = (node_id, short(value), short(grad, norm=True))
             tips = (f"Select {node_id}", cell_tooltip(node_id, value),
-                    cell_tooltip(f"∂{loss_name}/∂{node_id}", grad))
+                    cell_tooltip(grad_symbol(loss, node_id), grad))
             colours = (theme.TEXT, theme.VALUE, theme.GRAD)
             for col, (text, colour) in enumerate(zip(cells, colours)):
                 item = QTableWidgetItem(text)

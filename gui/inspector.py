@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from engine import ops as engine_ops
-from engine.init import INITIALIZERS, initialize
+from engine import GraphError
 from gui import commands, theme
 from gui.graph_overview import GraphOverview
+from gui.formatting import grad_symbol
 from gui.node_status import badge_text, error_parts
 from gui.tensor_view import TensorView
 from gui.value_edit import (InputError, ValueEdit, attr_text, format_value, parse_json_attr,
@@ -27,7 +27,8 @@ from gui.value_edit import (InputError, ValueEdit, attr_text, format_value, pars
 class Inspector(QWidget):
     """Right-hand panel for the selected node."""
 
-    message = Signal(str)   # feedback for the status bar (refusals, re-initialisations)
+    message = Signal(str)   # feedback for the status bar (re-initialisations)
+    refused = Signal(str)   # an edit refused, and why (the status bar shows a warning)
     node_requested = Signal(str)   # "select this node" (a row of the graph overview)
     example_requested = Signal(str)   # "open this example" (links on an empty graph)
 
@@ -75,9 +76,6 @@ class Inspector(QWidget):
         else:
             self._refresh_editors()
 
-    def show_node(self, node_id: str | None) -> None:
-        self.set_selection([node_id] if node_id else [])
-
     # -- building ----------------------------------------------------------------------------
     def _build(self) -> None:
         """Rebuild the whole panel for the current node (or the empty state)."""
@@ -114,7 +112,7 @@ class Inspector(QWidget):
 
     def _build_node(self, node_id: str) -> None:
         node = self.model.node(node_id)
-        op = engine_ops.OPS[node.op]
+        op = node.op_info
         colour = theme.category_colour(op)
         badge = self.badge = QLabel(objectName="opBadge")
         badge.setStyleSheet(f"background: {colour};")
@@ -196,9 +194,10 @@ class Inspector(QWidget):
 
     def _attr_editor(self, name: str, default, current) -> QWidget:
         """A typed editor for one attr; its edits go through `_set_attr`."""
-        if name == "init":
+        choices = getattr(self.model.op(self.node_id).checks.get(name), "choices", None)
+        if choices:
             editor = QComboBox()
-            editor.addItems(list(INITIALIZERS))
+            editor.addItems([str(c) for c in choices])
             setter = lambda v: editor.setCurrentText(str(v))  # noqa: E731
             editor.currentTextChanged.connect(lambda text: self._set_attr(name, text))
         elif isinstance(default, bool):
@@ -235,7 +234,7 @@ class Inspector(QWidget):
     def _refuse(self, text: str, editor: QWidget | None = None) -> None:
         self.feedback.setText(text)
         self.feedback.show()
-        self.message.emit(text)
+        self.refused.emit(text)
         if editor is not None:
             editor.setProperty("invalid", True)
             editor.style().unpolish(editor)
@@ -264,7 +263,7 @@ class Inspector(QWidget):
         if self.node_id is None:
             return
         node = self.model.node(self.node_id)
-        op = engine_ops.OPS[node.op]
+        op = node.op_info
         try:
             checked = op.checks[name](value) if name in op.checks else value
         except (ValueError, TypeError) as error:
@@ -283,18 +282,19 @@ class Inspector(QWidget):
     def _set_parameter_attr(self, node, name: str, value) -> None:
         """init / shape / seed re-draw a parameter's value (the engine clears it). One undo
         step that also brings the old value back: [keep old value, SetAttr, SetValue(new)]."""
-        old = None if node.value is None else np.array(node.value, dtype=float)
-        attrs = {**node.attrs, name: value}
-        shape = attrs.get("shape")
-        if shape is None and old is not None:
-            shape = list(old.shape)
+        try:
+            new = self.model.fresh_value(node.id, **{name: value})
+        except GraphError as error:
+            new = None
+            if node.value is not None or node.attrs.get("shape") is not None:
+                self._refuse(f"{node.id}: {error.message}")
+                return
         self.undo_stack.beginMacro(f"Set {node.id}.{name}")
         try:
-            if old is not None:
-                self.undo_stack.push(commands.SetValue(self.model, node.id, old))
+            if node.value is not None:
+                self.undo_stack.push(commands.SetValue(self.model, node.id, node.value))
             self.undo_stack.push(commands.SetAttr(self.model, node.id, name, value))
-            if shape is not None:
-                new = initialize(attrs.get("init", "xavier"), tuple(shape), attrs.get("seed", 0))
+            if new is not None:
                 self.undo_stack.push(commands.SetValue(self.model, node.id, new))
         finally:
             self.undo_stack.endMacro()
@@ -324,22 +324,20 @@ class Inspector(QWidget):
         if self.node_id is None:
             return
         node = self.model.node(self.node_id)
-        shape = node.attrs.get("shape")
-        if shape is None and node.value is not None:
-            shape = list(np.shape(node.value))
-        if shape is None:
+        try:
+            value = self.model.fresh_value(self.node_id)
+        except GraphError:
             self._refuse(f"{self.node_id}: set a shape first (e.g. [2, 3]) to initialise a value")
             return
-        value = initialize(node.attrs.get("init", "xavier"), tuple(shape), node.attrs.get("seed", 0))
         self._accept()
         self.undo_stack.push(commands.SetValue(self.model, self.node_id, value))
         self.message.emit(f"{self.node_id}: re-initialised ({node.attrs.get('init')}, "
-                          f"shape {tuple(shape)}, seed {node.attrs.get('seed')})")
+                          f"shape {tuple(value.shape)}, seed {node.attrs.get('seed')})")
 
     def _set_loss(self, on: bool) -> None:
         if self.node_id is None:
             return
-        explicit = self.model.graph.loss
+        explicit = self.model.loss
         if on and explicit != self.node_id:
             self.undo_stack.push(commands.SetLoss(self.model, self.node_id))
         elif not on and explicit == self.node_id:
@@ -351,8 +349,8 @@ class Inspector(QWidget):
         if box is None or self.node_id is None:
             return
         box.blockSignals(True)
-        box.setChecked(self.model.graph.loss == self.node_id
-                       or (self.model.graph.loss is None and self.model.loss_id == self.node_id))
+        box.setChecked(self.model.loss == self.node_id
+                       or (self.model.loss is None and self.model.loss_id == self.node_id))
         box.blockSignals(False)
 
     def _rename(self) -> None:
@@ -399,7 +397,7 @@ class Inspector(QWidget):
         """`Inputs: a ← x, b ← (not connected)`: what feeds each port of the node."""
         if self.node_id is None or not self.model.has_node(self.node_id):
             return
-        op = engine_ops.OPS[self.model.node(self.node_id).op]
+        op = self.model.op(self.node_id)
         parts = [f"{name} ← {self.model.source_of(self.node_id, i) or '(not connected)'}"
                  for i, name in enumerate(op.port_names)]
         self.ports_label.setText("Inputs: " + ", ".join(parts))
@@ -432,9 +430,9 @@ class Inspector(QWidget):
         if self.node_id is not None and self.model.has_node(self.node_id):
             self.badge.setText(badge_text(self.model, self.node_id))
 
-    def _show_error(self, error: str) -> None:
+    def _show_error(self) -> None:
         """Unfinished: amber hint + the sentence in plain text; broken: the sentence in red."""
-        parts = error_parts(self.model, self.node_id, error)
+        parts = error_parts(self.model, self.node_id)
         for label, text in zip((self.node_hint, self.node_detail, self.node_error), parts):
             label.setText(text)
             label.setVisible(bool(text))
@@ -449,12 +447,11 @@ class Inspector(QWidget):
         node_id = self.node_id
         error = self.model.errors.get(node_id, "")
         self._refresh_badge()
-        self._show_error(error)
-        loss = self.model.loss_id or "L"
+        self._show_error()
         self.value_caption.setText(f"<span style='color:{theme.VALUE}'>■</span>&nbsp; "
                                    f"Value of <b>{html.escape(node_id)}</b>")
-        self.grad_caption.setText(f"<span style='color:{theme.GRAD}'>■</span>&nbsp; "
-                                  f"Gradient ∂{html.escape(loss)}/∂{html.escape(node_id)}")
+        self.grad_caption.setText(f"<span style='color:{theme.GRAD}'>■</span>&nbsp; Gradient "
+                                  f"{html.escape(grad_symbol(self.model.loss_id, node_id))}")
         value = self.model.values.get(node_id)
         grad = self.model.grads.get(node_id)
         self.value_view.set_array(value, placeholder="not computed" + (": see the error above"

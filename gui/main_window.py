@@ -19,14 +19,13 @@ from gui.canvas import CanvasView
 from gui.inspector import Inspector
 from gui.model import GraphModel
 from gui.palette import PaletteWidget
-from gui.tensor_view import describe
+from gui.formatting import describe, grad_symbol
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
 APP_NAME = "Backprop Studio"
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
 WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
-WARNING_PREFIXES = ("cannot ", "unknown ")
 INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
 
 
@@ -56,6 +55,7 @@ class MainWindow(QMainWindow):
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
         self._add_offset = 0
+        self._discarding = False
         self.update_title()
         self.update_status()
         if path:
@@ -90,29 +90,28 @@ class MainWindow(QMainWindow):
         bar.messageChanged.connect(self._on_status_message)
 
     def _wire(self) -> None:
-        self.undo_stack.cleanChanged.connect(self.update_title)
+        self.model.modified_changed.connect(self.update_title)
         self.canvas.status_message.connect(self.show_message)
+        self.canvas.refused.connect(self.show_warning)
         self.canvas.selection_changed.connect(self._selection_changed)
         self.model.results_changed.connect(self.update_status)
         self.model.node_renamed.connect(lambda *_: self.update_status())
         self.palette.entry_activated.connect(self.add_entry_at_centre)
         self.inspector.message.connect(self.show_message)
+        self.inspector.refused.connect(self.show_warning)
         self.inspector.node_requested.connect(self.reveal_node)
         self.inspector.example_requested.connect(self.open_example)
 
     # -- status and title ---------------------------------------------------------------------
     @property
     def modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        return self.model.modified
 
     def update_title(self, *_):
         self.setWindowTitle(f"{APP_NAME} — {self.display_name}{'*' if self.modified else ''}")
 
     def show_message(self, text: str, timeout: int = STATUS_TIMEOUT_MS) -> None:
-        """A transient status-bar message; refusals ("Cannot connect: …") become warnings."""
-        if text.lower().startswith(WARNING_PREFIXES):
-            self.show_warning(text)
-            return
+        """A transient status-bar message (refusals go to ``show_warning``)."""
         self._set_status_warning(False)
         self.statusBar().showMessage(text, timeout)
 
@@ -151,17 +150,20 @@ class MainWindow(QMainWindow):
             text, colour = f"{len(model.errors)} node(s) need attention", theme.ERROR
         elif model.loss_id and model.loss_id in model.values:
             name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
-            text, colour = f"{name} = {describe(model.values[model.loss_id])}", theme.TEXT
+            loss_value = describe(model.values[model.loss_id], digits=6, with_shape=True)
+            text, colour = f"{name} = {loss_value}", theme.TEXT
         else:
-            text, colour = f"{len(model.graph.node_ids())} nodes", theme.MUTED
+            text, colour = f"{len(model.node_ids())} nodes", theme.MUTED
         self.model_label.setText(text)
         self.model_label.setStyleSheet(f"color: {colour};")
         selected = [n for n in self.inspector.selection if model.has_node(n)]
         if len(selected) == 1:
             node_id = selected[0]
-            parts = [f"{node_id} = {describe(model.values.get(node_id))}"]
+            value = model.values.get(node_id)
+            parts = [f"{node_id} = {describe(value, digits=6, with_shape=True)}"]
             if node_id in model.grads:
-                parts.append(f"∂{model.loss_id or 'L'}/∂{node_id} = {describe(model.grads[node_id])}")
+                parts.append(f"{grad_symbol(model.loss_id, node_id)} = "
+                             f"{describe(model.grads[node_id], digits=6, with_shape=True)}")
             self.selection_label.setText("   ".join(parts))
         else:
             self.selection_label.setText(f"{len(selected)} selected" if selected else "")
@@ -185,7 +187,8 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
-    def _set_document(self, graph: Graph, path: Path | None, name: str) -> None:
+    def open_graph(self, graph: Graph, path: Path | None, name: str) -> None:
+        """Make ``graph`` the document (unsaved changes are the caller's business)."""
         self.model.load_graph(graph)
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -198,7 +201,7 @@ class MainWindow(QMainWindow):
     def new_document(self) -> bool:
         if not self.maybe_save():
             return False
-        self._set_document(Graph(), None, "Untitled")
+        self.open_graph(Graph(), None, "Untitled")
         self.show_message("New graph")
         return True
 
@@ -213,9 +216,9 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot open file", str(error))
             return False
         if files.is_example(path):      # examples open as untitled copies: Save asks where
-            self._set_document(graph, None, f"{files.example_title(path)} (example)")
+            self.open_graph(graph, None, f"{files.example_title(path)} (example)")
         else:
-            self._set_document(graph, path.resolve(), path.name)
+            self.open_graph(graph, path.resolve(), path.name)
             self.recent.add(path)
             self.settings.setValue("files/last_dir", str(path.resolve().parent))
         self.show_message(f"Opened {path.name}")
@@ -266,12 +269,12 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path) -> bool:
         try:
-            files.write_graph(self.model.graph, path)
+            files.write_graph(self.model, path)
         except files.DocumentError as error:
             self.show_error("Cannot save file", str(error))
             return False
         self.path, self.display_name = path.resolve(), path.name
-        self.undo_stack.setClean()
+        self.model.mark_saved()
         self.recent.add(path)
         self.settings.setValue("files/last_dir", str(self.path.parent))
         self.update_title()
@@ -313,13 +316,10 @@ class MainWindow(QMainWindow):
 
     def zoom(self, factor: float | None) -> None:
         """Zoom about the view centre; None = 1:1."""
-        zoom_by = getattr(self.canvas, "zoom_by", None)
         if factor is None:
             self.canvas.resetTransform()
-        elif callable(zoom_by):
-            zoom_by(factor)
         else:
-            self.canvas.scale(factor, factor)
+            self.canvas.zoom_by(factor)
 
     def cut(self) -> None:
         self.canvas.copy_selection()
@@ -365,8 +365,13 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(obj, event)
 
+    def close_without_asking(self) -> None:
+        """Close, dropping unsaved changes (the offscreen renderers use it)."""
+        self._discarding = True
+        self.close()
+
     def closeEvent(self, event) -> None:
-        if self.maybe_save():
+        if self._discarding or self.maybe_save():
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
             event.accept()
@@ -391,7 +396,3 @@ class MainWindow(QMainWindow):
         rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
         rect.moveCenter(area.center())
         self.setGeometry(rect)
-
-    def selected_summary(self) -> str:
-        return self.selection_label.text()
-

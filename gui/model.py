@@ -1,36 +1,58 @@
 """GraphModel: the GUI's only door to the engine — a QObject over one ``engine.Graph``.
 
-Every edit goes through a method here and is announced by a past-tense signal; the canvas and
-the inspector redraw from those signals. After each edit a debounced re-run (``check``,
-``infer_shapes``, forward, and backward when a scalar loss exists) refreshes ``values``,
-``grads``, ``errors``, ``shapes`` and ``status``, then ``results_changed`` fires. An engine
-exception never escapes a re-run: it becomes an error on its node or the status line.
+The boundary (docs/architecture.md): no other ``gui`` module holds the ``engine.Graph`` or
+calls its methods. They read through this model, which hands out copies and read-only views
+(``NodeView``, ``Edge``, read-only arrays), and they edit through its methods, which undo
+commands call. Every edit is announced by a past-tense signal. Re-runs are throttled: the
+first edit of a burst starts a short timer, so a stream of edits re-runs at most once per
+interval and once more after the last edit. A re-run (``engine.evaluate``) refreshes
+``values``, ``grads``, ``problems``, ``shapes``, ``trace`` and ``status``, then
+``results_changed`` fires. An engine exception never escapes a re-run.
 """
 from __future__ import annotations
 
 import copy
 import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import MappingProxyType
 
-import networkx as nx
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 import engine
-from engine import Graph, GraphError
-from engine.ops import OPS
+from engine import Graph, GraphError, Kind, Problem
+from engine.evaluate import evaluate
+from engine.fragments import fragment_dict, plan_insertion
 
-RERUN_DELAY_MS = 30
-LOSS_PROBLEM = "loss must be a scalar"
+RERUN_INTERVAL_MS = 30
 # how to choose a loss in the app (the engine's message says only "choose one as the loss")
 LOSS_HOW = "right-click the node to differentiate → Use as loss"
 
 
-def as_value(value):
-    """A JSON-ish value (number, nested lists, array) as a float64 array; None stays None."""
-    if value is None:
+def read_only(array):
+    """A read-only view of ``array`` (None stays None): what crosses the boundary."""
+    if array is None:
         return None
-    return np.array(value, dtype=np.float64)
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """A read-only snapshot of one node: attrs and extra copied, value a read-only view."""
+    id: str
+    op: str
+    attrs: MappingProxyType
+    value: np.ndarray | None
+    position: tuple | None
+    extra: MappingProxyType
+
+    @property
+    def op_info(self):
+        return engine.OPS[self.op]
 
 
 class GraphModel(QObject):
@@ -51,87 +73,123 @@ class GraphModel(QObject):
         self._graph = graph if graph is not None else Graph()
         self._modified = False
         self._undo_stack = None
+        self._command_depth = 0        # > 0 while an undo command edits (see command_edit)
+        self._outside_edits = False    # an edit not on the undo stack since the last save
         self.values: dict = {}
         self.grads: dict = {}
-        self.errors: dict[str, str] = {}
+        self.problems: dict[str, Problem] = {}
         self.shapes: dict[str, tuple] = {}
         self.status = ""
+        self.status_problem: Problem | None = None
         self.loss_id: str | None = None
-        self._auto_loss: str | None = None   # the single end last differentiated, see _working_loss
-        self.trace = None              # the engine Trace of the last successful backward pass
+        self.blocked: frozenset = frozenset()
+        self.trace = None              # the engine Trace of the last pass (forward only or full)
+        self.internal_error: str | None = None   # set when a re-run hit a bug of ours
+        self._previous_loss: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(RERUN_DELAY_MS)
+        self._timer.setInterval(RERUN_INTERVAL_MS)
         self._timer.timeout.connect(self.run_now)
         self.run_now()
 
     # ------------------------------------------------------------ read access
     @property
     def graph(self) -> Graph:
-        """The engine graph, for reading; edit only through this model's methods."""
+        """The engine graph itself, for tests and notebooks. GUI modules never use it
+        (tests/test_boundary.py): they read through the methods below."""
         return self._graph
 
-    def has_node(self, node_id: str) -> bool:
-        return self._graph.nx.has_node(node_id)
+    @property
+    def errors(self) -> dict[str, str]:
+        """node id -> the message of its problem."""
+        return {k: p.message for k, p in self.problems.items()}
 
-    def node(self, node_id: str):
-        return self._graph.node(node_id)
+    @property
+    def loss(self) -> str | None:
+        """The loss named by the document (None: the graph's single end)."""
+        return self._graph.loss
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._graph
+
+    def node(self, node_id: str) -> NodeView:
+        node = self._graph.node(node_id)
+        return NodeView(node.id, node.op, MappingProxyType(copy.deepcopy(node.attrs)),
+                        read_only(node.value), node.position,
+                        MappingProxyType(copy.deepcopy(node.extra)))
 
     def op(self, node_id: str):
         return engine.OPS[self._graph.node(node_id).op]
 
+    def node_ids(self) -> list[str]:
+        return self._graph.node_ids()
+
+    def edges(self) -> list:
+        """Every edge, in order (``engine.Edge``, frozen; its ``extra`` is a copy)."""
+        return [engine.Edge(e.source, e.target, e.port, copy.deepcopy(e.extra))
+                for e in self._graph.edges()]
+
     def edges_of(self, node_id: str) -> list:
         """Every edge into or out of ``node_id`` (inputs by port, then outputs)."""
-        g = self._graph.nx
-        ins = sorted((d["edge"] for _s, _t, d in g.in_edges(node_id, data=True)),
-                     key=lambda e: e.port)
-        return ins + [d["edge"] for _s, _t, d in g.out_edges(node_id, data=True)]
+        edges = [e for e in self.edges() if node_id in (e.source, e.target)]
+        ins = sorted((e for e in edges if e.target == node_id), key=lambda e: e.port)
+        return ins + [e for e in edges if e.source == node_id and e.target != node_id]
+
+    def input_sources(self, node_id: str) -> list:
+        """One source id (or None) per input port of ``node_id``."""
+        return self._graph.input_sources(node_id)
 
     def source_of(self, target: str, port: int) -> str | None:
         sources = self._graph.input_sources(target)
         return sources[port] if 0 <= port < len(sources) else None
 
     def edge_extra(self, target: str, port: int) -> dict:
-        source = self.source_of(target, port)
-        if source is None:
-            return {}
-        edge = self._graph.nx.edges[source, target, port].get("edge")
-        return dict(edge.extra or {}) if edge is not None else {}
+        edge = next((e for e in self._graph.edges() if (e.target, e.port) == (target, port)),
+                    None)
+        return copy.deepcopy(edge.extra) if edge is not None else {}
 
-    def new_id(self, prefix: str) -> str:
-        return self._graph.new_id(prefix)
+    def new_id(self, base: str, taken=()) -> str:
+        return self._graph.new_id(base, taken)
 
-    def connect_problem(self, source: str, target: str, port: int) -> str | None:
+    def connect_problem(self, source: str, target: str, port: int) -> Problem | None:
         """Why ``source → target:port`` is refused, or None. An occupied input is not a problem
         here: the GUI replaces its edge."""
-        if source == target:
-            return "a node cannot feed itself"
-        g = self._graph.nx
-        if not (g.has_node(source) and g.has_node(target)):
-            return "no such node"
-        if nx.has_path(g, target, source):
-            path = nx.shortest_path(g, target, source)
-            return "would create a cycle: " + " → ".join([source, *path])
-        arity = engine.OPS[self._graph.node(target).op].arity
-        if not 0 <= port < arity:
-            return f"port {port} out of range: {self._graph.node(target).op} has {arity} inputs"
-        return None
+        return self._graph.can_connect(source, target, port, replace=True)
+
+    def fragment(self, node_ids) -> dict:
+        """A format-v1-like dict of ``node_ids`` and the edges among them (copy / duplicate)."""
+        return fragment_dict(self._graph, node_ids)
+
+    def plan_insertion(self, fragment: dict, offset=(0.0, 0.0)):
+        """What inserting ``fragment`` would add (fresh ids); GraphError when it cannot."""
+        return plan_insertion(self._graph, fragment, offset)
+
+    def fresh_value(self, node_id: str, **attrs) -> np.ndarray:
+        """A parameter's value drawn anew from init/shape/seed (``attrs`` override them)."""
+        return self._graph.fresh_value(node_id, **attrs)
+
+    def document(self) -> dict:
+        """The document as format-v1 data (what Save writes)."""
+        return engine.graph_to_dict(self._graph)
+
+    def save(self, path) -> None:
+        """Write the document to ``path`` (atomic); ``engine.FileFormatError`` / ``OSError``."""
+        engine.save_graph(self._graph, path)
 
     # ------------------------------------------------------------ editing
     def add_node(self, node_id, op, attrs=None, value=None, position=None, extra=None):
-        node = self._graph.add_node(node_id, op, attrs=copy.deepcopy(attrs), value=as_value(value),
-                                    position=tuple(position) if position is not None else None,
-                                    extra=copy.deepcopy(extra))
+        self._graph.add_node(node_id, op, attrs=copy.deepcopy(attrs), value=_copy(value),
+                             position=tuple(position) if position is not None else None,
+                             extra=copy.deepcopy(extra))
         self.node_added.emit(node_id)
         self._edited()
-        return node
 
     def remove_node(self, node_id: str) -> None:
         edges = self.edges_of(node_id)
         self._graph.remove_node(node_id)
         for edge in edges:
             self.edge_removed.emit(edge.source, edge.target, edge.port)
-        for results in (self.values, self.grads, self.errors, self.shapes):
+        for results in (self.values, self.grads, self.problems, self.shapes):
             results.pop(node_id, None)
         self.node_removed.emit(node_id)
         self._edited()
@@ -159,19 +217,35 @@ class GraphModel(QObject):
         self._edited()
 
     def set_value(self, node_id: str, value) -> None:
-        self._graph.set_value(node_id, as_value(value))
+        """Give a leaf a value; the engine's rule decides what a value is (GraphError)."""
+        self._graph.set_value(node_id, _copy(value))
         self.node_changed.emit(node_id)
+        self._edited()
+
+    def set_values(self, values: dict) -> None:
+        """Give several leaves values at once (e.g. trained parameters): all or nothing, one
+        re-run. GraphError, with nothing changed, when one of them is refused."""
+        old = {node_id: self._graph.node(node_id).value for node_id in values}
+        try:
+            for node_id, value in values.items():
+                self._graph.set_value(node_id, _copy(value))
+        except GraphError:
+            for node_id, value in old.items():
+                self._graph.set_value(node_id, value)
+            raise
+        for node_id in values:
+            self.node_changed.emit(node_id)
         self._edited()
 
     def rename_node(self, old_id: str, new_id: str) -> None:
         self._graph.rename_node(old_id, new_id)
-        for results in (self.values, self.grads, self.errors, self.shapes):
+        for results in (self.values, self.grads, self.problems, self.shapes):
             if old_id in results:
                 results[new_id] = results.pop(old_id)
         if self.loss_id == old_id:
             self.loss_id = new_id
-        if self._auto_loss == old_id:
-            self._auto_loss = new_id
+        if self._previous_loss == old_id:
+            self._previous_loss = new_id
         self.node_renamed.emit(old_id, new_id)
         self.node_changed.emit(new_id)
         self._edited()
@@ -197,36 +271,13 @@ class GraphModel(QObject):
         """Replace the whole graph (open file, new document); results are recomputed at once."""
         self._timer.stop()
         self._graph = graph
-        self.values, self.grads, self.errors, self.shapes = {}, {}, {}, {}
-        self.loss_id = self._auto_loss = self.trace = None
-        self.status = ""
+        self.values, self.grads, self.problems, self.shapes = {}, {}, {}, {}
+        self.loss_id = self._previous_loss = self.trace = None
+        self.status, self.status_problem = "", None
+        self._outside_edits = False
         self.graph_reset.emit()
         self.run_now()
-
-    # ------------------------------------------------------------ fragments
-    def fragment(self, node_ids) -> dict:
-        """A format-v1-like dict of ``node_ids`` and the edges among them (for copy / duplicate)."""
-        wanted = [n for n in self._graph.node_ids() if n in set(node_ids)]
-        chosen = set(wanted)
-        nodes = []
-        for node_id in wanted:
-            node = self._graph.node(node_id)
-            record = {"id": node.id, "op": node.op, "attrs": copy.deepcopy(node.attrs)}
-            if node.value is not None:
-                record["value"] = np.asarray(node.value).tolist()
-            if node.position is not None:
-                record["position"] = [float(node.position[0]), float(node.position[1])]
-            for key, val in (node.extra or {}).items():
-                record.setdefault(key, copy.deepcopy(val))
-            nodes.append(record)
-        edges = []
-        for edge in self._graph.edges():
-            if edge.source in chosen and edge.target in chosen:
-                record = {"source": edge.source, "target": edge.target, "port": edge.port}
-                for key, val in (edge.extra or {}).items():
-                    record.setdefault(key, copy.deepcopy(val))
-                edges.append(record)
-        return {"nodes": nodes, "edges": edges}
+        self._update_modified()
 
     # ------------------------------------------------------------ modified flag
     @property
@@ -238,8 +289,33 @@ class GraphModel(QObject):
             self._modified = modified
             self.modified_changed.emit(modified)
 
+    def _update_modified(self, clean: bool | None = None) -> None:
+        """``clean``: the undo stack's clean state (read from the stack when not given)."""
+        stack = self._undo_stack
+        if clean is None:
+            clean = stack.isClean() if stack is not None else not self._modified
+        self.set_modified(self._outside_edits or not clean)
+
+    def mark_saved(self) -> None:
+        """The document was written: clean, until the next edit."""
+        self._outside_edits = False
+        if self._undo_stack is not None:
+            self._undo_stack.setClean()
+        self._update_modified()
+
+    @contextmanager
+    def command_edit(self):
+        """Undo commands edit inside this: their edits are tracked by the undo stack's clean
+        state. Any other edit marks the document modified until it is saved."""
+        self._command_depth += 1
+        try:
+            yield
+        finally:
+            self._command_depth -= 1
+
     def bind_undo_stack(self, stack) -> None:
-        """Tie ``modified`` to the stack's clean state (undo back to the save point = clean)."""
+        """Tie ``modified`` to the stack's clean state (undo back to the save point = clean,
+        unless something changed outside the stack since the save)."""
         if self._undo_stack is stack:
             return
         self._undo_stack = stack
@@ -248,109 +324,52 @@ class GraphModel(QObject):
         def on_clean_changed(clean: bool) -> None:  # a plain function: safe during teardown
             model = ref()
             if model is not None and isValid(model):
-                model.set_modified(not clean)
+                model._update_modified(clean)
 
         stack.cleanChanged.connect(on_clean_changed)
-        self.set_modified(not stack.isClean())
+        self._update_modified()
 
     # ------------------------------------------------------------ results
     def _edited(self, rerun: bool = True) -> None:
-        if self._undo_stack is None:
+        if self._command_depth == 0:
+            self._outside_edits = True
             self.set_modified(True)
-        if rerun:
+        if rerun and not self._timer.isActive():   # throttle: never postpone a due re-run
             self._timer.start()
 
     def run_now(self) -> None:
-        """Recompute every result now (the debounce timer does this ~30 ms after an edit)."""
+        """Recompute every result now (the throttle timer does this after edits)."""
         self._timer.stop()
         g = self._graph
-        status = ""
-        try:
-            errors = {str(k): str(v) for k, v in g.check().items()}
-        except Exception as exc:  # noqa: BLE001 - an engine bug must not reach the user
-            errors, status = {}, f"could not check the graph: {exc}"
-        for node_id in [k for k, v in errors.items() if k == "" or v.startswith(LOSS_PROBLEM)]:
-            # not the node's fault: the values still show, the status line explains
-            message = errors.pop(node_id)
-            status = status or (f"node '{node_id}': {message}" if node_id else message)
-        try:
-            shapes = {k: tuple(v) for k, v in g.infer_shapes().items()}
-        except Exception:  # noqa: BLE001
-            shapes = {}
-        values, grads, loss_id = {}, {}, None
-        runnable, blocked = self._runnable(errors)
-        with np.errstate(all="ignore"):
-            if runnable is not None and runnable.node_ids():
-                values, status = self._forward(runnable, errors, status)
-            if values:
-                loss_id, grads, status = self._backward(g, runnable, blocked, status, values)
-        for node_id, value in values.items():
-            shapes.setdefault(node_id, tuple(np.shape(value)))
-        self.values, self.grads, self.errors, self.shapes = values, grads, errors, shapes
-        self.status, self.loss_id = status, loss_id
-        self.trace = runnable.trace if grads and runnable is not None else None
+        ev = evaluate(g, self._previous_loss)
+        if ev.status is not None and ev.status.kind is Kind.INTERNAL:
+            self.internal_error = ev.status.message
+        if ev.loss is not None and not ev.guessed_loss and g.loss is None:
+            self._previous_loss = ev.loss
+        self.values, self.grads, self.problems = ev.values, ev.grads, ev.problems
+        self.shapes, self.blocked, self.trace = ev.shapes, ev.blocked, ev.trace
+        self.loss_id = ev.loss
+        self.status_problem = ev.status
+        self.status = self._status_text(ev)
         self.results_changed.emit()
 
-    def _working_loss(self, graph, runnable, values) -> str | None:
-        """While the user builds, a half-made branch adds a second end to the graph; keep
-        differentiating the graph's former single end (or the only computed scalar end) rather
-        than dropping every gradient. The file's ``loss`` is not changed."""
-        if graph.loss is not None or runnable is None:
-            return None
-        ends = [n for n in runnable.node_ids()
-                if runnable.nx.out_degree(n) == 0 and n in values and np.size(values[n]) == 1
-                and not OPS[runnable.node(n).op].is_leaf]
-        if self._auto_loss in ends:
-            return self._auto_loss
-        return ends[0] if len(ends) == 1 else None
-
-    def _runnable(self, errors):
-        """The graph itself, or a copy without the broken nodes and everything downstream."""
-        if not errors:
-            return self._graph, set()
-        g = self._graph.nx
-        blocked = set()
-        for node_id in errors:
-            if g.has_node(node_id) and node_id not in blocked:
-                blocked.add(node_id)
-                blocked |= nx.descendants(g, node_id)
-        try:
-            runnable = self._graph.copy()
-            for node_id in blocked:
-                runnable.remove_node(node_id)
-        except Exception:  # noqa: BLE001
-            return None, blocked
-        return runnable, blocked
-
     @staticmethod
-    def _forward(runnable, errors, status):
-        try:
-            return dict(runnable.forward()), status
-        except GraphError as exc:
-            if exc.node is not None:
-                errors.setdefault(exc.node, exc.message)
-            return {}, status or str(exc)
-        except Exception as exc:  # noqa: BLE001
-            return {}, status or f"forward pass failed: {exc}"
+    def _status_text(ev) -> str:
+        """One line about the whole graph, in the app's words."""
+        problem = ev.status
+        if ev.guessed_loss and (problem is None or problem.kind is Kind.SEVERAL_SINKS):
+            return (f"showing gradients of '{ev.loss}' (the graph has several ends; "
+                    f"{LOSS_HOW} to choose another)")
+        if problem is None:
+            return ""
+        if problem.kind is Kind.SEVERAL_SINKS:
+            return problem.message.replace("choose one as the loss", LOSS_HOW)
+        return problem.located()
 
-    def _backward(self, graph, runnable, blocked, status, values):
-        try:
-            loss_id = graph.loss_node()
-            if graph.loss is None:
-                self._auto_loss = loss_id
-        except GraphError as exc:
-            loss_id = self._working_loss(graph, runnable, values)
-            if loss_id is None:
-                return None, {}, status or str(exc).replace("choose one as the loss", LOSS_HOW)
-            status = status or (f"showing gradients of '{loss_id}' (the graph has several "
-                                f"ends; {LOSS_HOW} to choose another)")
-        except Exception as exc:  # noqa: BLE001
-            return None, {}, status or f"no loss: {exc}"
-        if loss_id in blocked:
-            return loss_id, {}, status or f"loss '{loss_id}' cannot be computed yet: see the marked nodes"
-        try:
-            return loss_id, dict(runnable.backward(of=loss_id)), status
-        except GraphError as exc:
-            return loss_id, {}, status or str(exc)
-        except Exception as exc:  # noqa: BLE001
-            return loss_id, {}, status or f"backward pass failed: {exc}"
+
+def _copy(value):
+    """An independent copy of a value on its way into the engine (arrays copied; anything
+    else handed over as it is, for the engine to accept or refuse)."""
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
+    return copy.deepcopy(value)

@@ -34,20 +34,6 @@ def format_number(x: float) -> str:
     return f"{x:.6g}"
 
 
-def describe(array) -> str:
-    """One line for a status bar: the number for a scalar, else shape and range."""
-    if array is None:
-        return "—"
-    a = np.asarray(array, dtype=float)
-    if a.size == 1:
-        return format_number(a.reshape(()))
-    if a.size == 0:
-        return f"empty {tuple(a.shape)}"
-    shape = "×".join(str(n) for n in a.shape)
-    with np.errstate(all="ignore"):
-        return f"{shape} in [{np.nanmin(a):.4g}, {np.nanmax(a):.4g}]"
-
-
 def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
     row = np.ascontiguousarray(np.repeat(LUT[np.linspace(0, 255, max(width, 2)).astype(int)]
                                          [None, :, :], height, axis=0))

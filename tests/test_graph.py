@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine import Graph, GraphError
+from engine import Graph, GraphError, Kind, Problem
 from engine.graph import Edge
 from graphs import chain, two_paths
 
@@ -47,19 +47,33 @@ def test_version_bumps_on_structure_and_attrs_but_not_on_values():
     assert g.version == v + 2
 
 
+def refusal(problem):
+    """(kind, message) of a can_connect answer."""
+    return None if problem is None else (problem.kind, problem.message)
+
+
 def test_can_connect_reasons():
     g = chain()
     g.add_node("m", "mul")
     assert g.can_connect("x", "m", 0) is None
-    assert g.can_connect("m", "m", 0) == "a node cannot feed itself"
-    assert g.can_connect("x", "m", 2) == "port 2 out of range: mul has 2 inputs"
-    assert g.can_connect("x", "one", 0) == "port 0 out of range: constant has no inputs"
-    assert g.can_connect("x", "u", 0) == "input 0 of 'u' is already connected"
-    assert g.can_connect("y", "sq", 0) == "input 0 of 'sq' is already connected"
+    assert refusal(g.can_connect("m", "m", 0)) == (Kind.SELF_LOOP, "a node cannot feed itself")
+    assert refusal(g.can_connect("x", "m", 2)) == (Kind.PORT,
+                                                   "port 2 out of range: mul has 2 inputs")
+    assert refusal(g.can_connect("x", "one", 0)) == (
+        Kind.PORT, "port 0 out of range: constant has no inputs")
+    assert refusal(g.can_connect("x", "u", 0)) == (Kind.OCCUPIED,
+                                                   "input 0 of 'u' is already connected")
+    assert refusal(g.can_connect("y", "sq", 0)) == (Kind.OCCUPIED,
+                                                    "input 0 of 'sq' is already connected")
     g.disconnect("sq", 0)
-    assert g.can_connect("y", "sq", 0) == "would create a cycle: y → sq → u → y"
-    assert g.can_connect("nope", "m", 0) == "no node 'nope'"
-    assert "integer" in g.can_connect("x", "m", "0")
+    problem = g.can_connect("y", "sq", 0)
+    assert refusal(problem) == (Kind.CYCLE, "would create a cycle: y → sq → u → y")
+    assert (problem.node, problem.port) == ("sq", 0)
+    assert refusal(g.can_connect("nope", "m", 0)) == (Kind.NO_NODE, "no node 'nope'")
+    assert g.can_connect("x", "m", "0").kind is Kind.PORT
+    with pytest.raises(GraphError) as err:
+        g.connect("y", "sq", 0)
+    assert err.value.kind is Kind.CYCLE and (err.value.node, err.value.port) == ("sq", 0)
     with pytest.raises(GraphError, match="would create a cycle"):
         g.connect("y", "sq", 0)
 
@@ -103,6 +117,8 @@ def test_new_id_and_copy():
     assert g.new_id("mul") == "mul"
     g.add_node("mul", "mul")
     assert g.new_id("mul") == "mul2"
+    assert g.new_id("mul", taken={"mul2"}) == "mul3"
+    assert g.new_id("x7") == "x7" and g.new_id("") == "node"
     c = g.copy()
     c.set_value("x", 9.0)
     assert float(g.node("x").value) == 1.5
@@ -140,9 +156,13 @@ def test_check_names_node_and_cause():
     g.connect("a", "m", 0)
     g.connect("h1", "after", 0)
     problems = g.check()
-    assert "(4, 2)" in problems["h1"] and "(3, 1)" in problems["h1"]
-    assert problems["m"] == "input 1 (b) of 'm' is not connected"
-    assert problems["x"] == "this input has no value"
+    assert "(4, 2)" in problems["h1"].message and "(3, 1)" in problems["h1"].message
+    assert problems["h1"].kind is Kind.SHAPE
+    assert problems["m"].message == "input 1 (b) of 'm' is not connected"
+    assert (problems["m"].kind, problems["m"].port, problems["m"].ports) == (Kind.UNCONNECTED,
+                                                                            1, (1,))
+    assert (problems["x"].kind, problems["x"].message) == (Kind.MISSING_VALUE,
+                                                           "this input has no value")
     assert "after" not in problems          # downstream of an error: no second error
     shapes = g.infer_shapes()
     assert shapes["a"] == (4, 2) and "h1" not in shapes and "after" not in shapes
@@ -157,7 +177,11 @@ def test_check_names_node_and_cause():
 def test_every_unconnected_input_is_named():
     g = Graph()
     g.add_node("m", "mse")
-    assert g.check() == {"m": "inputs 0 (prediction), 1 (target) of 'm' are not connected"}
+    (problem,) = g.check().values()
+    assert problem == Problem(Kind.UNCONNECTED,
+                              "inputs 0 (prediction), 1 (target) of 'm' are not connected",
+                              "m", 0, (0, 1))
+    assert problem.unfinished
 
 
 def test_check_and_infer_shapes_never_raise_and_are_cached():
@@ -173,10 +197,11 @@ def test_non_scalar_loss_is_named_with_its_shape():
     g.add_node("h", "tanh")
     g.connect("x", "h", 0)
     expected = "loss must be a scalar: add a sum or mean node (its shape is (4, 1))"
-    assert g.check() == {"h": expected}
+    assert g.check() == {"h": Problem(Kind.LOSS_SHAPE, expected, "h")}
     with pytest.raises(GraphError) as err:
         g.backward()
     assert err.value.node == "h" and err.value.message == expected
+    assert err.value.kind is Kind.LOSS_SHAPE
     g.forward()   # forward needs no loss
     with pytest.raises(GraphError, match="loss must be a scalar"):
         g.loss_node()
@@ -189,7 +214,8 @@ def test_several_sinks_without_a_loss_are_named():
     g.connect("c", "d", 0)
     with pytest.raises(GraphError, match=r"several sinks \(z, d\)"):
         g.backward()
-    assert "several sinks (z, d)" in g.loss_problem()
+    assert "several sinks (z, d)" in g.loss_problem().message
+    assert g.loss_problem().kind is Kind.SEVERAL_SINKS
     g.loss = "z"
     assert g.loss_problem() is None
     assert float(g.backward()["t"]) == pytest.approx(1.25 * np.exp(0.5))
@@ -218,7 +244,7 @@ def test_non_finite_values_name_the_node():
     g.set_value("x", np.inf)
     with pytest.raises(GraphError, match=r"node 'x': its value is not finite \(inf\)"):
         g.forward()
-    assert g.check() == {"x": "its value is not finite (inf)"}
+    assert g.check() == {"x": Problem(Kind.NONFINITE, "its value is not finite (inf)", "x")}
 
 
 def test_non_finite_gradient_names_the_node():
@@ -258,7 +284,8 @@ def test_a_cycle_slipped_in_behind_the_api_is_named():
     g.nx.add_edge("z", "x", key=0)
     g.version += 1
     problems = g.check()
-    assert problems["x"].startswith("part of a cycle: ")
+    assert problems["x"].message.startswith("part of a cycle: ")
+    assert problems["x"].kind is Kind.CYCLE and problems["z"].node == "z"
     assert set(problems) == {"x", "z"}
     with pytest.raises(GraphError, match="part of a cycle"):
         g.forward()

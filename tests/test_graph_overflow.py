@@ -1,11 +1,19 @@
 """Floating-point overflow anywhere in a pass stops at the node that caused it, named.
 
-Keeps ``engine.plan.RAISING_FORWARD`` / ``RAISING_BACKWARD`` honest: each op trusted to raise
-on its own is overflowed here."""
+Keeps ``Op.raises_forward`` / ``Op.raises_backward`` honest: each op trusted to raise on its own
+is overflowed here (or cannot make a non-finite number from finite inputs)."""
 import numpy as np
 import pytest
 
-from engine import Graph, GraphError
+from engine import OPS, Graph, GraphError, Kind
+
+OVERFLOWED = {"add", "sub", "mul", "matmul", "mse", "sum", "leaky_relu"}
+CANNOT_OVERFLOW = {"neg", "abs", "tanh", "relu", "transpose"}   # finite in, finite out
+
+
+def test_every_op_trusted_to_raise_is_overflowed_here():
+    trusted = {name for name, op in OPS.items() if op.raises_forward or op.raises_backward}
+    assert trusted <= OVERFLOWED | CANNOT_OVERFLOW
 
 
 def test_engine_runs_with_warnings_as_errors_on_overflow():
@@ -30,8 +38,9 @@ def test_overflow_in_any_op_names_the_node(op, values):
     g.add_node("o", op, {"slope": 1e300} if op == "leaky_relu" else None)
     for i in range(len(values)):
         g.connect(f"v{i}", "o", i)
-    with pytest.raises(GraphError, match=f"node 'o': {op}( of large values)? produced -?inf"):
+    with pytest.raises(GraphError, match=f"node 'o': {op}( of large values)? produced -?inf") as e:
         g.forward()
+    assert e.value.kind is Kind.NONFINITE
 
 
 def test_overflowing_gradient_sum_names_the_node():

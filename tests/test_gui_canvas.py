@@ -457,5 +457,5 @@ def test_hovering_an_edge_shows_the_explanation(canvas):
     point = view.mapFromScene(edge._path.pointAtPercent(0.5))
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.ToolTip, point,
                                                        view.viewport().mapToGlobal(point)))
-    assert "one → u" in QToolTip.text() and "∂L/∂one" in QToolTip.text()
+    assert "one → u" in QToolTip.text() and "∂y/∂one += ∂u/∂one · ∂y/∂u" in QToolTip.text()
     QToolTip.hideText()

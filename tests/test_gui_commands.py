@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtGui import QUndoStack
 
 import engine
+from engine import GraphError, Kind
 from gui import commands as cmd
+from gui.layout import layered_positions
 from gui.model import GraphModel
 from gui.templates import TEMPLATES
 
@@ -121,9 +123,18 @@ def test_insert_fragment_renames_and_offsets(model, stack):
 
 
 def test_fresh_ids_strip_number_suffixes(model):
-    assert cmd.fresh_id(model, "y", set()) == "y2"
-    assert cmd.fresh_id(model, "y", {"y2"}) == "y3"
-    assert cmd.fresh_id(model, "new", set()) == "new"
+    assert model.new_id("y") == "y2"
+    assert model.new_id("y", {"y2"}) == "y3"
+    assert model.new_id("new") == "new"
+
+
+def test_a_fragment_that_cannot_build_is_refused_whole(model):
+    before = model.node_ids()
+    fragment = {"nodes": [{"id": "p", "op": "input", "value": 1.0},
+                          {"id": "q", "op": "no_such_op"}], "edges": []}
+    with pytest.raises(GraphError) as err:
+        cmd.InsertFragment(model, fragment, (0, 0))
+    assert err.value.kind is Kind.UNKNOWN_OP and model.node_ids() == before
 
 
 @pytest.mark.parametrize("label", list(TEMPLATES))
@@ -139,7 +150,7 @@ def test_templates_insert_and_compute(qtbot, stack, label):
 
 
 def test_auto_layout_by_topological_layers(model, stack):
-    positions = cmd.layered_positions(model.graph)
+    positions = layered_positions(model)
     assert positions["x"][0] == positions["w"][0] < positions["y"][0] < positions["z"][0]
     roundtrip(model, stack, cmd.AutoLayout(model, positions))
     assert stack.count() == 1

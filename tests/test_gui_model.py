@@ -119,7 +119,8 @@ def test_engine_exception_becomes_status(model, monkeypatch):
     model.add_node("x", "input", value=1.0)
     monkeypatch.setattr(model.graph, "forward", lambda *a, **k: 1 / 0)
     model.run_now()
-    assert "forward pass failed" in model.status
+    assert "could not evaluate the graph: ZeroDivisionError" in model.status
+    assert model.internal_error and model.status_problem.kind is engine.Kind.INTERNAL
 
 
 def test_load_graph_resets_and_runs(model):
@@ -170,10 +171,12 @@ def test_connect_problem_names_the_cycle(model):
     for node_id in ("a", "b"):
         model.add_node(node_id, "neg")
     model.connect("a", "b", 0)
-    assert model.connect_problem("b", "a", 0) == "would create a cycle: b → a → b"
-    assert model.connect_problem("a", "a", 0) == "a node cannot feed itself"
+    problem = model.connect_problem("b", "a", 0)
+    assert (problem.kind, problem.message) == (engine.Kind.CYCLE,
+                                               "would create a cycle: b → a → b")
+    assert model.connect_problem("a", "a", 0).kind is engine.Kind.SELF_LOOP
     assert model.connect_problem("a", "b", 0) is None    # occupied: the GUI replaces
-    assert "out of range" in model.connect_problem("a", "b", 3)
+    assert "out of range" in model.connect_problem("a", "b", 3).message
 
 
 def test_a_half_built_branch_keeps_the_gradients_shown(model):

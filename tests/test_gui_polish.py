@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 import engine
 from engine import io
 from gui.canvas import style
-from gui.canvas.node_item import fitting
+from gui.canvas.text_fit import fit_grad_line, fitting
 from gui_helpers import click, make_canvas
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401  (fixtures)
@@ -32,9 +32,9 @@ def open_example(model, name):
     QApplication.processEvents()
 
 
-def shown_gradient(item) -> str:
+def shown_gradient(item, room: int = ROOM) -> str:
     """The gradient line a full card draws (paint uses the same choice)."""
-    return fitting(QFontMetrics(style.FONT_VALUE), ROOM, *item.grad_lines)
+    return item.grad_line(QFontMetrics(style.FONT_VALUE), room)
 
 
 def test_gradient_lines_name_the_loss_and_the_node(canvas):
@@ -47,19 +47,31 @@ def test_gradient_lines_name_the_loss_and_the_node(canvas):
     assert view.node_item("y").grad_text == "∂y/∂y = 1"
 
 
-def test_long_names_fall_back_to_a_dot_then_to_L_and_the_tooltip_keeps_the_full_form(canvas):
+def test_long_names_are_elided_in_the_middle_never_to_a_dot(canvas):
     model, _stack, view = canvas
     open_example(model, "neuron.json")
     item = view.node_item("weighted_sum")
-    assert item.grad_lines[:3] == ("∂loss/∂weighted_sum = −0.2929", "∂loss/∂· = −0.2929",
-                                   "∂L/∂· = −0.2929")
-    assert shown_gradient(item) == "∂loss/∂· = −0.2929"
+    assert item.grad_text == "∂loss/∂weighted_sum = −0.2929"
     assert "∂loss/∂weighted_sum = −0.2929" in item.toolTip()
-    # a narrower room: the generic form, then the compact one — never an elided line
     metrics = QFontMetrics(style.FONT_VALUE)
-    generic = metrics.horizontalAdvance("∂L/∂· = −0.2929")
-    assert fitting(metrics, generic, *item.grad_lines) == "∂L/∂· = −0.2929"
-    assert not fitting(metrics, generic - 1, *item.grad_lines).endswith("…")
+    full = metrics.horizontalAdvance("∂loss/∂weighted_sum = −0.2929")
+    assert shown_gradient(item, full) == "∂loss/∂weighted_sum = −0.2929"   # room: all of it
+    # a little less room: fewer digits first, both ids whole
+    assert shown_gradient(item, full - 1) == "∂loss/∂weighted_sum = −0.293"
+    for room in (ROOM, 120):     # less room: the ids elided in the middle, never to "·"
+        shown = shown_gradient(item, room)
+        assert metrics.horizontalAdvance(shown) <= room, (room, shown)
+        assert shown.startswith("∂l") and "/∂w" in shown and shown.endswith("… = −0.293")
+        assert "∂·" not in shown and "∂L/" not in shown
+
+
+def test_fit_grad_line_keeps_both_ids():
+    metrics = QFontMetrics(style.FONT_VALUE)
+    line = fit_grad_line(metrics, 150, "cross_entropy_loss", "hidden_weights",
+                         ("= 0.12345", "= 0.123"))
+    assert line.startswith("∂cr") and "/∂hi" in line and line.endswith("ts = 0.123")
+    assert metrics.horizontalAdvance(line) <= 150
+    assert fit_grad_line(metrics, 20, "loss", "x", ("= 0.1",)) is None   # far too narrow
 
 
 def test_choosing_another_loss_renames_the_gradient_lines(canvas):
@@ -75,8 +87,10 @@ def test_choosing_another_loss_renames_the_gradient_lines(canvas):
 def test_zoomed_out_cards_name_the_loss_where_it_fits(canvas):
     model, _stack, view = canvas
     open_example(model, "neuron.json")
-    assert view.node_item("x1").grad_compact_lines[0] == "∂loss/∂x1 = 0.879"
-    assert view.node_item("x1").grad_compact_lines[-2:] == ("∂ 0.879", "∂ 0.879")
+    item = view.node_item("x1")
+    metrics = QFontMetrics(style.pixel_font(12))
+    assert item.grad_line(metrics, ROOM, compact=True) == "∂loss/∂x1 = 0.879"
+    assert item.grad_compact_lines == ("∂ 0.879", "∂ 0.879")   # only when nothing else fits
 
 
 @pytest.mark.parametrize("name", DENSE)
@@ -120,7 +134,9 @@ def test_long_ids_shrink_a_little_then_elide_in_the_middle(canvas):
     open_example(model, "neuron.json")
     item = view.node_item("weighted_sum")
     shape_w = QFontMetricsF(style.FONT_SHAPE).horizontalAdvance(item.shape_label)
-    assert item.header_label(shape_w) == (style.FONT_ID, "weighted_sum")    # full card: as is
+    font, text = item.header_label(shape_w)       # full card: whole, shrunk a little at most
+    assert text == "weighted_sum"
+    assert style.FONT_ID.pointSizeF() * 0.8 <= font.pointSizeF() <= style.FONT_ID.pointSizeF()
     # zoomed out as the example opens (was "weighted_s…"): whole, in a slightly smaller font
     view.resize(840, 780)
     view.fit_view()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 from gui import commands
 from gui.canvas import style
 from gui.canvas.edge_item import wire_path
-from gui.canvas.node_item import node_symbol, unfinished_hint
+from engine import Kind, Problem
+from gui.formatting import node_symbol, unfinished_hint
 from gui.canvas.port_item import OUTPUT
 from gui_helpers import drop_mime, make_canvas, mouse_drag, port_pos, view_point
 
@@ -189,10 +190,13 @@ def test_node_symbol_and_hints():
     assert node_symbol(pow_op, {"exponent": float("nan")}) == pow_op.symbol
     assert node_symbol(pow_op, {}) == pow_op.symbol
     assert node_symbol(mul, {}) == mul.symbol and node_symbol(None, {}) == "?"
-    assert unfinished_hint("input 1 (b) of 'm' is not connected", ("a", "b"),
-                           ["x", None]) == "connect b"
-    assert unfinished_hint("this input has no value", (), []) == "needs a value"
-    assert unfinished_hint("shape mismatch", ("a",), [None]) == "shape mismatch"
+    unconnected = Problem(Kind.UNCONNECTED, "input 1 (b) of 'm' is not connected", "m", 1, (1,))
+    assert unfinished_hint(unconnected, ("a", "b")) == "connect b"
+    both = Problem(Kind.UNCONNECTED, "inputs … are not connected", "m", 0, (0, 1))
+    assert unfinished_hint(both, ("a", "b")) == "connect a, b"
+    assert unfinished_hint(Problem(Kind.MISSING_VALUE, "this input has no value", "x"),
+                           ()) == "needs a value"
+    assert unfinished_hint(Problem(Kind.SHAPE, "shape mismatch", "m"), ("a",)) == "shape mismatch"
 
 
 def test_a_wire_into_a_node_below_runs_between_the_rows_not_behind_the_source():
@@ -214,7 +218,7 @@ def test_a_wire_into_a_node_below_runs_between_the_rows_not_behind_the_source():
 def test_tensor_examples_show_thumbnails_value_first_and_numbers_that_fit(qtbot, name):
     from PySide6.QtGui import QFontMetrics
 
-    from gui.canvas.node_item import fitting
+    from gui.canvas.text_fit import fitting
     from tests.conftest import EXAMPLES
 
     model, _stack, view = make_canvas(qtbot, engine.load_graph(EXAMPLES / f"{name}.json"),
@@ -251,7 +255,8 @@ def test_tensor_examples_show_thumbnails_value_first_and_numbers_that_fit(qtbot,
 def test_short_summaries_and_two_line_messages():
     from PySide6.QtGui import QFontMetrics
 
-    from gui.canvas.node_item import describe_short, fitting, two_lines
+    from gui.canvas.text_fit import fitting, two_lines
+    from gui.formatting import describe_short
 
     assert describe_short(np.array([[-0.0015, 0.0012]]), "∂ ") == "∂ ±0.0015"
     assert describe_short(np.array(0.46213), "= ") == "= 0.462"
@@ -276,7 +281,7 @@ def test_a_refused_target_turns_red_and_says_why_before_the_release(canvas, pale
     wire(view, a, p, 0)
     wire(view, p, q, 0)
     messages = []
-    view.status_message.connect(messages.append)
+    view.refused.connect(messages.append)
     viewport = view.viewport()
     start = view_point(view, port_pos(view, q, OUTPUT))
     over = view_point(view, port_pos(view, p, 0)) + QPoint(2, 1)

@@ -131,7 +131,7 @@ def test_status_bar_shows_loss_and_canvas_messages(window, tmp_path):
     window.open_file(square_graph_file(tmp_path / "sq.json", x=3.0))
     window.model.run_now()
     assert window.model_label.text() == "loss y = 9"
-    window.canvas.status_message.emit("cannot connect: would create a cycle")
+    window.canvas.refused.emit("cannot connect: would create a cycle")
     assert window.statusBar().currentMessage() == "⚠ cannot connect: would create a cycle"
     add(window, "lonely", "exp", position=(0, 300))
     window.model.run_now()

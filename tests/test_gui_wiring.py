@@ -63,7 +63,7 @@ def test_cycle_is_refused_with_its_reason(canvas, qtbot):
     model.connect("a", "b", 0)
     model.connect("b", "c", 0)
     messages = []
-    view.status_message.connect(messages.append)
+    view.refused.connect(messages.append)
     before = [(e.source, e.target, e.port) for e in model.graph.edges()]
     mouse_drag(view, port_pos(view, "c", OUTPUT), port_pos(view, "b", 0))
     assert [(e.source, e.target, e.port) for e in model.graph.edges()] == before
@@ -82,7 +82,7 @@ def test_impossible_wires_are_refused(canvas, start, end, reason):
     add(model, "b", "neg", (250, 0))
     add(model, "c", "exp", (500, 0))
     messages = []
-    view.status_message.connect(messages.append)
+    view.refused.connect(messages.append)
     mouse_drag(view, port_pos(view, *start), port_pos(view, *end))
     assert model.graph.edges() == [] and stack.count() == 0
     assert reason in messages[-1]

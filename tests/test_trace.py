@@ -120,10 +120,10 @@ def test_forward_only_trace_has_values_and_no_backward_steps():
 
 def test_a_trace_can_be_built_by_hand():
     value = np.array(2.0)
-    trace = Trace(loss="y", order=["x", "y"],
-                  forward_steps=[ForwardStep("y", ("x",), value)],
-                  backward_steps=[BackwardStep("x", "y", 0, np.ones(()), value, value)],
-                  values={"x": np.array(1.0), "y": value}, grads={"x": value, "y": np.ones(())})
+    trace = Trace("y", ["x", "y"], {"x": np.array(1.0), "y": value},
+                  {"x": value, "y": np.ones(())},
+                  forward_records=[("y", ("x",), value)],
+                  backward_records=[("x", "y", 0, np.ones(()), value, value)])
     assert trace.forward_steps[0].node == "y"
     assert trace.local_derivative(0) is None   # no op information: the player shows the product
     with pytest.raises(Exception):

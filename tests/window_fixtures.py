@@ -68,7 +68,7 @@ def window(qtbot, settings, dialogs) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.undo_stack.setClean()   # closing at teardown must not prompt
+    win.model.mark_saved()   # closing at teardown must not prompt
     win.close()
     win.deleteLater()           # free it now: leaked windows slow every later test
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

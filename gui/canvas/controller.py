@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 import engine
 from .. import commands as cmd
+from ..layout import layered_positions
 from ..templates import TEMPLATES
 from . import mime, style
 from .port_item import OUTPUT
@@ -20,23 +21,9 @@ PASTE_STEP = 30.0
 DEFAULT_VALUES = {"input": 1.0, "constant": 1.0, "parameter": 0.5}
 
 
-def fragment_problem(command: cmd.InsertFragment) -> str | None:
-    """Why the fragment of an InsertFragment cannot be inserted (tried on a scratch graph)."""
-    scratch = engine.Graph()
-    try:
-        for node_id, op, attrs, value, position, extra in command.nodes:
-            scratch.add_node(node_id, op, attrs, value, position, extra)
-        for source, target, port, extra in command.edges:
-            scratch.connect(source, target, port, extra)
-    except engine.GraphError as exc:
-        return str(exc)
-    except (TypeError, ValueError) as exc:
-        return f"malformed fragment: {exc}"
-    return None
-
-
 class CanvasController(QObject):
-    status_message = Signal(str)
+    status_message = Signal(str)   # information ("copied 2 node(s)")
+    refused = Signal(str)          # an action refused, and why (shown as a warning)
     inserted = Signal(list)  # ids of nodes a command just created (the view selects them)
 
     def __init__(self, model, undo_stack, parent=None):
@@ -48,7 +35,7 @@ class CanvasController(QObject):
     def add_node(self, op: str, scene_pos: QPointF) -> str | None:
         """Add an ``op`` node centred under ``scene_pos``; returns its id."""
         if op not in engine.OPS:
-            self.status_message.emit(f"unknown op {op!r}")
+            self.refused.emit(f"unknown op {op!r}")
             return None
         node_id = self.model.new_id(op)
         position = self._free_spot(round(scene_pos.x() - style.NODE_W / 2),
@@ -62,7 +49,7 @@ class CanvasController(QObject):
         """(x, y), stepped down-right while a node already sits exactly there (adding twice at
         the window's centre must not hide the first node under the second)."""
         taken = {tuple(map(round, n.position)) for n in
-                 (self.model.node(i) for i in self.model.graph.node_ids())
+                 (self.model.node(i) for i in self.model.node_ids())
                  if n.position is not None}
         while (round(x), round(y)) in taken:
             x, y = x + 24, y + 24
@@ -97,17 +84,18 @@ class CanvasController(QObject):
         nodes = [n for n in fragment.get("nodes", []) if isinstance(n, dict)]
         unknown = sorted({str(n.get("op")) for n in nodes if n.get("op") not in engine.OPS})
         if not nodes or unknown:
-            self.status_message.emit(f"cannot insert: unknown op {', '.join(unknown)}" if unknown
+            self.refused.emit(f"cannot insert: unknown op {', '.join(unknown)}" if unknown
                                      else "nothing to insert")
             return []
-        if offset is None:
-            xs = [float((n.get("position") or (0, 0))[0]) for n in nodes]
-            ys = [float((n.get("position") or (0, 0))[1]) for n in nodes]
-            offset = (round(scene_pos.x() - min(xs)), round(scene_pos.y() - min(ys)))
-        command = cmd.InsertFragment(self.model, fragment, offset, text)
-        problem = fragment_problem(command)
-        if problem is not None:  # a malformed fragment: refuse it whole, insert nothing
-            self.status_message.emit(f"cannot insert: {problem}")
+        try:
+            if offset is None:
+                xs = [float((n.get("position") or (0, 0))[0]) for n in nodes]
+                ys = [float((n.get("position") or (0, 0))[1]) for n in nodes]
+                offset = (round(scene_pos.x() - min(xs)), round(scene_pos.y() - min(ys)))
+            command = cmd.InsertFragment(self.model, fragment, offset, text)
+        except (engine.GraphError, TypeError, ValueError, IndexError) as exc:
+            # a malformed fragment: refuse it whole, insert nothing
+            self.refused.emit(f"cannot insert: {exc}")
             return []
         self.stack.push(command)
         self.inserted.emit(command.node_ids)
@@ -115,7 +103,7 @@ class CanvasController(QObject):
 
     def insert_template(self, name: str, scene_pos: QPointF) -> list[str]:
         if name not in TEMPLATES:
-            self.status_message.emit(f"unknown template {name!r}")
+            self.refused.emit(f"unknown template {name!r}")
             return []
         return self.insert_fragment(TEMPLATES[name], scene_pos, f"Insert {name}")
 
@@ -141,30 +129,32 @@ class CanvasController(QObject):
         self.stack.endMacro()
 
     def set_loss(self, node_id: str | None) -> None:
-        if node_id != self.model.graph.loss:
+        if node_id != self.model.loss:
             self.stack.push(cmd.SetLoss(self.model, node_id))
 
     def disconnect_inputs(self, node_ids) -> None:
         """Remove every edge into ``node_ids`` as one step."""
-        edges = [(e.source, e.target, e.port) for e in self.model.graph.edges()
+        edges = [(e.source, e.target, e.port) for e in self.model.edges()
                  if e.target in set(node_ids)]
         if edges:
             self.delete([], edges)
 
     def auto_layout(self, origin=(0.0, 0.0)) -> None:
-        positions = cmd.layered_positions(self.model.graph)
+        positions = layered_positions(self.model)
         if positions:
             positions = {k: (x + origin[0], y + origin[1]) for k, (x, y) in positions.items()}
             self.stack.push(cmd.AutoLayout(self.model, positions))
 
     # ------------------------------------------------------------ edges
-    def why_not(self, a: tuple[str, int], b: tuple[str, int]) -> str | None:
+    def why_not(self, a: tuple[str, int], b: tuple[str, int]) -> engine.Problem | None:
         """Why ports ``a`` and ``b`` (node id, port) cannot be wired, or None."""
         (node_a, port_a), (node_b, port_b) = a, b
         if port_a == OUTPUT and port_b == OUTPUT:
-            return "an output cannot feed an output: drop on an input port"
+            return engine.Problem(engine.Kind.PORT,
+                                  "an output cannot feed an output: drop on an input port")
         if port_a != OUTPUT and port_b != OUTPUT:
-            return "an input cannot feed an input: connect an output to an input"
+            return engine.Problem(engine.Kind.PORT,
+                                  "an input cannot feed an input: connect an output to an input")
         source, (target, port) = (node_a, b) if port_a == OUTPUT else (node_b, a)
         return self.model.connect_problem(source, target, port)
 
@@ -172,7 +162,7 @@ class CanvasController(QObject):
         """Wire ``source`` into ``target[port]`` (replacing what was there), or explain why not."""
         problem = self.model.connect_problem(source, target, port)
         if problem is not None:
-            self.status_message.emit(f"Cannot connect {source} → {target}: {problem}")
+            self.refused.emit(f"Cannot connect {source} → {target}: {problem}")
             return False
         if self.model.source_of(target, port) == source:
             return False
@@ -190,7 +180,7 @@ class CanvasController(QObject):
             return True
         problem = self.model.connect_problem(source, target, port)
         if problem is not None:
-            self.status_message.emit(f"Cannot connect {source} → {target}: {problem}")
+            self.refused.emit(f"Cannot connect {source} → {target}: {problem}")
             return False
         self.stack.beginMacro(f"Re-wire {source} → {target}:{port}")
         self.stack.push(cmd.Disconnect(self.model, old_target, old_port))
@@ -203,6 +193,7 @@ class CanvasController(QObject):
         if not node_ids:
             return False
         fragment = self.model.fragment(node_ids)
+        mime.release_clipboard_at_exit()
         QApplication.clipboard().setMimeData(mime.fragment_mime_data(fragment))
         self._paste_count = 0
         self.status_message.emit(f"copied {len(fragment['nodes'])} node(s)")

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
+from ..display import ACTIVE, DIM
 from . import style
 from .port_item import OUTPUT
 
@@ -43,6 +44,7 @@ class EdgeItem(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.grad_strength: float | None = None  # 0..1 once gradients exist
         self.emphasis = False
+        self.display = None            # the EdgeDisplay shown (highlight, pulse)
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
@@ -74,7 +76,7 @@ class EdgeItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._path = wire_path(start, end)
         self._shape = None
-        self._bounds = self._path.boundingRect().adjusted(-4, -4, 4, 4)
+        self._bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)   # room for a pulse
         self._restyle()
         scene = self.scene()
         if scene is not None and getattr(scene, "overview", False):
@@ -86,6 +88,15 @@ class EdgeItem(QGraphicsItem):
             self._restyle()
             self.update()
 
+    def set_display(self, display) -> None:
+        """Highlight and pulse from the display record (the player's current step)."""
+        if display is not self.display:
+            self.display = display
+            self.setOpacity(0.3 if display is not None and display.highlight == DIM else 1.0)
+            self.setZValue(0.5 if display is not None and display.highlight == ACTIVE else 0)
+            self._restyle()
+            self.update()
+
     def set_emphasis(self, emphasis: bool) -> None:
         """Drawn stronger while one of its nodes is selected."""
         if emphasis != self.emphasis:
@@ -94,7 +105,8 @@ class EdgeItem(QGraphicsItem):
             self.update()
 
     def _restyle(self) -> None:
-        extra = 1.2 if self.emphasis else 0.0
+        active = self.display is not None and self.display.highlight == ACTIVE
+        extra = (1.2 if self.emphasis else 0.0) + (1.5 if active else 0.0)
         if self.grad_strength is None:
             colour = style.EDGE_EMPHASIS if self.emphasis else style.EDGE
             self._pen = QPen(colour, style.EDGE_WIDTH + extra, Qt.SolidLine, Qt.RoundCap)
@@ -129,8 +141,14 @@ class EdgeItem(QGraphicsItem):
         if lod < 0.3:
             painter.drawLine(self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0))
             return
-        else:
-            painter.drawPath(self._path)
+        painter.drawPath(self._path)
+        pulse = self.display.pulse if self.display is not None else None
+        if pulse is not None:   # a dot travelling along the wire (backwards: target → source)
+            at = 1.0 - pulse if self.display.backward else pulse
+            colour = style.GRAD if self.display.backward else style.VALUE
+            painter.setPen(QPen(QColor(255, 255, 255, 220), 1.5))
+            painter.setBrush(colour)
+            painter.drawEllipse(self._path.pointAtPercent(min(max(at, 0.0), 1.0)), 6.0, 6.0)
 
 
 class WireItem(QGraphicsPathItem):

@@ -6,7 +6,9 @@ under ``FRAGMENT_MIME``, so a paste works across documents.
 """
 from __future__ import annotations
 
+import atexit
 import json
+import sys
 
 from PySide6.QtCore import QByteArray, QMimeData
 
@@ -72,3 +74,23 @@ def fragment_from_mime(data: QMimeData | None) -> dict | None:
     if not isinstance(fragment, dict) or not isinstance(fragment.get("nodes"), list):
         return None
     return fragment
+
+
+def _release_clipboard() -> None:
+    """Empty the clipboard while Python is still alive (see ``release_clipboard_at_exit``)."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets else None
+    if app is not None:
+        app.clipboard().clear()
+
+
+_RELEASE_REGISTERED = []
+
+
+def release_clipboard_at_exit() -> None:
+    """Copy gives Qt a Python-made QMimeData, which Qt's static clipboard deletes after Python
+    has finalised: a segfault at exit. The first copy registers an atexit hook that empties the
+    clipboard in time (registered here, where the hazard starts, so any QApplication is safe)."""
+    if not _RELEASE_REGISTERED:
+        atexit.register(_release_clipboard)
+        _RELEASE_REGISTERED.append(True)

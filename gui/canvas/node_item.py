@@ -1,8 +1,9 @@
-"""NodeItem: one engine node on the canvas — op symbol, id, shape, value, gradient, ports.
+"""NodeItem: one node on the canvas — op symbol, id, shape, value, gradient, ports.
 
-It never edits anything: it shows the model's current state (``refresh``) and reports where its
-ports are. Text and thumbnails are prepared in ``refresh``; ``paint`` only draws (and skips
-detail when zoomed out).
+It never edits anything. It draws what its ``NodeDisplay`` says (``show``), which the live view
+fills from the model's last re-run and the player from a step of a Trace; it reports where its
+ports are. Text and thumbnails are prepared in ``show``; ``paint`` only draws (and skips detail
+when zoomed out).
 """
 from __future__ import annotations
 
@@ -10,138 +11,19 @@ from html import escape
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from ..display import ACTIVE, DIM, GRAD_NOT_YET, NodeDisplay
+from ..formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
+                          unfinished_hint)
 from . import style
 from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
+from .text_fit import fit_grad_line, fit_label, fitting, two_lines
 from .thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
 _HEADER_MUTED = QColor(255, 255, 255, 200)
-# engine messages that mean "not finished yet" rather than "wrong" ("is/are not connected")
-INCOMPLETE_MARKERS = ("not connected", "has no value")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def node_symbol(op, attrs) -> str:
-    """The op's symbol, specialised by its attrs where that says more: ``x²``, ``x³``, ``x⁻¹``,
-    ``x^0.5`` for a power node (the palette's generic ``xⁿ`` otherwise)."""
-    if op is None:
-        return "?"
-    if op.name == "pow" and attrs:
-        try:
-            exponent = float(attrs.get("exponent"))
-        except (TypeError, ValueError):
-            return op.symbol
-        if not np.isfinite(exponent):
-            return op.symbol
-        if exponent == int(exponent) and abs(exponent) < 1e6:
-            return "x" + str(int(exponent)).translate(_SUPERSCRIPT)
-        return "x^" + style.fmt_number(exponent, 4)
-    return op.symbol
-
-
-def is_unfinished(error: str | None) -> bool:
-    """The engine's message says the node is not finished yet, rather than wrong."""
-    return bool(error) and any(marker in error for marker in INCOMPLETE_MARKERS)
-
-
-def unfinished_hint(error: str, port_names, sources) -> str:
-    """A short line for a node still being built ("connect a, b"), instead of the engine's
-    long sentence cut off at the node's edge (the tooltip keeps the sentence)."""
-    if "not connected" in error and sources:
-        missing = [str(port_names[p]) if p < len(port_names) else str(p)
-                   for p, s in enumerate(sources) if s is None]
-        if missing:
-            return "connect " + ", ".join(missing)
-    if "has no value" in error:
-        return "needs a value"
-    return error
-
-
-def describe(value, prefix: str, digits: int = 4, sep: str = " … ") -> str:
-    """``= 0.4621`` for a scalar; ``min … max`` for a tensor."""
-    a = np.asarray(value)
-    if a.size == 1:
-        return f"{prefix}{style.fmt_number(a.reshape(-1)[0], digits)}"
-    if a.size == 0:
-        return f"{prefix}(empty)"
-    finite = a[np.isfinite(a)]
-    if finite.size == 0:
-        return f"{prefix}nan"
-    lo, hi = finite.min(), finite.max()
-    lo_digits = 3 if digits >= 3 else digits
-    return f"{prefix}{style.fmt_number(lo, lo_digits)}{sep}{style.fmt_number(hi, lo_digits)}"
-
-
-def describe_short(value, prefix: str) -> str:
-    """The shortest honest summary of a tensor, ``±0.079`` (its largest magnitude), for a card
-    too narrow for ``min … max``; a scalar stays ``= 0.46``."""
-    a = np.asarray(value)
-    if a.size <= 1:
-        return describe(value, prefix, 3)
-    finite = np.abs(a[np.isfinite(a)])
-    if finite.size == 0:
-        return f"{prefix}nan"
-    return f"{prefix}±{style.fmt_number(finite.max(), 2)}"
-
-
-def grad_names(loss_id, node_id: str, grad, small: bool, digits: int = 4,
-               sep: str = " … ") -> tuple:
-    """The gradient line, most explicit first: ``∂y/∂x = 95.06``, ``∂y/∂· = 95.06``,
-    ``∂L/∂· = 95.06`` (a tensor reads ``∂y/∂W −0.07 … 0.13``)."""
-    tail = " = " if small else " "
-    loss = loss_id if loss_id else "L"
-    prefixes = dict.fromkeys((f"∂{loss}/∂{node_id}", f"∂{loss}/∂·", "∂L/∂·"))
-    return tuple(describe(grad, prefix + tail, digits, sep) for prefix in prefixes)
-
-
-def fitting(metrics, width: int, *candidates: str) -> str:
-    """The first of ``candidates`` (longest first) that fits ``width``; else the last, elided."""
-    options = [c for c in candidates if c]
-    for text in options:
-        if metrics.horizontalAdvance(text) <= width:
-            return text
-    return metrics.elidedText(options[-1], Qt.ElideRight, width) if options else ""
-
-
-def fit_label(font: QFont, text: str, width: float, smallest: float = 0.8) -> tuple:
-    """``(font, text)`` for a header label in ``width``: as is; else the font shrunk down to
-    ``smallest`` of its size; else that font with the text elided in the middle
-    (``weigh…_sum``), so both ends of a long id stay readable."""
-    metrics = QFontMetricsF(font)
-    full = metrics.horizontalAdvance(text)
-    if full <= width:
-        return font, text
-    small = QFont(font)
-    if font.pixelSize() > 0:
-        small.setPixelSize(max(1, int(font.pixelSize() * max(smallest, width / full))))
-    else:
-        small.setPointSizeF(font.pointSizeF() * max(smallest, width / full))
-    metrics = QFontMetricsF(small)
-    if metrics.horizontalAdvance(text) <= width:
-        return small, text
-    return small, metrics.elidedText(text, Qt.ElideMiddle, width)
-
-
-def two_lines(metrics, text: str, width: int) -> str:
-    """``text`` word-wrapped into at most two lines of ``width``, the second elided."""
-    words, first = text.split(" "), ""
-    while words and metrics.horizontalAdvance((first + " " + words[0]).strip()) <= width:
-        first = (first + " " + words.pop(0)).strip()
-    if not first:  # one very long word
-        return metrics.elidedText(text, Qt.ElideRight, width)
-    rest = " ".join(words)
-    return first + ("\n" + metrics.elidedText(rest, Qt.ElideRight, width) if rest else "")
-
-
-def shape_text(shape) -> str:
-    if shape is None:
-        return ""
-    if len(shape) == 0:
-        return "scalar"
-    return "×".join(str(n) for n in shape)
 
 
 class NodeItem(QGraphicsItem):
@@ -189,62 +71,84 @@ class NodeItem(QGraphicsItem):
         self.grad_pixmap = None
         self.value_compact = self.grad_compact = ""
         self.value_short = self.grad_short = ""   # the fallback when a compact line won't fit
+        self.highlight = None          # ACTIVE / DONE / DIM / PATH while the player steps
+        self.badges: tuple = ()
+        self.pending = False           # "not computed yet": a replay has not reached the node
+        self.grad_pending = False
+        self.grad_parts = None         # (loss, node, ("= 95.06", "= 95.1")) to fit the line
         self._state = None
         self._thumbnails = [(None, None), (None, None)]   # (array, pixmap): value, gradient
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
-    # ------------------------------------------------------------ state from the model
-    def refresh(self, model) -> None:
-        """Pull id, shape, value, gradient and error from the model; repaint only on change."""
+    # ------------------------------------------------------------ state from a display record
+    def set_symbol(self, attrs) -> None:
+        """The op's symbol for these attrs (``x²`` for pow 2); called when attrs change."""
+        symbol = node_symbol(self.op, attrs)
+        if symbol != self.symbol:
+            self.symbol = symbol
+            self.update()
+
+    def show(self, display: NodeDisplay, loss: str | None, shape=None) -> None:
+        """Draw ``display`` (value, gradient, problem, highlight); repaint only on change.
+        ``loss`` names the node differentiated, for the gradient's label ``∂loss/∂node``."""
         node_id = self.node_id
-        error = model.errors.get(node_id)
-        value = model.values.get(node_id)
-        grad = model.grads.get(node_id)
-        is_loss = model.loss_id == node_id and bool(model.grads)
-        shape_label = shape_text(model.shapes.get(node_id))
-        node = model.node(node_id) if model.has_node(node_id) else None
-        symbol = node_symbol(self.op, node.attrs if node is not None else None)
-        incomplete = is_unfinished(error)
-        error_text = error or ""
-        if incomplete:
-            sources = model.graph.input_sources(node_id) if node is not None else []
-            error_text = unfinished_hint(error, self.port_names, sources)
+        problem = display.problem
+        value, grad = display.value, display.grad
+        incomplete = problem is not None and problem.unfinished
+        error = problem.message if problem is not None else None
+        error_text = unfinished_hint(problem, self.port_names) if incomplete else (error or "")
         if value is not None:
             small = np.size(value) == 1
             value_text = describe(value, "= ")
             value_compact = describe(value, "= ", 3 if small else 2, "…")
             value_short = describe_short(value, "= ")
+            if shape is None:
+                shape = np.shape(value)
+        elif display.value_note and problem is None:
+            value_text = value_compact = value_short = display.value_note
         else:
             value_text = value_compact = value_short = ""
+        symbol = grad_symbol(loss, node_id)
         if grad is not None:
             small = np.size(grad) == 1
-            grad_named = grad_names(model.loss_id, node_id, grad, small)
-            grad_text = grad_named[0]
+            grad_value = describe(grad, "", 4, " … ")
+            grad_text = f"{symbol} {'= ' if small else ''}{grad_value}"
             grad_compact = describe(grad, "∂ ", 3 if small else 2, "…")
             grad_short = describe_short(grad, "∂ ")
-            grad_small_named = grad_names(model.loss_id, node_id, grad, small,
-                                          3 if small else 2, "…")
+            eq = "= " if small else ""
+            self.grad_parts = (loss or "L", node_id,
+                               (eq + grad_value, eq + describe(grad, "", 3 if small else 2, "…")))
+        elif display.grad_note == GRAD_NOT_YET:
+            grad_text = f"{symbol}: {GRAD_NOT_YET}"
+            grad_compact = grad_short = f"∂: {GRAD_NOT_YET}"
+            self.grad_parts = (loss or "L", node_id, (f": {GRAD_NOT_YET}",))
         else:
-            grad_named = grad_small_named = ()
             grad_text = grad_compact = grad_short = ""
+            self.grad_parts = None
+        self.pending = value is None and bool(display.value_note) and problem is None
+        self.grad_pending = grad is None and display.grad_note == GRAD_NOT_YET
         value_pixmap = self._thumbnail(value, 0)
         grad_pixmap = self._thumbnail(grad, 1)
-        state = (node_id, error, is_loss, shape_label, value_text, value_compact, grad_text,
-                 grad_compact, value_pixmap, grad_pixmap, symbol, error_text, value_short, grad_short)
+        state = (node_id, error, display.is_loss, shape_text(shape), value_text, value_compact,
+                 grad_text, grad_compact, value_pixmap, grad_pixmap, self.symbol, error_text,
+                 value_short, grad_short, display.highlight, incomplete, display.badges)
         if state == self._state:
             return
         if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text:
-            self.setToolTip(self._tooltip(error, grad_text))
+            self.setToolTip(self._tooltip(error, grad_text, display.badges))
         tail = tuple(t for t in (grad_compact, grad_short) if t)
-        self.grad_lines = grad_named + tail
-        self.grad_compact_lines = grad_small_named + tail
+        self.grad_lines = ((grad_text,) if grad_text else ()) + tail
+        self.grad_compact_lines = tail
         self._state = state
         self.incomplete = incomplete
+        self.highlight = display.highlight
+        self.badges = display.badges
         (self.id_text, self.error, self.is_loss, self.shape_label, self.value_text,
          self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
-         self.grad_pixmap, self.symbol, self.error_text, self.value_short,
-         self.grad_short) = state
+         self.grad_pixmap, _symbol, self.error_text, self.value_short,
+         self.grad_short) = state[:14]
+        self.setOpacity(0.35 if self.highlight == DIM else 1.0)
         self.update()
 
     def _thumbnail(self, array, slot: int):
@@ -256,15 +160,19 @@ class NodeItem(QGraphicsItem):
             self._thumbnails[slot] = (array, heatmap_pixmap(array, style.THUMB))
         return self._thumbnails[slot][1]
 
-    def _tooltip(self, error, grad_text: str) -> str:
-        """Full id, op, the error or the op's doc, and the gradient named in full."""
+    def _tooltip(self, error, grad_text: str, badges=()) -> str:
+        """Full id, op, the error or the op's doc, the gradient named in full, any badges."""
         tip = [f"<b>{escape(self.node_id, quote=False)}</b> — {self.op.label if self.op else '?'}"]
         if error:
             tip.append(f"<span style='color:#ff7070'>{escape(error, quote=False)}</span>")
         elif self.op is not None:
             tip.append(self.op.doc)
         if grad_text:
-            tip.append(f"<span style='color:{style.GRAD.name()}'>{escape(grad_text, quote=False)}</span>")
+            tip.append(f"<span style='color:{style.GRAD.name()}'>"
+                       f"{escape(grad_text, quote=False)}</span>")
+        for _kind, text in badges:
+            tip.append(f"<span style='color:{style.NODE_INCOMPLETE.name()}'>⚠ "
+                       f"{escape(text, quote=False)}</span>")
         return "<br>".join(tip)
 
     def set_connected(self, port: int, connected: bool) -> None:
@@ -309,7 +217,9 @@ class NodeItem(QGraphicsItem):
             painter.fillRect(self._rect, style.NODE_SELECTED if selected else
                              (style.NODE_ERROR if broken else self.header_color))
             return
-        if selected:
+        if self.highlight == ACTIVE:   # the player's current step
+            pen = QPen(style.PORT_HIGHLIGHT, 3.0)
+        elif selected:
             pen = QPen(style.NODE_SELECTED, 2.0)
         elif broken:
             pen = QPen(style.NODE_ERROR, 2.0)
@@ -341,12 +251,13 @@ class NodeItem(QGraphicsItem):
         painter.drawText(QRectF(8, 0, w - 16, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,
                          text)
         self._paint_ports(painter, names=False)
-        lines = [((self.value_compact, self.value_short), style.VALUE)]
+        lines = [((self.value_compact, self.value_short),
+                  style.TEXT_MUTED if self.pending else style.VALUE)]
         if self.grad_compact:
-            lines.append((self.grad_compact_lines, style.GRAD))
+            lines.append(("grad", style.TEXT_MUTED if self.grad_pending else style.GRAD))
         elif self.error:
             lines.append(((self.error_text,), self._error_colour()))
-        lines = [line for line in lines if line[0][0]]
+        lines = [line for line in lines if line[0] == "grad" or line[0][0]]
         if not lines:
             return
         px = min(17, max(10, round(8.5 / lod)))
@@ -358,8 +269,21 @@ class NodeItem(QGraphicsItem):
         for i, (candidates, colour) in enumerate(lines):
             # "−0.0015…0.0012" cut to "−0.0015……" says less than "±0.0015"
             painter.setPen(colour)
+            text = (self.grad_line(metrics, room, compact=True) if candidates == "grad"
+                    else fitting(metrics, room, *candidates))
             painter.drawText(QRectF(10, top + i * line_h, w - 18, line_h),
-                             Qt.AlignLeft | Qt.AlignVCenter, fitting(metrics, room, *candidates))
+                             Qt.AlignLeft | Qt.AlignVCenter, text)
+
+    def grad_line(self, metrics, width: int, compact: bool = False) -> str:
+        """The gradient line in ``width``: ``∂y/∂x = 95.06`` with both ids (elided in the
+        middle only when they must be); the bare ``∂ 95.1`` only when even that cannot fit."""
+        if self.grad_parts is None:
+            return ""
+        loss, node_id, values = self.grad_parts
+        text = fit_grad_line(metrics, width, loss, node_id, values[1:] if compact else values)
+        if text is not None:
+            return text
+        return fitting(metrics, width, *self.grad_compact_lines)
 
     def compact_header(self, lod: float) -> tuple:
         """``(font, text)`` of a zoomed-out card's header, symbol and id, in a font that stays
@@ -453,15 +377,14 @@ class NodeItem(QGraphicsItem):
         metrics = painter.fontMetrics()
         width = int(w - 18)
         if self.value_text:
-            painter.setPen(style.VALUE)
+            painter.setPen(style.TEXT_MUTED if self.pending else style.VALUE)
             painter.drawText(QRectF(9, y, width, style.LINE_H), Qt.AlignLeft | Qt.AlignVCenter,
                              fitting(metrics, width, self.value_text, self.value_compact,
                                      self.value_short))
         if self.grad_text:
-            painter.setPen(style.GRAD)
+            painter.setPen(style.TEXT_MUTED if self.grad_pending else style.GRAD)
             painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
-                             Qt.AlignLeft | Qt.AlignVCenter,
-                             fitting(metrics, width, *self.grad_lines))
+                             Qt.AlignLeft | Qt.AlignVCenter, self.grad_line(metrics, width))
         elif self.error:
             painter.setPen(self._error_colour())
             if self.value_text:

@@ -2,24 +2,11 @@
 light); this module holds their identity and geometry."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QPointF
 
 from . import style
 
 OUTPUT = -1  # the port number of a node's (single) output
-
-
-@dataclass(frozen=True)
-class PortRef:
-    """A port on the canvas: ``port`` is an input index, or OUTPUT."""
-    node_id: str
-    port: int
-
-    @property
-    def is_output(self) -> bool:
-        return self.port == OUTPUT
 
 
 def input_port_pos(index: int) -> QPointF:

@@ -1,5 +1,11 @@
 """GraphScene: follows GraphModel's signals and keeps one NodeItem per node and one EdgeItem per
-edge. It never edits the model."""
+edge. It never edits the model.
+
+What the items show comes from a ``DisplayRecord``: the live one, rebuilt after every re-run,
+or one the player hands over with ``show_replay`` (until ``show_live``). A vector render mode
+(``set_vector_mode``) drops the item caches and the grid, so painting into an SVG generator
+gives real text and paths instead of cached bitmaps.
+"""
 from __future__ import annotations
 
 import math
@@ -10,11 +16,12 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from shiboken6 import isValid
 
-import engine
-from ..commands import layered_positions
+from ..display import DisplayRecord, live_record
+from ..formatting import describe, grad_symbol
+from ..layout import layered_positions
 from . import style
 from .edge_item import EdgeItem
-from .node_item import NodeItem, describe
+from .node_item import NodeItem
 
 
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
@@ -30,16 +37,13 @@ def backward_steps(trace) -> dict:
     """{(source, target, port): (index, BackwardStep)} of the last backward pass."""
     if trace is None:
         return {}
-    try:
-        return {(s.source, s.target, s.port): (i, s) for i, s in enumerate(trace.backward_steps)}
-    except Exception:  # noqa: BLE001 - a malformed trace only costs the edge colouring
-        return {}
+    return {(s.source, s.target, s.port): (i, s) for i, s in enumerate(trace.backward_steps)}
 
 
 def edge_explanation(model, key, steps) -> str:
     """What flows along an edge: the value forwards; backwards, the chain-rule product."""
     source, target, port = key
-    op = engine.OPS.get(model.node(target).op) if model.has_node(target) else None
+    op = model.op(target) if model.has_node(target) else None
     port_name = op.port_names[port] if op is not None and port < len(op.port_names) else port
     lines = [f"<b>{source} → {target}</b> (input {port_name})"]
     value = model.values.get(source)
@@ -50,18 +54,16 @@ def edge_explanation(model, key, steps) -> str:
         lines.append("backward: no gradient yet (needs a scalar loss downstream)")
         return "<br>".join(lines)
     index, step = found
-    local = None
-    try:
-        local = model.trace.local_derivative(index)
-    except Exception:  # noqa: BLE001
-        local = None
-    lines.append(f"backward: ∂L/∂{source} += ∂{target}/∂{source} · ∂L/∂{target}")
+    local = model.trace.local_derivative(index)
+    loss = model.loss_id
+    lines.append(f"backward: {grad_symbol(loss, source)} += ∂{target}/∂{source} · "
+                 f"{grad_symbol(loss, target)}")
     if local is not None and np.size(local) == 1 and np.size(step.upstream) == 1:
-        lines.append(f"&nbsp;&nbsp;= {describe(local, '')} × {describe(step.upstream, '')}"
-                     f" = {describe(step.contribution, '')}")
+        lines.append(f"&nbsp;&nbsp;= {describe(local)} × {describe(step.upstream)}"
+                     f" = {describe(step.contribution)}")
     else:
-        lines.append(f"&nbsp;&nbsp;∂L/∂{target} {describe(step.upstream, '')}; "
-                     f"sent back {describe(step.contribution, '')}")
+        lines.append(f"&nbsp;&nbsp;{grad_symbol(loss, target)} {describe(step.upstream)}; "
+                     f"sent back {describe(step.contribution)}")
     return "<br>".join(lines)
 
 
@@ -72,6 +74,9 @@ class GraphScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str, int], EdgeItem] = {}
         self._steps: dict = {}
+        self.record = DisplayRecord()     # what the items show now
+        self.replaying = False            # a player's record, not the live one
+        self.vector_mode = False
         self.setBackgroundBrush(style.BACKGROUND)
         self._minor_pen = QPen(style.GRID_MINOR, 0)
         self._major_pen = QPen(style.GRID_MAJOR, 0)
@@ -101,12 +106,12 @@ class GraphScene(QGraphicsScene):
             self.removeItem(item)
         self.nodes.clear()
         self.edges.clear()
-        graph = self.model.graph
-        missing = [n for n in graph.node_ids() if graph.node(n).position is None]
-        layout = layered_positions(graph) if missing else {}
-        for node_id in graph.node_ids():
+        model = self.model
+        missing = [n for n in model.node_ids() if model.node(n).position is None]
+        layout = layered_positions(model) if missing else {}
+        for node_id in model.node_ids():
             self._add_node_item(node_id, layout.get(node_id), refresh=False)
-        for edge in graph.edges():
+        for edge in model.edges():
             self._on_edge_added(edge.source, edge.target, edge.port)
         if refresh:
             self.refresh_results()
@@ -118,12 +123,19 @@ class GraphScene(QGraphicsScene):
     def _add_node_item(self, node_id: str, fallback=None, refresh: bool = True) -> NodeItem:
         node = self.model.node(node_id)
         position = node.position if node.position is not None else (fallback or (0.0, 0.0))
-        item = NodeItem(node_id, engine.OPS.get(node.op), position)
+        item = NodeItem(node_id, node.op_info, position)
+        item.set_symbol(node.attrs)
+        if self.vector_mode:
+            item.setCacheMode(NodeItem.NoCache)
         self.nodes[node_id] = item
         self.addItem(item)
         if refresh:
-            item.refresh(self.model)
+            self._show_node(item)
         return item
+
+    def _show_node(self, item: NodeItem) -> None:
+        item.show(self.record.node(item.node_id), self.record.loss,
+                  self.model.shapes.get(item.node_id))
 
     def _on_node_added(self, node_id: str) -> None:
         self._add_node_item(node_id)
@@ -138,6 +150,8 @@ class GraphScene(QGraphicsScene):
 
     def _on_edge_added(self, source: str, target: str, port: int) -> None:
         edge = EdgeItem(self.nodes[source], self.nodes[target], port)
+        if self.vector_mode:
+            edge.setCacheMode(EdgeItem.NoCache)
         self.edges[(source, target, port)] = edge
         if self.overview:
             edge.setVisible(False)
@@ -164,8 +178,8 @@ class GraphScene(QGraphicsScene):
 
     def _on_node_changed(self, node_id: str) -> None:
         item = self.nodes.get(node_id)
-        if item is not None:
-            item.refresh(self.model)
+        if item is not None and self.model.has_node(node_id):
+            item.set_symbol(self.model.node(node_id).attrs)
 
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self.nodes.pop(old, None)
@@ -173,25 +187,49 @@ class GraphScene(QGraphicsScene):
             return
         item.node_id = new
         self.nodes[new] = item
+        self._show_node(item)
         for key in [k for k in self.edges if old in (k[0], k[1])]:
             edge = self.edges.pop(key)
             self.edges[edge.key] = edge
 
     def refresh_results(self) -> None:
-        """Values, gradients and errors changed: every node redraws its numbers; edges take a
-        gradient-coloured look scaled by the gradient each one carried back (from the Trace)."""
+        """The model re-ran: show the live record (a replay keeps its own until it ends)."""
+        self._steps = backward_steps(self.model.trace) if self.model.grads else {}
+        if not self.replaying:
+            self._show(live_record(self.model))
+
+    def show_replay(self, record: DisplayRecord) -> None:
+        """Show a player's record (a step of a Trace) until ``show_live``."""
+        self.replaying = True
+        self._show(record)
+
+    def show_live(self) -> None:
+        """Back to the model's own results."""
+        self.replaying = False
+        self._show(live_record(self.model))
+
+    def _show(self, record: DisplayRecord) -> None:
+        """Every node draws its part of ``record``; edges take a gradient-coloured look scaled
+        by the contribution each one carried back."""
+        self.record = record
         for item in self.nodes.values():
-            item.refresh(self.model)
-        self._steps = backward_steps(self.model.trace)
-        if not self._steps:
-            for edge in self.edges.values():
-                edge.set_grad_strength(None)
-            return
-        norms = {key: magnitude(step.contribution) for key, (_i, step) in self._steps.items()}
+            self._show_node(item)
+        norms = {key: magnitude(e.contribution) for key, e in record.edges.items()
+                 if e.contribution is not None}
         top = max(norms.values(), default=0.0) or 1.0
         for key, edge in self.edges.items():
+            shown = record.edge(key)
             norm = norms.get(key)
             edge.set_grad_strength(None if norm is None else min(1.0, math.sqrt(norm / top)))
+            edge.set_display(shown)
+
+    def set_vector_mode(self, on: bool) -> None:
+        """Paint for vector output (SVG): no item caches, no grid; back to normal with False."""
+        self.vector_mode = on
+        mode = NodeItem.NoCache if on else NodeItem.DeviceCoordinateCache
+        for item in [*self.nodes.values(), *self.edges.values()]:
+            item.setCacheMode(mode)
+        self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def helpEvent(self, event) -> None:
         """Edge tooltips explain the chain-rule step on that edge (built on demand)."""
@@ -268,6 +306,8 @@ class GraphScene(QGraphicsScene):
         if ok:  # an invalidated "everywhere" must not mean a grid of the whole world
             rect = rect.intersected(inverse.mapRect(QRectF(painter.viewport())))
         painter.fillRect(rect, style.BACKGROUND)
+        if self.vector_mode:
+            return
         painter.setRenderHint(QPainter.Antialiasing, False)  # hairlines: crisp and fast
         scale = painter.worldTransform().m11()
         self._draw_grid(painter, rect, scale)

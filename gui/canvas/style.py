@@ -32,7 +32,6 @@ TEXT_MUTED = QColor("#9aa1ad")
 SYMBOL = QColor("#f3f4f7")
 VALUE = QColor("#7fd1ff")
 GRAD = QColor("#ffa657")
-LOSS_BADGE = QColor("#ff7eb6")
 
 CATEGORY_COLORS = {
     "Inputs & parameters": QColor("#3f7cc4"),
@@ -87,10 +86,3 @@ def category_color(op) -> QColor:
     if op.name == "parameter":
         return PARAMETER_COLOR
     return CATEGORY_COLORS.get(op.category, DEFAULT_CATEGORY)
-
-
-def fmt_number(x: float, digits: int = 4) -> str:
-    """Compact, 4 significant digits, with a real minus sign: 0.4621, −1.235e-05, 12."""
-    x = float(x)
-    text = "0" if x == 0 else f"{x:.{digits}g}"  # never "−0"
-    return text.replace("-", "−", 1) if text.startswith("-") else text

@@ -7,7 +7,7 @@ call the public methods below.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPixmapCache
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
@@ -27,20 +27,20 @@ WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
 
 class CanvasView(QGraphicsView):
-    status_message = Signal(str)
+    status_message = Signal(str)   # information
+    refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
-        # item caches live in QPixmapCache: room for a screenful of nodes at any zoom
-        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
         self.model, self.undo_stack = model, undo_stack
         self.graph_scene = GraphScene(model, self)
         self.setScene(self.graph_scene)
         self.controller = CanvasController(model, undo_stack, self)
         self.controller.status_message.connect(self.status_message)
+        self.controller.refused.connect(self.refused)
         self.controller.inserted.connect(self._select_ids)
-        model.edit_failed.connect(self.status_message)
+        model.edit_failed.connect(self.refused)
         self.graph_scene.selectionChanged.connect(self._on_selection_changed)
         self.setSceneRect(WORLD)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
@@ -79,7 +79,7 @@ class CanvasView(QGraphicsView):
 
     def selected_nodes(self) -> list[str]:
         chosen = {i.node_id for i in self.graph_scene.selectedItems() if isinstance(i, NodeItem)}
-        return [n for n in self.model.graph.node_ids() if n in chosen]
+        return [n for n in self.model.node_ids() if n in chosen]
 
     def selected_edges(self) -> list[tuple[str, str, int]]:
         return [i.key for i in self.graph_scene.selectedItems() if isinstance(i, EdgeItem)]
@@ -280,7 +280,7 @@ class CanvasView(QGraphicsView):
                 node = None   # back on the port it started from: nothing to show
             self._set_highlight(node, port, refused=problem is not None)
             if problem is not None and problem != self._wire_problem:
-                self.status_message.emit(f"Cannot connect: {problem}")  # before the release
+                self.refused.emit(f"Cannot connect: {problem}")  # before the release
             self._wire_problem = problem
             event.accept()
             return
@@ -352,7 +352,7 @@ class CanvasView(QGraphicsView):
             return node, OUTPUT
         if node.arity == 0:
             return None, None
-        sources = self.model.graph.input_sources(node.node_id)
+        sources = self.model.input_sources(node.node_id)
         free = [i for i, src in enumerate(sources) if src is None]
         return node, (free[0] if free else 0)
 
@@ -369,7 +369,7 @@ class CanvasView(QGraphicsView):
                 return
             problem = self.controller.why_not(wire_from, target)
             if problem is not None:
-                self.status_message.emit(f"Cannot connect: {problem}")
+                self.refused.emit(f"Cannot connect: {problem}")
                 return
             self.controller.rewire(old_target, old_port, old_source, target[0], target[1])
             return
@@ -378,7 +378,7 @@ class CanvasView(QGraphicsView):
             return
         problem = self.controller.why_not(wire_from, target)
         if problem is not None:
-            self.status_message.emit(f"Cannot connect: {problem}")
+            self.refused.emit(f"Cannot connect: {problem}")
             return
         if wire_from[1] == OUTPUT:
             self.controller.connect(wire_from[0], target[0], target[1])
@@ -416,7 +416,7 @@ class CanvasView(QGraphicsView):
                 self._select_ids([item.node_id])
             node_id = item.node_id
             loss = menu.addAction("Use as loss", lambda: self.controller.set_loss(node_id))
-            loss.setEnabled(self.model.graph.loss != node_id)
+            loss.setEnabled(self.model.loss != node_id)
             menu.addAction("Duplicate", self.duplicate_selection)
             menu.addAction("Copy", self.copy_selection)
             menu.addAction("Disconnect inputs",

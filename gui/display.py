@@ -1,0 +1,100 @@
+"""The display record: what the canvas shows of each node and edge, whoever decided it.
+
+Canvas items draw only from a ``DisplayRecord``. The live view fills one from the model's last
+re-run (``live_record``); the backprop player fills one from a step of a ``Trace``. The canvas
+cannot tell the two apart, so "the graph as it was at step k" is just another record.
+
+A node's value and gradient are either known (an array) or not, and when not, the record says
+why in a few words (``value_note``/``grad_note``): "not computed yet" while a replay has not
+reached the node, which is visibly different from a value of 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine import Problem
+
+NOT_YET = "not computed yet"      # a replay has not reached this node
+GRAD_NOT_YET = "not yet"          # the backward pass has not reached it
+
+# highlight of a node or an edge in a replay
+ACTIVE = "active"       # the step being shown
+DONE = "done"           # reached earlier in this phase
+DIM = "dim"             # not part of the step
+PATH = "path"           # on a path the chain-rule panel points at
+
+
+@dataclass(frozen=True, eq=False)   # holds arrays: compared by identity
+class NodeDisplay:
+    value: np.ndarray | None = None
+    grad: np.ndarray | None = None
+    value_note: str = ""        # why there is no value ("" when there is one, or no reason)
+    grad_note: str = ""         # why there is no gradient
+    problem: Problem | None = None
+    highlight: str | None = None
+    is_loss: bool = False
+    badges: tuple = ()          # (kind, one-line explanation), e.g. gradient health
+
+
+@dataclass(frozen=True, eq=False)   # holds arrays: compared by identity
+class EdgeDisplay:
+    contribution: np.ndarray | None = None   # what flowed back along the edge (backward)
+    highlight: str | None = None
+    pulse: float | None = None     # 0..1: where a travelling pulse is along the edge
+    backward: bool = False         # the pulse travels from target back to source
+
+
+@dataclass
+class DisplayRecord:
+    """Per node and per edge (``(source, target, port)``) what to draw; ``caption`` names the
+    step in a replay ("step 4/12 · backward"), "" in the live view."""
+    nodes: dict = field(default_factory=dict)
+    edges: dict = field(default_factory=dict)
+    loss: str | None = None
+    caption: str = ""
+    live: bool = True
+
+    def node(self, node_id: str) -> NodeDisplay:
+        return self.nodes.get(node_id) or _EMPTY_NODE
+
+    def edge(self, key) -> EdgeDisplay:
+        return self.edges.get(key) or _EMPTY_EDGE
+
+
+_EMPTY_NODE = NodeDisplay()
+_EMPTY_EDGE = EdgeDisplay()
+
+
+def live_record(model) -> DisplayRecord:
+    """The record of the model's last re-run: every value and gradient there is; where there
+    is none, why not (a problem at the node, one upstream, or no loss to differentiate)."""
+    nodes = {}
+    loss = model.loss_id
+    no_grad = _no_gradient_note(model)
+    for node_id in model.node_ids():
+        problem = model.problems.get(node_id)
+        value = model.values.get(node_id)
+        grad = model.grads.get(node_id)
+        value_note = ""
+        if value is None and problem is None and node_id in model.blocked:
+            value_note = "waiting for an input"
+        nodes[node_id] = NodeDisplay(
+            value=value, grad=grad, value_note=value_note,
+            grad_note="" if grad is not None or value is None else no_grad,
+            problem=problem, is_loss=loss == node_id and bool(model.grads))
+    edges = {}
+    trace = model.trace
+    if trace is not None and model.grads:
+        for step in trace.backward_steps:
+            edges[(step.source, step.target, step.port)] = EdgeDisplay(step.contribution)
+    return DisplayRecord(nodes, edges, loss if model.grads else None)
+
+
+def _no_gradient_note(model) -> str:
+    if model.grads:
+        return "the loss does not depend on it"
+    if model.loss_id is None:
+        return "no loss to differentiate"
+    return "the loss cannot be computed"
