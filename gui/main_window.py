@@ -13,7 +13,6 @@ from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
-from engine import Graph
 from gui import files, theme
 from gui.canvas import CanvasView
 from gui.inspector import Inspector
@@ -37,7 +36,7 @@ class MainWindow(QMainWindow):
         self.path: Path | None = None
         self.display_name = "Untitled"
         self.undo_stack = QUndoStack(self)
-        self.model = GraphModel(Graph(), parent=self)
+        self.model = GraphModel(parent=self)
         self.model.bind_undo_stack(self.undo_stack)
         self.canvas = CanvasView(self.model, self.undo_stack, self)
         self.setCentralWidget(self.canvas)
@@ -187,7 +186,7 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
-    def open_graph(self, graph: Graph, path: Path | None, name: str) -> None:
+    def open_graph(self, graph, path: Path | None, name: str) -> None:
         """Make ``graph`` the document (unsaved changes are the caller's business)."""
         self.model.load_graph(graph)
         self.undo_stack.clear()
@@ -201,7 +200,7 @@ class MainWindow(QMainWindow):
     def new_document(self) -> bool:
         if not self.maybe_save():
             return False
-        self.open_graph(Graph(), None, "Untitled")
+        self.open_graph(None, None, "Untitled")
         self.show_message("New graph")
         return True
 

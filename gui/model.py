@@ -267,10 +267,11 @@ class GraphModel(QObject):
         self._graph.loss = node_id
         self._edited()
 
-    def load_graph(self, graph: Graph) -> None:
-        """Replace the whole graph (open file, new document); results are recomputed at once."""
+    def load_graph(self, graph: Graph | None = None) -> None:
+        """Replace the whole graph (an opened file; None: a new, empty document); results are
+        recomputed at once."""
         self._timer.stop()
-        self._graph = graph
+        self._graph = graph if graph is not None else Graph()
         self.values, self.grads, self.problems, self.shapes = {}, {}, {}, {}
         self.loss_id = self._previous_loss = self.trace = None
         self.status, self.status_problem = "", None
