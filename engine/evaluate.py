@@ -106,6 +106,12 @@ def working_loss(graph: Graph, runnable: Graph, values: dict, previous: str | No
     return ends[0] if len(ends) == 1 else None
 
 
+def _culprits(graph: Graph, loss: str, problems: dict) -> list:
+    """The problems that keep ``loss`` from being computed: at it, or upstream of it."""
+    upstream = nx.ancestors(graph.nx, loss) | {loss}
+    return [p for node_id, p in problems.items() if node_id in upstream]
+
+
 def _differentiate(graph: Graph, runnable: Graph, previous_loss, ev: Evaluation) -> None:
     try:
         loss = graph.loss_node()
@@ -115,11 +121,18 @@ def _differentiate(graph: Graph, runnable: Graph, previous_loss, ev: Evaluation)
             ev.status = ev.status or exc.problem
             return
         ev.guessed_loss = True
+    culprits = _culprits(graph, loss, ev.problems) if loss in ev.blocked else []
+    if culprits and graph.loss is None and all(p.unfinished for p in culprits):
+        # the graph's new end is still being built: keep differentiating the former one
+        alternative = working_loss(graph, runnable, ev.values, previous_loss)
+        if alternative is not None:
+            ev.status = ev.status or Problem(
+                Kind.BLOCKED, f"showing gradients of {alternative!r}: the graph's end {loss!r} "
+                              f"cannot be computed yet", loss)
+            loss, ev.guessed_loss = alternative, True
     ev.loss = loss
     if loss in ev.blocked:
-        culprit = next((p for n, p in ev.problems.items()
-                        if n == loss or (n in graph and nx.has_path(graph.nx, n, loss))), None)
-        why = f" ({culprit.located()})" if culprit is not None else ""
+        why = f" ({culprits[0].located()})" if culprits else ""
         ev.status = ev.status or Problem(
             Kind.BLOCKED, f"no gradients: the loss {loss!r} cannot be computed{why}", loss)
         return

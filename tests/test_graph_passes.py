@@ -145,3 +145,49 @@ def test_a_one_element_loss_of_any_rank_is_seeded_with_ones_of_its_shape():
     np.testing.assert_array_equal(grads["mm"], np.ones((1, 1)))
     np.testing.assert_allclose(grads["W"], [[0.5], [-1.0]])
     assert g.trace.backward_steps[0].upstream.shape == (1, 1)
+
+
+# ------------------------------------------------------------------ insertion order is not run order
+def consumer_first(graph_builder):
+    """The same graph with its nodes added in reverse (every consumer before its inputs)."""
+    from engine import Graph
+    original = graph_builder()
+    g = Graph()
+    for nid in reversed(original.node_ids()):
+        node = original.node(nid)
+        g.add_node(nid, node.op, dict(node.attrs), node.value)
+    for edge in original.edges():
+        g.connect(edge.source, edge.target, edge.port)
+    g.loss = original.loss
+    return original, g
+
+
+@pytest.mark.parametrize("builder", [chain, two_paths, matmul_sum])
+def test_nodes_added_consumer_first_run_in_topological_order(builder):
+    original, reordered = consumer_first(builder)
+    assert reordered.node_ids() == list(reversed(original.node_ids()))
+    expected = original.backward()
+    got = reordered.backward()
+    for nid in original.node_ids():
+        np.testing.assert_allclose(got[nid], expected[nid], rtol=1e-15)
+    order = [s.node for s in reordered.trace.forward_steps]
+    for step in reordered.trace.forward_steps:   # every input computed before its consumer
+        assert all(order.index(i) < order.index(step.node) for i in step.inputs if i in order)
+
+
+def test_a_file_listing_consumers_first_loads_and_runs(tmp_path):
+    import json
+
+    import engine
+    doc = {"format": "backprop-studio-graph", "version": 1,
+           "nodes": [{"id": "z", "op": "mul"}, {"id": "y", "op": "exp"},
+                     {"id": "x", "op": "pow", "attrs": {"exponent": 2}},
+                     {"id": "t", "op": "input", "value": 0.5}],
+           "edges": [{"source": "x", "target": "z", "port": 0},
+                     {"source": "y", "target": "z", "port": 1},
+                     {"source": "t", "target": "x", "port": 0},
+                     {"source": "t", "target": "y", "port": 0}]}
+    path = tmp_path / "consumer_first.json"
+    path.write_text(json.dumps(doc))
+    g = engine.load_graph(path)
+    assert float(g.backward()["t"]) == pytest.approx(1.25 * np.exp(0.5))

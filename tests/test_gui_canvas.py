@@ -250,6 +250,11 @@ def test_render_example_to_png(canvas, tmp_path):
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7)
                for y in range(0, image.height(), 7)}
     assert len(colours) > 20          # nodes, text and wires are drawn, not a blank view
+    # every node's card is drawn where its item is: its header in the category colour
+    for node_id, item in view.graph_scene.nodes.items():
+        header = view.mapFromScene(item.mapToScene(item.boundingRect().center().x(), 6))
+        colour = image.pixelColor(header)
+        assert colour.name() == style.category_color(item.op).name(), node_id
 
 
 def test_zoomed_out_paint_skips_detail(canvas):
@@ -257,7 +262,14 @@ def test_zoomed_out_paint_skips_detail(canvas):
     model.load_graph(engine.load_graph(EXAMPLES / "xor_mlp.json"))
     view.resetTransform()
     view.scale(0.1, 0.1)
-    assert not view.grab().isNull()   # level-of-detail path paints without error
+    image = view.grab().toImage()     # level of detail: every node a block of its colour
+    seen = 0
+    for node_id, item in view.graph_scene.nodes.items():
+        centre = view.mapFromScene(item.mapToScene(item.boundingRect().center()))
+        if image.rect().contains(centre):
+            seen += 1
+            assert image.pixelColor(centre).name() == style.category_color(item.op).name()
+    assert seen >= len(view.graph_scene.nodes) // 2
 
 
 def test_double_click_on_empty_canvas_opens_quick_search_for_templates_too(canvas):
@@ -373,29 +385,20 @@ def thousand_nodes():
     return graph
 
 
-def test_a_thousand_nodes_load_select_delete_and_undo_quickly(canvas):
-    import time
+def test_a_thousand_nodes_load_select_delete_and_undo(canvas):
+    """Correctness on a big graph; how fast it is lives in benchmarks/gui_bench.py."""
     model, stack, view = canvas
-    graph = thousand_nodes()
-    start = time.perf_counter()
-    model.load_graph(graph)
+    model.load_graph(thousand_nodes())
     view.fit_view()
     QApplication.processEvents()
-    assert time.perf_counter() - start < 2.0
     assert len(view.graph_scene.nodes) == 1000 and model.errors == {}
-    repaints = []
-    for _ in range(5):
-        t = time.perf_counter()
-        view.viewport().repaint()
-        repaints.append(time.perf_counter() - t)
-    assert sorted(repaints)[2] < 0.08
-    start = time.perf_counter()
+    view.viewport().repaint()
     view.select_all()
     view.delete_selection()
+    assert model.node_ids() == [] and view.graph_scene.nodes == {}
     stack.undo()
     QApplication.processEvents()
-    assert time.perf_counter() - start < 3.0
-    assert len(model.graph.edges()) == 999
+    assert len(model.edges()) == 999 and len(view.graph_scene.edges) == 999
 
 
 def test_unfinished_nodes_are_amber_not_red(canvas):

@@ -200,3 +200,79 @@ def test_no_previous_loss_and_two_scalar_ends_asks_for_a_choice(model):
     two_sinks(model)
     model.run_now()
     assert model.grads == {} and model.loss_id is None
+
+
+# ------------------------------------------------------------------ throttled re-runs
+def test_a_stream_of_edits_re_runs_while_it_lasts(model, qtbot):
+    """47 value edits 10 ms apart: re-runs keep coming (at most one per 30 ms), plus the last."""
+    model.add_node("x", "input", value=0.0)
+    model.add_node("y", "exp")
+    model.connect("x", "y", 0)
+    model.run_now()
+    runs = record(model, "results_changed")
+    for i in range(47):
+        model.set_value("x", float(i) / 10)
+        qtbot.wait(10)
+    assert len(runs) >= 5, len(runs)                 # a restarted debounce gave 0 here
+    qtbot.waitUntil(lambda: float(model.values["y"]) == pytest.approx(np.exp(4.6)), timeout=1000)
+    settled = len(runs)
+    qtbot.wait(100)
+    assert len(runs) == settled                      # and then it stops
+
+
+def test_set_values_is_all_or_nothing(model):
+    model.add_node("a", "input", value=1.0)
+    model.add_node("b", "input", value=2.0)
+    model.add_node("s", "add")
+    with pytest.raises(engine.GraphError):
+        model.set_values({"a": 5.0, "s": 1.0})      # s computes its value: refused
+    assert float(model.node("a").value) == 1.0
+    model.set_values({"a": 5.0, "b": [1.0, 2.0]})
+    assert float(model.node("a").value) == 5.0 and model.node("b").value.shape == (2,)
+
+
+def test_node_views_are_read_only_copies(model):
+    model.add_node("w", "parameter", {"shape": [2], "init": "zeros"}, value=[1.0, 2.0])
+    view = model.node("w")
+    with pytest.raises(ValueError):
+        view.value[0] = 9.0                           # read-only
+    with pytest.raises(TypeError):
+        view.attrs["seed"] = 3                        # a mapping proxy over a copy
+    assert float(model.graph.node("w").value[0]) == 1.0
+
+
+def test_the_model_takes_the_engines_rule_for_values(model):
+    model.add_node("x", "input", value=1.0)
+    for bad in ("2.5", True, [[1.0], [2.0, 3.0]]):
+        with pytest.raises(engine.GraphError) as err:
+            model.set_value("x", bad)
+        assert err.value.kind is engine.Kind.BAD_VALUE
+    assert float(model.node("x").value) == 1.0
+
+
+# ------------------------------------------------------------------ modified
+def test_training_steps_are_one_undoable_step_that_marks_the_document(model):
+    from gui import commands as cmd
+    stack = QUndoStack()
+    model.bind_undo_stack(stack)
+    model.add_node("w", "parameter", value=[0.5, -0.5])
+    model.mark_saved()
+    assert not model.modified
+    stack.push(cmd.SetValues(model, {"w": np.array([0.1, 0.2])}, "Train 200 steps"))
+    assert model.modified and stack.count() == 1 and stack.undoText() == "Train 200 steps"
+    stack.undo()
+    np.testing.assert_array_equal(model.node("w").value, [0.5, -0.5])
+    assert not model.modified                        # back at the save point
+
+
+def test_an_edit_outside_the_undo_stack_marks_the_document_until_saved(model, tmp_path):
+    stack = QUndoStack()
+    model.bind_undo_stack(stack)
+    model.add_node("x", "input", value=1.0)
+    model.mark_saved()
+    assert not model.modified
+    model.set_value("x", 2.0)                        # e.g. a script or a worker, not a command
+    assert model.modified and stack.isClean()
+    model.save(tmp_path / "g.json")
+    model.mark_saved()
+    assert not model.modified

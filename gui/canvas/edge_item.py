@@ -92,8 +92,12 @@ class EdgeItem(QGraphicsItem):
         """Highlight and pulse from the display record (the player's current step)."""
         if display is not self.display:
             self.display = display
-            self.setOpacity(0.3 if display is not None and display.highlight == DIM else 1.0)
-            self.setZValue(0.5 if display is not None and display.highlight == ACTIVE else 0)
+            highlight = display.highlight if display is not None else None
+            opacity, z = (0.3 if highlight == DIM else 1.0), (0.5 if highlight == ACTIVE else 0)
+            if self.opacity() != opacity:
+                self.setOpacity(opacity)
+            if self.zValue() != z:
+                self.setZValue(z)
             self._restyle()
             self.update()
 

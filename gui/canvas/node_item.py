@@ -148,7 +148,9 @@ class NodeItem(QGraphicsItem):
          self.value_compact, self.grad_text, self.grad_compact, self.value_pixmap,
          self.grad_pixmap, _symbol, self.error_text, self.value_short,
          self.grad_short) = state[:14]
-        self.setOpacity(0.35 if self.highlight == DIM else 1.0)
+        opacity = 0.35 if self.highlight == DIM else 1.0
+        if self.opacity() != opacity:
+            self.setOpacity(opacity)
         self.update()
 
     def _thumbnail(self, array, slot: int):
