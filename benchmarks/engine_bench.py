@@ -169,7 +169,7 @@ def main(argv=None) -> int:
                   "engine (forward(feeds) + backward(), Trace)": engine_pass}
     ratios = {}
     rows = list(interleaved(contenders, repeat, batches, ratios).items())[::-1]
-    t_engine, t_numpy = rows[0][1], rows[1][1]
+    t_engine = rows[0][1]
     engine_over_numpy = ratios[rows[0][0]]
     t_torch = None
     runner = torch_runner(X, Y, params)

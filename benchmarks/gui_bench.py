@@ -132,7 +132,6 @@ def delete_and_undo(window, app) -> float:
 def main() -> int:
     wall, own = time_startup()
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from gui.app import make_application
     app = make_application()

@@ -12,7 +12,6 @@ import math
 import os
 import tempfile
 
-import numpy as np
 
 from .errors import FileFormatError, GraphError
 from .graph import Graph

@@ -30,7 +30,7 @@ def op_label(op) -> str:
     return getattr(op, "label", None) or op.name.replace("_", " ")
 
 
-def two_lines(label: str) -> str:
+def split_label(label: str) -> str:
     """`Neuron (w·x + b → tanh)` → `Neuron` over `w·x + b → tanh`: a narrow palette, nothing cut."""
     name, sep, rest = label.partition(" (")
     return f"{name}\n{rest[:-1] if rest.endswith(')') else rest}" if sep and rest else label
@@ -182,7 +182,7 @@ class PaletteWidget(QWidget):
                             " ".join((name, label, symbol, category, doc)),
                             theme.category_colour(op))
         for label, fragment in getattr(templates, "TEMPLATES", {}).items():
-            self._add_entry(TEMPLATES_CATEGORY, "template", label, two_lines(label), "▦",
+            self._add_entry(TEMPLATES_CATEGORY, "template", label, split_label(label), "▦",
                             _template_tooltip(label, fragment), f"{label} template",
                             theme.TEMPLATE_COLOUR)
         for category, item in list(self._categories.items()):

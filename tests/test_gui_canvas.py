@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication
 
 import engine
 from gui.canvas import mime, style
-from gui.canvas.port_item import OUTPUT
 from gui_helpers import drop_mime, drop_palette_item, make_canvas, mouse_drag, palette_mime
 from tests.conftest import EXAMPLES
 

@@ -127,13 +127,13 @@ def test_double_click_adds_the_op_at_the_view_centre(window, qtbot):
     assert first != second          # a second add does not land exactly on the first
 
 
-def test_long_template_labels_take_two_lines_and_keep_the_full_name_in_the_tooltip(palette):
-    from gui.palette import two_lines
-    assert two_lines("Neuron (w·x + b → tanh)") == "Neuron\nw·x + b → tanh"
-    assert two_lines("Dense layer") == "Dense layer"
+def test_long_template_labels_take_split_label_and_keep_the_full_name_in_the_tooltip(palette):
+    from gui.palette import split_label
+    assert split_label("Neuron (w·x + b → tanh)") == "Neuron\nw·x + b → tanh"
+    assert split_label("Dense layer") == "Dense layer"
     for label in TEMPLATES:
         item = palette.entry_item("template", label)
-        assert item.text(0) == two_lines(label) and label in item.toolTip(0)
+        assert item.text(0) == split_label(label) and label in item.toolTip(0)
         height = palette.tree.visualItemRect(item).height()
         plain = palette.tree.visualItemRect(palette.entry_item("op", "add")).height()
         assert height > plain if "\n" in item.text(0) else height == plain

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 import engine
 from engine import io
 from gui.canvas import style
-from gui.canvas.text_fit import fit_grad_line, fitting
+from gui.canvas.text_fit import fit_grad_line
 from gui_helpers import click, make_canvas
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401  (fixtures)
