@@ -1,7 +1,8 @@
 """Application start-up: QApplication, identity for QSettings, theme, icon, error handling.
 
 `run_app(path)` is what `python main.py [FILE]` calls. An unexpected Python exception never shows
-a traceback to the user: it is logged to stderr and reported in the status bar and a message box.
+a traceback to the user: it is written to a log file beside the user's settings (and stderr) and
+reported in the status bar and a message box naming the log; the window and the document stay.
 
 `BACKPROP_STUDIO_EXIT_AFTER_SHOW=1` makes the app print `shown-after <seconds>` (time since the
 process started) once the window is first painted, and quit — the start-up benchmark's hook.
@@ -14,7 +15,9 @@ import sys
 import time
 import traceback
 
-from PySide6.QtCore import QEvent, QObject, QTimer, qInstallMessageHandler
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -70,30 +73,54 @@ def quiet_qt_messages() -> None:
     qInstallMessageHandler(_qt_message)
 
 
-class ErrorReporter:
-    """sys.excepthook: log the traceback to stderr; tell the user in one friendly sentence."""
+def log_path(settings=None) -> Path:
+    """The log file: ``logs/backprop-studio.log`` beside the user's settings."""
+    from gui.recovery import settings_folder
+    return settings_folder(settings if settings is not None else QSettings()) / "logs" \
+        / "backprop-studio.log"
 
-    def __init__(self, window=None):
+
+class ErrorReporter:
+    """sys.excepthook: write the traceback to the log file (and stderr); tell the user in one
+    friendly sentence that names the log. The window and its document stay as they were."""
+
+    def __init__(self, window=None, log_file: Path | None = None):
         self.window = window
+        self.log_file = log_file
         self._showing = False
+
+    def write_log(self, exc_type, exc, tb) -> Path | None:
+        """Append the traceback, time-stamped; the log's path, or None if it cannot be written."""
+        path = self.log_file or log_path(getattr(self.window, "settings", None))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as log:
+                log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} "
+                          f"(Backprop Studio, pid {os.getpid()})\n")
+                log.write("".join(traceback.format_exception(exc_type, exc, tb)))
+        except OSError:
+            return None
+        return path
 
     def __call__(self, exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
         traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+        path = self.write_log(exc_type, exc, tb)
         text = f"Unexpected error: {exc_type.__name__}: {exc}".strip()
+        where = f"Details were written to {path}." if path else "Details were written to stderr."
         window = self.window
         if window is None:
             return
         try:
-            window.show_message(f"{text} (details on stderr)", 15000)
+            window.show_message(f"{text} ({where[:-1].lower()})", 15000)
             if not self._showing:
                 self._showing = True
                 try:
                     QMessageBox.critical(window, "Unexpected error",
                                          f"{text}\n\nYour graph is still open; consider saving "
-                                         "it under a new name. Details were written to the log.")
+                                         f"it under a new name. {where}")
                 finally:
                     self._showing = False
         except Exception:  # noqa: BLE001 - the reporter itself must never raise
@@ -133,6 +160,8 @@ def run_app(path: str | None = None) -> int:
     if exit_after_show:
         _ExitAfterShow(window)
     window.show()
+    if not exit_after_show and window.offer_recovery():
+        path = None                          # the restored document wins over FILE
     if path:
         window.open_file(path, ask=False)   # a bad file: the window is up and says why
     return app.exec()

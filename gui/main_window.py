@@ -6,6 +6,7 @@ that fails leaves the current document untouched and says why.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer
@@ -13,7 +14,7 @@ from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
-from gui import files, theme
+from gui import files, recovery, theme
 from gui.canvas import CanvasView
 from gui.inspector import Inspector
 from gui.model import GraphModel
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self._add_offset = 0
         self._discarding = False
+        self.autosaver = recovery.Autosaver(self, self.settings)
         self.update_title()
         self.update_status()
         if path:
@@ -369,8 +371,38 @@ class MainWindow(QMainWindow):
         self._discarding = True
         self.close()
 
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest autosaved document back; True when restored."""
+        found = recovery.pending_recoveries(self.settings)
+        if not found:
+            return False
+        graph_file, meta = found[0]
+        name = meta.get("name") or "a graph"
+        when = time.strftime("%d %b %Y, %H:%M", time.localtime(meta["saved_at"]))
+        answer = QMessageBox.question(
+            self, "Restore unsaved changes?",
+            f"Backprop Studio closed unexpectedly. Restore the unsaved changes to {name}, "
+            f"autosaved on {when}?")
+        restored = False
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                graph = files.read_graph(graph_file)
+            except files.DocumentError as error:
+                self.show_error("Cannot restore", str(error))
+            else:
+                path = Path(meta["path"]) if meta.get("path") else None
+                self.open_graph(graph, path, name)
+                self.model.mark_modified()
+                self.show_message(f"Restored the unsaved changes to {name}")
+                restored = True
+        for graph_file, _meta in found:
+            recovery.discard(graph_file)
+        return restored
+
     def closeEvent(self, event) -> None:
         if self._discarding or self.maybe_save():
+            self.autosaver.timer.stop()
+            self.autosaver.clear()
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
             event.accept()

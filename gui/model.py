@@ -297,6 +297,12 @@ class GraphModel(QObject):
             clean = stack.isClean() if stack is not None else not self._modified
         self.set_modified(self._outside_edits or not clean)
 
+    def mark_modified(self) -> None:
+        """Unsaved changes that no undo step describes (e.g. a document restored after a
+        crash): modified until saved."""
+        self._outside_edits = True
+        self.set_modified(True)
+
     def mark_saved(self) -> None:
         """The document was written: clean, until the next edit."""
         self._outside_edits = False

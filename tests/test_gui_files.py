@@ -65,7 +65,8 @@ def test_save_untitled_asks_for_a_path_and_adds_json(window, dialogs, tmp_path):
 
 @pytest.mark.parametrize("content, needle", [
     ("{not json", "JSON"),
-    ('{"format": "backprop-studio-graph", "version": 99, "nodes": [], "edges": []}', "version"),
+    ('{"format": "backprop-studio-graph", "version": 99, "nodes": [], "edges": []}',
+     "version 99 is newer than this Backprop Studio"),
     ('{"format": "backprop-studio-graph", "version": 1, "nodes": [], '
      '"edges": [{"source": "a", "target": "b", "port": 0}]}', ""),
 ])

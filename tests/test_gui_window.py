@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gui import commands
 from gui.app import ErrorReporter
-from window_fixtures import dialogs, settings, square_graph_file, window  # noqa: F401
+from window_fixtures import dialogs, graph_dict, settings, square_graph_file, window  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -183,7 +183,10 @@ def test_default_window_gives_the_canvas_the_room_and_keeps_the_docks_readable(w
     assert window.inspector.width() >= 320
 
 
-def test_error_reporter_logs_and_tells_the_user(window, dialogs):
+def test_error_reporter_logs_and_tells_the_user(window, dialogs, tmp_path):
+    window.open_file(square_graph_file(tmp_path / "sq.json"))
+    window.undo_stack.push(commands.SetValue(window.model, "x", 5.0))
+    before = graph_dict(window)
     reporter = ErrorReporter(window)
     stderr = io.StringIO()
     try:
@@ -194,6 +197,11 @@ def test_error_reporter_logs_and_tells_the_user(window, dialogs):
     assert "Traceback" in stderr.getvalue() and "boom" in stderr.getvalue()
     assert "boom" in window.statusBar().currentMessage()
     assert dialogs.kinds() == ["critical"] and "Traceback" not in dialogs.texts()
+    log = tmp_path / "logs" / "backprop-studio.log"          # beside the settings file
+    assert str(log) in dialogs.texts() and "RuntimeError: boom" in log.read_text()
+    assert "Traceback (most recent call last)" in log.read_text()
+    # the window and the document are still there, unsaved changes and all
+    assert window.isVisible() and graph_dict(window) == before and window.modified
 
 
 def test_app_starts_shows_and_exits_with_the_hook(tmp_path):
