@@ -5,8 +5,9 @@
 pair whose text is one line a user can act on.
 
 - **vanishing**: the largest |gradient| of a node the loss depends on is below
-  ``VANISH_RATIO`` (10⁻⁶) of the largest gradient anywhere in the graph (the loss's own seed
-  of 1 included, so an all-small graph is judged against 1), and so is everything that
+  ``VANISH_RATIO`` (10⁻⁶) of the largest gradient in the graph that is not exploding itself
+  (the loss's own seed of 1 included, so an all-small graph is judged against 1; an exploding
+  one would make every ordinary gradient look vanished), and so is everything that
   arrived along each of its edges before it was summed (local derivative × upstream). So a
   gradient shrunk by a product of small factors (saturated activations, tiny weights) is
   flagged, but not one that is small only because contributions cancelled (a bias summed over
@@ -73,8 +74,9 @@ def gradient_health(trace) -> dict:
     depends = dependents(trace)
     grads = trace.grads
     sizes = {n: _largest(grads[n]) for n in depends if n in grads}
-    finite = [m for m in sizes.values() if np.isfinite(m)]
-    top = max(finite, default=0.0)
+    # against the largest gradient that is not itself exploding: next to one gradient of 10⁹
+    # an ordinary gradient of 1 has not vanished
+    top = max((m for m in sizes.values() if m <= EXPLODE_ABOVE), default=0.0)
     loss = trace.loss
     by_source: dict = {}
     for i, step in enumerate(trace.backward_steps):

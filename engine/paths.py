@@ -164,9 +164,9 @@ class _Suffix:
     """A path from some node to the loss, as a linked list (shared tails, no copying)."""
     __slots__ = ("grad", "magnitude", "step", "rest")
 
-    def __init__(self, grad, step, rest):
+    def __init__(self, grad, magnitude, step, rest):
         self.grad = grad          # d loss / d this node along this suffix only
-        self.magnitude = _magnitude(grad)
+        self.magnitude = magnitude
         self.step = step          # the backward step index of the first edge (None: the loss)
         self.rest = rest
 
@@ -192,22 +192,40 @@ def paths_to_loss(trace, node: str, limit: int = DEFAULT_LIMIT) -> PathReport:
         return PathReport(node, loss, count_paths(trace, node, edges), (), gradient,
                           reason="the trace has no op information (built by hand)")
     limit = max(1, int(limit))
-    counts = {loss: 1}
-    best = {loss: [_Suffix(np.ones_like(trace.values[loss]), None, None)]}
-    exact = all(np.size(trace.values[v]) == 1 for v in reach)
+    scalar = all(np.size(trace.values[v]) == 1 for v in reach)
+    if scalar:    # magnitudes multiply: plain floats, and the ranking is exact
+        locals_ = {}
+        for v in reach:
+            for _target, _port, i in edges.get(v, ()):
+                local = trace.local_derivative(i)
+                locals_[i] = float(np.reshape(local, -1)[0]) if local is not None else math.nan
+
+        def extend(i, suffix):
+            g = locals_[i] * suffix.grad
+            return _Suffix(g, abs(g) if g == g else math.inf, i, suffix)
+        seed = _Suffix(1.0, 1.0, None, None)
+    else:
+
+        def extend(i, suffix):
+            g = _pass_back(trace, steps[i], i, suffix.grad)
+            return _Suffix(g, _magnitude(g), i, suffix)
+        seed = _Suffix(np.ones_like(trace.values[loss]), 1.0, None, None)
+    counts, best = {loss: 1}, {loss: [seed]}
     for v in reversed(trace.order):
         if v not in reach or v == loss:
             continue
         counts[v] = sum(counts[t] for t, _port, _i in edges[v])
-        candidates = []
-        for target, port, i in edges[v]:
-            for suffix in best[target]:
-                candidates.append(_Suffix(_pass_back(trace, steps[i], i, suffix.grad), i,
-                                          suffix))
-        best[v] = heapq.nlargest(limit, candidates, key=lambda s: s.magnitude) \
-            if len(candidates) > limit else sorted(candidates, key=lambda s: -s.magnitude)
-    paths = tuple(_materialize(trace, steps, node, s) for s in best[node])
-    return PathReport(node, loss, counts[node], paths, gradient, exact_ranking=exact)
+        candidates = [extend(i, suffix) for target, _port, i in edges[v]
+                      for suffix in best[target]]
+        best[v] = heapq.nlargest(limit, candidates, key=_by_magnitude)
+    shape = np.shape(trace.values[node])
+    factors: dict = {}    # paths share edges: one Factor per edge
+    paths = tuple(_materialize(trace, steps, node, s, shape, factors) for s in best[node])
+    return PathReport(node, loss, counts[node], paths, gradient, exact_ranking=scalar)
+
+
+def _by_magnitude(suffix: _Suffix) -> float:
+    return suffix.magnitude
 
 
 def _pass_back(trace, step, i: int, grad):
@@ -227,11 +245,15 @@ def _pass_back(trace, step, i: int, grad):
     return np.asarray(out, dtype=np.float64)
 
 
-def _materialize(trace, steps, node: str, suffix: _Suffix) -> Path:
-    nodes, factors, contribution = [node], [], suffix.grad
+def _materialize(trace, steps, node: str, suffix: _Suffix, shape, cache: dict) -> Path:
+    nodes, factors = [node], []
+    contribution = np.reshape(np.asarray(suffix.grad, dtype=np.float64), shape)
     while suffix.step is not None:
         step = steps[suffix.step]
-        factors.append(local_factor(trace, suffix.step))
+        factor = cache.get(suffix.step)
+        if factor is None:
+            factor = cache[suffix.step] = local_factor(trace, suffix.step)
+        factors.append(factor)
         nodes.append(step.target)
         suffix = suffix.rest
     return Path(tuple(nodes), tuple(reversed(factors)), contribution)
