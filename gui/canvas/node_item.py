@@ -136,7 +136,8 @@ class NodeItem(QGraphicsItem):
                  value_short, grad_short, display.highlight, incomplete, display.badges)
         if state == self._state:
             return
-        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text:
+        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text \
+                or display.badges != self.badges:
             self.setToolTip(self._tooltip(error, grad_text, display.badges))
         tail = tuple(t for t in (grad_compact, grad_short) if t)
         self.grad_lines = ((grad_text,) if grad_text else ()) + tail
