@@ -70,6 +70,10 @@ class MainWindow(QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.chain_rule_dock = self._dock("Chain rule", ChainRulePanel(self.model, self.canvas),
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+        for corner, area in ((Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
+                             (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)):
+            self.setCorner(corner, area)    # side docks keep their full height: bottom ones
+                                            # sit under the canvas only
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

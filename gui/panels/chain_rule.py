@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from gui import theme
@@ -161,6 +161,9 @@ class ChainRulePanel(QWidget):
         head.addWidget(self.title)
         head.addWidget(self.subtitle, 1)
         left.addLayout(head)
+        self.health_label = QLabel(wordWrap=True)   # gradient health, one line per badge
+        self.health_label.setTextFormat(Qt.RichText)
+        left.addWidget(self.health_label)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(6)
         self.rows_box.setContentsMargins(0, 0, 4, 0)
@@ -171,7 +174,7 @@ class ChainRulePanel(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.scroll.setWidget(rows_page)
         left.addWidget(self.scroll, 1)
-        outer.addLayout(left, 3)
+        outer.addLayout(left, 5)
 
         right = QVBoxLayout()
         right.setSpacing(8)
@@ -182,36 +185,35 @@ class ChainRulePanel(QWidget):
         self.sum_label.setTextFormat(Qt.RichText)
         self.sum_label.setFont(theme.ui_font(10.5))
         grid.addWidget(self.sum_label, 0, 0, 1, 3)
-        self.engine_value, self.check_value, self.check_diff = QLabel(), QLabel(), QLabel()
-        self.sum_diff = QLabel(objectName="muted")
-        for label in (self.engine_value, self.check_value):
-            label.setFont(theme.mono_font(10))
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        grid.addWidget(QLabel("Engine (backward pass)"), 1, 0)
-        grid.addWidget(self.engine_value, 1, 1)
-        grid.addWidget(self.sum_diff, 1, 2)
-        grid.addWidget(QLabel("Finite differences"), 2, 0)
-        grid.addWidget(self.check_value, 2, 1)
-        grid.addWidget(self.check_diff, 2, 2)
+        # caption | value | Δ (how far the sum over paths / the numeric check is from the engine)
+        self.engine_value, self.check_value = QLabel(), QLabel(wordWrap=True)
+        self.sum_diff, self.check_diff = QLabel(), QLabel()
+        rows = (("Engine (backward pass)", self.engine_value, self.sum_diff),
+                ("Central differences", self.check_value, self.check_diff))
+        for row, (caption, value, diff) in enumerate(rows, 1):
+            grid.addWidget(QLabel(caption, objectName="muted"), row, 0, Qt.AlignTop)
+            value.setFont(theme.mono_font(10))
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            grid.addWidget(value, row, 1, Qt.AlignTop)
+            diff.setTextFormat(Qt.RichText)
+            diff.setToolTip("Δ: the largest |difference| from the engine's gradient")
+            grid.addWidget(diff, row, 2, Qt.AlignTop | Qt.AlignRight)
         self.check_note = QLabel(objectName="muted", wordWrap=True)
         grid.addWidget(self.check_note, 3, 0, 1, 3)
-        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(1, 1)
         right.addWidget(totals)
-        health = QGroupBox("Gradient health")
-        health_layout = QVBoxLayout(health)
-        self.health_label = QLabel(wordWrap=True)
-        self.health_label.setTextFormat(Qt.RichText)
-        health_layout.addWidget(self.health_label)
-        right.addWidget(health)
         right.addStretch(1)
-        self.right = QWidget()
-        self.right.setLayout(right)
-        self.right.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
-        outer.addWidget(self.right, 2)
+        page = QWidget()
+        page.setLayout(right)
+        self.right = QScrollArea()        # a short dock scrolls instead of growing the window
+        self.right.setWidgetResizable(True)
+        self.right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.right.setWidget(page)
+        outer.addWidget(self.right, 4)
 
     # -- following the canvas and the model ---------------------------------------------------
     def sizeHint(self) -> QSize:
-        return QSize(900, 250)
+        return QSize(600, 250)     # the width comes from the canvas above it
 
     def set_selection(self, node_ids) -> None:
         node_ids = [n for n in node_ids if self.model.has_node(n)]
@@ -368,26 +370,23 @@ class ChainRulePanel(QWidget):
         engine = report.gradient if report is not None else None
         self.sum_label.setText(sum_html(report) if report is not None and report.paths else
                                "<span style='color:%s'>—</span>" % theme.MUTED)
-        self.engine_value.setText(array_text(engine) if engine is not None else "—")
         total = report.listed_sum if report is not None and report.complete else None
-        if total is not None and engine is not None:
-            self.sum_diff.setText(f"sum over paths − engine: {_difference(total, engine)}")
-        else:
-            self.sum_diff.setText("")
+        self.engine_value.setText(array_text(engine) if engine is not None else "—")
+        self.sum_diff.setText(_muted(f"Σ paths: Δ {_difference(total, engine)}")
+                              if total is not None and engine is not None else "")
         check = self.check
         if check is not None:
             self.check_value.setText(array_text(check.numeric) if check.checked == check.size
                                      else f"{check.checked} of {check.size:,} elements")
-            mark = ("<span style='color:#5fd38d'>✓ agrees</span>" if check.agrees else
+            mark = ("<span style='color:#5fd38d'>✓</span>" if check.agrees else
                     f"<span style='color:{theme.ERROR}'>✗ differs</span>")
-            self.check_diff.setText(f"max |numeric − engine| = {fmt_number(check.difference, 2)}"
-                                    f" &nbsp;{mark}")
+            self.check_diff.setText(f"{_muted(f'Δ {fmt_number(check.difference, 2)}')} {mark}")
             part = (f" on {check.checked} of {check.size:,} elements"
                     if check.checked < check.size else "")
             loss, node = self.model.loss_id or "L", check.node
-            self.check_note.setText(f"Central differences through the engine{part}: "
-                                    f"({loss}({node} + ε) − {loss}({node} − ε)) / 2ε, "
-                                    f"ε = {check.eps:g}.")
+            self.check_note.setText(f"({loss}({node} + ε) − {loss}({node} − ε)) / 2ε through "
+                                    f"the engine, ε = {check.eps:g}{part}. Δ: the largest "
+                                    "|difference| from the engine's gradient.")
         else:
             running = self._check_running and engine is not None
             self.check_value.setText("checking…" if running else "—")
@@ -404,8 +403,8 @@ class ChainRulePanel(QWidget):
             lines.append(f"<span style='color:{colour.name()}'><b>{glyph}</b></span> "
                          f"{esc(text)}")
         if node is not None and not lines and self.model.grads:
-            lines.append("<span style='color:#5fd38d'>✓</span> no vanishing or exploding "
-                         "gradient here")
+            lines.append("<span style='color:#5fd38d'>✓</span> gradient health: nothing "
+                         "vanishes or explodes here")
         others = [n for n in health if n != node]
         if others:
             shown = ", ".join(f"{style.BADGES.get(health[n][0][0], ('!',))[0]} {esc(n)}"
@@ -418,6 +417,17 @@ class ChainRulePanel(QWidget):
                          "gradient vanishes (under 10⁻⁶ of the largest), explodes (over 10⁶) "
                          "or sits behind a dead ReLU.</span>")
         self.health_label.setText("<br>".join(lines))
+
+
+MONO = ", ".join(f'"{family}"' for family in theme.MONO_FAMILIES)
+
+
+def _mono(text: str) -> str:
+    return f"<span style='font-family: {MONO}'>{esc(text)}</span>"
+
+
+def _muted(text: str) -> str:
+    return f"<span style='color:{theme.MUTED}'>{esc(text)}</span>"
 
 
 def _norm(array) -> float:

@@ -107,6 +107,9 @@ def sum_html(report) -> str:
     if total is None:
         return ""
     scalar = np.size(total) == 1
+    if report.complete and len(paths) == 1:
+        return (f"{lhs} = <b>{esc(array_text(total))}</b> <span style='color:{theme.MUTED}'>"
+                "(one path: the gradient is its product)</span>")
     terms = [esc(array_text(p.contribution)) if scalar else f"path {i}"
              for i, p in enumerate(paths, 1)]
     if not report.complete:
