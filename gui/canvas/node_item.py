@@ -43,7 +43,7 @@ class NodeItem(QGraphicsItem):
         self.band_bottom = max(style.BODY_MIN, ports_bottom)
         self.height = self.band_bottom + 2 * style.LINE_H + 5
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
-        self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R - 4,
+        self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
                                            style.PORT_R + 3, 3)   # badges overhang the top
         self._body_path = QPainterPath()
         self._body_path.addRoundedRect(self._rect, style.CORNER, style.CORNER)
@@ -245,12 +245,12 @@ class NodeItem(QGraphicsItem):
             self._paint_ports(painter)
             self._paint_results(painter)
         if self.badges:
-            self._paint_badges(painter)
+            self._paint_badges(painter, lod)
 
-    def _paint_badges(self, painter) -> None:
-        """Gradient-health badges: small glyph discs on the top-right corner (the tooltip
-        says what each means)."""
-        r = style.BADGE_R
+    def _paint_badges(self, painter, lod: float) -> None:
+        """Gradient-health badges: glyph discs on the top-right corner, legible when zoomed
+        out (the tooltip says what each means)."""
+        r = min(style.BADGE_R_MAX, max(style.BADGE_R, 6.0 / lod))
         painter.setFont(style.pixel_font(int(r * 1.6), bold=True))
         x = style.NODE_W - r - 2
         for kind, _text in self.badges:

@@ -10,6 +10,8 @@ leaving restores the view. Everything comes from GraphModel (``paths_to_loss``,
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -30,6 +32,7 @@ QFrame#pathRow[hovered="true"] {{ background: {theme.HOVER}; border-left: 3px so
 QLabel#pathIndex {{ color: {theme.MUTED}; font-weight: 600; }}
 QLabel#pathRoute {{ color: {theme.MUTED}; }}
 """
+REFRESH_MS = 50
 POSITIVE, NEGATIVE = QColor(theme.GRAD), QColor("#6cb6ff")   # orange / blue: colour-blind safe
 
 
@@ -86,7 +89,7 @@ class PathRow(QFrame):
         layout.setHorizontalSpacing(8)
         layout.setVerticalSpacing(3)
         layout.addWidget(QLabel(f"{index}", objectName="pathIndex"), 0, 0)
-        self.route = QLabel(route, objectName="pathRoute")
+        self.route = QLabel(route, objectName="pathRoute", wordWrap=True)
         layout.addWidget(self.route, 0, 1)
         value = np.asarray(path.contribution, dtype=float)
         self.share = QLabel(f"{share:.0%}" if np.isfinite(share) else "")
@@ -136,7 +139,7 @@ class ChainRulePanel(QWidget):
         self._pool.setMaxThreadCount(1)
         self._done = _CheckDone(self)
         self._done.finished.connect(self._on_check)
-        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.setStyleSheet(ROW_STYLE)
         self._build()
@@ -186,12 +189,15 @@ class ChainRulePanel(QWidget):
         self.sum_label.setFont(theme.ui_font(10.5))
         grid.addWidget(self.sum_label, 0, 0, 1, 3)
         # caption | value | Δ (how far the sum over paths / the numeric check is from the engine)
-        self.engine_value, self.check_value = QLabel(), QLabel(wordWrap=True)
+        self.engine_value, self.check_value = QLabel(), QLabel()
         self.sum_diff, self.check_diff = QLabel(), QLabel()
         rows = (("Engine (backward pass)", self.engine_value, self.sum_diff),
                 ("Central differences", self.check_value, self.check_diff))
         for row, (caption, value, diff) in enumerate(rows, 1):
-            grid.addWidget(QLabel(caption, objectName="muted"), row, 0, Qt.AlignTop)
+            grid.addWidget(QLabel(caption, objectName="muted", wordWrap=True), row, 0,
+                           Qt.AlignTop)
+            value.setWordWrap(True)       # a narrow dock wraps rather than clips
+            diff.setWordWrap(True)
             value.setFont(theme.mono_font(10))
             value.setTextInteractionFlags(Qt.TextSelectableByMouse)
             grid.addWidget(value, row, 1, Qt.AlignTop)
@@ -223,7 +229,9 @@ class ChainRulePanel(QWidget):
             self.refresh()
 
     def schedule_refresh(self) -> None:
-        self._refresh_timer.start()
+        """After a re-run: at most one refresh per REFRESH_MS (training re-runs often)."""
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     def _on_renamed(self, old: str, new: str) -> None:
         if self.node_id == old:
@@ -342,8 +350,8 @@ class ChainRulePanel(QWidget):
         self.rows_box.addWidget(label)
 
     def _add_rows(self, report) -> None:
-        edges = [(e.source, e.target) for e in self.model.edges()]
-        parallel = {pair for pair in edges if edges.count(pair) > 1}
+        pairs = Counter((e.source, e.target) for e in self.model.edges())
+        parallel = {pair for pair, n in pairs.items() if n > 1}   # x·x: name the ports
         port_names = lambda target: self.model.op(target).port_names   # noqa: E731
         magnitudes = [p.magnitude for p in report.paths]
         rest = report.rest

@@ -53,28 +53,37 @@ def factor_number(factor) -> str:
     return "VJP"
 
 
-def _elided(items: list, limit: int = MAX_FACTORS) -> list:
-    """``items`` whole, or its first and last few around ``… k more …``."""
+def _elided(items, show, limit: int = MAX_FACTORS) -> list:
+    """``show(item)`` for every item, or for the first and last few around ``… k more …``
+    (only what is shown is formatted: a path may have hundreds of steps)."""
+    items = list(items)
     if len(items) <= limit:
-        return items
+        return [show(item) for item in items]
     head = limit // 2
     tail = limit - head - 1
-    return items[:head] + [f"<span style='color:{theme.MUTED}'>… {len(items) - head - tail} "
-                           "more …</span>"] + items[-tail:]
+    gap = (f"<span style='color:{theme.MUTED}'>… {len(items) - head - tail} more …</span>")
+    return [show(i) for i in items[:head]] + [gap] + [show(i) for i in items[-tail:]]
 
 
 def route_text(path, port_names=None, parallel=frozenset()) -> str:
     """``t → x → z`` (rich text); ``x → m (b) → L`` where the input port must be named because
     ``(source, target)`` is in ``parallel`` (one source feeding two inputs of a node, as in
     x·x); ``n0 → n1 → … → n499`` for a long path. ``port_names(target)`` gives the names."""
-    parts = [esc(path.nodes[0])]
-    for source, target, port in path.edges:
+    def show(edge) -> str:
+        source, target, port = edge
         label = esc(target)
         if (source, target) in parallel:
             names = tuple(port_names(target)) if port_names is not None else ()
             label += f" ({esc(names[port] if port < len(names) else port)})"
-        parts.append(label)
-    return " → ".join(_elided(parts, MAX_FACTORS + 1))
+        return label
+    return " → ".join([esc(path.nodes[0])] + _elided(path.edges, show, MAX_FACTORS))
+
+
+def _join(parts: list, operator: str, keep_together: int = 4) -> str:
+    """``a · b · c``; a few parts stay on one line (no break inside "31.6875 · 1 · 3")."""
+    if len(parts) <= keep_together:
+        return f"&nbsp;{operator}&nbsp;".join(parts)
+    return f" {operator} ".join(parts)
 
 
 def equation_html(path, loss: str, node: str, with_lhs: bool) -> str:
@@ -84,17 +93,19 @@ def equation_html(path, loss: str, node: str, with_lhs: bool) -> str:
         return (f"{esc(grad_symbol(loss, node))} = <b>1</b>  "
                 f"<span style='color:{theme.MUTED}'>(the loss itself: the backward pass starts "
                 "here)</span>")
-    symbols = _elided([esc(factor_symbol(f)) for f in factors])
-    numbers = _elided([f"<span style='color:{theme.GRAD}'>{esc(factor_number(f))}</span>"
-                       for f in factors])
+    symbols = _elided(factors, lambda f: esc(factor_symbol(f)))
+    numbers = _elided(factors, lambda f: f"<span style='color:{theme.GRAD}'>"
+                                         f"{esc(factor_number(f))}</span>")
     lhs = f"{esc(grad_symbol(loss, node))} = " if with_lhs else ""
     result = f"<b>{esc(array_text(path.contribution))}</b>"
     if len(factors) == 1 and factors[0].kind == "scalar":
         return f"{lhs}{symbols[0]} = {result}"
-    joined_numbers = " · ".join(numbers)
+    joined_numbers = _join(numbers, "·")
     if not path.scalar:
         joined_numbers = f"{joined_numbers} <span style='color:{theme.MUTED}'>(passed back " \
                          "step by step)</span>"
+    if path.scalar:
+        return f"{lhs}{' · '.join(symbols)} = {joined_numbers}&nbsp;=&nbsp;{result}"
     return f"{lhs}{' · '.join(symbols)} = {joined_numbers} = {result}"
 
 
@@ -121,5 +132,5 @@ def sum_html(report) -> str:
             all(len(p.factors) <= 4 for p in paths):
         symbolic = " + ".join(" · ".join(esc(factor_symbol(f)) for f in p.factors)
                               for p in paths) + " = "
-    numbers = " + ".join(terms).replace("+ −", "− ")
-    return f"{lhs} = {symbolic}{numbers} = <b>{esc(array_text(total))}</b>"
+    numbers = _join(terms, "+").replace("+&nbsp;−", "−&nbsp;").replace("+ −", "− ")
+    return f"{lhs} = {symbolic}{numbers}&nbsp;=&nbsp;<b>{esc(array_text(total))}</b>"
