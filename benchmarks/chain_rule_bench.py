@@ -12,8 +12,10 @@ Goal: selecting a node costs at most a few re-runs, whatever the number of paths
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,7 +95,8 @@ def panel_refresh(graph: Graph, node: str) -> float:
     from gui.app import make_application
     from gui.main_window import MainWindow
     app = make_application()
-    window = MainWindow(settings=QSettings(str(ROOT / ".bench_settings.ini"),
+    folder = tempfile.mkdtemp()
+    window = MainWindow(settings=QSettings(os.path.join(folder, "settings.ini"),
                                            QSettings.Format.IniFormat))
     window.show()
     window.open_graph(graph, None, "bench")
@@ -104,7 +107,7 @@ def panel_refresh(graph: Graph, node: str) -> float:
     t = median(panel.refresh)
     window.model.mark_saved()
     window.close()
-    Path(ROOT / ".bench_settings.ini").unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
     return t
 
 

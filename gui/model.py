@@ -27,7 +27,7 @@ from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
 from engine.gradcheck import check_node
 from engine.health import gradient_health
-from engine.paths import DEFAULT_LIMIT, paths_to_loss
+from engine.paths import DEFAULT_LIMIT, PathReport, paths_to_loss
 
 RERUN_INTERVAL_MS = 30
 # how to choose a loss in the app (the engine's message says only "choose one as the loss")
@@ -365,7 +365,12 @@ class GraphModel(QObject):
         """Every path from ``node_id`` to the loss of the last re-run, each with its local
         derivatives and contribution (``engine.paths.PathReport``; at most ``limit`` paths
         built, the largest, with the exact count)."""
-        return paths_to_loss(self.trace, node_id, limit)
+        try:
+            return paths_to_loss(self.trace, node_id, limit)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: said in the panel, not raised
+            return PathReport(node_id, self.loss_id, 0, (), self.grads.get(node_id),
+                              reason=f"could not follow the paths ({type(exc).__name__}: "
+                                     f"{exc})")
 
     def gradient_health(self) -> dict:
         """{node id: ((kind, one-line text), ...)} of the last re-run: vanishing / exploding

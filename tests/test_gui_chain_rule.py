@@ -195,3 +195,20 @@ def test_the_view_menu_toggles_the_chain_rule_dock(window, qtbot):
     assert not window.chain_rule_dock.isVisible()
     toggle.trigger()
     assert window.chain_rule_dock.isVisible()
+
+
+def test_a_failure_while_following_paths_is_said_in_the_panel_not_raised(window, qtbot,
+                                                                         monkeypatch):
+    import gui.model
+    panel = open_and_select(window, qtbot, EXAMPLES / "two_paths.json", "t")
+
+    def broken(*args):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(gui.model, "paths_to_loss", broken)
+    panel.refresh()
+    QApplication.processEvents()
+    assert panel.rows == [] and panel.report.reason.startswith("could not follow the paths")
+    texts = [w.text() for w in panel.scroll.widget().findChildren(type(panel.title))
+             if w.isVisibleTo(panel)]
+    assert any("No paths: could not follow the paths (RuntimeError: boom)" in t
+               for t in texts), texts

@@ -10,6 +10,7 @@ leaving restores the view. Everything comes from GraphModel (``paths_to_loss``,
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import numpy as np
@@ -229,7 +230,8 @@ class ChainRulePanel(QWidget):
             self.refresh()
 
     def schedule_refresh(self) -> None:
-        """After a re-run: at most one refresh per REFRESH_MS (training re-runs often)."""
+        """After a re-run: at most one refresh per REFRESH_MS, or per four times what the
+        last refresh took (training re-runs often)."""
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -248,6 +250,7 @@ class ChainRulePanel(QWidget):
 
     def refresh(self) -> None:
         """Recompute the paths and start the finite-difference check (hidden: nothing)."""
+        started = time.perf_counter()
         self._refresh_timer.stop()
         node, model = self.node_id, self.model
         self.report, self.check, self.check_error = None, None, ""
@@ -256,6 +259,9 @@ class ChainRulePanel(QWidget):
             self.report = model.paths_to_loss(node)
             self._start_check()
         self._show()
+        # a big graph re-running fast (training) must not spend the GUI thread here
+        spent_ms = (time.perf_counter() - started) * 1000
+        self._refresh_timer.setInterval(max(REFRESH_MS, int(4 * spent_ms)))
 
     def _start_check(self) -> None:
         """One check at a time; edits during a check ask for one more after it."""
