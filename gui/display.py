@@ -10,7 +10,7 @@ reached the node, which is visibly different from a value of 0.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -73,6 +73,7 @@ def live_record(model) -> DisplayRecord:
     nodes = {}
     loss = model.loss_id
     no_grad = _no_gradient_note(model)
+    health = model.gradient_health()
     for node_id in model.node_ids():
         problem = model.problems.get(node_id)
         value = model.values.get(node_id)
@@ -83,13 +84,27 @@ def live_record(model) -> DisplayRecord:
         nodes[node_id] = NodeDisplay(
             value=value, grad=grad, value_note=value_note,
             grad_note="" if grad is not None or value is None else no_grad,
-            problem=problem, is_loss=loss == node_id and bool(model.grads))
+            problem=problem, is_loss=loss == node_id and bool(model.grads),
+            badges=tuple(health.get(node_id, ())))
     edges = {}
     trace = model.trace
     if trace is not None and model.grads:
         for step in trace.backward_steps:
             edges[(step.source, step.target, step.port)] = EdgeDisplay(step.contribution)
     return DisplayRecord(nodes, edges, loss if model.grads else None)
+
+
+def with_path(record: DisplayRecord, node_ids, edge_keys, every_node=(),
+              every_edge=()) -> DisplayRecord:
+    """``record`` with one path picked out: its nodes and edges ``PATH``, every other node and
+    edge (those of the record and ``every_node`` / ``every_edge``) ``DIM`` — the chain-rule
+    panel's hover."""
+    node_ids, edge_keys = set(node_ids), set(edge_keys)
+    nodes = {n: replace(record.node(n), highlight=PATH if n in node_ids else DIM)
+             for n in {*record.nodes, *every_node, *node_ids}}
+    edges = {k: replace(record.edge(k), highlight=PATH if k in edge_keys else DIM)
+             for k in {*record.edges, *every_edge, *edge_keys}}
+    return DisplayRecord(nodes, edges, record.loss, record.caption, record.live)
 
 
 def _no_gradient_note(model) -> str:

@@ -19,6 +19,7 @@ from gui.canvas import CanvasView
 from gui.inspector import Inspector
 from gui.model import GraphModel
 from gui.palette import PaletteWidget
+from gui.panels.chain_rule import ChainRulePanel
 from gui.formatting import describe, grad_symbol
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
@@ -69,6 +70,12 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.model, self.undo_stack)
         self.inspector_dock = self._dock("Inspector", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.chain_rule_dock = self._dock("Chain rule", ChainRulePanel(self.model, self.canvas),
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        for corner, area in ((Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
+                             (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)):
+            self.setCorner(corner, area)    # side docks keep their full height: bottom ones
+                                            # sit under the canvas only
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

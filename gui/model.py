@@ -25,6 +25,9 @@ import engine
 from engine import Graph, GraphError, Kind, Problem
 from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
+from engine.gradcheck import check_node
+from engine.health import gradient_health
+from engine.paths import DEFAULT_LIMIT, PathReport, paths_to_loss
 
 RERUN_INTERVAL_MS = 30
 # how to choose a loss in the app (the engine's message says only "choose one as the loss")
@@ -85,6 +88,7 @@ class GraphModel(QObject):
         self.blocked: frozenset = frozenset()
         self.trace = None              # the engine Trace of the last pass (forward only or full)
         self.internal_error: str | None = None   # set when a re-run hit a bug of ours
+        self._health: dict | None = None   # gradient_health of the last re-run, when asked
         self._previous_loss: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -244,6 +248,7 @@ class GraphModel(QObject):
                 results[new_id] = results.pop(old_id)
         if self.loss_id == old_id:
             self.loss_id = new_id
+        self._health = None
         if self._previous_loss == old_id:
             self._previous_loss = new_id
         self.node_renamed.emit(old_id, new_id)
@@ -358,7 +363,49 @@ class GraphModel(QObject):
         self.loss_id = ev.loss
         self.status_problem = ev.status
         self.status = self._status_text(ev)
+        self._health = None
         self.results_changed.emit()
+
+    # ------------------------------------------------------------ the chain rule
+    def paths_to_loss(self, node_id: str, limit: int = DEFAULT_LIMIT):
+        """Every path from ``node_id`` to the loss of the last re-run, each with its local
+        derivatives and contribution (``engine.paths.PathReport``; at most ``limit`` paths
+        built, the largest, with the exact count)."""
+        try:
+            return paths_to_loss(self.trace, node_id, limit)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: said in the panel, not raised
+            return PathReport(node_id, self.loss_id, 0, (), self.grads.get(node_id),
+                              reason=f"could not follow the paths ({type(exc).__name__}: "
+                                     f"{exc})")
+
+    def gradient_health(self) -> dict:
+        """{node id: ((kind, one-line text), ...)} of the last re-run: vanishing / exploding
+        gradients and dead ReLUs (``engine.health``), computed once per re-run."""
+        if self._health is None:
+            try:
+                self._health = gradient_health(self.trace)
+            except Exception:  # noqa: BLE001 - a bug of ours must not break drawing
+                self._health = {}
+        return self._health
+
+    def gradient_check_task(self, node_id: str):
+        """A function (safe to run on a worker thread) that checks the last re-run's gradient
+        of ``node_id`` by central differences through the engine, on a copy of the graph made
+        now (``engine.gradcheck.NodeCheck``); None when the node has no gradient."""
+        analytic = self.grads.get(node_id)
+        loss = self.loss_id
+        if analytic is None or loss is None or not self.has_node(node_id):
+            return None
+        graph = self._graph.copy()
+        for blocked in self.blocked:     # what could not run does not run in the check either
+            if blocked in graph:
+                graph.remove_node(blocked)
+        return lambda: check_node(graph, node_id, analytic, of=loss)
+
+    def gradient_check(self, node_id: str):
+        """``gradient_check_task(node_id)`` run now (None when there is no gradient)."""
+        task = self.gradient_check_task(node_id)
+        return task() if task is not None else None
 
     @staticmethod
     def _status_text(ev) -> str:

@@ -181,6 +181,7 @@ def build_menus(window) -> None:
     view.addSeparator()
     view.addAction(window.palette_dock.toggleViewAction())
     view.addAction(window.inspector_dock.toggleViewAction())
+    view.addAction(window.chain_rule_dock.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a["chain_rule"], a["about"]])

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from ..display import ACTIVE, DIM
+from ..display import ACTIVE, DIM, PATH
 from . import style
 from .port_item import OUTPUT
 
@@ -93,7 +93,8 @@ class EdgeItem(QGraphicsItem):
         if display is not self.display:
             self.display = display
             highlight = display.highlight if display is not None else None
-            opacity, z = (0.3 if highlight == DIM else 1.0), (0.5 if highlight == ACTIVE else 0)
+            opacity = 0.3 if highlight == DIM else 1.0
+            z = 0.5 if highlight in (ACTIVE, PATH) else 0
             if self.opacity() != opacity:
                 self.setOpacity(opacity)
             if self.zValue() != z:
@@ -145,6 +146,12 @@ class EdgeItem(QGraphicsItem):
         if lod < 0.3:
             painter.drawLine(self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0))
             return
+        if self.display is not None and self.display.highlight == PATH:   # a glow under it
+            pen = painter.pen()
+            painter.setPen(QPen(style.PATH_GLOW, pen.widthF() + 7, Qt.SolidLine, Qt.RoundCap))
+            painter.drawPath(self._path)
+            pen.setWidthF(pen.widthF() + 1.0)
+            painter.setPen(pen)
         painter.drawPath(self._path)
         pulse = self.display.pulse if self.display is not None else None
         if pulse is not None:   # a dot travelling along the wire (backwards: target → source)

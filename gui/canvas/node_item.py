@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from ..display import ACTIVE, DIM, GRAD_NOT_YET, NodeDisplay
+from ..display import ACTIVE, DIM, GRAD_NOT_YET, PATH, NodeDisplay
 from ..formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
                           unfinished_hint)
 from . import style
@@ -43,7 +43,8 @@ class NodeItem(QGraphicsItem):
         self.band_bottom = max(style.BODY_MIN, ports_bottom)
         self.height = self.band_bottom + 2 * style.LINE_H + 5
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
-        self._bounds = self._rect.adjusted(-style.PORT_R - 3, -3, style.PORT_R + 3, 3)
+        self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
+                                           style.PORT_R + 3, 3)   # badges overhang the top
         self._body_path = QPainterPath()
         self._body_path.addRoundedRect(self._rect, style.CORNER, style.CORNER)
         self._header_path = QPainterPath()
@@ -135,7 +136,8 @@ class NodeItem(QGraphicsItem):
                  value_short, grad_short, display.highlight, incomplete, display.badges)
         if state == self._state:
             return
-        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text:
+        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text \
+                or display.badges != self.badges:
             self.setToolTip(self._tooltip(error, grad_text, display.badges))
         tail = tuple(t for t in (grad_compact, grad_short) if t)
         self.grad_lines = ((grad_text,) if grad_text else ()) + tail
@@ -221,6 +223,8 @@ class NodeItem(QGraphicsItem):
             return
         if self.highlight == ACTIVE:   # the player's current step
             pen = QPen(style.PORT_HIGHLIGHT, 3.0)
+        elif self.highlight == PATH:   # on the path the chain-rule panel points at
+            pen = QPen(style.PATH, 3.0)
         elif selected:
             pen = QPen(style.NODE_SELECTED, 2.0)
         elif broken:
@@ -237,11 +241,28 @@ class NodeItem(QGraphicsItem):
         painter.drawPath(self._header_path)
         if lod < style.COMPACT_BELOW:
             self._paint_compact(painter, lod)
-            return
-        self._paint_header_text(painter)
-        self._paint_symbol(painter)
-        self._paint_ports(painter)
-        self._paint_results(painter)
+        else:
+            self._paint_header_text(painter)
+            self._paint_symbol(painter)
+            self._paint_ports(painter)
+            self._paint_results(painter)
+        if self.badges:
+            self._paint_badges(painter, lod)
+
+    def _paint_badges(self, painter, lod: float) -> None:
+        """Gradient-health badges: glyph discs on the top-right corner, legible when zoomed
+        out (the tooltip says what each means)."""
+        r = min(style.BADGE_R_MAX, max(style.BADGE_R, 6.0 / lod))
+        painter.setFont(style.pixel_font(int(r * 1.6), bold=True))
+        x = style.NODE_W - r - 2
+        for kind, _text in self.badges:
+            glyph, colour = style.BADGES.get(kind, ("!", style.NODE_INCOMPLETE))
+            painter.setPen(QPen(style.BACKGROUND, 1.5))
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(x, -1.0), r, r)
+            painter.setPen(style.BACKGROUND)
+            painter.drawText(QRectF(x - r, -1.0 - r, 2 * r, 2 * r), Qt.AlignCenter, glyph)
+            x -= 2 * r + 3
 
     def _paint_compact(self, painter, lod: float) -> None:
         """Zoomed out (a fitted example in a small window): symbol and id in the header, value

@@ -16,7 +16,7 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from shiboken6 import isValid
 
-from ..display import DisplayRecord, live_record
+from ..display import DisplayRecord, live_record, with_path
 from ..formatting import describe, grad_symbol
 from ..layout import layered_positions
 from . import style
@@ -76,6 +76,7 @@ class GraphScene(QGraphicsScene):
         self._steps: dict = {}
         self.record = DisplayRecord()     # what the items show now
         self.replaying = False            # a player's record, not the live one
+        self._path_base = None            # the record under a shown path (show_path)
         self.vector_mode = False
         self.setBackgroundBrush(style.BACKGROUND)
         self._minor_pen = QPen(style.GRID_MINOR, 0)
@@ -208,9 +209,27 @@ class GraphScene(QGraphicsScene):
         self.replaying = False
         self._show(live_record(self.model))
 
+    def show_path(self, node_ids, edge_keys) -> None:
+        """Pick out one path over what is shown (live or a replay): its nodes and edges get
+        the ``PATH`` highlight, the rest is dimmed, until ``clear_path``."""
+        base = self._path_base or self.record
+        self._show(with_path(base, node_ids, edge_keys, self.nodes, self.edges))
+        self._path_base = base
+
+    def clear_path(self) -> None:
+        """Back to what was shown before ``show_path`` (anything shown since replaces it)."""
+        base, self._path_base = self._path_base, None
+        if base is not None:
+            self._show(base)
+
+    @property
+    def showing_path(self) -> bool:
+        return self._path_base is not None
+
     def _show(self, record: DisplayRecord) -> None:
         """Every node draws its part of ``record``; edges take a gradient-coloured look scaled
         by the contribution each one carried back."""
+        self._path_base = None     # a new record replaces a shown path
         self.record = record
         for item in self.nodes.values():
             self._show_node(item)

@@ -49,6 +49,14 @@ PORT_EMPTY = QColor("#1b1d23")
 PORT_RING = QColor("#aab1bd")
 PORT_HIGHLIGHT = QColor("#f5c26b")
 
+PATH = QColor("#5eead4")          # a path the chain-rule panel points at
+PATH_GLOW = QColor(94, 234, 212, 90)
+# gradient-health badges on a node's corner: kind -> (glyph, colour)
+BADGES = {"vanishing": ("↓", QColor("#e0a84a")), "exploding": ("↑", QColor("#ff5c5c")),
+          "dead_relu": ("✕", QColor("#a78bfa"))}
+BADGE_R = 7.5                  # at 1:1; up to BADGE_R_MAX when zoomed out
+BADGE_R_MAX = 13.0
+
 EDGE = QColor("#8c93a0")
 EDGE_SELECTED = QColor("#f5c26b")
 EDGE_EMPHASIS = QColor("#d9dde6")

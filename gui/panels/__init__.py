@@ -1,0 +1,1 @@
+"""Docked panels beside the canvas that explain the last pass (the chain-rule panel, ...)."""
