@@ -40,9 +40,9 @@ options:
   -h, --help  show this help and exit
   --version   show the version and exit
 
-`{PROG} COMMAND --help` lists a command's options. Exit status: 0 done, 2 a usage error or a
-file or graph that cannot be used (one line on stderr says why), 1 an internal error.
-Details: docs/cli.md."""
+`{PROG} COMMAND --help` lists a command's options (docs/cli.md has them all).
+Exit status: 0 done; 2 a usage error, or a file or graph that cannot be used (one line on
+stderr says why); 1 an internal error."""
 
 
 def version_text() -> str:
@@ -73,14 +73,14 @@ def classify(argv) -> Decision:
         return Decision("version")
     if first.startswith("-") and not os.path.exists(first):
         return Decision("error", message=f"{PROG}: unknown option {first!r} (see --help)")
+    if not os.path.exists(first):
+        return Decision("error", message=missing(first))
     if len(argv) > 1:
         return Decision("error", message=f"{PROG}: unexpected argument {argv[1]!r}: the app "
                                          "opens one FILE; commands are "
                                          f"{', '.join(COMMANDS)} (see --help)")
     if os.path.isdir(first):
         return Decision("error", message=f"{PROG}: {first}: is a folder, not a graph file")
-    if not os.path.exists(first):
-        return Decision("error", message=missing(first))
     return Decision("app", path=first)
 
 
