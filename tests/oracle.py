@@ -1,6 +1,6 @@
 """An independent reference for format-v1 graphs: it never imports ``engine``.
 
-Written from the op table in design.md (and docs/file-format.md for the later ops) alone:
+Written from the op tables of the file format (docs/file-format.md) alone:
 
 * ``evaluate(doc)`` — a small float64 numpy evaluator of a format-v1 dict;
 * ``fd_grads(doc, of=None)`` — d loss / d node for EVERY node by central finite differences
