@@ -117,7 +117,8 @@ def read_program(graph, name: str = "graph") -> Program:
                               tuple(values[s].ndim for s in sources)))
         else:
             leaves.append(Leaf(nid, node.op, values[nid]))
-    leaves.sort(key=lambda leaf: work.node_ids().index(leaf.id))   # file order reads best
+    rank = {nid: i for i, nid in enumerate(work.node_ids())}
+    leaves.sort(key=lambda leaf: rank[leaf.id])                    # file order reads best
     seen, backward = {trace.loss}, []
     for step in trace.backward_steps:
         backward.append(BackwardEdge(step.source, step.target, step.port, step.source not in seen))
