@@ -25,7 +25,7 @@ import pytest
 
 import engine
 import main as main_py
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES
 from engine.trainer import Trainer
 from graph_generator import ALL_OPS, random_graph
 
@@ -61,14 +61,6 @@ def call_main(*argv) -> tuple[int, str, str]:
 
 def last_json(stdout: str) -> dict:
     return json.loads(stdout.strip().splitlines()[-1])
-
-
-def relative(a, b) -> float:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    if not a.size:
-        return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)))
 
 
 def close(result: dict, grad: dict, rtol: float, what: str) -> None:
