@@ -157,3 +157,21 @@ def test_a_graph_that_cannot_run_is_the_engines_error(edit, kind):
         with pytest.raises(GraphError) as err:
             export(g)
         assert err.value.kind is kind
+
+
+def test_a_data_section_the_trainer_refuses_leaves_the_reason_in_the_script(capsys):
+    g = Graph()
+    g.add_node("x", "input", value=np.ones((4, 2)))
+    g.add_node("W", "parameter", value=np.ones((2, 1)))
+    g.add_node("m", "matmul")
+    g.add_node("L", "mean")
+    for s, t, p in [("x", "m", 0), ("W", "m", 1), ("m", "L", 0)]:
+        g.connect(s, t, p)
+    g.extra["data"] = {"dataset": "xor", "features": "x", "targets": "nowhere"}
+    program = read_program(g)
+    assert program.training is None and "'nowhere' is not in the graph" in program.no_training
+    ns = run_script(to_numpy(g))
+    with pytest.raises(SystemExit) as done:
+        ns["main"](["--train"])
+    assert done.value.code == 2
+    assert "cannot train:" in capsys.readouterr().err and "nowhere" in ns["NO_TRAINING"]
