@@ -1,8 +1,10 @@
-"""Backprop Studio entry point.
+"""Backprop Studio entry point (also the console script ``backprop-studio``).
 
-`argv[1]` in {grad, train, shot, render} is a subcommand; anything else is a file to open in
-the app. `grad` and `train` never import Qt, so they start fast and run on machines with no
-display.
+``argv[1]`` in {grad, train, export, shot, render} is a command; otherwise an existing FILE to
+open in the app. ``--help`` and ``--version`` answer at once; an unknown command, a typo or a
+path that does not exist is one line and exit status 2 before any window opens
+(``engine.cli.classify``). ``grad``, ``train`` and ``export --to numpy|pytorch`` never import
+Qt, so they start fast and run on machines with no display.
 """
 from __future__ import annotations
 
@@ -21,24 +23,51 @@ def has_display(environ=os.environ) -> bool:
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv else None
+def write_image(graph, kind: str, path: str, scale: float) -> None:
+    """``export --to svg|png``: the Qt layer draws the graph, offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui import export_image
+    if kind == "svg":
+        export_image.export_svg(graph, path)
+    else:
+        export_image.export_png(graph, path, scale=scale)
+
+
+def run_command(command: str, argv: list[str]) -> int:
     if command == "grad":
         from engine.cli_grad import main as grad_main
-        return grad_main(argv[1:])
+        return grad_main(argv)
     if command == "train":
         from engine.cli_train import main as train_main
-        return train_main(argv[1:])
-    if command in ("shot", "render"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from gui import cli
-        return cli.main(command, argv[1:])
+        return train_main(argv)
+    if command == "export":
+        from engine.cli_export import main as export_main
+        return export_main(argv, write_image=write_image)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # shot, render
+    from gui import cli
+    return cli.main(command, argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from engine.cli import classify, usage, version_text
+
+    decision = classify(sys.argv[1:] if argv is None else argv)
+    if decision.kind == "help":
+        print(usage())
+        return 0
+    if decision.kind == "version":
+        print(version_text())
+        return 0
+    if decision.kind == "error":
+        print(decision.message, file=sys.stderr)
+        return 2
+    if decision.kind == "command":
+        return run_command(decision.command, list(decision.rest))
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
     from gui.app import run_app
-    return run_app(argv[0] if argv else None)
+    return run_app(decision.path)
 
 
 if __name__ == "__main__":

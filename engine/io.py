@@ -1,4 +1,4 @@
-"""Graph files, format version 1 (pinned in design.md).
+"""Graph files, format version 1 (docs/file-format.md).
 
 Every failure is one ``FileFormatError`` naming the file and the problem; a graph is built
 completely or not at all. Unknown keys at the top, node and edge level are kept and written

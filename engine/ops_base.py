@@ -177,6 +177,17 @@ def check_shape(v):
     raise ValueError("attr 'shape' must be null or a list of non-negative ints")
 
 
+def check_new_shape(v):
+    """A reshape target: a list of non-negative ints, with at most one -1 (inferred)."""
+    if not isinstance(v, (list, tuple)) or not all(_is_int(n) and n >= -1 for n in v):
+        raise ValueError("attr 'shape' must be a list of non-negative ints (one may be -1)")
+    shape = [int(n) for n in v]
+    if shape.count(-1) > 1:
+        raise ValueError("attr 'shape' may hold one -1 at most (the size to infer), got "
+                         f"{shape}")
+    return shape
+
+
 # ---------------------------------------------------------------- shared math helpers
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum `g` back down to `shape`, undoing numpy broadcasting (fast path: shapes match)."""

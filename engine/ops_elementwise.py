@@ -1,4 +1,4 @@
-"""Elementwise ops: arithmetic (numpy broadcasting) and activations.
+"""Elementwise ops: arithmetic (numpy broadcasting), maximum/minimum, math and activations.
 
 Each op is a forward/backward pair side by side; the table at the bottom registers them.
 Backward uses the saved output where that is cheapest (exp, tanh, sigmoid, sqrt) and never
@@ -52,6 +52,33 @@ def div_bwd(xs, out, g, attrs):
     return [unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)]
 
 
+def tie_share(wins, ties):
+    """1 where a input wins, ½ where it ties, 0 where it loses (PyTorch splits a tie ½/½)."""
+    return np.where(wins, 1.0, np.where(ties, 0.5, 0.0))
+
+
+def maximum_fwd(xs, attrs):
+    return asarray(np.maximum(xs[0], xs[1]))
+
+
+def maximum_bwd(xs, out, g, attrs):
+    a, b = xs
+    share = tie_share(a > b, a == b)
+    return [unbroadcast(asarray(g * share), a.shape),
+            unbroadcast(asarray(g * (1.0 - share)), b.shape)]
+
+
+def minimum_fwd(xs, attrs):
+    return asarray(np.minimum(xs[0], xs[1]))
+
+
+def minimum_bwd(xs, out, g, attrs):
+    a, b = xs
+    share = tie_share(a < b, a == b)
+    return [unbroadcast(asarray(g * share), a.shape),
+            unbroadcast(asarray(g * (1.0 - share)), b.shape)]
+
+
 # ---------------------------------------------------------------- unary math
 def neg_fwd(xs, attrs):
     return asarray(-xs[0])
@@ -90,6 +117,41 @@ def sqrt_bwd(xs, out, g, attrs):
     # d/dx sqrt(x) = 1 / (2 sqrt(x)); at x = 0 this is inf, like PyTorch.
     with np.errstate(divide="ignore", invalid="ignore"):
         return [asarray(g / (2.0 * out))]
+
+
+def square_fwd(xs, attrs):
+    return asarray(xs[0] * xs[0])
+
+
+def square_bwd(xs, out, g, attrs):
+    return [asarray(g * (2.0 * xs[0]))]
+
+
+def reciprocal_fwd(xs, attrs):
+    with np.errstate(divide="ignore", over="ignore"):
+        return asarray(1.0 / xs[0])
+
+
+def reciprocal_bwd(xs, out, g, attrs):
+    # d/dx 1/x = −1/x² = −out²
+    with np.errstate(over="ignore", invalid="ignore"):
+        return [asarray(g * -(out * out))]
+
+
+def sin_fwd(xs, attrs):
+    return asarray(np.sin(xs[0]))
+
+
+def sin_bwd(xs, out, g, attrs):
+    return [asarray(g * np.cos(xs[0]))]
+
+
+def cos_fwd(xs, attrs):
+    return asarray(np.cos(xs[0]))
+
+
+def cos_bwd(xs, out, g, attrs):
+    return [asarray(g * -np.sin(xs[0]))]
 
 
 def abs_fwd(xs, attrs):
@@ -175,6 +237,10 @@ ARITHMETIC = [
     ("sub", "Subtract", "−", "a − b, elementwise with numpy broadcasting.", sub_fwd, sub_bwd),
     ("mul", "Multiply", "×", "a × b, elementwise with numpy broadcasting.", mul_fwd, mul_bwd),
     ("div", "Divide", "÷", "a ÷ b, elementwise with numpy broadcasting.", div_fwd, div_bwd),
+    ("maximum", "Maximum", "max(a,b)", "The larger of a and b, elementwise with numpy "
+     "broadcasting; a tie splits the gradient ½/½.", maximum_fwd, maximum_bwd),
+    ("minimum", "Minimum", "min(a,b)", "The smaller of a and b, elementwise with numpy "
+     "broadcasting; a tie splits the gradient ½/½.", minimum_fwd, minimum_bwd),
 ]
 UNARY = [
     # name, label, symbol, category, doc, forward, backward
@@ -184,6 +250,12 @@ UNARY = [
     ("sqrt", "Square root", "√", "Arithmetic", "√x; needs x ≥ 0 (gradient inf at 0).",
      sqrt_fwd, sqrt_bwd),
     ("abs", "Absolute value", "|x|", "Arithmetic", "|x| (gradient 0 at 0).", abs_fwd, abs_bwd),
+    ("square", "Square", "x²", "Arithmetic", "x · x (gradient 2x).", square_fwd, square_bwd),
+    ("reciprocal", "Reciprocal", "1/x", "Arithmetic", "1 / x; needs x ≠ 0 (gradient −1/x²).",
+     reciprocal_fwd, reciprocal_bwd),
+    ("sin", "Sine", "sin", "Arithmetic", "sin x, x in radians (gradient cos x).", sin_fwd, sin_bwd),
+    ("cos", "Cosine", "cos", "Arithmetic", "cos x, x in radians (gradient −sin x).",
+     cos_fwd, cos_bwd),
     ("tanh", "Tanh", "tanh", "Activations", "Hyperbolic tangent.", tanh_fwd, tanh_bwd),
     ("sigmoid", "Sigmoid", "σ", "Activations", "1 / (1 + e^−x), numerically stable.",
      sigmoid_fwd, sigmoid_bwd),
@@ -194,7 +266,8 @@ UNARY = [
 RAISING = {"add", "sub", "mul", "neg", "abs", "tanh", "relu", "leaky_relu"}
 HINTS = {"log": "log of a non-positive value", "sqrt": "sqrt of a negative value",
          "div": "division by zero", "pow": "pow of a zero or negative base",
-         "exp": "exp of a large value",
+         "exp": "exp of a large value", "reciprocal": "reciprocal of zero",
+         "square": "square of a large value",
          **{name: f"{name} of large values" for name in ("add", "sub", "mul")}}
 
 

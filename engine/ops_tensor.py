@@ -1,10 +1,11 @@
-"""Matrix ops (matmul, transpose), reductions (sum, mean) and softmax."""
+"""Matrix and shape ops (matmul, transpose, reshape, concat), reductions (sum, mean, max, min)
+and softmax."""
 from __future__ import annotations
 
 import numpy as np
 
-from .ops_base import (Op, as_axis, check_axis, check_bool, check_int, fmt, normalize_axes,
-                       register)
+from .ops_base import (Op, as_axis, check_axis, check_bool, check_int, check_new_shape, fmt,
+                       normalize_axes, register)
 
 asarray = np.asarray
 
@@ -51,6 +52,56 @@ def transpose_bwd(xs, out, g, attrs):
 
 def transpose_shape(in_shapes, attrs):
     return tuple(in_shapes[0])[::-1]
+
+
+# ---------------------------------------------------------------- reshape and concat
+def reshape_fwd(xs, attrs):
+    reshape_shape([xs[0].shape], attrs)  # the clear error instead of numpy's
+    return xs[0].reshape(attrs["shape"])
+
+
+def reshape_bwd(xs, out, g, attrs):
+    return [g.reshape(xs[0].shape)]
+
+
+def reshape_shape(in_shapes, attrs):
+    s, target = tuple(in_shapes[0]), list(attrs["shape"])
+    size = int(np.prod(s))
+    known = int(np.prod([n for n in target if n != -1]))
+    if -1 in target:
+        if known == 0 or size % known:
+            raise ValueError(f"reshape: cannot reshape {fmt(s)} ({size} elements) into "
+                             f"{fmt(target)}")
+        target[target.index(-1)] = size // known
+    elif known != size:
+        raise ValueError(f"reshape: cannot reshape {fmt(s)} ({size} elements) into "
+                         f"{fmt(target)} ({known} elements)")
+    return tuple(target)
+
+
+def concat_fwd(xs, attrs):
+    concat_shape([xs[0].shape, xs[1].shape], attrs)  # the clear error instead of numpy's
+    return np.concatenate([xs[0], xs[1]], axis=attrs["axis"])
+
+
+def concat_bwd(xs, out, g, attrs):
+    ga, gb = np.split(g, [xs[0].shape[attrs["axis"]]], axis=attrs["axis"])
+    return [ga, gb]
+
+
+def concat_shape(in_shapes, attrs):
+    a, b = (tuple(s) for s in in_shapes)
+    axis = attrs["axis"]
+    if not a or not b:
+        raise ValueError(f"concat: a 0-d input has no axis to join along: {fmt(a)} and {fmt(b)}")
+    if len(a) != len(b):
+        raise ValueError(f"concat: a and b need the same number of axes: {fmt(a)} vs {fmt(b)}")
+    if not -len(a) <= axis < len(a):
+        raise ValueError(f"concat: axis {axis} is out of range for shape {fmt(a)}")
+    axis %= len(a)
+    if a[:axis] + a[axis + 1:] != b[:axis] + b[axis + 1:]:
+        raise ValueError(f"concat: shapes {fmt(a)} and {fmt(b)} differ off axis {axis}")
+    return a[:axis] + (a[axis] + b[axis],) + a[axis + 1:]
 
 
 # ---------------------------------------------------------------- reductions
@@ -103,6 +154,37 @@ def reduction_shape(name):
     return shape
 
 
+def extreme_fwd(name, reduce):
+    def forward(xs, attrs):
+        x = xs[0]
+        extreme_shape(name)([x.shape], attrs)  # the clear error instead of numpy's
+        return asarray(reduce(x, axis=as_axis(attrs["axis"]), keepdims=attrs["keepdims"]))
+    return forward
+
+
+def extreme_bwd(xs, out, g, attrs):
+    """max / min: the gradient goes to the extreme element; tied extremes share it evenly
+    (like torch.amax / torch.amin)."""
+    x = xs[0]
+    axes = normalize_axes("max", attrs["axis"], x.ndim, x.shape)
+    if not attrs["keepdims"]:
+        out, g = np.expand_dims(out, axes), np.expand_dims(g, axes)
+    hit = x == out
+    return [np.where(hit, g / hit.sum(axis=axes, keepdims=True), 0.0)]
+
+
+def extreme_shape(name):
+    rule = reduction_shape(name)
+
+    def shape(in_shapes, attrs):
+        s = tuple(in_shapes[0])
+        axes = normalize_axes(name, attrs["axis"], len(s), s)
+        if any(s[a] == 0 for a in axes):
+            raise ValueError(f"{name}: no elements to take the {name} of in shape {fmt(s)}")
+        return rule(in_shapes, attrs)
+    return shape
+
+
 # ---------------------------------------------------------------- softmax
 def softmax_fwd(xs, attrs):
     x, axis = xs[0], attrs["axis"]
@@ -140,6 +222,24 @@ register(Op("mean", 1, "Reductions", "μ",
             {"axis": None, "keepdims": False}, ("x",), mean_fwd, mean_bwd,
             reduction_shape("mean"), label="Mean", checks=REDUCTION_CHECKS,
             nonfinite_hint="mean over zero elements"))
+register(Op("max", 1, "Reductions", "max",
+            "Largest element over axis (null = all; an int or a list of ints); tied largest "
+            "elements share the gradient evenly.",
+            {"axis": None, "keepdims": False}, ("x",), extreme_fwd("max", np.max), extreme_bwd,
+            extreme_shape("max"), label="Max", checks=REDUCTION_CHECKS))
+register(Op("min", 1, "Reductions", "min",
+            "Smallest element over axis (null = all; an int or a list of ints); tied smallest "
+            "elements share the gradient evenly.",
+            {"axis": None, "keepdims": False}, ("x",), extreme_fwd("min", np.min), extreme_bwd,
+            extreme_shape("min"), label="Min", checks=REDUCTION_CHECKS))
+register(Op("reshape", 1, "Matrix", "reshape",
+            "The same elements in a new shape (row-major); one size may be -1 (inferred).",
+            {"shape": [-1]}, ("x",), reshape_fwd, reshape_bwd, reshape_shape, label="Reshape",
+            checks={"shape": check_new_shape}))
+register(Op("concat", 2, "Matrix", "concat",
+            "a and b joined along axis; every other axis must match.",
+            {"axis": 0}, ("a", "b"), concat_fwd, concat_bwd, concat_shape, label="Concat",
+            checks={"axis": check_int("axis")}))
 register(Op("softmax", 1, "Activations", "softmax",
             "exp(x) / Σ exp(x) along axis, numerically stable.",
             {"axis": -1}, ("x",), softmax_fwd, softmax_bwd, softmax_shape,

@@ -21,7 +21,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 TEMPLATES_CATEGORY = "Templates"
-ROW_HEIGHT = 20     # every entry fits in the palette of a 1400×900 window, no scrolling
+ROW_HEIGHT = 20     # compact rows: most entries fit a 1400×900 window; the rest scroll
 LINE_HEIGHT = 16    # each extra line of a two-line template label
 
 

@@ -1,11 +1,13 @@
 """Random valid format-v1 graphs, written independently of ``engine`` (it never imports it).
 
 ``random_graph(seed)`` builds a DAG that mixes every op of the design table with valid shapes:
-broadcasting pairs, sum/mean with int/list/negative axes and keepdims, softmax on axis 0 and -1,
-the three losses, pow with exponents 2, 3, -1, -2, 0.5, 1.5, -0.5 on positive inputs, matmul of
-1-D/2-D operands, transpose, nodes reused on several paths (``mul(x, x)`` too) and one scalar
-loss. Each node's value is checked with the oracle's numpy evaluator as it is added, so inputs
-of kinks and domain edges (relu, abs, log, sqrt, pow, div) stay well away from them.
+broadcasting pairs, sum/mean/max/min with int/list/negative axes and keepdims, softmax on axis 0
+and -1, the three losses, pow with exponents 2, 3, -1, -2, 0.5, 1.5, -0.5 on positive inputs,
+matmul of 1-D/2-D operands, transpose, reshape (with a -1 or without), concat along any axis,
+maximum/minimum with broadcasting, sin/cos/square/reciprocal, nodes reused on several paths
+(``mul(x, x)`` too) and one scalar loss. Each node's value is checked with the oracle's numpy
+evaluator as it is added, so inputs of kinks, ties and domain edges (relu, abs, log, sqrt, pow,
+div, reciprocal, maximum, max) stay well away from them.
 """
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ import numpy as np
 from oracle import apply_op
 
 UNARY = ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "pow",
-         "transpose", "sum", "mean", "softmax")
-BINARY = ("add", "sub", "mul", "div", "matmul")
+         "transpose", "sum", "mean", "softmax", "sin", "cos", "square", "reciprocal", "max", "min",
+         "reshape")
+BINARY = ("add", "sub", "mul", "div", "matmul", "maximum", "minimum", "concat")
 LOSSES = ("mse", "sigmoid_bce", "softmax_ce")
 ALL_OPS = UNARY + BINARY + LOSSES
 EXPONENTS = (2, 3, -1, -2, 0.5, 1.5, -0.5)
 SHAPES = ((), (1,), (2,), (3,), (4,), (2, 3), (3, 2), (1, 3), (2, 1), (3, 3))
 POSITIVE_ONLY = ("log", "sqrt")
+WINDOW = 6
 
 
 class Builder:
@@ -121,8 +125,10 @@ class Builder:
             x = self.pick(lambda v: v.size > 0)
             if name == "pow":
                 return self.op(name, [x], {"exponent": float(rng.choice([2, 3]))})
-            if name in ("sum", "mean"):
+            if name in ("sum", "mean", "max", "min"):
                 return self.op(name, [x], random_reduction(rng, self.values[x].ndim))
+            if name == "reshape":
+                return self.op(name, [x], {"shape": random_reshape(rng, self.values[x].size)})
             if name == "softmax":
                 x = self.pick(lambda v: v.ndim >= 1) or self.leaf((3,))
                 axis = int(rng.choice([0, -1]))
@@ -133,6 +139,12 @@ class Builder:
             return self.op(name, [x])
         if name == "matmul":
             return self._matmul()
+        if name == "concat":
+            return self._concat()
+        if name in ("maximum", "minimum"):             # a fresh partner when one ties
+            a = self.pick()
+            b = self.with_shape(partner_shape(rng, self.values[a].shape))
+            return self.op(name, [a, b]) or self.op(name, [b, self.leaf(self.values[a].shape)])
         if name in BINARY:
             a = self.pick()
             if rng.random() < 0.2 and name in ("mul", "add", "sub"):
@@ -167,6 +179,17 @@ class Builder:
         n = sa[0]                                     # a on the right: left is (n,) or (m, n)
         b = self.with_shape((n,) if rng.random() < 0.3 else (int(rng.integers(1, 4)), n))
         return self.op("matmul", [b, a])
+
+    def _concat(self):
+        rng = self.rng
+        a = self.pick(lambda v: v.ndim >= 1) or self.leaf((2,))
+        shape = self.values[a].shape
+        axis = int(rng.integers(-len(shape), len(shape)))
+        other = list(shape)
+        other[axis] = int(rng.integers(1, 4))
+        b = self.with_shape(tuple(other))
+        attrs = {} if axis == 0 and rng.random() < 0.5 else {"axis": axis}
+        return self.op("concat", [a, b] if rng.random() < 0.5 else [b, a], attrs)
 
     # ---------------------------------------------------------------- the loss
     def finish(self, dangling: bool) -> dict:
@@ -215,9 +238,46 @@ def safe_inputs(name, attrs, xs) -> bool:
         return np.max(x, initial=0) < 2.5
     if name == "div":
         return np.min(np.abs(xs[1]), initial=1) > 0.3
+    if name == "reciprocal":
+        return np.min(np.abs(x), initial=1) > 0.3
+    if name == "square":
+        return np.max(np.abs(x), initial=0) < 5
+    if name in ("maximum", "minimum"):                  # no ties: each element has a winner
+        return np.min(np.abs(x - xs[1]), initial=1) > 0.05
+    if name in ("max", "min"):
+        return extremes_are_unique(x, attrs.get("axis"), 0.05)
     if name == "mul":
         return np.max(np.abs(x), initial=0) * np.max(np.abs(xs[1]), initial=0) < 30
     return True
+
+
+def extremes_are_unique(x, axis, gap) -> bool:
+    """True when the largest and the smallest value over ``axis`` lead the runner-up by
+    ``gap`` (finite differences must not cross a tie)."""
+    axes = tuple(range(x.ndim)) if axis is None else (
+        (axis,) if isinstance(axis, int) else tuple(axis))
+    axes = tuple(a % x.ndim for a in axes) if x.ndim else ()
+    rest = [a for a in range(x.ndim) if a not in axes]
+    groups = np.transpose(x, rest + list(axes)).reshape(
+        int(np.prod([x.shape[a] for a in rest])), -1)
+    if groups.shape[1] < 2:
+        return True
+    ordered = np.sort(groups, axis=1)
+    return bool(np.all(ordered[:, -1] - ordered[:, -2] > gap)
+                and np.all(ordered[:, 1] - ordered[:, 0] > gap))
+
+
+def random_reshape(rng, size) -> list:
+    """A shape of ``size`` elements (0 to 3 axes), one size replaced by -1 half the time."""
+    ndim = int(rng.integers(0 if size == 1 else 1, 4))
+    shape, left = [], size
+    for _ in range(ndim - 1):
+        shape.append(int(rng.choice([d for d in range(1, left + 1) if left % d == 0])))
+        left //= shape[-1]
+    shape = [int(n) for n in rng.permutation(shape + [left])] if ndim else []
+    if shape and rng.random() < 0.5:
+        shape[int(rng.integers(len(shape)))] = -1
+    return shape
 
 
 def partner_shape(rng, shape) -> tuple:
@@ -251,7 +311,11 @@ def random_graph(seed: int, size: int | None = None) -> dict:
     rng = np.random.default_rng(seed)
     b = Builder(rng)
     n_ops = size or int(rng.integers(6, 13))
-    wanted = [str(op) for op in rng.permutation(ALL_OPS)]
+    # a window of ops that moves on with the seed comes first, so a run of seeds covers them all
+    start = (seed * WINDOW) % len(ALL_OPS)
+    window = [ALL_OPS[(start + i) % len(ALL_OPS)] for i in range(WINDOW)]
+    wanted = [str(op) for op in rng.permutation([op for op in ALL_OPS if op not in window])]
+    wanted += [str(op) for op in rng.permutation(window)]      # pop() takes from the end
     for _ in range(4 * n_ops):
         if len(b.ops_used) >= n_ops:
             break

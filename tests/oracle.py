@@ -1,6 +1,6 @@
 """An independent reference for format-v1 graphs: it never imports ``engine``.
 
-Written from the op table in design.md alone:
+Written from the op tables of the file format (docs/file-format.md) alone:
 
 * ``evaluate(doc)`` — a small float64 numpy evaluator of a format-v1 dict;
 * ``fd_grads(doc, of=None)`` — d loss / d node for EVERY node by central finite differences
@@ -14,12 +14,15 @@ import numpy as np
 LEAVES = ("input", "constant", "parameter")
 ARITY = {**{op: 0 for op in LEAVES},
          **{op: 2 for op in ("add", "sub", "mul", "div", "matmul", "mse", "sigmoid_bce",
-                             "softmax_ce")},
+                             "softmax_ce", "maximum", "minimum", "concat")},
          **{op: 1 for op in ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu",
-                             "leaky_relu", "pow", "transpose", "sum", "mean", "softmax")}}
+                             "leaky_relu", "pow", "transpose", "sum", "mean", "softmax", "sin",
+                             "cos", "square", "reciprocal", "max", "min", "reshape")}}
 DEFAULTS = {"leaky_relu": {"slope": 0.01}, "pow": {"exponent": 2.0},
             "sum": {"axis": None, "keepdims": False}, "mean": {"axis": None, "keepdims": False},
-            "softmax": {"axis": -1}}
+            "softmax": {"axis": -1}, "max": {"axis": None, "keepdims": False},
+            "min": {"axis": None, "keepdims": False}, "reshape": {"shape": [-1]},
+            "concat": {"axis": 0}}
 
 
 # ---------------------------------------------------------------------------- structure
@@ -133,6 +136,26 @@ def apply_op(op: str, attrs: dict, xs: list[np.ndarray]) -> np.ndarray:
     if op == "softmax":
         e = np.exp(x - x.max(axis=a["axis"], keepdims=True))
         return e / e.sum(axis=a["axis"], keepdims=True)
+    if op == "sin":
+        return np.sin(x)
+    if op == "cos":
+        return np.cos(x)
+    if op == "square":
+        return x ** 2
+    if op == "reciprocal":
+        return 1.0 / x
+    if op == "maximum":
+        return np.maximum(x, y)
+    if op == "minimum":
+        return np.minimum(x, y)
+    if op == "max":
+        return np.asarray(np.amax(x, axis=_axis(a["axis"]), keepdims=bool(a["keepdims"])))
+    if op == "min":
+        return np.asarray(np.amin(x, axis=_axis(a["axis"]), keepdims=bool(a["keepdims"])))
+    if op == "reshape":
+        return np.reshape(x, a["shape"])
+    if op == "concat":
+        return np.concatenate([x, y], axis=a["axis"])
     if op == "mse":
         return np.asarray(np.mean((x - y) ** 2))
     if op == "sigmoid_bce":

@@ -242,6 +242,22 @@ HAND = {
         [(op, {}) for op in ("neg", "exp", "abs", "tanh", "sigmoid", "relu", "leaky_relu")]
         + [("leaky_relu", {"slope": 0.3}), ("transpose", {})]),
     "positive_domain": summed([node("x", "input", [0.3, 1.2, 4.5])], [("log", {}), ("sqrt", {})]),
+    "math_and_extremes": summed(
+        [node("x", "input", [[0.3, -1.2, 0.5], [1.7, -0.4, -2.0]]),
+         node("wt", "constant", [[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]])],
+        [(op, {}) for op in ("sin", "cos", "square", "reciprocal")]
+        + [("max", {"axis": 1}), ("min", {"axis": 0, "keepdims": True}), ("max", {}),
+           ("min", {"axis": [-1, 0]}), ("reshape", {"shape": [3, -1]}), ("reshape", {"shape": [6]})]),
+    "maximum_and_concat": graph(
+        [node("a", "input", [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]), node("b", "parameter", [0.3, -0.6, 1.2]),
+         node("mx", "maximum"), node("mn", "minimum"), node("cat", "concat", axis=0),
+         node("cat2", "concat", axis=-1), node("w", "constant", [[1.0, 2.0, -1.0]] * 4),
+         node("m", "mul"), node("r", "reshape", shape=[2, 2, -1]), node("L", "sum"),
+         node("s2", "mean"), node("T", "add")],
+        [("a", "mx", 0), ("b", "mx", 1), ("b", "mn", 0), ("a", "mn", 1), ("mx", "cat", 0),
+         ("mn", "cat", 1), ("cat", "m", 0), ("w", "m", 1), ("m", "r", 0), ("r", "L", 0),
+         ("a", "cat2", 0), ("mn", "cat2", 1), ("cat2", "s2", 0), ("L", "T", 0), ("s2", "T", 1)],
+        loss="T"),
 }
 
 

@@ -31,8 +31,9 @@ BROADCAST_PAIRS = [((), ()), ((3,), (3,)), ((2, 3), (2, 3)), ((3, 1), (1, 4)), (
                    ((2, 3), (3,)), ((3,), (2, 3)), ((), (2, 3)), ((2, 3), ()),
                    ((2, 1, 3), (4, 1))]
 UNARY_SHAPES = [(), (5,), (2, 3), (2, 3, 2)]
-UNARY = ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu"]
-POSITIVE = {"log": ("pos",), "sqrt": ("pos",)}
+UNARY = ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "sin", "cos",
+         "square", "reciprocal"]
+POSITIVE = {"log": ("pos",), "sqrt": ("pos",), "reciprocal": ("nonzero",)}
 EXPONENTS = [2, 3, -1, -2, 0.5, 1.5, -0.5, 0, 1]
 AXES = [None, 0, -1, 1, [0, 1], [0, 2], [-1, 0], []]
 
@@ -45,7 +46,7 @@ def pow_domain(p):
 
 CASES = (
     [case(op, pair, domains=("any", "nonzero") if op == "div" else None)
-     for op in ("add", "sub", "mul", "div") for pair in BROADCAST_PAIRS]
+     for op in ("add", "sub", "mul", "div", "maximum", "minimum") for pair in BROADCAST_PAIRS]
     + [case(op, [s], domains=POSITIVE.get(op)) for op in UNARY for s in UNARY_SHAPES]
     + [case("leaky_relu", [(2, 3)], {"slope": 0.2})]
     + [case("pow", [s], {"exponent": p}, pow_domain(p)) for p in EXPONENTS for s in [(), (2, 3)]]
@@ -53,9 +54,15 @@ CASES = (
                                          ((4,), (4,)), ((1, 1), (1, 1))]]
     + [case("transpose", [s]) for s in [(), (3,), (2, 3), (2, 3, 4)]]
     + [case(op, [(2, 3, 4)], {"axis": axis, "keepdims": keep})
-       for op in ("sum", "mean") for axis in AXES for keep in (False, True)]
-    + [case(op, [s], {"axis": axis}) for op in ("sum", "mean")
+       for op in ("sum", "mean", "max", "min") for axis in AXES for keep in (False, True)]
+    + [case(op, [s], {"axis": axis}) for op in ("sum", "mean", "max", "min")
        for s, axis in [((), None), ((5,), None), ((5,), 0), ((2, 3), 1), ((2, 3), -2)]]
+    + [case("reshape", [s], {"shape": new}) for s, new in [
+        ((2, 3), [3, 2]), ((2, 3), [-1]), ((), [1, 1]), ((2, 3, 4), [4, -1]), ((6,), [2, -1, 1]),
+        ((1, 1), [])]]
+    + [case("concat", pair, {"axis": axis}) for pair, axis in [
+        (((2, 3), (2, 4)), 1), (((2, 3), (1, 3)), 0), (((3,), (2,)), 0), (((3,), (2,)), -1),
+        (((2, 3, 2), (2, 1, 2)), -2), (((2, 3), (2, 3)), -1)]]
     + [case("softmax", [s], {"axis": axis})
        for s, axis in [((4,), -1), ((2, 3), -1), ((2, 3), 0), ((2, 3, 4), 1), ((1, 1), 0)]]
     + [case("mse", [s, s]) for s in [(), (4,), (3, 2)]]
@@ -216,8 +223,10 @@ def test_elementwise_flag_means_a_diagonal_jacobian():
             continue
         g = np.zeros((2, 3))
         g[1, 2] = 1.0
-        diagonal = all(np.count_nonzero(gr) <= 1 and gr[1, 2] != 0
-                       for gr in op.backward(xs, out, g, attrs))
+        grads = op.backward(xs, out, g, attrs)
+        others = [np.delete(gr.ravel(), 5) for gr in grads]   # every entry but [1, 2]
+        # maximum / minimum send the element's gradient to one input only: the other gets 0
+        diagonal = not any(o.any() for o in others) and any(gr[1, 2] != 0 for gr in grads)
         assert op.elementwise == diagonal, op.name
 
 
@@ -245,6 +254,21 @@ def test_shape_rule_agrees_with_forward(name, attrs, shapes, domains):
     ("mean", {"axis": [0, -2]}, [(2, 3)], "mean: repeated axis in [0, -2]"),
     ("sum", {"axis": 0}, [()], "sum: axis 0 is out of range for shape ()"),
     ("softmax", {"axis": -3}, [(2, 3)], "softmax: axis -3 is out of range for shape (2, 3)"),
+    ("max", {"axis": 2}, [(2, 3)], "max: axis 2 is out of range for shape (2, 3)"),
+    ("min", {"axis": 1}, [(2, 0)], "min: no elements to take the min of in shape (2, 0)"),
+    ("max", {}, [(0,)], "max: no elements to take the max of in shape (0,)"),
+    ("reshape", {"shape": [4, -1]}, [(2, 3)],
+     "reshape: cannot reshape (2, 3) (6 elements) into (4, -1)"),
+    ("reshape", {"shape": [4, 2]}, [(2, 3)],
+     "reshape: cannot reshape (2, 3) (6 elements) into (4, 2) (8 elements)"),
+    ("reshape", {"shape": [0, -1]}, [(0, 3)],
+     "reshape: cannot reshape (0, 3) (0 elements) into (0, -1)"),
+    ("concat", {"axis": 2}, [(2, 3), (2, 3)], "concat: axis 2 is out of range for shape (2, 3)"),
+    ("concat", {"axis": -3}, [(2, 3), (2, 3)], "concat: axis -3 is out of range for shape (2, 3)"),
+    ("concat", {}, [(2, 3), (2, 4)], "concat: shapes (2, 3) and (2, 4) differ off axis 0"),
+    ("concat", {}, [(2, 3), (3,)], "concat: a and b need the same number of axes: (2, 3) vs (3,)"),
+    ("concat", {}, [(), ()], "concat: a 0-d input has no axis to join along: () and ()"),
+    ("maximum", {}, [(3, 2), (4,)], "maximum: shapes (3, 2) and (4,) do not broadcast"),
     ("parameter", {}, [], "parameter: no value and no 'shape' attr"),
     ("input", {}, [], "input: the shape comes from its value"),
 ])
@@ -260,7 +284,10 @@ def test_shape_errors_are_clear(name, attrs, shapes, message):
     ("mse", {}, [(4, 1), (4,)]), ("sigmoid_bce", {}, [(4, 1), (1, 4)]),
     ("softmax_ce", {}, [(3,), (2, 3)]), ("softmax_ce", {}, [(), ()]), ("mse", {}, [(0,), (0,)]),
     ("sum", {"axis": 2}, [(2, 3)]), ("mean", {"axis": [0, -2]}, [(2, 3)]),
-    ("softmax", {"axis": -3}, [(2, 3)]),
+    ("softmax", {"axis": -3}, [(2, 3)]), ("max", {"axis": 2}, [(2, 3)]), ("min", {}, [(0,)]),
+    ("reshape", {"shape": [4, -1]}, [(2, 3)]), ("reshape", {"shape": [4, 2]}, [(2, 3)]),
+    ("concat", {"axis": 2}, [(2, 3), (2, 3)]), ("concat", {}, [(2, 3), (2, 4)]),
+    ("concat", {}, [(2, 3), (3,)]), ("minimum", {}, [(3, 2), (4,)]),
 ])
 def test_forward_refuses_what_the_shape_rule_refuses(name, attrs, shapes):
     attrs = normalize_attrs(name, attrs)
@@ -269,7 +296,7 @@ def test_forward_refuses_what_the_shape_rule_refuses(name, attrs, shapes):
     message = str(err.value)
     with pytest.raises(ValueError) as err:
         OPS[name].forward([np.ones(s) for s in shapes], attrs)
-    if name in ("matmul", "mse", "sigmoid_bce", "softmax_ce"):
+    if name in ("matmul", "mse", "sigmoid_bce", "softmax_ce", "max", "min", "reshape", "concat"):
         assert str(err.value) == message
 
 
@@ -340,6 +367,13 @@ def test_normalize_attrs_merges_defaults_and_accepts_json_values():
     ("parameter", {"shape": [2, -1]}, "attr 'shape' must be null or a list of non-negative ints"),
     ("parameter", {"seed": 0.5}, "attr 'seed' must be an int"),
     ("mse", [1, 2], "attrs of mse must be an object"),
+    ("reshape", {"shape": [-1, 2, -1]}, "attr 'shape' may hold one -1 at most (the size to infer)"),
+    ("reshape", {"shape": None},
+     "attr 'shape' must be a list of non-negative ints (one may be -1)"),
+    ("reshape", {"shape": [2, -2]}, "attr 'shape' must be a list of non-negative ints"),
+    ("concat", {"axis": 0.5}, "attr 'axis' must be an int"),
+    ("concat", {"axis": None}, "attr 'axis' must be an int"),
+    ("max", {"axis": "rows"}, "attr 'axis' must be null, an int or a list of ints"),
 ])
 def test_normalize_attrs_errors(op, attrs, message):
     with pytest.raises(ValueError) as err:
@@ -364,7 +398,9 @@ SYMBOLS = {"input": "x", "constant": "c", "parameter": "θ", "add": "+", "sub": 
            "div": "÷", "neg": "−x", "exp": "exp", "log": "log", "sqrt": "√", "abs": "|x|",
            "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LReLU", "pow": "xⁿ",
            "matmul": "@", "transpose": "ᵀ", "sum": "Σ", "mean": "μ", "softmax": "softmax",
-           "mse": "MSE", "sigmoid_bce": "BCE", "softmax_ce": "CE"}
+           "mse": "MSE", "sigmoid_bce": "BCE", "softmax_ce": "CE", "sin": "sin", "cos": "cos",
+           "square": "x²", "reciprocal": "1/x", "maximum": "max(a,b)", "minimum": "min(a,b)",
+           "max": "max", "min": "min", "reshape": "reshape", "concat": "concat"}
 
 
 def test_registry_metadata():

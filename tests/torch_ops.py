@@ -11,7 +11,8 @@ F = torch.nn.functional
 
 
 def reduce(fn):
-    """sum / mean over ``attrs["axis"]`` (None: all axes; no axes: the identity, a new tensor)."""
+    """sum / mean / amax / amin over ``attrs["axis"]`` (None: all axes; no axes: the identity,
+    a new tensor)."""
     def ref(x, attrs):
         axis, keep = attrs["axis"], bool(attrs["keepdims"])
         if axis is None:
@@ -47,6 +48,16 @@ TORCH_OPS = {
     "sum": reduce(torch.sum),
     "mean": reduce(torch.mean),
     "softmax": lambda x, a: torch.softmax(x, dim=a["axis"]),
+    "sin": lambda x, _: torch.sin(x),
+    "cos": lambda x, _: torch.cos(x),
+    "square": lambda x, _: torch.square(x),
+    "reciprocal": lambda x, _: torch.reciprocal(x),
+    "maximum": lambda a, b, _: torch.maximum(a, b),
+    "minimum": lambda a, b, _: torch.minimum(a, b),
+    "max": reduce(torch.amax),
+    "min": reduce(torch.amin),
+    "reshape": lambda x, a: x.reshape(a["shape"]),
+    "concat": lambda a, b, attrs: torch.cat([a, b], dim=attrs["axis"]),
     "mse": lambda p, y, _: F.mse_loss(p, y),
     "sigmoid_bce": lambda z, y, _: F.binary_cross_entropy_with_logits(z, y),
     "softmax_ce": softmax_ce,

@@ -19,7 +19,7 @@ from ..formatting import (describe, describe_short, grad_symbol, node_symbol, sh
                           unfinished_hint)
 from . import style
 from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
-from .text_fit import fit_grad_line, fit_label, fitting, two_lines
+from .text_fit import fit_grad_line, fit_label, fitting, shrunk_to_fit, two_lines
 from .thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
@@ -74,6 +74,7 @@ class NodeItem(QGraphicsItem):
         self.value_short = self.grad_short = ""   # the fallback when a compact line won't fit
         self.highlight = None          # ACTIVE / DONE / DIM / PATH while the player steps
         self.badges: tuple = ()
+        self.whole_ids = False         # vector output: ids drawn whole in a smaller font
         self.pending = False           # "not computed yet": a replay has not reached the node
         self.grad_pending = False
         self.grad_parts = None         # (loss, node, ("= 95.06", "= 95.1")) to fit the line
@@ -333,6 +334,8 @@ class NodeItem(QGraphicsItem):
         suffix = "  ◆" if self.is_loss else ""
         room = (style.NODE_W - 17 - (shape_w + 6 if shape_w else 0)
                 - QFontMetricsF(style.FONT_ID).horizontalAdvance(suffix))
+        if self.whole_ids:
+            return shrunk_to_fit(style.FONT_ID, self.id_text, room), self.id_text + suffix
         id_font, text = fit_label(style.FONT_ID, self.id_text, room)
         return id_font, text + suffix
 
@@ -406,8 +409,15 @@ class NodeItem(QGraphicsItem):
                                      self.value_short))
         if self.grad_text:
             painter.setPen(style.TEXT_MUTED if self.grad_pending else style.GRAD)
+            text = self.grad_line(metrics, width)
+            if self.whole_ids and self.grad_parts is not None:   # both ids whole, font shrunk
+                loss, node_id, values = self.grad_parts
+                text = f"∂{loss}/∂{node_id} {values[0]}"
+                if metrics.horizontalAdvance(text) > width:
+                    text = f"∂{loss}/∂{node_id} {values[-1]}"
+                painter.setFont(shrunk_to_fit(style.FONT_VALUE, text, width))
             painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
-                             Qt.AlignLeft | Qt.AlignVCenter, self.grad_line(metrics, width))
+                             Qt.AlignLeft | Qt.AlignVCenter, text)
         elif self.error:
             painter.setPen(self._error_colour())
             if self.value_text:

@@ -128,6 +128,7 @@ class GraphScene(QGraphicsScene):
         item.set_symbol(node.attrs)
         if self.vector_mode:
             item.setCacheMode(NodeItem.NoCache)
+            item.whole_ids = True
         self.nodes[node_id] = item
         self.addItem(item)
         if refresh:
@@ -153,6 +154,7 @@ class GraphScene(QGraphicsScene):
         edge = EdgeItem(self.nodes[source], self.nodes[target], port)
         if self.vector_mode:
             edge.setCacheMode(EdgeItem.NoCache)
+            edge.vector = True
         self.edges[(source, target, port)] = edge
         if self.overview:
             edge.setVisible(False)
@@ -243,11 +245,18 @@ class GraphScene(QGraphicsScene):
             edge.set_display(shown)
 
     def set_vector_mode(self, on: bool) -> None:
-        """Paint for vector output (SVG): no item caches, no grid; back to normal with False."""
+        """Paint for vector output (SVG): no item caches, no grid, ids never elided (drawn
+        whole in a smaller font where they must), gradient-coloured edges as filled outlines
+        (SVG generators drop gradient pens); back to normal with False."""
         self.vector_mode = on
         mode = NodeItem.NoCache if on else NodeItem.DeviceCoordinateCache
         for item in [*self.nodes.values(), *self.edges.values()]:
             item.setCacheMode(mode)
+        for item in self.nodes.values():
+            item.whole_ids = on
+            item.update()
+        for edge in self.edges.values():
+            edge.vector = on
         self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def helpEvent(self, event) -> None:

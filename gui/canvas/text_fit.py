@@ -34,6 +34,22 @@ def fit_label(font: QFont, text: str, width: float, smallest: float = 0.8) -> tu
     return small, metrics.elidedText(text, Qt.ElideMiddle, width)
 
 
+def shrunk_to_fit(font: QFont, text: str, width: float) -> QFont:
+    """``font``, made as small as it takes for all of ``text`` to fit ``width`` (never elided:
+    vector output, where a reader zooms in rather than hovers for a tooltip)."""
+    fitted = QFont(font)
+    for _ in range(6):    # widths do not scale exactly with the size: shrink until it fits
+        full = QFontMetricsF(fitted).horizontalAdvance(text)
+        if full <= width:
+            return fitted
+        ratio = width / full * 0.98
+        if fitted.pixelSize() > 0:
+            fitted.setPixelSize(max(1, int(fitted.pixelSize() * ratio)))
+        else:
+            fitted.setPointSizeF(max(0.5, fitted.pointSizeF() * ratio))
+    return fitted
+
+
 def two_lines(metrics, text: str, width: int) -> str:
     """``text`` word-wrapped into at most two lines of ``width``, the second elided."""
     words, first = text.split(" "), ""

@@ -1,0 +1,170 @@
+"""Source text shared by the exported scripts: exact number literals, comments that name nodes,
+the script's docstring, and the pieces of the app's training loop (minibatch order, optimizer
+updates, accuracy) that both the numpy and the PyTorch script reproduce."""
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import textwrap
+
+import numpy as np
+
+WIDTH = 99   # the longest line we write where we have a choice
+
+
+# ---------------------------------------------------------------- numbers
+def nested(array, indent: int = 0) -> str:
+    """``array`` as a nested Python list (a bare number for 0-d) that reads back bit for bit
+    (``repr`` of each float), wrapped at ``WIDTH`` with continuation lines at ``indent``."""
+    array = np.asarray(array, dtype=np.float64)
+    text = json.dumps(array.tolist())          # floats as repr(): exact round trip
+    if indent + len(text) <= WIDTH or array.ndim == 0:
+        return text
+    pad = " " * (indent + 1)
+    if array.ndim == 1:
+        lines = textwrap.wrap(text[1:-1], WIDTH - indent - 2, break_long_words=False,
+                              break_on_hyphens=False)
+        return "[" + ("\n" + pad).join(lines) + "]"
+    lines, line = [], ""
+    for row in (nested(row, indent + 1) for row in array):   # short rows share a line
+        if line and ("\n" in row or indent + 1 + len(line) + len(row) + 2 > WIDTH):
+            lines.append(line)
+            line = ""
+        line = f"{line}, {row}" if line else row
+    return "[" + (",\n" + pad).join(lines + [line]) + "]"
+
+
+def array_literal(array, prefix: str = "np.array(", indent: int = 0) -> str:
+    """``np.array([[0.5, -1.0]])`` (or another constructor given by ``prefix``)."""
+    return prefix + nested(array, indent + len(prefix)) + ")"
+
+
+def number(value) -> str:
+    return repr(float(value))
+
+
+# ---------------------------------------------------------------- words
+def label(node_id: str) -> str:
+    """A node id as a comment shows it: as is when plain, quoted when it has odd characters."""
+    return node_id if re.fullmatch(r"[\w.\-]+", node_id) else repr(node_id)
+
+
+def call_text(op: str, sources, attrs: dict) -> str:
+    """``matmul(x, W1)`` or ``sum(h, axis=1, keepdims=True)``: what a node computes."""
+    parts = [label(s) for s in sources]
+    parts += [f"{k}={json.dumps(v)}" for k, v in attrs.items()]
+    return f"{op}({', '.join(parts)})"
+
+
+def with_comment(code: str, comment: str, indent: str = "    ") -> list:
+    """``code  # comment`` when that fits ``WIDTH``, else the comment on its own line above."""
+    comment = " ".join(comment.split())
+    line = f"{indent}{code}  # {comment}"
+    if len(line) <= WIDTH:
+        return [line]
+    return [f"{indent}# {comment}", f"{indent}{code}"]
+
+
+def docstring(program, kind: str, file_hint: str) -> str:
+    """The script's docstring: what it is and how to run it."""
+    from ..version import app_version
+    what = {"numpy": "a standalone numpy script", "pytorch": "a PyTorch script (float64)"}[kind]
+    lines = [f"{program.name}: {what}", f"exported from Backprop Studio {app_version()}.", ""]
+    if program.description:
+        lines += textwrap.wrap(" ".join(program.description.split()), 92) + [""]
+    if kind == "numpy":
+        lines += textwrap.wrap(
+            "It holds the graph's values (trained parameters included), a `forward` written op "
+            "by op and a `backward` written edge by edge, in the order Backprop Studio's engine "
+            "computes them, with the engine's own formulas: its numbers are the app's.", 92)
+    else:
+        lines += textwrap.wrap(
+            "An nn.Module whose parameters are the graph's parameter values and whose forward "
+            "follows the graph's order; PyTorch's autograd computes the gradients. Training "
+            "uses torch.optim with the graph's optimizer and settings.", 92)
+    device = " [--device cpu|cuda]" if kind == "pytorch" else ""
+    lines += ["", f"    python {file_hint}{device}",
+              "        prints the loss and its gradient for every input and parameter node",
+              f"    python {file_hint} --train [--steps N] [--seed S]{device}",
+              "        trains as the app does, on the graph's data, and prints the final loss",
+              "",
+              "The last line printed is JSON: {\"loss\": ..., \"grads\": {node id: gradient}}, "
+              "or with", "--train {\"loss\": ..., \"accuracy\": ... or null} on the whole "
+              "training data."]
+    if program.training is None:
+        lines += ["", f"This script cannot train: {program.no_training}."]
+    body = "\n".join(line.rstrip() for line in lines).replace("\\", "\\\\").replace('"""', "'''")
+    return f'"""{body}\n"""'
+
+
+# ---------------------------------------------------------------- training pieces
+BATCHES = '''
+def batches(n, batch_size, seed):
+    """Row numbers of each minibatch, as the app draws them: a seeded stream of shuffled
+    epochs, so every batch has batch_size rows (one at an epoch boundary ends one epoch and
+    starts the next)."""
+    rng = np.random.default_rng(seed)
+    queue = np.empty(0, dtype=np.intp)
+    while True:
+        while len(queue) < batch_size:
+            queue = np.concatenate([queue, rng.permutation(n)])
+        rows, queue = queue[:batch_size], queue[batch_size:]
+        yield rows
+'''.strip("\n")
+
+NUMPY_UPDATES = {
+    "sgd": '''
+def update(value, grad, state):
+    """SGD: p <- p - lr * g."""
+    return value - LR * grad
+''',
+    "momentum": '''
+def update(value, grad, state):
+    """SGD with momentum (as torch.optim.SGD): v <- momentum * v + g (v = g at the first
+    step); p <- p - lr * v."""
+    velocity = state.get("velocity")
+    velocity = grad.copy() if velocity is None else MOMENTUM * velocity + grad
+    state["velocity"] = velocity
+    return value - LR * velocity
+''',
+    "adam": '''
+def update(value, grad, state):
+    """Adam with bias correction (as torch.optim.Adam)."""
+    t = state.get("t", 0) + 1
+    m = BETA1 * state.get("m", 0.0) + (1.0 - BETA1) * grad
+    v = BETA2 * state.get("v", 0.0) + (1.0 - BETA2) * grad * grad
+    state.update(t=t, m=m, v=v)
+    step_size = LR / (1.0 - BETA1 ** t)
+    denom = np.sqrt(v) / math.sqrt(1.0 - BETA2 ** t) + EPS
+    return value - step_size * (m / denom)
+''',
+}
+
+
+def optimizer_constants(settings: dict) -> list:
+    """``LR = 0.05`` and the optimizer's other settings, one per line."""
+    return [f"{key.upper()} = {number(value)}" for key, value in settings.items()
+            if key != "name"]
+
+
+def accuracy_source() -> str:
+    """The app's accuracy rule (engine.trainer.accuracy), word for word."""
+    from ..trainer import accuracy
+    return textwrap.dedent(inspect.getsource(accuracy)).strip("\n")
+
+
+def training_constants(training, array_prefix: str) -> list:
+    """The data rows and the settings of the app's Trainer, as assignments."""
+    lines = [f"FEATURES, TARGETS = {json.dumps(training.features)}, "
+             f"{json.dumps(training.targets)}  # the input nodes the rows go to",
+             f"# {len(training.X)} rows of the {training.dataset or 'training'} data",
+             "X = " + array_literal(training.X, array_prefix, 4),
+             "Y = " + array_literal(training.Y, array_prefix, 4),
+             f"BATCH_SIZE = {training.batch_size}",
+             f"STEPS = {training.steps}",
+             f"SEED = {training.seed!r}",
+             f"PARAMETERS = {json.dumps(list(training.parameters))}",
+             f"LOSS_OP = {json.dumps(training.loss_op)}",
+             f"PREDICTION = {json.dumps(training.prediction)}  # judged for the accuracy"]
+    return lines
