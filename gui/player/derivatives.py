@@ -125,7 +125,10 @@ def vjp_text(op, attrs, port: int, inputs, out, upstream: str) -> str:
     if rules and port < len(rules):
         return rules[port].format_map(f)
     if op is not None and op.elementwise and op.name in LOCAL and port < len(LOCAL[op.name]):
-        return f"{upstream} ⊙ ({LOCAL[op.name][port].format_map(f)})"
+        local = LOCAL[op.name][port].format_map(f)
+        if local in ("1", "−1"):
+            return upstream if local == "1" else f"−{upstream}"
+        return f"{upstream} ⊙ ({local})"
     return f"{upstream} · J, J = the Jacobian of {out} with respect to {port_name(op, port)}"
 
 

@@ -21,12 +21,12 @@ import numpy as np
 
 from ..display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
                        NodeDisplay)
-from ..formatting import grad_symbol
-from .derivatives import forward_text
+from ..formatting import fmt_number, grad_symbol, shape_text
+from .derivatives import forward_text, is_scalar, vjp_text
 
 INITIAL, FORWARD, LOSS, BACKWARD, UPDATE = "initial", "forward", "loss", "backward", "update"
 GRANULARITIES = ("edge", "node")
-SETTLED_PULSE = 1.0          # where a settled step leaves its pulse: arrived
+SETTLED_PULSE = 0.88         # where a settled step leaves its pulse: almost arrived
 NOT_DEPENDENT = "the loss does not depend on it"
 
 
@@ -56,6 +56,17 @@ def frame_count(trace, granularity: str = "edge", has_parameters: bool = False) 
                       else len(_node_groups(trace.backward_steps)))
         count += 1 if has_parameters else 0
     return count
+
+
+def _short(array) -> str:
+    """A number with 6 significant digits, or a tensor's shape and norm (``4×4, ‖·‖ 0.24``)."""
+    if is_scalar(array):
+        return fmt_number(np.asarray(array).reshape(-1)[0], 6)
+    with np.errstate(all="ignore"):
+        size = float(np.sqrt(np.sum(np.square(array))))
+    shape = np.shape(array)
+    words = f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
+    return f"{words}, ‖·‖ {fmt_number(size, 3)}"
 
 
 def _node_groups(steps) -> list:
@@ -118,7 +129,8 @@ class Timeline:
             op, attrs = trace.op_of(s.node) or (None, {})
             raw.append(dict(phase=FORWARD, node=s.node, forward_index=i,
                             edges=tuple((src, s.node, p) for p, src in enumerate(s.inputs)),
-                            title=forward_text(op, attrs, s.inputs, s.node)))
+                            title=f"{forward_text(op, attrs, s.inputs, s.node)} = "
+                                  f"{_short(s.value)}"))
         if self.loss is not None:
             loss = self.loss
             raw.append(dict(phase=LOSS, node=loss,
@@ -142,8 +154,7 @@ class Timeline:
         first, loss = steps[0], self.loss
         edges = tuple((s.source, s.target, s.port) for s in steps)
         if stop - start == 1:
-            title = (f"{first.target} → {first.source}: {grad_symbol(loss, first.source)} += "
-                     f"{grad_symbol(loss, first.target)} · ∂{first.target}/∂{first.source}")
+            title = f"{first.target} → {first.source}: {self._edge_formula(start)}"
             node = first.source
         else:
             sources = ", ".join(dict.fromkeys(s.source for s in steps))
@@ -151,6 +162,34 @@ class Timeline:
             node = first.target
         return dict(phase=BACKWARD, node=node, edges=edges,
                     backward_indices=tuple(range(start, stop)), title=title)
+
+    def _edge_formula(self, i: int) -> str:
+        """``∂y/∂x += ∂y/∂x_squared · ∂x_squared/∂x = 31.6875 × 3 = 95.0625`` (numbers from
+        the Trace), then the sum where several paths meet and this is the last to arrive."""
+        trace, loss = self.trace, self.loss
+        s = trace.backward_steps[i]
+        gradient, upstream = grad_symbol(loss, s.source), grad_symbol(loss, s.target)
+        local = trace.local_derivative(i)
+        if local is not None and is_scalar(local) and is_scalar(s.upstream) \
+                and is_scalar(s.contribution):
+            text = (f"{gradient} += {upstream} · ∂{s.target}/∂{s.source} = "
+                    f"{_short(s.upstream)} × {_short(local)} = {_short(s.contribution)}")
+        else:
+            op, attrs = trace.op_of(s.target) or (None, {})
+            vjp = vjp_text(op, attrs, s.port, trace.inputs_of(s.target), s.target, upstream)
+            broadcast = (op is not None and op.elementwise
+                         and np.shape(s.contribution) != np.shape(s.upstream))
+            text = (f"{gradient} += {vjp}{', summed over the broadcast axes' if broadcast else ''}"
+                    f" → {_short(s.contribution)}")
+        arrivals = self._arrivals[s.source]
+        if len(arrivals) > 1 and arrivals[-1] == i:
+            parts = [trace.backward_steps[j].contribution for j in arrivals]
+            if all(is_scalar(p) for p in parts):
+                terms = " + ".join(_short(p) for p in parts).replace("+ −", "− ")
+                text += f";  {gradient} = {terms} = {_short(s.grad_after)}"
+            else:
+                text += f";  {gradient} = the sum of {len(parts)} → {_short(s.grad_after)}"
+        return text
 
     # ------------------------------------------------------------ records
     def record_at(self, k: int, progress: float = 1.0) -> DisplayRecord:
