@@ -18,6 +18,7 @@ from gui.canvas import CanvasView
 from gui.inspector import Inspector
 from gui.model import GraphModel
 from gui.palette import PaletteWidget
+from gui.player.install import install_player
 from gui.formatting import describe, grad_symbol
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.model, self.undo_stack)
         self.inspector_dock = self._dock("Inspector", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -36,7 +36,8 @@ def test_layout_docks_toolbar_menus(window):
     assert window.centralWidget() is window.canvas
     areas = {d.windowTitle(): window.dockWidgetArea(d) for d in window.findChildren(QDockWidget)}
     assert areas == {"Palette": Qt.DockWidgetArea.LeftDockWidgetArea,
-                     "Inspector": Qt.DockWidgetArea.RightDockWidgetArea}
+                     "Inspector": Qt.DockWidgetArea.RightDockWidgetArea,
+                     "Player": Qt.DockWidgetArea.BottomDockWidgetArea}   # strip and card
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
     toolbar = [a.objectName() for a in window.toolbar.actions() if a.objectName()]

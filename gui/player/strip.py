@@ -1,13 +1,13 @@
-"""The player strip: a toolbar under the canvas with the controls of the player.
+"""The player strip: a toolbar atop the Player dock with the controls of the player.
 
-⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "step k/N · phase", the speed, node/edge
-granularity and "Live view". It drives a PlayerController and follows its signals; the same
+⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", the speed, node/edge granularity
+and "Live View". It drives a PlayerController and follows its signals; the same
 QActions (with their keys) sit in View ▸ Player.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar
 
 from .controller import SPEEDS
 from .icons import player_icon
@@ -31,17 +31,16 @@ class PlayerStrip(QToolBar):
         self.slider.setToolTip("Drag to scrub through the steps")
         self.slider.valueChanged.connect(self._scrubbed)
         self.addWidget(self.slider)
-        self.label = QLabel()
+        self.label = QLabel()             # "step k/N": the card below says the phase
         self.label.setObjectName("player_label")
-        self.label.setMinimumWidth(190)
         self.label.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.label)
         self.addSeparator()
         self.speed = QComboBox()
         self.speed.setObjectName("player_speed")
-        self.speed.setToolTip("Steps per second while playing")
+        self.speed.setToolTip("Speed: steps per second while playing")
         for s in SPEEDS:
-            self.speed.addItem(f"{s:g} step/s" if s == 1 else f"{s:g} steps/s", s)
+            self.speed.addItem(f"{s:g}×", s)
         self.speed.setCurrentIndex(SPEEDS.index(controller.speed))
         self.speed.currentIndexChanged.connect(
             lambda i: controller.set_speed(self.speed.itemData(i)))
@@ -49,14 +48,11 @@ class PlayerStrip(QToolBar):
         self.granularity = QComboBox()
         self.granularity.setObjectName("player_granularity")
         self.granularity.setToolTip("Backward pass: one step per edge, or per node")
-        self.granularity.addItem("edge by edge", "edge")
-        self.granularity.addItem("node by node", "node")
+        self.granularity.addItem("per edge", "edge")
+        self.granularity.addItem("per node", "node")
         self.granularity.currentIndexChanged.connect(
             lambda i: controller.set_granularity(self.granularity.itemData(i)))
         self.addWidget(self.granularity)
-        spacer = QWidget()
-        spacer.setFixedWidth(8)
-        self.addWidget(spacer)
         self.addAction(actions["live"])
         live = self.widgetForAction(actions["live"])
         if live is not None:
@@ -88,9 +84,9 @@ class PlayerStrip(QToolBar):
         finally:
             self._updating = False
         if c.active:
-            self.label.setText(c.step_info().caption)
+            self.label.setText(f"{c.current + 1}/{c.count}")
         else:
-            self.label.setText("live view · K or ▶ plays the passes")
+            self.label.setText("live")
         self.actions_by_name["live"].setEnabled(c.active)
 
     def _playing(self, playing: bool) -> None:
