@@ -142,6 +142,13 @@ class EdgeItem(QGraphicsItem):
         self._pen = QPen(encoding.sign_colour(self.grad_balance),
                          encoding.width(self.grad_strength) + extra, Qt.SolidLine, Qt.RoundCap)
 
+    def pen_colour(self) -> str:
+        """The colour the wire is drawn in (``#rrggbb``)."""
+        return self._pen.color().name()
+
+    def pen_width(self) -> float:
+        return self._pen.widthF()
+
     def label_anchor(self) -> QPointF:
         """Where the edge's number sits: the middle of the wire."""
         return self._path.pointAtPercent(0.5)
