@@ -118,7 +118,9 @@ class StepCard(QWidget):
                 line = lines[i]
                 name.setText(escape(line.label))
                 text.setText(line.text)
-                text.setStyleSheet(f"color: {_COLOURS.get(line.kind, theme.TEXT)};")
+                if text.property("kind") != line.kind:     # a style sheet costs: only on change
+                    text.setProperty("kind", line.kind)
+                    text.setStyleSheet(f"color: {_COLOURS.get(line.kind, theme.TEXT)};")
 
     def _set_tensors(self, tensors) -> None:
         for i, (label, view, box) in enumerate(self.tensors):

@@ -6,7 +6,7 @@ app's canvas shows at that step: the same items, the caption "step k/N · phase"
 one line, the edge legend. ``render_animation`` writes ``frame_0000.png`` … (old frames removed
 first) and, when asked, a GIF with one frame per step; ``python main.py render`` and
 File ▸ Export animation… both call it. PNGs are written on worker threads while the next frame
-is painted, at a fast compression level.
+is painted (gui/player/png.py: no row filter, zlib level 1).
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from PySide6.QtGui import QImage, QUndoStack
 
 from ..canvas import CanvasView
 from .controller import PlayerController
+from .png import rgb_rows, write_png
 
 DEFAULT_SIZE = (1280, 800)
-PNG_QUALITY = 80          # Qt maps this to a fast zlib level (speed over size)
 GIF_MS_PER_FRAME = 900
 CAPTION_ROOM, LEGEND_ROOM = 78, 104    # screen pixels the overlays take at the top / bottom
 FIT_MAX_SCALE = 1.2
@@ -114,15 +114,17 @@ def render_animation(model, out_dir, size=DEFAULT_SIZE, granularity: str = "edge
             for k in range(count):
                 image = renderer.frame(k)
                 path = out_dir / f"frame_{k:04d}.png"
-                writes.append((path, pool.submit(image.save, str(path), "PNG", PNG_QUALITY)))
+                writes.append((path, pool.submit(write_png, path, *rgb_rows(image))))
                 if gif is not None:
                     images.append(image)
                 if on_frame is not None and on_frame(k, count) is False:
                     count = k + 1
                     break
-        failed = [str(path) for path, done in writes if not done.result()]
-        if failed:
-            raise RenderError(f"could not write {failed[0]}")
+        for path, done in writes:
+            error = done.exception()
+            if error is not None:
+                raise RenderError(f"could not write {path}: "
+                                  f"{getattr(error, 'strerror', None) or error}")
         if gif is not None:
             try:
                 write_gif(images, Path(gif))

@@ -106,6 +106,7 @@ class Timeline:
         self.edge_scale = self._largest_contribution()
         self._node_cache: dict = {}
         self._edge_cache: dict = {}
+        self._last_nodes = (None, None, None)   # ((k, arrived), nodes, wires done) of the last
         self.steps = self._build_steps()
 
     # ------------------------------------------------------------ steps
@@ -214,9 +215,13 @@ class Timeline:
             active = {n for key in info.edges for n in key[:2]}
         if phase == UPDATE:
             active = set(self._new_values)
-        nodes = {n: self._node(n, forward_done, backward_done, seeded, updated, phase, active)
-                 for n in self.node_ids}
-        edges = self._edges(info, backward_done, pulse)
+        state = (k, arrived)
+        if self._last_nodes[0] != state:   # a pulse's frames share the step's nodes and wires
+            nodes = {n: self._node(n, forward_done, backward_done, seeded, updated, phase,
+                                   active) for n in self.node_ids}
+            self._last_nodes = (state, nodes, self._done_edges(backward_done))
+        nodes, done = self._last_nodes[1], self._last_nodes[2]
+        edges = self._edges(info, done, pulse)
         return DisplayRecord(nodes, edges, self.loss, info.caption, live=False,
                              detail=info.title, edge_scale=self.edge_scale)
 
@@ -264,12 +269,17 @@ class Timeline:
             self._node_cache[key] = shown
         return shown
 
-    def _edges(self, info, backward_done, pulse) -> dict:
+    def _done_edges(self, backward_done: int) -> dict:
+        """The edges something has flowed back along, before this step."""
         edges = {}
         for key in self.edge_keys:
             j = self._edge_step.get(key)
             if j is not None and j < backward_done:
                 edges[key] = self._edge(key, self._backward[j].contribution, DONE, None, False)
+        return edges
+
+    def _edges(self, info, done: dict, pulse) -> dict:
+        edges = dict(done)
         if info.phase == FORWARD:
             for key in info.edges:
                 edges[key] = self._edge(key, None, ACTIVE, pulse, False)
@@ -288,9 +298,9 @@ class Timeline:
                 self._edge_cache[cache_key] = shown
         return shown
 
-    def _largest_contribution(self) -> float | None:
+    def _largest_contribution(self) -> float:
         """The scale of edge widths: the largest contribution of the whole pass, so widths do
-        not jump while stepping."""
+        not jump while stepping (0 when nothing but zeros flowed back)."""
         top = 0.0
         with np.errstate(all="ignore"):
             for s in self._backward:
@@ -298,7 +308,7 @@ class Timeline:
                 norm = float(np.sqrt(np.sum(np.square(c)))) if np.size(c) else 0.0
                 if math.isfinite(norm):
                     top = max(top, norm)
-        return top or None
+        return top
 
     # ------------------------------------------------------------ look-ups for the card
     def arrivals(self, node: str) -> list:
