@@ -97,8 +97,7 @@ def _initial(timeline, info):
 def _forward(timeline, info):
     trace = timeline.trace
     step = trace.forward_steps[info.forward_index]
-    lines = [Line("computes", info.title)]
-    tensors = []
+    lines, tensors = [], []        # the title already says what it computes
     for source in step.inputs:
         value = trace.values[source]
         lines.append(Line(f"input {source}", summary(value), "value"))
@@ -141,7 +140,7 @@ def _edge(timeline, j: int, several: bool):
     local = trace.local_derivative(j)
     prefix = f"{source}: " if several else ""
     lines = [Line("edge", f"{target} → {source}  (back through input "
-                          f"{d.port_name(op, port)} of {target})")]
+                          f"{d.port_name(op, port)} of {target})")] if several else []
     lines.append(Line("upstream", f"{upstream_name} = {summary(step.upstream)}", "grad"))
     tensors = []
     scalar = d.is_scalar(step.upstream) and d.is_scalar(step.contribution)

@@ -20,7 +20,7 @@ from .explain import explain
 from .icons import player_icon
 from .strip import PlayerStrip
 
-PANEL_HEIGHT = 330      # the Player dock when it opens: strip, card and a row of heatmaps
+PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps
 _ACTIONS = (  # name, text, key, tip, icon
     ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
     ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
