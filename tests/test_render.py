@@ -140,3 +140,30 @@ def test_widths_grow_with_the_log_of_the_size():
     assert edge_encoding.balance(np.array([1.0, -1.0])) == 0.0
     assert edge_encoding.balance(np.array([3.0, -1.0])) == 0.5
     assert edge_encoding.sign_colour(0.0) == edge_encoding.NEUTRAL
+
+
+def _light_pixels(view, scene_point, half=14) -> int:
+    """Near-white pixels (label text) in a small square around a scene point."""
+    image = view.viewport().grab().toImage()
+    centre = view.mapFromScene(scene_point)
+    count = 0
+    for x in range(centre.x() - half, centre.x() + half):
+        for y in range(centre.y() - half // 2, centre.y() + half // 2):
+            c = image.pixelColor(x, y)
+            count += min(c.red(), c.green(), c.blue()) > 200
+    return count
+
+
+def test_numbers_on_edges_show_at_the_default_zoom_and_go_when_zoomed_out(qtbot):
+    import engine
+    model, _stack, view = make_canvas(qtbot, engine.load_graph(EXAMPLES / "two_paths.json"),
+                                      size=(1000, 700))
+    view.fit_view()                                        # the default zoom opening a file
+    QApplication.processEvents()
+    edge = view.graph_scene.edges[("t", "y", 0)]
+    assert edge.label == "0.412"
+    anchor = edge.label_anchor()
+    assert _light_pixels(view, anchor) > 15
+    view.zoom_by(0.4 / view.zoom())                        # zoomed out: numbers dropped
+    QApplication.processEvents()
+    assert view.zoom() < 0.45 and _light_pixels(view, anchor, half=6) == 0
