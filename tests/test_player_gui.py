@@ -163,6 +163,8 @@ def test_granularity_keeps_the_place_and_the_menu_follows(window):
     assert player.granularity == "node" and player.count == 15
     assert index in player.step_info().backward_indices
     assert window.player_strip.granularity.currentData() == "node"
+    assert window.step_card.text().startswith(f"step {player.current + 1}/15")
+    assert "h1W2 sends ∂loss/∂h1W2 back to h1, W2" in window.step_card.text()
 
 
 def test_update_step_shows_the_optimizer_and_new_values(window):
@@ -197,3 +199,27 @@ def test_export_animation_dialog_writes_the_frames(window, tmp_path):
     frames = sorted((tmp_path / "frames").glob("frame_*.png"))
     assert len(frames) == dialog.frames == 9 and (tmp_path / "a.gif").exists()
     assert window.canvas.graph_scene.record.live       # the app's canvas was left alone
+
+
+def test_the_strips_buttons_and_the_toolbars_play_are_real_buttons(window, qtbot):
+    open_example(window, "chain_rule")
+    play = window.toolbar.widgetForAction(window.player.actions["play"])
+    assert play is not None and play.isVisible()
+    QTest.mouseClick(play, Qt.MouseButton.LeftButton)
+    assert window.player.playing and window.player_dock.isVisible()
+    QTest.mouseClick(play, Qt.MouseButton.LeftButton)
+    assert not window.player.playing
+    strip = window.player_strip
+    start = window.player.current
+    QTest.mouseClick(strip.widgetForAction(window.player.actions["forward"]),
+                     Qt.MouseButton.LeftButton)
+    assert window.player.current == start + 1
+    QTest.mouseClick(strip.widgetForAction(window.player.actions["live"]),
+                     Qt.MouseButton.LeftButton)
+    assert not window.player.active and not window.player_dock.isVisible()
+
+
+def test_nothing_to_play_says_why(window):
+    key(window, Qt.Key.Key_K)
+    assert not window.player.active
+    assert "Nothing to play" in window.statusBar().currentMessage()

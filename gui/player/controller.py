@@ -214,10 +214,11 @@ class PlayerController(QObject):
         if not self.active:
             self.timeline_changed.emit()
             return
+        self.pause()
         old = self.timeline.step_info(self.current)
         self.timeline = self._build(quiet=True)
         self.timeline_changed.emit()
-        self.go_to(self._same_place(old))
+        self._show(self._same_place(old), announce=True)    # a new step, maybe the same k
 
     def _same_place(self, old) -> int:
         for info in self.timeline.steps:
