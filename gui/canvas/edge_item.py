@@ -48,7 +48,7 @@ class EdgeItem(QGraphicsItem):
         self.label = ""                # the number printed on the edge ("" for none)
         self._contribution = None      # the array the encoding above was computed from
         self._norm = 0.0
-        self._scale = None
+        self.scale = None              # the contribution drawn at full width
         self.emphasis = False
         self.display = None            # the EdgeDisplay shown (highlight, pulse)
         self._path = QPainterPath()
@@ -93,7 +93,7 @@ class EdgeItem(QGraphicsItem):
     def show(self, display, scale: float | None) -> None:
         """Draw ``display`` (an EdgeDisplay: contribution, highlight, pulse); widths are
         relative to ``scale``, the contribution that gets the full width."""
-        if display is self.display and scale == self._scale:
+        if display is self.display and scale == self.scale:
             return
         contribution = display.contribution if display is not None else None
         if contribution is not self._contribution:
@@ -104,7 +104,7 @@ class EdgeItem(QGraphicsItem):
                 self._norm = encoding.norm(contribution)
                 self.grad_balance = encoding.balance(contribution)
                 self.label = encoding.label_text(contribution)
-        self._scale = scale
+        self.scale = scale
         self.grad_strength = (None if contribution is None
                               else encoding.strength(self._norm, scale))
         self.set_display(display)

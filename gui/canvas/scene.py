@@ -216,16 +216,19 @@ class GraphScene(QGraphicsScene):
         the ones already shown is skipped: a replay reuses them); edges take the colour of the
         sign and a width for the size of what they carried back (see edge_encoding)."""
         self.record = record
-        loss, shown = record.loss, self._shown
+        loss, shown, node_of = record.loss, self._shown, record.node
         for node_id, item in self.nodes.items():
-            if record.live or shown.get(node_id) != (record.node(node_id), loss):
+            if record.live or shown.get(node_id) != (node_of(node_id), loss):
                 self._show_node(item)
         scale = record.edge_scale
         if scale is None:
             scale = max((edge_encoding.norm(e.contribution) for e in record.edges.values()
                          if e.contribution is not None), default=0.0) or None
+        edge_of = record.edge
         for key, edge in self.edges.items():
-            edge.show(record.edge(key), scale)
+            display = edge_of(key)
+            if display is not edge.display or scale != edge.scale:   # most wires: unchanged
+                edge.show(display, scale)
         self.record_shown.emit()
 
     def set_vector_mode(self, on: bool) -> None:
