@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/engine_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/gui_bench.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/player_bench.py
 
 shot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) main.py shot resources/examples/chain_rule.json --out docs/screenshot.png

@@ -1,5 +1,8 @@
 """`shot` and `render`: the Qt-using subcommands of `python main.py` (run offscreen).
 
+`render FILE --out DIR [--gif FILE] [--size WxH] [--granularity node|edge]` writes the backprop
+player's steps as PNG frames (gui/player/render.py); its last stdout line is `{"frames": N}`.
+
 `shot FILE --out PNG [--width W --height H --select NODE]` renders the main window with FILE
 open, fitted, after the model's re-run (values and gradients are on the nodes). Every failure
 is one line on stderr and exit code 2.
@@ -7,6 +10,7 @@ is one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -101,9 +105,74 @@ def _select(window, node_id: str) -> None:
     window.update_status()
 
 
+def _render_parser() -> _Parser:
+    parser = _Parser(prog=f"{PROG} render",
+                     description="Render the backprop player's steps of FILE as PNG frames "
+                                 "(DIR/frame_0000.png, …) and optionally a GIF (offscreen).")
+    parser.add_argument("file", help="graph file (.json)")
+    parser.add_argument("--out", required=True, help="folder for the frames (created if missing)")
+    parser.add_argument("--gif", default=None, help="also write this GIF, one frame per step")
+    parser.add_argument("--size", default="1280x800", help="frame size WxH in pixels (1280x800)")
+    parser.add_argument("--granularity", choices=("edge", "node"), default="edge",
+                        help="backward pass: one frame per edge (default) or per node")
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1280x800`` (or ``1280×800``) → (1280, 800); ValueError with the reason."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"--size must be WxH in pixels, e.g. 1280x800, got {text!r}")
+    width, height = (int(p) for p in parts)
+    if not (16 <= width <= 8000 and 16 <= height <= 8000):
+        raise ValueError(f"--size must be between 16 and 8000 pixels a side, got {text!r}")
+    return width, height
+
+
 def render(argv: list[str]) -> int:
-    return _fail(f"{PROG} render: the backprop animation player is not available yet; "
-                 f"use `{PROG} shot FILE --out PNG` for a still image")
+    """`render FILE --out DIR [--gif FILE] [--size WxH] [--granularity node|edge]`: one PNG per
+    player step, the last stdout line JSON {"frames": N}."""
+    try:
+        args = _render_parser().parse_args(argv)
+        size = parse_size(args.size)
+    except (_UsageError, ValueError) as error:
+        return _fail(str(error) if isinstance(error, _UsageError) else f"{PROG} render: {error}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        return _fail(f"{PROG} render: --out {out} is a file, not a folder")
+    if not out.parent.is_dir():
+        return _fail(f"{PROG} render: cannot write to {out}: folder {out.parent} does not exist")
+    gif = Path(args.gif) if args.gif else None
+    if gif is not None and (gif.is_dir() or not gif.parent.is_dir()):
+        return _fail(f"{PROG} render: cannot write the GIF {gif}: "
+                     + ("it is a folder" if gif.is_dir() else f"folder {gif.parent} does not exist"))
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui import files
+    from gui.app import make_application, quiet_qt_messages
+
+    try:
+        graph = files.read_graph(args.file)
+    except files.DocumentError as error:
+        return _fail(f"{PROG} render: {error}")
+    make_application([PROG])
+    quiet_qt_messages()
+    from gui.model import GraphModel
+    from gui.player.render import RenderError, render_animation
+
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as error:
+        return _fail(f"{PROG} render: cannot create {out}: {error.strerror or error}")
+    model = GraphModel(graph)
+    try:
+        frames = render_animation(model, out, size, args.granularity, gif)
+    except RenderError as error:
+        return _fail(f"{PROG} render: {Path(args.file).name}: {error}")
+    print(f"wrote {frames} frames ({size[0]}×{size[1]}) to {out}"
+          + (f" and {gif}" if gif is not None else ""))
+    print(json.dumps({"frames": frames}))
+    return 0
 
 
 def main(command: str, argv: list[str]) -> int:

@@ -49,12 +49,16 @@ class EdgeDisplay:
 @dataclass
 class DisplayRecord:
     """Per node and per edge (``(source, target, port)``) what to draw; ``caption`` names the
-    step in a replay ("step 4/12 · backward"), "" in the live view."""
+    step in a replay ("step 4/12 · backward"), "" in the live view; ``detail`` says what the
+    step does in one line. ``edge_scale`` is the contribution size that draws an edge at full
+    width (None: the largest in this record; a replay pins it so widths do not jump)."""
     nodes: dict = field(default_factory=dict)
     edges: dict = field(default_factory=dict)
     loss: str | None = None
     caption: str = ""
     live: bool = True
+    detail: str = ""
+    edge_scale: float | None = None
 
     def node(self, node_id: str) -> NodeDisplay:
         return self.nodes.get(node_id) or _EMPTY_NODE

@@ -20,6 +20,7 @@ from gui.inspector import Inspector
 from gui.model import GraphModel
 from gui.palette import PaletteWidget
 from gui.panels.chain_rule import ChainRulePanel
+from gui.player.install import install_player
 from gui.formatting import describe, grad_symbol
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
                              (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)):
             self.setCorner(corner, area)    # side docks keep their full height: bottom ones
                                             # sit under the canvas only
+        install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -28,6 +28,7 @@ from engine.fragments import fragment_dict, plan_insertion
 from engine.gradcheck import check_node
 from engine.health import gradient_health
 from engine.paths import DEFAULT_LIMIT, PathReport, paths_to_loss
+from engine.update_preview import preview_update
 
 RERUN_INTERVAL_MS = 30
 # how to choose a loss in the app (the engine's message says only "choose one as the loss")
@@ -175,6 +176,25 @@ class GraphModel(QObject):
     def document(self) -> dict:
         """The document as format-v1 data (what Save writes)."""
         return engine.graph_to_dict(self._graph)
+
+    def clone(self, parent: QObject | None = None) -> "GraphModel":
+        """An independent model over a copy of this document (offscreen renders use it)."""
+        return GraphModel(self._graph.copy(), parent)
+
+    def parameter_ids(self) -> list[str]:
+        """Every ``parameter`` node, in graph order."""
+        return [n for n in self._graph.node_ids() if self._graph.node(n).op == "parameter"]
+
+    def update_preview(self):
+        """What one step of the graph's own optimizer (its ``training`` section, else the
+        Trainer's defaults) would make of the parameters, from the last pass's values and
+        gradients: an ``engine.update_preview.UpdatePreview``, or None without gradients.
+        Nothing is changed."""
+        trace = self.trace
+        if trace is None or not trace.has_backward:
+            return None
+        return preview_update(self._graph.training, trace.values, trace.grads,
+                              self.parameter_ids())
 
     def save(self, path) -> None:
         """Write the document to ``path`` (atomic); ``engine.FileFormatError`` / ``OSError``."""
@@ -348,6 +368,11 @@ class GraphModel(QObject):
             self.set_modified(True)
         if rerun and not self._timer.isActive():   # throttle: never postpone a due re-run
             self._timer.start()
+
+    @property
+    def rerun_pending(self) -> bool:
+        """An edit is waiting for the throttled re-run (the results are about to change)."""
+        return self._timer.isActive()
 
     def run_now(self) -> None:
         """Recompute every result now (the throttle timer does this after edits)."""

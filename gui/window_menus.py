@@ -229,5 +229,7 @@ def build_toolbar(window) -> QToolBar:
         button = toolbar.widgetForAction(a[name])
         if button is not None:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    from gui.player.install import add_player_controls   # ▶ Play, View ▸ Player, Export animation…
+    add_player_controls(window, toolbar)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     return toolbar

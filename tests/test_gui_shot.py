@@ -59,9 +59,3 @@ def test_shot_usage_errors_are_one_line(tmp_path):
         lines = result.stderr.splitlines()
         assert result.returncode == 2 and len(lines) == 1, (args, result.stderr)
         assert "Traceback" not in result.stderr
-
-
-def test_render_is_not_available_yet_and_says_so(tmp_path):
-    result = run_main("render", CHAIN_RULE, "--out", tmp_path, tmp_path=tmp_path)
-    assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0 and "not available yet" in result.stderr

@@ -3,10 +3,11 @@ that follows the cursor while the user connects."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QLinearGradient, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QColor, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..display import ACTIVE, DIM, PATH
+from . import edge_encoding as encoding
 from . import style
 from .port_item import OUTPUT
 
@@ -42,7 +43,12 @@ class EdgeItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(0)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.grad_strength: float | None = None  # 0..1 once gradients exist
+        self.grad_strength: float | None = None  # 0..1 (log scale) once something flowed back
+        self.grad_balance = 0.0        # sign of what flowed back: −1 … 1 (see edge_encoding)
+        self.label = ""                # the number printed on the edge ("" for none)
+        self._contribution = None      # the array the encoding above was computed from
+        self._norm = 0.0
+        self.scale = None              # the contribution drawn at full width
         self.emphasis = False
         self.vector = False            # vector output (SVG): gradients as fills, not pens
         self.display = None            # the EdgeDisplay shown (highlight, pulse)
@@ -77,17 +83,39 @@ class EdgeItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._path = wire_path(start, end)
         self._shape = None
-        self._bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)   # room for a pulse
+        bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)   # room for a pulse
+        mid = self._path.pointAtPercent(0.5)   # and for the number the scene draws there
+        self._bounds = bounds.united(QRectF(mid.x() - 90, mid.y() - 24, 180, 48))
         self._restyle()
         scene = self.scene()
         if scene is not None and getattr(scene, "overview", False):
             scene.edges_moved()
 
-    def set_grad_strength(self, strength: float | None) -> None:
-        if strength != self.grad_strength:
-            self.grad_strength = strength
-            self._restyle()
-            self.update()
+    def show(self, display, scale: float | None) -> None:
+        """Draw ``display`` (an EdgeDisplay: contribution, highlight, pulse); widths are
+        relative to ``scale``, the contribution that gets the full width."""
+        if display is self.display and scale == self.scale:
+            return
+        contribution = display.contribution if display is not None else None
+        if contribution is not self._contribution:
+            self._contribution = contribution
+            if contribution is None:
+                self._norm, self.grad_balance, self.label = 0.0, 0.0, ""
+            else:
+                self._norm = encoding.norm(contribution)
+                self.grad_balance = encoding.balance(contribution)
+                self.label = encoding.label_text(contribution)
+        self.scale = scale
+        self.grad_strength = (None if contribution is None
+                              else encoding.strength(self._norm, scale))
+        self.set_display(display)
+        self._restyle()
+        self.update()
+
+    @property
+    def magnitude(self) -> float:
+        """The norm of what flowed back along the edge (0 when nothing did)."""
+        return self._norm
 
     def set_display(self, display) -> None:
         """Highlight and pulse from the display record (the player's current step)."""
@@ -117,14 +145,19 @@ class EdgeItem(QGraphicsItem):
             colour = style.EDGE_EMPHASIS if self.emphasis else style.EDGE
             self._pen = QPen(colour, style.EDGE_WIDTH + extra, Qt.SolidLine, Qt.RoundCap)
             return
-        start, end = self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0)
-        gradient = QLinearGradient(start, end)
-        gradient.setColorAt(0.0, style.VALUE)
-        orange = QColor(style.GRAD)
-        orange.setAlphaF(0.45 + 0.55 * self.grad_strength)
-        gradient.setColorAt(1.0, orange)
-        width = style.EDGE_WIDTH + 2.3 * self.grad_strength + extra
-        self._pen = QPen(gradient, width, Qt.SolidLine, Qt.RoundCap)
+        self._pen = QPen(encoding.sign_colour(self.grad_balance),
+                         encoding.width(self.grad_strength) + extra, Qt.SolidLine, Qt.RoundCap)
+
+    def pen_colour(self) -> str:
+        """The colour the wire is drawn in (``#rrggbb``)."""
+        return self._pen.color().name()
+
+    def pen_width(self) -> float:
+        return self._pen.widthF()
+
+    def label_anchor(self) -> QPointF:
+        """Where the edge's number sits: the middle of the wire."""
+        return self._path.pointAtPercent(0.5)
 
     def boundingRect(self) -> QRectF:
         return self._bounds

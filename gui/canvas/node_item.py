@@ -124,7 +124,8 @@ class NodeItem(QGraphicsItem):
         elif display.grad_note == GRAD_NOT_YET:
             grad_text = f"{symbol}: {GRAD_NOT_YET}"
             grad_compact = grad_short = f"∂: {GRAD_NOT_YET}"
-            self.grad_parts = (loss or "L", node_id, (f": {GRAD_NOT_YET}",))
+            not_yet = f": {GRAD_NOT_YET}"    # full and compact cards alike
+            self.grad_parts = (loss or "L", node_id, (not_yet, not_yet))
         else:
             grad_text = grad_compact = grad_short = ""
             self.grad_parts = None

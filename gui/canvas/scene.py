@@ -11,26 +11,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from shiboken6 import isValid
 
-from ..display import DisplayRecord, live_record, with_path
+from ..display import ACTIVE, DisplayRecord, live_record, with_path
 from ..formatting import describe, grad_symbol
 from ..layout import layered_positions
-from . import style
+from . import edge_encoding, style
 from .edge_item import EdgeItem
 from .node_item import NodeItem
 
 
+_LABEL_FILL = QColor(27, 29, 35, 235)
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
-
-
-def magnitude(array) -> float:
-    with np.errstate(all="ignore"):
-        norm = float(np.sqrt(np.sum(np.square(array)))) if np.size(array) else 0.0
-    return norm if math.isfinite(norm) else 0.0
 
 
 def backward_steps(trace) -> dict:
@@ -67,13 +62,20 @@ def edge_explanation(model, key, steps) -> str:
     return "<br>".join(lines)
 
 
+LABELS_BELOW = 0.45     # zoom under which edges drop their numbers
+LABEL_SCREEN_PX = 11.5  # the numbers' size on screen (scene size grows as the zoom shrinks)
+
+
 class GraphScene(QGraphicsScene):
+    record_shown = Signal()    # a new record is on the items (overlays follow it)
+
     def __init__(self, model, parent=None):
         super().__init__(parent)
         self.model = model
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str, int], EdgeItem] = {}
         self._steps: dict = {}
+        self._shown: dict = {}            # node id -> (NodeDisplay, loss) on its item
         self.record = DisplayRecord()     # what the items show now
         self.replaying = False            # a player's record, not the live one
         self._path_base = None            # the record under a shown path (show_path)
@@ -136,8 +138,9 @@ class GraphScene(QGraphicsScene):
         return item
 
     def _show_node(self, item: NodeItem) -> None:
-        item.show(self.record.node(item.node_id), self.record.loss,
-                  self.model.shapes.get(item.node_id))
+        shown = self.record.node(item.node_id)
+        self._shown[item.node_id] = (shown, self.record.loss)
+        item.show(shown, self.record.loss, self.model.shapes.get(item.node_id))
 
     def _on_node_added(self, node_id: str) -> None:
         self._add_node_item(node_id)
@@ -229,20 +232,25 @@ class GraphScene(QGraphicsScene):
         return self._path_base is not None
 
     def _show(self, record: DisplayRecord) -> None:
-        """Every node draws its part of ``record``; edges take a gradient-coloured look scaled
-        by the contribution each one carried back."""
+        """Every node draws its part of ``record`` (a node whose display object and loss are
+        the ones already shown is skipped: a replay reuses them); edges take the colour of the
+        sign and a width for the size of what they carried back (see edge_encoding)."""
         self._path_base = None     # a new record replaces a shown path
         self.record = record
-        for item in self.nodes.values():
-            self._show_node(item)
-        norms = {key: magnitude(e.contribution) for key, e in record.edges.items()
-                 if e.contribution is not None}
-        top = max(norms.values(), default=0.0) or 1.0
+        loss, shown, node_of = record.loss, self._shown, record.node
+        for node_id, item in self.nodes.items():
+            if record.live or shown.get(node_id) != (node_of(node_id), loss):
+                self._show_node(item)
+        scale = record.edge_scale
+        if scale is None:
+            scale = max((edge_encoding.norm(e.contribution) for e in record.edges.values()
+                         if e.contribution is not None), default=0.0) or None
+        edge_of = record.edge
         for key, edge in self.edges.items():
-            shown = record.edge(key)
-            norm = norms.get(key)
-            edge.set_grad_strength(None if norm is None else min(1.0, math.sqrt(norm / top)))
-            edge.set_display(shown)
+            display = edge_of(key)
+            if display is not edge.display or scale != edge.scale:   # most wires: unchanged
+                edge.show(display, scale)
+        self.record_shown.emit()
 
     def set_vector_mode(self, on: bool) -> None:
         """Paint for vector output (SVG): no item caches, no grid, ids never elided (drawn
@@ -342,6 +350,42 @@ class GraphScene(QGraphicsScene):
         if self.overview:
             painter.setPen(self._overview_pen)
             painter.drawLines(self._edge_lines())
+
+    def drawForeground(self, painter, rect: QRectF) -> None:
+        """The numbers on edges at a constant size on screen, in the middle of the wire; a
+        number that would cover a node is left out (the step being played always shows), and
+        all are dropped when zoomed out (LABELS_BELOW) and in the overview."""
+        scale = painter.worldTransform().m11()
+        if scale < LABELS_BELOW or self.overview:
+            return
+        px = max(9, round(LABEL_SCREEN_PX / scale))
+        font = style.pixel_font(px, bold=True)
+        metrics = QFontMetricsF(font)
+        painter.setFont(font)
+        pad = px * 0.35
+        for edge in self.edges.values():
+            if not edge.label or not edge.isVisible():
+                continue
+            width = metrics.horizontalAdvance(edge.label) + 2 * pad
+            height = metrics.height() + pad * 0.6
+            anchor = edge.label_anchor()
+            box = QRectF(anchor.x() - width / 2, anchor.y() - height / 2, width, height)
+            if not box.intersects(rect):
+                continue
+            active = edge.display is not None and edge.display.highlight == ACTIVE
+            if not active and self._covers_a_node(box):
+                continue
+            painter.setOpacity(edge.opacity())
+            colour = edge_encoding.sign_colour(edge.grad_balance)
+            painter.setPen(QPen(style.PORT_HIGHLIGHT if active else colour, 1.6 if active else 1.0))
+            painter.setBrush(_LABEL_FILL)
+            painter.drawRoundedRect(box, height / 2, height / 2)
+            painter.setPen(style.TEXT)
+            painter.drawText(box, Qt.AlignCenter, edge.label)
+        painter.setOpacity(1.0)
+
+    def _covers_a_node(self, box: QRectF) -> bool:
+        return any(isinstance(item, NodeItem) for item in self.items(box))
 
     def _draw_grid(self, painter, rect: QRectF, scale: float) -> None:
         step = style.GRID_STEP

@@ -78,8 +78,11 @@ def fit_grad_line(metrics, width: int, loss: str, node_id: str, values: tuple) -
     """``∂y/∂x = 95.06`` fitted into ``width``: the first of ``values`` (longest first) that
     fits with both ids whole; else the last value with the ids elided in the middle
     (``∂loss/∂weig…sum = 0.5``). The ids are never dropped; None when not even that fits."""
+    def joined(head: str, value: str) -> str:   # "∂y/∂x = 95.06", "∂y/∂x: not yet"
+        return head + ("" if value.startswith(":") else " ") + value
+
     for value in values:
-        text = f"∂{loss}/∂{node_id} {value}"
+        text = joined(f"∂{loss}/∂{node_id}", value)
         if metrics.horizontalAdvance(text) <= width:
             return text
     value = values[-1]
@@ -97,7 +100,7 @@ def fit_grad_line(metrics, width: int, loss: str, node_id: str, values: tuple) -
         short_node = elide_middle(metrics, node_id, node_room)
         if not short_loss or not short_node:
             return None
-        text = f"∂{short_loss}/∂{short_node} {value}"
+        text = joined(f"∂{short_loss}/∂{short_node}", value)
         over = metrics.horizontalAdvance(text) - width
         if over <= 0:
             return text

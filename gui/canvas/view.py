@@ -15,6 +15,7 @@ from . import mime
 from .controller import CanvasController
 from .edge_item import EdgeItem, WireItem
 from .node_item import NodeItem
+from .overlays import CaptionOverlay, EdgeLegend
 from .port_item import OUTPUT
 from .quick_search import QuickSearch
 from .scene import GraphScene
@@ -30,6 +31,7 @@ class CanvasView(QGraphicsView):
     status_message = Signal(str)   # information
     refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
+    space_tapped = Signal()        # Space pressed and released without panning (play/pause)
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -64,6 +66,7 @@ class CanvasView(QGraphicsView):
         self._quick_search_wire: tuple[str, int] | None = None  # connect the chosen op here
         self._last_mouse = None        # viewport point of the last mouse event
         self._space_down = False
+        self._space_panned = False     # a drag happened while Space was held: not a tap
         self._pan_from: QPoint | None = None
         self._wire: WireItem | None = None
         self._wire_from: tuple[str, int] | None = None   # (node id, port) the wire starts at
@@ -71,6 +74,10 @@ class CanvasView(QGraphicsView):
         self._wire_problem: str | None = None              # why the port under the wire refuses
         self._highlighted: NodeItem | None = None
         self._move_start: dict | None = None
+        self.caption_overlay = CaptionOverlay(self)
+        self.legend = EdgeLegend(self)
+        self.graph_scene.record_shown.connect(self._follow_record)
+        self._follow_record()
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -168,6 +175,18 @@ class CanvasView(QGraphicsView):
             scene.blockSignals(blocked)
         scene.selectionChanged.emit()
 
+    # ------------------------------------------------------------ overlays
+    def _follow_record(self) -> None:
+        record = self.graph_scene.record
+        self.caption_overlay.set_text(record.caption, record.detail)
+        self.legend.setVisible(any(e.contribution is not None for e in record.edges.values()))
+        self.legend.place()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.caption_overlay.place()
+        self.legend.place()
+
     def paintEvent(self, event) -> None:
         # the zoom may have changed through any QGraphicsView call (scale, fitInView, ...)
         self.graph_scene.set_overview(self.transform().m11() < OVERVIEW_BELOW)
@@ -206,6 +225,7 @@ class CanvasView(QGraphicsView):
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():
             self._space_down = True
+            self._space_panned = False
             self.viewport().setCursor(Qt.OpenHandCursor)
             event.accept()
             return
@@ -216,10 +236,13 @@ class CanvasView(QGraphicsView):
 
     def keyReleaseEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            tapped = self._space_down and not self._space_panned and self._pan_from is None
             self._space_down = False
             if self._pan_from is None:
                 self.viewport().unsetCursor()
             event.accept()
+            if tapped:
+                self.space_tapped.emit()
             return
         super().keyReleaseEvent(event)
 
@@ -236,6 +259,7 @@ class CanvasView(QGraphicsView):
         self._last_mouse = pos
         button = event.button()
         if button == Qt.MiddleButton or (button == Qt.LeftButton and self._space_down):
+            self._space_panned = self._space_panned or self._space_down
             self._pan_from = pos
             self.viewport().setCursor(Qt.ClosedHandCursor)
             event.accept()

@@ -1,0 +1,225 @@
+"""The step card's content for step k of a Timeline, as plain data (no Qt).
+
+Backward: the upstream gradient, the local derivative symbolic and numeric
+(``∂h1/∂z1 = 1 − tanh²(z1) = 0.42``), the product sent down the edge and, where a node feeds
+several others, the sum of what arrived once the last contribution is in
+(``0.30 + 0.52 = 0.82``). Tensors without a scalar local derivative get the vector–Jacobian
+product named, with shapes and norms, and the arrays themselves for heatmaps. Every number is
+read from the Trace (``trace.local_derivative`` for local derivatives) or the engine's update
+preview; scalars are written with 6 significant digits (``95.0625``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..formatting import describe, fmt_number, grad_symbol, norm, shape_text
+from . import derivatives as d
+from .timeline import BACKWARD, FORWARD, INITIAL, LOSS, UPDATE
+
+DIGITS = 6
+MAX_LEAVES = 8
+MAX_TENSORS = 4
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    text: str
+    kind: str = ""            # "value", "grad" or "" (how the card colours it)
+
+
+@dataclass(frozen=True)
+class Tensor:
+    label: str
+    array: np.ndarray
+    kind: str = "grad"        # "value", "grad", "local"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    caption: str              # "step 6/9 · backward"
+    title: str                # the step in one line
+    lines: tuple = ()
+    tensors: tuple = ()
+
+    def text(self) -> str:
+        """Everything the card says, as plain text (tests, the clipboard)."""
+        rows = [f"{line.label}: {line.text}" if line.label else line.text for line in self.lines]
+        return "\n".join([self.caption, self.title, *rows])
+
+
+def number(x) -> str:
+    return fmt_number(np.asarray(x).reshape(-1)[0], DIGITS)
+
+
+def shape_words(array) -> str:
+    """``4×2``; ``vector of 4`` for one axis (a bare ``4`` would read as a number)."""
+    shape = np.shape(array)
+    return f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
+
+
+def summary(array) -> str:
+    """``95.0625`` for a scalar; ``4×2, −0.12 … 0.3, ‖·‖ = 0.41`` for a tensor (``all 0``
+    when every element is the same)."""
+    if d.is_scalar(array):
+        return number(array)
+    a = np.asarray(array)
+    if a.size and np.all(a == a.flat[0]):
+        spread = f"all {fmt_number(a.flat[0], 3)}"
+    else:
+        spread = describe(a, "", 3, " … ")
+    return f"{shape_words(a)}, {spread}, ‖·‖ = {fmt_number(norm(a), 3)}"
+
+
+def explain(timeline, k: int) -> Explanation:
+    info = timeline.step_info(k)
+    builder = {INITIAL: _initial, FORWARD: _forward, LOSS: _loss, BACKWARD: _backward,
+               UPDATE: _update}[info.phase]
+    lines, tensors = builder(timeline, info)
+    return Explanation(info.caption, info.title, tuple(lines), tuple(tensors[:MAX_TENSORS]))
+
+
+def _initial(timeline, info):
+    trace = timeline.trace
+    computed = {s.node for s in trace.forward_steps}
+    leaves = [n for n in timeline.node_ids if n in trace.values and n not in computed]
+    lines = [Line(n, summary(trace.values[n]), "value") for n in leaves[:MAX_LEAVES]]
+    if len(leaves) > MAX_LEAVES:
+        lines.append(Line("", f"+ {len(leaves) - MAX_LEAVES} more leaves"))
+    lines.append(Line("next", f"{len(computed)} op node{'s' if len(computed) != 1 else ''} "
+                              f"computed in order, then the backward pass"
+                      if timeline.loss else f"{len(computed)} op nodes computed in order"))
+    return lines, []
+
+
+def _forward(timeline, info):
+    trace = timeline.trace
+    step = trace.forward_steps[info.forward_index]
+    lines, tensors = [], []        # the title already says what it computes
+    for source in step.inputs:
+        value = trace.values[source]
+        lines.append(Line(f"input {source}", summary(value), "value"))
+        if not d.is_scalar(value):
+            tensors.append(Tensor(source, value, "value"))
+    lines.append(Line("value", f"{step.node} = {summary(step.value)}", "value"))
+    if not d.is_scalar(step.value):
+        tensors.append(Tensor(step.node, step.value, "value"))
+    return lines, tensors[-MAX_TENSORS:]
+
+
+def _loss(timeline, info):
+    trace, loss = timeline.trace, timeline.loss
+    seed = trace.grads[loss]
+    return [Line("loss", f"{loss} = {summary(trace.values[loss])}", "value"),
+            Line("seed", f"{grad_symbol(loss, loss)} = {summary(seed)}  "
+                         "(how the loss changes with itself)", "grad"),
+            Line("next", "each step sends a gradient one edge back: "
+                         "upstream gradient × local derivative")], []
+
+
+def _backward(timeline, info):
+    lines, tensors = [], []
+    for j in info.backward_indices:
+        more_lines, more_tensors = _edge(timeline, j, several=len(info.backward_indices) > 1)
+        lines += more_lines
+        tensors += more_tensors
+    return lines, tensors
+
+
+def _edge(timeline, j: int, several: bool):
+    trace, loss = timeline.trace, timeline.loss
+    step = trace.backward_steps[j]
+    source, target, port = step.source, step.target, step.port
+    op, attrs = trace.op_of(target) or (None, {})
+    inputs = trace.inputs_of(target)
+    upstream_name = grad_symbol(loss, target)
+    local_name = f"∂{target}/∂{source}"
+    symbolic = d.local_text(op, attrs, port, inputs, target)
+    local = trace.local_derivative(j)
+    prefix = f"{source}: " if several else ""
+    lines = [Line("edge", f"{target} → {source}  (back through input "
+                          f"{d.port_name(op, port)} of {target})")] if several else []
+    lines.append(Line("upstream", f"{upstream_name} = {summary(step.upstream)}", "grad"))
+    tensors = []
+    scalar = d.is_scalar(step.upstream) and d.is_scalar(step.contribution)
+    if local is not None and d.is_scalar(local) and scalar:
+        numeric = number(local)
+        lines.append(Line("local", f"{local_name} = {symbolic}"
+                                   + ("" if symbolic == numeric else f" = {numeric}")))
+        lines.append(Line("sent back", f"{prefix}{upstream_name} · {local_name} = "
+                                       f"{number(step.upstream)} × {number(local)} = "
+                                       f"{number(step.contribution)}", "grad"))
+    elif local is not None:       # elementwise on tensors: one local derivative per element
+        lines.append(Line("local", f"{local_name} = {symbolic}, elementwise: {summary(local)}"))
+        note = d.broadcast_note(np.shape(local), np.shape(step.contribution))
+        lines.append(Line("sent back", f"{prefix}{upstream_name} ⊙ {local_name}"
+                                       f"{', ' + note if note else ''} = "
+                                       f"{summary(step.contribution)}", "grad"))
+        tensors += [Tensor(upstream_name, step.upstream), Tensor(local_name, local, "local")]
+    else:                         # no scalar local derivative: a vector–Jacobian product
+        vjp = d.vjp_text(op, attrs, port, inputs, target, upstream_name)
+        lines.append(Line("local", f"no single number: the vector–Jacobian product "
+                                   f"{vjp}  ({shape_text(np.shape(step.upstream))} → "
+                                   f"{shape_text(np.shape(step.contribution))})"))
+        lines.append(Line("sent back", f"{prefix}{summary(step.contribution)}", "grad"))
+        if not d.is_scalar(step.upstream):
+            tensors.append(Tensor(upstream_name, step.upstream))
+    if not d.is_scalar(step.contribution):
+        tensors.append(Tensor(f"sent to {source}", step.contribution))
+    lines.append(_accumulated(timeline, j))
+    return lines, tensors
+
+
+def _accumulated(timeline, j: int) -> Line:
+    """How ``source``'s gradient stands after step j: complete, so far, or the sum."""
+    trace, loss = timeline.trace, timeline.loss
+    step = trace.backward_steps[j]
+    arrivals = timeline.arrivals(step.source)
+    name = grad_symbol(loss, step.source)
+    position = arrivals.index(j) + 1
+    if len(arrivals) == 1:
+        return Line("gradient", f"{name} = {summary(step.grad_after)}  (its only path: complete)",
+                    "grad")
+    if position < len(arrivals):
+        return Line("so far", f"{name} = {summary(step.grad_after)}  ({position} of "
+                              f"{len(arrivals)} contributions; the sum is complete when the "
+                              f"last one arrives)", "grad")
+    parts = [trace.backward_steps[i].contribution for i in arrivals]
+    if all(d.is_scalar(p) for p in parts):
+        terms = " + ".join(number(p) for p in parts).replace("+ −", "− ")
+        return Line("sum", f"{name} = {terms} = {number(step.grad_after)}  "
+                           f"(the sum over {len(arrivals)} paths)", "grad")
+    norms = " + ".join(f"‖{fmt_number(norm(p), 3)}‖" for p in parts)
+    return Line("sum", f"{name} = the sum of {len(arrivals)} contributions ({norms}) = "
+                       f"{summary(step.grad_after)}", "grad")
+
+
+def _update(timeline, info):
+    u = timeline.update
+    settings = ", ".join(f"{_setting_name(k)} = {v:g}" for k, v in u.settings.items())
+    lines = [Line("rule", u.formula), Line("settings", f"{u.optimizer}: {settings}")]
+    if u.problem:
+        lines.append(Line("note", u.problem))
+    tensors = []
+    for p in u.parameters:
+        lines.append(Line(p.node, _parameter_text(timeline, p), "value"))
+        if not d.is_scalar(p.old):
+            tensors.append(Tensor(f"{p.node}: − step", -np.asarray(p.step), "value"))
+    lines.append(Line("", "a preview: the document keeps its values (Train changes them)"))
+    return lines, tensors
+
+
+def _parameter_text(timeline, p) -> str:
+    g = grad_symbol(timeline.loss, p.node)
+    if d.is_scalar(p.old):
+        return (f"{number(p.old)} − {number(p.step)} = {number(p.new)}   "
+                f"({g} = {number(p.grad)})")
+    return (f"{shape_words(p.old)}: ‖θ‖ {fmt_number(norm(p.old), 4)} → "
+            f"{fmt_number(norm(p.new), 4)}, step {describe(p.step, '', 3, ' … ')}, "
+            f"‖{g}‖ = {fmt_number(norm(p.grad), 3)}")
+
+
+def _setting_name(key: str) -> str:
+    return {"beta1": "β1", "beta2": "β2", "eps": "ε", "momentum": "μ"}.get(key, key)

@@ -1,0 +1,159 @@
+"""The player in the main window: one call from the window's dock set-up, one from its menus.
+
+``install_player(window)`` creates the PlayerController over the window's canvas, its QActions
+(K play/pause, → / ← step, Home / End, and Space tapped on the canvas), a Play button on the
+main toolbar, and the Player dock under the canvas — the strip of controls above the step
+card — shown while a replay runs.
+``add_player_controls(window, toolbar)`` adds ▶ Play to the main toolbar, View ▸ Player and
+File ▸ Export animation…. The keys act where the player lives — the canvas, the strip, the card — so arrow
+keys keep working in the palette, the inspector and text fields.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
+
+from ..panels.step_card import StepCard
+from .controller import PlayerController
+from .explain import explain
+from .icons import player_icon
+from .strip import PlayerStrip
+
+PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps
+_ACTIONS = (  # name, text, key, tip, icon
+    ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
+    ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
+    ("back", "Step Back", "Left", "Previous step (←)", "step_back"),
+    ("first", "First Step", "Home", "First step (Home)", "first"),
+    ("last", "Last Step", "End", "Last step (End)", "last"),
+    ("live", "Live View", None, "Leave the player: back to the live results", "live"),
+)
+
+
+def install_player(window) -> PlayerController:
+    """Controller, actions, strip and step card for ``window`` (a MainWindow)."""
+    canvas = window.canvas
+    player = PlayerController(window.model, canvas.graph_scene, window)
+    slots = {"play": player.toggle, "forward": player.step_forward, "back": player.step_back,
+             "first": player.first, "last": player.last, "live": player.leave}
+    actions = {}
+    for name, text, key, tip, icon in _ACTIONS:
+        action = QAction(player_icon(icon), text, window)
+        action.setObjectName(f"player_{name}")
+        if key:
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda checked=False, slot=slots[name]: slot())
+        actions[name] = action
+    player.actions = actions
+    canvas.space_tapped.connect(player.toggle)
+
+    card = StepCard()
+    strip = PlayerStrip(player, actions)
+    panel = QWidget()
+    column = QVBoxLayout(panel)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(strip)
+    column.addWidget(card, 1)
+    dock = QDockWidget("Player", window)
+    dock.setObjectName("player_dock")
+    dock.setWidget(panel)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+    # the bottom area lies under the canvas only: the palette and inspector keep their height
+    window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    neighbour = getattr(window, "chain_rule_dock", None)
+    if neighbour is not None:        # one bottom panel at a time: tabs, the player on top
+        window.tabifyDockWidget(neighbour, dock)
+    dock.hide()
+    for widget in (canvas, panel):
+        widget.addActions([a for a in actions.values() if a.shortcut()])
+    window.player, window.player_strip, window.step_card, window.player_dock = \
+        player, strip, card, dock
+
+    def on_step(k: int) -> None:
+        card.show_explanation(explain(player.timeline, k))
+
+    def on_active(active: bool) -> None:
+        if active:
+            if dock.isHidden():
+                dock.show()
+                window.resizeDocks([dock], [PANEL_HEIGHT], Qt.Orientation.Vertical)
+            dock.raise_()
+        else:
+            card.show_hint()
+            dock.hide()
+
+    player.step_changed.connect(on_step)
+    player.active_changed.connect(on_active)
+    player.message.connect(window.show_warning)
+    return player
+
+
+def _add_play_button(window, toolbar, play: QAction) -> None:
+    """▶ Play beside the view buttons, before the Run / Step slot of training."""
+    anchor = getattr(window, "run_toolbar_separator", None)
+    if anchor is not None and anchor in toolbar.actions():
+        toolbar.insertAction(anchor, play)
+    else:
+        toolbar.addAction(play)
+    button = toolbar.widgetForAction(play)
+    if button is not None:
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+
+def _menu(window, title: str):
+    for action in window.menuBar().actions():
+        if action.menu() is not None and action.text().replace("&", "") == title:
+            return action.menu()
+    return window.menuBar().addMenu(f"&{title}")
+
+
+def add_player_controls(window, toolbar) -> None:
+    """▶ Play on the main toolbar, View ▸ Player and File ▸ Export animation… (called while
+    the window builds its toolbar, after its menus)."""
+    _add_play_button(window, toolbar, window.player.actions["play"])
+    add_player_menus(window, _menu(window, "File"), _menu(window, "View"))
+
+
+def add_player_menus(window, file_menu, view_menu) -> None:
+    """View ▸ Player (controls, granularity, the Player panel) and File ▸ Export animation…."""
+    player, actions = window.player, window.player.actions
+    menu = view_menu.addMenu("&Player")
+    menu.addActions([actions[n] for n in ("play", "forward", "back", "first", "last")])
+    menu.addSeparator()
+    group = QActionGroup(menu)
+    for value, text in (("edge", "Backward &Edge by Edge"), ("node", "Backward &Node by Node")):
+        action = menu.addAction(text)
+        action.setCheckable(True)
+        action.setChecked(player.granularity == value)
+        action.setObjectName(f"player_granularity_{value}")
+        action.triggered.connect(lambda checked=False, v=value: player.set_granularity(v))
+        group.addAction(action)
+    player.timeline_changed.connect(lambda: [a.setChecked(a.objectName().endswith(
+        player.granularity)) for a in group.actions()])
+    menu.addSeparator()
+    menu.addAction(actions["live"])
+    menu.addAction(window.player_dock.toggleViewAction())
+
+    export = QAction("Export &Animation…", window)
+    export.setObjectName("export_animation")
+    export.setToolTip("Write every player step as PNG frames and a GIF")
+    export.triggered.connect(lambda checked=False: _export(window))
+    quit_action = window.actions_by_name.get("quit")
+    if quit_action is not None and quit_action in file_menu.actions():
+        file_menu.insertAction(quit_action, export)
+        file_menu.insertSeparator(quit_action)
+    else:
+        file_menu.addAction(export)
+    window.actions_by_name["export_animation"] = export
+
+
+def _export(window) -> None:
+    from .export_dialog import ExportAnimationDialog
+    ExportAnimationDialog(window).exec()

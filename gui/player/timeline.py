@@ -1,0 +1,319 @@
+"""The player's timeline: a Trace cut into steps, and "the graph as it was at step k".
+
+Steps (pinned in the project's design, the frames of ``render``): 1 initial, 1 per forward step
+of an op node, 1 for the loss seed, 1 per backward edge step (granularity ``edge``) or per node
+that sends its gradient back (``node``), and 1 update when the graph has parameters. Without a
+backward pass (no loss) the timeline ends after the forward steps.
+
+``record_at(k, progress)`` builds the ``DisplayRecord`` of step k. Everything in it comes from
+the Trace — values, gradients as they accumulated (``grad_after``), what flowed along each edge —
+and from the engine's update preview; nothing is recomputed here. ``progress`` < 1 is a frame of
+the step's animation: the pulse is on its way and what it brings has not arrived yet. Display
+objects are reused between steps, so the canvas redraws only what changed. No Qt.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
+                       NodeDisplay)
+from ..formatting import fmt_number, grad_symbol, shape_text
+from .derivatives import forward_text, is_scalar, vjp_text
+
+INITIAL, FORWARD, LOSS, BACKWARD, UPDATE = "initial", "forward", "loss", "backward", "update"
+GRANULARITIES = ("edge", "node")
+SETTLED_PULSE = 0.88         # where a settled step leaves its pulse: almost arrived
+NOT_DEPENDENT = "the loss does not depend on it"
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """Step ``index`` of ``count``: its phase, the node it is about, the edges that carry
+    something (keys ``(source, target, port)``), which Trace records it shows, one line."""
+    index: int
+    count: int
+    phase: str
+    node: str | None = None
+    edges: tuple = ()
+    forward_index: int | None = None
+    backward_indices: tuple = ()
+    title: str = ""
+
+    @property
+    def caption(self) -> str:
+        return f"step {self.index + 1}/{self.count} · {self.phase}"
+
+
+def frame_count(trace, granularity: str = "edge", has_parameters: bool = False) -> int:
+    """The pinned formula, from the Trace alone."""
+    count = 1 + len(trace.forward_steps)
+    if trace.has_backward:
+        count += 1 + (len(trace.backward_steps) if granularity == "edge"
+                      else len(_node_groups(trace.backward_steps)))
+        count += 1 if has_parameters else 0
+    return count
+
+
+def _short(array) -> str:
+    """A number with 6 significant digits, or a tensor's shape and norm (``4×4, ‖·‖ 0.24``)."""
+    if is_scalar(array):
+        return fmt_number(np.asarray(array).reshape(-1)[0], 6)
+    with np.errstate(all="ignore"):
+        size = float(np.sqrt(np.sum(np.square(array))))
+    shape = np.shape(array)
+    words = f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
+    return f"{words}, ‖·‖ {fmt_number(size, 3)}"
+
+
+def _node_groups(steps) -> list:
+    """Runs of consecutive backward steps with the same target: ``[(start, stop)]``."""
+    groups, start = [], 0
+    for i in range(1, len(steps) + 1):
+        if i == len(steps) or steps[i].target != steps[start].target:
+            groups.append((start, i))
+            start = i
+    return groups
+
+
+class Timeline:
+    """Steps over ``trace``; ``node_ids`` / ``edge_keys`` are every node and edge of the graph
+    (nodes outside the Trace are drawn as ``base``, the live record, shows them); ``update`` is
+    the engine's UpdatePreview (its parameters make the update step)."""
+
+    def __init__(self, trace, node_ids, edge_keys, granularity: str = "edge", update=None,
+                 base: DisplayRecord | None = None):
+        if granularity not in GRANULARITIES:
+            raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, "
+                             f"got {granularity!r}")
+        self.trace, self.granularity, self.update = trace, granularity, update
+        self.node_ids = list(node_ids)
+        self.edge_keys = [tuple(k) for k in edge_keys]
+        self.base = base if base is not None else DisplayRecord()
+        self.loss = trace.loss if trace.has_backward else None
+        self._forward = trace.forward_steps
+        self._backward = trace.backward_steps if trace.has_backward else []
+        self._fwd_index = {s.node: i for i, s in enumerate(self._forward)}
+        self._arrivals: dict[str, list] = {}      # source -> [backward index]
+        for i, s in enumerate(self._backward):
+            self._arrivals.setdefault(s.source, []).append(i)
+        self._edge_step = {(s.source, s.target, s.port): i for i, s in enumerate(self._backward)}
+        self._new_values = ({p.node: p.new for p in update.parameters}
+                            if update is not None and self.loss is not None else {})
+        self.edge_scale = self._largest_contribution()
+        self._node_cache: dict = {}
+        self._edge_cache: dict = {}
+        self._last_nodes = (None, None, None)   # ((k, arrived), nodes, wires done) of the last
+        self.steps = self._build_steps()
+
+    # ------------------------------------------------------------ steps
+    @property
+    def count(self) -> int:
+        return len(self.steps)
+
+    def step_info(self, k: int) -> StepInfo:
+        return self.steps[self._index(k)]
+
+    def _index(self, k: int) -> int:
+        if not 0 <= k < len(self.steps):
+            raise IndexError(f"step {k} is outside 0..{len(self.steps) - 1}")
+        return k
+
+    def _build_steps(self) -> list:
+        trace, raw = self.trace, []
+        raw.append(dict(phase=INITIAL, title="the leaves hold their values; "
+                                             "nothing is computed yet"))
+        for i, s in enumerate(self._forward):
+            op, attrs = trace.op_of(s.node) or (None, {})
+            raw.append(dict(phase=FORWARD, node=s.node, forward_index=i,
+                            edges=tuple((src, s.node, p) for p, src in enumerate(s.inputs)),
+                            title=f"{forward_text(op, attrs, s.inputs, s.node)} = "
+                                  f"{_short(s.value)}"))
+        if self.loss is not None:
+            loss = self.loss
+            raw.append(dict(phase=LOSS, node=loss,
+                            title=f"the backward pass starts at the loss: "
+                                  f"{grad_symbol(loss, loss)} = 1"))
+            groups = ([(i, i + 1) for i in range(len(self._backward))]
+                      if self.granularity == "edge" else _node_groups(self._backward))
+            for start, stop in groups:
+                raw.append(self._backward_step(start, stop))
+            if self._new_values:
+                u = self.update
+                raw.append(dict(phase=UPDATE, edges=(), title=f"{u.optimizer} step, "
+                                f"lr = {u.settings['lr']:g}: {len(u.parameters)} parameter"
+                                f"{'s' if len(u.parameters) != 1 else ''} change "
+                                f"(the document does not)"))
+        n = len(raw)
+        return [StepInfo(index=k, count=n, **fields) for k, fields in enumerate(raw)]
+
+    def _backward_step(self, start: int, stop: int) -> dict:
+        steps = self._backward[start:stop]
+        first, loss = steps[0], self.loss
+        edges = tuple((s.source, s.target, s.port) for s in steps)
+        if stop - start == 1:
+            title = f"{first.target} → {first.source}: {self._edge_formula(start)}"
+            node = first.source
+        else:
+            sources = ", ".join(dict.fromkeys(s.source for s in steps))
+            title = f"{first.target} sends {grad_symbol(loss, first.target)} back to {sources}"
+            node = first.target
+        return dict(phase=BACKWARD, node=node, edges=edges,
+                    backward_indices=tuple(range(start, stop)), title=title)
+
+    def _edge_formula(self, i: int) -> str:
+        """``∂y/∂x += ∂y/∂x_squared · ∂x_squared/∂x = 31.6875 × 3 = 95.0625`` (numbers from
+        the Trace), then the sum where several paths meet and this is the last to arrive."""
+        trace, loss = self.trace, self.loss
+        s = trace.backward_steps[i]
+        gradient, upstream = grad_symbol(loss, s.source), grad_symbol(loss, s.target)
+        local = trace.local_derivative(i)
+        if local is not None and is_scalar(local) and is_scalar(s.upstream) \
+                and is_scalar(s.contribution):
+            text = (f"{gradient} += {upstream} · ∂{s.target}/∂{s.source} = "
+                    f"{_short(s.upstream)} × {_short(local)} = {_short(s.contribution)}")
+        else:
+            op, attrs = trace.op_of(s.target) or (None, {})
+            vjp = vjp_text(op, attrs, s.port, trace.inputs_of(s.target), s.target, upstream)
+            broadcast = (op is not None and op.elementwise
+                         and np.shape(s.contribution) != np.shape(s.upstream))
+            text = (f"{gradient} += {vjp}{', summed over the broadcast axes' if broadcast else ''}"
+                    f" → {_short(s.contribution)}")
+        arrivals = self._arrivals[s.source]
+        if len(arrivals) > 1 and arrivals[-1] == i:
+            parts = [trace.backward_steps[j].contribution for j in arrivals]
+            if all(is_scalar(p) for p in parts):
+                terms = " + ".join(_short(p) for p in parts).replace("+ −", "− ")
+                text += f";  {gradient} = {terms} = {_short(s.grad_after)}"
+            else:
+                text += f";  {gradient} = the sum of {len(parts)} → {_short(s.grad_after)}"
+        return text
+
+    # ------------------------------------------------------------ records
+    def record_at(self, k: int, progress: float = 1.0) -> DisplayRecord:
+        """The graph as it was at step ``k`` (settled, or ``progress`` of the way through)."""
+        info = self.step_info(k)
+        arrived = progress >= 1.0
+        pulse = SETTLED_PULSE if arrived else max(0.0, float(progress))
+        phase = info.phase
+        forward_done = len(self._forward)
+        backward_done, seeded, updated = 0, False, False
+        if phase in (INITIAL, FORWARD):
+            forward_done = 0 if phase == INITIAL else info.forward_index + int(arrived)
+        else:
+            seeded = phase != LOSS or arrived
+            if phase == BACKWARD:
+                backward_done = (info.backward_indices[-1] + 1 if arrived
+                                 else info.backward_indices[0])
+            elif phase == UPDATE:
+                backward_done, updated = len(self._backward), arrived
+        active = {info.node} if info.node is not None and phase != BACKWARD else set()
+        if phase == BACKWARD:
+            active = {n for key in info.edges for n in key[:2]}
+        if phase == UPDATE:
+            active = set(self._new_values)
+        state = (k, arrived)
+        if self._last_nodes[0] != state:   # a pulse's frames share the step's nodes and wires
+            nodes = {n: self._node(n, forward_done, backward_done, seeded, updated, phase,
+                                   active) for n in self.node_ids}
+            self._last_nodes = (state, nodes, self._done_edges(backward_done))
+        nodes, done = self._last_nodes[1], self._last_nodes[2]
+        edges = self._edges(info, done, pulse)
+        return DisplayRecord(nodes, edges, self.loss, info.caption, live=False,
+                             detail=info.title, edge_scale=self.edge_scale)
+
+    def _node(self, n, forward_done, backward_done, seeded, updated, phase, active):
+        trace = self.trace
+        value = trace.values.get(n)
+        if value is None:            # not in this pass (a problem, or blocked by one)
+            return self.base.node(n)
+        index = self._fwd_index.get(n)
+        value_note = ""
+        if index is not None and index >= forward_done:
+            value, value_note = None, NOT_YET
+        elif updated and n in self._new_values:
+            value = self._new_values[n]
+        grad, grad_note = None, ""
+        dependent = n == self.loss or n in self._arrivals
+        if seeded:
+            if n == self.loss:
+                grad = trace.grads.get(n)
+            elif n in self._arrivals:
+                arrivals = self._arrivals[n]
+                got = bisect_left(arrivals, backward_done)
+                if got:
+                    grad = self._backward[arrivals[got - 1]].grad_after
+                else:
+                    grad_note = GRAD_NOT_YET
+            else:
+                grad = trace.grads.get(n)
+                grad_note = "" if grad is not None else NOT_DEPENDENT
+        if n in active:
+            highlight = ACTIVE
+        elif seeded and not dependent:
+            highlight = DIM
+        elif phase == FORWARD and index is not None and index < forward_done:
+            highlight = DONE
+        else:
+            highlight = None
+        key = (n, id(value), value_note, id(grad), grad_note, highlight)
+        shown = self._node_cache.get(key)
+        if shown is None:
+            base = self.base.node(n)
+            shown = NodeDisplay(value=value, grad=grad, value_note=value_note,
+                                grad_note=grad_note, highlight=highlight,
+                                is_loss=n == self.loss, badges=base.badges)
+            self._node_cache[key] = shown
+        return shown
+
+    def _done_edges(self, backward_done: int) -> dict:
+        """The edges something has flowed back along, before this step."""
+        edges = {}
+        for key in self.edge_keys:
+            j = self._edge_step.get(key)
+            if j is not None and j < backward_done:
+                edges[key] = self._edge(key, self._backward[j].contribution, DONE, None, False)
+        return edges
+
+    def _edges(self, info, done: dict, pulse) -> dict:
+        edges = dict(done)
+        if info.phase == FORWARD:
+            for key in info.edges:
+                edges[key] = self._edge(key, None, ACTIVE, pulse, False)
+        elif info.phase == BACKWARD:
+            for key in info.edges:
+                contribution = self._backward[self._edge_step[key]].contribution
+                edges[key] = self._edge(key, contribution, ACTIVE, pulse, True)
+        return edges
+
+    def _edge(self, key, contribution, highlight, pulse, backward) -> EdgeDisplay:
+        cache_key = (key, id(contribution), highlight, pulse, backward)
+        shown = self._edge_cache.get(cache_key)
+        if shown is None:
+            shown = EdgeDisplay(contribution, highlight, pulse, backward)
+            if pulse is None or pulse == SETTLED_PULSE:    # animation frames are not kept
+                self._edge_cache[cache_key] = shown
+        return shown
+
+    def _largest_contribution(self) -> float:
+        """The scale of edge widths: the largest contribution of the whole pass, so widths do
+        not jump while stepping (0 when nothing but zeros flowed back)."""
+        top = 0.0
+        with np.errstate(all="ignore"):
+            for s in self._backward:
+                c = s.contribution
+                norm = float(np.sqrt(np.sum(np.square(c)))) if np.size(c) else 0.0
+                if math.isfinite(norm):
+                    top = max(top, norm)
+        return top
+
+    # ------------------------------------------------------------ look-ups for the card
+    def arrivals(self, node: str) -> list:
+        """Indices of the backward steps that add to ``node``'s gradient, in order."""
+        return list(self._arrivals.get(node, ()))
+
+    def backward_index(self, key) -> int | None:
+        return self._edge_step.get(tuple(key))

@@ -1,0 +1,225 @@
+"""The player in the main window, driven as a user drives it: K, Space (a tap plays, a drag
+pans), → / ←, Home / End, the slider dragged with the mouse; the step card's numbers; an edit
+leaves the player; stepping back restores exactly what the canvas showed."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
+
+from conftest import EXAMPLES
+from gui import commands
+from gui.display import NOT_YET
+from gui_helpers import mouse_drag
+from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
+
+
+def open_example(win, name):
+    assert win.open_file(EXAMPLES / f"{name}.json", ask=False)
+    win.model.run_now()
+    QApplication.processEvents()
+
+
+def key(win, k, modifiers=Qt.KeyboardModifier.NoModifier):
+    win.activateWindow()
+    win.canvas.setFocus()
+    QTest.keyClick(win.canvas, k, modifiers)
+    QApplication.processEvents()
+
+
+def shown(win) -> dict:
+    """What every node item shows: value and gradient lines, highlight; and edge looks."""
+    scene = win.canvas.graph_scene
+    nodes = {n: (i.value_text, i.grad_text, i.highlight, i.pending)
+             for n, i in scene.nodes.items()}
+    edges = {k: (e.label, e.grad_strength, e.grad_balance, e.pen_colour())
+             for k, e in scene.edges.items()}
+    return {"nodes": nodes, "edges": edges, "caption": win.canvas.caption_overlay.caption,
+            "card": win.step_card.text()}
+
+
+def test_arrows_home_end_step_through_and_the_card_shows_the_seeds_numbers(window):
+    open_example(window, "chain_rule")
+    player = window.player
+    key(window, Qt.Key.Key_Right)
+    assert player.active and player.current == 0 and window.player_dock.isVisible()
+    assert window.canvas.graph_scene.replaying
+    assert window.canvas.node_item("u").value_text == NOT_YET       # not computed yet
+    key(window, Qt.Key.Key_Right)
+    assert player.current == 1 and window.canvas.node_item("x_squared").value_text == "= 2.25"
+    key(window, Qt.Key.Key_End)
+    assert player.current == player.count - 1 == 8
+    card = window.step_card.text()
+    assert "31.6875 × 3 = 95.0625" in card and "∂x_squared/∂x = 2·x = 3" in card
+    assert window.canvas.node_item("x").grad_text == "∂y/∂x = 95.06"
+    assert window.canvas.caption_overlay.caption == "step 9/9 · backward"
+    key(window, Qt.Key.Key_Left)
+    assert player.current == 7
+    key(window, Qt.Key.Key_Home)
+    assert player.current == 0 and "step 1/9 · initial" in window.step_card.text()
+
+
+def test_two_paths_card_shows_the_sum_over_both_paths(window):
+    open_example(window, "two_paths")
+    key(window, Qt.Key.Key_End)
+    assert "∂z/∂t = 0.41218 + 1.64872 = 2.0609" in window.step_card.text()
+    key(window, Qt.Key.Key_Left)
+    assert "1 of 2 contributions" in window.step_card.text()
+
+
+def test_stepping_back_restores_exactly_what_was_shown(window):
+    open_example(window, "xor_mlp")
+    key(window, Qt.Key.Key_Home)
+    seen = [shown(window)]
+    for _ in range(window.player.count - 1):
+        key(window, Qt.Key.Key_Right)
+        seen.append(shown(window))
+    assert len({str(s["caption"]) for s in seen}) == len(seen)
+    for k in reversed(range(len(seen))):
+        assert window.player.current == k
+        assert shown(window) == seen[k]
+        key(window, Qt.Key.Key_Left)
+
+
+def test_k_plays_and_pauses_and_play_runs_to_the_end(window, qtbot):
+    open_example(window, "chain_rule")
+    player = window.player
+    key(window, Qt.Key.Key_K)
+    assert player.playing and player.active
+    qtbot.waitUntil(lambda: any(e.display is not None and e.display.pulse is not None
+                                and e.display.pulse < 0.88
+                                for e in window.canvas.graph_scene.edges.values()), timeout=3000)
+    key(window, Qt.Key.Key_K)
+    assert not player.playing and player.active
+    player.set_speed(40)
+    player.play()
+    qtbot.waitUntil(lambda: not player.playing, timeout=5000)
+    assert player.current == player.count - 1
+
+
+def test_a_space_tap_plays_but_space_and_drag_pans(window, qtbot):
+    open_example(window, "chain_rule")
+    canvas, player = window.canvas, window.player
+    canvas.setFocus()
+    QTest.keyClick(canvas, Qt.Key.Key_Space)           # a tap: press and release, no drag
+    assert player.playing
+    player.pause()
+    before = (canvas.horizontalScrollBar().value(), canvas.verticalScrollBar().value())
+    QTest.keyPress(canvas, Qt.Key.Key_Space)
+    mouse_drag(canvas, (200, 200), (320, 260), scene=False)
+    QTest.keyRelease(canvas, Qt.Key.Key_Space)
+    QApplication.processEvents()
+    after = (canvas.horizontalScrollBar().value(), canvas.verticalScrollBar().value())
+    assert after != before and not player.playing         # panned, and did not toggle
+
+
+def test_dragging_the_slider_scrubs(window):
+    open_example(window, "xor_mlp")
+    key(window, Qt.Key.Key_Home)
+    slider = window.player_strip.slider
+    QApplication.processEvents()
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                           QStyle.SubControl.SC_SliderHandle, slider)
+    start = handle.center()
+    QTest.mousePress(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for x in range(start.x(), slider.width() + 40, 12):
+        QTest.mouseMove(slider, QPoint(x, start.y()))
+    QTest.mouseRelease(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(slider.width() - 2, start.y()))
+    QApplication.processEvents()
+    assert window.player.current == window.player.count - 1
+    assert window.canvas.caption_overlay.caption.startswith("step 20/20")
+
+
+def test_an_edit_leaves_the_player_for_the_live_view(window):
+    open_example(window, "chain_rule")
+    key(window, Qt.Key.Key_End)
+    assert window.player.active
+    window.undo_stack.push(commands.SetValue(window.model, "x", 2.0))
+    QApplication.processEvents()
+    assert not window.player.active and not window.canvas.graph_scene.replaying
+    assert not window.player_dock.isVisible()
+    assert window.canvas.caption_overlay.isHidden()
+    window.model.run_now()
+    assert window.canvas.node_item("x").value_text == "= 2"
+
+
+def test_leave_is_what_training_calls(window):
+    open_example(window, "xor_mlp")
+    window.player.go_to(5)
+    window.player.leave()
+    assert not window.player.active and window.canvas.graph_scene.record.live
+
+
+def test_granularity_keeps_the_place_and_the_menu_follows(window):
+    open_example(window, "xor_mlp")
+    player = window.player
+    player.go_to(12)                     # h1W2 → h1, edge by edge
+    index = player.step_info().backward_indices[0]
+    node_item = window.findChild(type(window.actions_by_name["fit"]), "player_granularity_node")
+    node_item.trigger()
+    assert player.granularity == "node" and player.count == 15
+    assert index in player.step_info().backward_indices
+    assert window.player_strip.granularity.currentData() == "node"
+    assert window.step_card.text().startswith(f"step {player.current + 1}/15")
+    assert "h1W2 sends ∂loss/∂h1W2 back to h1, W2" in window.step_card.text()
+
+
+def test_update_step_shows_the_optimizer_and_new_values(window):
+    open_example(window, "xor_mlp")
+    key(window, Qt.Key.Key_End)
+    card = window.step_card.text()
+    assert "adam" in card and "m̂" in card and "b2: 0 − 0 = 0" in card
+    w2 = window.model.update_preview().of("W2")
+    assert window.canvas.graph_scene.record.node("W2").value is not None
+    assert not window.model.modified and w2 is not None
+
+
+def test_arrow_keys_stay_with_text_fields(window):
+    open_example(window, "chain_rule")
+    search = window.palette.search
+    search.setFocus()
+    search.setText("tanh")
+    QTest.keyClick(search, Qt.Key.Key_Left)
+    QTest.keyClick(search, Qt.Key.Key_Home)
+    assert search.cursorPosition() == 0 and not window.player.active
+
+
+def test_export_animation_dialog_writes_the_frames(window, tmp_path):
+    from gui.player.export_dialog import ExportAnimationDialog
+    open_example(window, "two_paths")
+    dialog = ExportAnimationDialog(window)
+    dialog.folder.setText(str(tmp_path / "frames"))
+    dialog.gif.setText(str(tmp_path / "a.gif"))
+    dialog.width.setValue(640)
+    dialog.height.setValue(400)
+    assert dialog.export()
+    frames = sorted((tmp_path / "frames").glob("frame_*.png"))
+    assert len(frames) == dialog.frames == 9 and (tmp_path / "a.gif").exists()
+    assert window.canvas.graph_scene.record.live       # the app's canvas was left alone
+
+
+def test_the_strips_buttons_and_the_toolbars_play_are_real_buttons(window, qtbot):
+    open_example(window, "chain_rule")
+    play = window.toolbar.widgetForAction(window.player.actions["play"])
+    assert play is not None and play.isVisible()
+    QTest.mouseClick(play, Qt.MouseButton.LeftButton)
+    assert window.player.playing and window.player_dock.isVisible()
+    QTest.mouseClick(play, Qt.MouseButton.LeftButton)
+    assert not window.player.playing
+    strip = window.player_strip
+    start = window.player.current
+    QTest.mouseClick(strip.widgetForAction(window.player.actions["forward"]),
+                     Qt.MouseButton.LeftButton)
+    assert window.player.current == start + 1
+    QTest.mouseClick(strip.widgetForAction(window.player.actions["live"]),
+                     Qt.MouseButton.LeftButton)
+    assert not window.player.active and not window.player_dock.isVisible()
+
+
+def test_nothing_to_play_says_why(window):
+    key(window, Qt.Key.Key_K)
+    assert not window.player.active
+    assert "Nothing to play" in window.statusBar().currentMessage()
