@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -16,6 +17,9 @@ from PySide6.QtGui import QImage
 
 import main as main_py
 from conftest import EXAMPLES
+
+import engine
+from gui.canvas import style
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG = {"format": "backprop-studio-graph", "version": 1, "loss": "the_total_loss_of_this_batch",
@@ -76,7 +80,11 @@ def test_long_ids_are_never_elided_and_edges_keep_their_colours(qapp, tmp_path):
         assert nid in found or f"{nid}  ◆" in found, nid
         assert any(t.startswith(f"∂{LONG['loss']}/∂{nid} ") for t in found), nid
     text = (tmp_path / "long.svg").read_text()
-    assert "<linearGradient" in text and 'fill="url(#gradient' in text
+    from gui.export_image import _scene_for        # the colours the canvas gives each edge
+    _app, _model, scene = _scene_for(engine.load_graph(path))
+    strokes = set(re.findall(r'stroke="(#[0-9a-f]{6})"', text))
+    colours = {edge.pen_colour() for edge in scene.edges.values()}
+    assert colours <= strokes and colours - {style.EDGE.name()}    # signed, not plain grey
 
 
 def test_the_png_follows_the_scale(qapp, tmp_path):

@@ -50,7 +50,6 @@ class EdgeItem(QGraphicsItem):
         self._norm = 0.0
         self.scale = None              # the contribution drawn at full width
         self.emphasis = False
-        self.vector = False            # vector output (SVG): gradients as fills, not pens
         self.display = None            # the EdgeDisplay shown (highlight, pulse)
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
@@ -186,14 +185,7 @@ class EdgeItem(QGraphicsItem):
             painter.drawPath(self._path)
             pen.setWidthF(pen.widthF() + 1.0)
             painter.setPen(pen)
-        if self.vector and painter.pen().brush().gradient() is not None:
-            # an SVG generator drops gradient pens: fill the stroke's outline instead
-            outline = QPainterPathStroker(painter.pen()).createStroke(self._path)
-            painter.setBrush(painter.pen().brush())
-            painter.setPen(Qt.NoPen)
-            painter.drawPath(outline.simplified())
-        else:
-            painter.drawPath(self._path)
+        painter.drawPath(self._path)
         pulse = self.display.pulse if self.display is not None else None
         if pulse is not None:   # a dot travelling along the wire (backwards: target → source)
             at = 1.0 - pulse if self.display.backward else pulse

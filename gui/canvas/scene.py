@@ -157,7 +157,6 @@ class GraphScene(QGraphicsScene):
         edge = EdgeItem(self.nodes[source], self.nodes[target], port)
         if self.vector_mode:
             edge.setCacheMode(EdgeItem.NoCache)
-            edge.vector = True
         self.edges[(source, target, port)] = edge
         if self.overview:
             edge.setVisible(False)
@@ -254,8 +253,7 @@ class GraphScene(QGraphicsScene):
 
     def set_vector_mode(self, on: bool) -> None:
         """Paint for vector output (SVG): no item caches, no grid, ids never elided (drawn
-        whole in a smaller font where they must), gradient-coloured edges as filled outlines
-        (SVG generators drop gradient pens); back to normal with False."""
+        whole in a smaller font where they must); back to normal with False."""
         self.vector_mode = on
         mode = NodeItem.NoCache if on else NodeItem.DeviceCoordinateCache
         for item in [*self.nodes.values(), *self.edges.values()]:
@@ -263,8 +261,6 @@ class GraphScene(QGraphicsScene):
         for item in self.nodes.values():
             item.whole_ids = on
             item.update()
-        for edge in self.edges.values():
-            edge.vector = on
         self.invalidate(EVERYWHERE, QGraphicsScene.BackgroundLayer)
 
     def helpEvent(self, event) -> None:
