@@ -55,7 +55,17 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setProperty("backprop_studio_themed", True)
         # canvas item caches live in QPixmapCache: room for a screenful of nodes at any zoom
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
+        collect_garbage_between_events(app)
     return app
+
+
+def collect_garbage_between_events(app) -> None:
+    """Python's cyclic garbage collector, run from a timer in the GUI thread instead of at any
+    allocation: a collection that starts inside a Qt call (e.g. a signal disconnect, which holds
+    a Qt mutex) can finalise objects that need the same mutex and freeze the app, and one in a
+    worker thread can delete Qt objects there. pyqtgraph's GarbageCollector does exactly this."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+    app._backprop_studio_gc = GarbageCollector(interval=1.0)
 
 
 # Platform-plugin chatter that says nothing to a user (the offscreen plugin prints it per window).

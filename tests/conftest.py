@@ -10,6 +10,24 @@ if str(ROOT) not in sys.path:
 
 EXAMPLES = ROOT / "resources" / "examples"
 
+# Python's cyclic GC only between tests, never inside a Qt call: a collection that starts inside
+# QObject::disconnect can finalise PySide objects that need the same Qt mutex and deadlock the
+# run (seen here). The app does the same from a timer (gui.app.collect_garbage_between_events).
+import gc  # noqa: E402
+
+import pytest  # noqa: E402
+
+_TESTS_RUN = [0]
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests():
+    gc.disable()
+    yield
+    _TESTS_RUN[0] += 1
+    gc.collect(2 if _TESTS_RUN[0] % 50 == 0 else 1)
+
+
 # Hypothesis: CI is repeatable (derandomized, fixed example counts); "nightly" searches longer
 # with fresh randomness (pass --hypothesis-seed=N to replay one run).
 from hypothesis import settings  # noqa: E402
