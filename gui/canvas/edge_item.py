@@ -1,5 +1,6 @@
-"""EdgeItem: a smooth cubic wire from an output port to an input port; WireItem: the live wire
-that follows the cursor while the user connects."""
+"""EdgeItem: a smooth cubic wire from an output port to an input port (bent round the cards in
+its way, ``routing.py``); WireItem: the live wire that follows the cursor while the user
+connects."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -75,6 +76,9 @@ class EdgeItem(QGraphicsItem):
         end = self.target_item.port_scene_pos(self.port)
         self.prepareGeometryChange()
         self._path = wire_path(start, end)
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "route_wire"):   # round the cards in the way
+            self._path = scene.route_wire(self, start, end, self._path)
         self._shape = None
         self._bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)   # room for a pulse
         self._restyle()

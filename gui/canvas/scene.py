@@ -19,7 +19,7 @@ from shiboken6 import isValid
 from ..display import DisplayRecord, live_record
 from ..formatting import describe, grad_symbol
 from ..layout import layered_positions
-from . import style
+from . import routing, style
 from .edge_item import EdgeItem
 from .node_item import NodeItem
 
@@ -87,6 +87,10 @@ class GraphScene(QGraphicsScene):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self._redraw_overview)
+        self._reroute_timer = QTimer(self)       # cards moved: wires find their way again once
+        self._reroute_timer.setSingleShot(True)
+        self._reroute_timer.setInterval(0)
+        self._reroute_timer.timeout.connect(self.reroute_edges)
         model.node_added.connect(self._on_node_added)
         model.node_removed.connect(self._on_node_removed)
         model.edge_added.connect(self._on_edge_added)
@@ -96,6 +100,8 @@ class GraphScene(QGraphicsScene):
         model.node_renamed.connect(self._on_node_renamed)
         model.graph_reset.connect(self._on_graph_reset)
         model.results_changed.connect(self.refresh_results)
+        for signal in (model.node_added, model.node_removed, model.node_moved, model.graph_reset):
+            signal.connect(self._schedule_reroute)
         self.selectionChanged.connect(self._emphasise_selected_edges)
         self.rebuild()
 
@@ -249,6 +255,27 @@ class GraphScene(QGraphicsScene):
         chosen = {i for i in self.selectedItems() if isinstance(i, NodeItem)}
         for edge in self.edges.values():
             edge.set_emphasis(edge.source_item in chosen or edge.target_item in chosen)
+
+    # ------------------------------------------------------------ wires round cards
+    def route_wire(self, edge, start: QPointF, end: QPointF, plain):
+        """``plain``, or a path bent round the cards between the wire's ends (routing.py)."""
+        if end.x() <= start.x():
+            return plain
+        ends = (edge.source_item, edge.target_item)
+        band = QRectF(start.x(), -1e7, end.x() - start.x(), 2e7)
+        cards = [QRectF(item.pos().x(), item.pos().y(), style.NODE_W, item.height)
+                 for item in self.items(band) if isinstance(item, NodeItem) and item not in ends]
+        return routing.routed(start, end, plain, cards)
+
+    def _schedule_reroute(self, *_args) -> None:
+        if not self._reroute_timer.isActive():
+            self._reroute_timer.start()
+
+    def reroute_edges(self) -> None:
+        """Route every wire again (cards were added, removed or moved)."""
+        self._reroute_timer.stop()
+        for edge in self.edges.values():
+            edge.update_path()
 
     # ------------------------------------------------------------ level of detail
     def set_overview(self, overview: bool) -> None:

@@ -1,0 +1,120 @@
+"""Wires that go around nodes: bend points for a wire whose plain curve would pass under a card.
+
+A forward wire (its input right of its output) is drawn as the plain cubic of ``wire_path``
+when that curve touches no other card. Otherwise the cards between its ends are grouped into
+columns (cards whose x ranges overlap), and in each column the wire runs straight through the
+free band nearest to the line between its ends; between columns it bends with horizontal
+tangents, where no card can be. The auto-layout leaves such a band in every layer a long wire
+crosses (``gui/layout.py``), so after an auto-layout no wire passes under a card.
+
+Pure geometry on plain floats, so tests can check it without a scene.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QPainterPath
+
+MARGIN = 8.0       # room kept between a wire and a card above or below it
+PAD = 14.0         # how far before / after a column the wire is already level
+SAMPLES = 48       # points checked along a plain curve
+CLEARANCE = 3.0    # a plain curve closer than this to a card is routed round it
+
+
+def sample(path: QPainterPath, count: int = SAMPLES) -> list[tuple[float, float]]:
+    """Points along ``path``, at least ``count + 1`` and one every few pixels of its length."""
+    count = max(count, int(path.length() / 5))
+    points = []
+    for i in range(count + 1):
+        p = path.pointAtPercent(i / count)
+        points.append((p.x(), p.y()))
+    return points
+
+
+def hits(points, rect: tuple) -> bool:
+    """Does any of ``points`` lie inside ``rect`` = (left, top, right, bottom)?"""
+    left, top, right, bottom = rect
+    return any(left < x < right and top < y < bottom for x, y in points)
+
+
+def columns(obstacles, x0: float, x1: float) -> list[tuple[float, float, list]]:
+    """The obstacles strictly between x0 and x1 grouped by overlapping x ranges, left to right:
+    ``[(left, right, [rect, ...]), ...]``."""
+    inside = sorted((r for r in obstacles if r[2] > x0 and r[0] < x1), key=lambda r: r[0])
+    groups: list = []
+    for rect in inside:
+        if groups and rect[0] < groups[-1][1]:
+            left, right, members = groups[-1]
+            groups[-1] = (left, max(right, rect[2]), members + [rect])
+        else:
+            groups.append((rect[0], rect[2], [rect]))
+    return groups
+
+
+def free_y(rects, ideal: float, margin: float = MARGIN) -> float:
+    """The y nearest ``ideal`` that keeps ``margin`` away from every rect (a free band)."""
+    blocked = sorted((r[1] - margin, r[3] + margin) for r in rects)
+    merged: list = []
+    for top, bottom in blocked:
+        if merged and top <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+        else:
+            merged.append((top, bottom))
+    for top, bottom in merged:
+        if top < ideal < bottom:
+            return top if ideal - top <= bottom - ideal else bottom
+    return ideal
+
+
+def waypoints(start: tuple, end: tuple, obstacles) -> list[tuple[float, float]] | None:
+    """Bend points for a forward wire from ``start`` to ``end`` around ``obstacles`` (rects
+    ``(left, top, right, bottom)``, the wire's own cards excluded): a level run through each
+    column crossed; None when the layout leaves no way (a card straddles an end, or the wire
+    runs backwards)."""
+    (sx, sy), (ex, ey) = start, end
+    if ex <= sx:
+        return None
+    groups = columns(obstacles, sx, ex)
+    if any(left <= sx or right >= ex for left, right, _ in groups):
+        return None              # a card straddles one end: nothing sensible to route
+    edges = [sx] + [x for left, right, _ in groups for x in (left, right)] + [ex]
+    points: list = []
+    for i, (left, right, rects) in enumerate(groups):
+        before = min(PAD, (left - edges[2 * i]) / 2)
+        after = min(PAD, (edges[2 * i + 3] - right) / 2)
+        t = ((left + right) / 2 - sx) / (ex - sx)
+        y = free_y(rects, sy + (ey - sy) * t)
+        points += [(left - before, y), (right + after, y)]
+    return points
+
+
+def through(start: QPointF, points, end: QPointF) -> QPainterPath:
+    """A path from ``start`` to ``end`` through ``points``: level runs joined by cubics with
+    horizontal tangents (x only grows along each one, so it stays between its two ends)."""
+    path = QPainterPath(start)
+    previous = (start.x(), start.y())
+    for x, y in list(points) + [(end.x(), end.y())]:
+        px, py = previous
+        if abs(py - y) < 0.5:
+            path.lineTo(x, y)
+        else:
+            dx = (x - px) / 2
+            path.cubicTo(QPointF(px + dx, py), QPointF(x - dx, y), QPointF(x, y))
+        previous = (x, y)
+    return path
+
+
+def routed(start: QPointF, end: QPointF, plain: QPainterPath, obstacles) -> QPainterPath:
+    """``plain`` when it touches none of ``obstacles`` (QRectF or 4-tuples); else the wire
+    through bend points around them (``plain`` again when there is no way round)."""
+    rects = [(r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
+             for r in obstacles]
+    if not rects:
+        return plain
+    points = sample(plain)
+    if not any(hits(points, (r[0] - CLEARANCE, r[1] - CLEARANCE, r[2] + CLEARANCE,
+                             r[3] + CLEARANCE)) for r in rects):
+        return plain
+    bends = waypoints((start.x(), start.y()), (end.x(), end.y()), rects)
+    if not bends:
+        return plain
+    return through(start, bends, end)
