@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 from engine import GraphError
 from gui import commands, theme
 from gui.graph_overview import GraphOverview
+from gui.naming import rename_problem
 from gui.formatting import grad_symbol
 from gui.node_status import badge_text, error_parts
 from gui.tensor_view import TensorView
@@ -361,13 +362,7 @@ class Inspector(QWidget):
         if new == old:
             self.name_edit.setText(old)
             return
-        problem = None
-        if not new:
-            problem = "a node needs a name"
-        elif self.model.has_node(new):
-            problem = f"the name '{new}' is already used by another node"
-        elif any(ch.isspace() for ch in new):
-            problem = "names cannot contain spaces"
+        problem = rename_problem(self.model, old, new)
         if problem:
             self.name_edit.setText(old)
             self._refuse(f"cannot rename '{old}': {problem}")

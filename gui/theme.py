@@ -74,7 +74,10 @@ QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     background: {BASE}; border: 1px solid {BORDER}; border-radius: 5px; padding: 4px 6px;
     color: {TEXT}; selection-background-color: {ACCENT}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
-QLineEdit[invalid="true"] {{ border: 1px solid {ERROR}; background: #3d2327; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 1px solid {ERROR};
+    background: #3d2327; }}
+QLineEdit#headerRename {{ border: 1px solid {ACCENT}; border-radius: 3px; padding: 0 4px;
+    font-weight: 600; }}
 QComboBox::drop-down {{ border: none; width: 22px; }}
 QComboBox::down-arrow {{ image: url({CHEVRON}); width: 12px; height: 12px; }}
 QComboBox QAbstractItemView {{ background: {RAISED}; border: 1px solid {BORDER};

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 import engine
 from .. import commands as cmd
 from ..layout import layered_positions
+from ..naming import default_id
 from ..templates import TEMPLATES
 from . import mime, style
 from .port_item import OUTPUT
@@ -37,7 +38,7 @@ class CanvasController(QObject):
         if op not in engine.OPS:
             self.refused.emit(f"unknown op {op!r}")
             return None
-        node_id = self.model.new_id(op)
+        node_id = default_id(self.model, op)
         position = self._free_spot(round(scene_pos.x() - style.NODE_W / 2),
                                    round(scene_pos.y() - style.HEADER_H / 2))
         self.stack.push(cmd.AddNode(self.model, node_id, op, value=DEFAULT_VALUES.get(op),
@@ -64,7 +65,7 @@ class CanvasController(QObject):
         from_output = wire_from[1] == OUTPUT
         if from_output and info.arity == 0:
             return self.add_node(op, scene_pos)
-        node_id = self.model.new_id(op)
+        node_id = default_id(self.model, op)
         x = scene_pos.x() - (0.0 if from_output else style.NODE_W)
         position = (round(x), round(scene_pos.y() - style.PORT_TOP))
         self.stack.beginMacro(f"Add {op} and connect")

@@ -11,12 +11,13 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
-from . import mime
+from . import mime, style
 from .controller import CanvasController
 from .edge_item import EdgeItem, WireItem
 from .node_item import NodeItem
 from .port_item import OUTPUT
 from .quick_search import QuickSearch
+from .rename_editor import HeaderRenameEditor
 from .scene import GraphScene
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
@@ -71,6 +72,8 @@ class CanvasView(QGraphicsView):
         self._wire_problem: str | None = None              # why the port under the wire refuses
         self._highlighted: NodeItem | None = None
         self._move_start: dict | None = None
+        self.rename_editor = HeaderRenameEditor(self)
+        self.rename_editor.refused.connect(self.refused)
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -113,6 +116,13 @@ class CanvasView(QGraphicsView):
     def auto_layout(self) -> None:
         self.controller.auto_layout()
         self.fit_view()
+
+    def rename_inline(self, node_id: str) -> None:
+        """Open the name editor over ``node_id``'s header (Enter renames, Esc cancels)."""
+        item = self.node_item(node_id)
+        if item is not None:
+            self._select_ids([node_id])
+            self.rename_editor.start(item)
 
     def fit_view(self) -> None:
         """Show every node (never magnified beyond FIT_MAX_SCALE)."""
@@ -225,6 +235,8 @@ class CanvasView(QGraphicsView):
 
     # ------------------------------------------------------------ wheel: zoom to cursor
     def wheelEvent(self, event) -> None:
+        if self.rename_editor.active and not self.rename_editor.commit():
+            self.rename_editor.cancel()     # the editor would no longer sit on its header
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
             self.zoom_by(1.0015 ** delta, event.position().toPoint())
@@ -253,8 +265,14 @@ class CanvasView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event) -> None:
         pos = event.position().toPoint()
-        if event.button() == Qt.LeftButton and self.itemAt(pos) is None:
+        item = self.itemAt(pos)
+        if event.button() == Qt.LeftButton and item is None:
             self.open_quick_search(pos)   # double-click on empty canvas: add a node here
+            event.accept()
+            return
+        if event.button() == Qt.LeftButton and isinstance(item, NodeItem) \
+                and item.mapFromScene(self.mapToScene(pos)).y() <= style.HEADER_H:
+            self.rename_inline(item.node_id)  # double-click on a header: rename there
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
