@@ -72,7 +72,7 @@ def live_record(model) -> DisplayRecord:
     is none, why not (a problem at the node, one upstream, or no loss to differentiate)."""
     nodes = {}
     loss = model.loss_id
-    no_grad = _no_gradient_note(model)
+    no_grad = no_gradient_note(model)
     for node_id in model.node_ids():
         problem = model.problems.get(node_id)
         value = model.values.get(node_id)
@@ -92,7 +92,8 @@ def live_record(model) -> DisplayRecord:
     return DisplayRecord(nodes, edges, loss if model.grads else None)
 
 
-def _no_gradient_note(model) -> str:
+def no_gradient_note(model) -> str:
+    """Why a computed node has no gradient, in a few words (the inspector says it too)."""
     if model.grads:
         return "the loss does not depend on it"
     if model.loss_id is None:

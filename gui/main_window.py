@@ -19,6 +19,7 @@ from gui.inspector import Inspector
 from gui.model import GraphModel
 from gui.palette import PaletteWidget
 from gui.formatting import describe, grad_symbol
+from gui.node_status import attention_summary
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
 APP_NAME = "Backprop Studio"
@@ -145,8 +146,9 @@ class MainWindow(QMainWindow):
         model = self.model
         if model.status:
             text, colour = model.status, theme.ERROR
-        elif model.errors:
-            text, colour = f"{len(model.errors)} node(s) need attention", theme.ERROR
+        elif model.problems:
+            broken = any(not p.unfinished for p in model.problems.values())
+            text, colour = attention_summary(model), theme.ERROR if broken else theme.INCOMPLETE
         elif model.loss_id and model.loss_id in model.values:
             name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
             loss_value = describe(model.values[model.loss_id], digits=6, with_shape=True)

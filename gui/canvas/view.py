@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
 from . import mime, style
+from .banner import CanvasBanner
 from .controller import CanvasController
 from .edge_item import EdgeItem, WireItem
 from .node_item import NodeItem
@@ -34,6 +35,8 @@ class CanvasView(QGraphicsView):
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
+        self._fitting = False
+        self._fit_transform = None           # the transform fit_view chose, while fitted
         self.model, self.undo_stack = model, undo_stack
         self.graph_scene = GraphScene(model, self)
         self.setScene(self.graph_scene)
@@ -74,6 +77,7 @@ class CanvasView(QGraphicsView):
         self._move_start: dict | None = None
         self.rename_editor = HeaderRenameEditor(self)
         self.rename_editor.refused.connect(self.refused)
+        self.banner = CanvasBanner(self)     # why there are no gradients, in one line
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -125,18 +129,48 @@ class CanvasView(QGraphicsView):
             self.rename_editor.start(item)
 
     def fit_view(self) -> None:
-        """Show every node (never magnified beyond FIT_MAX_SCALE)."""
-        rect = self.graph_scene.itemsBoundingRect()
-        if rect.isEmpty():
-            self.resetTransform()
-            self.centerOn(0, 0)
-            return
-        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
-        self.fitInView(rect, Qt.KeepAspectRatio)
-        if self.transform().m11() > FIT_MAX_SCALE:
-            self.resetTransform()
-            self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
-        self.centerOn(rect.center())
+        """Show every node (never magnified beyond FIT_MAX_SCALE). The view stays fitted —
+        refitted when it is resized — until the user zooms or pans."""
+        self._fitting = True
+        try:
+            rect = self.graph_scene.itemsBoundingRect()
+            if rect.isEmpty():
+                self.resetTransform()
+                self.centerOn(0, 0)
+            else:
+                rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+                self.fitInView(rect, Qt.KeepAspectRatio)
+                if self.transform().m11() > FIT_MAX_SCALE:
+                    self.resetTransform()
+                    self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
+                self.centerOn(rect.center())
+        finally:
+            self._fitting = False
+        self._fit_transform = self.transform()
+
+    @property
+    def fitted(self) -> bool:
+        """The view shows what ``fit_view`` chose (no zoom or pan since)."""
+        return self._fit_transform is not None and self.transform() == self._fit_transform
+
+    def resizeEvent(self, event) -> None:
+        was_fitted = self.fitted
+        self._fitting = True             # the resize's own scrolling is no pan
+        try:
+            super().resizeEvent(event)
+        finally:
+            self._fitting = False
+        self.banner.place()
+        if was_fitted:
+            self.fit_view()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        if not self._fitting:
+            self._fit_transform = None   # panned: no longer fitted
+        super().scrollContentsBy(dx, dy)
+        banner = getattr(self, "banner", None)
+        if banner is not None:
+            banner.move(0, 0)            # scrolling moves the viewport's children: not this one
 
     def zoom(self) -> float:
         return self.transform().m11()
