@@ -20,6 +20,7 @@ from gui.model import GraphModel
 from gui.palette import PaletteWidget
 from gui.formatting import describe, grad_symbol
 from gui.node_status import attention_summary
+from gui.window_layout import DockBalancer, fit_toolbar, show_overflow_button
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
 APP_NAME = "Backprop Studio"
@@ -51,9 +52,12 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(theme.app_icon())
         self.setAcceptDrops(True)
         self.resize(1400, 900)
+        self.docks = DockBalancer(self, [(self.palette_dock, self.palette.preferred_width()),
+                                         (self.inspector_dock, INSPECTOR_WIDTH)])
         self.resizeDocks([self.palette_dock, self.inspector_dock],
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
+        show_overflow_button(self.toolbar)
         self._add_offset = 0
         self._discarding = False
         self.update_title()
@@ -365,6 +369,17 @@ class MainWindow(QMainWindow):
                 event.acceptProposedAction()
             return True
         return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event) -> None:
+        """Small windows: docks give way to the canvas, the toolbar drops its texts."""
+        super().resizeEvent(event)
+        self.docks.balance()
+        fit_toolbar(self.toolbar, self.width())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.docks.balance()
+        fit_toolbar(self.toolbar, self.width())
 
     def close_without_asking(self) -> None:
         """Close, dropping unsaved changes (the offscreen renderers use it)."""

@@ -246,6 +246,9 @@ def _draw(name: str, p: QPainter, colour: str) -> None:
         p.drawPath(path)
         p.setBrush(accent)
         p.drawEllipse(QPointF(12, 17.2), 0.6, 0.6)
+    elif name == "more":           # », the toolbar's overflow menu
+        for x in (6.5, 12.5):
+            p.drawPolyline([QPointF(x, 7), QPointF(x + 5, 12), QPointF(x, 17)])
     else:
         p.drawEllipse(QPointF(12, 12), 7, 7)
 

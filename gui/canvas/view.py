@@ -11,15 +11,18 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
-from . import mime, style
+from . import style
 from .banner import CanvasBanner
+from .context_menu import build_context_menu
 from .controller import CanvasController
+from .drops import PaletteDrops
 from .edge_item import EdgeItem, WireItem
 from .node_item import NodeItem
 from .port_item import OUTPUT
 from .quick_search import QuickSearch
 from .rename_editor import HeaderRenameEditor
 from .scene import GraphScene
+from .scrub import ValueScrubber
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
 OVERVIEW_BELOW = 0.3   # zoom under which edges are drawn as one batch (matches items' LOD)
@@ -28,7 +31,7 @@ FIT_MARGIN = 24               # scene pixels around the nodes when fitting
 WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
 
-class CanvasView(QGraphicsView):
+class CanvasView(PaletteDrops, QGraphicsView):
     status_message = Signal(str)   # information
     refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
@@ -78,6 +81,7 @@ class CanvasView(QGraphicsView):
         self.rename_editor = HeaderRenameEditor(self)
         self.rename_editor.refused.connect(self.refused)
         self.banner = CanvasBanner(self)     # why there are no gradients, in one line
+        self.scrubber = ValueScrubber(self)  # drag a scalar's value on its card
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -106,6 +110,10 @@ class CanvasView(QGraphicsView):
         return self.controller.copy(self.selected_nodes())
 
     def paste(self) -> list[str]:
+        """At the mouse when it is over the canvas; else offset from the copied nodes."""
+        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
+            at = self.mapToScene(self._last_mouse)     # the first card's header under it
+            return self.controller.paste(at - QPointF(style.NODE_W / 2, style.HEADER_H / 2))
         return self.controller.paste()
 
     def duplicate_selection(self) -> list[str]:
@@ -212,6 +220,11 @@ class CanvasView(QGraphicsView):
             scene.blockSignals(blocked)
         scene.selectionChanged.emit()
 
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Leave:
+            self._last_mouse = None      # off the canvas: a paste lands beside the original
+        return super().viewportEvent(event)
+
     def paintEvent(self, event) -> None:
         # the zoom may have changed through any QGraphicsView call (scale, fitInView, ...)
         self.graph_scene.set_overview(self.transform().m11() < OVERVIEW_BELOW)
@@ -256,6 +269,8 @@ class CanvasView(QGraphicsView):
         if event.key() == Qt.Key_Escape and self._wire is not None:
             self._end_wire()
             return
+        if event.key() == Qt.Key_Escape and self.scrubber.cancel():
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:
@@ -292,6 +307,9 @@ class CanvasView(QGraphicsView):
                 self._start_wire(node, port)
                 event.accept()
                 return
+            if self.scrubber.press(event):
+                event.accept()
+                return
         super().mousePressEvent(event)
         if button == Qt.LeftButton and isinstance(self.itemAt(pos), NodeItem):
             self._move_start = {i.node_id: i.pos() for i in self.graph_scene.selectedItems()
@@ -321,6 +339,9 @@ class CanvasView(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
             event.accept()
             return
+        if self.scrubber.move(event):
+            event.accept()
+            return
         scene_pos = self.mapToScene(pos)
         if self._wire is not None:
             self._wire.set_end(scene_pos)
@@ -342,7 +363,7 @@ class CanvasView(QGraphicsView):
             if not self._space_down:
                 if node is not None:
                     self.viewport().setCursor(Qt.CrossCursor)
-                else:
+                elif not self.scrubber.hover(pos):
                     self.viewport().unsetCursor()
         super().mouseMoveEvent(event)
 
@@ -359,6 +380,9 @@ class CanvasView(QGraphicsView):
             return
         if self._wire is not None and event.button() == Qt.LeftButton:
             self._finish_wire(self.mapToScene(pos))
+            event.accept()
+            return
+        if self.scrubber.release(event):
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -461,61 +485,10 @@ class CanvasView(QGraphicsView):
     # ------------------------------------------------------------ context menu
     def context_menu(self, viewport_pos: QPoint) -> QMenu:
         """The right-click menu for what is under ``viewport_pos`` (built, not shown)."""
-        menu = QMenu(self)
-        item = self.itemAt(viewport_pos)
-        if isinstance(item, NodeItem):
-            if not item.isSelected():
-                self._select_ids([item.node_id])
-            node_id = item.node_id
-            loss = menu.addAction("Use as loss", lambda: self.controller.set_loss(node_id))
-            loss.setEnabled(self.model.loss != node_id)
-            menu.addAction("Duplicate", self.duplicate_selection)
-            menu.addAction("Copy", self.copy_selection)
-            menu.addAction("Disconnect inputs",
-                           lambda: self.controller.disconnect_inputs(self.selected_nodes()))
-            menu.addSeparator()
-            menu.addAction("Delete", self.delete_selection)
-        elif isinstance(item, EdgeItem):
-            key = item.key
-            menu.addAction("Delete edge", lambda: self.controller.delete([], [key]))
-        else:
-            menu.addAction("Add node…", lambda: self.open_quick_search(viewport_pos))
-            paste_at = self.mapToScene(viewport_pos)
-            menu.addAction("Paste here", lambda: self.controller.paste(paste_at))
-            menu.addSeparator()
-            menu.addAction("Auto-layout", self.auto_layout)
-            menu.addAction("Fit view", self.fit_view)
-        return menu
+        return build_context_menu(self, viewport_pos)
 
     def contextMenuEvent(self, event) -> None:
         menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
         event.accept()
-
-    # ------------------------------------------------------------ palette drops
-    def dragEnterEvent(self, event) -> None:
-        if mime.decode(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:
-        if mime.decode(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:
-        decoded = mime.decode(event.mimeData())
-        if decoded is None:
-            super().dropEvent(event)
-            return
-        kind, name = decoded
-        scene_pos = self.mapToScene(event.position().toPoint())
-        if kind == "template":
-            self.controller.insert_template(name, scene_pos)
-        else:
-            self.controller.add_node(name, scene_pos)
-        event.acceptProposedAction()
-        self.setFocus()
