@@ -71,7 +71,7 @@ class GraphOverview(QWidget):
         self.table.setFont(theme.ui_font(8.5))
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # sized once per refresh
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
         self.table.cellClicked.connect(self._clicked)
@@ -146,6 +146,8 @@ class GraphOverview(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
+        for column in (1, 2, 3):
+            self.table.resizeColumnToContents(column)
         self.table.setUpdatesEnabled(True)
         any_tensor = any(np.size(model.values.get(n, 0)) > 1 for n in leaves)
         self.caption.setText("Leaves: values and gradients"

@@ -261,3 +261,39 @@ def test_only_a_scalar_leafs_numbers_scrub(window):
     assert canvas.scrubber.scrubbable(value_handle(canvas, "x")) is not None
     assert canvas.scrubber.scrubbable(view_point(canvas, header_point(canvas, "x"))) is None
     assert re.fullmatch(r"x", canvas.scrubber.scrubbable(value_handle(canvas, "x")).node_id)
+
+
+def test_scrubbing_a_big_graph_updates_the_screen_first_and_everything_by_the_release(window):
+    """300 nodes: during the drag the cards on screen follow at once, the others catch up
+    when the event loop is free, and all are current when the mouse is released."""
+    import engine
+    g = engine.Graph()
+    g.add_node("x", "input", value=0.5, position=(0, 0))
+    previous = "x"
+    for i in range(100):
+        g.add_node(f"c{i}", "constant", value=1.001, position=(i * 400 + 200, 150))
+        g.add_node(f"m{i}", "mul", position=(i * 400 + 200, 0))
+        g.add_node(f"n{i}", "tanh", position=(i * 400 + 400, 0))
+        g.connect(previous, f"m{i}", 0)
+        g.connect(f"c{i}", f"m{i}", 1)
+        g.connect(f"m{i}", f"n{i}", 0)
+        previous = f"n{i}"
+    window.open_graph(g, None, "chain")
+    settle()
+    canvas, model = window.canvas, window.model
+    canvas.resetTransform()
+    canvas.centerOn(200, 50)
+    settle()
+    start = value_handle(canvas, "x")
+    viewport = canvas.viewport()
+    QTest.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, start)
+    QTest.mouseMove(viewport, start + QPoint(40, 0))
+    x = float(model.node("x").value)
+    assert x == pytest.approx(0.9)
+    near, far = canvas.node_item("m0"), canvas.node_item("n99")
+    assert near.value_text == f"= {x * 1.001:.4g}"                # on screen: at once
+    assert far.value_text != f"= {float(model.values['n99']):.4g}"   # far away: not yet
+    QTest.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, start + QPoint(40, 0))
+    for node_id, item in canvas.graph_scene.nodes.items():
+        value = float(model.values[node_id])
+        assert item.value_text == f"= {value:.4g}".replace("-", "−"), node_id

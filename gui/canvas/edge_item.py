@@ -34,6 +34,13 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
+def _looks(display) -> tuple:
+    """What of an EdgeDisplay changes the drawing (not the contribution it carries)."""
+    if display is None:
+        return (None, None, False)
+    return (display.highlight, display.pulse, display.backward)
+
+
 class EdgeItem(QGraphicsItem):
     """``source`` output → ``target`` input ``port``; selectable (Delete removes it)."""
 
@@ -95,7 +102,10 @@ class EdgeItem(QGraphicsItem):
     def set_display(self, display) -> None:
         """Highlight and pulse from the display record (the player's current step)."""
         if display is not self.display:
+            looks = _looks(self.display)
             self.display = display
+            if _looks(display) == looks:   # a re-run's fresh record that draws the same
+                return
             highlight = display.highlight if display is not None else None
             opacity, z = (0.3 if highlight == DIM else 1.0), (0.5 if highlight == ACTIVE else 0)
             if self.opacity() != opacity:
@@ -119,8 +129,8 @@ class EdgeItem(QGraphicsItem):
             colour = style.EDGE_EMPHASIS if self.emphasis else style.EDGE
             self._pen = QPen(colour, style.EDGE_WIDTH + extra, Qt.SolidLine, Qt.RoundCap)
             return
-        start, end = self._path.pointAtPercent(0.0), self._path.pointAtPercent(1.0)
-        gradient = QLinearGradient(start, end)
+        start, end = self._path.elementAt(0), self._path.currentPosition()
+        gradient = QLinearGradient(QPointF(start.x, start.y), end)
         gradient.setColorAt(0.0, style.VALUE)
         orange = QColor(style.GRAD)
         orange.setAlphaF(0.45 + 0.55 * self.grad_strength)

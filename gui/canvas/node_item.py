@@ -83,6 +83,8 @@ class NodeItem(QGraphicsItem):
         self.grad_pending = False
         self.grad_parts = None         # (loss, node, ("= 95.06", "= 95.1")) to fit the line
         self._state = None
+        self._tip_args: tuple = (None, "", (), "")
+        self._tip_dirty = True
         self._thumbnails = [(None, None), (None, None)]   # (array, pixmap): value, gradient
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
@@ -141,9 +143,9 @@ class NodeItem(QGraphicsItem):
                  value_short, grad_short, display.highlight, incomplete, display.badges)
         if state == self._state:
             return
-        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text \
-                or value_text != self.value_text:
-            self.setToolTip(self._tooltip(error, grad_text, display.badges, value_text))
+        # the hover summary is built when asked for (``toolTip``), not on every re-run
+        self._tip_args = (error, grad_text, display.badges, value_text)
+        self._tip_dirty = True
         tail = tuple(t for t in (grad_compact, grad_short) if t)
         self.grad_lines = ((grad_text,) if grad_text else ()) + tail
         self.grad_compact_lines = tail
@@ -168,6 +170,13 @@ class NodeItem(QGraphicsItem):
         if array is not self._thumbnails[slot][0]:
             self._thumbnails[slot] = (array, heatmap_pixmap(array, style.THUMB))
         return self._thumbnails[slot][1]
+
+    def toolTip(self) -> str:
+        """Full id, op, the error or the op's doc, value and gradient: the hover summary."""
+        if self._tip_dirty:
+            self._tip_dirty = False
+            self.setToolTip(self._tooltip(*self._tip_args))
+        return super().toolTip()
 
     def _tooltip(self, error, grad_text: str, badges=(), value_text: str = "") -> str:
         """Full id, op, the error or the op's doc, the value and the gradient in full (a

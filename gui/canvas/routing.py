@@ -11,6 +11,9 @@ Pure geometry on plain floats, so tests can check it without a scene.
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath
 
@@ -20,20 +23,38 @@ SAMPLES = 48       # points checked along a plain curve
 CLEARANCE = 3.0    # a plain curve closer than this to a card is routed round it
 
 
-def sample(path: QPainterPath, count: int = SAMPLES) -> list[tuple[float, float]]:
-    """Points along ``path``, at least ``count + 1`` and one every few pixels of its length."""
-    count = max(count, int(path.length() / 5))
-    points = []
-    for i in range(count + 1):
-        p = path.pointAtPercent(i / count)
-        points.append((p.x(), p.y()))
-    return points
+def sample(path: QPainterPath, count: int = SAMPLES) -> np.ndarray:
+    """Points along ``path`` (an n×2 array): its lines and cubic segments evaluated directly,
+    at least ``count + 1`` points and about one every few pixels of its length."""
+    per_pixel = max(count, int(path.length() / 6)) / max(path.length(), 1e-9)
+    elements = [path.elementAt(i) for i in range(path.elementCount())]
+    points = [np.array([[elements[0].x, elements[0].y]])] if elements else []
+    i = 1
+    while i < len(elements):
+        e = elements[i]
+        p0 = (elements[i - 1].x, elements[i - 1].y)
+        if e.isCurveTo() and i + 2 < len(elements):
+            c1, c2, p3 = (e.x, e.y), (elements[i + 1].x, elements[i + 1].y), \
+                (elements[i + 2].x, elements[i + 2].y)
+            span = math.dist(p0, c1) + math.dist(c1, c2) + math.dist(c2, p3)
+            t = np.linspace(0.0, 1.0, max(4, int(span * per_pixel) + 1))[1:, None]
+            u = 1 - t
+            points.append(u ** 3 * p0 + 3 * u * u * t * c1 + 3 * u * t * t * c2 + t ** 3 * p3)
+            i += 3
+        else:
+            end = (e.x, e.y)
+            t = np.linspace(0.0, 1.0, max(2, int(math.dist(p0, end) * per_pixel) + 1))[1:, None]
+            points.append((1 - t) * np.array(p0) + t * np.array(end))
+            i += 1
+    return np.vstack(points) if points else np.empty((0, 2))
 
 
 def hits(points, rect: tuple) -> bool:
-    """Does any of ``points`` lie inside ``rect`` = (left, top, right, bottom)?"""
+    """Does any of ``points`` (an n×2 array) lie strictly inside ``rect`` = (left, top,
+    right, bottom)?"""
     left, top, right, bottom = rect
-    return any(left < x < right and top < y < bottom for x, y in points)
+    x, y = points[:, 0], points[:, 1]
+    return bool(np.any((x > left) & (x < right) & (y > top) & (y < bottom)))
 
 
 def columns(obstacles, x0: float, x1: float) -> list[tuple[float, float, list]]:
@@ -103,18 +124,31 @@ def through(start: QPointF, points, end: QPointF) -> QPainterPath:
     return path
 
 
+def _as_tuples(rects) -> list[tuple]:
+    return [(r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
+            for r in rects]
+
+
+def clear(plain: QPainterPath, obstacles) -> bool:
+    """Does ``plain`` keep CLEARANCE away from every one of ``obstacles``?"""
+    rects = _as_tuples(obstacles)
+    if not rects:
+        return True
+    points = sample(plain)
+    return not any(hits(points, (r[0] - CLEARANCE, r[1] - CLEARANCE, r[2] + CLEARANCE,
+                                 r[3] + CLEARANCE)) for r in rects)
+
+
+def detour(start: QPointF, end: QPointF, obstacles) -> QPainterPath | None:
+    """The wire through bend points round ``obstacles`` (every card between its ends), or
+    None when there is no way round."""
+    bends = waypoints((start.x(), start.y()), (end.x(), end.y()), _as_tuples(obstacles))
+    return through(start, bends, end) if bends else None
+
+
 def routed(start: QPointF, end: QPointF, plain: QPainterPath, obstacles) -> QPainterPath:
     """``plain`` when it touches none of ``obstacles`` (QRectF or 4-tuples); else the wire
     through bend points around them (``plain`` again when there is no way round)."""
-    rects = [(r.left(), r.top(), r.right(), r.bottom()) if isinstance(r, QRectF) else tuple(r)
-             for r in obstacles]
-    if not rects:
+    if clear(plain, obstacles):
         return plain
-    points = sample(plain)
-    if not any(hits(points, (r[0] - CLEARANCE, r[1] - CLEARANCE, r[2] + CLEARANCE,
-                             r[3] + CLEARANCE)) for r in rects):
-        return plain
-    bends = waypoints((start.x(), start.y()), (end.x(), end.y()), rects)
-    if not bends:
-        return plain
-    return through(start, bends, end)
+    return detour(start, end, obstacles) or plain

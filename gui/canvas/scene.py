@@ -25,12 +25,24 @@ from .node_item import NodeItem
 
 
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
+REROUTE_ALL_ABOVE = 40
+DEFER_ABOVE = 200          # nodes beyond which a scrub updates what is on screen first
+CATCH_UP_CHUNK = 150       # items brought up to date per turn of the event loop after that
+OVERVIEW_ZOOM = 0.3        # below it cards are plain blocks (NodeItem.paint)     # cards changed in one edit beyond which every wire is routed again
 
 
 def magnitude(array) -> float:
+    if np.size(array) == 1:                 # most graphs a student builds: quick
+        value = abs(float(np.reshape(array, -1)[0]))
+        return value if math.isfinite(value) else 0.0
     with np.errstate(all="ignore"):
         norm = float(np.sqrt(np.sum(np.square(array)))) if np.size(array) else 0.0
     return norm if math.isfinite(norm) else 0.0
+
+
+def card_rect(item) -> QRectF:
+    """A node's card in scene coordinates (its body, not the ports sticking out)."""
+    return QRectF(item.pos().x(), item.pos().y(), style.NODE_W, item.height)
 
 
 def backward_steps(trace) -> dict:
@@ -100,8 +112,21 @@ class GraphScene(QGraphicsScene):
         model.node_renamed.connect(self._on_node_renamed)
         model.graph_reset.connect(self._on_graph_reset)
         model.results_changed.connect(self.refresh_results)
-        for signal in (model.node_added, model.node_removed, model.node_moved, model.graph_reset):
-            signal.connect(self._schedule_reroute)
+        self._rebuilding = False
+        self.live_drag = False           # a value is being scrubbed: see _show
+        self._pending: list = []         # items left for catch_up
+        self._norms: dict = {}
+        self._top_norm = 1.0
+        self._catch_up = QTimer(self)
+        self._catch_up.setSingleShot(True)
+        self._catch_up.setInterval(0)
+        self._catch_up.timeout.connect(self.catch_up)
+        self._cards: dict = {}           # node id -> its card's rect when wires were routed
+        self._card_index = None          # (ids, n×4 array) of _cards, rebuilt when they change
+        self._dirty_areas: list = []     # where cards changed since: wires there re-route
+        for signal in (model.node_added, model.node_removed, model.node_moved):
+            signal.connect(self._card_moved)
+        model.node_renamed.connect(self._card_renamed)
         self.selectionChanged.connect(self._emphasise_selected_edges)
         self.rebuild()
 
@@ -117,8 +142,13 @@ class GraphScene(QGraphicsScene):
         layout = layered_positions(model) if missing else {}
         for node_id in model.node_ids():
             self._add_node_item(node_id, layout.get(node_id), refresh=False)
-        for edge in model.edges():
-            self._on_edge_added(edge.source, edge.target, edge.port)
+        self._rebuilding = True          # the wires are routed once, all together, afterwards
+        try:
+            for edge in model.edges():
+                self._on_edge_added(edge.source, edge.target, edge.port)
+        finally:
+            self._rebuilding = False
+        self._reroute_everything()
         if refresh:
             self.refresh_results()
 
@@ -162,6 +192,9 @@ class GraphScene(QGraphicsScene):
         if self.overview:
             edge.setVisible(False)
         self.addItem(edge)
+        if not self._rebuilding and len(self._dirty_areas) <= REROUTE_ALL_ABOVE:
+            edge.update_path()           # in the scene now: round the cards in its way
+        # (many cards changing at once, e.g. an undone delete: all wires are routed after)
         self.edges_moved()
 
     def _remove_edge_item(self, key) -> None:
@@ -216,18 +249,59 @@ class GraphScene(QGraphicsScene):
 
     def _show(self, record: DisplayRecord) -> None:
         """Every node draws its part of ``record``; edges take a gradient-coloured look scaled
-        by the contribution each one carried back."""
+        by the contribution each one carried back. While ``live_drag`` is on (a value being
+        scrubbed) in a big graph, what is legible on screen is updated at once and the rest
+        just after, unless the next step of the drag comes first."""
         self.record = record
-        for item in self.nodes.values():
-            self._show_node(item)
         norms = {key: magnitude(e.contribution) for key, e in record.edges.items()
                  if e.contribution is not None}
-        top = max(norms.values(), default=0.0) or 1.0
-        for key, edge in self.edges.items():
-            shown = record.edge(key)
-            norm = norms.get(key)
-            edge.set_grad_strength(None if norm is None else min(1.0, math.sqrt(norm / top)))
-            edge.set_display(shown)
+        self._top_norm = max(norms.values(), default=0.0) or 1.0
+        self._norms = norms
+        nodes, edges = list(self.nodes.values()), list(self.edges.values())
+        if self.live_drag and len(nodes) > DEFER_ABOVE:
+            seen = self._legible_area()
+            now = [i for i in nodes if seen is not None and seen.intersects(i.sceneBoundingRect())]
+            later = [i for i in nodes if seen is None or not seen.intersects(i.sceneBoundingRect())]
+            shown = [e for e in edges if seen is not None and e.isVisible()
+                     and seen.intersects(e.sceneBoundingRect())]
+            self._pending = later + [e for e in edges if e not in set(shown)]
+            nodes, edges = now, shown
+            self._catch_up.start()
+        else:
+            self._pending = []
+        for item in nodes:
+            self._show_node(item)
+        for edge in edges:
+            self._show_edge(edge)
+
+    def _show_edge(self, edge) -> None:
+        norm = self._norms.get(edge.key)
+        edge.set_grad_strength(None if norm is None else min(1.0, math.sqrt(norm / self._top_norm)))
+        edge.set_display(self.record.edge(edge.key))
+
+    def _legible_area(self) -> QRectF | None:
+        """The part of the scene a view shows with legible cards (None: none does)."""
+        area = None
+        for view in self.views():
+            if view.transform().m11() >= OVERVIEW_ZOOM:
+                rect = view.mapToScene(view.viewport().rect()).boundingRect()
+                area = rect if area is None else area.united(rect)
+        return area
+
+    def catch_up(self, budget: int | None = CATCH_UP_CHUNK) -> None:
+        """Bring items left for later up to date (``budget`` at a time; None: all now)."""
+        pending, self._pending = self._pending, []
+        for i, item in enumerate(pending):
+            if budget is not None and i >= budget:
+                self._pending = pending[i:]
+                self._catch_up.start()
+                return
+            if item.scene() is not self:
+                continue
+            if isinstance(item, NodeItem):
+                self._show_node(item)
+            else:
+                self._show_edge(item)
 
     def set_vector_mode(self, on: bool) -> None:
         """Paint for vector output (SVG): no item caches, no grid; back to normal with False."""
@@ -246,6 +320,7 @@ class GraphScene(QGraphicsScene):
                 event.accept()
                 return
             if isinstance(item, NodeItem):
+                item.toolTip()          # built on demand: make it current before Qt reads it
                 break
         super().helpEvent(event)
 
@@ -258,24 +333,77 @@ class GraphScene(QGraphicsScene):
 
     # ------------------------------------------------------------ wires round cards
     def route_wire(self, edge, start: QPointF, end: QPointF, plain):
-        """``plain``, or a path bent round the cards between the wire's ends (routing.py)."""
+        """``plain``, or a path bent round the cards between the wire's ends (routing.py).
+        Cheap when nothing is near: only cards within the plain curve's box are checked."""
         if end.x() <= start.x():
             return plain
-        ends = (edge.source_item, edge.target_item)
-        band = QRectF(start.x(), -1e7, end.x() - start.x(), 2e7)
-        cards = [QRectF(item.pos().x(), item.pos().y(), style.NODE_W, item.height)
-                 for item in self.items(band) if isinstance(item, NodeItem) and item not in ends]
-        return routing.routed(start, end, plain, cards)
+        ends = (edge.source_item.node_id, edge.target_item.node_id)
+        near = self._cards_in(plain.boundingRect().adjusted(-4, -4, 4, 4), ends)
+        path = plain
+        if near and not routing.clear(plain, near):
+            band = QRectF(start.x(), -1e7, end.x() - start.x(), 2e7)
+            path = routing.detour(start, end, self._cards_in(band, ends)) or plain
+        edge.detoured = path is not plain
+        return path
 
-    def _schedule_reroute(self, *_args) -> None:
+    def _cards_in(self, rect: QRectF, skip=()) -> list[tuple]:
+        """(left, top, right, bottom) of the cards overlapping ``rect``, but those of ``skip``
+        (node ids); read from the card index, a few vectorised comparisons."""
+        if self._card_index is None:
+            ids = list(self._cards)
+            boxes = np.array([(r.left(), r.top(), r.right(), r.bottom())
+                              for r in self._cards.values()], dtype=float).reshape(-1, 4)
+            self._card_index = (ids, boxes)
+        ids, boxes = self._card_index
+        inside = ((boxes[:, 0] < rect.right()) & (boxes[:, 2] > rect.left())
+                  & (boxes[:, 1] < rect.bottom()) & (boxes[:, 3] > rect.top()))
+        return [tuple(boxes[i]) for i in np.flatnonzero(inside) if ids[i] not in skip]
+
+    def _card_moved(self, node_id: str) -> None:
+        """A card appeared, moved or went: the wires near where it was and is find their way
+        again (once, after the edit)."""
+        item = self.nodes.get(node_id)
+        old = self._cards.pop(node_id, None)
+        if old is not None:
+            self._dirty_areas.append(old)
+        if item is not None:
+            self._cards[node_id] = card_rect(item)
+            self._dirty_areas.append(self._cards[node_id])
+        self._card_index = None
         if not self._reroute_timer.isActive():
             self._reroute_timer.start()
 
+    def _reroute_everything(self, *_args) -> None:
+        self._dirty_areas = [EVERYWHERE]
+        self._cards = {n: card_rect(i) for n, i in self.nodes.items()}
+        self._card_index = None
+        if not self._reroute_timer.isActive():
+            self._reroute_timer.start()
+
+    def _card_renamed(self, old: str, new: str) -> None:
+        if old in self._cards:
+            self._cards[new] = self._cards.pop(old)
+            self._card_index = None
+
     def reroute_edges(self) -> None:
-        """Route every wire again (cards were added, removed or moved)."""
+        """Route again the wires that pass where cards were added, removed or moved."""
         self._reroute_timer.stop()
-        for edge in self.edges.values():
-            edge.update_path()
+        areas, self._dirty_areas = self._dirty_areas, []
+        if len(areas) > REROUTE_ALL_ABOVE or any(area is EVERYWHERE for area in areas):
+            edges = list(self.edges.values())
+        else:
+            found = {}
+            for area in areas:
+                for item in self.items(area):
+                    if isinstance(item, EdgeItem):
+                        found[id(item)] = item
+            edges = list(found.values())
+        for edge in edges:
+            if edge.scene() is not self:
+                continue
+            ends = (edge.source_item.node_id, edge.target_item.node_id)
+            if getattr(edge, "detoured", False) or self._cards_in(edge.boundingRect(), ends):
+                edge.update_path()      # a plain wire with no card near it stays as it is
 
     # ------------------------------------------------------------ level of detail
     def set_overview(self, overview: bool) -> None:

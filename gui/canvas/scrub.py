@@ -93,6 +93,7 @@ class ValueScrubber:
         self._moved = False
         self.view.select_nodes([item.node_id])
         self.view.viewport().setCursor(Qt.SizeHorCursor)
+        self.view.graph_scene.live_drag = True     # big graphs: what is on screen first
         return True
 
     def move(self, event) -> bool:
@@ -118,7 +119,7 @@ class ValueScrubber:
         if not self.active or event.button() != Qt.LeftButton:
             return False
         node_id, self.node_id = self.node_id, None
-        self.view.viewport().unsetCursor()
+        self._end_live()
         if self._moved:
             value = self.view.model.node(node_id).value
             self.view.status_message.emit(f"{node_id} = {float(value):g} (drag again, or "
@@ -131,5 +132,11 @@ class ValueScrubber:
             return False
         self._set(self._start_value)
         self.node_id = None
-        self.view.viewport().unsetCursor()
+        self._end_live()
         return True
+
+    def _end_live(self) -> None:
+        scene = self.view.graph_scene
+        scene.live_drag = False
+        scene.catch_up(budget=None)          # every card up to date when the drag ends
+        self.view.viewport().unsetCursor()
