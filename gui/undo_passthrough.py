@@ -4,11 +4,12 @@ once the text has been applied (or never touched), even though the field still h
 A text field normally claims Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y for itself (Qt's ShortcutOverride).
 ``pass_undo_to_window(widget)`` installs a filter on every line edit and value box under
 ``widget`` that lets those keys through to the window's Undo / Redo actions whenever the field
-holds no pending edit.
+holds no pending edit. The same filter selects a field's text when it is clicked into, so
+"click, type, Enter" replaces a value.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
@@ -28,9 +29,14 @@ def has_pending_edit(widget) -> bool:
 
 
 class UndoPassthrough(QObject):
-    """The event filter (one per panel, shared by its fields)."""
+    """The event filter (one per panel, shared by its fields). It also selects a field's
+    whole text when it is clicked or tabbed into, so typing replaces the value."""
 
     def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.FocusIn and event.reason() in (
+                Qt.FocusReason.MouseFocusReason, Qt.FocusReason.TabFocusReason,
+                Qt.FocusReason.BacktabFocusReason):
+            QTimer.singleShot(0, obj, obj.selectAll)   # after the click has placed the cursor
         if event.type() == QEvent.Type.ShortcutOverride and not has_pending_edit(obj):
             combo = QKeySequence(event.keyCombination())
             if any(event.matches(k) for k in _KEYS) or combo == _CTRL_Y:

@@ -281,3 +281,26 @@ def test_ctrl_z_in_an_attr_field_after_enter(window):
     assert window.model.node("y").attrs["exponent"] == 2.0
     QTest.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.model.node("y").attrs["exponent"] == 3.0 and field.text() == "3.0"
+
+
+def test_clicking_into_a_field_selects_its_text_so_typing_replaces_it(window):
+    window.open_file(EXAMPLES / "chain_rule.json", ask=False)
+    settle()
+    click(window.canvas, header(window.canvas, "y"))
+    field = window.inspector.attr_editors["exponent"][0]
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window, 1000)
+    QTest.mouseClick(field, Qt.LeftButton, Qt.NoModifier, QPoint(5, field.height() // 2))
+    settle()
+    assert field.hasFocus() and field.selectedText() == "3.0"
+    QTest.keyClicks(field, "4")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert window.model.node("y").attrs["exponent"] == 4.0
+    click(window.canvas, header(window.canvas, "x"))
+    edit = window.inspector.value_edit
+    QTest.mouseClick(edit.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(5, 8))
+    settle()
+    assert edit.textCursor().selectedText() == "1.5"
+    QTest.keyClicks(edit, "2")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert float(window.model.node("x").value) == 2.0
