@@ -18,6 +18,7 @@ from gui.formatting import describe, grad_symbol
 from gui.node_status import attention_summary
 
 MAX_ROWS = 40
+NODE_COLUMN_MIN = 40      # pixels the node column keeps in a narrow dock
 
 
 def shape_cell(array) -> str:
@@ -73,7 +74,8 @@ class GraphOverview(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # sized once per refresh
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(36)
+        header.setMinimumSectionSize(30)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # "∂mul…ode", never cut off
         self.table.cellClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -146,8 +148,7 @@ class GraphOverview(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        for column in (1, 2, 3):
-            self.table.resizeColumnToContents(column)
+        self.fit_columns()
         self.table.setUpdatesEnabled(True)
         any_tensor = any(np.size(model.values.get(n, 0)) > 1 for n in leaves)
         self.caption.setText("Leaves: values and gradients"
@@ -159,6 +160,24 @@ class GraphOverview(QWidget):
         rows = min(len(leaves), 16)
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
                                   + 22 * rows + 2 * self.table.frameWidth() + 2)
+
+    def fit_columns(self) -> None:
+        """Shape, value and gradient as wide as their cells and headers; in a narrow dock the
+        headers give way first (elided), then every column in proportion: no scroll bar."""
+        table, header = self.table, self.table.horizontalHeader()
+        cells = [table.sizeHintForColumn(c) + 8 for c in (1, 2, 3)]
+        wanted = [max(w, header.sectionSizeHint(c)) for w, c in zip(cells, (1, 2, 3))]
+        room = table.viewport().width() - NODE_COLUMN_MIN
+        if sum(wanted) > room:
+            wanted = cells
+        if sum(wanted) > room > 0:
+            wanted = [max(header.minimumSectionSize(), w * room // sum(wanted)) for w in wanted]
+        for column, width in zip((1, 2, 3), wanted):
+            table.setColumnWidth(column, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(node, shape, value, gradient) as shown."""

@@ -304,3 +304,21 @@ def test_clicking_into_a_field_selects_its_text_so_typing_replaces_it(window):
     QTest.keyClicks(edit, "2")
     QTest.keyClick(edit, Qt.Key.Key_Return)
     assert float(window.model.node("x").value) == 2.0
+
+
+def test_the_leaves_table_fits_a_narrow_dock(window):
+    window.open_file(EXAMPLES / "two_paths.json", ask=False)
+    window.undo_stack.push(commands.RenameNode(window.model, "z", "the_loss_of_it_all"))
+    window.model.run_now()
+    window.canvas.graph_scene.clearSelection()
+    window.resize(800, 560)
+    settle()
+    table = window.inspector.overview.table
+    assert window.inspector_dock.width() <= INSPECTOR_MIN + 10
+    assert table.horizontalScrollBar().maximum() == 0
+    total = sum(table.columnWidth(c) for c in range(4))
+    assert total <= table.viewport().width() + 1
+    # the numbers themselves are not cut
+    for column in (2, 3):
+        text = table.item(0, column).text()
+        assert table.columnWidth(column) >= table.fontMetrics().horizontalAdvance(text)
