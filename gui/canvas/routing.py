@@ -135,8 +135,10 @@ def clear(plain: QPainterPath, obstacles) -> bool:
     if not rects:
         return True
     points = sample(plain)
-    return not any(hits(points, (r[0] - CLEARANCE, r[1] - CLEARANCE, r[2] + CLEARANCE,
-                                 r[3] + CLEARANCE)) for r in rects)
+    boxes = np.asarray(rects, dtype=float) + (-CLEARANCE, -CLEARANCE, CLEARANCE, CLEARANCE)
+    x, y = points[:, :1], points[:, 1:]          # every point against every card at once
+    inside = (x > boxes[:, 0]) & (x < boxes[:, 2]) & (y > boxes[:, 1]) & (y < boxes[:, 3])
+    return not bool(inside.any())
 
 
 def detour(start: QPointF, end: QPointF, obstacles) -> QPainterPath | None:

@@ -355,9 +355,10 @@ class GraphScene(QGraphicsScene):
                               for r in self._cards.values()], dtype=float).reshape(-1, 4)
             self._card_index = (ids, boxes)
         ids, boxes = self._card_index
-        inside = ((boxes[:, 0] < rect.right()) & (boxes[:, 2] > rect.left())
-                  & (boxes[:, 1] < rect.bottom()) & (boxes[:, 3] > rect.top()))
-        return [tuple(boxes[i]) for i in np.flatnonzero(inside) if ids[i] not in skip]
+        inside = np.flatnonzero((boxes[:, 0] < rect.right()) & (boxes[:, 2] > rect.left())
+                                & (boxes[:, 1] < rect.bottom()) & (boxes[:, 3] > rect.top()))
+        return [box for i, box in zip(inside.tolist(), boxes[inside].tolist())
+                if ids[i] not in skip]
 
     def _card_moved(self, node_id: str) -> None:
         """A card appeared, moved or went: the wires near where it was and is find their way
