@@ -238,6 +238,20 @@ class Graph:
         node.value = value
         self._fresh = False
 
+    def value_problem(self, node_id, value) -> Problem | None:
+        """Why ``value`` cannot be ``node_id``'s value, or None: what ``set_value`` refuses
+        (not a leaf, not a number or a rectangular list of numbers), and a value that is not
+        finite, which every pass would refuse. For checking what a user types. Never raises."""
+        try:
+            node = self.node(node_id)
+            array = self._leaf_value(node_id, node.op, value)
+        except GraphError as exc:
+            return exc.problem
+        if not is_finite(array):
+            return Problem(Kind.NONFINITE, f"values must be finite numbers, not "
+                                           f"{nonfinite_kind(array)}", node_id)
+        return None
+
     def fresh_value(self, node_id, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
         override them; a missing shape is the current value's). Changes nothing."""

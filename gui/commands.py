@@ -208,6 +208,30 @@ class SetValue(ModelCommand):
         self.model.set_value(self.node_id, _copy_value(self.old))
 
 
+class ScrubValue(SetValue):
+    """One step of dragging a value on the canvas. The steps of one drag (same ``drag`` token,
+    same node) merge into a single undo step; a drag that ends where it began leaves none."""
+
+    ID = 0x5C12
+
+    def __init__(self, model, node_id, value, drag, parent=None):
+        super().__init__(model, node_id, value, parent)
+        self.setText(f"Drag value of '{node_id}'")
+        self.drag = drag
+
+    def id(self):
+        return self.ID
+
+    def mergeWith(self, other) -> bool:
+        if not isinstance(other, ScrubValue) or (other.drag, other.node_id) != (self.drag,
+                                                                                self.node_id):
+            return False
+        self.value = _copy_value(other.value)
+        if self.old is not None and np.array_equal(np.asarray(self.old), np.asarray(self.value)):
+            self.setObsolete(True)
+        return True
+
+
 class SetValues(ModelCommand):
     """Several leaves get new values in one step, e.g. "Train 200 steps" (parameters)."""
 

@@ -76,7 +76,7 @@ def live_record(model) -> DisplayRecord:
     is none, why not (a problem at the node, one upstream, or no loss to differentiate)."""
     nodes = {}
     loss = model.loss_id
-    no_grad = _no_gradient_note(model)
+    no_grad = no_gradient_note(model)
     health = model.gradient_health()
     for node_id in model.node_ids():
         problem = model.problems.get(node_id)
@@ -111,7 +111,8 @@ def with_path(record: DisplayRecord, node_ids, edge_keys, every_node=(),
     return DisplayRecord(nodes, edges, record.loss, record.caption, record.live)
 
 
-def _no_gradient_note(model) -> str:
+def no_gradient_note(model) -> str:
+    """Why a computed node has no gradient, in a few words (the inspector says it too)."""
     if model.grads:
         return "the loss does not depend on it"
     if model.loss_id is None:

@@ -15,21 +15,30 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
 
 from gui import files, theme
 from gui.formatting import describe, grad_symbol
+from gui.node_status import attention_summary
 
 MAX_ROWS = 40
+NODE_COLUMN_MIN = 40      # pixels the node column keeps in a narrow dock
 
 
-def short(array, norm: bool = False) -> str:
-    """A cell's text: the number for a scalar; else the shape (values) or the norm (gradients)."""
+def shape_cell(array) -> str:
+    """The shape column: ``scalar`` for one number, else numpy's own ``(16,)``, ``(4, 2)``."""
+    if array is None:
+        return "—"
+    shape = np.shape(array)
+    return "scalar" if shape == () else str(tuple(shape))
+
+
+def short(array) -> str:
+    """A value or gradient cell: the number for a scalar, the norm ``‖·‖ = 0.2204`` for a
+    tensor (its shape has a column of its own)."""
     if array is None:
         return "—"
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return describe(a, digits=6)
-    if norm:
-        with np.errstate(all="ignore"):
-            return f"norm {float(np.linalg.norm(a)):.4g}"
-    return "×".join(str(n) for n in a.shape)
+    with np.errstate(all="ignore"):
+        return f"‖·‖ = {float(np.linalg.norm(a)):.4g}"
 
 
 def cell_tooltip(label: str, array) -> str:
@@ -53,17 +62,20 @@ class GraphOverview(QWidget):
         self.model = model
         self.loss_label = QLabel(objectName="heading", wordWrap=True)
         self.status_label = QLabel(objectName="muted", wordWrap=True)
-        self.caption = QLabel("Leaves: values and gradients", objectName="muted")
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["node", "value", "gradient"])
+        self.caption = QLabel("Leaves: values and gradients", objectName="muted", wordWrap=True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["node", "shape", "value", "gradient"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setFont(theme.mono_font(9))
+        self.table.setFont(theme.ui_font(8.5))
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # sized once per refresh
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(30)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # "∂mul…ode", never cut off
         self.table.cellClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -99,8 +111,9 @@ class GraphOverview(QWidget):
         lines = [f"{len(ids)} nodes, {len(model.edges())} edges"]
         if model.status:
             lines.append(model.status)
-        if model.errors:
-            lines.append(f"{len(model.errors)} node(s) need attention (red on the canvas)")
+        attention = attention_summary(model)
+        if attention:
+            lines.append(attention)
         self.status_label.setText("\n".join(lines))
         self.examples.setVisible(not ids and bool(self.examples.text()))
         all_leaves = [n for n in ids if model.op(n).is_leaf]
@@ -109,39 +122,66 @@ class GraphOverview(QWidget):
 
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(leaves))
-        loss_name = loss or "L"
-        self.table.setHorizontalHeaderLabels(["node", "value", grad_symbol(loss, "node")])
-        self.table.horizontalHeaderItem(2).setToolTip(
-            f"The gradient of the loss {loss_name} with respect to each leaf; for a tensor, "
-            "its norm ‖∂L/∂node‖ (hover a cell for the range, select the node for the heatmap)")
-        any_tensor = False
+        grad_header = grad_symbol(loss, "node")
+        self.table.setHorizontalHeaderLabels(["node", "shape", "value", grad_header])
+        tips = ("The leaf's id (click a row to select it)",
+                "The shape of its value: scalar (one number), (16,) a vector of 16, (4, 2) a "
+                "matrix of 4 rows and 2 columns",
+                "The value: the number itself, or for a tensor its norm ‖·‖ (hover a cell for "
+                "its range)",
+                f"The gradient {grad_header}: the number, or for a tensor its norm ‖·‖ (select "
+                "the node for the heatmap)")
+        for col, tip in enumerate(tips):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
         for row, node_id in enumerate(leaves):
             value, grad = model.values.get(node_id), model.grads.get(node_id)
-            any_tensor |= value is not None and np.size(value) > 1
-            cells = (node_id, short(value), short(grad, norm=True))
-            tips = (f"Select {node_id}", cell_tooltip(node_id, value),
-                    cell_tooltip(grad_symbol(loss, node_id), grad))
-            colours = (theme.TEXT, theme.VALUE, theme.GRAD)
+            cells = (node_id, shape_cell(value if value is not None
+                                         else model.node(node_id).value), short(value),
+                     short(grad))
+            cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value),
+                         cell_tooltip(node_id, value), cell_tooltip(grad_symbol(loss, node_id), grad))
+            colours = (theme.TEXT, theme.MUTED, theme.VALUE, theme.GRAD)
             for col, (text, colour) in enumerate(zip(cells, colours)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(tips[col])
+                item.setToolTip(cell_tips[col])
                 item.setForeground(QColor(colour))
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
+        self.fit_columns()
         self.table.setUpdatesEnabled(True)
+        any_tensor = any(np.size(model.values.get(n, 0)) > 1 for n in leaves)
         self.caption.setText("Leaves: values and gradients"
                              + (f" (first {MAX_ROWS} of {len(all_leaves)})" if more else "")
-                             + ("\nTensors: value = shape, gradient = its norm" if any_tensor
-                                else ""))
+                             + ("\nTensors: ‖·‖ is the norm (hover a cell for the range)"
+                                if any_tensor else ""))
         self.caption.setVisible(bool(leaves))
         self.table.setVisible(bool(leaves))
         rows = min(len(leaves), 16)
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
                                   + 22 * rows + 2 * self.table.frameWidth() + 2)
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3))
+    def fit_columns(self) -> None:
+        """Shape, value and gradient as wide as their cells and headers; in a narrow dock the
+        headers give way first (elided), then every column in proportion: no scroll bar."""
+        table, header = self.table, self.table.horizontalHeader()
+        cells = [table.sizeHintForColumn(c) + 8 for c in (1, 2, 3)]
+        wanted = [max(w, header.sectionSizeHint(c)) for w, c in zip(cells, (1, 2, 3))]
+        room = table.viewport().width() - NODE_COLUMN_MIN
+        if sum(wanted) > room:
+            wanted = cells
+        if sum(wanted) > room > 0:
+            wanted = [max(header.minimumSectionSize(), w * room // sum(wanted)) for w in wanted]
+        for column, width in zip((1, 2, 3), wanted):
+            table.setColumnWidth(column, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(node, shape, value, gradient) as shown."""
+        return [tuple(self.table.item(r, c).text() for c in range(4))
                 for r in range(self.table.rowCount())]
 
     def _clicked(self, row: int, _column: int) -> None:

@@ -8,20 +8,24 @@ signals, so a re-run or an undo updates what it shows.
 from __future__ import annotations
 
 import html
+import re
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+                               QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from engine import GraphError
 from gui import commands, theme
 from gui.graph_overview import GraphOverview
+from gui.naming import rename_problem
 from gui.formatting import grad_symbol
 from gui.node_status import badge_text, error_parts
 from gui.tensor_view import TensorView
-from gui.value_edit import (InputError, ValueEdit, attr_text, format_value, parse_json_attr,
-                            parse_value)
+from gui.display import no_gradient_note
+from gui.undo_passthrough import pass_undo_to_window
+from gui.value_edit import InputError, attr_text, parse_json_attr
+from gui.value_field import ValueField
 
 
 class Inspector(QWidget):
@@ -39,8 +43,7 @@ class Inspector(QWidget):
         self.node_id: str | None = None
         self.selection: list[str] = []
         self.attr_editors: dict[str, tuple[QWidget, callable]] = {}
-        self.value_edit: ValueEdit | None = None
-        self.value_shape: QLabel | None = None
+        self.value_field: ValueField | None = None
 
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -80,7 +83,7 @@ class Inspector(QWidget):
     def _build(self) -> None:
         """Rebuild the whole panel for the current node (or the empty state)."""
         self.attr_editors.clear()
-        self.value_edit = self.value_shape = None
+        self.value_field = None
         old = self.scroll.takeWidget()
         for view in (self.value_view, self.grad_view, self.overview):
             view.setParent(None)
@@ -98,6 +101,7 @@ class Inspector(QWidget):
         self.page.addStretch(1)
         self.scroll.setWidget(page)
         self.feedback.hide()
+        pass_undo_to_window(page)
         self.refresh_results()
 
     def _build_empty(self) -> None:
@@ -128,18 +132,13 @@ class Inspector(QWidget):
         self.page.addLayout(head)
         doc = QLabel(op.doc, objectName="muted", wordWrap=True)
         self.page.addWidget(doc)
-        self.ports_label = QLabel(objectName="muted", wordWrap=True)
+        # one line per input, "⚠ not connected" in amber until wired: the same height either
+        # way, so completing a wire moves nothing under the cursor
+        self.ports_label = QLabel(objectName="muted", textFormat=Qt.TextFormat.RichText)
+        self.ports_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.ports_label.setVisible(bool(op.port_names))
         self.page.addWidget(self.ports_label)
         self._refresh_ports()
-        # a node still being built: the canvas's amber hint ("connect x"), the engine's full
-        # sentence below in plain text; a real error: the sentence in red
-        self.node_hint = QLabel(objectName="incomplete", wordWrap=True)
-        self.node_detail = QLabel(wordWrap=True)
-        self.node_error = QLabel(objectName="error", wordWrap=True)
-        for label in (self.node_hint, self.node_detail, self.node_error):
-            label.hide()
-            self.page.addWidget(label)
         self.loss_box = QCheckBox("Loss: differentiate this node")
         self.loss_box.setToolTip("Gradients are of this node (it must hold one number). "
                                  "Unticked: the graph's single sink is the loss.")
@@ -171,18 +170,21 @@ class Inspector(QWidget):
         rform.addWidget(self.grad_caption)
         rform.addWidget(self.grad_view)
         self.page.addWidget(results)
+        # what is wrong, last: it appears and goes without moving anything above it
+        # (unfinished: the canvas's amber hint and the engine's sentence; broken: red)
+        self.node_hint = QLabel(objectName="incomplete", wordWrap=True)
+        self.node_detail = QLabel(wordWrap=True)
+        self.node_error = QLabel(objectName="error", wordWrap=True)
+        for label in (self.node_hint, self.node_detail, self.node_error):
+            label.hide()
+            self.page.addWidget(label)
 
     def _value_rows(self, form: QFormLayout, op) -> None:
         node = self.model.node(self.node_id)
-        self.value_edit = ValueEdit()
-        self.value_edit.setText(format_value(node.value))
-        self.value_edit.setPlaceholderText("a number, or nested lists: [[1, 2], [3, 4]]")
-        self.value_edit.setToolTip("A number or nested lists, e.g. [[1, 2], [3, 4]]. Enter applies, "
-                                   "Shift+Enter starts a new row")
-        self.value_edit.editingFinished.connect(self._apply_value)
-        self.value_shape = QLabel(objectName="muted", wordWrap=True)
-        form.addRow("value", self.value_edit)
-        form.addRow("", self.value_shape)
+        self.value_field = ValueField(self.model, self.node_id)
+        self.value_field.applied.connect(self._apply_value)
+        self.value_field.refused.connect(self._refuse)
+        form.addRow("value", self.value_field)
         if op.name == "parameter":
             for name in ("shape", "init", "seed"):
                 form.addRow(name, self._attr_editor(name, op.attrs[name], node.attrs.get(name)))
@@ -190,7 +192,11 @@ class Inspector(QWidget):
             button.setToolTip("Draw a new value from init, shape and seed (undoable)")
             button.clicked.connect(self.reinitialise)
             form.addRow("", button)
-        self._refresh_value()
+
+    @property
+    def value_edit(self):
+        """The value box of the selected leaf (None for other nodes)."""
+        return self.value_field.edit if self.value_field is not None else None
 
     def _attr_editor(self, name: str, default, current) -> QWidget:
         """A typed editor for one attr; its edits go through `_set_attr`."""
@@ -303,20 +309,11 @@ class Inspector(QWidget):
         if self.node_id is not None and name in self.attr_editors:
             self._set_editor(name, self.model.node(self.node_id).attrs.get(name))
 
-    def _apply_value(self) -> None:
-        if self.node_id is None or self.value_edit is None:
-            return
-        node = self.model.node(self.node_id)
-        try:
-            array = parse_value(self.value_edit.text())
-        except InputError as error:
-            self._refuse(f"value of {self.node_id}: {error}; the old value is kept")
-            self._refresh_value()
+    def _apply_value(self, array) -> None:
+        """A valid value from the value box (checked by the engine's rule as it was typed)."""
+        if self.node_id is None:
             return
         self._accept()
-        if node.value is not None and np.array_equal(np.asarray(node.value), array) \
-                and np.shape(node.value) == array.shape:
-            return
         self.undo_stack.push(commands.SetValue(self.model, self.node_id, array))
 
     def reinitialise(self) -> None:
@@ -361,13 +358,7 @@ class Inspector(QWidget):
         if new == old:
             self.name_edit.setText(old)
             return
-        problem = None
-        if not new:
-            problem = "a node needs a name"
-        elif self.model.has_node(new):
-            problem = f"the name '{new}' is already used by another node"
-        elif any(ch.isspace() for ch in new):
-            problem = "names cannot contain spaces"
+        problem = rename_problem(self.model, old, new)
         if problem:
             self.name_edit.setText(old)
             self._refuse(f"cannot rename '{old}': {problem}")
@@ -398,9 +389,18 @@ class Inspector(QWidget):
         if self.node_id is None or not self.model.has_node(self.node_id):
             return
         op = self.model.op(self.node_id)
-        parts = [f"{name} ← {self.model.source_of(self.node_id, i) or '(not connected)'}"
-                 for i, name in enumerate(op.port_names)]
-        self.ports_label.setText("Inputs: " + ", ".join(parts))
+        lines = []
+        for i, name in enumerate(op.port_names):
+            source = self.model.source_of(self.node_id, i)
+            shown = (html.escape(source) if source else
+                     f"<span style='color:{theme.INCOMPLETE}'>⚠ not connected</span>")
+            lines.append(f"{html.escape(name)} ← {shown}")
+        self.ports_label.setText("Inputs:<br>" + "<br>".join(lines))
+
+    def ports_text(self) -> str:
+        """The inputs lines as plain text (``a ← x; b ← ⚠ not connected``)."""
+        lines = self.ports_label.text().split("<br>")[1:]
+        return "; ".join(html.unescape(_strip_tags(line)) for line in lines)
 
     def _on_removed(self, node_id: str) -> None:
         if node_id in self.selection:
@@ -415,16 +415,8 @@ class Inspector(QWidget):
         self._refresh_value()
 
     def _refresh_value(self) -> None:
-        if self.value_edit is None or self.node_id is None:
-            return
-        node = self.model.node(self.node_id)
-        self.value_edit.setText(format_value(node.value))
-        if node.value is None:
-            self.value_shape.setText("no value yet" + (" — initialised from init/shape/seed"
-                                                       if node.op == "parameter" else ""))
-        else:
-            shape = tuple(np.shape(node.value))
-            self.value_shape.setText("a scalar (one number)" if shape == () else f"shape {shape}")
+        if self.value_field is not None and self.node_id is not None:
+            self.value_field.refresh()
 
     def _refresh_badge(self) -> None:
         if self.node_id is not None and self.model.has_node(self.node_id):
@@ -454,7 +446,11 @@ class Inspector(QWidget):
                                   f"{html.escape(grad_symbol(self.model.loss_id, node_id))}")
         value = self.model.values.get(node_id)
         grad = self.model.grads.get(node_id)
-        self.value_view.set_array(value, placeholder="not computed" + (": see the error above"
+        self.value_view.set_array(value, placeholder="not computed" + (": see below"
                                                                        if error else ""))
-        reason = "no loss to differentiate" if not self.model.loss_id else "not computed"
+        reason = no_gradient_note(self.model) if value is not None else "not computed"
         self.grad_view.set_array(grad, placeholder=reason)
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)

@@ -22,6 +22,8 @@ from gui.palette import PaletteWidget
 from gui.panels.chain_rule import ChainRulePanel
 from gui.player.install import install_player
 from gui.formatting import describe, grad_symbol
+from gui.node_status import attention_summary
+from gui.window_layout import DockBalancer, fit_toolbar, show_overflow_button
 from gui.window_menus import build_actions, build_menus, build_toolbar
 
 APP_NAME = "Backprop Studio"
@@ -53,9 +55,12 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(theme.app_icon())
         self.setAcceptDrops(True)
         self.resize(1400, 900)
+        self.docks = DockBalancer(self, [(self.palette_dock, self.palette.preferred_width()),
+                                         (self.inspector_dock, INSPECTOR_WIDTH)])
         self.resizeDocks([self.palette_dock, self.inspector_dock],
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
+        show_overflow_button(self.toolbar)
         self._add_offset = 0
         self._discarding = False
         self.autosaver = recovery.Autosaver(self, self.settings)
@@ -156,8 +161,9 @@ class MainWindow(QMainWindow):
         model = self.model
         if model.status:
             text, colour = model.status, theme.ERROR
-        elif model.errors:
-            text, colour = f"{len(model.errors)} node(s) need attention", theme.ERROR
+        elif model.problems:
+            broken = any(not p.unfinished for p in model.problems.values())
+            text, colour = attention_summary(model), theme.ERROR if broken else theme.INCOMPLETE
         elif model.loss_id and model.loss_id in model.values:
             name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
             loss_value = describe(model.values[model.loss_id], digits=6, with_shape=True)
@@ -374,6 +380,17 @@ class MainWindow(QMainWindow):
                 event.acceptProposedAction()
             return True
         return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event) -> None:
+        """Small windows: docks give way to the canvas, the toolbar drops its texts."""
+        super().resizeEvent(event)
+        self.docks.balance()
+        fit_toolbar(self.toolbar, self.width())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.docks.balance()
+        fit_toolbar(self.toolbar, self.width())
 
     def close_without_asking(self) -> None:
         """Close, dropping unsaved changes (the offscreen renderers use it)."""

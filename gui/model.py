@@ -169,6 +169,11 @@ class GraphModel(QObject):
         """What inserting ``fragment`` would add (fresh ids); GraphError when it cannot."""
         return plan_insertion(self._graph, fragment, offset)
 
+    def value_problem(self, node_id: str, value) -> Problem | None:
+        """Why ``value`` (a number or nested lists) cannot be the value of ``node_id``, by the
+        engine's rules, or None: for checking a value while the user types it."""
+        return self._graph.value_problem(node_id, _copy(value))
+
     def fresh_value(self, node_id: str, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from init/shape/seed (``attrs`` override them)."""
         return self._graph.fresh_value(node_id, **attrs)
@@ -443,6 +448,8 @@ class GraphModel(QObject):
             return ""
         if problem.kind is Kind.SEVERAL_SINKS:
             return problem.message.replace("choose one as the loss", LOSS_HOW)
+        if problem.kind is Kind.BLOCKED:
+            return problem.message          # it names the loss and the culprit itself
         return problem.located()
 
 

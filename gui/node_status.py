@@ -22,3 +22,18 @@ def error_parts(model, node_id: str) -> tuple[str, str, str]:
         return "", "", problem.message
     port_names = model.node(node_id).op_info.port_names
     return "⚠ " + unfinished_hint(problem, port_names), problem.message, ""
+
+
+def attention_summary(model) -> str:
+    """How many nodes need attention, in the canvas's own words: unfinished ones are drawn
+    with a dashed amber border, broken ones in red (``""`` when none)."""
+    problems = list(model.problems.values())
+    unfinished = sum(1 for p in problems if p.unfinished)
+    broken = len(problems) - unfinished
+    parts = []
+    if unfinished:
+        parts.append(f"{unfinished} unfinished node{'s' if unfinished > 1 else ''} "
+                     "(dashed amber border)")
+    if broken:
+        parts.append(f"{broken} broken node{'s' if broken > 1 else ''} (red)")
+    return " · ".join(parts)

@@ -255,7 +255,10 @@ class TensorView(QWidget):
         self.caption.setText(f"shape {tuple(a.shape)}" if a is not None and a.ndim else "")
         self.caption.setVisible(bool(self.caption.text()))
         self.stack.setCurrentWidget(self.scalar)
-        self.stack.setFixedHeight(max(28, self.scalar.heightForWidth(max(self.width(), 260))))
+        # a placeholder takes a number's height: a result arriving moves nothing below it
+        number_height = QFontMetrics(theme.mono_font(17)).height() + 2
+        self.stack.setFixedHeight(max(number_height,
+                                      self.scalar.heightForWidth(max(self.width(), 260))))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

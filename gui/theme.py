@@ -74,7 +74,10 @@ QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     background: {BASE}; border: 1px solid {BORDER}; border-radius: 5px; padding: 4px 6px;
     color: {TEXT}; selection-background-color: {ACCENT}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
-QLineEdit[invalid="true"] {{ border: 1px solid {ERROR}; background: #3d2327; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 1px solid {ERROR};
+    background: #3d2327; }}
+QLineEdit#headerRename {{ border: 1px solid {ACCENT}; border-radius: 3px; padding: 0 4px;
+    font-weight: 600; }}
 QComboBox::drop-down {{ border: none; width: 22px; }}
 QComboBox::down-arrow {{ image: url({CHEVRON}); width: 12px; height: 12px; }}
 QComboBox QAbstractItemView {{ background: {RAISED}; border: 1px solid {BORDER};
@@ -243,6 +246,9 @@ def _draw(name: str, p: QPainter, colour: str) -> None:
         p.drawPath(path)
         p.setBrush(accent)
         p.drawEllipse(QPointF(12, 17.2), 0.6, 0.6)
+    elif name == "more":           # », the toolbar's overflow menu
+        for x in (6.5, 12.5):
+            p.drawPolyline([QPointF(x, 7), QPointF(x + 5, 12), QPointF(x, 17)])
     else:
         p.drawEllipse(QPointF(12, 12), 7, 7)
 

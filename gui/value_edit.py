@@ -1,9 +1,10 @@
 """A text field for a node's value that shows a matrix one row per line.
 
 Enter applies (as in a line edit), Shift+Enter starts a new line, leaving the field applies too;
-`editingFinished` fires once per edit. Numbers are written in full precision (repr), so what
-the user sees is exactly what the engine computes with. The parsers here turn what the user
-typed back into a value or an attr, or say why they cannot (`InputError`).
+`editingFinished` fires once per edit (``finished_by`` says whether Enter or leaving the field
+did it). Numbers are written in full precision (repr), so what the user sees is exactly what
+the engine computes with. The parsers here read what the user typed as data, or say why they
+cannot (`InputError`); whether the data is a valid value is the engine's rule.
 """
 from __future__ import annotations
 
@@ -47,22 +48,17 @@ def _literal(text: str, refusal: str):
             raise InputError(refusal) from None
 
 
-def parse_value(text: str) -> np.ndarray:
-    """`2.5`, `[1, 2]` or `[[1, 2], [3, 4]]` as a float64 array; InputError with the reason."""
+def parse_value(text: str):
+    """What the user typed: ``2.5``, ``[1, 2]`` or ``[[1, 2], [3, 4]]`` read as a number or
+    nested lists (InputError when it is neither). Whether that is a valid value — rectangular,
+    numbers only, finite — is the engine's rule: ``GraphModel.value_problem``."""
     text = text.strip()
     if not text:
         raise InputError("enter a number or a list such as [[1, 2], [3, 4]]")
     try:
-        data = float(text)              # also "inf" / "nan", refused below with the reason
+        return float(text)              # also "inf" / "nan": the engine says why not
     except ValueError:
-        data = _literal(text, f"not a number or a list: {text[:40]!r}")
-    try:
-        array = np.array(data, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise InputError("rows must all have the same length and hold only numbers") from None
-    if not np.all(np.isfinite(array)):
-        raise InputError("values must be finite numbers (no nan or inf)")
-    return array
+        return _literal(text, f"not a number or a list: {text[:40]!r}")
 
 
 def parse_json_attr(text: str):
@@ -87,6 +83,7 @@ class ValueEdit(QPlainTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.NoWrap)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self._dirty = False
+        self.finished_by = ""          # "enter" or "focus": what ended the last edit
         self.textChanged.connect(self._changed)
         self._fit_height()
 
@@ -123,19 +120,25 @@ class ValueEdit(QPlainTextEdit):
         super().resizeEvent(event)
         self._fit_height()
 
-    def _finish(self) -> None:
+    @property
+    def dirty(self) -> bool:
+        """Typed text not applied yet."""
+        return self._dirty
+
+    def _finish(self, by: str) -> None:
         if self._dirty:
             self._dirty = False
+            self.finished_by = by
             self.editingFinished.emit()
 
     def keyPressEvent(self, event) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self._finish()
+            self._finish("enter")
             event.accept()
             return
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
-        self._finish()
+        self._finish("focus")

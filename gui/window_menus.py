@@ -54,7 +54,8 @@ times it: <code>∂L/∂x = ∂z/∂x · ∂L/∂z</code>. Where a node feeds se
 back along each wire is added. Hover a wire on the canvas to see its step.</p>
 
 <p><b>Keys:</b> F fit · Tab quick add · Del delete · Ctrl+D duplicate · Ctrl+Z undo ·
-Space+drag pan · wheel zoom.</p>"""
+Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's value: scrub it
+and watch every gradient follow.</p>"""
 
 
 def _action(window, name, text, slot, shortcut=None, icon=None, tip=None) -> QAction:

@@ -22,12 +22,12 @@ def canvas(qtbot):
 def test_palette_drop_makes_a_node_at_the_drop_point(canvas):
     model, stack, view = canvas
     assert drop_palette_item(view, "op", "mul", QPointF(120, 80))
-    assert model.graph.node_ids() == ["mul"]
-    item = view.node_item("mul")
+    assert model.graph.node_ids() == ["mul1"]
+    item = view.node_item("mul1")
     assert item.sceneBoundingRect().contains(QPointF(120, 80))
-    x, y = model.node("mul").position
+    x, y = model.node("mul1").position
     assert (x + style.NODE_W / 2, y + style.HEADER_H / 2) == pytest.approx((120, 80), abs=1)
-    assert stack.count() == 1 and view.selected_nodes() == ["mul"]
+    assert stack.count() == 1 and view.selected_nodes() == ["mul1"]
 
 
 def test_template_drop_inserts_a_wired_fragment(canvas):
@@ -68,8 +68,8 @@ def test_tab_opens_quick_search_and_enter_adds_the_op(canvas, qtbot):
     assert view.quick_search.list.currentItem().data(Qt.UserRole + 1) == "sigmoid"
     QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
     assert not view.quick_search.isVisible()
-    assert model.graph.node_ids() == ["sigmoid"]
-    assert view.node_item("sigmoid").sceneBoundingRect().contains(QPointF(200, 100))
+    assert model.graph.node_ids() == ["sigmoid1"]
+    assert view.node_item("sigmoid1").sceneBoundingRect().contains(QPointF(200, 100))
 
 
 def test_quick_search_escape_adds_nothing(canvas):
@@ -157,7 +157,7 @@ def test_copy_paste_keeps_inner_edges_and_works_across_documents(canvas, qtbot):
     new = view.paste()
     assert new == ["x2", "s2"] and view.selected_nodes() == ["x2", "s2"]
     assert model.graph.input_sources("s2") == ["x2", "x2"]
-    assert model.node("x2").position == (30, 30)
+    assert model.node("x2").position == (100, 100)     # one major grid cell: beside x
     # another document: the clipboard carries the fragment
     other_model, _other_stack, other_view = make_canvas(qtbot)
     assert other_view.paste() == ["x", "s"]
@@ -404,7 +404,7 @@ def test_unfinished_nodes_are_amber_not_red(canvas):
     model, _stack, view = canvas
     view.add_node_at("tanh", QPointF(0, 0))
     model.run_now()
-    item = view.node_item("tanh")
+    item = view.node_item("tanh1")
     assert "not connected" in item.error and item.error in item.toolTip()
     assert item.incomplete
     model.add_node("a", "input", value=[[1.0, 2.0]], position=(0, 200))

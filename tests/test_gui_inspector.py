@@ -109,7 +109,7 @@ def test_value_editor_accepts_nested_lists_and_refuses_ragged_ones(window):
     value = window.inspector.value_edit
     type_into(value, "[[1, 2], [3, 4]]")
     np.testing.assert_array_equal(window.model.node("x").value, [[1, 2], [3, 4]])
-    assert window.inspector.value_shape.text() == "shape (2, 2)"
+    assert window.inspector.value_field.shape_label.text() == "shape (2, 2)"
     count = window.undo_stack.count()
     for bad in ("[[1, 2], [3]]", "nan", "hello", "[1, 'a']"):
         type_into(value, bad)
@@ -120,13 +120,23 @@ def test_value_editor_accepts_nested_lists_and_refuses_ragged_ones(window):
     assert float(window.model.node("x").value) == 1.0 and value.text() == "1.0"
 
 
-def test_parse_value_reasons():
-    assert parse_value("2.5").shape == ()
-    assert parse_value("[1, 2]").shape == (2,)
-    assert parse_value("((1, 2), (3, 4))").shape == (2, 2)
-    for text, reason in (("", "enter"), ("[[1], [2, 3]]", "same length"), ("inf", "finite")):
-        with pytest.raises(InputError, match=reason):
-            parse_value(text)
+def test_parse_value_reads_the_text_and_the_engine_judges_it():
+    assert parse_value("2.5") == 2.5
+    assert parse_value("[1, 2]") == [1, 2]
+    assert parse_value("((1, 2), (3, 4))") == ((1, 2), (3, 4))
+    with pytest.raises(InputError, match="enter"):
+        parse_value("")
+    with pytest.raises(InputError, match="not a number or a list"):
+        parse_value("1.5.2")
+    from gui.model import GraphModel
+    model = GraphModel()
+    model.add_node("x", "input", value=1.0)
+    model.add_node("n", "neg")
+    assert model.value_problem("x", parse_value("((1, 2), (3, 4))")) is None
+    for text, reason in (("[[1], [2, 3]]", "rectangular"), ("inf", "finite"),
+                         ("nan", "finite"), ("'abc'", "number")):
+        assert reason in model.value_problem("x", parse_value(text)).message
+    assert "only input, constant" in model.value_problem("n", 1.0).message
 
 
 def test_rename_refuses_duplicates_and_is_undoable(window):
@@ -293,8 +303,9 @@ def test_with_nothing_selected_the_overview_lists_leaf_gradients(window, tmp_pat
     overview = window.inspector.overview
     assert overview.isVisible()
     assert overview.loss_label.text() == "Loss y = 9"
-    assert overview.rows() == [("x", "3", "6")]
-    assert overview.table.horizontalHeaderItem(2).text() == "∂y/∂node"
+    assert overview.rows() == [("x", "scalar", "3", "6")]
+    assert [overview.table.horizontalHeaderItem(c).text() for c in range(4)] == \
+        ["node", "shape", "value", "∂y/∂node"]
     overview.table.cellClicked.emit(0, 1)
     assert window.canvas.selected_nodes() == ["x"] and window.inspector.node_id == "x"
 
@@ -322,10 +333,12 @@ def test_loss_checkbox_picks_the_node_to_differentiate(window):
 def test_overview_names_tensor_gradients_by_their_norm(window):
     tensor_graph(window, [[3.0, 4.0]])
     rows = dict((r[0], r[1:]) for r in window.inspector.overview.rows())
-    assert rows["x"] == ("1×2", "norm 1.414") and rows["w"] == ("1×2", "norm 5")
-    item = window.inspector.overview.table.item(1, 2)
+    # shape and value in separate columns: a 2-vector is never mistaken for the number 2
+    assert rows["x"] == ("(1, 2)", "‖·‖ = 5", "‖·‖ = 1.414")
+    assert rows["w"] == ("(1, 2)", "‖·‖ = 1.414", "‖·‖ = 5")
+    item = window.inspector.overview.table.item(1, 3)
     assert "∂s/∂w" in item.toolTip() and "norm ‖·‖ = 5" in item.toolTip()
-    assert "gradient = its norm" in window.inspector.overview.caption.text()
+    assert "‖·‖ is the norm" in window.inspector.overview.caption.text()
 
 
 def test_overview_lists_at_most_forty_leaves(window):
@@ -360,12 +373,11 @@ def test_inputs_line_names_the_sources_and_follows_wiring(window):
     add(window, "a", "input", value=1.0)
     add(window, "m", "mul")
     select(window, "m")
-    assert window.inspector.ports_label.text() == \
-        "Inputs: a ← (not connected), b ← (not connected)"
+    assert window.inspector.ports_text() == "a ← ⚠ not connected; b ← ⚠ not connected"
     window.undo_stack.push(commands.Connect(window.model, "a", "m", 1))
-    assert window.inspector.ports_label.text() == "Inputs: a ← (not connected), b ← a"
+    assert window.inspector.ports_text() == "a ← ⚠ not connected; b ← a"
     window.undo_stack.push(commands.RenameNode(window.model, "a", "x"))
-    assert window.inspector.ports_label.text().endswith("b ← x")
+    assert window.inspector.ports_text().endswith("b ← x")
 
 
 def test_new_seed_redraws_a_parameter_and_undo_brings_the_old_value_back(window):

@@ -185,8 +185,8 @@ def test_wire_dropped_on_empty_canvas_offers_a_connected_node(canvas):
     assert view.quick_search.isVisible()
     QTest.keyClicks(view.quick_search.edit, "tanh")
     QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
-    assert model.source_of("tanh", 0) == "x"
-    assert view.node_item("tanh").port_scene_pos(0) == drop
+    assert model.source_of("tanh1", 0) == "x"
+    assert view.node_item("tanh1").port_scene_pos(0) == drop
     assert stack.count() == 1              # add + connect is one undo step
     stack.undo()
     assert model.graph.node_ids() == ["x"]
@@ -199,7 +199,7 @@ def test_wire_from_an_input_dropped_on_empty_canvas_feeds_it(canvas):
     mouse_drag(view, port_pos(view, "n", 0), QPointF(50, 50))
     QTest.keyClicks(view.quick_search.edit, "constant")
     QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
-    assert model.source_of("n", 0) == "constant"
+    assert model.source_of("n", 0) == "c"
     model.run_now()
     assert model.errors == {} and float(model.values["n"]) == -1.0   # fresh leaves hold 1.0
 

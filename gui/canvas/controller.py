@@ -12,13 +12,17 @@ from PySide6.QtWidgets import QApplication
 import engine
 from .. import commands as cmd
 from ..layout import layered_positions
+from ..naming import default_id
 from ..templates import TEMPLATES
 from . import mime, style
 from .port_item import OUTPUT
 
-PASTE_STEP = 30.0
+# paste (with the mouse off the canvas) and duplicate: one major grid cell right and down,
+# which clears a card's height, so the copy never hides its original
+PASTE_STEP = 5.0 * style.GRID_STEP
 # a fresh leaf computes at once (a scalar the inspector can change) instead of starting red
 DEFAULT_VALUES = {"input": 1.0, "constant": 1.0, "parameter": 0.5}
+CARD_H = 90.0     # a card's height with up to two inputs (NodeItem.height)
 
 
 class CanvasController(QObject):
@@ -37,7 +41,7 @@ class CanvasController(QObject):
         if op not in engine.OPS:
             self.refused.emit(f"unknown op {op!r}")
             return None
-        node_id = self.model.new_id(op)
+        node_id = default_id(self.model, op)
         position = self._free_spot(round(scene_pos.x() - style.NODE_W / 2),
                                    round(scene_pos.y() - style.HEADER_H / 2))
         self.stack.push(cmd.AddNode(self.model, node_id, op, value=DEFAULT_VALUES.get(op),
@@ -64,7 +68,7 @@ class CanvasController(QObject):
         from_output = wire_from[1] == OUTPUT
         if from_output and info.arity == 0:
             return self.add_node(op, scene_pos)
-        node_id = self.model.new_id(op)
+        node_id = default_id(self.model, op)
         x = scene_pos.x() - (0.0 if from_output else style.NODE_W)
         position = (round(x), round(scene_pos.y() - style.PORT_TOP))
         self.stack.beginMacro(f"Add {op} and connect")
@@ -207,11 +211,28 @@ class CanvasController(QObject):
         self._paste_count += 1
         if scene_pos is None:
             step = PASTE_STEP * self._paste_count
-            return self.insert_fragment(fragment, None, "Paste", offset=(step, step))
+            return self.insert_fragment(fragment, None, "Paste",
+                                        offset=self._clear_offset(fragment, step))
         return self.insert_fragment(fragment, scene_pos, "Paste")
 
     def duplicate(self, node_ids) -> list[str]:
         if not node_ids:
             return []
-        return self.insert_fragment(self.model.fragment(node_ids), None, "Duplicate",
-                                    offset=(PASTE_STEP, PASTE_STEP))
+        fragment = self.model.fragment(node_ids)
+        return self.insert_fragment(fragment, None, "Duplicate",
+                                    offset=self._clear_offset(fragment, PASTE_STEP))
+
+    def _clear_offset(self, fragment: dict, step: float) -> tuple:
+        """(step, step), or further steps down-right while a copied card would cover a card
+        already on the canvas."""
+        cards = [tuple(n.position) for n in (self.model.node(i) for i in self.model.node_ids())
+                 if n.position is not None]
+        copies = [tuple(n.get("position") or (0, 0)) for n in fragment.get("nodes", [])
+                  if isinstance(n, dict)]
+        offset = step
+        for _ in range(50):
+            if not any(abs(x + offset - cx) < style.NODE_W and abs(y + offset - cy) < CARD_H
+                       for x, y in copies for cx, cy in cards):
+                break
+            offset += PASTE_STEP
+        return (offset, offset)

@@ -1,5 +1,6 @@
-"""EdgeItem: a smooth cubic wire from an output port to an input port; WireItem: the live wire
-that follows the cursor while the user connects."""
+"""EdgeItem: a smooth cubic wire from an output port to an input port (bent round the cards in
+its way, ``routing.py``); WireItem: the live wire that follows the cursor while the user
+connects."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -32,6 +33,13 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     path.lineTo(QPointF(end.x(), mid.y()))
     path.cubicTo(QPointF(end.x() - dx, mid.y()), QPointF(end.x() - dx, end.y()), end)
     return path
+
+
+def _looks(display) -> tuple:
+    """What of an EdgeDisplay changes the drawing (not the contribution it carries)."""
+    if display is None:
+        return (None, None, False)
+    return (display.highlight, display.pulse, display.backward)
 
 
 class EdgeItem(QGraphicsItem):
@@ -81,6 +89,9 @@ class EdgeItem(QGraphicsItem):
         end = self.target_item.port_scene_pos(self.port)
         self.prepareGeometryChange()
         self._path = wire_path(start, end)
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "route_wire"):   # round the cards in the way
+            self._path = scene.route_wire(self, start, end, self._path)
         self._shape = None
         bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)   # room for a pulse
         mid = self._path.pointAtPercent(0.5)   # and for the number the scene draws there
@@ -119,7 +130,10 @@ class EdgeItem(QGraphicsItem):
     def set_display(self, display) -> None:
         """Highlight and pulse from the display record (the player's current step)."""
         if display is not self.display:
+            looks = _looks(self.display)
             self.display = display
+            if _looks(display) == looks:   # a re-run's fresh record that draws the same
+                return
             highlight = display.highlight if display is not None else None
             opacity = 0.3 if highlight == DIM else 1.0
             z = 0.5 if highlight in (ACTIVE, PATH) else 0

@@ -26,6 +26,12 @@ _NO_PEN = QPen(Qt.NoPen)
 _HEADER_MUTED = QColor(255, 255, 255, 200)
 
 
+def compact_value_pixels(lod: float) -> int:
+    """Scene pixels of a zoomed-out card's value and gradient lines: about
+    ``style.READABLE_PX`` on screen (9 pt) down to a zoom of 0.45, smaller below."""
+    return min(26, max(10, round(style.READABLE_PX / lod)))
+
+
 class NodeItem(QGraphicsItem):
     def __init__(self, node_id: str, op, position):
         super().__init__()
@@ -79,6 +85,8 @@ class NodeItem(QGraphicsItem):
         self.grad_pending = False
         self.grad_parts = None         # (loss, node, ("= 95.06", "= 95.1")) to fit the line
         self._state = None
+        self._tip_args: tuple = (None, "", (), "")
+        self._tip_dirty = True
         self._thumbnails = [(None, None), (None, None)]   # (array, pixmap): value, gradient
         self.setZValue(1)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
@@ -138,9 +146,9 @@ class NodeItem(QGraphicsItem):
                  value_short, grad_short, display.highlight, incomplete, display.badges)
         if state == self._state:
             return
-        if self._state is None or self._state[:2] != state[:2] or grad_text != self.grad_text \
-                or display.badges != self.badges:
-            self.setToolTip(self._tooltip(error, grad_text, display.badges))
+        # the hover summary is built when asked for (``toolTip``), not on every re-run
+        self._tip_args = (error, grad_text, display.badges, value_text)
+        self._tip_dirty = True
         tail = tuple(t for t in (grad_compact, grad_short) if t)
         self.grad_lines = ((grad_text,) if grad_text else ()) + tail
         self.grad_compact_lines = tail
@@ -166,13 +174,25 @@ class NodeItem(QGraphicsItem):
             self._thumbnails[slot] = (array, heatmap_pixmap(array, style.THUMB))
         return self._thumbnails[slot][1]
 
-    def _tooltip(self, error, grad_text: str, badges=()) -> str:
-        """Full id, op, the error or the op's doc, the gradient named in full, any badges."""
+    def toolTip(self) -> str:
+        """Full id, op, the error or the op's doc, value and gradient: the hover summary."""
+        if self._tip_dirty:
+            self._tip_dirty = False
+            self.setToolTip(self._tooltip(*self._tip_args))
+        return super().toolTip()
+
+    def _tooltip(self, error, grad_text: str, badges=(), value_text: str = "") -> str:
+        """Full id, op, the error or the op's doc, the value and the gradient in full (a
+        readable summary when the card is small on screen), any badges."""
         tip = [f"<b>{escape(self.node_id, quote=False)}</b> — {self.op.label if self.op else '?'}"]
         if error:
             tip.append(f"<span style='color:#ff7070'>{escape(error, quote=False)}</span>")
         elif self.op is not None:
             tip.append(self.op.doc)
+        if value_text.startswith("= "):
+            tip.append(f"<span style='color:{style.VALUE.name()}'>"
+                       f"{escape(self.node_id, quote=False)} {escape(value_text, quote=False)}"
+                       "</span>")
         if grad_text:
             tip.append(f"<span style='color:{style.GRAD.name()}'>"
                        f"{escape(grad_text, quote=False)}</span>")
@@ -285,7 +305,7 @@ class NodeItem(QGraphicsItem):
         lines = [line for line in lines if line[0] == "grad" or line[0][0]]
         if not lines:
             return
-        px = min(17, max(10, round(8.5 / lod)))
+        px = compact_value_pixels(lod)
         painter.setFont(style.pixel_font(px))
         metrics = painter.fontMetrics()
         line_h = px + 3
@@ -313,7 +333,7 @@ class NodeItem(QGraphicsItem):
     def compact_header(self, lod: float) -> tuple:
         """``(font, text)`` of a zoomed-out card's header, symbol and id, in a font that stays
         legible on screen: shrunk a little, then elided in the middle for a long id."""
-        head = style.pixel_font(min(17, max(11, round(9.5 / lod))), bold=True)
+        head = style.pixel_font(min(18, max(11, round(11 / lod))), bold=True)
         return fit_label(head, f"{self.symbol}  {self.id_text}", style.NODE_W - 16)
 
     def _paint_header_text(self, painter) -> None:

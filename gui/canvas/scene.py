@@ -19,13 +19,22 @@ from shiboken6 import isValid
 from ..display import ACTIVE, DisplayRecord, live_record, with_path
 from ..formatting import describe, grad_symbol
 from ..layout import layered_positions
-from . import edge_encoding, style
+from . import edge_encoding, routing, style
 from .edge_item import EdgeItem
 from .node_item import NodeItem
 
 
 _LABEL_FILL = QColor(27, 29, 35, 235)
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
+REROUTE_ALL_ABOVE = 40     # cards changed in one edit beyond which every wire is routed again
+DEFER_ABOVE = 200          # nodes beyond which a scrub updates what is on screen first
+CATCH_UP_CHUNK = 150       # items brought up to date per turn of the event loop after that
+OVERVIEW_ZOOM = 0.3        # below it cards are plain blocks (NodeItem.paint)
+
+
+def card_rect(item) -> QRectF:
+    """A node's card in scene coordinates (its body, not the ports sticking out)."""
+    return QRectF(item.pos().x(), item.pos().y(), style.NODE_W, item.height)
 
 
 def backward_steps(trace) -> dict:
@@ -76,6 +85,7 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[tuple[str, str, int], EdgeItem] = {}
         self._steps: dict = {}
         self._shown: dict = {}            # node id -> (NodeDisplay, loss) on its item
+        self._edge_scale = None           # the contribution drawn at full width
         self.record = DisplayRecord()     # what the items show now
         self.replaying = False            # a player's record, not the live one
         self._path_base = None            # the record under a shown path (show_path)
@@ -90,6 +100,10 @@ class GraphScene(QGraphicsScene):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self._redraw_overview)
+        self._reroute_timer = QTimer(self)       # cards moved: wires find their way again once
+        self._reroute_timer.setSingleShot(True)
+        self._reroute_timer.setInterval(0)
+        self._reroute_timer.timeout.connect(self.reroute_edges)
         model.node_added.connect(self._on_node_added)
         model.node_removed.connect(self._on_node_removed)
         model.edge_added.connect(self._on_edge_added)
@@ -99,6 +113,21 @@ class GraphScene(QGraphicsScene):
         model.node_renamed.connect(self._on_node_renamed)
         model.graph_reset.connect(self._on_graph_reset)
         model.results_changed.connect(self.refresh_results)
+        self._rebuilding = False
+        self.live_drag = False           # a value is being scrubbed: see _show
+        self._pending: list = []         # items left for catch_up
+        self._norms: dict = {}
+        self._top_norm = 1.0
+        self._catch_up = QTimer(self)
+        self._catch_up.setSingleShot(True)
+        self._catch_up.setInterval(0)
+        self._catch_up.timeout.connect(self.catch_up)
+        self._cards: dict = {}           # node id -> its card's rect when wires were routed
+        self._card_index = None          # (ids, n×4 array) of _cards, rebuilt when they change
+        self._dirty_areas: list = []     # where cards changed since: wires there re-route
+        for signal in (model.node_added, model.node_removed, model.node_moved):
+            signal.connect(self._card_moved)
+        model.node_renamed.connect(self._card_renamed)
         self.selectionChanged.connect(self._emphasise_selected_edges)
         self.rebuild()
 
@@ -114,8 +143,13 @@ class GraphScene(QGraphicsScene):
         layout = layered_positions(model) if missing else {}
         for node_id in model.node_ids():
             self._add_node_item(node_id, layout.get(node_id), refresh=False)
-        for edge in model.edges():
-            self._on_edge_added(edge.source, edge.target, edge.port)
+        self._rebuilding = True          # the wires are routed once, all together, afterwards
+        try:
+            for edge in model.edges():
+                self._on_edge_added(edge.source, edge.target, edge.port)
+        finally:
+            self._rebuilding = False
+        self._reroute_everything()
         if refresh:
             self.refresh_results()
 
@@ -161,6 +195,9 @@ class GraphScene(QGraphicsScene):
         if self.overview:
             edge.setVisible(False)
         self.addItem(edge)
+        if not self._rebuilding and len(self._dirty_areas) <= REROUTE_ALL_ABOVE:
+            edge.update_path()           # in the scene now: round the cards in its way
+        # (many cards changing at once, e.g. an undone delete: all wires are routed after)
         self.edges_moved()
 
     def _remove_edge_item(self, key) -> None:
@@ -233,23 +270,65 @@ class GraphScene(QGraphicsScene):
     def _show(self, record: DisplayRecord) -> None:
         """Every node draws its part of ``record`` (a node whose display object and loss are
         the ones already shown is skipped: a replay reuses them); edges take the colour of the
-        sign and a width for the size of what they carried back (see edge_encoding)."""
+        sign and a width for the size of what they carried back (see edge_encoding). While
+        ``live_drag`` is on (a value being scrubbed) in a big graph, what is legible on screen
+        is updated at once and the rest just after, unless the next step of the drag comes
+        first."""
         self._path_base = None     # a new record replaces a shown path
         self.record = record
-        loss, shown, node_of = record.loss, self._shown, record.node
-        for node_id, item in self.nodes.items():
-            if record.live or shown.get(node_id) != (node_of(node_id), loss):
-                self._show_node(item)
         scale = record.edge_scale
         if scale is None:
             scale = max((edge_encoding.norm(e.contribution) for e in record.edges.values()
                          if e.contribution is not None), default=0.0) or None
-        edge_of = record.edge
-        for key, edge in self.edges.items():
-            display = edge_of(key)
-            if display is not edge.display or scale != edge.scale:   # most wires: unchanged
-                edge.show(display, scale)
+        self._edge_scale = scale
+        nodes, edges = list(self.nodes.values()), list(self.edges.values())
+        if self.live_drag and len(nodes) > DEFER_ABOVE:
+            seen = self._legible_area()
+            now = [i for i in nodes if seen is not None and seen.intersects(i.sceneBoundingRect())]
+            later = [i for i in nodes if seen is None or not seen.intersects(i.sceneBoundingRect())]
+            shown = {e for e in edges if seen is not None and e.isVisible()
+                     and seen.intersects(e.sceneBoundingRect())}
+            self._pending = later + [e for e in edges if e not in shown]
+            nodes, edges = now, list(shown)
+            self._catch_up.start()
+        else:
+            self._pending = []
+        loss, already, node_of = record.loss, self._shown, record.node
+        for item in nodes:
+            if record.live or already.get(item.node_id) != (node_of(item.node_id), loss):
+                self._show_node(item)
+        for edge in edges:
+            self._show_edge(edge)
         self.record_shown.emit()
+
+    def _show_edge(self, edge) -> None:
+        display = self.record.edge(edge.key)
+        if display is not edge.display or self._edge_scale != edge.scale:   # most: unchanged
+            edge.show(display, self._edge_scale)
+
+    def _legible_area(self) -> QRectF | None:
+        """The part of the scene a view shows with legible cards (None: none does)."""
+        area = None
+        for view in self.views():
+            if view.transform().m11() >= OVERVIEW_ZOOM:
+                rect = view.mapToScene(view.viewport().rect()).boundingRect()
+                area = rect if area is None else area.united(rect)
+        return area
+
+    def catch_up(self, budget: int | None = CATCH_UP_CHUNK) -> None:
+        """Bring items left for later up to date (``budget`` at a time; None: all now)."""
+        pending, self._pending = self._pending, []
+        for i, item in enumerate(pending):
+            if budget is not None and i >= budget:
+                self._pending = pending[i:]
+                self._catch_up.start()
+                return
+            if item.scene() is not self:
+                continue
+            if isinstance(item, NodeItem):
+                self._show_node(item)
+            else:
+                self._show_edge(item)
 
     def set_vector_mode(self, on: bool) -> None:
         """Paint for vector output (SVG): no item caches, no grid, ids never elided (drawn
@@ -272,6 +351,7 @@ class GraphScene(QGraphicsScene):
                 event.accept()
                 return
             if isinstance(item, NodeItem):
+                item.toolTip()          # built on demand: make it current before Qt reads it
                 break
         super().helpEvent(event)
 
@@ -281,6 +361,81 @@ class GraphScene(QGraphicsScene):
         chosen = {i for i in self.selectedItems() if isinstance(i, NodeItem)}
         for edge in self.edges.values():
             edge.set_emphasis(edge.source_item in chosen or edge.target_item in chosen)
+
+    # ------------------------------------------------------------ wires round cards
+    def route_wire(self, edge, start: QPointF, end: QPointF, plain):
+        """``plain``, or a path bent round the cards between the wire's ends (routing.py).
+        Cheap when nothing is near: only cards within the plain curve's box are checked."""
+        if end.x() <= start.x():
+            return plain
+        ends = (edge.source_item.node_id, edge.target_item.node_id)
+        near = self._cards_in(plain.boundingRect().adjusted(-4, -4, 4, 4), ends)
+        path = plain
+        if near and not routing.clear(plain, near):
+            band = QRectF(start.x(), -1e7, end.x() - start.x(), 2e7)
+            path = routing.detour(start, end, self._cards_in(band, ends)) or plain
+        edge.detoured = path is not plain
+        return path
+
+    def _cards_in(self, rect: QRectF, skip=()) -> list[tuple]:
+        """(left, top, right, bottom) of the cards overlapping ``rect``, but those of ``skip``
+        (node ids); read from the card index, a few vectorised comparisons."""
+        if self._card_index is None:
+            ids = list(self._cards)
+            boxes = np.array([(r.left(), r.top(), r.right(), r.bottom())
+                              for r in self._cards.values()], dtype=float).reshape(-1, 4)
+            self._card_index = (ids, boxes)
+        ids, boxes = self._card_index
+        inside = np.flatnonzero((boxes[:, 0] < rect.right()) & (boxes[:, 2] > rect.left())
+                                & (boxes[:, 1] < rect.bottom()) & (boxes[:, 3] > rect.top()))
+        return [box for i, box in zip(inside.tolist(), boxes[inside].tolist())
+                if ids[i] not in skip]
+
+    def _card_moved(self, node_id: str) -> None:
+        """A card appeared, moved or went: the wires near where it was and is find their way
+        again (once, after the edit)."""
+        item = self.nodes.get(node_id)
+        old = self._cards.pop(node_id, None)
+        if old is not None:
+            self._dirty_areas.append(old)
+        if item is not None:
+            self._cards[node_id] = card_rect(item)
+            self._dirty_areas.append(self._cards[node_id])
+        self._card_index = None
+        if not self._reroute_timer.isActive():
+            self._reroute_timer.start()
+
+    def _reroute_everything(self, *_args) -> None:
+        self._dirty_areas = [EVERYWHERE]
+        self._cards = {n: card_rect(i) for n, i in self.nodes.items()}
+        self._card_index = None
+        if not self._reroute_timer.isActive():
+            self._reroute_timer.start()
+
+    def _card_renamed(self, old: str, new: str) -> None:
+        if old in self._cards:
+            self._cards[new] = self._cards.pop(old)
+            self._card_index = None
+
+    def reroute_edges(self) -> None:
+        """Route again the wires that pass where cards were added, removed or moved."""
+        self._reroute_timer.stop()
+        areas, self._dirty_areas = self._dirty_areas, []
+        if len(areas) > REROUTE_ALL_ABOVE or any(area is EVERYWHERE for area in areas):
+            edges = list(self.edges.values())
+        else:
+            found = {}
+            for area in areas:
+                for item in self.items(area):
+                    if isinstance(item, EdgeItem):
+                        found[id(item)] = item
+            edges = list(found.values())
+        for edge in edges:
+            if edge.scene() is not self:
+                continue
+            ends = (edge.source_item.node_id, edge.target_item.node_id)
+            if getattr(edge, "detoured", False) or self._cards_in(edge.boundingRect(), ends):
+                edge.update_path()      # a plain wire with no card near it stays as it is
 
     # ------------------------------------------------------------ level of detail
     def set_overview(self, overview: bool) -> None:

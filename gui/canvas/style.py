@@ -20,6 +20,7 @@ BODY_MIN = HEADER_H + 34.0     # the symbol/thumbnail band ends here at the leas
 THUMB = 28                     # tensor heatmap edge, in scene pixels
 CORNER = 6.0
 COMPACT_BELOW = 0.8            # zoom under which nodes switch to big-font summary cards
+READABLE_PX = 12               # on-screen pixels of a zoomed-out card's numbers (9 pt at 96 dpi)
 
 NODE_BODY = QColor("#2a2d35")
 NODE_BORDER = QColor("#40444f")

@@ -11,14 +11,19 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
-from . import mime
+from . import style
+from .banner import CanvasBanner
+from .context_menu import build_context_menu
 from .controller import CanvasController
+from .drops import PaletteDrops
 from .edge_item import EdgeItem, WireItem
 from .node_item import NodeItem
 from .overlays import CaptionOverlay, EdgeLegend
 from .port_item import OUTPUT
 from .quick_search import QuickSearch
+from .rename_editor import HeaderRenameEditor
 from .scene import GraphScene
+from .scrub import ValueScrubber
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
 OVERVIEW_BELOW = 0.3   # zoom under which edges are drawn as one batch (matches items' LOD)
@@ -27,7 +32,7 @@ FIT_MARGIN = 24               # scene pixels around the nodes when fitting
 WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
 
-class CanvasView(QGraphicsView):
+class CanvasView(PaletteDrops, QGraphicsView):
     status_message = Signal(str)   # information
     refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
@@ -35,6 +40,8 @@ class CanvasView(QGraphicsView):
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
+        self._fitting = False
+        self._fit_transform = None           # the transform fit_view chose, while fitted
         self.model, self.undo_stack = model, undo_stack
         self.graph_scene = GraphScene(model, self)
         self.setScene(self.graph_scene)
@@ -78,6 +85,10 @@ class CanvasView(QGraphicsView):
         self.legend = EdgeLegend(self)
         self.graph_scene.record_shown.connect(self._follow_record)
         self._follow_record()
+        self.rename_editor = HeaderRenameEditor(self)
+        self.rename_editor.refused.connect(self.refused)
+        self.banner = CanvasBanner(self)     # why there are no gradients, in one line
+        self.scrubber = ValueScrubber(self)  # drag a scalar's value on its card
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -106,6 +117,10 @@ class CanvasView(QGraphicsView):
         return self.controller.copy(self.selected_nodes())
 
     def paste(self) -> list[str]:
+        """At the mouse when it is over the canvas; else offset from the copied nodes."""
+        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
+            at = self.mapToScene(self._last_mouse)     # the first card's header under it
+            return self.controller.paste(at - QPointF(style.NODE_W / 2, style.HEADER_H / 2))
         return self.controller.paste()
 
     def duplicate_selection(self) -> list[str]:
@@ -121,19 +136,58 @@ class CanvasView(QGraphicsView):
         self.controller.auto_layout()
         self.fit_view()
 
+    def rename_inline(self, node_id: str) -> None:
+        """Open the name editor over ``node_id``'s header (Enter renames, Esc cancels)."""
+        item = self.node_item(node_id)
+        if item is not None:
+            self._select_ids([node_id])
+            self.rename_editor.start(item)
+
     def fit_view(self) -> None:
-        """Show every node (never magnified beyond FIT_MAX_SCALE)."""
-        rect = self.graph_scene.itemsBoundingRect()
-        if rect.isEmpty():
-            self.resetTransform()
-            self.centerOn(0, 0)
-            return
-        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
-        self.fitInView(rect, Qt.KeepAspectRatio)
-        if self.transform().m11() > FIT_MAX_SCALE:
-            self.resetTransform()
-            self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
-        self.centerOn(rect.center())
+        """Show every node (never magnified beyond FIT_MAX_SCALE). The view stays fitted —
+        refitted when it is resized — until the user zooms or pans."""
+        self._fitting = True
+        try:
+            rect = self.graph_scene.itemsBoundingRect()
+            if rect.isEmpty():
+                self.resetTransform()
+                self.centerOn(0, 0)
+            else:
+                rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+                self.fitInView(rect, Qt.KeepAspectRatio)
+                if self.transform().m11() > FIT_MAX_SCALE:
+                    self.resetTransform()
+                    self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
+                self.centerOn(rect.center())
+        finally:
+            self._fitting = False
+        self._fit_transform = self.transform()
+
+    @property
+    def fitted(self) -> bool:
+        """The view shows what ``fit_view`` chose (no zoom or pan since)."""
+        return self._fit_transform is not None and self.transform() == self._fit_transform
+
+    def resizeEvent(self, event) -> None:
+        was_fitted = self.fitted
+        self._fitting = True             # the resize's own scrolling is no pan
+        try:
+            super().resizeEvent(event)
+        finally:
+            self._fitting = False
+        self.banner.place()
+        self.caption_overlay.place()
+        self.legend.place()
+        if was_fitted:
+            self.fit_view()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        if not self._fitting:
+            self._fit_transform = None   # panned: no longer fitted
+        super().scrollContentsBy(dx, dy)
+        banner = getattr(self, "banner", None)
+        if banner is not None:
+            banner.move(0, 0)            # scrolling moves the viewport's children: not this one
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -182,10 +236,10 @@ class CanvasView(QGraphicsView):
         self.legend.setVisible(any(e.contribution is not None for e in record.edges.values()))
         self.legend.place()
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.caption_overlay.place()
-        self.legend.place()
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Leave:
+            self._last_mouse = None      # off the canvas: a paste lands beside the original
+        return super().viewportEvent(event)
 
     def paintEvent(self, event) -> None:
         # the zoom may have changed through any QGraphicsView call (scale, fitInView, ...)
@@ -232,6 +286,8 @@ class CanvasView(QGraphicsView):
         if event.key() == Qt.Key_Escape and self._wire is not None:
             self._end_wire()
             return
+        if event.key() == Qt.Key_Escape and self.scrubber.cancel():
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:
@@ -248,6 +304,8 @@ class CanvasView(QGraphicsView):
 
     # ------------------------------------------------------------ wheel: zoom to cursor
     def wheelEvent(self, event) -> None:
+        if self.rename_editor.active and not self.rename_editor.commit():
+            self.rename_editor.cancel()     # the editor would no longer sit on its header
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
             self.zoom_by(1.0015 ** delta, event.position().toPoint())
@@ -270,6 +328,9 @@ class CanvasView(QGraphicsView):
                 self._start_wire(node, port)
                 event.accept()
                 return
+            if self.scrubber.press(event):
+                event.accept()
+                return
         super().mousePressEvent(event)
         if button == Qt.LeftButton and isinstance(self.itemAt(pos), NodeItem):
             self._move_start = {i.node_id: i.pos() for i in self.graph_scene.selectedItems()
@@ -277,8 +338,14 @@ class CanvasView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event) -> None:
         pos = event.position().toPoint()
-        if event.button() == Qt.LeftButton and self.itemAt(pos) is None:
+        item = self.itemAt(pos)
+        if event.button() == Qt.LeftButton and item is None:
             self.open_quick_search(pos)   # double-click on empty canvas: add a node here
+            event.accept()
+            return
+        if event.button() == Qt.LeftButton and isinstance(item, NodeItem) \
+                and item.mapFromScene(self.mapToScene(pos)).y() <= style.HEADER_H:
+            self.rename_inline(item.node_id)  # double-click on a header: rename there
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
@@ -291,6 +358,9 @@ class CanvasView(QGraphicsView):
             self._pan_from = pos
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            event.accept()
+            return
+        if self.scrubber.move(event):
             event.accept()
             return
         scene_pos = self.mapToScene(pos)
@@ -314,7 +384,7 @@ class CanvasView(QGraphicsView):
             if not self._space_down:
                 if node is not None:
                     self.viewport().setCursor(Qt.CrossCursor)
-                else:
+                elif not self.scrubber.hover(pos):
                     self.viewport().unsetCursor()
         super().mouseMoveEvent(event)
 
@@ -331,6 +401,9 @@ class CanvasView(QGraphicsView):
             return
         if self._wire is not None and event.button() == Qt.LeftButton:
             self._finish_wire(self.mapToScene(pos))
+            event.accept()
+            return
+        if self.scrubber.release(event):
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -433,61 +506,10 @@ class CanvasView(QGraphicsView):
     # ------------------------------------------------------------ context menu
     def context_menu(self, viewport_pos: QPoint) -> QMenu:
         """The right-click menu for what is under ``viewport_pos`` (built, not shown)."""
-        menu = QMenu(self)
-        item = self.itemAt(viewport_pos)
-        if isinstance(item, NodeItem):
-            if not item.isSelected():
-                self._select_ids([item.node_id])
-            node_id = item.node_id
-            loss = menu.addAction("Use as loss", lambda: self.controller.set_loss(node_id))
-            loss.setEnabled(self.model.loss != node_id)
-            menu.addAction("Duplicate", self.duplicate_selection)
-            menu.addAction("Copy", self.copy_selection)
-            menu.addAction("Disconnect inputs",
-                           lambda: self.controller.disconnect_inputs(self.selected_nodes()))
-            menu.addSeparator()
-            menu.addAction("Delete", self.delete_selection)
-        elif isinstance(item, EdgeItem):
-            key = item.key
-            menu.addAction("Delete edge", lambda: self.controller.delete([], [key]))
-        else:
-            menu.addAction("Add node…", lambda: self.open_quick_search(viewport_pos))
-            paste_at = self.mapToScene(viewport_pos)
-            menu.addAction("Paste here", lambda: self.controller.paste(paste_at))
-            menu.addSeparator()
-            menu.addAction("Auto-layout", self.auto_layout)
-            menu.addAction("Fit view", self.fit_view)
-        return menu
+        return build_context_menu(self, viewport_pos)
 
     def contextMenuEvent(self, event) -> None:
         menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
         event.accept()
-
-    # ------------------------------------------------------------ palette drops
-    def dragEnterEvent(self, event) -> None:
-        if mime.decode(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:
-        if mime.decode(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:
-        decoded = mime.decode(event.mimeData())
-        if decoded is None:
-            super().dropEvent(event)
-            return
-        kind, name = decoded
-        scene_pos = self.mapToScene(event.position().toPoint())
-        if kind == "template":
-            self.controller.insert_template(name, scene_pos)
-        else:
-            self.controller.add_node(name, scene_pos)
-        event.acceptProposedAction()
-        self.setFocus()
