@@ -114,15 +114,16 @@ class Plan:
         return problems, shapes
 
     # ------------------------------------------------------------------ passes
-    def run_forward(self, vals: dict) -> list:
-        """Compute every op node into ``vals`` (which holds the leaves); return the records.
+    def run_forward(self, vals: dict, record: bool = True) -> list | None:
+        """Compute every op node into ``vals`` (which holds the leaves); return the records
+        (None when `record` is false: nobody will replay this pass).
 
         Runs with floating-point errors raised, so a numpy overflow, division by zero or
         invalid operation stops at the node that caused it; ops that silence such errors on
         purpose (log, div, ...) have their results checked explicitly instead.
         """
-        records = []
-        append = records.append
+        records = [] if record else None
+        append = records.append if record else None
         with np.errstate(**RAISE_FP_ERRORS):
             for nid, op, attrs, sources, check, _, forward, _, _ in self.steps:
                 if len(sources) == 2:
@@ -144,8 +145,13 @@ class Plan:
                 if check and not is_finite(out):
                     raise forward_failure(nid, op, out)
                 vals[nid] = out
-                append((nid, sources, out))
+                if append is not None:
+                    append((nid, sources, out))
         return records
+
+    def forward_records(self, vals: dict) -> list:
+        """The records ``run_forward`` would have kept, rebuilt from the values it computed."""
+        return [(step.node, step.sources, vals[step.node]) for step in self.steps]
 
     def backward_steps(self, loss: str) -> list:
         """The op nodes the loss depends on (itself included), in reverse topological order."""
@@ -165,15 +171,16 @@ class Plan:
         self.backward_steps(loss)
         return self._unreached[loss]
 
-    def run_backward(self, vals: dict, loss: str) -> tuple[dict, list]:
-        """Gradients of ``loss`` for every node it depends on, and the per-edge records.
+    def run_backward(self, vals: dict, loss: str, record: bool = True) -> tuple[dict, list]:
+        """Gradients of ``loss`` for every node it depends on, and the per-edge records
+        (None when `record` is false).
 
         Every pass starts from zero; where a node feeds several others its gradient grows as
         ``grad = grad + c`` (a new array: ops such as ``add`` hand one array to two inputs).
         """
         grads = {loss: np.ones(vals[loss].shape)}
-        records = []
-        append = records.append
+        records = [] if record else None
+        append = records.append if record else None
         with np.errstate(**RAISE_FP_ERRORS):
             for nid, op, attrs, sources, _, check, _, backward, ports in self.backward_steps(loss):
                 g = grads[nid]
@@ -204,7 +211,8 @@ class Plan:
                     else:
                         total = _accumulate(source, prev, c)
                     grads[source] = total
-                    append((source, nid, port, g, c, total))
+                    if append is not None:
+                        append((source, nid, port, g, c, total))
         return grads, records
 
 
