@@ -10,14 +10,21 @@ arrays, slice the batch, compute the six gradients, update in place. PyTorch eag
 one thread) runs the same loop when installed. Before timing, the Trainer and the numpy loop
 are run side by side and must agree to 1e-10 (same batches, same arithmetic).
 
-Times are medians over interleaved batches of steps (a busy machine slows every contender
-alike); the ratio is the median of per-batch ratios. Goal: engine / numpy ≤ 1.2.
+Times are the CPU time of this thread (``time.thread_time``; BLAS runs single-threaded here,
+as it should for matrices this small), so other programs on a busy machine do not count;
+contenders run in interleaved batches of steps and the ratio is the median of per-batch
+ratios. Goal: engine / numpy ≤ 1.2.
 """
 from __future__ import annotations
 
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")  # before numpy loads: BLAS on this thread only
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -27,7 +34,7 @@ import numpy as np  # noqa: E402
 
 from engine.datasets import Dataset  # noqa: E402
 from engine.trainer import Trainer  # noqa: E402
-from engine_bench import PARAMS, SIZES, interleaved, make_graph, median_time  # noqa: E402
+from engine_bench import PARAMS, SIZES, make_graph  # noqa: E402
 
 BATCH = 256
 GOAL = 1.2
@@ -44,6 +51,25 @@ def make_problem(rows: int, seed: int = 0):
         params[f"W{i}"] = rng.normal(scale=1 / np.sqrt(fan_in), size=(fan_in, fan_out))
         params[f"b{i}"] = rng.normal(scale=0.1, size=(fan_out,))
     return X, Y, params
+
+
+def interleaved(fns: dict, repeat: int, batches: int) -> tuple[dict, dict]:
+    """(median seconds per call, median per-batch ratio to the first function) for each
+    function, timed in alternating batches of `repeat` calls by this thread's CPU clock."""
+    for fn in fns.values():
+        for _ in range(repeat):
+            fn()
+    times = {name: [] for name in fns}
+    for _ in range(batches):
+        for name, fn in fns.items():
+            start = time.thread_time()
+            for _ in range(repeat):
+                fn()
+            times[name].append((time.thread_time() - start) / repeat)
+    first = next(iter(times.values()))
+    ratios = {name: statistics.median(a / b for a, b in zip(t, first))
+              for name, t in times.items()}
+    return {name: statistics.median(t) for name, t in times.items()}, ratios
 
 
 class NumpyLoop:
@@ -151,18 +177,17 @@ def measure(rows: int, optimizer: str, repeat: int, batches: int) -> dict:
     check_same_run(rows, optimizer)
     X, Y, params = make_problem(rows)
     trainer, loop = make_trainer(X, Y, params, optimizer), NumpyLoop(X, Y, params, optimizer)
-    ratios = {}
-    times = interleaved({"numpy": loop.step, "engine": trainer.step}, repeat, batches, ratios)
-    result = {"numpy": times["numpy"], "engine": times["engine"], "ratio": ratios["engine"]}
+    fns = {"numpy": loop.step, "engine": trainer.step}
     step = torch_loop(X, Y, params, optimizer)
-    if step is not None:  # timed on its own: torch's thread pool would disturb the others
-        result["torch"] = median_time(step, repeat, batches)
-    return result
+    if step is not None:
+        fns["torch"] = step
+    times, ratios = interleaved(fns, repeat, batches)
+    return {**times, "ratio": ratios["engine"]}
 
 
 def main(argv=None) -> int:
     quick = "--quick" in (argv if argv is not None else sys.argv[1:])
-    repeat, batches = (50, 5) if quick else (200, 21)
+    repeat, batches = (20, 11) if quick else (50, 41)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Training step: MLP {'-'.join(map(str, SIZES))} tanh + MSE, batch {BATCH}, "
           f"Trainer.step() vs hand-written numpy (load average {load:.2f} on "

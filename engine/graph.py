@@ -242,14 +242,21 @@ class Graph:
         """Give several leaves new values, all or nothing. With `finite`, a value that is not
         finite is refused (GraphError of kind nonfinite naming the node, nothing changed), and
         the accepted ones need no second check on the next pass."""
-        checked = {}
+        checked, finite_base = {}, None   # views of one finite base need no check each
         for node_id, value in values.items():
             node = self.node(node_id)
             if value is not None:
-                value = self._leaf_value(node_id, node.op, value)
-                if finite and not is_finite(value):
-                    raise GraphError(Kind.NONFINITE, "its new value is not finite "
-                                     f"({nonfinite_kind(value)})", node_id)
+                if value.__class__ is not np.ndarray or value.dtype != np.float64 \
+                        or OPS[node.op].arity:
+                    value = self._leaf_value(node_id, node.op, value)
+                if finite and (value.base is None or value.base is not finite_base):
+                    base = value.base
+                    if base.__class__ is np.ndarray and base.dtype == np.float64 \
+                            and is_finite(base):
+                        finite_base = base
+                    elif not is_finite(value):
+                        raise GraphError(Kind.NONFINITE, "its new value is not finite "
+                                         f"({nonfinite_kind(value)})", node_id)
             checked[node_id] = value
         for node_id, value in checked.items():
             self._nodes[node_id].value = value
