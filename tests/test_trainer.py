@@ -339,7 +339,8 @@ def test_epochs_and_parameter_values(xor):
         assert latest[k] is xor.node(k).value and not np.array_equal(latest[k], first[k])
 
 
-@pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression"])
+@pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression",
+                                  "fruit_classifier", "iris_classifier"])
 def test_examples_are_canonical_and_laid_out_left_to_right(name):
     from engine.io import dumps
     path = EXAMPLES / f"{name}.json"
