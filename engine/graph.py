@@ -481,7 +481,9 @@ class Graph:
         if feeds:
             fed_ok = self._fed_ok
             for nid, fed in feeds.items():
-                if fed_ok.get(nid) is not fed:
+                ok = fed_ok.get(nid)   # the array last found finite, or the base of such views
+                if ok is not fed and (fed.__class__ is not np.ndarray or ok is None
+                                      or fed.base is not ok or fed.dtype != np.float64):
                     fed = self._checked_feed(nid, fed)
                 vals[nid] = fed
         return vals

@@ -72,6 +72,9 @@ class Optimizer:
         vector (a few numpy calls instead of a few per parameter; the same arithmetic, so
         the same numbers). The new values are views into that vector, never written again.
         """
+        flat = self._flat
+        if flat is not None and flat.fits(params, grads):   # the usual case: as last time
+            return flat.propose(self, params, grads)
         values, gradients = {}, {}
         for pid, value in params.items():
             grad = grads.get(pid)
@@ -229,6 +232,19 @@ class _Flat:
                 start += size
         self.bounds = bounds
 
+    def fits(self, params: dict, grads: dict) -> bool:
+        """Whether `params` and `grads` are float64 arrays of this layout, in its order."""
+        if len(params) != len(self.bounds):
+            return False
+        ndarray, float64 = np.ndarray, np.float64
+        for (pid, value), (bid, _, _, shape) in zip(params.items(), self.bounds):
+            grad = grads.get(pid)
+            if pid != bid or value.__class__ is not ndarray or grad.__class__ is not ndarray \
+                    or value.shape != shape or grad.shape != shape \
+                    or value.dtype != float64 or grad.dtype != float64:
+                return False
+        return True
+
     def split(self, flat: np.ndarray) -> dict:
         return {pid: flat[a:b] if len(shape) == 1 else flat[a:b].reshape(shape)
                 for pid, a, b, shape in self.bounds}
@@ -248,7 +264,7 @@ class _Flat:
             x = self.x
         else:
             x = np.concatenate([v.ravel() for v in values.values()])
-        g = np.concatenate([v.ravel() for v in gradients.values()])
+        g = np.concatenate([gradients[pid].ravel() for pid, _ in self.layout])
         state = {"shape": x.shape, **self.scalars, **self.arrays}
         new_x = optimizer.update(x, g, state)
         del state["shape"]
