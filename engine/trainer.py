@@ -213,6 +213,10 @@ class Trainer:
             raise TrainingError("nothing to train: the graph has no parameter nodes")
         self._version = graph.version
 
+    def _refresh(self) -> None:
+        if self.graph.version != self._version:
+            self._find_loss_and_parameters()
+
     def _check_fit(self) -> None:
         """One forward on a first batch: a shape that does not fit names the node (and
         parameters without a value get their initial one)."""
@@ -272,10 +276,10 @@ class Trainer:
     def step(self) -> float:
         """One minibatch: forward, backward, update every parameter. Returns the batch loss.
         A nan or inf raises TrainingError (see the module doc); nothing changes then."""
-        graph, parameters = self.graph, self.parameters
+        graph = self.graph
         if graph.version != self._version:
             self._find_loss_and_parameters()
-            parameters = self.parameters
+        parameters = self.parameters
         rows, X, Y = self._next_batch()
         step = len(self.history) + 1
         try:
@@ -341,8 +345,10 @@ class Trainer:
     def reset(self) -> None:
         """Back to the weights this run started from (at construction or the last
         ``reinitialize``), with the optimizer's state, the history and the batch stream fresh:
-        training again repeats the run exactly."""
-        self.graph.set_values(self.initial_values)
+        training again repeats the run exactly. (Parameters added since keep their values.)"""
+        self._refresh()
+        self.graph.set_values({p: v for p, v in self.initial_values.items()
+                               if p in self.parameters})
         self._restart()
 
     @_locked
@@ -351,6 +357,7 @@ class Trainer:
         (``Graph.fresh_value``), then as ``reset``; returns them. They become the weights
         ``reset`` returns to."""
         seed = _count(seed, "seed")
+        self._refresh()
         seeds = np.random.SeedSequence(seed).generate_state(len(self.parameters))
         try:
             fresh = {p: self.graph.fresh_value(p, seed=int(s))

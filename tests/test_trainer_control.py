@@ -78,6 +78,20 @@ def test_reset_restores_the_same_initial_weights_and_replays_the_run():
     assert trainer.run(30) == first
 
 
+def test_reset_after_an_edit_keeps_what_was_added():
+    graph = example("xor_mlp")
+    trainer = Trainer(graph)
+    first = graph.node("W1").value.copy()
+    trainer.run(5)
+    graph.remove_node("b2")
+    graph.add_node("bias", "parameter", value=[0.5])
+    graph.connect("bias", "logits", 1)
+    trainer.reset()
+    np.testing.assert_array_equal(graph.node("W1").value, first)
+    assert graph.node("bias").value.tolist() == [0.5] and "bias" in trainer.parameters
+    assert np.isfinite(trainer.run(3)).all()
+
+
 def test_reinitialize_draws_new_weights_that_reset_returns_to():
     trainer = Trainer(example("xor_mlp"))
     before = params_of(trainer)
