@@ -181,8 +181,9 @@ class Trainer:
         try:
             return prepare(section, fit, self.seed, folder)
         except (ValueError, TypeError) as error:
-            message = str(error)
-            raise TrainingError(message if "csv" in section else f"data: {message}") from None
+            message = str(error) if "csv" in section else f"data: {error}"
+            node = getattr(error, "node", None)
+            raise TrainingError(message, Kind.SHAPE if node else None, node) from None
 
     def _targets_width(self) -> int | None:
         width = _width(self.graph, self.targets)

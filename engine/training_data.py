@@ -40,6 +40,14 @@ from .tables import read_table
 SPLIT_STREAM = 1   # the split draws from default_rng([seed, SPLIT_STREAM])
 
 
+class DataError(ValueError):
+    """The data does not fit the graph; `node` is the input node it does not fit."""
+
+    def __init__(self, message: str, node: str | None = None):
+        super().__init__(message)
+        self.node = node
+
+
 @dataclass(frozen=True)
 class Fit:
     """What the graph expects of its data: the loss op and the input nodes' widths (the last
@@ -204,10 +212,10 @@ def _csv(section: dict, fit: Fit, folder) -> tuple[Dataset, tuple | None]:
     name = table.names[target]
     features = [k for k in range(table.width) if k != target]
     if fit.features_width is not None and len(features) != fit.features_width:
-        raise ValueError(f"{source}: {len(features)} feature column"
+        raise DataError(f"{source}: {len(features)} feature column"
                          f"{'s' if len(features) != 1 else ''} "
                          f"({_shown([table.names[k] for k in features])}) but the features "
-                         f"node {fit.features!r} takes {fit.features_width}")
+                         f"node {fit.features!r} takes {fit.features_width}", fit.features)
     table.check_complete(range(table.width))
     X = table.numbers(features)
     labels = None
@@ -217,9 +225,9 @@ def _csv(section: dict, fit: Fit, folder) -> tuple[Dataset, tuple | None]:
         counted = f"{k} class{'es' if k != 1 else ''} ({_shown(labels)})"
         if fit.loss_op == "softmax_ce":
             if fit.targets_width is not None and k != fit.targets_width:
-                raise ValueError(f"{source}: column {name!r} has {counted} but the targets "
-                                 f"node {fit.targets!r} takes {fit.targets_width} "
-                                 "(softmax_ce: one column per class)")
+                raise DataError(f"{source}: column {name!r} has {counted} but the targets "
+                                f"node {fit.targets!r} takes {fit.targets_width} "
+                                "(softmax_ce: one column per class)", fit.targets)
             Y, task = np.eye(k)[codes], "multiclass"
         else:
             if k != 2:
@@ -231,8 +239,8 @@ def _csv(section: dict, fit: Fit, folder) -> tuple[Dataset, tuple | None]:
         task = "regression"
     width = Y.shape[1]
     if task != "multiclass" and fit.targets_width not in (None, width):
-        raise ValueError(f"{source}: the target is one column ({name!r}) but the targets node "
-                         f"{fit.targets!r} takes {fit.targets_width}")
+        raise DataError(f"{source}: the target is one column ({name!r}) but the targets node "
+                        f"{fit.targets!r} takes {fit.targets_width}", fit.targets)
     section.update(csv=str(path.resolve()), target=name)
     if labels is not None:
         section["labels"] = list(labels)

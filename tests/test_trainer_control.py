@@ -273,3 +273,16 @@ def test_initial_weights_that_already_fail_say_so():
                        r"produced nan before any training step$") as caught:
         Trainer(graph, dataset=log_data(), features="x", targets="y")
     assert caught.value.node == "log1" and caught.value.step == 0
+
+
+def test_data_that_does_not_fit_names_the_input_node(tmp_path):
+    (tmp_path / "three.csv").write_text("a,b,c,k\n1,2,3,x\n4,5,6,y\n")
+    with pytest.raises(TrainingError, match="3 feature columns") as caught:
+        Trainer(example("spiral_classifier"), data={"csv": "three.csv", "features": "x",
+                                                    "targets": "y"}, folder=tmp_path)
+    assert caught.value.node == "x" and caught.value.kind is engine.Kind.SHAPE
+    (tmp_path / "two.csv").write_text("a,b,k\n1,2,x\n4,5,y\n")
+    with pytest.raises(TrainingError, match="2 classes") as caught:
+        Trainer(example("spiral_classifier"), data={"csv": str(tmp_path / "two.csv"),
+                                                    "features": "x", "targets": "y"})
+    assert caught.value.node == "y"
