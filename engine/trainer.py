@@ -39,13 +39,13 @@ from numbers import Integral
 
 import numpy as np
 
-from .datasets import Dataset, make_dataset
+from .datasets import Dataset
 from .errors import GraphError, Kind
 from .optim import OPTIMIZERS, Optimizer, make_optimizer
 from .training_data import Fit, Standardization, TrainingData, prepare
+from .training_metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
-LOSS_OPS_WITH_ACCURACY = ("sigmoid_bce", "softmax_ce", "mse")
 OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
 DIVERGED_HINT = " (the training diverged: try a smaller learning rate)"
 
@@ -84,28 +84,6 @@ def _count(value, what: str, allow_none: bool = False) -> int | None:
 def _width(graph, node_id: str) -> int | None:
     value = graph.node(node_id).value
     return value.shape[-1] if value is not None and value.ndim == 2 else None
-
-
-def accuracy(loss_op: str, prediction: np.ndarray, targets: np.ndarray) -> float | None:
-    """Fraction of rows classified right, judged from the loss's first input; None when the
-    loss or the targets are not a classification."""
-    prediction, targets = np.asarray(prediction), np.asarray(targets)
-    if prediction.shape != targets.shape or prediction.ndim == 0 or targets.size == 0:
-        return None
-    zero_one = bool(np.isin(targets, (0.0, 1.0)).all())
-    one_hot = zero_one and targets.ndim == 2 and targets.shape[1] > 1 \
-        and bool((targets.sum(axis=1) == 1).all())
-    if loss_op == "softmax_ce" or (loss_op == "mse" and one_hot):
-        if targets.ndim < 1 or targets.shape[-1] < 2:
-            return None
-        return float(np.mean(prediction.argmax(axis=-1) == targets.argmax(axis=-1)))
-    if loss_op == "sigmoid_bce" and zero_one:
-        return float(np.mean((prediction > 0) == (targets > 0.5)))
-    if loss_op == "mse" and zero_one:
-        return float(np.mean((prediction > 0.5) == (targets > 0.5)))
-    if loss_op == "mse" and bool(np.isin(targets, (-1.0, 1.0)).all()):
-        return float(np.mean((prediction > 0) == (targets > 0)))
-    return None
 
 
 def _locked(method):
@@ -489,12 +467,7 @@ class Trainer:
                 out = self.graph.forward(feeds, record=False)[node]
         except GraphError as error:
             raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
-        if probabilities and self.loss_op == "sigmoid_bce":
-            return 0.5 * (1.0 + np.tanh(0.5 * out))
-        if probabilities and self.loss_op == "softmax_ce":
-            e = np.exp(out - out.max(axis=-1, keepdims=True))
-            return e / e.sum(axis=-1, keepdims=True)
-        return out
+        return to_probabilities(self.loss_op, out) if probabilities else out
 
     # ------------------------------------------------------------ saving
     def data_section(self, folder) -> dict:

@@ -56,7 +56,7 @@ def test_stop_from_another_thread_and_a_stop_before_run():
     result = {}
 
     def work():
-        result["losses"] = trainer.run(10 ** 6, callback=lambda s, l: started.set())
+        result["losses"] = trainer.run(10 ** 6, callback=lambda step, loss: started.set())
     worker = threading.Thread(target=work)
     worker.start()
     assert started.wait(10)
