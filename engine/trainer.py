@@ -42,6 +42,7 @@ import numpy as np
 from .datasets import Dataset
 from .errors import GraphError, Kind
 from .optim import OPTIMIZERS, Optimizer, make_optimizer
+from .plan import FPChecks
 from .training_data import Fit, Standardization, TrainingData, prepare
 from .training_metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
 
@@ -262,14 +263,19 @@ class Trainer:
         rows, X, Y = self._next_batch()
         step = len(self.history) + 1
         try:
-            with np.errstate(all="ignore"):  # the passes raise their own; the update is checked
+            with FPChecks():     # one np.errstate for both passes and the update
                 loss = self._forward(X, Y)
                 if not math.isfinite(loss):
                     raise self._first_nonfinite(graph.values)
                 grads = graph.backward(record=self.record)
                 values = graph.values
                 grads = {p: grads[p] for p in parameters}
-                new, state = self.optimizer.propose({p: values[p] for p in parameters}, grads)
+                params = {p: values[p] for p in parameters}
+                try:
+                    new, state = self.optimizer.propose(params, grads)
+                except FloatingPointError:  # an overflow: the check below names the parameter
+                    with np.errstate(all="ignore"):
+                        new, state = self.optimizer.propose(params, grads)
                 graph.set_values(new, finite=True)
         except GraphError as error:
             raise self._failure(error, step) from None

@@ -286,3 +286,14 @@ def test_data_that_does_not_fit_names_the_input_node(tmp_path):
         Trainer(example("spiral_classifier"), data={"csv": str(tmp_path / "two.csv"),
                                                     "features": "x", "targets": "y"})
     assert caught.value.node == "y"
+
+
+def test_an_update_that_overflows_is_refused_like_any_non_finite_one():
+    graph = example("sine_regression")
+    trainer = Trainer(graph, optimizer="sgd", lr=1e308, batch_size=0)
+    before = params_of(trainer)
+    with pytest.raises(TrainingError, match=r"^node '\w+': its new value is not finite "
+                       r"\(-?inf\) at step 1$"):
+        trainer.step()
+    assert_same(params_of(trainer), before)
+    assert np.geterr()["over"] == "warn"          # numpy's error state is left as it was
