@@ -116,7 +116,10 @@ class TrainingData:
         standardisation's numbers recorded."""
         section = dict(self.section)
         if "csv" in section:
-            section["csv"] = Path(os.path.relpath(section["csv"], folder)).as_posix()
+            try:
+                section["csv"] = Path(os.path.relpath(section["csv"], folder)).as_posix()
+            except ValueError:  # another drive (Windows): only an absolute path will do
+                section["csv"] = Path(section["csv"]).as_posix()
         if self.standardization is not None:
             section["standardize"] = self.standardization.to_section()
         return section
