@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/engine_bench.py
+	$(PY) benchmarks/train_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/gui_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/player_bench.py
 

@@ -1,4 +1,4 @@
-"""Toy datasets for training, and the user's own data from CSV.
+"""Toy datasets for training, and the user's own data from CSV (read by ``engine.tables``).
 
 ``make_dataset(name, n=200, noise=0.1, seed=0, classes=3)`` builds one of ``DATASETS``; the
 same arguments always give the same arrays. ``X`` is (n, features), ``Y`` is (n, outputs):
@@ -13,13 +13,14 @@ The arrays are read-only, so nobody can change a dataset behind the trainer's ba
 """
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
 
 import numpy as np
+
+from .tables import Table, is_number, read_table
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -147,57 +148,18 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int | None =
 
 # ---------------------------------------------------------------- CSV
 
-def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """(line number, cells) for every non-blank, non-comment line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path.name}: cannot read the file ({error})") from None
-    lines = [(i, line) for i, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
-    if not lines:
-        raise ValueError(f"{path.name}: the file holds no data")
-    first = lines[0][1]
-    delimiter = next((d for d in ",;\t" if d in first), " ")
-    rows = []
-    for number, line in lines:
-        cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
-        if delimiter == " ":
-            cells = [c for c in cells if c != ""]
-        rows.append((number, [c.strip() for c in cells]))
-    return rows
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _target_indices(target_columns, names: list[str], width: int, source: str) -> list[int]:
+def _target_indices(target_columns, table: Table) -> list[int]:
     if target_columns is None:
-        return [width - 1]
+        return [table.width - 1]
     if isinstance(target_columns, (str, Integral)):
         target_columns = [target_columns]
     indices = []
     for column in target_columns:
-        if isinstance(column, str):
-            if column not in names:
-                raise ValueError(f"{source}: no column named {column!r} "
-                                 f"(columns: {', '.join(names)})")
-            index = names.index(column)
-        elif isinstance(column, Integral) and not isinstance(column, bool) \
-                and -width <= column < width:
-            index = int(column) % width
-        else:
-            raise ValueError(f"{source}: target column {column!r} out of range "
-                             f"(the file has {width} columns)")
+        index = table.column(column)
         if index not in indices:
             indices.append(index)
-    if not indices or len(indices) == width:
-        raise ValueError(f"{source}: need at least one feature and one target column")
+    if not indices or len(indices) == table.width:
+        raise ValueError(f"{table.source}: need at least one feature and one target column")
     return indices
 
 
@@ -208,61 +170,63 @@ def _infer_task(Y: np.ndarray) -> str:
     return "multiclass" if binary_values and (Y.sum(axis=1) == 1).all() else "regression"
 
 
+def class_targets(table: Table, column: int, task: str) -> tuple[np.ndarray, tuple]:
+    """(Y, labels) for a column of class labels (text or numbers, sorted as ``Table.classes``
+    says): one-hot for ``multiclass``, 0/1 for ``binary`` (exactly two labels, the second is 1).
+    A binary column without exactly two labels is a ValueError naming it and the count."""
+    codes, labels = table.classes(column)
+    if task == "binary":
+        if len(labels) != 2:
+            raise ValueError(f"{table.source}: column {table.names[column]!r} has "
+                             f"{_count(labels, 'class', 'classes')} ({_shown(labels)}): binary "
+                             "targets need exactly 2")
+        return codes[:, None].astype(np.float64), labels
+    return np.eye(len(labels))[codes], labels
+
+
+def _count(items, one: str, many: str) -> str:
+    return f"{len(items)} {one if len(items) == 1 else many}"
+
+
+def _shown(labels, limit: int = 6) -> str:
+    shown = ", ".join(labels[:limit])
+    return shown + (f", ... {len(labels) - limit} more" if len(labels) > limit else "")
+
+
 def load_csv(path, target_columns=None, header="auto", task=None) -> Dataset:
-    """A Dataset from a CSV file: numbers separated by commas (or ; tab space).
+    """A Dataset from a CSV file (see ``engine.tables`` for the format and the messages).
 
     `target_columns`: index, name or list of them (default: the last column). `header`:
-    True, False or "auto" (a first row that is not all numbers is the header). Blank lines and
-    lines starting with ``#`` are skipped. `task` defaults to binary for a single 0/1 column,
-    multiclass for one-hot columns, else regression; ``task="multiclass"`` with one column of
-    integer labels 0..k−1 makes them one-hot. Bad input → ValueError naming the line.
+    True, False or "auto". `task` defaults to binary for a single 0/1 column, multiclass for
+    one-hot columns, else regression; a single column of text labels is binary with two
+    labels and multiclass with more. ``task="multiclass"`` (or ``"binary"``) with one column
+    of labels, text or numbers, makes them one-hot (or 0/1) in sorted order. Bad input →
+    ValueError naming the line and column.
     """
-    path = Path(path)
-    rows = _read_rows(path)
-    source = path.name
-    first_line, first = rows[0]
-    has_header = (not all(_is_number(c) for c in first)) if header == "auto" else bool(header)
-    width = len(first)
-    if has_header:
-        names, rows = first, rows[1:]
-        if not rows:
-            raise ValueError(f"{source}: the file has a header but no data rows")
-    else:
-        names = [f"column {k + 1}" for k in range(width)]
-    if width < 2:
-        raise ValueError(f"{source}, line {first_line}: need at least two columns "
-                         f"(features and a target), found {width}")
-    data = np.empty((len(rows), width))
-    for r, (number, cells) in enumerate(rows):
-        if len(cells) != width:
-            raise ValueError(f"{source}, line {number}: expected {width} values, "
-                             f"found {len(cells)}")
-        for c, cell in enumerate(cells):
-            try:
-                value = float(cell)
-            except ValueError:
-                raise ValueError(f"{source}, line {number}, column {c + 1}: "
-                                 f"{cell!r} is not a number") from None
-            if not math.isfinite(value):
-                raise ValueError(f"{source}, line {number}, column {c + 1}: "
-                                 f"{cell!r} is not a finite number")
-            data[r, c] = value
-    targets = _target_indices(target_columns, names, width, source)
-    features = [k for k in range(width) if k not in targets]
-    X, Y = data[:, features], data[:, targets]
-    target_names = tuple(names[k] for k in targets)
-    if task is None:
-        task = _infer_task(Y)
-    elif task not in TASKS:
+    table = read_table(path, header)
+    if table.width < 2:
+        raise ValueError(f"{table.source}: need at least two columns (features and a "
+                         f"target), found {table.width}")
+    targets = _target_indices(target_columns, table)
+    features = [k for k in range(table.width) if k not in targets]
+    table.check_complete(range(table.width))
+    X = table.numbers(features)
+    if task is not None and task not in TASKS:
         raise ValueError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}")
-    elif task == "multiclass" and Y.shape[1] == 1:
-        labels = Y[:, 0]
-        if not (labels == np.round(labels)).all() or labels.min() < 0:
-            raise ValueError(f"{source}: multiclass labels must be integers 0, 1, 2, ...")
-        k = max(int(labels.max()) + 1, 2)
-        Y = np.eye(k)[labels.astype(int)]
-        target_names = tuple(f"class {j}" for j in range(k))
-    elif task == "binary" and (Y.shape[1] != 1 or not np.isin(Y, (0.0, 1.0)).all()):
-        raise ValueError(f"{source}: binary targets must be one column of 0 and 1")
-    return Dataset(_frozen(X), _frozen(Y), task, path.stem,
-                   tuple(names[k] for k in features), target_names)
+    target_names = tuple(table.names[k] for k in targets)
+    single = len(targets) == 1
+    text = single and not all(is_number(row[targets[0]]) for row in table.rows)
+    if text and task is None:
+        task = "binary" if len(table.classes(targets[0])[1]) == 2 else "multiclass"
+    if single and task in ("binary", "multiclass"):
+        Y, labels = class_targets(table, targets[0], task)
+        if task == "multiclass":
+            target_names = labels
+    else:
+        Y = table.numbers(targets)
+        if task is None:
+            task = _infer_task(Y)
+        elif task == "binary" and (Y.shape[1] != 1 or not np.isin(Y, (0.0, 1.0)).all()):
+            raise ValueError(f"{table.source}: binary targets must be one column of 0 and 1")
+    return Dataset(_frozen(X), _frozen(Y), task, Path(path).stem,
+                   tuple(table.names[k] for k in features), target_names)

@@ -252,6 +252,32 @@ class Graph:
                                            f"{nonfinite_kind(array)}", node_id)
         return None
 
+    def set_values(self, values: dict, finite: bool = False) -> None:
+        """Give several leaves new values, all or nothing. With `finite`, a value that is not
+        finite is refused (GraphError of kind nonfinite naming the node, nothing changed), and
+        the accepted ones need no second check on the next pass."""
+        checked, finite_base = {}, None   # views of one finite base need no check each
+        for node_id, value in values.items():
+            node = self.node(node_id)
+            if value is not None:
+                if value.__class__ is not np.ndarray or value.dtype != np.float64 \
+                        or OPS[node.op].arity:
+                    value = self._leaf_value(node_id, node.op, value)
+                if finite and (value.base is None or value.base is not finite_base):
+                    base = value.base
+                    if base.__class__ is np.ndarray and base.dtype == np.float64 \
+                            and is_finite(base):
+                        finite_base = base
+                    elif not is_finite(value):
+                        raise GraphError(Kind.NONFINITE, "its new value is not finite "
+                                         f"({nonfinite_kind(value)})", node_id)
+            checked[node_id] = value
+        for node_id, value in checked.items():
+            self._nodes[node_id].value = value
+            if finite and value is not None:
+                self._finite_ok[node_id] = value
+        self._fresh = False
+
     def fresh_value(self, node_id, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
         override them; a missing shape is the current value's). Changes nothing."""
@@ -428,8 +454,9 @@ class Graph:
         return loss
 
     # ------------------------------------------------------------------ passes
-    def forward(self, feeds: dict | None = None) -> dict[str, np.ndarray]:
-        """Compute every node. ``feeds`` ({leaf id: array}) replace leaf values for this pass."""
+    def forward(self, feeds: dict | None = None, record: bool = True) -> dict[str, np.ndarray]:
+        """Compute every node. ``feeds`` ({leaf id: array}) replace leaf values for this pass.
+        ``record=False`` keeps no Trace (``trace`` is None): for passes nobody will replay."""
         plan = self.plan()
         if plan.cycle is not None:
             raise GraphError.of(plan.cycle_problem())
@@ -447,12 +474,13 @@ class Graph:
             if len(plan.valid_shapes) > 32:
                 plan.valid_shapes.clear()
             plan.valid_shapes.add(shapes)
-        records = plan.run_forward(vals)
+        records = plan.run_forward(vals, record)
         self.values, self.grads = vals, {}
         self._fresh = True
-        loss = self._loss if self._loss is not None else (
-            plan.sinks[0] if len(plan.sinks) == 1 else None)
-        self.trace = Trace(loss, plan.order, vals, {}, records, (), plan.node_ops)
+        if record:
+            loss = self._loss if self._loss is not None else (
+                plan.sinks[0] if len(plan.sinks) == 1 else None)
+            self.trace = Trace(loss, plan.order, vals, {}, records, (), plan.node_ops)
         return vals
 
     def _leaf_values(self, plan: Plan, feeds: dict | None) -> dict:
@@ -467,7 +495,9 @@ class Graph:
         if feeds:
             fed_ok = self._fed_ok
             for nid, fed in feeds.items():
-                if fed_ok.get(nid) is not fed:
+                ok = fed_ok.get(nid)   # the array last found finite, or the base of such views
+                if ok is not fed and (fed.__class__ is not np.ndarray or ok is None
+                                      or fed.base is not ok or fed.dtype != np.float64):
                     fed = self._checked_feed(nid, fed)
                 vals[nid] = fed
         return vals
@@ -496,29 +526,48 @@ class Graph:
             value = as_value(fed, "a fed value")
         except ValueError as exc:
             raise GraphError(Kind.BAD_VALUE, str(exc), nid) from None
-        if not is_finite(value):
+        if not (self._finite_feed(nid, value) if value is fed else is_finite(value)):
             raise GraphError(Kind.NONFINITE,
                              f"the fed value is not finite ({nonfinite_kind(value)})", nid)
-        if value is fed:  # a float64 array: trusted until a different array is fed
-            self._fed_ok[nid] = fed
         return value
 
-    def backward(self, of: str | None = None) -> dict[str, np.ndarray]:
+    def _finite_feed(self, nid, fed) -> bool:
+        """Whether a fed float64 array is finite; a finite one is trusted until a different
+        array is fed. A view (e.g. a minibatch sliced from a shuffled epoch) is vouched for by
+        its base, checked once for all its views."""
+        base = fed.base
+        if base.__class__ is np.ndarray and base.dtype == np.float64:
+            if self._fed_ok.get(nid) is base or is_finite(base):
+                self._fed_ok[nid] = base
+                return True
+        if is_finite(fed):
+            self._fed_ok[nid] = fed
+            return True
+        return False
+
+    def backward(self, of: str | None = None, record: bool = True) -> dict[str, np.ndarray]:
         """Gradient of the loss (``of`` overrides it) for every node, zeros where it does not
-        depend on the node. Runs ``forward()`` first when the values are stale."""
+        depend on the node. Runs ``forward()`` first when the values are stale.
+        ``record=False`` keeps no Trace (``trace`` is None); a recorded backward after an
+        unrecorded forward records both (the forward steps are the values already computed)."""
         if not self._fresh or self._plan is None or self._plan.version != self.version:
-            self.forward()
+            self.forward(record=record)
         plan = self._plan
         vals = self.values
         loss = self._loss_id(plan, of)
         shape = vals[loss].shape
         if len(shape) and math.prod(shape) != 1:
             raise GraphError(Kind.LOSS_SHAPE, scalar_message(shape), loss)
-        grads, records = plan.run_backward(vals, loss)
+        grads, records = plan.run_backward(vals, loss, record)
         for nid in plan.unreached(loss):
             grads[nid] = np.zeros_like(vals[nid])
         self.grads = grads
-        self.trace = self.trace.with_backward(loss, grads, records)
+        if not record:
+            self.trace = None
+        else:
+            trace = self.trace or Trace(loss, plan.order, vals, {}, plan.forward_records(vals),
+                                        (), plan.node_ops)
+            self.trace = trace.with_backward(loss, grads, records)
         return grads
 
 

@@ -4,6 +4,9 @@
 every id in `params`. It never mutates its inputs: a Trace or the GUI may still hold them.
 State (momentum buffers, Adam moments and step counts) is kept per parameter id; a parameter
 whose shape changed since the last step starts afresh; ``reset()`` forgets everything.
+``propose(params, grads) -> (new values, new state)`` computes a step without keeping its
+state, and ``commit(state)`` keeps it: a caller that refuses the new values (not finite)
+leaves the optimizer as it was. ``lr`` may be changed between steps; the state stays.
 
 The update rules match ``torch.optim`` (SGD, SGD with momentum and no dampening, Adam with
 bias correction), so a run can be checked against PyTorch step by step.
@@ -36,33 +39,107 @@ class Optimizer:
     name = "optimizer"
 
     def __init__(self, lr: float):
-        self.lr = _check_rate("learning rate", lr)
-        if self.lr == 0.0:
+        self.lr = lr
+        self.state: dict[str, dict] = {}   # per parameter id, when not in the flat group
+        self._flat: _Flat | None = None     # the parameters updated together last time
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        value = _check_rate("learning rate", value)
+        if value == 0.0:
             raise ValueError("learning rate must be positive, got 0")
-        self.state: dict[str, dict] = {}
+        self._lr = value
 
     def reset(self) -> None:
         """Forget all state, as if no step had been taken."""
         self.state.clear()
+        self._flat = None
 
     def step(self, params: dict, grads: dict) -> dict:
         """New values for every parameter in `params`, given `grads` for each of them."""
-        updated = {}
+        updated, state = self.propose(params, grads)
+        self.commit(state)
+        return updated
+
+    def propose(self, params: dict, grads: dict) -> tuple[dict, object]:
+        """(new values, new state) for a step, leaving this optimizer's state unchanged.
+
+        The update rules are elementwise, so all parameters are updated at once as one flat
+        vector (a few numpy calls instead of a few per parameter; the same arithmetic, so
+        the same numbers). The new values are views into that vector, never written again.
+        """
+        flat = self._flat
+        if flat is not None and flat.fits(params, grads):   # the usual case: as last time
+            return flat.propose(self, params, grads)
+        values, gradients = {}, {}
         for pid, value in params.items():
-            if pid not in grads:
+            grad = grads.get(pid)
+            if grad is None:
                 raise ValueError(f"no gradient for parameter {pid!r}")
-            value = np.asarray(value, dtype=np.float64)
-            grad = np.asarray(grads[pid], dtype=np.float64)
+            if value.__class__ is not np.ndarray or value.dtype != np.float64:
+                value = np.asarray(value, dtype=np.float64)
+            if grad.__class__ is not np.ndarray or grad.dtype != np.float64:
+                grad = np.asarray(grad, dtype=np.float64)
             if grad.shape != value.shape:
                 raise ValueError(f"gradient of {pid!r} has shape {grad.shape}, "
                                  f"the parameter has shape {value.shape}")
+            values[pid], gradients[pid] = value, grad
+        layout = tuple([(pid, v.shape) for pid, v in values.items()])
+        flat = self._flat if self._flat is not None and self._flat.layout == layout \
+            else self._regroup(layout)
+        if flat is None:
+            return self._propose_each(values, gradients)
+        return flat.propose(self, values, gradients)
+
+    def _propose_each(self, values: dict, gradients: dict) -> tuple[dict, dict]:
+        updated, states = {}, {}
+        for pid, value in values.items():
             state = self.state.get(pid)
-            if state is None or state.get("shape") != value.shape:
-                state = self.state[pid] = {"shape": value.shape}
-            updated[pid] = self.update(value, grad, state)
-        return updated
+            state = {"shape": value.shape} if state is None or state["shape"] != value.shape \
+                else state.copy()
+            updated[pid] = self.update(value, gradients[pid], state)
+            states[pid] = state
+        return updated, states
+
+    def _regroup(self, layout) -> "_Flat | None":
+        """A flat group for `layout` from the per-parameter states, or None when they
+        cannot share one (e.g. a parameter added later has taken fewer steps)."""
+        if self._flat is not None:
+            self.state.update(self._flat.states())
+            self._flat = None
+        states = [self.state.get(pid) for pid, shape in layout]
+        states = [s if s is not None and s["shape"] == shape else None
+                  for s, (_, shape) in zip(states, layout)]
+        if all(s is None for s in states):
+            return _Flat(layout, {}, {})
+        if any(s is None for s in states):
+            return None
+        first = states[0]
+        scalars = {k: v for k, v in first.items() if k != "shape" and
+                   not isinstance(v, np.ndarray)}
+        keys = set(first) - {"shape"} - set(scalars)
+        for s in states:
+            if set(s) != set(first) or any(s[k] != v for k, v in scalars.items()) \
+                    or any(not isinstance(s[k], np.ndarray) for k in keys):
+                return None
+        return _Flat(layout, scalars, {k: np.concatenate([s[k].ravel() for s in states])
+                                       for k in keys})
+
+    def commit(self, state) -> None:
+        """Keep the state a ``propose`` returned."""
+        if isinstance(state, _Flat):
+            for pid, _ in state.layout:
+                self.state.pop(pid, None)
+            self._flat = state
+        else:
+            self.state.update(state)
 
     def update(self, value: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
+        """The new value; may write into `state` (a copy private to this step)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -75,7 +152,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def update(self, value, grad, state):
-        return value - self.lr * grad
+        return value - self._lr * grad
 
 
 class Momentum(Optimizer):
@@ -91,7 +168,7 @@ class Momentum(Optimizer):
         velocity = state.get("velocity")
         velocity = grad.copy() if velocity is None else self.momentum * velocity + grad
         state["velocity"] = velocity
-        return value - self.lr * velocity
+        return value - self._lr * velocity
 
     def __repr__(self) -> str:
         return f"Momentum(lr={self.lr:g}, momentum={self.momentum:g})"
@@ -116,7 +193,7 @@ class Adam(Optimizer):
         m = self.beta1 * state.get("m", 0.0) + (1.0 - self.beta1) * grad
         v = self.beta2 * state.get("v", 0.0) + (1.0 - self.beta2) * grad * grad
         state.update(t=t, m=m, v=v)
-        step_size = self.lr / (1.0 - self.beta1 ** t)
+        step_size = self._lr / (1.0 - self.beta1 ** t)
         denom = np.sqrt(v) / math.sqrt(1.0 - self.beta2 ** t) + self.eps
         return value - step_size * (m / denom)
 
@@ -137,3 +214,61 @@ def make_optimizer(name: str, lr: float, **kwargs) -> Optimizer:
         return _CLASSES[key](lr, **kwargs)
     except TypeError as error:
         raise ValueError(f"bad option for optimizer {key!r}: {error}") from None
+
+
+class _Flat:
+    """The state of parameters updated together, as flat arrays (parameters in order, each
+    raveled), and the flat vector of the values it last proposed (whose views the caller
+    gets back and, usually, hands in again: then no copying is needed)."""
+
+    def __init__(self, layout, scalars: dict, arrays: dict, x=None, views=None, bounds=None):
+        self.layout, self.scalars, self.arrays = layout, scalars, arrays
+        self.x, self.views = x, views
+        if bounds is None:  # (id, start, stop, shape) of each parameter in the flat vector
+            bounds, start = [], 0
+            for pid, shape in layout:
+                size = math.prod(shape)
+                bounds.append((pid, start, start + size, shape))
+                start += size
+        self.bounds = bounds
+
+    def fits(self, params: dict, grads: dict) -> bool:
+        """Whether `params` and `grads` are float64 arrays of this layout, in its order."""
+        if len(params) != len(self.bounds):
+            return False
+        ndarray, float64 = np.ndarray, np.float64
+        for (pid, value), (bid, _, _, shape) in zip(params.items(), self.bounds):
+            grad = grads.get(pid)
+            if pid != bid or value.__class__ is not ndarray or grad.__class__ is not ndarray \
+                    or value.shape != shape or grad.shape != shape \
+                    or value.dtype != float64 or grad.dtype != float64:
+                return False
+        return True
+
+    def split(self, flat: np.ndarray) -> dict:
+        return {pid: flat[a:b] if len(shape) == 1 else flat[a:b].reshape(shape)
+                for pid, a, b, shape in self.bounds}
+
+    def states(self) -> dict:
+        """Per-parameter state dicts (views into the flat arrays)."""
+        states = {}
+        for pid, a, b, shape in self.bounds:
+            state = {"shape": shape, **self.scalars}
+            state.update({k: v[a:b].reshape(shape) for k, v in self.arrays.items()})
+            states[pid] = state
+        return states
+
+    def propose(self, optimizer: Optimizer, values: dict, gradients: dict):
+        views = self.views
+        if views is not None and all(values[pid] is views[pid] for pid, _ in self.layout):
+            x = self.x
+        else:
+            x = np.concatenate([v.ravel() for v in values.values()])
+        g = np.concatenate([gradients[pid].ravel() for pid, _ in self.layout])
+        state = {"shape": x.shape, **self.scalars, **self.arrays}
+        new_x = optimizer.update(x, g, state)
+        del state["shape"]
+        arrays = {k: v for k, v in state.items() if isinstance(v, np.ndarray)}
+        scalars = {k: v for k, v in state.items() if k not in arrays}
+        new_views = self.split(new_x)
+        return new_views, _Flat(self.layout, scalars, arrays, new_x, new_views, self.bounds)

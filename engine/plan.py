@@ -7,6 +7,7 @@ functions, attrs and input ids in topological order (networkx's iterative sort, 
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Callable, NamedTuple
 
 import networkx as nx
@@ -17,6 +18,31 @@ from .values import is_finite, nonfinite_kind
 
 ndarray = np.ndarray
 RAISE_FP_ERRORS = {"all": "raise", "under": "ignore"}   # np.errstate for the passes
+_CHECKING = ContextVar("backprop_studio_fp_checks", default=False)
+
+
+class FPChecks:
+    """``with FPChecks():`` numpy raises floating-point errors (underflow aside), as the passes
+    need. Passes run inside one enter no errstate of their own (an errstate costs as much as a
+    few small numpy calls): a training step wraps its forward, backward and update in one.
+    Re-entrant. Inside it, do not relax ``np.errstate`` around a pass."""
+
+    __slots__ = ("_errstate", "_token")
+
+    def __enter__(self):
+        if _CHECKING.get():
+            self._errstate = None
+            return self
+        self._errstate = np.errstate(**RAISE_FP_ERRORS)
+        self._errstate.__enter__()
+        self._token = _CHECKING.set(True)
+        return self
+
+    def __exit__(self, *exc):
+        if self._errstate is not None:
+            _CHECKING.reset(self._token)
+            self._errstate.__exit__(*exc)
+        return False
 
 
 class Step(NamedTuple):
@@ -114,38 +140,46 @@ class Plan:
         return problems, shapes
 
     # ------------------------------------------------------------------ passes
-    def run_forward(self, vals: dict) -> list:
-        """Compute every op node into ``vals`` (which holds the leaves); return the records.
+    def run_forward(self, vals: dict, record: bool = True) -> list | None:
+        """Compute every op node into ``vals`` (which holds the leaves); return the records
+        (None when `record` is false: nobody will replay this pass).
 
         Runs with floating-point errors raised, so a numpy overflow, division by zero or
         invalid operation stops at the node that caused it; ops that silence such errors on
         purpose (log, div, ...) have their results checked explicitly instead.
         """
-        records = []
-        append = records.append
-        with np.errstate(**RAISE_FP_ERRORS):
-            for nid, op, attrs, sources, check, _, forward, _, _ in self.steps:
-                if len(sources) == 2:
-                    xs = [vals[sources[0]], vals[sources[1]]]
-                elif len(sources) == 1:
-                    xs = [vals[sources[0]]]
-                else:
-                    xs = [vals[s] for s in sources]
-                try:
-                    out = forward(xs, attrs)
-                except FloatingPointError:
-                    with np.errstate(all="ignore"):
-                        out = op.forward(xs, attrs)
-                    check = True
-                except Exception as exc:  # an op refusing its inputs: name the node
-                    raise GraphError(Kind.OP_FAILED, f"{op.name} failed: {exc}", nid) from None
-                if out.__class__ is not ndarray:
-                    out = np.asarray(out, dtype=np.float64)
-                if check and not is_finite(out):
-                    raise forward_failure(nid, op, out)
-                vals[nid] = out
+        if not _CHECKING.get():
+            with FPChecks():
+                return self.run_forward(vals, record)
+        records = [] if record else None
+        append = records.append if record else None
+        for nid, op, attrs, sources, check, _, forward, _, _ in self.steps:
+            if len(sources) == 2:
+                xs = [vals[sources[0]], vals[sources[1]]]
+            elif len(sources) == 1:
+                xs = [vals[sources[0]]]
+            else:
+                xs = [vals[s] for s in sources]
+            try:
+                out = forward(xs, attrs)
+            except FloatingPointError:
+                with np.errstate(all="ignore"):
+                    out = op.forward(xs, attrs)
+                check = True
+            except Exception as exc:  # an op refusing its inputs: name the node
+                raise GraphError(Kind.OP_FAILED, f"{op.name} failed: {exc}", nid) from None
+            if out.__class__ is not ndarray:
+                out = np.asarray(out, dtype=np.float64)
+            if check and not is_finite(out):
+                raise forward_failure(nid, op, out)
+            vals[nid] = out
+            if append is not None:
                 append((nid, sources, out))
         return records
+
+    def forward_records(self, vals: dict) -> list:
+        """The records ``run_forward`` would have kept, rebuilt from the values it computed."""
+        return [(step.node, step.sources, vals[step.node]) for step in self.steps]
 
     def backward_steps(self, loss: str) -> list:
         """The op nodes the loss depends on (itself included), in reverse topological order."""
@@ -165,45 +199,49 @@ class Plan:
         self.backward_steps(loss)
         return self._unreached[loss]
 
-    def run_backward(self, vals: dict, loss: str) -> tuple[dict, list]:
-        """Gradients of ``loss`` for every node it depends on, and the per-edge records.
+    def run_backward(self, vals: dict, loss: str, record: bool = True) -> tuple[dict, list]:
+        """Gradients of ``loss`` for every node it depends on, and the per-edge records
+        (None when `record` is false).
 
         Every pass starts from zero; where a node feeds several others its gradient grows as
         ``grad = grad + c`` (a new array: ops such as ``add`` hand one array to two inputs).
         """
+        if not _CHECKING.get():
+            with FPChecks():
+                return self.run_backward(vals, loss, record)
         grads = {loss: np.ones(vals[loss].shape)}
-        records = []
-        append = records.append
-        with np.errstate(**RAISE_FP_ERRORS):
-            for nid, op, attrs, sources, _, check, _, backward, ports in self.backward_steps(loss):
-                g = grads[nid]
-                if len(sources) == 2:
-                    xs = [vals[sources[0]], vals[sources[1]]]
-                elif len(sources) == 1:
-                    xs = [vals[sources[0]]]
+        records = [] if record else None
+        append = records.append if record else None
+        for nid, op, attrs, sources, _, check, _, backward, ports in self.backward_steps(loss):
+            g = grads[nid]
+            if len(sources) == 2:
+                xs = [vals[sources[0]], vals[sources[1]]]
+            elif len(sources) == 1:
+                xs = [vals[sources[0]]]
+            else:
+                xs = [vals[s] for s in sources]
+            try:
+                contributions = backward(xs, vals[nid], g, attrs)
+            except FloatingPointError:
+                with np.errstate(all="ignore"):
+                    contributions = op.backward(xs, vals[nid], g, attrs)
+                check = True
+            except Exception as exc:
+                raise GraphError(Kind.OP_FAILED, f"the gradient of {op.name} failed: {exc}",
+                                 nid) from None
+            for port, source in ports:
+                c = contributions[port]
+                if c.__class__ is not ndarray:
+                    c = np.asarray(c, dtype=np.float64)
+                if check and not is_finite(c):
+                    raise backward_failure(nid, op, source, port, c)
+                prev = grads.get(source)
+                if prev is None:
+                    total = c
                 else:
-                    xs = [vals[s] for s in sources]
-                try:
-                    contributions = backward(xs, vals[nid], g, attrs)
-                except FloatingPointError:
-                    with np.errstate(all="ignore"):
-                        contributions = op.backward(xs, vals[nid], g, attrs)
-                    check = True
-                except Exception as exc:
-                    raise GraphError(Kind.OP_FAILED, f"the gradient of {op.name} failed: {exc}",
-                                     nid) from None
-                for port, source in ports:
-                    c = contributions[port]
-                    if c.__class__ is not ndarray:
-                        c = np.asarray(c, dtype=np.float64)
-                    if check and not is_finite(c):
-                        raise backward_failure(nid, op, source, port, c)
-                    prev = grads.get(source)
-                    if prev is None:
-                        total = c
-                    else:
-                        total = _accumulate(source, prev, c)
-                    grads[source] = total
+                    total = _accumulate(source, prev, c)
+                grads[source] = total
+                if append is not None:
                     append((source, nid, port, g, c, total))
         return grads, records
 

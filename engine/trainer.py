@@ -1,9 +1,9 @@
-"""Training loop: minibatches from a Dataset through a Graph, parameters updated by an Optimizer.
+"""Training loop: minibatches from a dataset through a Graph, parameters updated by an Optimizer.
 
 ``Trainer(graph)`` reads its defaults from the graph's sections (explicit arguments win)::
 
-    "data":     {"dataset": "xor", "n": 200, "noise": 0.1, "seed": 0, "classes": 3,
-                 "features": "<input id>", "targets": "<input id>"}
+    "data":     see engine/training_data.py: a built-in "dataset" or the user's "csv",
+                "features" / "targets" (input node ids), "test_fraction", "standardize"
     "training": {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
 
 plus, when present in "training", the optimizer's options: ``momentum`` (momentum) and
@@ -11,38 +11,55 @@ plus, when present in "training", the optimizer's options: ``momentum`` (momentu
 
 Each ``step()`` feeds one minibatch to the `features` and `targets` input nodes through
 ``graph.forward(feeds)`` (feeds apply to that pass only: the input nodes' stored values are
-never changed), runs ``backward()``, and gives every ``parameter`` node a new value with
-``graph.set_value`` (new arrays; arrays held by a Trace are never written). Afterwards
-``graph.values``, ``graph.grads`` and ``graph.trace`` describe the last pass run (a minibatch,
-or the whole dataset after ``evaluate()``).
+never changed), runs ``backward()``, and gives every ``parameter`` node a new value (new
+arrays; arrays held by a Trace or another thread are never written). Steps keep no Trace
+unless ``trainer.record`` is True; ``graph.values`` and ``graph.grads`` describe the last pass.
 
-Minibatches are drawn from a seeded stream of shuffled epochs, so every batch has exactly
-`batch_size` rows (a batch at an epoch boundary ends one epoch and starts the next); a
-`batch_size` of None, 0, or at least the dataset size trains on the full dataset each step.
+Minibatches are drawn from a seeded stream of shuffled epochs: ``rng =
+np.random.default_rng(seed)``, each epoch ``rng.permutation(len(dataset))``, the stream cut
+into batches of exactly `batch_size` rows (a batch at an epoch boundary ends one epoch and
+starts the next); a `batch_size` of None, 0, or at least the dataset size trains on the full
+dataset each step. ``dataset`` is the training rows (after the test split and the
+standardisation); ``next_rows()`` draws the next batch's row indices into it.
 
-Threads: the trainer mutates its graph, so a GUI should train a ``graph.copy()`` in its worker
-thread and publish parameter values from ``run``'s callback (return False to stop early).
+Non-finite values stop training at once: ``TrainingError`` names the node that produced the
+first nan or inf and the step (``.node``, ``.step``, ``.kind``), and the parameters and the
+optimizer's state stay as they were after the last good step.
+
+Threads: the trainer mutates its graph, so a GUI trains a ``graph.copy()`` in a worker thread.
+Every public method holds the trainer's lock while it runs, so calls from another thread
+(``stop``, ``set_learning_rate``, ``set_optimizer``, ``evaluate``, ``predict``, ...) wait for
+the current step and take effect between steps; ``run`` releases the lock between steps.
 """
 from __future__ import annotations
 
 import math
+import threading
 from numbers import Integral
 
 import numpy as np
 
-from .datasets import Dataset, make_dataset
+from .datasets import Dataset
 from .errors import GraphError, Kind
-from .optim import Optimizer, make_optimizer
+from .optim import OPTIMIZERS, Optimizer, make_optimizer
+from .plan import FPChecks
+from .training_data import Fit, Standardization, TrainingData, prepare
+from .training_metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
-LOSS_OPS_WITH_ACCURACY = ("sigmoid_bce", "softmax_ce", "mse")
-
-
 OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
+DIVERGED_HINT = " (the training diverged: try a smaller learning rate)"
 
 
 class TrainingError(ValueError):
-    """Training cannot start or go on; the message says why (and names the node)."""
+    """Training cannot start or go on; the message says why. `kind` (an ``engine.Kind`` or
+    None), `node` (the node to blame, or None) and `step` (the step that failed, or None)
+    let a GUI highlight the node."""
+
+    def __init__(self, message: str, kind: Kind | None = None, node: str | None = None,
+                 step: int | None = None, port: int | None = None):
+        super().__init__(message)
+        self.kind, self.node, self.step, self.port = kind, node, step, port
 
 
 def _section(graph, name: str) -> dict:
@@ -65,57 +82,56 @@ def _count(value, what: str, allow_none: bool = False) -> int | None:
     return int(value)
 
 
-def accuracy(loss_op: str, prediction: np.ndarray, targets: np.ndarray) -> float | None:
-    """Fraction of rows classified right, judged from the loss's first input; None when the
-    loss or the targets are not a classification (see module doc of the Trainer)."""
-    prediction, targets = np.asarray(prediction), np.asarray(targets)
-    if prediction.shape != targets.shape or prediction.ndim == 0 or targets.size == 0:
-        return None
-    zero_one = bool(np.isin(targets, (0.0, 1.0)).all())
-    one_hot = zero_one and targets.ndim == 2 and targets.shape[1] > 1 \
-        and bool((targets.sum(axis=1) == 1).all())
-    if loss_op == "softmax_ce" or (loss_op == "mse" and one_hot):
-        if targets.ndim < 1 or targets.shape[-1] < 2:
-            return None
-        return float(np.mean(prediction.argmax(axis=-1) == targets.argmax(axis=-1)))
-    if loss_op == "sigmoid_bce" and zero_one:
-        return float(np.mean((prediction > 0) == (targets > 0.5)))
-    if loss_op == "mse" and zero_one:
-        return float(np.mean((prediction > 0.5) == (targets > 0.5)))
-    if loss_op == "mse" and bool(np.isin(targets, (-1.0, 1.0)).all()):
-        return float(np.mean((prediction > 0) == (targets > 0)))
-    return None
+def _width(graph, node_id: str) -> int | None:
+    value = graph.node(node_id).value
+    return value.shape[-1] if value is not None and value.ndim == 2 else None
+
+
+def _locked(method):
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
 
 
 class Trainer:
-    """Trains the `parameter` nodes of `graph` on a dataset; see the module docstring."""
+    """Trains the `parameter` nodes of `graph`; see the module docstring and the "training"
+    section of docs/architecture.md."""
 
     def __init__(self, graph, optimizer: Optimizer | str | None = None,
                  dataset: Dataset | str | None = None, batch_size: int | None = None,
                  seed: int | None = None, lr: float | None = None,
-                 features: str | None = None, targets: str | None = None):
-        """`optimizer`: an Optimizer or a name (with `lr`); `dataset`: a Dataset or a name;
-        `features` / `targets`: input node ids. None means: take it from the graph's
-        sections, then from ``DEFAULT_TRAINING``. Raises TrainingError (a ValueError)."""
+                 features: str | None = None, targets: str | None = None, *,
+                 data: dict | None = None, folder=None, test_dataset: Dataset | None = None):
+        """`optimizer`: an Optimizer or a name (with `lr`); `dataset`: a Dataset (used as
+        given, with `test_dataset` as its held-out rows) or a built-in name; `data`: a data
+        section used instead of the graph's (e.g. the user's CSV), whose relative CSV path is
+        taken from `folder` (the graph file's folder); `features` / `targets`: input node ids.
+        None means: take it from the graph's sections, then from ``DEFAULT_TRAINING``.
+        Raises TrainingError (a ValueError) with one clear line."""
         self.graph = graph
-        data, training = _section(graph, "data"), _section(graph, "training")
-        training = {**DEFAULT_TRAINING, **training}
-        self.features = self._input_node(features or data.get("features"), "features")
-        self.targets = self._input_node(targets or data.get("targets"), "targets")
-        self.dataset = self._dataset(dataset, data)
+        self._lock = threading.RLock()
+        self._stop = False
+        self.running = False
+        self.record = False
+        section = dict(data) if data is not None else _section(graph, "data")
+        training = {**DEFAULT_TRAINING, **_section(graph, "training")}
+        self.features = self._input_node(features or section.get("features"), "features")
+        self.targets = self._input_node(targets or section.get("targets"), "targets")
+        self._find_loss_and_parameters()
         self.optimizer = self._optimizer(optimizer, training, lr)
-        size = batch_size if batch_size is not None else training.get("batch_size")
-        size = _count(size, "batch_size", allow_none=True)
-        self.batch_size = len(self.dataset) if not size or size > len(self.dataset) else size
         self.steps = _count(training.get("steps"), "steps")
         self.seed = _count(seed if seed is not None else training.get("seed", 0), "seed",
                            allow_none=True)
-        self.rng = np.random.default_rng(self.seed)
-        self.history: list[float] = []
-        self._queue = np.empty(0, dtype=np.intp)
-        self._stop = False
-        self._find_loss_and_parameters()
+        self.data = self._data(dataset, test_dataset, section, folder)
+        self.dataset, self.test_dataset = self.data.train, self.data.test
+        size = batch_size if batch_size is not None else training.get("batch_size")
+        size = _count(size, "batch_size", allow_none=True)
+        self.batch_size = len(self.dataset) if not size or size > len(self.dataset) else size
         self._check_fit()
+        self.initial_values = {p: self.graph.node(p).value.copy() for p in self.parameters}
+        self._restart()
 
     # ------------------------------------------------------------ setup
     def _input_node(self, node_id, role: str) -> str:
@@ -123,24 +139,37 @@ class Trainer:
             raise TrainingError(f"the graph's data section names no {role!r} input node "
                                 f"(add \"{role}\": \"<input node id>\")")
         if node_id not in self.graph.node_ids():
-            raise TrainingError(f"{role} node {node_id!r} is not in the graph")
+            raise TrainingError(f"{role} node {node_id!r} is not in the graph", node=None)
         op = self.graph.node(node_id).op
         if op != "input":
-            raise TrainingError(f"node {node_id!r}: {role} must be an input node, not {op}")
+            raise TrainingError(f"node {node_id!r}: {role} must be an input node, not {op}",
+                                Kind.BAD_VALUE, node_id)
         return node_id
 
-    def _dataset(self, dataset, data: dict) -> Dataset:
+    def _data(self, dataset, test_dataset, section: dict, folder) -> TrainingData:
         if isinstance(dataset, Dataset):
-            return dataset
-        name = dataset if dataset is not None else data.get("dataset")
-        if name is None:
-            raise TrainingError("no dataset: add \"dataset\" to the graph's data section "
-                                "or pass one to the trainer")
-        options = {k: data[k] for k in ("n", "noise", "seed", "classes") if k in data}
+            return TrainingData(dataset, test_dataset, None, None, section)
+        if dataset is not None:
+            section = {**section, "dataset": dataset}
+            section.pop("csv", None)
+        if section.get("dataset") is None and section.get("csv") is None:
+            raise TrainingError("no dataset: add \"dataset\" (or \"csv\") to the graph's data "
+                                "section or pass one to the trainer")
+        fit = Fit(self.graph.node(self.loss).op, self.features, self.targets,
+                  _width(self.graph, self.features), self._targets_width())
         try:
-            return make_dataset(name, **options)
+            return prepare(section, fit, self.seed, folder)
         except (ValueError, TypeError) as error:
-            raise TrainingError(f"data: {error}") from None
+            message = str(error) if "csv" in section else f"data: {error}"
+            node = getattr(error, "node", None)
+            raise TrainingError(message, Kind.SHAPE if node else None, node) from None
+
+    def _targets_width(self) -> int | None:
+        width = _width(self.graph, self.targets)
+        if width is None and (node := self.prediction_node()) is not None:
+            shape = self.graph.infer_shapes().get(node)
+            width = shape[-1] if shape is not None and len(shape) == 2 else None
+        return width
 
     def _optimizer(self, optimizer, training: dict, lr) -> Optimizer:
         if isinstance(optimizer, Optimizer):
@@ -158,114 +187,266 @@ class Trainer:
         try:
             self.loss = graph.loss_node()
         except GraphError as error:
-            raise TrainingError(str(error)) from None
+            raise TrainingError(str(error), error.kind, error.node) from None
         self.parameters = [i for i in graph.node_ids() if graph.node(i).op == "parameter"]
         if not self.parameters:
             raise TrainingError("nothing to train: the graph has no parameter nodes")
         self._version = graph.version
 
-    def _check_fit(self) -> None:
-        """One forward on a first batch: a shape that does not fit names the node."""
-        rows = np.arange(min(self.batch_size, len(self.dataset)))
-        try:
-            self._forward(rows)
-        except GraphError as error:
-            X, Y = self.dataset.X, self.dataset.Y
-            raise TrainingError(
-                f"the {self.dataset.name} data does not fit the graph (features "
-                f"{self.features!r} get shape {(len(rows),) + X.shape[1:]}, targets "
-                f"{self.targets!r} get {(len(rows),) + Y.shape[1:]}): {error}") from None
-
-    # ------------------------------------------------------------ passes
-    def _feeds(self, rows) -> dict:
-        return {self.features: self.dataset.X[rows], self.targets: self.dataset.Y[rows]}
-
-    def _forward(self, rows) -> float:
-        with np.errstate(all="ignore"):
-            values = self.graph.forward(self._feeds(rows))
-        return float(np.asarray(values[self.loss]).reshape(()))
-
-    def next_rows(self) -> np.ndarray:
-        while len(self._queue) < self.batch_size:
-            self._queue = np.concatenate([self._queue, self.rng.permutation(len(self.dataset))])
-        rows, self._queue = self._queue[:self.batch_size], self._queue[self.batch_size:]
-        return rows
-
-    def step(self) -> float:
-        """One minibatch: forward, backward, update every parameter. Returns the batch loss;
-        a loss that is not finite raises TrainingError and leaves the parameters as they were."""
+    def _refresh(self) -> None:
         if self.graph.version != self._version:
             self._find_loss_and_parameters()
-        rows = self.next_rows()
+
+    def _check_fit(self) -> None:
+        """One forward on a first batch: a shape that does not fit names the node (and
+        parameters without a value get their initial one)."""
+        for data in (self.dataset, self.test_dataset):
+            if data is None:
+                continue
+            rows = np.arange(min(self.batch_size, len(data)))
+            try:
+                self._forward(data.X[rows], data.Y[rows])
+            except GraphError as error:
+                if error.kind is Kind.NONFINITE:
+                    raise TrainingError(f"{error} before any training step",
+                                        error.kind, error.node, 0, error.port) from None
+                X, Y = data.X, data.Y
+                raise TrainingError(
+                    f"the {data.name} data does not fit the graph (features "
+                    f"{self.features!r} get shape {(len(rows),) + X.shape[1:]}, targets "
+                    f"{self.targets!r} get {(len(rows),) + Y.shape[1:]}): {error}",
+                    error.kind, error.node, None, error.port) from None
+
+    def _restart(self) -> None:
+        """Back to step 0: no history, the optimizer's state and the batch stream fresh."""
+        self.optimizer.reset()
+        self.history: list[float] = []
+        self.rng = np.random.default_rng(self.seed)
+        self._order = np.empty(0, dtype=np.intp)
+        self._at = 0
+        self._Xs = self._Ys = None
+        self.last_rows = None
+        self._last_grads = None
+
+    # ------------------------------------------------------------ passes
+    def _forward(self, X, Y) -> float:
+        values = self.graph.forward({self.features: X, self.targets: Y}, record=self.record)
+        return values[self.loss].item()
+
+    def _next_batch(self):
+        """(rows, X, Y) of the next batch; X and Y are views into this epoch's shuffled copy."""
+        at, size = self._at, self.batch_size
+        if len(self._order) - at < size:
+            parts, count, n = [self._order[at:]], len(self._order) - at, len(self.dataset)
+            while count < size:
+                parts.append(self.rng.permutation(n))
+                count += n
+            self._order = np.concatenate(parts)
+            self._Xs, self._Ys = self.dataset.X[self._order], self.dataset.Y[self._order]
+            at = 0
+        self._at = end = at + size
+        return self._order[at:end], self._Xs[at:end], self._Ys[at:end]
+
+    @_locked
+    def next_rows(self) -> np.ndarray:
+        """Draw the next batch's row indices into ``dataset`` (the batch is used up)."""
+        return self._next_batch()[0]
+
+    @_locked
+    def step(self) -> float:
+        """One minibatch: forward, backward, update every parameter. Returns the batch loss.
+        A nan or inf raises TrainingError (see the module doc); nothing changes then."""
+        graph = self.graph
+        if graph.version != self._version:
+            self._find_loss_and_parameters()
+        parameters = self.parameters
+        rows, X, Y = self._next_batch()
+        step = len(self.history) + 1
         try:
-            loss = self._forward(rows)
-            if not math.isfinite(loss):
-                raise TrainingError(f"the loss became {loss} at step {len(self.history) + 1}: "
-                                    f"try a smaller learning rate")
-            with np.errstate(all="ignore"):
-                grads = self.graph.backward()
-            values = self.graph.values
-            params = {p: values[p] for p in self.parameters}
-            new = self.optimizer.step(params, {p: grads[p] for p in self.parameters})
+            with FPChecks():     # one np.errstate for both passes and the update
+                loss = self._forward(X, Y)
+                if not math.isfinite(loss):
+                    raise self._first_nonfinite(graph.values)
+                grads = graph.backward(record=self.record)
+                values = graph.values
+                grads = {p: grads[p] for p in parameters}
+                params = {p: values[p] for p in parameters}
+                try:
+                    new, state = self.optimizer.propose(params, grads)
+                except FloatingPointError:  # an overflow: the check below names the parameter
+                    with np.errstate(all="ignore"):
+                        new, state = self.optimizer.propose(params, grads)
+                graph.set_values(new, finite=True)
         except GraphError as error:
-            raise TrainingError(self._diverged(error)) from None
-        bad = [p for p in self.parameters if not np.isfinite(new[p]).all()]
-        if bad:
-            raise TrainingError(f"node {bad[0]!r}: the update is not finite at step "
-                                f"{len(self.history) + 1}: try a smaller learning rate")
-        for p in self.parameters:
-            self.graph.set_value(p, new[p])
+            raise self._failure(error, step) from None
+        self.optimizer.commit(state)
         self.history.append(loss)
+        self.last_rows, self._last_grads = rows, grads
         return loss
 
-    def _diverged(self, error: GraphError) -> str:
-        message = f"step {len(self.history) + 1}: {error}"
+    def _first_nonfinite(self, values: dict) -> GraphError:
+        """The first node (in order) whose value is not finite, as a GraphError."""
+        for node in self.graph.plan().order:
+            value = values.get(node)
+            if value is not None and not np.isfinite(value).all():
+                kind = "nan" if np.isnan(value).any() else "inf"
+                return GraphError(Kind.NONFINITE, f"produced {kind}", node)
+        return GraphError(Kind.NONFINITE, "the loss is not finite", self.loss)
+
+    def _failure(self, error: GraphError, step: int) -> TrainingError:
         if error.kind is Kind.NONFINITE:
-            message += ": the training diverged, try a smaller learning rate"
-        return message
+            message = f"{error} at step {step}" + (DIVERGED_HINT if step > 1 else "")
+        else:
+            message = f"step {step}: {error}"
+        return TrainingError(message, error.kind, error.node, step, error.port)
 
     def run(self, steps: int | None = None, callback=None) -> list[float]:
         """Take `steps` steps (default: the training section's `steps`); `callback(step,
         loss)` after each, where `step` counts all steps so far; returning False stops early,
-        as does ``stop()`` from another thread. Returns this run's losses."""
+        as does ``stop()`` (from any thread, also just before `run` starts). Returns this
+        run's losses. Pausing is ``stop()``; resuming is another ``run``: run(40) then run(60)
+        gives exactly run(100)."""
         steps = self.steps if steps is None else _count(steps, "steps")
-        self._stop = False
         losses = []
-        for _ in range(steps):
-            if self._stop:
-                break
-            losses.append(self.step())
-            if callback is not None and callback(len(self.history), losses[-1]) is False:
-                break
+        self.running = True
+        try:
+            for _ in range(steps):
+                if self._stop:
+                    break
+                losses.append(self.step())
+                if callback is not None and callback(len(self.history), losses[-1]) is False:
+                    break
+        finally:
+            self.running = False
+            self._stop = False
         return losses
 
     def stop(self) -> None:
-        """Ask a running ``run`` to return after the current step (safe from another thread)."""
+        """Ask a running (or the next) ``run`` to return after the current step."""
         self._stop = True
 
+    # ------------------------------------------------------------ control
+    @_locked
+    def reset(self) -> None:
+        """Back to the weights this run started from (at construction or the last
+        ``reinitialize``), with the optimizer's state, the history and the batch stream fresh:
+        training again repeats the run exactly. (Parameters added since keep their values.)"""
+        self._refresh()
+        self.graph.set_values({p: v for p, v in self.initial_values.items()
+                               if p in self.parameters})
+        self._restart()
+
+    @_locked
+    def reinitialize(self, seed: int) -> dict:
+        """New weights drawn by each parameter's initialiser with seeds derived from `seed`
+        (``Graph.fresh_value``), then as ``reset``; returns them. They become the weights
+        ``reset`` returns to."""
+        seed = _count(seed, "seed")
+        self._refresh()
+        seeds = np.random.SeedSequence(seed).generate_state(len(self.parameters))
+        try:
+            fresh = {p: self.graph.fresh_value(p, seed=int(s))
+                     for p, s in zip(self.parameters, seeds)}
+        except GraphError as error:
+            raise TrainingError(str(error), error.kind, error.node) from None
+        self.initial_values = {p: v.copy() for p, v in fresh.items()}
+        self.graph.set_values(fresh)
+        self._restart()
+        return fresh
+
+    @_locked
+    def set_learning_rate(self, lr: float) -> None:
+        """A new learning rate from the next step on; the optimizer keeps its state."""
+        try:
+            self.optimizer.lr = lr
+        except ValueError as error:
+            raise TrainingError(str(error)) from None
+
+    @_locked
+    def set_optimizer(self, optimizer: Optimizer | str, lr: float | None = None,
+                      **options) -> Optimizer:
+        """Switch optimizer from the next step on: a name (sgd, momentum, adam) keeps the
+        current learning rate unless `lr` is given. The same kind with no options only
+        changes the rate (its state stays); another kind starts with fresh state."""
+        if isinstance(optimizer, Optimizer):
+            self.optimizer = optimizer
+            return optimizer
+        name = optimizer.lower().strip() if isinstance(optimizer, str) else optimizer
+        if name == self.optimizer.name and not options:
+            self.set_learning_rate(self.optimizer.lr if lr is None else lr)
+            return self.optimizer
+        try:
+            self.optimizer = make_optimizer(name, self.optimizer.lr if lr is None else lr,
+                                            **options)
+        except ValueError as error:
+            raise TrainingError(str(error)) from None
+        return self.optimizer
+
     # ------------------------------------------------------------ results
+    @property
+    def step_count(self) -> int:
+        return len(self.history)
+
     @property
     def epochs(self) -> float:
         """Passes over the dataset so far (steps × batch size / dataset size)."""
         return len(self.history) * self.batch_size / len(self.dataset)
 
+    @property
+    def standardization(self) -> Standardization | None:
+        return self.data.standardization
+
+    @property
+    def labels(self) -> tuple | None:
+        """Class labels in the order of the targets' columns (None for regression)."""
+        return self.data.labels
+
+    @property
+    def loss_op(self) -> str:
+        return self.graph.node(self.loss).op
+
+    @_locked
     def parameter_values(self) -> dict:
         """{parameter id: current value}; the arrays are never mutated afterwards, so they
         can be handed to another thread (e.g. the GUI's model) as they are."""
         return {p: self.graph.node(p).value for p in self.parameters}
 
-    def evaluate(self) -> tuple[float, float | None]:
-        """(loss, accuracy or None) over the whole dataset, with the current parameters."""
-        rows = np.arange(len(self.dataset))
+    @_locked
+    def gradients(self) -> dict:
+        """{parameter id: its gradient} of the last step ({} before the first step)."""
+        return dict(self._last_grads or {})
+
+    @_locked
+    def gradient_norms(self) -> dict:
+        """{parameter id: the L2 norm of its gradient} of the last step ({} before one)."""
+        return {p: math.sqrt(float(np.vdot(g, g))) for p, g in self.gradients().items()}
+
+    def _measure(self, data: Dataset) -> tuple[float, float | None]:
         try:
-            loss = self._forward(rows)
+            loss = self._forward(data.X, data.Y)
         except GraphError as error:
-            raise TrainingError(str(error)) from None
+            raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
         node = self.prediction_node()
         if node is None:
             return loss, None
-        op = self.graph.node(self.loss).op
-        return loss, accuracy(op, self.graph.values[node], self.dataset.Y)
+        return loss, accuracy(self.loss_op, self.graph.values[node], data.Y)
+
+    @_locked
+    def evaluate(self) -> tuple[float, float | None]:
+        """(loss, accuracy or None) over the training rows, with the current parameters."""
+        return self._measure(self.dataset)
+
+    @_locked
+    def evaluate_test(self) -> tuple[float, float | None] | None:
+        """(loss, accuracy or None) over the held-out rows; None when there is no test split."""
+        return None if self.test_dataset is None else self._measure(self.test_dataset)
+
+    @_locked
+    def metrics(self) -> dict:
+        """{"loss", "accuracy", "test_loss", "test_accuracy"}: None where there is none."""
+        loss, acc = self.evaluate()
+        test = self.evaluate_test() or (None, None)
+        return {"loss": loss, "accuracy": acc, "test_loss": test[0], "test_accuracy": test[1]}
 
     def prediction_node(self) -> str | None:
         """The node feeding the loss's first port (logits or prediction), if any."""
@@ -274,9 +455,12 @@ class Trainer:
             return None
         return sources[0]
 
-    def predict(self, X) -> np.ndarray:
-        """The prediction node's value for features `X` (e.g. a decision-boundary grid);
-        targets are fed as zeros. Raises TrainingError when the loss is not a known loss op."""
+    @_locked
+    def predict(self, X, probabilities: bool = False) -> np.ndarray:
+        """The prediction node's value for features `X` (rows in the same units as
+        ``dataset.X``, i.e. standardised when the data is), e.g. a decision-boundary grid.
+        With `probabilities`: sigmoid of the logits for sigmoid_bce, softmax for softmax_ce.
+        Raises TrainingError when the loss is not mse, sigmoid_bce or softmax_ce."""
         node = self.prediction_node()
         if node is None:
             raise TrainingError("the loss is not mse, sigmoid_bce or softmax_ce: "
@@ -286,6 +470,28 @@ class Trainer:
                  self.targets: np.zeros((len(X),) + self.dataset.Y.shape[1:])}
         try:
             with np.errstate(all="ignore"):
-                return self.graph.forward(feeds)[node]
+                out = self.graph.forward(feeds, record=False)[node]
         except GraphError as error:
-            raise TrainingError(str(error)) from None
+            raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
+        return to_probabilities(self.loss_op, out) if probabilities else out
+
+    # ------------------------------------------------------------ saving
+    def data_section(self, folder) -> dict:
+        """The data section as trained (for a graph file saved in `folder`): the CSV path
+        relative to it, the target column, the test fraction, the standardisation."""
+        section = self.data.section_for(folder)
+        section.update(features=self.features, targets=self.targets)
+        return section
+
+    def training_section(self) -> dict:
+        """The training section as now set: optimizer (and its options), lr, batch_size,
+        steps, seed."""
+        opt = self.optimizer
+        section = {"optimizer": opt.name, "lr": opt.lr,
+                   "batch_size": self.batch_size, "steps": self.steps, "seed": self.seed}
+        for key in OPTIMIZER_OPTIONS.get(opt.name, ()):
+            section[key] = getattr(opt, key)
+        return section
+
+
+__all__ = ["Trainer", "TrainingError", "accuracy", "DEFAULT_TRAINING", "OPTIMIZERS"]

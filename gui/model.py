@@ -254,14 +254,7 @@ class GraphModel(QObject):
     def set_values(self, values: dict) -> None:
         """Give several leaves values at once (e.g. trained parameters): all or nothing, one
         re-run. GraphError, with nothing changed, when one of them is refused."""
-        old = {node_id: self._graph.node(node_id).value for node_id in values}
-        try:
-            for node_id, value in values.items():
-                self._graph.set_value(node_id, _copy(value))
-        except GraphError:
-            for node_id, value in old.items():
-                self._graph.set_value(node_id, value)
-            raise
+        self._graph.set_values({k: _copy(v) for k, v in values.items()})
         for node_id in values:
             self.node_changed.emit(node_id)
         self._edited()

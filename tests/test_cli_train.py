@@ -60,7 +60,7 @@ def test_flags_override_the_file(capsys):
     trainer = Trainer(engine.load_graph(XOR), optimizer="sgd", lr=0.3, batch_size=16, seed=7)
     trainer.run(4)
     loss, acc = trainer.evaluate()
-    assert result == {"loss": loss, "accuracy": acc}
+    assert result == {"loss": loss, "accuracy": acc, "test_loss": None, "test_accuracy": None}
     assert main([XOR, "--steps", "4"]) == 0
     assert last_json(capsys.readouterr().out)["loss"] != loss
 
@@ -68,7 +68,8 @@ def test_flags_override_the_file(capsys):
 def test_regression_prints_null_accuracy(capsys):
     assert main([SINE, "--steps", "20"]) == 0
     captured = capsys.readouterr()
-    assert captured.out.strip().splitlines()[-1].endswith('"accuracy": null}')
+    assert captured.out.strip().splitlines()[-1].endswith(
+        '"accuracy": null, "test_loss": null, "test_accuracy": null}')
     assert "step 20/20" in captured.err and len(captured.err.strip().splitlines()) == 1
 
 

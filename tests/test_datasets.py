@@ -151,8 +151,10 @@ def test_csv_header_false_forces_numbers(tmp_path):
     ("", "holds no data"),
     ("x,y\n", "header but no data rows"),
     ("x,y\n1,2\n3\n", "line 3: expected 2 values, found 1"),
-    ("x,y\n1,2\n3,abc\n", "line 3, column 2: 'abc' is not a number"),
-    ("1,2\n3,nan\n", "line 2, column 2: 'nan' is not a finite number"),
+    ("x,y\n1,2\nabc,3\n", "line 3, column 'x': 'abc' is not a number"),
+    ("1,2\n3,nan\n", r"line 2, column 2: missing value \('nan'\)"),
+    ("a,b\n1,\n", "line 2, column 'b': missing value$"),
+    ("1,2\n3,-inf\n", "line 2, column 2: '-inf' is not a finite number"),
     ("1\n2\n", "need at least two columns"),
 ])
 def test_csv_bad_files_name_the_line(tmp_path, text, message):

@@ -72,6 +72,7 @@ def test_other_examples_reduce_the_loss(name, steps):
 def test_step_updates_parameters_with_new_arrays_and_keeps_inputs(xor):
     x_value, y_value = xor.node("x").value.copy(), xor.node("y").value.copy()
     trainer = Trainer(xor)
+    trainer.record = True                  # keep each step's Trace (off by default: speed)
     trainer.step()
     trace, old_w = xor.trace, xor.node("W1").value
     held = {k: v.copy() for k, v in trace.values.items()}
@@ -244,8 +245,11 @@ def test_nothing_to_train():
 def test_diverging_loss_is_an_error_and_keeps_parameters_finite():
     graph = example("sine_regression")
     trainer = Trainer(graph, optimizer=SGD(1e6), batch_size=0)
-    with pytest.raises(TrainingError, match=r"step \d+: node 'loss': .*diverged, try a smaller"):
+    with pytest.raises(TrainingError, match=r"^node '\w+': .* at step \d+ \(the training "
+                       r"diverged: try a smaller learning rate\)$") as caught:
         trainer.run(50)
+    assert caught.value.kind is engine.Kind.NONFINITE and caught.value.node in graph
+    assert caught.value.step == len(trainer.history) + 1
     assert all(np.isfinite(graph.node(p).value).all() for p in trainer.parameters)
 
 
@@ -300,13 +304,12 @@ def test_training_trajectory_matches_torch():
     torch = pytest.importorskip("torch")
     graph = example("xor_mlp")
     trainer = Trainer(graph)
-    used, draw = [], trainer.next_rows
-    trainer.next_rows = lambda: used.append(draw()) or used[-1]
     params = {p: torch.tensor(graph.node(p).value, requires_grad=True)
               for p in trainer.parameters}
     adam = torch.optim.Adam(list(params.values()), lr=trainer.optimizer.lr)
     X, Y = torch.tensor(trainer.dataset.X), torch.tensor(trainer.dataset.Y)
-    ours = trainer.run(40)
+    used = []
+    ours = trainer.run(40, callback=lambda step, loss: used.append(trainer.last_rows))
     theirs = []
     for rows in used:
         rows = torch.tensor(rows)
@@ -336,7 +339,8 @@ def test_epochs_and_parameter_values(xor):
         assert latest[k] is xor.node(k).value and not np.array_equal(latest[k], first[k])
 
 
-@pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression"])
+@pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression",
+                                  "fruit_classifier", "iris_classifier"])
 def test_examples_are_canonical_and_laid_out_left_to_right(name):
     from engine.io import dumps
     path = EXAMPLES / f"{name}.json"
