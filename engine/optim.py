@@ -54,6 +54,13 @@ class Optimizer:
             raise ValueError("learning rate must be positive, got 0")
         self._lr = value
 
+    def parameter_state(self, pid) -> dict | None:
+        """The state kept for parameter ``pid`` (momentum buffer, Adam moments and step
+        count), wherever it lives; None before its first step."""
+        if self._flat is not None and any(p == pid for p, _shape in self._flat.layout):
+            return self._flat.states()[pid]
+        return self.state.get(pid)
+
     def reset(self) -> None:
         """Forget all state, as if no step had been taken."""
         self.state.clear()
@@ -72,6 +79,8 @@ class Optimizer:
         vector (a few numpy calls instead of a few per parameter; the same arithmetic, so
         the same numbers). The new values are views into that vector, never written again.
         """
+        if not params:
+            return {}, {}
         flat = self._flat
         if flat is not None and flat.fits(params, grads):   # the usual case: as last time
             return flat.propose(self, params, grads)

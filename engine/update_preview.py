@@ -81,7 +81,7 @@ def preview_update(section, values: dict, grads: dict, parameters) -> UpdatePrev
         updates = []
         for p in ids:
             old = np.asarray(values[p], dtype=np.float64)
-            state = optimizer.state[p]
+            state = optimizer.parameter_state(p) or {}
             parts = {}
             if name == "momentum":
                 parts = {"v": state["velocity"]}

@@ -156,3 +156,14 @@ def test_bad_learning_rate(lr):
 def test_bad_adam_options(kwargs):
     with pytest.raises(ValueError):
         Adam(0.1, **kwargs)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_a_step_with_no_parameters_changes_nothing(name):
+    opt = make_optimizer(name, 0.1)
+    assert opt.step({}, {}) == {}
+    w = {"w": np.array([1.0, 2.0])}
+    opt.step(w, {"w": np.array([0.5, 0.5])})
+    state = opt.parameter_state("w")
+    assert opt.step({}, {}) == {} and opt.parameter_state("w") is not None
+    assert set(state) >= {"shape"}
