@@ -243,11 +243,11 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", str(self._dialog_dir()),
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", str(self.dialog_dir()),
                                               FILE_FILTER)
         return bool(path) and self.open_file(path, ask=False)
 
-    def _dialog_dir(self) -> Path:
+    def dialog_dir(self) -> Path:
         """Where file dialogs start: the open file's folder, else the last one used."""
         if self.path is not None:
             return self.path.parent
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def save_as(self, path=None) -> bool:
         if path is None:
-            start = self.path or self._dialog_dir() / (self.display_name.split(" (")[0]
+            start = self.path or self.dialog_dir() / (self.display_name.split(" (")[0]
                                                        .lower().replace(" ", "_") + ".json")
             path, _ = QFileDialog.getSaveFileName(self, "Save graph as", str(start), FILE_FILTER)
             if not path:

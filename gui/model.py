@@ -182,6 +182,12 @@ class GraphModel(QObject):
         """The document as format-v1 data (what Save writes)."""
         return engine.graph_to_dict(self._graph)
 
+    def export_script(self, kind: str, name: str = "graph") -> str:
+        """The document as a standalone ``numpy`` or ``pytorch`` script that reproduces its
+        loss and gradients (and, with data, its training); GraphError if it cannot run."""
+        from engine.export import to_numpy, to_pytorch
+        return (to_numpy if kind == "numpy" else to_pytorch)(self._graph, name)
+
     def clone(self, parent: QObject | None = None) -> "GraphModel":
         """An independent model over a copy of this document (offscreen renders use it)."""
         return GraphModel(self._graph.copy(), parent)
