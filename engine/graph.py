@@ -11,6 +11,8 @@ import copy
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter, is_
 
 import networkx as nx
 import numpy as np
@@ -23,6 +25,11 @@ from .trace import Trace
 from .values import as_value, checked_position, initial_value, is_finite, nonfinite_kind
 
 INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a parameter
+_VALUE, _SHAPE, _DTYPE, _BASE, _OP = (attrgetter(name) for name in
+                                      ("value", "shape", "dtype", "base", "op"))
+_FLOAT64 = np.dtype(np.float64)
+_LEAF_OPS = frozenset(name for name, op in OPS.items() if op.arity == 0)
+_UNCHECKED = repeat(object())   # finite_ok.get's default: no value is this
 
 
 @dataclass
@@ -256,13 +263,28 @@ class Graph:
         """Give several leaves new values, all or nothing. With `finite`, a value that is not
         finite is refused (GraphError of kind nonfinite naming the node, nothing changed), and
         the accepted ones need no second check on the next pass."""
-        checked, finite_base = {}, None   # views of one finite base need no check each
+        nodes, arrays = list(map(self._nodes.get, values)), list(values.values())
+        if all(nodes) and _float64_leaf_values(nodes, arrays) \
+                and (not finite or _views_of_one_finite_array(arrays)):  # e.g. a training step
+            for node, value in zip(nodes, arrays):
+                node.value = value
+            if finite:
+                self._finite_ok.update(zip(values, arrays))
+        else:
+            checked = self._checked_values(values, finite)
+            for node, value in checked:
+                node.value = value
+                if finite and value is not None:
+                    self._finite_ok[node.id] = value
+        self._fresh = False
+
+    def _checked_values(self, values: dict, finite: bool) -> list:
+        """[(node, value)] for ``set_values``: each value converted and checked."""
+        checked, finite_base = [], None   # views of one finite base need one check
         for node_id, value in values.items():
             node = self.node(node_id)
             if value is not None:
-                if value.__class__ is not np.ndarray or value.dtype != np.float64 \
-                        or OPS[node.op].arity:
-                    value = self._leaf_value(node_id, node.op, value)
+                value = self._leaf_value(node_id, node.op, value)
                 if finite and (value.base is None or value.base is not finite_base):
                     base = value.base
                     if base.__class__ is np.ndarray and base.dtype == np.float64 \
@@ -271,12 +293,8 @@ class Graph:
                     elif not is_finite(value):
                         raise GraphError(Kind.NONFINITE, "its new value is not finite "
                                          f"({nonfinite_kind(value)})", node_id)
-            checked[node_id] = value
-        for node_id, value in checked.items():
-            self._nodes[node_id].value = value
-            if finite and value is not None:
-                self._finite_ok[node_id] = value
-        self._fresh = False
+            checked.append((node, value))
+        return checked
 
     def fresh_value(self, node_id, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
@@ -465,7 +483,7 @@ class Graph:
         self.values, self.grads, self.trace = {}, {}, None
         self._fresh = False
         vals = self._leaf_values(plan, feeds)
-        shapes = tuple([v.shape for v in vals.values()])
+        shapes = tuple(map(_SHAPE, vals.values()))
         if shapes not in plan.valid_shapes:  # e.g. a new batch size: check every node once
             problems, _ = plan.analyze({k: v.shape for k, v in vals.items()}, {})
             if problems:
@@ -485,13 +503,17 @@ class Graph:
 
     def _leaf_values(self, plan: Plan, feeds: dict | None) -> dict:
         """Every leaf's value for this pass (feeds win), each checked finite once per array."""
-        vals = {}
         finite_ok = self._finite_ok
-        for nid, node in plan.leaves:
-            value = node.value
-            if value is None or finite_ok.get(nid) is not value:
-                value = None if feeds and nid in feeds else self._checked_leaf(node)
-            vals[nid] = value
+        values = list(map(_VALUE, plan.leaf_nodes))
+        if all(map(is_, values, map(finite_ok.get, plan.leaf_ids, _UNCHECKED))):  # all known
+            vals = dict(zip(plan.leaf_ids, values))
+        else:
+            vals = {}
+            for nid, node in plan.leaves:
+                value = node.value
+                if value is None or finite_ok.get(nid) is not value:
+                    value = None if feeds and nid in feeds else self._checked_leaf(node)
+                vals[nid] = value
         if feeds:
             fed_ok = self._fed_ok
             for nid, fed in feeds.items():
@@ -545,11 +567,15 @@ class Graph:
             return True
         return False
 
-    def backward(self, of: str | None = None, record: bool = True) -> dict[str, np.ndarray]:
+    def backward(self, of: str | None = None, record: bool = True,
+                 wrt=None) -> dict[str, np.ndarray]:
         """Gradient of the loss (``of`` overrides it) for every node, zeros where it does not
         depend on the node. Runs ``forward()`` first when the values are stale.
         ``record=False`` keeps no Trace (``trace`` is None); a recorded backward after an
-        unrecorded forward records both (the forward steps are the values already computed)."""
+        unrecorded forward records both (the forward steps are the values already computed).
+        ``wrt`` (node ids, e.g. the parameters) returns (and keeps in ``grads``) only those
+        nodes' gradients; without a record, the pass then skips every step and input whose
+        gradient leads to none of them (the same numbers, less work: a training step)."""
         if not self._fresh or self._plan is None or self._plan.version != self.version:
             self.forward(record=record)
         plan = self._plan
@@ -558,17 +584,39 @@ class Graph:
         shape = vals[loss].shape
         if len(shape) and math.prod(shape) != 1:
             raise GraphError(Kind.LOSS_SHAPE, scalar_message(shape), loss)
-        grads, records = plan.run_backward(vals, loss, record)
-        for nid in plan.unreached(loss):
-            grads[nid] = np.zeros_like(vals[nid])
+        if wrt is not None:
+            wrt = tuple(wrt)
+            missing = record and [nid for nid in wrt if nid not in self._nodes]
+            if missing:   # (a pruned pass checks its ids once, when it is planned)
+                raise GraphError(Kind.NO_NODE, f"no node {missing[0]!r} to differentiate for")
+        pruned = wrt is not None and not record    # a Trace needs every edge's contribution
+        every, records = plan.run_backward(vals, loss, record, wrt if pruned else None)
+        for nid in plan.unreached_of(loss, wrt) if pruned else plan.unreached(loss):
+            every[nid] = np.zeros_like(vals[nid])
+        grads = every if wrt is None else dict(zip(wrt, map(every.__getitem__, wrt)))
         self.grads = grads
         if not record:
             self.trace = None
         else:
             trace = self.trace or Trace(loss, plan.order, vals, {}, plan.forward_records(vals),
                                         (), plan.node_ops)
-            self.trace = trace.with_backward(loss, grads, records)
+            self.trace = trace.with_backward(loss, every, records)
         return grads
+
+
+def _float64_leaf_values(nodes: list, arrays: list) -> bool:
+    """Whether every array is a float64 numpy array and every node a leaf (C loops)."""
+    return (all(map(is_, map(type, arrays), repeat(np.ndarray)))
+            and all(map(is_, map(_DTYPE, arrays), repeat(_FLOAT64)))
+            and all(map(_LEAF_OPS.__contains__, map(_OP, nodes))))
+
+
+def _views_of_one_finite_array(arrays: list) -> bool:
+    """Whether the arrays are views of one float64 array whose every element is finite (as
+    an optimizer's step hands them out): one check for all."""
+    base = arrays[0].base if arrays else None
+    return (base.__class__ is np.ndarray and base.dtype is _FLOAT64
+            and all(map(is_, map(_BASE, arrays), repeat(base))) and is_finite(base))
 
 
 def scalar_message(shape) -> str:

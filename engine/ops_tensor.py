@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ops_base import (Op, as_axis, check_axis, check_bool, check_int, check_new_shape, fmt,
+from .ops_base import (BOTH, Op, as_axis, check_axis, check_bool, check_int, check_new_shape, fmt,
                        normalize_axes, register)
 
 asarray = np.asarray
@@ -22,15 +22,17 @@ def matmul_fwd(xs, attrs):
         raise
 
 
-def matmul_bwd(xs, out, g, attrs):
+def matmul_bwd(xs, out, g, attrs, needs=BOTH):
     a, b = xs
+    need_a, need_b = needs
     if a.ndim == 2 and b.ndim == 2:          # (n,k) @ (k,m) -> (n,m)
-        return [g @ b.T, a.T @ g]
+        return [g @ b.T if need_a else None, a.T @ g if need_b else None]
     if a.ndim == 1 and b.ndim == 2:          # (k,) @ (k,m) -> (m,)
-        return [b @ g, np.outer(a, g)]
+        return [b @ g if need_a else None, np.outer(a, g) if need_b else None]
     if a.ndim == 2:                          # (n,k) @ (k,) -> (n,)
-        return [np.outer(g, b), g @ a]
-    return [asarray(g * b), asarray(g * a)]  # (k,) @ (k,) -> ()
+        return [np.outer(g, b) if need_a else None, g @ a if need_b else None]
+    return [asarray(g * b) if need_a else None,   # (k,) @ (k,) -> ()
+            asarray(g * a) if need_b else None]
 
 
 def matmul_shape(in_shapes, attrs):
