@@ -519,7 +519,7 @@ class Graph:
             for nid, fed in feeds.items():
                 ok = fed_ok.get(nid)   # the array last found finite, or the base of such views
                 if ok is not fed and (fed.__class__ is not np.ndarray or ok is None
-                                      or fed.base is not ok or fed.dtype != np.float64):
+                                      or fed.base is not ok or fed.dtype is not _FLOAT64):
                     fed = self._checked_feed(nid, fed)
                 vals[nid] = fed
         return vals
@@ -589,9 +589,12 @@ class Graph:
             missing = record and [nid for nid in wrt if nid not in self._nodes]
             if missing:   # (a pruned pass checks its ids once, when it is planned)
                 raise GraphError(Kind.NO_NODE, f"no node {missing[0]!r} to differentiate for")
-        pruned = wrt is not None and not record    # a Trace needs every edge's contribution
-        every, records = plan.run_backward(vals, loss, record, wrt if pruned else None)
-        for nid in plan.unreached_of(loss, wrt) if pruned else plan.unreached(loss):
+        if wrt is not None and not record:   # (a Trace needs every edge's contribution)
+            self.grads = grads = plan.gradients(vals, loss, wrt)
+            self.trace = None
+            return grads
+        every, records = plan.run_backward(vals, loss, record)
+        for nid in plan.unreached(loss):
             every[nid] = np.zeros_like(vals[nid])
         grads = every if wrt is None else dict(zip(wrt, map(every.__getitem__, wrt)))
         self.grads = grads

@@ -11,12 +11,15 @@ asarray = np.asarray
 
 
 # ---------------------------------------------------------------- matrix
+MATRIX_RANKS = (1, 2)
+
+
 def matmul_fwd(xs, attrs):
     a, b = xs
-    if not (0 < a.ndim < 3 and 0 < b.ndim < 3):
+    if a.ndim not in MATRIX_RANKS or b.ndim not in MATRIX_RANKS:
         matmul_shape([a.shape, b.shape], attrs)  # raises the clear error
     try:
-        return asarray(np.matmul(a, b))
+        return asarray(a @ b)
     except ValueError:
         matmul_shape([a.shape, b.shape], attrs)  # the clear error instead of numpy's
         raise

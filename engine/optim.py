@@ -21,6 +21,7 @@ import numpy as np
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 _SHAPE, _DTYPE, _FLOAT64 = attrgetter("shape"), attrgetter("dtype"), np.dtype(np.float64)
+_reshape = np.ndarray.reshape
 
 
 def _check_rate(name: str, value: float, low: float = 0.0, high: float = math.inf,
@@ -244,7 +245,6 @@ class _Layout:
             self.bounds.append((pid, start, start + size, shape))
             start += size
         self.slices = [slice(a, b) for _, a, b, _ in self.bounds]
-        self.reshaped = [(i, shape) for i, shape in enumerate(self.shapes) if len(shape) != 1]
 
 
 def _float64_arrays(arrays: list, shapes: list) -> bool:
@@ -261,10 +261,17 @@ class _Flat:
     gets back and, usually, hands in again: then no copying is needed)."""
 
     def __init__(self, layout, scalars: dict, arrays: dict, x=None, views=None):
-        self.where = layout if isinstance(layout, _Layout) else _Layout(layout)
-        self.layout, self.bounds = self.where.layout, self.where.bounds
+        self.where = layout if layout.__class__ is _Layout else _Layout(layout)
         self.scalars, self.arrays = scalars, arrays
         self.x, self.views = x, views   # views: the values handed out, in layout order
+
+    @property
+    def layout(self) -> tuple:
+        return self.where.layout
+
+    @property
+    def bounds(self) -> list:
+        return self.where.bounds
 
     def gather(self, params: dict, grads: dict) -> tuple:
         """(values, gradients) as flat vectors when `params` and `grads` are float64 arrays of
@@ -273,9 +280,6 @@ class _Flat:
         where = self.where
         if tuple(params) != where.ids:
             return None, None
-        gradients = list(map(grads.get, where.ids))
-        if not _float64_arrays(gradients, where.shapes):
-            return None, None
         values = list(params.values())
         if self.views is not None and all(map(is_, values, self.views)):
             x = self.x
@@ -283,14 +287,18 @@ class _Flat:
             x = np.concatenate(values, axis=None)
         else:
             return None, None
-        return x, np.concatenate(gradients, axis=None)
+        gradients = list(map(grads.get, where.ids))
+        try:
+            if list(map(_SHAPE, gradients)) != where.shapes:
+                return None, None
+        except AttributeError:   # not an array
+            return None, None
+        g = np.concatenate(gradients, axis=None)   # float64 unless one was not
+        return (x, g) if g.dtype is _FLOAT64 and g.shape == x.shape else (None, None)
 
     def split(self, flat: np.ndarray) -> list:
         """Views of `flat`, one per parameter, in layout order."""
-        views = list(map(flat.__getitem__, self.where.slices))
-        for i, shape in self.where.reshaped:
-            views[i] = views[i].reshape(shape)
-        return views
+        return list(map(_reshape, map(flat.__getitem__, self.where.slices), self.where.shapes))
 
     def states(self) -> dict:
         """Per-parameter state dicts (views into the flat arrays)."""
@@ -307,7 +315,7 @@ class _Flat:
         new_x = optimizer.update(x, g, state)
         del state["shape"]
         arrays, scalars = {}, {}
-        for key, value in state.items():
+        for key, value in state.items():   # (none for SGD)
             (arrays if isinstance(value, np.ndarray) else scalars)[key] = value
         views = self.split(new_x)
         return dict(zip(self.where.ids, views)), _Flat(self.where, scalars, arrays, new_x, views)

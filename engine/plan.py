@@ -115,11 +115,13 @@ class Plan:
         self.sinks = sinks          # ids with no outgoing edge, in insertion order
         self.cycle = cycle          # a cycle as a list of ids, or None
         self.valid_shapes = set()   # tuples of leaf shapes found valid (the Graph fills it)
-        self._forward = [_forward_run(step) for step in steps]
+        self.forward_runs = [_forward_run(step) for step in steps]
         self._backward = {}         # loss id -> the steps it depends on, reversed
         self._backward_runs = {}    # loss id -> those steps as the backward loop runs them
         self._unreached = {}        # loss id -> the nodes it does not depend on
         self._pruned = {}           # (loss id, requested ids) -> (runs, requested unreached)
+        self._fast_forward = None   # compiled_pass.forward_function (None: not yet; False: off)
+        self._fast_gradients = {}   # (loss id, requested ids) -> gradient_function (or False)
 
     @classmethod
     def build(cls, graph) -> "Plan":
@@ -189,9 +191,17 @@ class Plan:
         if not _CHECKING.get():
             with FPChecks():
                 return self.run_forward(vals, record)
+        fast = self._fast_forward if not record else False
+        if fast is not False:
+            if fast is None:
+                fast = self._fast_forward = _compiled("forward_function", self)
+            try:
+                return fast(vals)       # the same pass, as straight-line code
+            except Exception:
+                pass                    # the loop below does it again, carefully
         records = [] if record else None
         append = records.append if record else None
-        for nid, forward, attrs, first, take, check, step in self._forward:
+        for nid, forward, attrs, first, take, check, step in self.forward_runs:
             xs = (vals[first],) if take is None else take(vals)
             try:
                 out = forward(xs, attrs)
@@ -205,6 +215,8 @@ class Plan:
             vals[nid] = out
             if append is not None:
                 append((nid, step.sources, out))
+        if fast is not False:           # the fast path failed where the loop did not:
+            self._fast_forward = False  # this graph's passes take the loop from now on
         return records
 
     def forward_records(self, vals: dict) -> list:
@@ -238,13 +250,13 @@ class Plan:
         left out), and an op that takes ``needs`` is told which those are. Each kept source
         receives every contribution the full pass would give it, in the same order, so its
         gradient is the same, bit for bit."""
-        return [run[-1] for run in self._pruned_runs(loss, wrt)[0]]
+        return [run[-1] for run in self.pruned_runs(loss, wrt)[0]]
 
     def unreached_of(self, loss: str, wrt: tuple) -> tuple:
         """The nodes of `wrt` that a pass pruned for them leaves without a gradient (zero)."""
-        return self._pruned_runs(loss, wrt)[1]
+        return self.pruned_runs(loss, wrt)[1]
 
-    def _pruned_runs(self, loss: str, wrt: tuple) -> tuple:
+    def pruned_runs(self, loss: str, wrt: tuple) -> tuple:
         key = (loss, wrt)
         pruned = self._pruned.get(key)
         if pruned is None:
@@ -267,9 +279,32 @@ class Plan:
                 reached.update(s for _, s in ports)
             if len(self._pruned) > 8:
                 self._pruned.clear()
+                self._fast_gradients.clear()
             pruned = self._pruned[key] = (
                 _backward_runs(steps), tuple(n for n in wrt if n not in reached))
         return pruned
+
+    def gradients(self, vals: dict, loss: str, wrt: tuple) -> dict:
+        """{id: gradient of `loss`} for the nodes in `wrt` (zeros where the loss does not
+        depend on one), from a pass pruned for them (``pruned_steps``) that records nothing."""
+        if not _CHECKING.get():
+            with FPChecks():
+                return self.gradients(vals, loss, wrt)
+        key = (loss, wrt)
+        fast = self._fast_gradients.get(key)
+        if fast is None:
+            fast = self._fast_gradients[key] = _compiled("gradient_function", self, loss, wrt)
+        if fast is not False:
+            try:
+                return fast(vals)       # the same pass, as straight-line code
+            except Exception:
+                pass                    # the loop does it again, carefully
+        grads, _ = self.run_backward(vals, loss, False, wrt)
+        for nid in self.unreached_of(loss, wrt):
+            grads[nid] = np.zeros_like(vals[nid])
+        if fast is not False:           # the fast path failed where the loop did not
+            self._fast_gradients[key] = False
+        return dict(zip(wrt, map(grads.__getitem__, wrt)))
 
     def run_backward(self, vals: dict, loss: str, record: bool = True,
                      wrt: tuple | None = None) -> tuple[dict, list]:
@@ -294,7 +329,7 @@ class Plan:
         elif record:
             raise ValueError("a recorded backward pass computes every gradient: no wrt")
         else:
-            runs = self._pruned_runs(loss, wrt)[0]
+            runs = self.pruned_runs(loss, wrt)[0]
         grads = {loss: seed(vals[loss].shape)}
         records = [] if record else None
         append = records.append if record else None
@@ -315,10 +350,20 @@ class Plan:
                     c = np.asarray(c, dtype=np.float64)
                 if check and not is_finite(c):
                     raise backward_failure(nid, step.op, source, port, c)
-                total = grads[source] = c if fresh else _accumulate(source, grads[source], c)
+                total = grads[source] = c if fresh else accumulate(source, grads[source], c)
                 if append is not None:
                     append((source, nid, port, g, c, total))
         return grads, records
+
+
+def _compiled(name: str, *args):
+    """A pass function of ``engine.compiled_pass``, or False when it cannot be written (the
+    loop then runs every pass)."""
+    from . import compiled_pass
+    try:
+        return getattr(compiled_pass, name)(*args)
+    except Exception:
+        return False
 
 
 _SEEDS = {}
@@ -354,7 +399,7 @@ def _backward_again(step: Step, xs, out, g, exc: Exception):
                      step.node) from None
 
 
-def _accumulate(source, prev, c):
+def accumulate(source, prev, c):
     """prev + c as a new array; GraphError if the sum overflows."""
     try:
         total = prev + c

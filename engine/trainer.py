@@ -265,7 +265,8 @@ class Trainer:
         step = len(self.history) + 1
         try:
             with FPChecks():     # one np.errstate for both passes and the update
-                loss = self._forward(X, Y)
+                loss = graph.forward({self.features: X, self.targets: Y},
+                                     record=self.record)[self.loss].item()
                 if not math.isfinite(loss):
                     raise self._first_nonfinite(graph.values)
                 grads = graph.backward(record=self.record, wrt=parameters)
