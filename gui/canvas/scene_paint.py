@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPen
 
 from ..display import ACTIVE
 from . import edge_encoding, style
+from .edge_item import EdgeItem
 from .node_item import NodeItem
 
 _LABEL_FILL = QColor(27, 29, 35, 235)
@@ -27,7 +28,9 @@ def draw_edge_labels(scene, painter, rect: QRectF) -> None:
     metrics = QFontMetricsF(font)
     painter.setFont(font)
     pad = px * 0.35
-    for edge in scene.edges.values():
+    reach = QRectF(rect).adjusted(-250, -60, 250, 60)    # a label wider than its edge's box
+    edges = [i for i in scene.items(reach) if isinstance(i, EdgeItem)]
+    for edge in edges:
         if not edge.label or not edge.isVisible():
             continue
         width = metrics.horizontalAdvance(edge.label) + 2 * pad
