@@ -31,6 +31,7 @@ FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
 WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
 INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
+CHAIN_RULE_HEIGHT = 215  # the chain-rule panel under the canvas: a title and two path rows
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.inspector_dock],
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
+        self.resizeDocks([self.chain_rule_dock], [CHAIN_RULE_HEIGHT], Qt.Orientation.Vertical)
         show_overflow_button(self.toolbar)
         self._add_offset = 0
         self._discarding = False

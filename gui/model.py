@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 import engine
-from engine import Graph, GraphError, Kind, Problem
+from engine import Graph, Kind, Problem
 from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
 from engine.gradcheck import check_node
