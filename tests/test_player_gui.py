@@ -3,6 +3,7 @@ pans), → / ←, Home / End, the slider dragged with the mouse; the step card's
 leaves the player; stepping back restores exactly what the canvas showed."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
@@ -223,3 +224,34 @@ def test_nothing_to_play_says_why(window):
     key(window, Qt.Key.Key_K)
     assert not window.player.active
     assert "Nothing to play" in window.statusBar().currentMessage()
+
+
+def overlay_hits(win) -> list:
+    """(node, overlay) pairs where a shown overlay covers part of a node on the canvas."""
+    canvas, hits = win.canvas, []
+    for name, overlay in (("caption", canvas.caption_overlay), ("legend", canvas.legend)):
+        if overlay.isHidden():
+            continue
+        area = overlay.geometry()
+        for nid, item in canvas.graph_scene.nodes.items():
+            box = canvas.mapFromScene(item.sceneBoundingRect()).boundingRect()
+            box.translate(canvas.viewport().pos())          # viewport → view coordinates
+            if box.intersects(area):
+                hits.append((nid, name))
+    return hits
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1150, 800), (1000, 700)])
+def test_a_fitted_view_keeps_every_node_clear_of_the_caption_and_the_legend(window, size):
+    window.resize(*size)
+    for name in ("chain_rule", "two_paths", "xor_mlp"):
+        open_example(window, name)
+        canvas = window.canvas
+        assert canvas.fitted and not canvas.legend.isHidden()          # live: the legend
+        assert overlay_hits(window) == [], name
+        key(window, Qt.Key.Key_End)                                    # the player opens
+        QApplication.processEvents()
+        assert not canvas.caption_overlay.isHidden() and canvas.fitted
+        assert overlay_hits(window) == [], name
+        key(window, Qt.Key.Key_Escape)
+        QApplication.processEvents()

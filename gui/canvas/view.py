@@ -144,8 +144,10 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             self.rename_editor.start(item)
 
     def fit_view(self) -> None:
-        """Show every node (never magnified beyond FIT_MAX_SCALE). The view stays fitted —
-        refitted when it is resized — until the user zooms or pans."""
+        """Show every node (never magnified beyond FIT_MAX_SCALE) where no overlay covers
+        them (below the step caption; above or beside the edge legend). The view stays
+        fitted — refitted when it is resized or an overlay comes or goes — until the user
+        zooms or pans."""
         self._fitting = True
         try:
             rect = self.graph_scene.itemsBoundingRect()
@@ -154,14 +156,32 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
                 self.centerOn(0, 0)
             else:
                 rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
-                self.fitInView(rect, Qt.KeepAspectRatio)
-                if self.transform().m11() > FIT_MAX_SCALE:
-                    self.resetTransform()
-                    self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
-                self.centerOn(rect.center())
+                scale, band = max(
+                    ((min(band.width() / rect.width(), band.height() / rect.height(),
+                          FIT_MAX_SCALE), band) for band in self._free_bands()),
+                    key=lambda pair: pair[0])
+                self.resetTransform()
+                self.scale(scale, scale)
+                shift = (band.center() - QRectF(self.viewport().rect()).center()) / scale
+                self.centerOn(rect.center() - shift)
         finally:
             self._fitting = False
         self._fit_transform = self.transform()
+
+    def _free_bands(self) -> list[QRectF]:
+        """The parts of the viewport no overlay covers: between the caption and the legend,
+        and beside the legend (whichever shows the graph larger is used)."""
+        area = QRectF(self.viewport().rect())
+        top = area.top()
+        if not self.caption_overlay.isHidden():
+            top = self.caption_overlay.geometry().bottom() + 4
+        if self.legend.isHidden():
+            return [QRectF(area.left(), top, area.width(), area.bottom() - top)]
+        legend = self.legend.geometry()
+        bands = [QRectF(area.left(), top, area.width(), legend.top() - 4 - top),
+                 QRectF(legend.right() + 4, top, area.right() - legend.right() - 4,
+                        area.bottom() - top)]
+        return [band for band in bands if band.width() > 40 and band.height() > 40] or [area]
 
     @property
     def fitted(self) -> bool:
@@ -232,9 +252,15 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
     # ------------------------------------------------------------ overlays
     def _follow_record(self) -> None:
         record = self.graph_scene.record
+        was_fitted, shown = self.fitted, self._overlays_shown()
         self.caption_overlay.set_text(record.caption, record.detail)
         self.legend.setVisible(any(e.contribution is not None for e in record.edges.values()))
         self.legend.place()
+        if was_fitted and self._overlays_shown() != shown:
+            self.fit_view()              # keep the nodes clear of the caption and legend
+
+    def _overlays_shown(self) -> tuple:
+        return not self.caption_overlay.isHidden(), not self.legend.isHidden()
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Leave:

@@ -20,7 +20,8 @@ from .explain import explain
 from .icons import player_icon
 from .strip import PlayerStrip
 
-PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps
+PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
+SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
 _ACTIONS = (  # name, text, key, tip, icon
     ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
     ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
@@ -83,7 +84,7 @@ def install_player(window) -> PlayerController:
         if active:
             if dock.isHidden():
                 dock.show()
-                window.resizeDocks([dock], [PANEL_HEIGHT], Qt.Orientation.Vertical)
+                window.resizeDocks([dock], [_panel_height(player)], Qt.Orientation.Vertical)
             dock.raise_()
         else:
             card.show_hint()
@@ -93,6 +94,13 @@ def install_player(window) -> PlayerController:
     player.active_changed.connect(on_active)
     player.message.connect(window.show_warning)
     return player
+
+
+def _panel_height(player) -> int:
+    """Room for heatmaps only when the graph has tensors: the canvas keeps the rest."""
+    timeline = player.timeline
+    values = timeline.trace.values.values() if timeline is not None else ()
+    return PANEL_HEIGHT if any(v.size > 1 for v in values) else SCALAR_PANEL_HEIGHT
 
 
 def _add_play_button(window, toolbar, play: QAction) -> None:
