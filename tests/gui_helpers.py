@@ -110,3 +110,17 @@ def node_center(view, node_id: str):
     """A point on the node's body, away from its ports (where a user grabs it to move it)."""
     item = view.node_item(node_id)
     return item.mapToScene(item.boundingRect().center().x(), 12.0)
+
+
+def settle():
+    """Let queued events run and every model's throttled re-run happen (not a fixed wait)."""
+    from shiboken6 import isValid
+
+    from gui.model import GraphModel
+    for _ in range(3):
+        QApplication.processEvents()
+    for widget in QApplication.allWidgets():
+        model = getattr(widget, "model", None) if isValid(widget) else None
+        if isinstance(model, GraphModel) and isValid(model) and model.rerun_pending:
+            model.run_now()
+    QApplication.processEvents()

@@ -17,23 +17,9 @@ from gui.canvas import style
 from gui.canvas.node_item import compact_value_pixels
 from gui.canvas.scene import backward_steps, edge_explanation
 from gui.canvas.text_fit import fitting
-from gui_helpers import click, drop_palette_item, mouse_drag, port_pos, view_point
+from gui_helpers import click, drop_palette_item, mouse_drag, port_pos, settle, view_point
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401
-
-
-def settle():
-    """Let queued events run and every model's throttled re-run happen (not a fixed wait)."""
-    from shiboken6 import isValid
-
-    from gui.model import GraphModel
-    for _ in range(3):
-        QApplication.processEvents()
-    for widget in QApplication.allWidgets():
-        model = getattr(widget, "model", None) if isValid(widget) else None
-        if isinstance(model, GraphModel) and isValid(model) and model.rerun_pending:
-            model.run_now()
-    QApplication.processEvents()
 
 
 def type_value(win, text: str) -> None:

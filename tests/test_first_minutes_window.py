@@ -15,23 +15,9 @@ from gui import commands
 from gui.canvas import style
 from gui.value_field import HINT
 from gui.window_layout import INSPECTOR_MIN, PALETTE_MIN, overflow_actions
-from gui_helpers import click, drop_palette_item, mouse_drag, port_pos, view_point
+from gui_helpers import click, drop_palette_item, mouse_drag, port_pos, settle, view_point
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401
-
-
-def settle():
-    """Let queued events run and every model's throttled re-run happen (not a fixed wait)."""
-    from shiboken6 import isValid
-
-    from gui.model import GraphModel
-    for _ in range(3):
-        QApplication.processEvents()
-    for widget in QApplication.allWidgets():
-        model = getattr(widget, "model", None) if isValid(widget) else None
-        if isinstance(model, GraphModel) and isValid(model) and model.rerun_pending:
-            model.run_now()
-    QApplication.processEvents()
 
 
 def activate(win, widget):
