@@ -53,9 +53,9 @@ class PlotGrid(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(6)
         self.columns = 0
-        self._arrange(4)
+        self.arrange(2)
 
-    def _arrange(self, columns: int) -> None:
+    def arrange(self, columns: int) -> None:
         if columns == self.columns:
             return
         self.columns = columns
@@ -65,11 +65,8 @@ class PlotGrid(QWidget):
             self.grid.addWidget(plot, k // columns, k % columns)
         for c in range(4):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        size = event.size()
-        self._arrange(4 if size.width() > 2.6 * size.height() else 2)
+        for r in range(2):
+            self.grid.setRowStretch(r, 1 if r < 4 // columns else 0)
 
 
 class TrainingPanel(QWidget):
@@ -95,11 +92,21 @@ class TrainingPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFixedWidth(CONTROLS_WIDTH + 14)
         self.plot_grid = PlotGrid(self.plots)
-        row = QHBoxLayout(self)
+        content = QWidget()
+        row = QHBoxLayout(content)
         row.setContentsMargins(6, 4, 6, 4)
         row.setSpacing(8)
         row.addWidget(scroll)
         row.addWidget(self.plot_grid, 1)
+        outer = QScrollArea()          # a narrow window scrolls the panel, never grows for it
+        outer.setWidget(content)
+        outer.setWidgetResizable(True)
+        outer.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller = outer
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(outer)
+        self.setMinimumSize(120, 80)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.timeout.connect(self.render)
@@ -108,6 +115,13 @@ class TrainingPanel(QWidget):
         self.load_settings()
         self.update_state()
         self.boundary_plot.set_probe(None)
+
+    def resizeEvent(self, event) -> None:
+        """Four plots in a row on a wide panel, two by two on a narrower one."""
+        super().resizeEvent(event)
+        size = event.size()
+        room = size.width() - CONTROLS_WIDTH - 30
+        self.plot_grid.arrange(4 if room > 2.4 * size.height() else 2)
 
     # ------------------------------------------------------------ the API
     def start(self, steps: int | None = None) -> bool:
