@@ -80,6 +80,7 @@ class TrainingPanel(QWidget):
         self.session = TrainingSession(model, undo_stack, folder, self)
         self.model = model
         self._loading = False
+        self.csv_dialog = None         # the CSV dialog while it is open
         self.loss_plot, self.accuracy_plot = LossPlot(), AccuracyPlot()
         self.gradient_plot, self.boundary_plot = GradientPlot(), BoundaryPlot()
         self.plots = [self.loss_plot, self.accuracy_plot, self.gradient_plot,

@@ -22,6 +22,8 @@ from .series import Series, Smoothed
 
 TRAIN = "#7fd1ff"
 TEST = "#f0c674"
+LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
+GRADIENT_SMOOTHING = 0.8           # per-step norms are noisy: drawn smoothed, read raw
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
 PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
            "#f778ba", "#a5d6ff", "#ffdf5d")
@@ -184,7 +186,7 @@ def log10_safe(y: np.ndarray) -> np.ndarray:
 
 def legend_entry(legend, curve, name: str, wanted: bool) -> None:
     """Show `curve` in `legend` only while it has data."""
-    shown = any(item is curve for item, _label in legend.items)
+    shown = any(getattr(sample, "item", None) is curve for sample, _label in legend.items)
     if wanted and not shown:
         legend.addItem(curve, name)
     elif shown and not wanted:
@@ -219,7 +221,7 @@ class LossPlot(PlotCard):
         self.smoothed = Smoothed(self.batch, self.smooth.value() / 100)
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "step")
-        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED,
+        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
                                      labelTextSize="8pt")
         faint = QColor(TRAIN)
         faint.setAlpha(55)
@@ -321,7 +323,7 @@ class AccuracyPlot(PlotCard):
         item.setLabel("bottom", "step")
         item.setYRange(0, 100, padding=0.02)
         item.getViewBox().setLimits(yMin=-5, yMax=105)
-        self.legend = item.addLegend(offset=(-4, -4), labelTextColor=theme.MUTED,
+        self.legend = item.addLegend(offset=(-4, -4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
                                      labelTextSize="8pt")
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train")
         self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
@@ -383,10 +385,11 @@ class GradientPlot(PlotCard):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.series: dict[str, Series] = {}
+        self.smoothed: dict[str, Smoothed] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "step")
-        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED,
+        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
                                      labelTextSize="8pt", colCount=2)
 
     def set_parameters(self, names) -> None:
@@ -399,10 +402,14 @@ class GradientPlot(PlotCard):
             item.removeItem(curve)
             self.legend.removeItem(curve)
         self.series = {n: Series() for n in names}
+        self.smoothed = {n: Smoothed(series, GRADIENT_SMOOTHING)
+                         for n, series in self.series.items()}
         self.curves = {}
         for k, name in enumerate(names):
             pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=1.6)
-            self.curves[name] = item.plot(pen=pen, name=name)
+            curve = self.curves[name] = item.plot(pen=pen, name=name)
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
         self.dirty = True
 
     def clear(self) -> None:
@@ -411,15 +418,22 @@ class GradientPlot(PlotCard):
         super().clear()
 
     def add(self, snap) -> None:
-        for name, norm in snap.norms.items():
+        norms = snap.norms            # {parameter: norms of the steps first..step}
+        if not norms:
+            return
+        for name, values in norms.items():
             series = self.series.get(name)
-            if series is not None and math.isfinite(norm):
-                series.append(snap.step + self.offset, norm)
-                self.dirty = True
+            values = np.asarray(values, dtype=np.float64)
+            if series is None or not len(values):
+                continue
+            steps = np.arange(snap.step - len(values) + 1, snap.step + 1) + self.offset
+            keep = np.isfinite(values)
+            series.extend(steps[keep], values[keep])
+            self.dirty = True
 
     def draw(self) -> None:
         for name, curve in self.curves.items():
-            series = self.series[name]
+            series = self.smoothed[name].update()
             curve.setData(series.x, log10_safe(series.y))
 
     def latest_text(self) -> str:

@@ -39,7 +39,8 @@ class Snapshot:
     losses: np.ndarray              # batch losses since the previous snapshot
     epochs: float
     metrics: dict | None            # loss, accuracy, test_loss, test_accuracy (full sets)
-    norms: dict                     # parameter -> L2 norm of its last gradient
+    norms: dict                     # parameter -> gradient L2 norms of the steps since the
+                                    # previous snapshot (one per step, ending at `step`)
     values: dict                    # parameter -> value (arrays never mutated)
     prediction: np.ndarray | None   # the probe's grid (Probe.sample), or None
     final: bool = False
@@ -73,6 +74,7 @@ class TrainingRun(QThread):
         self._start_count = trainer.step_count
         self._next = 0.0
         self._started = 0.0
+        self._norms: list = []          # per step: the parameters' gradient norms
 
     def pause(self) -> None:
         """Stop after the current step (from the GUI thread); the final snapshot follows."""
@@ -106,6 +108,7 @@ class TrainingRun(QThread):
                                         run=self.run_id))
 
     def _each(self, step: int, loss: float):
+        self._norms.append(self.trainer.gradient_norms())
         now = time.perf_counter()
         if now >= self._next:
             self.snapshot.emit(self._take())
@@ -132,7 +135,9 @@ class TrainingRun(QThread):
                 prediction = self.probe.sample(trainer)
             except ValueError:
                 prediction = None
+        rows, self._norms = self._norms, []
+        norms = {p: np.array([row.get(p, np.nan) for row in rows]) for p in trainer.parameters}
         return Snapshot(count, first, losses, trainer.epochs, metrics,
-                        trainer.gradient_norms(), trainer.parameter_values(), prediction,
+                        norms, trainer.parameter_values(), prediction,
                         final, error, time.perf_counter() - self._started,
                         count - self._start_count, self.run_id)
