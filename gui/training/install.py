@@ -70,6 +70,9 @@ def install_training(window) -> TrainingPanel:
         if dock.isHidden():
             dock.show()
         dock.raise_()
+        if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
+            height = max(PANEL_HEIGHT, int(window.height() * 0.4))
+            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 
     session.about_to_start.connect(bring_up)
     panel.message.connect(window.show_message)

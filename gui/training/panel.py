@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QSpinBox, QVBoxLayout, QWidget)
 
@@ -153,26 +153,27 @@ class TrainingPanel(QWidget):
         box.setObjectName("training_controls")
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 4, 0)
-        column.setSpacing(6)
-        buttons = QGridLayout()
+        column.setSpacing(4)
+        buttons = QHBoxLayout()
         buttons.setSpacing(4)
         self.train_button = QPushButton("▶ Train")
         self.train_button.setObjectName("train_button")
         self.train_button.setToolTip("Train for the steps below; again to pause, again to "
-                                     "resume the same run")
+                                     "resume the same run (Ctrl+T)")
         self.step_button = QPushButton("Step")
         self.step_button.setObjectName("step_button")
         self.step_button.setToolTip("One optimizer step on one batch")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setObjectName("reset_button")
         self.reset_button.setToolTip("Back to the same initial weights (the plots start over)")
-        self.reinit_button = QPushButton("Re-initialise")
+        self.reinit_button = QPushButton("Re-init")
         self.reinit_button.setObjectName("reinit_button")
-        self.reinit_button.setToolTip("New initial weights from each parameter's initialiser, "
-                                      "with a new seed")
-        for k, button in enumerate((self.train_button, self.step_button, self.reset_button,
-                                    self.reinit_button)):
-            buttons.addWidget(button, k // 2, k % 2)
+        self.reinit_button.setToolTip("Re-initialise: new initial weights from each "
+                                      "parameter's initialiser, with a new seed")
+        self.train_button.setMinimumWidth(84)
+        for button in (self.train_button, self.step_button, self.reset_button,
+                       self.reinit_button):
+            buttons.addWidget(button, 2 if button is self.train_button else 1)
         column.addLayout(buttons)
         self.status_label = QLabel(" ")
         self.status_label.setObjectName("training_status")
@@ -186,19 +187,32 @@ class TrainingPanel(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         column.addWidget(self.error_label)
-        column.addWidget(self._build_data())
-        column.addWidget(self._build_optimization())
+        column.addWidget(self._heading("Data"))
+        column.addLayout(self._build_data())
+        column.addWidget(self._heading("Optimization"))
+        column.addLayout(self._build_optimization())
         column.addStretch(1)
         box.setFixedWidth(CONTROLS_WIDTH)
         return box
 
-    def _grid_group(self, title: str) -> tuple[QGroupBox, QGridLayout]:
-        group = QGroupBox(title)
-        grid = QGridLayout(group)
-        grid.setContentsMargins(6, 6, 6, 6)
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        label.setContentsMargins(0, 4, 0, 0)
+        return label
+
+    @staticmethod
+    def _grid() -> QGridLayout:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(4)
-        return group, grid
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        return grid
 
     @staticmethod
     def _label(text: str) -> QLabel:
@@ -206,8 +220,8 @@ class TrainingPanel(QWidget):
         label.setObjectName("muted")
         return label
 
-    def _build_data(self) -> QGroupBox:
-        group, grid = self._grid_group("Data")
+    def _build_data(self) -> QGridLayout:
+        grid = self._grid()
         self.dataset_box = QComboBox()
         self.dataset_box.setObjectName("dataset_box")
         for name, description in self.model.DATASETS.items():
@@ -215,20 +229,24 @@ class TrainingPanel(QWidget):
             self.dataset_box.setItemData(self.dataset_box.count() - 1, description,
                                          Qt.ItemDataRole.ToolTipRole)
         self.dataset_box.addItem(CSV_ENTRY, "csv")
+        self.dataset_box.setToolTip("A built-in data set, or your own CSV")
         self.csv_button = QPushButton("CSV…")
         self.csv_button.setObjectName("csv_button")
         self.csv_button.setToolTip("Train on your own CSV: preview and column mapping")
         self.n_box = QSpinBox()
         self.n_box.setRange(4, 100000)
         self.n_box.setSingleStep(50)
+        self.n_box.setToolTip("Rows in the data set")
         self.noise_box = QDoubleSpinBox()
         self.noise_box.setRange(0.0, 5.0)
         self.noise_box.setSingleStep(0.05)
         self.noise_box.setDecimals(3)
         self.data_seed_box = QSpinBox()
         self.data_seed_box.setRange(0, 2 ** 31 - 1)
+        self.data_seed_box.setToolTip("Seed that generates the data set")
         self.classes_box = QSpinBox()
         self.classes_box.setRange(2, 10)
+        self.classes_box.setToolTip("Spiral arms: one class each")
         self.test_box = QDoubleSpinBox()
         self.test_box.setRange(0.0, 0.9)
         self.test_box.setSingleStep(0.05)
@@ -241,34 +259,32 @@ class TrainingPanel(QWidget):
         self.targets_box = QComboBox()
         self.features_box.setToolTip("The input node that receives the feature rows")
         self.targets_box.setToolTip("The input node that receives the target rows")
-        grid.addWidget(self.dataset_box, 0, 0, 1, 3)
-        grid.addWidget(self.csv_button, 0, 3)
+        self.classes_label = self._label("arms")
+        grid.addWidget(self.dataset_box, 0, 0, 1, 2)
+        grid.addWidget(self.classes_label, 0, 2)
+        grid.addWidget(self.classes_box, 0, 3)
         grid.addWidget(self.csv_label, 1, 0, 1, 4)
+        rows = ((2, (("n", self.n_box), ("noise", self.noise_box))),
+                (3, (("seed", self.data_seed_box), ("test", self.test_box))),
+                (4, (("x →", self.features_box), ("y →", self.targets_box))))
         self.builtin_rows = []
-        for row, pairs in ((2, (("n", self.n_box), ("noise", self.noise_box))),
-                           (3, (("seed", self.data_seed_box), ("classes", self.classes_box)))):
+        for row, pairs in rows:
             for k, (text, widget) in enumerate(pairs):
                 label = self._label(text)
                 grid.addWidget(label, row, 2 * k)
                 grid.addWidget(widget, row, 2 * k + 1)
-                self.builtin_rows += [label, widget]
-        self.classes_label = self.builtin_rows[-2]
-        grid.addWidget(self._label("test"), 4, 0)
-        grid.addWidget(self.test_box, 4, 1)
-        grid.addWidget(self._label("x →"), 5, 0)
-        grid.addWidget(self.features_box, 5, 1)
-        grid.addWidget(self._label("y →"), 5, 2)
-        grid.addWidget(self.targets_box, 5, 3)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        return group
+                if widget in (self.n_box, self.noise_box, self.data_seed_box):
+                    self.builtin_rows += [label, widget]
+        grid.addWidget(self.csv_button, 5, 0, 1, 4)
+        return grid
 
-    def _build_optimization(self) -> QGroupBox:
-        group, grid = self._grid_group("Optimization")
+    def _build_optimization(self) -> QGridLayout:
+        grid = self._grid()
         self.optimizer_box = QComboBox()
         self.optimizer_box.setObjectName("optimizer_box")
         for name in self.model.OPTIMIZERS:
             self.optimizer_box.addItem(OPTIMIZER_NAMES.get(name, name), name)
+        self.optimizer_box.setToolTip("Changes apply at once, also while training")
         self.lr_box = LearningRateBox()
         self.lr_box.setObjectName("lr_box")
         self.lr_box.setToolTip("Learning rate (arrows: ×2 / ÷2); changes apply at once, "
@@ -284,16 +300,14 @@ class TrainingPanel(QWidget):
         self.seed_box = QSpinBox()
         self.seed_box.setRange(0, 2 ** 31 - 1)
         self.seed_box.setToolTip("Seed of the minibatch order and the test split")
-        rows = ((("optimizer", self.optimizer_box), ("lr", self.lr_box)),
+        rows = ((("method", self.optimizer_box), ("lr", self.lr_box)),
                 (("batch", self.batch_box), ("steps", self.steps_box)),
                 (("seed", self.seed_box),))
         for r, pairs in enumerate(rows):
             for k, (text, widget) in enumerate(pairs):
                 grid.addWidget(self._label(text), r, 2 * k)
                 grid.addWidget(widget, r, 2 * k + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        return group
+        return grid
 
     def _wire(self) -> None:
         s = self.session
@@ -375,6 +389,7 @@ class TrainingPanel(QWidget):
         self.classes_box.setVisible(spiral)
         self.classes_label.setVisible(spiral)
         self.csv_label.setVisible(bool(csv))
+        self.csv_button.setText("Change CSV…" if csv else "Your own CSV…")
         if csv:
             from pathlib import Path
             target = data.get("target") or "the last column"

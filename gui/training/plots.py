@@ -23,7 +23,7 @@ from .series import Series, Smoothed
 TRAIN = "#7fd1ff"
 TEST = "#f0c674"
 LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
-GRADIENT_SMOOTHING = 0.8           # per-step norms are noisy: drawn smoothed, read raw
+GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
 PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
            "#f778ba", "#a5d6ff", "#ffdf5d")
