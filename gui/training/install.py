@@ -75,6 +75,7 @@ def install_training(window) -> TrainingPanel:
             window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 
     session.about_to_start.connect(bring_up)
+    session.repaint_live = lambda: window.canvas.viewport().repaint()
     panel.message.connect(window.show_message)
     panel.warning.connect(window.show_warning)
     panel.node_failed.connect(window.reveal_node)

@@ -21,7 +21,8 @@ from .session import TrainingSession
 from .settings import builtin_section
 
 RENDER_MS = 50            # plots redraw at most ~20 times a second …
-RENDER_SHARE = 0.2        # … and spend at most this share of the time drawing
+RENDER_SHARE = 0.12       # … and spend at most this share of the time drawing (the GUI
+                          # thread shares the GIL with the worker: drawing slows training)
 CSV_ENTRY = "Your CSV…"
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CONTROLS_WIDTH = 300
@@ -110,8 +111,9 @@ class TrainingPanel(QWidget):
         self.setMinimumSize(120, 80)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
-        self._render_timer.timeout.connect(self.render)
-        self._render_cost = 0.0
+        self._render_timer.timeout.connect(self._render_next)
+        self._costs: dict = {}         # plot -> seconds its last render + paint took
+        self._turn = 0                 # round robin: the plot drawn next
         self._wire()
         self.load_settings()
         self.update_state()
@@ -470,6 +472,7 @@ class TrainingPanel(QWidget):
         if running:
             self._schedule_render()
         else:
+            self._render_timer.stop()
             self.render()
 
     def _status(self) -> None:
@@ -521,14 +524,39 @@ class TrainingPanel(QWidget):
             self._schedule_render()
 
     def _schedule_render(self) -> None:
-        if not self._render_timer.isActive():
-            delay = max(RENDER_MS, self._render_cost / RENDER_SHARE * 1000)
-            self._render_timer.start(int(delay))
+        """While training, the plots are drawn one per timer tick, in turn — a frame is
+        spread out, so the UI answers between them — and a whole frame (all four) takes at
+        most RENDER_SHARE of the time, at most ~20 frames a second."""
+        if self._render_timer.isActive():
+            return
+        frame = max(RENDER_MS / 1000, sum(self._costs.values()) / RENDER_SHARE)
+        self._render_timer.start(int(1000 * frame / len(self.plots)))
+
+    def _render_next(self) -> None:
+        plots = self.plots
+        for k in range(len(plots)):
+            plot = plots[(self._turn + k) % len(plots)]
+            if plot.dirty:
+                self._turn = (self._turn + k + 1) % len(plots)
+                self._draw(plot)
+                break
+        self._status()
+        if self.running or any(p.dirty for p in plots):
+            self._schedule_render()
+
+    def _draw(self, plot) -> None:
+        """Hand the plot its new data and paint it now, so its cost is measured."""
+        start = time.perf_counter()
+        plot.render()
+        if self.isVisible():
+            plot.plot.viewport().repaint()
+        cost = time.perf_counter() - start
+        old = self._costs.get(plot)
+        self._costs[plot] = cost if old is None else 0.6 * old + 0.4 * cost
 
     def render(self) -> None:
-        """Hand the new data to the plots (the timer calls this at most ~20×/s)."""
-        start = time.perf_counter()
+        """Draw every plot that has new data now (a run ended; a script asks)."""
         for plot in self.plots:
-            plot.render()
+            if plot.dirty:
+                self._draw(plot)
         self._status()
-        self._render_cost = time.perf_counter() - start

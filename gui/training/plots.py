@@ -108,7 +108,6 @@ class PlotCard(QWidget):
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setTextPen(theme.MUTED)

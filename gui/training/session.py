@@ -10,7 +10,9 @@
 
 The session owns one engine Trainer over a copy of the document (``GraphModel.make_trainer``)
 and a ``TrainingRun`` worker per run. While a run goes, the latest parameters are shown on the
-canvas at most ``LIVE_INTERVAL`` apart through ``GraphModel.show_live_values`` — no undo step
+canvas at most ``LIVE_INTERVAL_MS`` apart (longer when showing them costs more than
+``LIVE_SHARE`` of the time: the GUI thread shares the GIL with the worker) through
+``GraphModel.show_live_values`` — no undo step
 each time; when the run stops (finished, paused, failed) the values before it are put back
 and ONE ``SetValues`` "Train N steps" records before → after (with the data section as trained
 when that changed, e.g. the standardisation recorded). Learning rate and optimizer change
@@ -22,6 +24,7 @@ afresh; opening another document stops the worker and drops the run.
 from __future__ import annotations
 
 import copy
+import time
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,7 +36,8 @@ from .probe import Probe
 from .settings import SETTINGS_TEXT, SetTrainingSections, sections_of
 from .worker import Failure, Snapshot, TrainingRun
 
-LIVE_INTERVAL_MS = 50       # the canvas shows new parameters at most ~20 times a second
+LIVE_INTERVAL_MS = 50       # the canvas shows new parameters at most ~20 times a second …
+LIVE_SHARE = 0.1            # … and spends at most this share of the time doing it
 DATA_REBUILD = "data"
 
 
@@ -87,8 +91,12 @@ class TrainingSession(QObject):
         self._run_start = 0
         self.data, self.training, self.stored = sections_of(model)
         self._live = QTimer(self)
+        self._live.setSingleShot(True)
         self._live.setInterval(LIVE_INTERVAL_MS)
         self._live.timeout.connect(self._show_pending)
+        self._live_cost = 0.0
+        self._live_part = 0.0
+        self.repaint_live = None           # a callable painting the canvas now (the window's)
         self._connect_model()
 
     # ------------------------------------------------------------ read
@@ -334,16 +342,38 @@ class TrainingSession(QObject):
             self._drop_worker()
 
     def _show_pending(self) -> None:
+        """Show the newest parameters on the canvas, now (re-run and paint), and time it:
+        the next update waits long enough to keep this under LIVE_SHARE of the time."""
         values = self._pending_values
+        if self.worker is not None:
+            self._live.start(int(max(LIVE_INTERVAL_MS, self._live_cost / LIVE_SHARE * 1000)))
         if values is None or self._foreign:
             return
         self._pending_values = None
+        start = time.perf_counter()
         with self._editing():
             try:
                 self.model.show_live_values(values)
+                self.model.run_now()
             except Exception:  # noqa: BLE001 - the document changed shape: the run is paused
                 return
         self._shown = values
+        self._measure_live(time.perf_counter() - start, first=True)
+        if self.repaint_live is not None:       # the paint in its own turn of the event loop
+            QTimer.singleShot(0, self._paint_live)
+
+    def _paint_live(self) -> None:
+        start = time.perf_counter()
+        self.repaint_live()
+        self._measure_live(time.perf_counter() - start)
+
+    def _measure_live(self, cost: float, first: bool = False) -> None:
+        """The cost of one canvas update: re-run (`first`) plus paint, smoothed."""
+        if first:
+            self._live_part = cost
+            return
+        total = self._live_part + cost
+        self._live_cost = total if not self._live_cost else 0.6 * self._live_cost + 0.4 * total
 
     def _finish(self, snap) -> None:
         worker = self.worker

@@ -14,6 +14,9 @@ from __future__ import annotations
 import math
 import time
 import itertools
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +24,9 @@ from PySide6.QtCore import QThread, Signal
 
 INTERVAL = 0.05       # s between snapshots: the GUI refreshes at most ~20 times a second
 MAX_SHARE = 0.1       # snapshots may take at most this share of the worker's time
+SWITCH_INTERVAL = 0.0005  # s: while a worker runs Python, the GUI thread waits at most this
+                          # long for the GIL at each call into Python (default 5 ms: a repaint
+                          # with many Python callbacks would stall the UI for tens of ms)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,30 @@ class Snapshot:
     run: int = 0                    # which run sent it (TrainingRun.run_id)
 
 
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+@contextmanager
+def _short_switch_interval():
+    """SWITCH_INTERVAL while any worker runs (the setting is process-wide, so overlapping
+    workers count themselves; the last one out puts the old interval back)."""
+    global _switch_users, _switch_before
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, SWITCH_INTERVAL))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
+
+
 def _finite_or_none(metrics: dict | None) -> dict | None:
     if metrics is None:
         return None
@@ -63,7 +93,7 @@ class TrainingRun(QThread):
     _ids = itertools.count(1)
 
     def __init__(self, trainer, steps: int, probe=None, interval: float = INTERVAL,
-                 yield_gil: bool = True, parent=None):
+                 yield_gil: bool = False, parent=None):
         super().__init__(parent)
         self.trainer, self.steps, self.probe = trainer, int(steps), probe
         self.interval = interval
@@ -83,6 +113,10 @@ class TrainingRun(QThread):
 
     # ------------------------------------------------------------ worker thread
     def run(self) -> None:
+        with _short_switch_interval():
+            self._run()
+
+    def _run(self) -> None:
         self._started = time.perf_counter()
         self._next = self._started + self.interval
         error = None
