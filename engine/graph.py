@@ -11,6 +11,7 @@ import copy
 import math
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import networkx as nx
 import numpy as np
@@ -18,11 +19,13 @@ import numpy as np
 from .errors import GraphError, Kind, Problem
 from .ops import OPS, normalize_attrs
 from .ops_base import fmt
+from .leaf_values import LeafValues
 from .plan import Plan
 from .trace import Trace
-from .values import as_value, checked_position, initial_value, is_finite, nonfinite_kind
+from .values import checked_position, initial_value, is_finite, nonfinite_kind
 
 INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a parameter
+_SHAPE = attrgetter("shape")
 
 
 @dataclass
@@ -43,8 +46,9 @@ class Edge:
     extra: dict = field(default_factory=dict, compare=False)
 
 
-class Graph:
-    """A computation graph; see ``docs/architecture.md`` for the contract."""
+class Graph(LeafValues):
+    """A computation graph; see ``docs/architecture.md`` for the contract. Giving leaves their
+    values and gathering a pass's leaf values live in ``engine/leaf_values.py``."""
 
     def __init__(self):
         self.nx = nx.MultiDiGraph()
@@ -230,54 +234,6 @@ class Graph:
             node.value = None
         self._changed()
 
-    def set_value(self, node_id, value) -> None:
-        """Give a leaf a value (None clears it). Cheap: the compiled plan stays valid."""
-        node = self.node(node_id)
-        if value is not None:
-            value = self._leaf_value(node_id, node.op, value)
-        node.value = value
-        self._fresh = False
-
-    def value_problem(self, node_id, value) -> Problem | None:
-        """Why ``value`` cannot be ``node_id``'s value, or None: what ``set_value`` refuses
-        (not a leaf, not a number or a rectangular list of numbers), and a value that is not
-        finite, which every pass would refuse. For checking what a user types. Never raises."""
-        try:
-            node = self.node(node_id)
-            array = self._leaf_value(node_id, node.op, value)
-        except GraphError as exc:
-            return exc.problem
-        if not is_finite(array):
-            return Problem(Kind.NONFINITE, f"values must be finite numbers, not "
-                                           f"{nonfinite_kind(array)}", node_id)
-        return None
-
-    def set_values(self, values: dict, finite: bool = False) -> None:
-        """Give several leaves new values, all or nothing. With `finite`, a value that is not
-        finite is refused (GraphError of kind nonfinite naming the node, nothing changed), and
-        the accepted ones need no second check on the next pass."""
-        checked, finite_base = {}, None   # views of one finite base need no check each
-        for node_id, value in values.items():
-            node = self.node(node_id)
-            if value is not None:
-                if value.__class__ is not np.ndarray or value.dtype != np.float64 \
-                        or OPS[node.op].arity:
-                    value = self._leaf_value(node_id, node.op, value)
-                if finite and (value.base is None or value.base is not finite_base):
-                    base = value.base
-                    if base.__class__ is np.ndarray and base.dtype == np.float64 \
-                            and is_finite(base):
-                        finite_base = base
-                    elif not is_finite(value):
-                        raise GraphError(Kind.NONFINITE, "its new value is not finite "
-                                         f"({nonfinite_kind(value)})", node_id)
-            checked[node_id] = value
-        for node_id, value in checked.items():
-            self._nodes[node_id].value = value
-            if finite and value is not None:
-                self._finite_ok[node_id] = value
-        self._fresh = False
-
     def fresh_value(self, node_id, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
         override them; a missing shape is the current value's). Changes nothing."""
@@ -340,15 +296,6 @@ class Graph:
         other._loss = self._loss
         other.extra = copy.deepcopy(self.extra)
         return other
-
-    def _leaf_value(self, node_id, op, value) -> np.ndarray:
-        if OPS[op].arity != 0:
-            raise GraphError(Kind.BAD_VALUE, f"{op} computes its value: only input, constant "
-                             "and parameter nodes hold one", node_id)
-        try:
-            return as_value(value)
-        except ValueError as exc:
-            raise GraphError(Kind.BAD_VALUE, str(exc), node_id) from None
 
     # ------------------------------------------------------------------ analysis
     def plan(self) -> Plan:
@@ -465,7 +412,7 @@ class Graph:
         self.values, self.grads, self.trace = {}, {}, None
         self._fresh = False
         vals = self._leaf_values(plan, feeds)
-        shapes = tuple([v.shape for v in vals.values()])
+        shapes = tuple(map(_SHAPE, vals.values()))
         if shapes not in plan.valid_shapes:  # e.g. a new batch size: check every node once
             problems, _ = plan.analyze({k: v.shape for k, v in vals.items()}, {})
             if problems:
@@ -483,73 +430,15 @@ class Graph:
             self.trace = Trace(loss, plan.order, vals, {}, records, (), plan.node_ops)
         return vals
 
-    def _leaf_values(self, plan: Plan, feeds: dict | None) -> dict:
-        """Every leaf's value for this pass (feeds win), each checked finite once per array."""
-        vals = {}
-        finite_ok = self._finite_ok
-        for nid, node in plan.leaves:
-            value = node.value
-            if value is None or finite_ok.get(nid) is not value:
-                value = None if feeds and nid in feeds else self._checked_leaf(node)
-            vals[nid] = value
-        if feeds:
-            fed_ok = self._fed_ok
-            for nid, fed in feeds.items():
-                ok = fed_ok.get(nid)   # the array last found finite, or the base of such views
-                if ok is not fed and (fed.__class__ is not np.ndarray or ok is None
-                                      or fed.base is not ok or fed.dtype != np.float64):
-                    fed = self._checked_feed(nid, fed)
-                vals[nid] = fed
-        return vals
-
-    def _checked_leaf(self, node: Node) -> np.ndarray:
-        if node.op not in OPS:
-            raise GraphError(Kind.UNKNOWN_OP, f"unknown op {node.op!r}", node.id)
-        value = node.value
-        if value is None:
-            if node.op != "parameter":
-                raise GraphError(Kind.MISSING_VALUE, f"this {node.op} has no value", node.id)
-            value = node.value = initial_value(node)
-        if not is_finite(value):
-            raise GraphError(Kind.NONFINITE, f"its value is not finite ({nonfinite_kind(value)})",
-                             node.id)
-        self._finite_ok[node.id] = value
-        return value
-
-    def _checked_feed(self, nid, fed) -> np.ndarray:
-        node = self._nodes.get(nid)
-        if node is None or OPS[node.op].arity != 0:
-            what = "no such node" if node is None else f"{node.op} computes its value"
-            raise GraphError(Kind.NO_NODE if node is None else Kind.BAD_VALUE,
-                             f"cannot feed it: {what}", nid)
-        try:
-            value = as_value(fed, "a fed value")
-        except ValueError as exc:
-            raise GraphError(Kind.BAD_VALUE, str(exc), nid) from None
-        if not (self._finite_feed(nid, value) if value is fed else is_finite(value)):
-            raise GraphError(Kind.NONFINITE,
-                             f"the fed value is not finite ({nonfinite_kind(value)})", nid)
-        return value
-
-    def _finite_feed(self, nid, fed) -> bool:
-        """Whether a fed float64 array is finite; a finite one is trusted until a different
-        array is fed. A view (e.g. a minibatch sliced from a shuffled epoch) is vouched for by
-        its base, checked once for all its views."""
-        base = fed.base
-        if base.__class__ is np.ndarray and base.dtype == np.float64:
-            if self._fed_ok.get(nid) is base or is_finite(base):
-                self._fed_ok[nid] = base
-                return True
-        if is_finite(fed):
-            self._fed_ok[nid] = fed
-            return True
-        return False
-
-    def backward(self, of: str | None = None, record: bool = True) -> dict[str, np.ndarray]:
+    def backward(self, of: str | None = None, record: bool = True,
+                 wrt=None) -> dict[str, np.ndarray]:
         """Gradient of the loss (``of`` overrides it) for every node, zeros where it does not
         depend on the node. Runs ``forward()`` first when the values are stale.
         ``record=False`` keeps no Trace (``trace`` is None); a recorded backward after an
-        unrecorded forward records both (the forward steps are the values already computed)."""
+        unrecorded forward records both (the forward steps are the values already computed).
+        ``wrt`` (node ids, e.g. the parameters) returns (and keeps in ``grads``) only those
+        nodes' gradients; without a record, the pass then skips every step and input whose
+        gradient leads to none of them (the same numbers, less work: a training step)."""
         if not self._fresh or self._plan is None or self._plan.version != self.version:
             self.forward(record=record)
         plan = self._plan
@@ -558,16 +447,26 @@ class Graph:
         shape = vals[loss].shape
         if len(shape) and math.prod(shape) != 1:
             raise GraphError(Kind.LOSS_SHAPE, scalar_message(shape), loss)
-        grads, records = plan.run_backward(vals, loss, record)
+        if wrt is not None:
+            wrt = tuple(wrt)
+            missing = record and [nid for nid in wrt if nid not in self._nodes]
+            if missing:   # (a pruned pass checks its ids once, when it is planned)
+                raise GraphError(Kind.NO_NODE, f"no node {missing[0]!r} to differentiate for")
+        if wrt is not None and not record:   # (a Trace needs every edge's contribution)
+            self.grads = grads = plan.gradients(vals, loss, wrt)
+            self.trace = None
+            return grads
+        every, records = plan.run_backward(vals, loss, record)
         for nid in plan.unreached(loss):
-            grads[nid] = np.zeros_like(vals[nid])
+            every[nid] = np.zeros_like(vals[nid])
+        grads = every if wrt is None else dict(zip(wrt, map(every.__getitem__, wrt)))
         self.grads = grads
         if not record:
             self.trace = None
         else:
             trace = self.trace or Trace(loss, plan.order, vals, {}, plan.forward_records(vals),
                                         (), plan.node_ops)
-            self.trace = trace.with_backward(loss, grads, records)
+            self.trace = trace.with_backward(loss, every, records)
         return grads
 
 

@@ -5,6 +5,7 @@ forward/backward function pairs and registers one `Op` per name; `engine.ops` im
 """
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ CATEGORIES = [
 ]
 
 
+BOTH = (True, True)   # the default `needs` of a two-input backward: every input's gradient
+
+
 def _no_checks():
     return {}
 
@@ -32,7 +36,11 @@ class Op:
 
     forward(xs, attrs) -> ndarray
     backward(xs, out, g, attrs) -> list of ndarrays, one per input, each of that input's shape;
-        never writes into xs, out or g.
+        never writes into xs, out or g. A backward may take a fifth argument,
+        ``needs=BOTH``: one bool per input, False where nobody will read that input's gradient
+        (a training pass asked for the parameters' gradients only). It may then put None in
+        that place instead of computing it; ignoring `needs` is always correct. ``takes_needs``
+        says whether it takes one (read from its signature).
     shape(in_shapes, attrs) -> tuple; raises ValueError with a clear reason.
     """
 
@@ -56,8 +64,11 @@ class Op:
     raises_forward: bool = False
     raises_backward: bool = False
     nonfinite_hint: str = ""     # what a non-finite result most likely means ("log of a ...")
+    takes_needs: bool = field(init=False, default=False)  # backward(xs, out, g, attrs, needs)
 
     def __post_init__(self):
+        object.__setattr__(self, "takes_needs",
+                           "needs" in inspect.signature(self.backward).parameters)
         if not self.label:
             object.__setattr__(self, "label", self.name)
         if not self.nonfinite_hint:
@@ -189,11 +200,17 @@ def check_new_shape(v):
 
 
 # ---------------------------------------------------------------- shared math helpers
+_add_reduce = np.add.reduce   # what ndarray.sum calls, without its Python wrapper
+
+
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum `g` back down to `shape`, undoing numpy broadcasting (fast path: shapes match)."""
+    """Sum `g` back down to `shape`, undoing numpy broadcasting (fast paths: shapes match; only
+    leading axes were added, e.g. a bias row added to every row of a batch)."""
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
+    if shape and g.shape[lead:] == shape:  # the same sum as below, without reshaping
+        return _add_reduce(g, 0 if lead == 1 else tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )

@@ -2,13 +2,13 @@
 
 Each op is a forward/backward pair side by side; the table at the bottom registers them.
 Backward uses the saved output where that is cheapest (exp, tanh, sigmoid, sqrt) and never
-writes into its arguments.
+writes into its arguments; a two-input backward skips an input whose gradient nobody `needs`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .ops_base import Op, broadcast_shape, check_number, register, unbroadcast
+from .ops_base import BOTH, Op, broadcast_shape, check_number, register, unbroadcast
 
 asarray = np.asarray
 
@@ -18,25 +18,30 @@ def add_fwd(xs, attrs):
     return asarray(xs[0] + xs[1])
 
 
-def add_bwd(xs, out, g, attrs):
-    return [unbroadcast(g, xs[0].shape), unbroadcast(g, xs[1].shape)]
+def add_bwd(xs, out, g, attrs, needs=BOTH):
+    a, b = xs
+    return [unbroadcast(g, a.shape) if needs[0] else None,
+            unbroadcast(g, b.shape) if needs[1] else None]
 
 
 def sub_fwd(xs, attrs):
     return asarray(xs[0] - xs[1])
 
 
-def sub_bwd(xs, out, g, attrs):
-    return [unbroadcast(g, xs[0].shape), unbroadcast(asarray(-g), xs[1].shape)]
+def sub_bwd(xs, out, g, attrs, needs=BOTH):
+    a, b = xs
+    return [unbroadcast(g, a.shape) if needs[0] else None,
+            unbroadcast(asarray(-g), b.shape) if needs[1] else None]
 
 
 def mul_fwd(xs, attrs):
     return asarray(xs[0] * xs[1])
 
 
-def mul_bwd(xs, out, g, attrs):
+def mul_bwd(xs, out, g, attrs, needs=BOTH):
     a, b = xs
-    return [unbroadcast(asarray(g * b), a.shape), unbroadcast(asarray(g * a), b.shape)]
+    return [unbroadcast(asarray(g * b), a.shape) if needs[0] else None,
+            unbroadcast(asarray(g * a), b.shape) if needs[1] else None]
 
 
 def div_fwd(xs, attrs):
@@ -44,12 +49,12 @@ def div_fwd(xs, attrs):
         return asarray(xs[0] / xs[1])
 
 
-def div_bwd(xs, out, g, attrs):
+def div_bwd(xs, out, g, attrs, needs=BOTH):
     a, b = xs
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ga = asarray(g / b)
-        gb = asarray(-ga * a / b)
-    return [unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)]
+        gb = asarray(-ga * a / b) if needs[1] else None
+    return [unbroadcast(ga, a.shape), None if gb is None else unbroadcast(gb, b.shape)]
 
 
 def tie_share(wins, ties):
@@ -61,22 +66,22 @@ def maximum_fwd(xs, attrs):
     return asarray(np.maximum(xs[0], xs[1]))
 
 
-def maximum_bwd(xs, out, g, attrs):
+def maximum_bwd(xs, out, g, attrs, needs=BOTH):
     a, b = xs
     share = tie_share(a > b, a == b)
-    return [unbroadcast(asarray(g * share), a.shape),
-            unbroadcast(asarray(g * (1.0 - share)), b.shape)]
+    return [unbroadcast(asarray(g * share), a.shape) if needs[0] else None,
+            unbroadcast(asarray(g * (1.0 - share)), b.shape) if needs[1] else None]
 
 
 def minimum_fwd(xs, attrs):
     return asarray(np.minimum(xs[0], xs[1]))
 
 
-def minimum_bwd(xs, out, g, attrs):
+def minimum_bwd(xs, out, g, attrs, needs=BOTH):
     a, b = xs
     share = tie_share(a < b, a == b)
-    return [unbroadcast(asarray(g * share), a.shape),
-            unbroadcast(asarray(g * (1.0 - share)), b.shape)]
+    return [unbroadcast(asarray(g * share), a.shape) if needs[0] else None,
+            unbroadcast(asarray(g * (1.0 - share)), b.shape) if needs[1] else None]
 
 
 # ---------------------------------------------------------------- unary math

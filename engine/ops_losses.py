@@ -1,9 +1,10 @@
-"""Losses: mse, sigmoid_bce, softmax_ce. Each returns a 0-d array; targets get gradients too."""
+"""Losses: mse, sigmoid_bce, softmax_ce. Each returns a 0-d array; targets get gradients too
+(unless nobody `needs` them: a training pass asks for the parameters' gradients only)."""
 from __future__ import annotations
 
 import numpy as np
 
-from .ops_base import OPS, Op, fmt, register, same_shape
+from .ops_base import BOTH, OPS, Op, fmt, register, same_shape
 from .ops_elementwise import sigmoid_fwd
 
 asarray = np.asarray
@@ -23,10 +24,10 @@ def mse_fwd(xs, attrs):
     return asarray(np.vdot(d, d) / d.size)
 
 
-def mse_bwd(xs, out, g, attrs):
+def mse_bwd(xs, out, g, attrs, needs=BOTH):
     p, y = xs
-    gp = asarray((p - y) * (2.0 * g / p.size))
-    return [gp, asarray(-gp)]
+    gp = asarray((p - y) * (2.0 * g[()] / p.size))  # g[()]: a numpy scalar (quicker than 0-d)
+    return [gp, asarray(-gp) if needs[1] else None]
 
 
 # ---------------------------------------------------------------- sigmoid + binary cross-entropy
@@ -37,11 +38,11 @@ def sigmoid_bce_fwd(xs, attrs):
     return asarray(terms.sum() / z.size)
 
 
-def sigmoid_bce_bwd(xs, out, g, attrs):
+def sigmoid_bce_bwd(xs, out, g, attrs, needs=BOTH):
     z, y = xs
-    sig = sigmoid_fwd(xs, attrs)
     scale = g / z.size
-    return [asarray((sig - y) * scale), asarray(z * -scale)]
+    return [asarray((sigmoid_fwd(xs, attrs) - y) * scale) if needs[0] else None,
+            asarray(z * -scale) if needs[1] else None]
 
 
 # ---------------------------------------------------------------- softmax + cross-entropy
@@ -61,14 +62,14 @@ def softmax_ce_fwd(xs, attrs):
         return asarray(-np.vdot(y, log_softmax(z)) / rows(z))
 
 
-def softmax_ce_bwd(xs, out, g, attrs):
+def softmax_ce_bwd(xs, out, g, attrs, needs=BOTH):
     z, y = xs
     logp = log_softmax(z)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = g / rows(z)
     # d/dz of −Σ y·log_softmax(z) = softmax(z)·Σy − y  (soft targets need not sum to 1)
-    gz = (np.exp(logp) * y.sum(axis=-1, keepdims=True) - y) * scale
-    return [gz, logp * -scale]
+    gz = (np.exp(logp) * y.sum(axis=-1, keepdims=True) - y) * scale if needs[0] else None
+    return [gz, logp * -scale if needs[1] else None]
 
 
 # ---------------------------------------------------------------- shape rules and the table

@@ -4,33 +4,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ops_base import (Op, as_axis, check_axis, check_bool, check_int, check_new_shape, fmt,
+from .ops_base import (BOTH, Op, as_axis, check_axis, check_bool, check_int, check_new_shape, fmt,
                        normalize_axes, register)
 
 asarray = np.asarray
 
 
 # ---------------------------------------------------------------- matrix
+MATRIX_RANKS = (1, 2)
+
+
 def matmul_fwd(xs, attrs):
     a, b = xs
-    if not (0 < a.ndim < 3 and 0 < b.ndim < 3):
+    if a.ndim not in MATRIX_RANKS or b.ndim not in MATRIX_RANKS:
         matmul_shape([a.shape, b.shape], attrs)  # raises the clear error
     try:
-        return asarray(np.matmul(a, b))
+        return asarray(a @ b)
     except ValueError:
         matmul_shape([a.shape, b.shape], attrs)  # the clear error instead of numpy's
         raise
 
 
-def matmul_bwd(xs, out, g, attrs):
+def matmul_bwd(xs, out, g, attrs, needs=BOTH):
     a, b = xs
+    need_a, need_b = needs
     if a.ndim == 2 and b.ndim == 2:          # (n,k) @ (k,m) -> (n,m)
-        return [g @ b.T, a.T @ g]
+        return [g @ b.T if need_a else None, a.T @ g if need_b else None]
     if a.ndim == 1 and b.ndim == 2:          # (k,) @ (k,m) -> (m,)
-        return [b @ g, np.outer(a, g)]
+        return [b @ g if need_a else None, np.outer(a, g) if need_b else None]
     if a.ndim == 2:                          # (n,k) @ (k,) -> (n,)
-        return [np.outer(g, b), g @ a]
-    return [asarray(g * b), asarray(g * a)]  # (k,) @ (k,) -> ()
+        return [np.outer(g, b) if need_a else None, g @ a if need_b else None]
+    return [asarray(g * b) if need_a else None,   # (k,) @ (k,) -> ()
+            asarray(g * a) if need_b else None]
 
 
 def matmul_shape(in_shapes, attrs):

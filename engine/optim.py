@@ -14,10 +14,14 @@ bias correction), so a run can be checked against PyTorch step by step.
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import attrgetter, is_
 
 import numpy as np
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
+_SHAPE, _DTYPE, _FLOAT64 = attrgetter("shape"), attrgetter("dtype"), np.dtype(np.float64)
+_reshape = np.ndarray.reshape
 
 
 def _check_rate(name: str, value: float, low: float = 0.0, high: float = math.inf,
@@ -82,8 +86,10 @@ class Optimizer:
         if not params:
             return {}, {}
         flat = self._flat
-        if flat is not None and flat.fits(params, grads):   # the usual case: as last time
-            return flat.propose(self, params, grads)
+        if flat is not None:   # the usual case: the same parameters as last time
+            x, g = flat.gather(params, grads)
+            if g is not None:
+                return flat.propose(self, x, g)
         values, gradients = {}, {}
         for pid, value in params.items():
             grad = grads.get(pid)
@@ -102,7 +108,7 @@ class Optimizer:
             else self._regroup(layout)
         if flat is None:
             return self._propose_each(values, gradients)
-        return flat.propose(self, values, gradients)
+        return flat.propose(self, *flat.gather(values, gradients))
 
     def _propose_each(self, values: dict, gradients: dict) -> tuple[dict, dict]:
         updated, states = {}, {}
@@ -141,8 +147,9 @@ class Optimizer:
     def commit(self, state) -> None:
         """Keep the state a ``propose`` returned."""
         if isinstance(state, _Flat):
-            for pid, _ in state.layout:
-                self.state.pop(pid, None)
+            if self.state:
+                for pid, _ in state.layout:
+                    self.state.pop(pid, None)
             self._flat = state
         else:
             self.state.update(state)
@@ -225,38 +232,73 @@ def make_optimizer(name: str, lr: float, **kwargs) -> Optimizer:
         raise ValueError(f"bad option for optimizer {key!r}: {error}") from None
 
 
+class _Layout:
+    """Where each parameter of a flat group lives in the flat vectors (computed once)."""
+
+    def __init__(self, layout):
+        self.layout = layout                        # ((id, shape), ...) in order
+        self.ids = tuple(pid for pid, _ in layout)
+        self.shapes = [shape for _, shape in layout]
+        self.bounds, start = [], 0                  # (id, start, stop, shape)
+        for pid, shape in layout:
+            size = math.prod(shape)
+            self.bounds.append((pid, start, start + size, shape))
+            start += size
+        self.slices = [slice(a, b) for _, a, b, _ in self.bounds]
+
+
+def _float64_arrays(arrays: list, shapes: list) -> bool:
+    """Whether `arrays` are float64 numpy arrays of `shapes` (checked by C loops: this runs
+    every training step)."""
+    return (all(map(is_, map(type, arrays), repeat(np.ndarray)))
+            and list(map(_SHAPE, arrays)) == shapes
+            and all(map(is_, map(_DTYPE, arrays), repeat(_FLOAT64))))
+
+
 class _Flat:
     """The state of parameters updated together, as flat arrays (parameters in order, each
     raveled), and the flat vector of the values it last proposed (whose views the caller
     gets back and, usually, hands in again: then no copying is needed)."""
 
-    def __init__(self, layout, scalars: dict, arrays: dict, x=None, views=None, bounds=None):
-        self.layout, self.scalars, self.arrays = layout, scalars, arrays
-        self.x, self.views = x, views
-        if bounds is None:  # (id, start, stop, shape) of each parameter in the flat vector
-            bounds, start = [], 0
-            for pid, shape in layout:
-                size = math.prod(shape)
-                bounds.append((pid, start, start + size, shape))
-                start += size
-        self.bounds = bounds
+    def __init__(self, layout, scalars: dict, arrays: dict, x=None, views=None):
+        self.where = layout if layout.__class__ is _Layout else _Layout(layout)
+        self.scalars, self.arrays = scalars, arrays
+        self.x, self.views = x, views   # views: the values handed out, in layout order
 
-    def fits(self, params: dict, grads: dict) -> bool:
-        """Whether `params` and `grads` are float64 arrays of this layout, in its order."""
-        if len(params) != len(self.bounds):
-            return False
-        ndarray, float64 = np.ndarray, np.float64
-        for (pid, value), (bid, _, _, shape) in zip(params.items(), self.bounds):
-            grad = grads.get(pid)
-            if pid != bid or value.__class__ is not ndarray or grad.__class__ is not ndarray \
-                    or value.shape != shape or grad.shape != shape \
-                    or value.dtype != float64 or grad.dtype != float64:
-                return False
-        return True
+    @property
+    def layout(self) -> tuple:
+        return self.where.layout
 
-    def split(self, flat: np.ndarray) -> dict:
-        return {pid: flat[a:b] if len(shape) == 1 else flat[a:b].reshape(shape)
-                for pid, a, b, shape in self.bounds}
+    @property
+    def bounds(self) -> list:
+        return self.where.bounds
+
+    def gather(self, params: dict, grads: dict) -> tuple:
+        """(values, gradients) as flat vectors when `params` and `grads` are float64 arrays of
+        this layout, in its order; (None, None) otherwise. The values are not copied when
+        they are the views this group handed out last time."""
+        where = self.where
+        if tuple(params) != where.ids:
+            return None, None
+        values = list(params.values())
+        if self.views is not None and all(map(is_, values, self.views)):
+            x = self.x
+        elif _float64_arrays(values, where.shapes):
+            x = np.concatenate(values, axis=None)
+        else:
+            return None, None
+        gradients = list(map(grads.get, where.ids))
+        try:
+            if list(map(_SHAPE, gradients)) != where.shapes:
+                return None, None
+        except AttributeError:   # not an array
+            return None, None
+        g = np.concatenate(gradients, axis=None)   # float64 unless one was not
+        return (x, g) if g.dtype is _FLOAT64 and g.shape == x.shape else (None, None)
+
+    def split(self, flat: np.ndarray) -> list:
+        """Views of `flat`, one per parameter, in layout order."""
+        return list(map(_reshape, map(flat.__getitem__, self.where.slices), self.where.shapes))
 
     def states(self) -> dict:
         """Per-parameter state dicts (views into the flat arrays)."""
@@ -267,17 +309,13 @@ class _Flat:
             states[pid] = state
         return states
 
-    def propose(self, optimizer: Optimizer, values: dict, gradients: dict):
-        views = self.views
-        if views is not None and all(values[pid] is views[pid] for pid, _ in self.layout):
-            x = self.x
-        else:
-            x = np.concatenate([v.ravel() for v in values.values()])
-        g = np.concatenate([gradients[pid].ravel() for pid, _ in self.layout])
+    def propose(self, optimizer: Optimizer, x: np.ndarray, g: np.ndarray):
+        """One step of `optimizer` on the flat values `x` and gradients `g` (``gather``)."""
         state = {"shape": x.shape, **self.scalars, **self.arrays}
         new_x = optimizer.update(x, g, state)
         del state["shape"]
-        arrays = {k: v for k, v in state.items() if isinstance(v, np.ndarray)}
-        scalars = {k: v for k, v in state.items() if k not in arrays}
-        new_views = self.split(new_x)
-        return new_views, _Flat(self.layout, scalars, arrays, new_x, new_views, self.bounds)
+        arrays, scalars = {}, {}
+        for key, value in state.items():   # (none for SGD)
+            (arrays if isinstance(value, np.ndarray) else scalars)[key] = value
+        views = self.split(new_x)
+        return dict(zip(self.where.ids, views)), _Flat(self.where, scalars, arrays, new_x, views)

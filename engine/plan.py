@@ -4,10 +4,15 @@
 functions, attrs and input ids in topological order (networkx's iterative sort, so a
 1,000-node chain is fine). ``run_forward`` / ``run_backward`` are then tight loops over those
 ``Step`` records. Leaf values may change freely between passes without invalidating the plan.
+
+A training pass asks for a few gradients only (``run_backward(..., wrt=parameter ids)``, never
+recorded): ``pruned_steps`` then leaves out every backward step and port whose source leads to
+no requested node, and tells each op which of its inputs' gradients are needed.
 """
 from __future__ import annotations
 
 from contextvars import ContextVar
+from operator import itemgetter
 from typing import Callable, NamedTuple
 
 import networkx as nx
@@ -55,7 +60,9 @@ class Step(NamedTuple):
     check_backward: bool
     forward: Callable
     backward: Callable
-    ports: tuple                # ((port, input id), ...)
+    ports: tuple                # ((port, input id), ...) whose gradients the pass computes
+    needs: tuple | None = None  # per port, whether its gradient is needed (None: all are);
+                                # passed to a backward that takes it (Op.takes_needs)
 
 
 def forward_failure(node: str, op, out) -> GraphError:
@@ -68,6 +75,32 @@ def backward_failure(node: str, op, source: str, port: int, grad) -> GraphError:
                       f"{nonfinite_kind(grad)}: its derivative is not finite here", node, port)
 
 
+def _inputs(sources: tuple) -> tuple:
+    """(first, take) for gathering a step's inputs from the values: ``(vals[first],)`` for one
+    input (take is None), ``take(vals)`` (a tuple) for more."""
+    return (sources[0], None) if len(sources) == 1 else (None, itemgetter(*sources))
+
+
+def _forward_run(step: Step) -> tuple:
+    """A step as the forward loop unpacks it (a plain tuple: the fastest to unpack)."""
+    return (step.node, step.forward, step.attrs, *_inputs(step.sources), step.check_forward,
+            step)
+
+
+def _backward_runs(steps: list) -> list:
+    """Steps as the backward loop unpacks them; each port is (port, source, fresh), fresh
+    where it brings the source's first contribution (later ones are added to it)."""
+    runs, reached = [], set()
+    for step in steps:
+        ports = []
+        for port, source in step.ports:
+            ports.append((port, source, source not in reached))
+            reached.add(source)
+        runs.append((step.node, step.backward, step.attrs, *_inputs(step.sources), step.needs,
+                     tuple(ports), step.check_backward, step))
+    return runs
+
+
 class Plan:
     """Everything about a graph's structure the passes need, resolved once."""
 
@@ -75,13 +108,20 @@ class Plan:
         self.version = version
         self.order = order          # every node id, topological (None when there is a cycle)
         self.leaves = leaves        # [(id, Node)] of arity-0 nodes, in order
+        self.leaf_ids = tuple(nid for nid, _ in leaves)
+        self.leaf_nodes = tuple(node for _, node in leaves)
         self.steps = steps          # [Step] per op node, in order
         self.node_ops = node_ops    # id -> (Op, attrs) for op nodes (Trace.local_derivative)
         self.sinks = sinks          # ids with no outgoing edge, in insertion order
         self.cycle = cycle          # a cycle as a list of ids, or None
         self.valid_shapes = set()   # tuples of leaf shapes found valid (the Graph fills it)
+        self.forward_runs = [_forward_run(step) for step in steps]
         self._backward = {}         # loss id -> the steps it depends on, reversed
+        self._backward_runs = {}    # loss id -> those steps as the backward loop runs them
         self._unreached = {}        # loss id -> the nodes it does not depend on
+        self._pruned = {}           # (loss id, requested ids) -> (runs, requested unreached)
+        self._fast_forward = None   # compiled_pass.forward_function (None: not yet; False: off)
+        self._fast_gradients = {}   # (loss id, requested ids) -> gradient_function (or False)
 
     @classmethod
     def build(cls, graph) -> "Plan":
@@ -151,30 +191,32 @@ class Plan:
         if not _CHECKING.get():
             with FPChecks():
                 return self.run_forward(vals, record)
+        fast = self._fast_forward if not record else False
+        if fast is not False:
+            if fast is None:
+                fast = self._fast_forward = _compiled("forward_function", self)
+            try:
+                return fast(vals)       # the same pass, as straight-line code
+            except Exception:
+                pass                    # the loop below does it again, carefully
         records = [] if record else None
         append = records.append if record else None
-        for nid, op, attrs, sources, check, _, forward, _, _ in self.steps:
-            if len(sources) == 2:
-                xs = [vals[sources[0]], vals[sources[1]]]
-            elif len(sources) == 1:
-                xs = [vals[sources[0]]]
-            else:
-                xs = [vals[s] for s in sources]
+        for nid, forward, attrs, first, take, check, step in self.forward_runs:
+            xs = (vals[first],) if take is None else take(vals)
             try:
                 out = forward(xs, attrs)
-            except FloatingPointError:
-                with np.errstate(all="ignore"):
-                    out = op.forward(xs, attrs)
+            except Exception as exc:
+                out = _forward_again(step, xs, exc)
                 check = True
-            except Exception as exc:  # an op refusing its inputs: name the node
-                raise GraphError(Kind.OP_FAILED, f"{op.name} failed: {exc}", nid) from None
             if out.__class__ is not ndarray:
                 out = np.asarray(out, dtype=np.float64)
             if check and not is_finite(out):
-                raise forward_failure(nid, op, out)
+                raise forward_failure(nid, step.op, out)
             vals[nid] = out
             if append is not None:
-                append((nid, sources, out))
+                append((nid, step.sources, out))
+        if fast is not False:           # the fast path failed where the loop did not:
+            self._fast_forward = False  # this graph's passes take the loop from now on
         return records
 
     def forward_records(self, vals: dict) -> list:
@@ -191,6 +233,7 @@ class Plan:
                     steps.append(step)
                     needed.update(step.sources)
             self._backward[loss] = steps
+            self._backward_runs[loss] = _backward_runs(steps)
             self._unreached[loss] = [n for n in self.order if n not in needed]
         return steps
 
@@ -199,54 +242,164 @@ class Plan:
         self.backward_steps(loss)
         return self._unreached[loss]
 
-    def run_backward(self, vals: dict, loss: str, record: bool = True) -> tuple[dict, list]:
+    def pruned_steps(self, loss: str, wrt: tuple) -> list:
+        """``backward_steps(loss)`` cut down to what the gradients of the nodes in `wrt` need.
+
+        A node needs a gradient iff it is requested or one of its inputs, transitively, needs
+        one. A step runs only for its ports whose source needs a gradient (none: the step is
+        left out), and an op that takes ``needs`` is told which those are. Each kept source
+        receives every contribution the full pass would give it, in the same order, so its
+        gradient is the same, bit for bit."""
+        return [run[-1] for run in self.pruned_runs(loss, wrt)[0]]
+
+    def unreached_of(self, loss: str, wrt: tuple) -> tuple:
+        """The nodes of `wrt` that a pass pruned for them leaves without a gradient (zero)."""
+        return self.pruned_runs(loss, wrt)[1]
+
+    def pruned_runs(self, loss: str, wrt: tuple) -> tuple:
+        key = (loss, wrt)
+        pruned = self._pruned.get(key)
+        if pruned is None:
+            unknown = set(wrt).difference(self.order)
+            if unknown:
+                raise GraphError(Kind.NO_NODE, f"no node {min(unknown)!r} to differentiate for")
+            needing = set(wrt)
+            for step in self.steps:   # topological: a step's inputs are decided before it
+                if not needing.isdisjoint(step.sources):
+                    needing.add(step.node)
+            steps, reached = [], {loss}
+            for step in self.backward_steps(loss):
+                ports = tuple((p, s) for p, s in step.ports if s in needing)
+                if not ports:
+                    continue
+                needs = tuple(s in needing for s in step.sources)
+                if all(needs) or not step.op.takes_needs:
+                    needs = None
+                steps.append(step._replace(ports=ports, needs=needs))
+                reached.update(s for _, s in ports)
+            if len(self._pruned) > 8:
+                self._pruned.clear()
+                self._fast_gradients.clear()
+            pruned = self._pruned[key] = (
+                _backward_runs(steps), tuple(n for n in wrt if n not in reached))
+        return pruned
+
+    def gradients(self, vals: dict, loss: str, wrt: tuple) -> dict:
+        """{id: gradient of `loss`} for the nodes in `wrt` (zeros where the loss does not
+        depend on one), from a pass pruned for them (``pruned_steps``) that records nothing."""
+        if not _CHECKING.get():
+            with FPChecks():
+                return self.gradients(vals, loss, wrt)
+        key = (loss, wrt)
+        fast = self._fast_gradients.get(key)
+        if fast is None:
+            fast = self._fast_gradients[key] = _compiled("gradient_function", self, loss, wrt)
+        if fast is not False:
+            try:
+                return fast(vals)       # the same pass, as straight-line code
+            except Exception:
+                pass                    # the loop does it again, carefully
+        grads, _ = self.run_backward(vals, loss, False, wrt)
+        for nid in self.unreached_of(loss, wrt):
+            grads[nid] = np.zeros_like(vals[nid])
+        if fast is not False:           # the fast path failed where the loop did not
+            self._fast_gradients[key] = False
+        return dict(zip(wrt, map(grads.__getitem__, wrt)))
+
+    def run_backward(self, vals: dict, loss: str, record: bool = True,
+                     wrt: tuple | None = None) -> tuple[dict, list]:
         """Gradients of ``loss`` for every node it depends on, and the per-edge records
         (None when `record` is false).
+
+        With `wrt` (a tuple of node ids; only when `record` is false), only the steps those
+        nodes' gradients need run (``pruned_steps``): the requested nodes (and those between
+        them and the loss) get their gradients, others may get none.
 
         Every pass starts from zero; where a node feeds several others its gradient grows as
         ``grad = grad + c`` (a new array: ops such as ``add`` hand one array to two inputs).
         """
         if not _CHECKING.get():
             with FPChecks():
-                return self.run_backward(vals, loss, record)
-        grads = {loss: np.ones(vals[loss].shape)}
+                return self.run_backward(vals, loss, record, wrt)
+        if wrt is None:
+            runs = self._backward_runs.get(loss)
+            if runs is None:
+                self.backward_steps(loss)
+                runs = self._backward_runs[loss]
+        elif record:
+            raise ValueError("a recorded backward pass computes every gradient: no wrt")
+        else:
+            runs = self.pruned_runs(loss, wrt)[0]
+        grads = {loss: seed(vals[loss].shape)}
         records = [] if record else None
         append = records.append if record else None
-        for nid, op, attrs, sources, _, check, _, backward, ports in self.backward_steps(loss):
+        for nid, backward, attrs, first, take, needs, ports, check, step in runs:
+            xs = (vals[first],) if take is None else take(vals)
             g = grads[nid]
-            if len(sources) == 2:
-                xs = [vals[sources[0]], vals[sources[1]]]
-            elif len(sources) == 1:
-                xs = [vals[sources[0]]]
-            else:
-                xs = [vals[s] for s in sources]
             try:
-                contributions = backward(xs, vals[nid], g, attrs)
-            except FloatingPointError:
-                with np.errstate(all="ignore"):
-                    contributions = op.backward(xs, vals[nid], g, attrs)
-                check = True
+                if needs is None:
+                    contributions = backward(xs, vals[nid], g, attrs)
+                else:
+                    contributions = backward(xs, vals[nid], g, attrs, needs)
             except Exception as exc:
-                raise GraphError(Kind.OP_FAILED, f"the gradient of {op.name} failed: {exc}",
-                                 nid) from None
-            for port, source in ports:
+                contributions = _backward_again(step, xs, vals[nid], g, exc)
+                check = True
+            for port, source, fresh in ports:
                 c = contributions[port]
                 if c.__class__ is not ndarray:
                     c = np.asarray(c, dtype=np.float64)
                 if check and not is_finite(c):
-                    raise backward_failure(nid, op, source, port, c)
-                prev = grads.get(source)
-                if prev is None:
-                    total = c
-                else:
-                    total = _accumulate(source, prev, c)
-                grads[source] = total
+                    raise backward_failure(nid, step.op, source, port, c)
+                total = grads[source] = c if fresh else accumulate(source, grads[source], c)
                 if append is not None:
                     append((source, nid, port, g, c, total))
         return grads, records
 
 
-def _accumulate(source, prev, c):
+def _compiled(name: str, *args):
+    """A pass function of ``engine.compiled_pass``, or False when it cannot be written (the
+    loop then runs every pass)."""
+    from . import compiled_pass
+    try:
+        return getattr(compiled_pass, name)(*args)
+    except Exception:
+        return False
+
+
+_SEEDS = {}
+
+
+def seed(shape: tuple) -> ndarray:
+    """Ones of the loss's shape, where every backward pass starts: one read-only array per
+    shape (every holder only reads it)."""
+    ones = _SEEDS.get(shape)
+    if ones is None:
+        ones = _SEEDS[shape] = np.ones(shape)
+        ones.flags.writeable = False
+    return ones
+
+
+def _forward_again(step: Step, xs, exc: Exception):
+    """After `step`'s forward raised `exc`: a floating-point error is computed again with the
+    errors ignored (the caller then checks the result); anything else names the node."""
+    if isinstance(exc, FloatingPointError):
+        with np.errstate(all="ignore"):
+            return step.op.forward(xs, step.attrs)
+    raise GraphError(Kind.OP_FAILED, f"{step.op.name} failed: {exc}", step.node) from None
+
+
+def _backward_again(step: Step, xs, out, g, exc: Exception):
+    """``_forward_again`` for the backward of `step`."""
+    if isinstance(exc, FloatingPointError):
+        with np.errstate(all="ignore"):
+            if step.needs is None:
+                return step.op.backward(xs, out, g, step.attrs)
+            return step.op.backward(xs, out, g, step.attrs, step.needs)
+    raise GraphError(Kind.OP_FAILED, f"the gradient of {step.op.name} failed: {exc}",
+                     step.node) from None
+
+
+def accumulate(source, prev, c):
     """prev + c as a new array; GraphError if the sum overflows."""
     try:
         total = prev + c

@@ -235,17 +235,18 @@ class Trainer:
 
     def _next_batch(self):
         """(rows, X, Y) of the next batch; X and Y are views into this epoch's shuffled copy."""
-        at, size = self._at, self.batch_size
-        if len(self._order) - at < size:
-            parts, count, n = [self._order[at:]], len(self._order) - at, len(self.dataset)
+        at, size, order = self._at, self.batch_size, self._order
+        if len(order) - at < size:
+            count, n = len(order) - at, len(self.dataset.X)
+            parts = [order[at:]] if count else []
             while count < size:
                 parts.append(self.rng.permutation(n))
                 count += n
-            self._order = np.concatenate(parts)
-            self._Xs, self._Ys = self.dataset.X[self._order], self.dataset.Y[self._order]
+            order = self._order = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            self._Xs, self._Ys = self.dataset.X[order], self.dataset.Y[order]
             at = 0
         self._at = end = at + size
-        return self._order[at:end], self._Xs[at:end], self._Ys[at:end]
+        return order[at:end], self._Xs[at:end], self._Ys[at:end]
 
     @_locked
     def next_rows(self) -> np.ndarray:
@@ -264,13 +265,12 @@ class Trainer:
         step = len(self.history) + 1
         try:
             with FPChecks():     # one np.errstate for both passes and the update
-                loss = self._forward(X, Y)
+                loss = graph.forward({self.features: X, self.targets: Y},
+                                     record=self.record)[self.loss].item()
                 if not math.isfinite(loss):
                     raise self._first_nonfinite(graph.values)
-                grads = graph.backward(record=self.record)
-                values = graph.values
-                grads = {p: grads[p] for p in parameters}
-                params = {p: values[p] for p in parameters}
+                grads = graph.backward(record=self.record, wrt=parameters)
+                params = dict(zip(parameters, map(graph.values.__getitem__, parameters)))
                 try:
                     new, state = self.optimizer.propose(params, grads)
                 except FloatingPointError:  # an overflow: the check below names the parameter

@@ -27,12 +27,15 @@ def as_value(value, what: str = "value") -> np.ndarray:
     return array
 
 
+_all_true = np.logical_and.reduce   # what ndarray.all calls, without its Python wrapper
+
+
 def is_finite(a) -> bool:
     """True when every element of ``a`` is finite (a cheap path for single numbers)."""
     if a.size == 1:
         v = a.item() if isinstance(a, np.ndarray) else float(a)
         return v - v == 0.0  # False for inf and nan
-    return bool(np.isfinite(a).all())
+    return bool(_all_true(np.isfinite(a), axis=None))
 
 
 def nonfinite_kind(a) -> str:

@@ -23,15 +23,16 @@ class ImageError(Exception):
     """The picture could not be written; the message says why."""
 
 
-def _scene_for(graph):
-    """(app, model, scene) for ``graph``, run and drawn in vector mode."""
+def _scene_for(source):
+    """(app, model, scene) for ``source`` — an engine graph as ``engine.load_graph`` returned
+    it, or a GraphModel (the app hands over ``model.clone()``) — run and drawn in vector mode."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from gui.app import make_application
     app = make_application()
     from gui.canvas.scene import GraphScene
     from gui.model import GraphModel
 
-    model = GraphModel(graph)
+    model = source if isinstance(source, GraphModel) else GraphModel(source)
     model.run_now()
     scene = GraphScene(model)
     scene.set_vector_mode(True)
@@ -50,7 +51,8 @@ def _source_rect(scene) -> QRectF:
 
 
 def export_svg(graph, path, title: str | None = None) -> None:
-    """Write ``graph`` as an SVG at ``path`` (one SVG unit per scene unit)."""
+    """Write ``graph`` (or a GraphModel) as an SVG at ``path`` (one SVG unit per scene
+    unit)."""
     app, model, scene = _scene_for(graph)
     source = _source_rect(scene)
     generator = QSvgGenerator()
@@ -74,7 +76,8 @@ def export_svg(graph, path, title: str | None = None) -> None:
 
 
 def export_png(graph, path, scale: float = 2.0) -> None:
-    """Write ``graph`` as a PNG at ``path``, ``scale`` pixels per scene unit."""
+    """Write ``graph`` (or a GraphModel) as a PNG at ``path``, ``scale`` pixels per scene
+    unit."""
     if not 0 < scale <= 16:
         raise ImageError(f"scale must be above 0 and at most 16, got {scale:g}")
     app, model, scene = _scene_for(graph)

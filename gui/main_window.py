@@ -32,6 +32,7 @@ FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
 WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
 INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
+CHAIN_RULE_HEIGHT = 215  # the chain-rule panel under the canvas: a title and two path rows
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.inspector_dock],
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
+        self.resizeDocks([self.chain_rule_dock], [CHAIN_RULE_HEIGHT], Qt.Orientation.Vertical)
         show_overflow_button(self.toolbar)
         self._add_offset = 0
         self._discarding = False
@@ -245,11 +247,11 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", str(self._dialog_dir()),
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", str(self.dialog_dir()),
                                               FILE_FILTER)
         return bool(path) and self.open_file(path, ask=False)
 
-    def _dialog_dir(self) -> Path:
+    def dialog_dir(self) -> Path:
         """Where file dialogs start: the open file's folder, else the last one used."""
         if self.path is not None:
             return self.path.parent
@@ -275,7 +277,7 @@ class MainWindow(QMainWindow):
 
     def save_as(self, path=None) -> bool:
         if path is None:
-            start = self.path or self._dialog_dir() / (self.display_name.split(" (")[0]
+            start = self.path or self.dialog_dir() / (self.display_name.split(" (")[0]
                                                        .lower().replace(" ", "_") + ".json")
             path, _ = QFileDialog.getSaveFileName(self, "Save graph as", str(start), FILE_FILTER)
             if not path:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 import engine
-from engine import Graph, GraphError, Kind, Problem
+from engine import Graph, Kind, Problem
 from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
 from engine.gradcheck import check_node
@@ -192,6 +192,12 @@ class GraphModel(QObject):
     def document(self) -> dict:
         """The document as format-v1 data (what Save writes)."""
         return engine.graph_to_dict(self._graph)
+
+    def export_script(self, kind: str, name: str = "graph") -> str:
+        """The document as a standalone ``numpy`` or ``pytorch`` script that reproduces its
+        loss and gradients (and, with data, its training); GraphError if it cannot run."""
+        from engine.export import to_numpy, to_pytorch
+        return (to_numpy if kind == "numpy" else to_pytorch)(self._graph, name)
 
     def clone(self, parent: QObject | None = None) -> "GraphModel":
         """An independent model over a copy of this document (offscreen renders use it)."""

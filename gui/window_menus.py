@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QToolBar, QWidget
 
 from gui import files, theme
+from gui.export_menu import add_export_menu
 
 def _version() -> str:
     try:
@@ -165,6 +166,7 @@ def build_menus(window) -> None:
         window.examples_menu.addAction("No examples found").setEnabled(False)
     file_menu.addSeparator()
     file_menu.addActions([a["save"], a["save_as"]])
+    add_export_menu(window, file_menu)
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
 

@@ -94,7 +94,7 @@ class EdgeItem(QGraphicsItem):
             self._path = scene.route_wire(self, start, end, self._path)
         self._shape = None
         bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)   # room for a pulse
-        mid = self._path.pointAtPercent(0.5)   # and for the number the scene draws there
+        mid = self._anchor = self._path.pointAtPercent(0.5)   # where the number is drawn
         self._bounds = bounds.united(QRectF(mid.x() - 90, mid.y() - 24, 180, 48))
         self._restyle()
         scene = self.scene()
@@ -169,8 +169,8 @@ class EdgeItem(QGraphicsItem):
         return self._pen.widthF()
 
     def label_anchor(self) -> QPointF:
-        """Where the edge's number sits: the middle of the wire."""
-        return self._path.pointAtPercent(0.5)
+        """Where the edge's number sits: the middle of the wire (kept with the path)."""
+        return self._anchor
 
     def boundingRect(self) -> QRectF:
         return self._bounds

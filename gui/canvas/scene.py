@@ -8,23 +8,21 @@ gives real text and paths instead of cached bitmaps.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from shiboken6 import isValid
 
-from ..display import ACTIVE, DisplayRecord, live_record, with_path
-from ..formatting import describe, grad_symbol
+from ..display import DisplayRecord, live_record, with_path
 from ..layout import layered_positions
 from . import edge_encoding, routing, style
 from .edge_item import EdgeItem
+from .edge_tooltip import backward_steps, edge_explanation
 from .node_item import NodeItem
+from .scene_paint import draw_edge_labels, draw_grid
 
-
-_LABEL_FILL = QColor(27, 29, 35, 235)
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
 REROUTE_ALL_ABOVE = 40     # cards changed in one edit beyond which every wire is routed again
 DEFER_ABOVE = 200          # nodes beyond which a scrub updates what is on screen first
@@ -35,44 +33,6 @@ OVERVIEW_ZOOM = 0.3        # below it cards are plain blocks (NodeItem.paint)
 def card_rect(item) -> QRectF:
     """A node's card in scene coordinates (its body, not the ports sticking out)."""
     return QRectF(item.pos().x(), item.pos().y(), style.NODE_W, item.height)
-
-
-def backward_steps(trace) -> dict:
-    """{(source, target, port): (index, BackwardStep)} of the last backward pass."""
-    if trace is None:
-        return {}
-    return {(s.source, s.target, s.port): (i, s) for i, s in enumerate(trace.backward_steps)}
-
-
-def edge_explanation(model, key, steps) -> str:
-    """What flows along an edge: the value forwards; backwards, the chain-rule product."""
-    source, target, port = key
-    op = model.op(target) if model.has_node(target) else None
-    port_name = op.port_names[port] if op is not None and port < len(op.port_names) else port
-    lines = [f"<b>{source} → {target}</b> (input {port_name})"]
-    value = model.values.get(source)
-    if value is not None:
-        lines.append(f"forward: carries {source} {describe(value, '= ')}")
-    found = steps.get(key)
-    if found is None:
-        lines.append("backward: no gradient yet (needs a scalar loss downstream)")
-        return "<br>".join(lines)
-    index, step = found
-    local = model.trace.local_derivative(index)
-    loss = model.loss_id
-    lines.append(f"backward: {grad_symbol(loss, source)} += ∂{target}/∂{source} · "
-                 f"{grad_symbol(loss, target)}")
-    if local is not None and np.size(local) == 1 and np.size(step.upstream) == 1:
-        lines.append(f"&nbsp;&nbsp;= {describe(local)} × {describe(step.upstream)}"
-                     f" = {describe(step.contribution)}")
-    else:
-        lines.append(f"&nbsp;&nbsp;{grad_symbol(loss, target)} {describe(step.upstream)}; "
-                     f"sent back {describe(step.contribution)}")
-    return "<br>".join(lines)
-
-
-LABELS_BELOW = 0.45     # zoom under which edges drop their numbers
-LABEL_SCREEN_PX = 11.5  # the numbers' size on screen (scene size grows as the zoom shrinks)
 
 
 class GraphScene(QGraphicsScene):
@@ -503,61 +463,8 @@ class GraphScene(QGraphicsScene):
             painter.drawLines(self._edge_lines())
 
     def drawForeground(self, painter, rect: QRectF) -> None:
-        """The numbers on edges at a constant size on screen, in the middle of the wire; a
-        number that would cover a node is left out (the step being played always shows), and
-        all are dropped when zoomed out (LABELS_BELOW) and in the overview."""
-        scale = painter.worldTransform().m11()
-        if scale < LABELS_BELOW or self.overview:
-            return
-        px = max(9, round(LABEL_SCREEN_PX / scale))
-        font = style.pixel_font(px, bold=True)
-        metrics = QFontMetricsF(font)
-        painter.setFont(font)
-        pad = px * 0.35
-        for edge in self.edges.values():
-            if not edge.label or not edge.isVisible():
-                continue
-            width = metrics.horizontalAdvance(edge.label) + 2 * pad
-            height = metrics.height() + pad * 0.6
-            anchor = edge.label_anchor()
-            box = QRectF(anchor.x() - width / 2, anchor.y() - height / 2, width, height)
-            if not box.intersects(rect):
-                continue
-            active = edge.display is not None and edge.display.highlight == ACTIVE
-            if not active and self._covers_a_node(box):
-                continue
-            painter.setOpacity(edge.opacity())
-            colour = edge_encoding.sign_colour(edge.grad_balance)
-            painter.setPen(QPen(style.PORT_HIGHLIGHT if active else colour, 1.6 if active else 1.0))
-            painter.setBrush(_LABEL_FILL)
-            painter.drawRoundedRect(box, height / 2, height / 2)
-            painter.setPen(style.TEXT)
-            painter.drawText(box, Qt.AlignCenter, edge.label)
-        painter.setOpacity(1.0)
-
-    def _covers_a_node(self, box: QRectF) -> bool:
-        return any(isinstance(item, NodeItem) for item in self.items(box))
+        """The numbers on edges (see ``scene_paint.draw_edge_labels``)."""
+        draw_edge_labels(self, painter, rect)
 
     def _draw_grid(self, painter, rect: QRectF, scale: float) -> None:
-        step = style.GRID_STEP
-        if scale * step < 6:
-            step *= 5
-            if scale * step < 6:
-                return
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
-        minor, major = [], []
-        x = left
-        while x < rect.right():
-            (major if round(x / step) % 5 == 0 else minor).append(
-                QLineF(x, rect.top(), x, rect.bottom()))
-            x += step
-        y = top
-        while y < rect.bottom():
-            (major if round(y / step) % 5 == 0 else minor).append(
-                QLineF(rect.left(), y, rect.right(), y))
-            y += step
-        painter.setPen(self._minor_pen)
-        painter.drawLines(minor)
-        painter.setPen(self._major_pen)
-        painter.drawLines(major)
+        draw_grid(painter, rect, scale, self._minor_pen, self._major_pen)

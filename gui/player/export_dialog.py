@@ -21,7 +21,7 @@ class ExportAnimationDialog(QDialog):
         super().__init__(window)
         self.window = window
         self.setWindowTitle("Export animation")
-        start = window._dialog_dir() / "frames"
+        start = window.dialog_dir() / "frames"
         self.folder = QLineEdit(str(start))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)

@@ -1,0 +1,125 @@
+"""Straight-line Python for the passes nobody records (training steps, predictions).
+
+The Plan's loops (``Plan.run_forward`` / ``Plan.run_backward``) look every value up in a dict
+and unpack a step record per node: on a small graph that bookkeeping costs about as much as
+the arithmetic. ``forward_function(plan)`` and ``gradient_function(plan, loss, wrt)`` write
+the same op calls, in the same order, as one Python function with a local variable per node
+(as the numpy export does), compiled once per plan; ``function.source`` shows it.
+
+They are only a fast path. They raise on anything unusual — a floating-point error, an op
+refusing its inputs, a result to check that is not finite (``Redo``) — and the Plan then runs
+its loop on the same inputs, which deals with it as always (and names the node). Both give
+the same numbers, bit for bit. Ops return numpy arrays, never numpy scalars
+(tests/test_ops.py checks every case), so results are used as they come.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .plan import accumulate, seed
+from .values import is_finite
+
+
+class Redo(Exception):
+    """A result of the fast path needs the careful loop (it is not finite)."""
+
+
+def forward_function(plan):
+    """``run(vals)``: every op node's value, computed from the leaves in `vals`, added to it
+    (nothing is added when it raises)."""
+    code = _Code(plan)
+    outputs = []
+    for nid, forward, attrs, _first, _take, check, step in plan.forward_runs:
+        args = code.inputs(step.sources)   # before `nid` is defined
+        out = code.define(nid)
+        code.line(f"{out} = {code.const(forward)}({args}, {code.const(attrs)})",
+                  f"{nid} = {step.op.name}({', '.join(step.sources)})")
+        if check:
+            code.check(out)
+        outputs.append(nid)
+    values = "".join(code.use(nid) + ", " for nid in outputs)
+    code.line(f"vals.update(zip({code.const(tuple(outputs))}, ({values})))")
+    return code.function("forward_pass")
+
+
+def gradient_function(plan, loss: str, wrt: tuple):
+    """``run(vals) -> {id: gradient}`` of `loss` for the nodes in `wrt` from the values of a
+    forward pass, through ``Plan.pruned_steps`` (zeros where the loss does not depend on a
+    node)."""
+    runs, unreached = plan.pruned_runs(loss, wrt)
+    code = _Code(plan)
+    grads = {loss: code.gradient(loss)}
+    code.line(f"{grads[loss]} = {code.const(seed)}({code.use(loss)}.shape)", f"d{loss}")
+    for nid, backward, attrs, _first, _take, needs, ports, check, step in runs:
+        args = f"{code.inputs(step.sources)}, {code.use(nid)}, {grads[nid]}, {code.const(attrs)}"
+        if needs is not None:
+            args += f", {needs!r}"
+        code.line(f"c = {code.const(backward)}({args})", f"through {nid} ({step.op.name})")
+        if nid not in wrt:
+            code.line(f"del {grads[nid]}")   # used up: its memory can serve the next arrays
+        for port, source, fresh in ports:
+            name = grads.setdefault(source, code.gradient(source))
+            if check:
+                code.line(f"x = c[{port}]")
+                code.check("x")
+            value = "x" if check else f"c[{port}]"
+            code.line(f"{name} = {value}" if fresh else
+                      f"{name} = {code.const(accumulate)}({source!r}, {name}, {value})",
+                      f"d{source}" if fresh else f"d{source} += ...")
+    zeros = code.const(np.zeros_like)
+    items = [f"{nid!r}: {zeros}({code.use(nid)})" if nid in unreached else
+             f"{nid!r}: {grads[nid]}" for nid in wrt]
+    code.line(f"return {{{', '.join(items)}}}")
+    return code.function("gradient_pass")
+
+
+class _Code:
+    """The source of one pass function and the objects it refers to (as its globals)."""
+
+    def __init__(self, plan):
+        self.index = {nid: i for i, nid in enumerate(plan.order)}
+        self.loads, self.lines, self.known = [], [], set()
+        self.names = {"is_finite": is_finite, "Redo": Redo}
+
+    def line(self, text: str, comment: str = "") -> None:
+        comment = " ".join(comment.split())   # a node id may hold a line break
+        self.lines.append(f"    {text}  # {comment}" if comment else f"    {text}")
+
+    def const(self, value) -> str:
+        """A global name for `value` in the generated function."""
+        name = f"k{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def use(self, nid: str) -> str:
+        """The local variable holding `nid`'s value: read from ``vals`` on entry unless the
+        function computes it."""
+        name = f"v{self.index[nid]}"
+        if nid not in self.known:
+            self.known.add(nid)
+            self.loads.append(f"    {name} = vals[{nid!r}]")
+        return name
+
+    def define(self, nid: str) -> str:
+        """The local variable for a value the function computes."""
+        self.known.add(nid)
+        return f"v{self.index[nid]}"
+
+    def gradient(self, nid: str) -> str:
+        """The local variable for `nid`'s gradient."""
+        return f"g{self.index[nid]}"
+
+    def inputs(self, sources: tuple) -> str:
+        names = [self.use(s) for s in sources]
+        return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+    def check(self, name: str) -> None:
+        """A line making sure an op's result is finite (ops whose results must be checked)."""
+        self.line(f"if not is_finite({name}): raise Redo")
+
+    def function(self, name: str):
+        source = "\n".join([f"def {name}(vals):", *self.loads, *self.lines]) + "\n"
+        exec(compile(source, f"<{name}>", "exec"), self.names)
+        function = self.names[name]
+        function.source = source    # for reading (and debugging) what runs
+        return function
