@@ -8,6 +8,8 @@ rows are filled dots, held-out rows rings. Hover reads the prediction under the 
 """
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -23,6 +25,7 @@ CLASS_COLOURS = np.array([COLOURS[0], COLOURS[2], (90, 200, 120), (190, 130, 245
                           (170, 170, 170), (140, 110, 70)], dtype=np.float64)
 STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
 FIT = "#ffa657"
+NOTE_WIDTH = 30      # characters per line of the note shown when there is nothing to draw
 
 
 def class_colour(k: int) -> np.ndarray:
@@ -58,7 +61,7 @@ class BoundaryPlot(PlotCard):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         item.addItem(self.image)
-        self.train_dots = pg.ScatterPlotItem(size=6, pen=pg.mkPen(theme.BASE, width=1))
+        self.train_dots = pg.ScatterPlotItem(size=5, pen=pg.mkPen(theme.BASE, width=1))
         self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(0, 0, 0, 0))
         self.fit_curves: list[pg.PlotDataItem] = []
         item.addItem(self.train_dots)
@@ -86,7 +89,8 @@ class BoundaryPlot(PlotCard):
             self.heading.setText("Fitted curve" if kind == "curve" and probe.task == "regression"
                                  else "Decision boundary")
         if kind is None:
-            self.note.setText(probe.reason if probe is not None else "train to see the model")
+            reason = probe.reason if probe is not None else "train to see the model"
+            self.note.setText(textwrap.fill(reason, NOTE_WIDTH))   # fits a narrow card
             self.note.setPos(0.5, 0.5)
             item.setLabel("bottom", "")
             item.setLabel("left", "")
@@ -195,7 +199,7 @@ class BoundaryPlot(PlotCard):
         if probe is None or probe.kind is None or self.prediction is None:
             return " "
         if probe.kind == "boundary":
-            return "hover the plane to read the prediction"
+            return "hover for the prediction"
         return "hover to read the fitted value"
 
     def readout_at(self, x: float, y: float) -> str | None:

@@ -20,7 +20,7 @@ from shiboken6 import isValid
 from gui import files
 from .panel import TrainingPanel
 
-PANEL_HEIGHT = 340
+PANEL_HEIGHT = 400
 
 
 class _CloseGuard(QObject):
@@ -63,6 +63,12 @@ def install_training(window) -> TrainingPanel:
     window.training, window.training_dock = panel, dock
     session = panel.session
 
+    def make_room() -> None:
+        """The plots need height: a short dock grows to about half the window."""
+        if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
+            height = max(PANEL_HEIGHT, int(window.height() * 0.48))
+            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+
     def bring_up() -> None:
         player = getattr(window, "player", None)
         if player is not None:
@@ -70,12 +76,16 @@ def install_training(window) -> TrainingPanel:
         if dock.isHidden():
             dock.show()
         dock.raise_()
-        if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
-            height = max(PANEL_HEIGHT, int(window.height() * 0.4))
-            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+        make_room()
+
+    def on_visible(visible: bool) -> None:
+        if visible and window.isVisible():
+            make_room()
+
+    dock.visibilityChanged.connect(on_visible)
 
     session.about_to_start.connect(bring_up)
-    session.repaint_live = lambda: window.canvas.viewport().repaint()
+    session.live.repaint = lambda: window.canvas.viewport().repaint()
     panel.message.connect(window.show_message)
     panel.warning.connect(window.show_warning)
     panel.node_failed.connect(window.reveal_node)

@@ -7,67 +7,22 @@ Python API (lessons, tests): ``panel.start(steps=None)``, ``panel.pause()``, ``p
 """
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
 from .boundary_plot import BoundaryPlot
+from .pacing import PlotPacer
+from .panel_widgets import LearningRateBox, PlotGrid
 from .plots import AccuracyPlot, GradientPlot, LossPlot, percent
 from .session import TrainingSession
 from .settings import builtin_section
 
-RENDER_MS = 50            # plots redraw at most ~20 times a second …
-RENDER_SHARE = 0.12       # … and spend at most this share of the time drawing (the GUI
-                          # thread shares the GIL with the worker: drawing slows training)
 CSV_ENTRY = "Your CSV…"
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CONTROLS_WIDTH = 300
-
-
-class LearningRateBox(QDoubleSpinBox):
-    """A learning rate: arrows multiply or divide by 2 (rates live on a log scale)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setDecimals(6)
-        self.setRange(1e-6, 100.0)
-        self.setKeyboardTracking(False)
-
-    def stepBy(self, steps: int) -> None:
-        self.setValue(self.value() * (2.0 ** steps))
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.6g}"
-
-
-class PlotGrid(QWidget):
-    """The four plots in a row when the panel is wide, two by two otherwise."""
-
-    def __init__(self, plots, parent=None):
-        super().__init__(parent)
-        self.plots = plots
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(6)
-        self.columns = 0
-        self.arrange(2)
-
-    def arrange(self, columns: int) -> None:
-        if columns == self.columns:
-            return
-        self.columns = columns
-        for plot in self.plots:
-            self.grid.removeWidget(plot)
-        for k, plot in enumerate(self.plots):
-            self.grid.addWidget(plot, k // columns, k % columns)
-        for c in range(4):
-            self.grid.setColumnStretch(c, 1 if c < columns else 0)
-        for r in range(2):
-            self.grid.setRowStretch(r, 1 if r < 4 // columns else 0)
 
 
 class TrainingPanel(QWidget):
@@ -109,11 +64,7 @@ class TrainingPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(outer)
         self.setMinimumSize(120, 80)
-        self._render_timer = QTimer(self)
-        self._render_timer.setSingleShot(True)
-        self._render_timer.timeout.connect(self._render_next)
-        self._costs: dict = {}         # plot -> seconds its last render + paint took
-        self._turn = 0                 # round robin: the plot drawn next
+        self.pacer = PlotPacer(self.plots, self, self._status)
         self._wire()
         self.load_settings()
         self.update_state()
@@ -472,7 +423,7 @@ class TrainingPanel(QWidget):
         if running:
             self._schedule_render()
         else:
-            self._render_timer.stop()
+            self.pacer.stop()
             self.render()
 
     def _status(self) -> None:
@@ -520,43 +471,11 @@ class TrainingPanel(QWidget):
         for plot in self.plots:
             plot.offset = offset
             plot.add(snap)
-        if not self._render_timer.isActive():
-            self._schedule_render()
+        self._schedule_render()
 
     def _schedule_render(self) -> None:
-        """While training, the plots are drawn one per timer tick, in turn — a frame is
-        spread out, so the UI answers between them — and a whole frame (all four) takes at
-        most RENDER_SHARE of the time, at most ~20 frames a second."""
-        if self._render_timer.isActive():
-            return
-        frame = max(RENDER_MS / 1000, sum(self._costs.values()) / RENDER_SHARE)
-        self._render_timer.start(int(1000 * frame / len(self.plots)))
-
-    def _render_next(self) -> None:
-        plots = self.plots
-        for k in range(len(plots)):
-            plot = plots[(self._turn + k) % len(plots)]
-            if plot.dirty:
-                self._turn = (self._turn + k + 1) % len(plots)
-                self._draw(plot)
-                break
-        self._status()
-        if self.running or any(p.dirty for p in plots):
-            self._schedule_render()
-
-    def _draw(self, plot) -> None:
-        """Hand the plot its new data and paint it now, so its cost is measured."""
-        start = time.perf_counter()
-        plot.render()
-        if self.isVisible():
-            plot.plot.viewport().repaint()
-        cost = time.perf_counter() - start
-        old = self._costs.get(plot)
-        self._costs[plot] = cost if old is None else 0.6 * old + 0.4 * cost
+        self.pacer.schedule()
 
     def render(self) -> None:
         """Draw every plot that has new data now (a run ended; a script asks)."""
-        for plot in self.plots:
-            if plot.dirty:
-                self._draw(plot)
-        self._status()
+        self.pacer.render_all()

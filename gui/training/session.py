@@ -10,12 +10,11 @@
 
 The session owns one engine Trainer over a copy of the document (``GraphModel.make_trainer``)
 and a ``TrainingRun`` worker per run. While a run goes, the latest parameters are shown on the
-canvas at most ``LIVE_INTERVAL_MS`` apart (longer when showing them costs more than
-``LIVE_SHARE`` of the time: the GUI thread shares the GIL with the worker) through
-``GraphModel.show_live_values`` — no undo step
-each time; when the run stops (finished, paused, failed) the values before it are put back
-and ONE ``SetValues`` "Train N steps" records before → after (with the data section as trained
-when that changed, e.g. the standardisation recorded). Learning rate and optimizer change
+canvas by ``LiveCanvas`` (gui/training/live_canvas.py, throttled) through
+``GraphModel.show_live_values`` — no undo step each time; when the run stops (finished,
+paused, failed) the values before it are put back and ONE ``SetValues`` "Train N steps"
+records before → after (with the data section as trained when that changed, e.g. the
+standardisation recorded). Learning rate and optimizer change
 while training; other settings rebuild the Trainer at the next start, keeping the weights it
 started from, so Reset still returns to them. An edit of the document from elsewhere (undo,
 the inspector, a structural edit) pauses the run and the next start reads the document
@@ -24,41 +23,22 @@ afresh; opening another document stops the worker and drops the run.
 from __future__ import annotations
 
 import copy
-import time
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand
 
 from gui.commands import SetValues
 from gui.model import TrainingError
+from .live_canvas import LiveCanvas
 from .probe import Probe
-from .settings import SETTINGS_TEXT, SetTrainingSections, sections_of
+from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, sections_of
 from .worker import Failure, Snapshot, TrainingRun
 
-LIVE_INTERVAL_MS = 50       # the canvas shows new parameters at most ~20 times a second …
-LIVE_SHARE = 0.1            # … and spends at most this share of the time doing it
 DATA_REBUILD = "data"
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-class Steps(QUndoCommand):
-    """Several commands as one undo step (Python-owned parts: no Qt parent to outlive)."""
-
-    def __init__(self, text: str, parts: list):
-        super().__init__(text)
-        self.parts = parts
-
-    def redo(self):
-        for part in self.parts:
-            part.redo()
-
-    def undo(self):
-        for part in reversed(self.parts):
-            part.undo()
 
 
 class TrainingSession(QObject):
@@ -86,17 +66,10 @@ class TrainingSession(QObject):
         self._own = 0                      # > 0 while this session edits the document
         self._foreign = False              # the document was edited elsewhere during a run
         self._before: dict = {}            # parameters at the start of the run
-        self._shown: dict = {}             # the values last pushed to the model
-        self._pending_values = None        # the newest values not yet shown
         self._run_start = 0
         self.data, self.training, self.stored = sections_of(model)
-        self._live = QTimer(self)
-        self._live.setSingleShot(True)
-        self._live.setInterval(LIVE_INTERVAL_MS)
-        self._live.timeout.connect(self._show_pending)
-        self._live_cost = 0.0
-        self._live_part = 0.0
-        self.repaint_live = None           # a callable painting the canvas now (the window's)
+        self.live = LiveCanvas(model, self._editing, lambda: self._foreign,
+                               lambda: self.worker is not None, self)
         self._connect_model()
 
     # ------------------------------------------------------------ read
@@ -317,11 +290,10 @@ class TrainingSession(QObject):
         self._foreign = False
         self._before = {p: _copied(self.model.node(p).value)
                         for p in trainer.parameters if self.model.has_node(p)}
-        self._shown = dict(self._before)
         self._run_start = trainer.step_count
         self.worker = TrainingRun(trainer, steps, self.probe)
         self.worker.snapshot.connect(self._on_snapshot)
-        self._live.start()
+        self.live.start(self._before)
         self.worker.start()
         self.state_changed.emit()
 
@@ -329,7 +301,7 @@ class TrainingSession(QObject):
         if self.worker is None or snap.run != self.worker.run_id:
             return                        # a run dropped (another document): ignore the rest
         self.latest = snap
-        self._pending_values = snap.values
+        self.live.pending = snap.values
         self.snapshot.emit(snap)
         if snap.final:
             self._finish(snap)
@@ -340,40 +312,6 @@ class TrainingSession(QObject):
         QCoreApplication.sendPostedEvents(self)
         if self.worker is not None:      # no final snapshot came: end the run without it
             self._drop_worker()
-
-    def _show_pending(self) -> None:
-        """Show the newest parameters on the canvas, now (re-run and paint), and time it:
-        the next update waits long enough to keep this under LIVE_SHARE of the time."""
-        values = self._pending_values
-        if self.worker is not None:
-            self._live.start(int(max(LIVE_INTERVAL_MS, self._live_cost / LIVE_SHARE * 1000)))
-        if values is None or self._foreign:
-            return
-        self._pending_values = None
-        start = time.perf_counter()
-        with self._editing():
-            try:
-                self.model.show_live_values(values)
-                self.model.run_now()
-            except Exception:  # noqa: BLE001 - the document changed shape: the run is paused
-                return
-        self._shown = values
-        self._measure_live(time.perf_counter() - start, first=True)
-        if self.repaint_live is not None:       # the paint in its own turn of the event loop
-            QTimer.singleShot(0, self._paint_live)
-
-    def _paint_live(self) -> None:
-        start = time.perf_counter()
-        self.repaint_live()
-        self._measure_live(time.perf_counter() - start)
-
-    def _measure_live(self, cost: float, first: bool = False) -> None:
-        """The cost of one canvas update: re-run (`first`) plus paint, smoothed."""
-        if first:
-            self._live_part = cost
-            return
-        total = self._live_part + cost
-        self._live_cost = total if not self._live_cost else 0.6 * self._live_cost + 0.4 * total
 
     def _finish(self, snap) -> None:
         worker = self.worker
@@ -401,8 +339,7 @@ class TrainingSession(QObject):
 
     def _drop_worker(self) -> None:
         worker, self.worker = self.worker, None
-        self._live.stop()
-        self._pending_values = None
+        self.live.stop()
         if worker is not None:
             worker.snapshot.disconnect(self._on_snapshot)
             worker.deleteLater()
@@ -411,7 +348,7 @@ class TrainingSession(QObject):
     def _changed_elsewhere(self) -> set:
         """Parameters whose value in the document is no longer the one training showed."""
         changed = set()
-        for p, shown in self._shown.items():
+        for p, shown in self.live.shown.items():
             if not self.model.has_node(p):
                 changed.add(p)
                 continue

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 
+from PySide6.QtGui import QUndoCommand
+
 from gui.commands import ModelCommand
 
 BUILTIN_KEYS = ("dataset", "n", "noise", "seed", "classes")
@@ -115,3 +117,19 @@ class SetTrainingSections(ModelCommand):
 
     def revert(self):
         self.model.set_training_sections(*copy.deepcopy(self.old))
+
+
+class Steps(QUndoCommand):
+    """Several commands as one undo step (Python-owned parts: no Qt parent to outlive)."""
+
+    def __init__(self, text: str, parts: list):
+        super().__init__(text)
+        self.parts = parts
+
+    def redo(self):
+        for part in self.parts:
+            part.redo()
+
+    def undo(self):
+        for part in reversed(self.parts):
+            part.undo()
