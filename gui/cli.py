@@ -3,9 +3,11 @@
 `render FILE --out DIR [--gif FILE] [--size WxH] [--granularity node|edge]` writes the backprop
 player's steps as PNG frames (gui/player/render.py); its last stdout line is `{"frames": N}`.
 
-`shot FILE --out PNG [--width W --height H --select NODE]` renders the main window with FILE
-open, fitted, after the model's re-run (values and gradients are on the nodes). Every failure
-is one line on stderr and exit code 2.
+`shot FILE --out PNG [--width W --height H --select NODE --train N]` renders the main window
+with FILE open, fitted, after the model's re-run (values and gradients are on the nodes); with
+`--train N` after N training steps run through the app's own training path (the Training
+panel's worker, the live plots and the decision boundary drawn). Every failure is one line on
+stderr and exit code 2.
 """
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ def _shot_parser() -> _Parser:
     parser.add_argument("--width", type=int, default=1400, help="window width in pixels (1400)")
     parser.add_argument("--height", type=int, default=900, help="window height in pixels (900)")
     parser.add_argument("--select", default=None, help="node to select (shown in the inspector)")
+    parser.add_argument("--train", type=int, default=None, metavar="N",
+                        help="first train N steps in the Training panel (its plots shown)")
     return parser
 
 
@@ -51,6 +55,8 @@ def shot(argv: list[str]) -> int:
         return _fail(str(error))
     if not (200 <= args.width <= 10000 and 200 <= args.height <= 10000):
         return _fail(f"{PROG} shot: --width and --height must be between 200 and 10000")
+    if args.train is not None and args.train < 1:
+        return _fail(f"{PROG} shot: --train must be a positive number of steps, got {args.train}")
     out = Path(args.out)
     if not out.parent.is_dir():
         return _fail(f"{PROG} shot: cannot write {out}: folder {out.parent} does not exist")
@@ -84,16 +90,45 @@ def shot(argv: list[str]) -> int:
             _select(window, args.select)
         for _ in range(3):
             app.processEvents()
+        if args.train is not None:
+            problem = _train(window, args.train)
+            if problem is not None:
+                window.close_without_asking()
+                return _fail(f"{PROG} shot: {Path(args.file).name}: {problem}")
         window.canvas.fit_view()
         app.processEvents()
         image = window.grab()
         ok = image.save(str(out), "PNG")
+        metrics = window.training.metrics()
         window.close_without_asking()
         settings.sync()
     if not ok:
         return _fail(f"{PROG} shot: could not write {out}")
     print(f"wrote {out} ({image.width()}×{image.height()})")
+    if args.train is not None:
+        print(json.dumps({k: metrics.get(k) for k in ("step", "loss", "accuracy", "test_loss",
+                                                       "test_accuracy")}))
     return 0
+
+
+TRAIN_TIMEOUT_MS = 10 * 60 * 1000
+
+
+def _train(window, steps: int) -> str | None:
+    """Train `steps` steps through the Training panel (its worker, its plots); the problem
+    that stopped it, or None."""
+    panel = window.training
+    if not panel.start(steps):
+        return panel.error_label.text().lstrip("⚠ ") or "cannot train this graph"
+    if not panel.session.wait(TRAIN_TIMEOUT_MS):
+        panel.pause(wait=True)
+        return f"training did not finish {steps} steps in {TRAIN_TIMEOUT_MS // 60000} minutes"
+    panel.render()
+    window.model.run_now()
+    from PySide6.QtWidgets import QApplication
+    QApplication.processEvents()
+    error = panel.session.error
+    return error.message if error is not None else None
 
 
 def _select(window, node_id: str) -> None:

@@ -21,6 +21,7 @@ from gui.model import GraphModel
 from gui.palette import PaletteWidget
 from gui.panels.chain_rule import ChainRulePanel
 from gui.player.install import install_player
+from gui.training.install import install_training
 from gui.formatting import describe, grad_symbol
 from gui.node_status import attention_summary
 from gui.window_layout import DockBalancer, fit_toolbar, show_overflow_button
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
             self.setCorner(corner, area)    # side docks keep their full height: bottom ones
                                             # sit under the canvas only
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
+        install_training(self)   # self.training: the Training dock (gui/training)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -12,6 +12,7 @@ interval and once more after the last edit. A re-run (``engine.evaluate``) refre
 from __future__ import annotations
 
 import copy
+import os
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from engine.fragments import fragment_dict, plan_insertion
 from engine.gradcheck import check_node
 from engine.health import gradient_health
 from engine.paths import DEFAULT_LIMIT, PathReport, paths_to_loss
+from engine.datasets import DATASETS
+from engine.tables import read_table
+from engine.trainer import DEFAULT_TRAINING, OPTIMIZERS, Trainer, TrainingError
 from engine.update_preview import preview_update
 
 RERUN_INTERVAL_MS = 30
@@ -71,6 +75,12 @@ class GraphModel(QObject):
     results_changed = Signal()
     modified_changed = Signal(bool)
     edit_failed = Signal(str)      # an edit the engine refused (nothing changed): why
+    training_changed = Signal()    # the document's data / training sections were edited
+
+    # training vocabulary for gui/training (which may not import the engine's trainer)
+    DATASETS = DATASETS                    # built-in data sets: name -> one-line description
+    OPTIMIZERS = OPTIMIZERS                # ("sgd", "momentum", "adam")
+    DEFAULT_TRAINING = DEFAULT_TRAINING    # the training section's defaults
 
     def __init__(self, graph: Graph | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -79,6 +89,7 @@ class GraphModel(QObject):
         self._undo_stack = None
         self._command_depth = 0        # > 0 while an undo command edits (see command_edit)
         self._outside_edits = False    # an edit not on the undo stack since the last save
+        self._live = False             # training shows values no undo step describes yet
         self.values: dict = {}
         self.grads: dict = {}
         self.problems: dict[str, Problem] = {}
@@ -208,8 +219,100 @@ class GraphModel(QObject):
                               self.parameter_ids())
 
     def save(self, path) -> None:
-        """Write the document to ``path`` (atomic); ``engine.FileFormatError`` / ``OSError``."""
-        engine.save_graph(self._graph, path)
+        """Write the document to ``path`` (atomic); ``engine.FileFormatError`` / ``OSError``.
+        A CSV named by the data section is written relative to the file's folder (it is kept
+        absolute in memory, so Save As elsewhere still finds it)."""
+        graph, data = self._graph, self._graph.extra.get("data")
+        csv = data.get("csv") if isinstance(data, dict) else None
+        if not isinstance(csv, str) or not os.path.isabs(csv):
+            engine.save_graph(graph, path)
+            return
+        try:
+            relative = os.path.relpath(csv, os.path.dirname(os.path.abspath(path)))
+        except ValueError:      # another drive (Windows): only the absolute path will do
+            relative = csv
+        graph.extra["data"] = {**data, "csv": relative.replace(os.sep, "/")}
+        try:
+            engine.save_graph(graph, path)
+        finally:
+            graph.extra["data"] = data
+
+    # ------------------------------------------------------------ training
+    # The training panel (gui/training) gets an engine Trainer over a copy of the graph: it
+    # and its worker thread call the Trainer's methods; the document changes only through
+    # the methods below and undo commands (see docs/architecture.md, the boundary).
+    def training_sections(self) -> tuple[dict | None, dict | None]:
+        """Copies of the document's ``data`` and ``training`` sections (None when absent or
+        not an object)."""
+        return tuple(copy.deepcopy(s) if isinstance(s, dict) else None
+                     for s in (self._graph.data, self._graph.training))
+
+    def set_training_sections(self, data: dict | None, training: dict | None) -> None:
+        """Replace the ``data`` and ``training`` sections (None removes one); undo commands
+        call this (gui/training/settings.py)."""
+        for key, section in (("data", data), ("training", training)):
+            if section is None:
+                self._graph.extra.pop(key, None)
+            else:
+                self._graph.extra[key] = copy.deepcopy(section)
+        self.training_changed.emit()
+        self._edited(rerun=False)
+
+    def resolve_data_path(self, folder) -> None:
+        """Make a relative CSV path in the data section absolute, read from `folder` (the
+        document's folder): the same document, so nothing is marked modified."""
+        data = self._graph.extra.get("data")
+        csv = data.get("csv") if isinstance(data, dict) else None
+        if isinstance(csv, str) and csv and not os.path.isabs(csv) and folder is not None:
+            data["csv"] = os.path.normpath(os.path.join(os.fspath(folder), csv))
+
+    def make_trainer(self, data: dict | None = None, training: dict | None = None,
+                     folder=None) -> Trainer:
+        """An ``engine.trainer.Trainer`` over a copy of the graph made now, trained on the
+        `data` section (default: the document's) with the `training` settings (default: the
+        document's); a relative CSV path is read from `folder`. TrainingError (one line, with
+        ``.node`` where a node is to blame) when it cannot train."""
+        graph = self._graph.copy()
+        if training is not None:
+            graph.extra["training"] = copy.deepcopy(training)
+        return Trainer(graph, data=copy.deepcopy(data) if data is not None else None,
+                       folder=folder)
+
+    @staticmethod
+    def read_table(path):
+        """The CSV at `path` as an ``engine.tables.Table`` of text cells (a preview and a
+        column mapping); ValueError naming the file, line and column."""
+        return read_table(path, header=True)
+
+    def show_live_values(self, values: dict) -> None:
+        """Show parameter values while training runs: the canvas and every reader see them
+        (one throttled re-run), but no undo step records them yet — the run ends with one
+        ``SetValues`` ("Train N steps"). The document counts as modified meanwhile.
+        GraphError (nothing changed) when one is refused."""
+        self._graph.set_values({k: _copy(v) for k, v in values.items()})
+        self._live = True
+        for node_id in values:
+            self.node_changed.emit(node_id)
+        if not self._timer.isActive():
+            self._timer.start()
+        self.set_modified(True)
+
+    def end_live_values(self, restore: dict | None = None) -> None:
+        """Training stopped: put `restore` (the values before the run) back without an undo
+        step, so the run's one command can record old → new; the modified flag follows the
+        undo stack again."""
+        if restore:
+            self._graph.set_values({k: _copy(v) for k, v in restore.items()})
+            for node_id in restore:
+                self.node_changed.emit(node_id)
+            if not self._timer.isActive():
+                self._timer.start()
+        self._live = False
+        self._update_modified()
+
+    @property
+    def live_values_shown(self) -> bool:
+        return self._live
 
     # ------------------------------------------------------------ editing
     def add_node(self, node_id, op, attrs=None, value=None, position=None, extra=None):
@@ -304,7 +407,7 @@ class GraphModel(QObject):
         self.values, self.grads, self.problems, self.shapes = {}, {}, {}, {}
         self.loss_id = self._previous_loss = self.trace = None
         self.status, self.status_problem = "", None
-        self._outside_edits = False
+        self._outside_edits = self._live = False
         self.graph_reset.emit()
         self.run_now()
         self._update_modified()
@@ -324,7 +427,7 @@ class GraphModel(QObject):
         stack = self._undo_stack
         if clean is None:
             clean = stack.isClean() if stack is not None else not self._modified
-        self.set_modified(self._outside_edits or not clean)
+        self.set_modified(self._outside_edits or self._live or not clean)
 
     def mark_modified(self) -> None:
         """Unsaved changes that no undo step describes (e.g. a document restored after a

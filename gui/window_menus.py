@@ -234,5 +234,7 @@ def build_toolbar(window) -> QToolBar:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     from gui.player.install import add_player_controls   # ▶ Play, View ▸ Player, Export animation…
     add_player_controls(window, toolbar)
+    from gui.training.install import add_training_controls   # ▶ Train / Step, View ▸ Training
+    add_training_controls(window, toolbar)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     return toolbar

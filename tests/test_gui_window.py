@@ -38,7 +38,8 @@ def test_layout_docks_toolbar_menus(window):
     assert areas == {"Palette": Qt.DockWidgetArea.LeftDockWidgetArea,
                      "Inspector": Qt.DockWidgetArea.RightDockWidgetArea,
                      "Chain rule": Qt.DockWidgetArea.BottomDockWidgetArea,
-                     "Player": Qt.DockWidgetArea.BottomDockWidgetArea}   # strip and card
+                     "Player": Qt.DockWidgetArea.BottomDockWidgetArea,   # strip and card
+                     "Training": Qt.DockWidgetArea.BottomDockWidgetArea}
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
     toolbar = [a.objectName() for a in window.toolbar.actions() if a.objectName()]
@@ -160,6 +161,9 @@ def test_chain_rule_help_quotes_the_examples_numbers_as_the_engine_computes_them
 
 
 def test_the_empty_run_slot_leaves_no_stray_divider_in_the_toolbar(window):
+    train = window.actions_by_name["train"]          # Train fills the Run slot
+    assert window.run_toolbar_separator.isVisible()
+    window.toolbar.removeAction(train)
     assert not window.run_toolbar_separator.isVisible()
     run = QAction("Run", window)
     window.toolbar.insertAction(window.run_toolbar_anchor, run)

@@ -1,0 +1,234 @@
+"""The model over its input space: a decision-boundary heatmap (2 features) or the fitted
+curve (1 feature), with the data points, in the features' own units.
+
+The heatmap is one pyqtgraph ImageItem (RGB, GRID × GRID, set with ``setImage``); each class
+has a colour — blue and orange for two, as on the canvas — and a cell's colour is the
+probability-weighted mix, faded towards the background where the model is unsure. Training
+rows are filled dots, held-out rows rings. Hover reads the prediction under the mouse.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter
+
+from gui import theme
+from gui.canvas.thumbnail import COLOURS, LUT
+from .plots import PlotCard, TEST, fmt
+
+BACKGROUND = np.array(COLOURS[1], dtype=np.float64)
+CLASS_COLOURS = np.array([COLOURS[0], COLOURS[2], (90, 200, 120), (190, 130, 245),
+                          (255, 105, 115), (230, 210, 80), (60, 200, 200), (240, 120, 190),
+                          (170, 170, 170), (140, 110, 70)], dtype=np.float64)
+STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
+FIT = "#ffa657"
+NOTE_WIDTH = 30      # characters per line of the note shown when there is nothing to draw
+
+
+def class_colour(k: int) -> np.ndarray:
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
+
+def boundary_image(probabilities: np.ndarray, task: str) -> np.ndarray:
+    """(GRID, GRID, outputs) predictions → (GRID, GRID, 3) uint8 colours."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    if task == "regression":
+        value = p[..., 0]
+        low, high = float(value.min()), float(value.max())
+        scale = (value - low) / (high - low) if high > low else np.full_like(value, 0.5)
+        return LUT[np.clip((scale * 255).round().astype(int), 0, 255)]
+    if p.shape[-1] == 1:        # binary: p(class 1)
+        p = np.concatenate([1 - p, p], axis=-1)
+    p = np.clip(p, 0.0, 1.0)
+    k = p.shape[-1]
+    mix = p @ np.stack([class_colour(i) for i in range(k)])
+    confidence = (p.max(axis=-1, keepdims=True) - 1 / k) / (1 - 1 / k)
+    rgb = BACKGROUND + STRENGTH * confidence * (mix - BACKGROUND)
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+class BoundaryPlot(PlotCard):
+    title = "Decision boundary"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        item = self.plot.getPlotItem()
+        self.plot.setAntialiasing(True)
+        self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)   # no blocky cells
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        item.addItem(self.image)
+        self.train_dots = pg.ScatterPlotItem(size=5, pen=pg.mkPen(theme.BASE, width=1))
+        self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(0, 0, 0, 0))
+        self.fit_curves: list[pg.PlotDataItem] = []
+        item.addItem(self.train_dots)
+        item.addItem(self.test_dots)
+        self.note = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
+        item.addItem(self.note, ignoreBounds=True)
+        self.probe = None
+        self.prediction = None
+        self.heading = self.findChild(type(self.readout), "plotTitle")
+
+    # ------------------------------------------------------------ a new Trainer
+    def set_probe(self, probe) -> None:
+        """What to draw (gui/training/probe.py); None: nothing yet."""
+        self.probe, self.prediction = probe, None
+        item = self.plot.getPlotItem()
+        for curve in self.fit_curves:
+            item.removeItem(curve)
+        self.fit_curves = []
+        self.image.clear()
+        self.image.setVisible(False)
+        self.train_dots.clear()
+        self.test_dots.clear()
+        kind = probe.kind if probe is not None else None
+        if self.heading is not None:
+            self.heading.setText("Fitted curve" if kind == "curve" and probe.task == "regression"
+                                 else "Decision boundary")
+        if kind is None:
+            reason = probe.reason if probe is not None else "train to see the model"
+            self.note.setText(textwrap.fill(reason, NOTE_WIDTH))   # fits a narrow card
+            self.note.setPos(0.5, 0.5)
+            item.setLabel("bottom", "")
+            item.setLabel("left", "")
+            item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.readout.setText(" ")
+            return
+        self.note.setText("")
+        names = probe.feature_names
+        item.setLabel("bottom", names[0] if names else "x")
+        if kind == "boundary":
+            item.setLabel("left", names[1] if len(names) > 1 else "")
+            x0, x1, y0, y1 = probe.extent
+            item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self._dots(self.train_dots, probe.train, filled=True)
+            self._dots(self.test_dots, probe.test, filled=False)
+        else:
+            self._curve_points(probe)
+        self.dirty = True
+
+    def _brushes(self, classes):
+        return [pg.mkBrush(QColor(*class_colour(int(c)).astype(int))) for c in classes]
+
+    def _dots(self, dots, points, filled: bool) -> None:
+        if points is None:
+            return
+        x, y = points.x[:, 0], points.x[:, 1]
+        if self.probe.task == "regression":
+            value = points.y
+            low, high = float(value.min()), float(value.max())
+            scale = (value - low) / (high - low) if high > low else np.full(len(value), 0.5)
+            colours = [QColor(*LUT[int(round(s * 255))]) for s in scale]
+        else:
+            colours = [QColor(*class_colour(int(c)).astype(int)) for c in points.y]
+        if filled:
+            dots.setData(x, y, brush=[pg.mkBrush(c) for c in colours])
+        else:
+            dots.setData(x, y, pen=[pg.mkPen(c, width=1.6) for c in colours],
+                         brush=pg.mkBrush(0, 0, 0, 0))
+
+    def _curve_points(self, probe) -> None:
+        item = self.plot.getPlotItem()
+        regression = probe.task == "regression"
+        item.setLabel("left", probe.labels[0] if regression and probe.labels else
+                      ("p(class)" if not regression else "y"))
+        for points, dots, filled in ((probe.train, self.train_dots, True),
+                                     (probe.test, self.test_dots, False)):
+            if points is None:
+                continue
+            if regression:
+                colour = QColor(theme.VALUE) if filled else QColor(TEST)
+                if filled:
+                    dots.setData(points.x[:, 0], points.y, brush=pg.mkBrush(colour), size=5,
+                                 pen=pg.mkPen(None))
+                else:
+                    dots.setData(points.x[:, 0], points.y, pen=pg.mkPen(colour, width=1.4),
+                                 size=6)
+            else:
+                self._class_strip(dots, points, filled)
+        outputs = 1 if regression else max(2, len(probe.labels))
+        shown = [0] if regression or outputs == 2 else range(outputs)
+        for k in shown:
+            colour = FIT if regression else QColor(*class_colour(1 if outputs == 2 else k)
+                                                   .astype(int))
+            self.fit_curves.append(item.plot(pen=pg.mkPen(colour, width=2.5)))
+        x0, x1 = probe.extent
+        item.enableAutoRange(axis="y")
+        item.setXRange(x0, x1, padding=0)
+
+    def _class_strip(self, dots, points, filled) -> None:
+        colours = [QColor(*class_colour(int(c)).astype(int)) for c in points.y]
+        y = (points.y > 0).astype(float) if len(self.probe.labels) <= 2 else points.y * 0 + 0.5
+        if filled:
+            dots.setData(points.x[:, 0], y, brush=[pg.mkBrush(c) for c in colours])
+        else:
+            dots.setData(points.x[:, 0], y, pen=[pg.mkPen(c) for c in colours])
+
+    # ------------------------------------------------------------ live
+    def add(self, snap) -> None:
+        if snap.prediction is not None and self.probe is not None and self.probe.kind:
+            self.prediction = snap.prediction
+            self.dirty = True
+
+    def clear(self) -> None:
+        self.prediction = None
+        super().clear()
+
+    def draw(self) -> None:
+        probe, prediction = self.probe, self.prediction
+        if probe is None or probe.kind is None or prediction is None:
+            return
+        if probe.kind == "boundary":
+            self.image.setImage(boundary_image(prediction, probe.task), autoLevels=False,
+                                levels=(0, 255))
+            x0, x1, y0, y1 = probe.extent      # grid points are the cells' centres
+            grid = prediction.shape[0]
+            dx, dy = (x1 - x0) / (grid - 1), (y1 - y0) / (grid - 1)
+            # after setImage: the rect scales the image's pixels
+            self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
+            self.image.setVisible(True)
+            return
+        for k, curve in enumerate(self.fit_curves):
+            curve.setData(probe.axis, prediction[:, min(k, prediction.shape[1] - 1)])
+
+    def latest_text(self) -> str:
+        probe = self.probe
+        if probe is None or probe.kind is None or self.prediction is None:
+            return " "
+        if probe.kind == "boundary":
+            return "hover for the prediction"
+        return "hover to read the fitted value"
+
+    def readout_at(self, x: float, y: float) -> str | None:
+        probe, prediction = self.probe, self.prediction
+        if probe is None or probe.kind is None or prediction is None:
+            return None
+        names = probe.feature_names or ("x1", "x2")
+        if probe.kind == "curve":
+            axis = probe.axis
+            i = int(np.clip(np.searchsorted(axis, x), 0, len(axis) - 1))
+            self.show_marker(axis[i])
+            return f"{names[0]} {fmt(axis[i], 4)} → {self._describe(prediction[i])}"
+        x0, x1, y0, y1 = probe.extent
+        grid = prediction.shape[0]
+        col = int(np.clip(round((x - x0) / (x1 - x0) * (grid - 1)), 0, grid - 1))
+        row = int(np.clip(round((y - y0) / (y1 - y0) * (grid - 1)), 0, grid - 1))
+        return (f"{names[0]} {fmt(x, 4)}, {names[1] if len(names) > 1 else 'x2'} {fmt(y, 4)} → "
+                f"{self._describe(prediction[row, col])}")
+
+    def _describe(self, out: np.ndarray) -> str:
+        probe = self.probe
+        labels = probe.labels
+        if probe.task == "regression":
+            return f"{labels[0] if labels else 'y'} = {fmt(float(out[0]), 5)}"
+        if out.shape[-1] == 1:
+            p = float(out[0])
+            k = 1 if p >= 0.5 else 0
+            name = labels[k] if len(labels) > k else str(k)
+            return f"{name} (p = {p if k else 1 - p:.3f})"
+        k = int(np.argmax(out))
+        name = labels[k] if len(labels) > k else f"class {k}"
+        return f"{name} (p = {float(out[k]):.3f})"

@@ -1,0 +1,145 @@
+"""The Training panel in the main window: one call from the window's dock set-up, one from
+its toolbar.
+
+``install_training(window)`` creates ``window.training`` (the TrainingPanel) in the Training
+dock under the canvas (a tab beside the chain rule and the player), wires its messages to the
+status bar, reveals the node a nan came from, makes the player leave before a run, and stops
+the worker cleanly when the window closes or the application quits.
+``add_training_controls(window, toolbar)`` adds ▶ Train / Step to the toolbar's Run slot and
+View ▸ Training.
+"""
+from __future__ import annotations
+
+import weakref
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget
+from shiboken6 import isValid
+
+from gui import files
+from .panel import TrainingPanel
+
+PANEL_HEIGHT = 400
+
+
+class _CloseGuard(QObject):
+    """Pauses training (one undo step for the run) before the window decides to close, so
+    the unsaved-changes question knows about the trained weights and no thread outlives it."""
+
+    def __init__(self, session, parent):
+        super().__init__(parent)
+        self.session = session
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.session.shutdown(commit=True)
+        return False
+
+
+def document_folder(window):
+    """Where the document's relative paths start: its file's folder; the examples' folder
+    for an example (opened untitled); None for a new document."""
+    if getattr(window, "path", None) is not None:
+        return window.path.parent
+    if "(example)" in getattr(window, "display_name", ""):
+        return files.EXAMPLES_DIR
+    return None
+
+
+def install_training(window) -> TrainingPanel:
+    panel = TrainingPanel(window.model, window.undo_stack, lambda: document_folder(window))
+    dock = QDockWidget("Training", window)
+    dock.setObjectName("training_dock")
+    dock.setWidget(panel)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    neighbour = getattr(window, "chain_rule_dock", None)
+    if neighbour is not None:
+        window.tabifyDockWidget(neighbour, dock)
+        neighbour.raise_()
+    window.training, window.training_dock = panel, dock
+    session = panel.session
+
+    def make_room() -> None:
+        """The plots need height: a short dock grows to about half the window."""
+        if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
+            height = max(PANEL_HEIGHT, int(window.height() * 0.48))
+            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+
+    def bring_up() -> None:
+        player = getattr(window, "player", None)
+        if player is not None:
+            player.leave()
+        if dock.isHidden():
+            dock.show()
+        dock.raise_()
+        make_room()
+
+    def on_visible(visible: bool) -> None:
+        if visible and window.isVisible():
+            make_room()
+
+    dock.visibilityChanged.connect(on_visible)
+
+    session.about_to_start.connect(bring_up)
+    session.live.repaint = lambda: window.canvas.viewport().repaint()
+    panel.message.connect(window.show_message)
+    panel.warning.connect(window.show_warning)
+    panel.node_failed.connect(window.reveal_node)
+    window.installEventFilter(_CloseGuard(session, window))
+    app = QApplication.instance()
+    if app is not None:
+        ref = weakref.ref(session)
+
+        def on_quit() -> None:       # a plain function: the window may be gone by then
+            alive = ref()
+            if alive is not None and isValid(alive):
+                alive.shutdown(commit=False)
+
+        app.aboutToQuit.connect(on_quit)
+    return panel
+
+
+def add_training_controls(window, toolbar) -> None:
+    """▶ Train / Step in the toolbar's Run slot (before ``window.run_toolbar_anchor``) and
+    View ▸ Training (the dock)."""
+    session = window.training.session
+    train = QAction("Train", window)
+    train.setObjectName("train")
+    train.setShortcut(QKeySequence("Ctrl+T"))
+    train.setToolTip("Train the graph on its data; again to pause (Ctrl+T)")
+    train.triggered.connect(lambda checked=False: session.toggle())
+    step = QAction("Train Step", window)
+    step.setObjectName("train_step")
+    step.setShortcut(QKeySequence("Ctrl+Shift+T"))
+    step.setToolTip("One training step on one batch (Ctrl+Shift+T)")
+    step.triggered.connect(lambda checked=False: session.step())
+    for action in (train, step):
+        window.addAction(action)
+        window.actions_by_name[action.objectName()] = action
+
+    def follow() -> None:
+        train.setText("Pause" if session.running else "Train")
+        step.setEnabled(not session.running)
+
+    session.state_changed.connect(follow)
+    follow()
+    anchor = getattr(window, "run_toolbar_anchor", None)
+    if anchor is not None and anchor in toolbar.actions():
+        toolbar.insertAction(anchor, train)
+    else:
+        toolbar.addAction(train)
+    button = toolbar.widgetForAction(train)
+    if button is not None:
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setObjectName("toolbar_train")
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if menu is not None and action.text().replace("&", "") == "View":
+            menu.addSeparator()
+            menu.addAction(window.training_dock.toggleViewAction())
+            menu.addActions([train, step])
+            break

@@ -1,0 +1,455 @@
+"""Live training plots (pyqtgraph): loss, accuracy, gradient norms.
+
+Each plot is a ``PlotCard``: a title row (with its own controls), a pyqtgraph PlotWidget and a
+read-out line under it. Data arrive as Snapshots (``add``, cheap: appended to ``Series``);
+``render()`` — called by the panel's timer, at most ~20 times a second — hands the arrays to
+``curve.setData``. Hovering a plot shows the exact numbers of the nearest step in the
+read-out (and a vertical marker); otherwise the read-out shows the newest numbers.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlider,
+                               QVBoxLayout, QWidget)
+
+from gui import theme
+from .series import Series, Smoothed
+
+TRAIN = "#7fd1ff"
+TEST = "#f0c674"
+LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
+GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
+FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
+PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
+           "#f778ba", "#a5d6ff", "#ffdf5d")
+
+
+class LogAxis(pg.AxisItem):
+    """An axis for data plotted as log10(value) (``log`` on): ticks at whole decades — and at
+    2 and 5 times them when the view spans less than two — labelled with the values. pyqtgraph's
+    own log mode crowds its minor labels on a short range."""
+
+    MAX_DECADES = 6
+
+    def __init__(self, orientation="left", **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.log = True
+
+    def tickValues(self, minVal, maxVal, size):
+        if not self.log or not (math.isfinite(minVal) and math.isfinite(maxVal)):
+            return super().tickValues(minVal, maxVal, size)
+        low, high = math.floor(minVal), math.ceil(maxVal)
+        step = max(1, math.ceil((high - low) / self.MAX_DECADES))
+        major = [d for d in range(low, high + 1, step) if minVal <= d <= maxVal]
+        minor = []
+        if maxVal - minVal < 2:
+            minor = [d + math.log10(m) for d in range(low - 1, high + 1) for m in (2, 5)
+                     if minVal <= d + math.log10(m) <= maxVal]
+        return [(float(step), major), (0.5, minor)]
+
+    def tickStrings(self, values, scale, spacing):
+        if not self.log:
+            return super().tickStrings(values, scale, spacing)
+        return [power_text(v) for v in values]
+
+
+def power_text(exponent: float) -> str:
+    """10**exponent, short: 0.01, 5, 200, 1e-05, 2e+06."""
+    value = 10.0 ** exponent
+    if 1e-3 <= value < 1e4:
+        return f"{value:.3g}"
+    return f"{value:.0e}"
+
+
+def fmt(value, digits: int = 5) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+def percent(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+class PlotCard(QWidget):
+    """Title row, plot, read-out; subclasses fill ``add`` / ``render`` / ``readout_at``."""
+
+    title = ""
+
+    log_axis = False      # the left axis is a LogAxis (the data are drawn as log10)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName(f"{type(self).__name__}")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
+        self.header = QHBoxLayout()
+        self.header.setSpacing(6)
+        heading = QLabel(self.title)
+        heading.setObjectName("plotTitle")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        self.header.addWidget(heading)
+        self.header.addStretch(1)
+        column.addLayout(self.header)
+        axes = {"left": LogAxis("left")} if self.log_axis else {}
+        self.plot = pg.PlotWidget(background=theme.BASE, axisItems=axes)
+        self.plot.setMinimumSize(120, 90)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setTextPen(theme.MUTED)
+            axis.setPen(theme.BORDER)
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, width=1,
+                                                             style=Qt.PenStyle.DashLine))
+        self.marker.setVisible(False)
+        self.marker.setZValue(50)
+        item.addItem(self.marker, ignoreBounds=True)
+        column.addWidget(self.plot, 1)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("muted")
+        self.readout.setFont(theme.mono_font(8.5))
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setMinimumWidth(10)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        column.addWidget(self.readout)
+        self.hovering = False
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.viewport().installEventFilter(self)
+        self.dirty = False
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == event.Type.Leave:
+            self.hovering = False
+            self.marker.setVisible(False)
+            self.readout.setText(self.latest_text())
+        return super().eventFilter(obj, event)
+
+    def _hover(self, scene_pos) -> None:
+        box = self.plot.getPlotItem().vb
+        if not box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = box.mapSceneToView(scene_pos)
+        text = self.readout_at(point.x(), point.y())
+        self.hovering = text is not None
+        if text is not None:
+            self.readout.setText(text)
+
+    def show_marker(self, x: float | None) -> None:
+        self.marker.setVisible(x is not None)
+        if x is not None:
+            self.marker.setValue(x)
+
+    def clear(self) -> None:
+        self.dirty = True
+        self.readout.setText(" ")
+
+    def add(self, snap) -> None:
+        raise NotImplementedError
+
+    def render(self) -> None:
+        """Hand new data to pyqtgraph (only when something arrived since the last time)."""
+        if not self.dirty:
+            return
+        self.dirty = False
+        self.draw()
+        if not self.hovering:
+            self.readout.setText(self.latest_text())
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def latest_text(self) -> str:
+        return " "
+
+    def readout_at(self, x: float, y: float) -> str | None:
+        return None
+
+
+def log10_safe(y: np.ndarray) -> np.ndarray:
+    """log10 of values ≥ 0 (0 is drawn at FLOOR)."""
+    return np.log10(np.maximum(y, FLOOR))
+
+
+def legend_entry(legend, curve, name: str, wanted: bool) -> None:
+    """Show `curve` in `legend` only while it has data."""
+    shown = any(getattr(sample, "item", None) is curve for sample, _label in legend.items)
+    if wanted and not shown:
+        legend.addItem(curve, name)
+    elif shown and not wanted:
+        legend.removeItem(curve)
+
+
+class LossPlot(PlotCard):
+    """Batch loss per step (raw faint, smoothed bright) and the test loss at each snapshot."""
+
+    title = "Loss"
+    log_axis = True
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.log_box = QCheckBox("log y")
+        self.log_box.setToolTip("Logarithmic loss axis")
+        self.log_box.setChecked(True)
+        self.smooth = QSlider(Qt.Orientation.Horizontal)
+        self.smooth.setRange(0, 99)
+        self.smooth.setValue(90)
+        self.smooth.setFixedWidth(70)
+        self.smooth.setToolTip("Smoothing of the batch loss (exponential moving average)")
+        self.smooth_label = QLabel()
+        self.smooth_label.setObjectName("muted")
+        self.header.addWidget(self.log_box)
+        self.header.addWidget(QLabel("smooth", objectName="muted"))
+        self.header.addWidget(self.smooth)
+        self.header.addWidget(self.smooth_label)
+        self.batch = Series()
+        self.test = Series()
+        self.full = Series()          # the loss over all training rows at each snapshot
+        self.smoothed = Smoothed(self.batch, self.smooth.value() / 100)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "step")
+        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
+                                     labelTextSize="8pt")
+        faint = QColor(TRAIN)
+        faint.setAlpha(55)
+        self.raw_curve = item.plot(pen=pg.mkPen(faint, width=1))
+        self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train (batch)")
+        self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
+        for curve in (self.raw_curve, self.train_curve, self.test_curve):
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+        self.log_box.toggled.connect(self._set_log)
+        self.smooth.valueChanged.connect(self._set_smoothing)
+        self._set_log(True)
+        self._set_smoothing(self.smooth.value())
+
+    def _set_log(self, on: bool) -> None:
+        self.plot.getPlotItem().getAxis("left").log = on
+        self.dirty = True
+        self.render()
+        self.plot.getPlotItem().enableAutoRange(axis="y")
+
+    def _set_smoothing(self, value: int) -> None:
+        self.smoothed.set_weight(min(value, 99) / 100)
+        self.smooth_label.setText(f"{value / 100:.2f}")
+        self.dirty = True
+        self.render()
+
+    def clear(self) -> None:
+        for series in (self.batch, self.test, self.full):
+            series.clear()
+        self.smoothed.update()
+        super().clear()
+
+    def add(self, snap) -> None:
+        if len(snap.losses):
+            self.batch.extend(np.arange(snap.first, snap.first + len(snap.losses)) + self.offset,
+                              snap.losses)
+            self.dirty = True
+        metrics = snap.metrics or {}
+        if metrics.get("loss") is not None:
+            self.full.append(snap.step + self.offset, metrics["loss"])
+            self.dirty = True
+        if metrics.get("test_loss") is not None:
+            self.test.append(snap.step + self.offset, metrics["test_loss"])
+            self.dirty = True
+
+    offset = 0
+
+    def draw(self) -> None:
+        log = self.log_box.isChecked()
+        show = log10_safe if log else (lambda y: y)
+        smooth = self.smoothed.update()
+        if self.smoothed.weight > 0:
+            self.raw_curve.setData(self.batch.x, show(self.batch.y))
+        else:
+            self.raw_curve.setData([], [])
+        self.train_curve.setData(smooth.x, show(smooth.y))
+        self.test_curve.setData(self.test.x, show(self.test.y))
+        legend_entry(self.legend, self.test_curve, "test", len(self.test) > 0)
+
+    def latest_text(self) -> str:
+        if not len(self.batch) and not len(self.full):
+            return " "
+        parts = []
+        if len(self.batch):
+            parts.append(f"step {int(self.batch.x[-1])}")
+        if len(self.full):
+            parts.append(f"train {fmt(self.full.y[-1])}")
+        if len(self.test):
+            parts.append(f"test {fmt(self.test.y[-1])}")
+        return "  ".join(parts)
+
+    def readout_at(self, x: float, y: float) -> str | None:
+        i = self.batch.nearest(x)
+        if i is None:
+            return None
+        step = self.batch.x[i]
+        self.show_marker(step)
+        smooth = self.smoothed.values
+        parts = [f"step {int(step)}", f"batch {fmt(self.batch.y[i])}"]
+        if self.smoothed.weight > 0 and i < len(smooth):
+            parts.append(f"smoothed {fmt(smooth.y[i])}")
+        j = self.test.nearest(step)
+        if j is not None:
+            parts.append(f"test {fmt(self.test.y[j])} (step {int(self.test.x[j])})")
+        return "  ".join(parts)
+
+
+class AccuracyPlot(PlotCard):
+    """Accuracy on the training rows and the held-out rows, in percent."""
+
+    title = "Accuracy"
+    offset = 0
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.train = Series()
+        self.test = Series()
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "step")
+        item.setYRange(0, 100, padding=0.02)
+        item.getViewBox().setLimits(yMin=-5, yMax=105)
+        self.legend = item.addLegend(offset=(-4, -4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
+                                     labelTextSize="8pt")
+        self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train")
+        self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
+        self.note = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
+        item.addItem(self.note, ignoreBounds=True)
+        self.set_available(True)
+
+    def set_available(self, available: bool, why: str = "") -> None:
+        self.available = available
+        self.note.setText("" if available else why)
+        self.note.setPos(0.5, 50)
+
+    def clear(self) -> None:
+        self.train.clear()
+        self.test.clear()
+        super().clear()
+
+    def add(self, snap) -> None:
+        metrics = snap.metrics or {}
+        for key, series in (("accuracy", self.train), ("test_accuracy", self.test)):
+            if metrics.get(key) is not None:
+                series.append(snap.step + self.offset, 100 * metrics[key])
+                self.dirty = True
+
+    def draw(self) -> None:
+        self.train_curve.setData(self.train.x, self.train.y)
+        self.test_curve.setData(self.test.x, self.test.y)
+        legend_entry(self.legend, self.test_curve, "test", len(self.test) > 0)
+
+    def latest_text(self) -> str:
+        if not len(self.train):
+            return " "
+        text = f"step {int(self.train.x[-1])}  train {self.train.y[-1]:.1f}%"
+        if len(self.test):
+            text += f"  test {self.test.y[-1]:.1f}%"
+        return text
+
+    def readout_at(self, x: float, y: float) -> str | None:
+        i = self.train.nearest(x)
+        if i is None:
+            return None
+        step = self.train.x[i]
+        self.show_marker(step)
+        text = f"step {int(step)}  train {self.train.y[i]:.2f}%"
+        j = self.test.nearest(step)
+        if j is not None:
+            text += f"  test {self.test.y[j]:.2f}%"
+        return text
+
+
+class GradientPlot(PlotCard):
+    """The L2 norm of each parameter's gradient over time (log scale): vanishing and
+    exploding gradients show at a glance."""
+
+    title = "Gradient norms"
+    offset = 0
+    log_axis = True
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.series: dict[str, Series] = {}
+        self.smoothed: dict[str, Smoothed] = {}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "step")
+        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
+                                     labelTextSize="8pt", colCount=2)
+
+    def set_parameters(self, names) -> None:
+        """One curve per parameter (a new Trainer)."""
+        names = list(names)
+        if names == list(self.series):
+            return
+        item = self.plot.getPlotItem()
+        for curve in self.curves.values():
+            item.removeItem(curve)
+            self.legend.removeItem(curve)
+        self.series = {n: Series() for n in names}
+        self.smoothed = {n: Smoothed(series, GRADIENT_SMOOTHING)
+                         for n, series in self.series.items()}
+        self.curves = {}
+        for k, name in enumerate(names):
+            pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=1.6)
+            curve = self.curves[name] = item.plot(pen=pen, name=name)
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+        self.dirty = True
+
+    def clear(self) -> None:
+        for series in self.series.values():
+            series.clear()
+        super().clear()
+
+    def add(self, snap) -> None:
+        norms = snap.norms            # {parameter: norms of the steps first..step}
+        if not norms:
+            return
+        for name, values in norms.items():
+            series = self.series.get(name)
+            values = np.asarray(values, dtype=np.float64)
+            if series is None or not len(values):
+                continue
+            steps = np.arange(snap.step - len(values) + 1, snap.step + 1) + self.offset
+            keep = np.isfinite(values)
+            series.extend(steps[keep], values[keep])
+            self.dirty = True
+
+    def draw(self) -> None:
+        for name, curve in self.curves.items():
+            series = self.smoothed[name].update()
+            curve.setData(series.x, log10_safe(series.y))
+
+    def latest_text(self) -> str:
+        last = [(n, s.y[-1]) for n, s in self.series.items() if len(s)]
+        if not last:
+            return " "
+        return "  ".join(f"{n} {fmt(v, 3)}" for n, v in last)
+
+    def readout_at(self, x: float, y: float) -> str | None:
+        parts, step = [], None
+        for name, series in self.series.items():
+            i = series.nearest(x)
+            if i is None:
+                continue
+            step = series.x[i]
+            parts.append(f"{name} {fmt(series.y[i], 4)}")
+        if step is None:
+            return None
+        self.show_marker(step)
+        return f"step {int(step)}  " + "  ".join(parts)

@@ -1,0 +1,500 @@
+"""TrainingSession: the training panel's logic and its Python API (no widgets).
+
+    session.start(steps=None)   # train on the worker until the run's target; resume a pause
+    session.pause(wait=False)   # stop after the current step; the run becomes ONE undo step
+    session.step()              # one batch (on the worker too)
+    session.reset()             # back to the run's initial weights (an undo step)
+    session.reinitialize(seed)  # new initial weights from the parameters' initialisers
+    session.metrics()           # {"step", "epochs", "loss", "accuracy", "test_loss", ...}
+    session.running, session.step_count, session.trainer, session.probe
+
+The session owns one engine Trainer over a copy of the document (``GraphModel.make_trainer``)
+and a ``TrainingRun`` worker per run. While a run goes, the latest parameters are shown on the
+canvas by ``LiveCanvas`` (gui/training/live_canvas.py, throttled) through
+``GraphModel.show_live_values`` — no undo step each time; when the run stops (finished,
+paused, failed) the values before it are put back and ONE ``SetValues`` "Train N steps"
+records before → after (with the data section as trained when that changed, e.g. the
+standardisation recorded). Learning rate and optimizer change
+while training; other settings rebuild the Trainer at the next start, keeping the weights it
+started from, so Reset still returns to them. An edit of the document from elsewhere (undo,
+the inspector, a structural edit) pauses the run and the next start reads the document
+afresh; opening another document stops the worker and drops the run.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gui.commands import SetValues
+from gui.model import TrainingError
+from .live_canvas import LiveCanvas
+from .probe import Probe
+from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, sections_of
+from .worker import Failure, Snapshot, TrainingRun
+
+DATA_REBUILD = "data"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class TrainingSession(QObject):
+    snapshot = Signal(object)          # every worker Snapshot, in order (plots append)
+    trainer_changed = Signal(object)   # a new Trainer (its Probe; None when there is none)
+    history_cleared = Signal()         # plots start over (reset, re-initialise, new weights)
+    state_changed = Signal()           # running / idle, step count, target
+    settings_changed = Signal()        # data / training settings (re)read from the document
+    failed = Signal(str, str)          # message, node to blame ("" when none)
+    message = Signal(str)              # information for the status bar
+    about_to_start = Signal()          # the player leaves, the dock comes up
+
+    def __init__(self, model, undo_stack, folder=None, parent=None):
+        super().__init__(parent)
+        self.model, self.undo_stack = model, undo_stack
+        self._folder = folder if callable(folder) else (lambda: folder)
+        self.trainer = None
+        self.probe: Probe | None = None
+        self.worker: TrainingRun | None = None
+        self.latest = None                 # the last Snapshot
+        self.error: Failure | None = None
+        self.step_offset = 0               # plots continue across a rebuilt Trainer
+        self._target: int | None = None    # the trainer step at which the run ends
+        self._stale: set = set()           # why the Trainer must be rebuilt at the next start
+        self._own = 0                      # > 0 while this session edits the document
+        self._foreign = False              # the document was edited elsewhere during a run
+        self._before: dict = {}            # parameters at the start of the run
+        self._run_start = 0
+        self.data, self.training, self.stored = sections_of(model)
+        self.live = LiveCanvas(model, self._editing, lambda: self._foreign,
+                               lambda: self.worker is not None, self)
+        self._connect_model()
+
+    # ------------------------------------------------------------ read
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    @property
+    def step_count(self) -> int:
+        """Steps shown on the plots' axis (the trainer's, plus earlier trainers' of this run)."""
+        return self.step_offset + (self.trainer.step_count if self.trainer is not None else 0)
+
+    @property
+    def folder(self):
+        return self._folder()
+
+    @property
+    def paused(self) -> bool:
+        """A run was paused before its target (Train resumes it)."""
+        return (not self.running and self.trainer is not None and self._target is not None
+                and self.trainer.step_count < self._target and not self._stale)
+
+    def metrics(self) -> dict:
+        """The newest numbers: step, epochs, and loss / accuracy on the training rows,
+        test_loss / test_accuracy on the held-out rows (None where there are none)."""
+        snap = self.latest
+        result = {"step": self.step_count, "epochs": snap.epochs if snap else 0.0,
+                  "loss": None, "accuracy": None, "test_loss": None, "test_accuracy": None}
+        if snap is not None and snap.metrics:
+            result.update(snap.metrics)
+        return result
+
+    # ------------------------------------------------------------ settings
+    def reload_settings(self) -> None:
+        """Read the document's sections again (another document, an undo)."""
+        self.data, self.training, self.stored = sections_of(self.model)
+        self.settings_changed.emit()
+
+    def set_data(self, data: dict) -> None:
+        """New data settings: one (merging) undo step; the next start rebuilds the Trainer."""
+        if data == self.data:
+            return
+        self.data = copy.deepcopy(data)
+        self._stale.add(DATA_REBUILD)
+        self._write_sections()
+
+    def set_training(self, **changes) -> None:
+        """Change training settings (optimizer, lr, batch_size, steps, seed). The learning
+        rate and the optimizer apply from the next step, even mid-run."""
+        training = {**self.training, **changes}
+        if training == self.training:
+            return
+        old, self.training = self.training, training
+        trainer = self.trainer
+        if trainer is not None:
+            try:
+                if training["optimizer"] != old["optimizer"]:
+                    trainer.set_optimizer(training["optimizer"], lr=float(training["lr"]))
+                elif training["lr"] != old["lr"]:
+                    trainer.set_learning_rate(float(training["lr"]))
+            except (TrainingError, ValueError, TypeError) as error:
+                self.training = old
+                self.failed.emit(str(error), "")
+                return
+            if any(training.get(k) != old.get(k) for k in ("batch_size", "seed")):
+                self._stale.add("training")
+            if training.get("steps") != old.get("steps") and not self.running:
+                self._target = None
+        self._write_sections()
+
+    def _write_sections(self, text: str = SETTINGS_TEXT) -> None:
+        with self._editing():
+            self.undo_stack.push(SetTrainingSections(self.model, self.data, self.training, text))
+        self.stored = True
+
+    # ------------------------------------------------------------ act
+    def start(self, steps: int | None = None) -> bool:
+        """Train: resume a paused run, or start one of `steps` steps (default: the training
+        section's). False (and ``failed``) when the graph cannot train."""
+        if self.running:
+            return True
+        if not self._prepare():
+            return False
+        trainer = self.trainer
+        if steps is not None:
+            self._target = trainer.step_count + max(0, int(steps))
+        elif self._target is None or trainer.step_count >= self._target:
+            self._target = trainer.step_count + int(self.training.get("steps") or 0)
+        remaining = self._target - trainer.step_count
+        if remaining <= 0:
+            return False
+        self._launch(remaining)
+        return True
+
+    def step(self) -> bool:
+        """One batch (through the worker, like a run of one step)."""
+        if self.running:
+            return False
+        if not self._prepare():
+            return False
+        self._launch(1)
+        return True
+
+    def pause(self, wait: bool = False) -> None:
+        """Stop after the current step; the run is committed when the worker ends (at once
+        with `wait`)."""
+        worker = self.worker
+        if worker is None:
+            return
+        worker.pause()
+        if wait:
+            worker.wait()
+            self._drain()
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.start()
+
+    def reset(self) -> bool:
+        """Back to the weights the run started from; the plots start over."""
+        self.pause(wait=True)
+        if not self._prepare():
+            return False
+        self.trainer.reset()
+        self._restart_history()
+        self._commit_values(self.trainer.parameter_values(), "Reset weights")
+        self.message.emit("Reset: back to the initial weights")
+        return True
+
+    def reinitialize(self, seed: int | None = None) -> bool:
+        """New initial weights drawn with `seed` (default: the next one); plots start over."""
+        self.pause(wait=True)
+        if not self._prepare():
+            return False
+        seed = self._next_seed() if seed is None else int(seed)
+        try:
+            fresh = self.trainer.reinitialize(seed)
+        except TrainingError as error:
+            self.failed.emit(str(error), error.node or "")
+            return False
+        self._init_seed = seed
+        self._restart_history()
+        self._commit_values(fresh, f"Re-initialise weights (seed {seed})")
+        self.message.emit(f"New initial weights (seed {seed})")
+        return True
+
+    def shutdown(self, commit: bool = True) -> None:
+        """Stop the worker and wait for it (closing the window; another document)."""
+        worker = self.worker
+        if worker is None:
+            return
+        worker.pause()
+        worker.wait()
+        if commit:
+            self._drain()
+        else:
+            self._drop_worker()
+
+    def wait(self, timeout_ms: int = 60000) -> bool:
+        """Block (processing events) until the run ends; True when it did (scripts, CLI)."""
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+        deadline = QDeadlineTimer(timeout_ms)
+        while self.running and not deadline.hasExpired():
+            QCoreApplication.processEvents()
+            if self.worker is not None:
+                self.worker.wait(10)
+        QCoreApplication.processEvents()
+        return not self.running
+
+    # ------------------------------------------------------------ internals
+    _init_seed = 0
+
+    def _next_seed(self) -> int:
+        return self._init_seed + 1
+
+    def _prepare(self) -> bool:
+        """A Trainer that matches the document and the settings, built when needed."""
+        if self.trainer is not None and not self._stale:
+            return True
+        old = self.trainer
+        if not self.stored:
+            self._write_sections()
+        try:
+            trainer = self.model.make_trainer(self.data, self.training, self.folder)
+        except TrainingError as error:
+            self.failed.emit(str(error), error.node or "")
+            return False
+        except (ValueError, TypeError) as error:
+            self.failed.emit(str(error), "")
+            return False
+        if old is not None and self._same_parameters(old, trainer):
+            trainer.initial_values = {k: v.copy() for k, v in old.initial_values.items()}
+            if "values" not in self._stale:
+                self.step_offset += old.step_count
+        else:
+            self.step_offset = 0
+            self.history_cleared.emit()
+        if "values" in self._stale:
+            self.step_offset = 0
+            self.history_cleared.emit()
+        self.trainer, self._stale, self.error = trainer, set(), None
+        self._target = None
+        try:
+            self.probe = Probe.of(trainer)
+        except Exception as error:  # noqa: BLE001 - no picture is better than no training
+            self.probe = Probe._none(f"cannot draw the model: {error}", "", (), ())
+        self.trainer_changed.emit(self.probe)
+        return True
+
+    @staticmethod
+    def _same_parameters(old, new) -> bool:
+        a, b = old.initial_values, new.initial_values
+        return a.keys() == b.keys() and all(a[k].shape == b[k].shape for k in a)
+
+    def _launch(self, steps: int) -> None:
+        self.about_to_start.emit()
+        trainer = self.trainer
+        self.error = None
+        self._foreign = False
+        self._before = {p: _copied(self.model.node(p).value)
+                        for p in trainer.parameters if self.model.has_node(p)}
+        self._run_start = trainer.step_count
+        self.worker = TrainingRun(trainer, steps, self.probe)
+        self.worker.snapshot.connect(self._on_snapshot)
+        self.live.start(self._before)
+        self.worker.start()
+        self.state_changed.emit()
+
+    def _on_snapshot(self, snap) -> None:
+        if self.worker is None or snap.run != self.worker.run_id:
+            return                        # a run dropped (another document): ignore the rest
+        self.latest = snap
+        self.live.pending = snap.values
+        self.snapshot.emit(snap)
+        if snap.final:
+            self._finish(snap)
+
+    def _drain(self) -> None:
+        """Deliver the worker's queued snapshots now (its final one commits the run)."""
+        from PySide6.QtCore import QCoreApplication
+        QCoreApplication.sendPostedEvents(self)
+        if self.worker is not None:      # no final snapshot came: end the run without it
+            self._drop_worker()
+
+    def _finish(self, snap) -> None:
+        worker = self.worker
+        worker.wait()
+        self._drop_worker()
+        done = self.trainer.step_count - self._run_start
+        final = snap.values
+        changed = self._changed_elsewhere() if self._foreign else set()
+        restore = {k: v for k, v in self._before.items() if k not in changed}
+        with self._editing():
+            self.model.end_live_values(restore)
+        commit = {k: v for k, v in final.items() if k in restore}
+        if self._foreign:
+            self._stale.add("values" if changed else "document")
+        if done > 0 and commit:
+            self._commit_run(commit, done)
+        self.state_changed.emit()
+        if snap.error is not None:
+            self.error = snap.error
+            self.failed.emit(snap.error.message, snap.error.node or "")
+        elif done > 0:
+            what = "paused" if worker.pause_requested else "done"
+            self.message.emit(f"Training {what}: {_plural(done, 'step')}, "
+                              f"{self._metrics_text()}")
+
+    def _drop_worker(self) -> None:
+        worker, self.worker = self.worker, None
+        self.live.stop()
+        if worker is not None:
+            worker.snapshot.disconnect(self._on_snapshot)
+            worker.deleteLater()
+        self.state_changed.emit()
+
+    def _changed_elsewhere(self) -> set:
+        """Parameters whose value in the document is no longer the one training showed."""
+        changed = set()
+        for p, shown in self.live.shown.items():
+            if not self.model.has_node(p):
+                changed.add(p)
+                continue
+            if not _same(self.model.node(p).value, shown):
+                changed.add(p)
+        return changed
+
+    def _commit_run(self, values: dict, steps: int) -> None:
+        """ONE undo step for the run: the parameters before → after, and the data section as
+        trained when it records more (the standardisation, the class labels)."""
+        text = f"Train {_plural(steps, 'step')}"
+        parts = [SetValues(self.model, values, text)]
+        trained = self._trained_data_section()
+        if trained is not None:
+            self.data = trained
+            parts.append(SetTrainingSections(self.model, trained, self.training, text,
+                                             merge=False))
+        command = parts[0] if len(parts) == 1 else Steps(text, parts)
+        with self._editing():
+            self.undo_stack.push(command)
+
+    def _trained_data_section(self) -> dict | None:
+        section = dict(self.trainer.data.section)
+        section.update(features=self.trainer.features, targets=self.trainer.targets)
+        current, _ = self.model.training_sections()
+        return None if section == current else section
+
+    def _commit_values(self, values: dict, text: str) -> None:
+        values = {k: v for k, v in values.items() if self.model.has_node(k)}
+        if all(_same(self.model.node(k).value, v) for k, v in values.items()):
+            return
+        with self._editing():
+            self.undo_stack.push(SetValues(self.model, values, text))
+
+    def _restart_history(self) -> None:
+        self.step_offset = 0
+        self._target = None
+        self.latest = None
+        self.history_cleared.emit()
+        self.trainer_changed.emit(self.probe)
+        self._emit_still()
+
+    def _emit_still(self) -> None:
+        """A snapshot of the trainer as it stands (after reset / re-initialise)."""
+        trainer = self.trainer
+        try:
+            metrics = trainer.metrics()
+            prediction = self.probe.sample(trainer) if self.probe is not None else None
+        except ValueError:
+            metrics, prediction = None, None
+        snap = Snapshot(trainer.step_count, trainer.step_count + 1, np.empty(0), trainer.epochs,
+                        metrics, {}, trainer.parameter_values(), prediction)
+        self.latest = snap
+        self.snapshot.emit(snap)
+        self.state_changed.emit()
+
+    def _metrics_text(self) -> str:
+        m = self.metrics()
+        parts = [f"loss {m['loss']:.4g}"] if m["loss"] is not None else []
+        if m["accuracy"] is not None:
+            parts.append(f"accuracy {m['accuracy']:.1%}")
+        if m["test_loss"] is not None:
+            parts.append(f"test loss {m['test_loss']:.4g}")
+        if m["test_accuracy"] is not None:
+            parts.append(f"test accuracy {m['test_accuracy']:.1%}")
+        return ", ".join(parts)
+
+    # ------------------------------------------------------------ the document
+    class _Editing:
+        def __init__(self, session):
+            self.session = session
+
+        def __enter__(self):
+            self.session._own += 1
+
+        def __exit__(self, *exc):
+            self.session._own -= 1
+
+    def _editing(self):
+        return self._Editing(self)
+
+    def _connect_model(self) -> None:
+        model = self.model
+        for signal in (model.node_added, model.node_removed, model.node_changed):
+            signal.connect(self._on_foreign_edit)
+        for signal in (model.edge_added, model.edge_removed):
+            signal.connect(self._on_foreign_edit)
+        model.node_renamed.connect(self._on_foreign_edit)
+        model.training_changed.connect(self._on_sections_edited)
+        model.graph_reset.connect(self._on_graph_reset)
+
+    def _on_foreign_edit(self, *_args) -> None:
+        if self._own:
+            return
+        if self.running:
+            self._foreign = True
+            self.pause()
+        else:
+            self._stale.add("document")
+            if self.trainer is not None and not self._parameters_unchanged():
+                self._stale.add("values")
+
+    def _parameters_unchanged(self) -> bool:
+        values = self.trainer.parameter_values()
+        for p, v in values.items():
+            if not self.model.has_node(p):
+                return False
+            if not _same(self.model.node(p).value, v):
+                return False
+        return True
+
+    def _on_sections_edited(self) -> None:
+        if self._own:
+            return
+        if self.running:
+            self._foreign = True
+            self.pause()
+        self._stale.add(DATA_REBUILD)
+        self.reload_settings()
+
+    def _on_graph_reset(self) -> None:
+        """Another document: the run is dropped (it belonged to the old one)."""
+        self.shutdown(commit=False)
+        self.trainer = self.probe = self.latest = self.error = None
+        self._stale, self._target, self.step_offset = set(), None, 0
+        self._init_seed = 0
+        self.history_cleared.emit()
+        self.trainer_changed.emit(None)
+        self.reload_settings()
+        self.state_changed.emit()
+        QTimer.singleShot(0, self._adopt_folder)
+
+    def _adopt_folder(self) -> None:
+        """The document's CSV path, read from its folder, kept absolute in memory."""
+        folder = self.folder
+        if folder is not None:
+            self.model.resolve_data_path(folder)
+            self.data, self.training, self.stored = sections_of(self.model)
+            self.settings_changed.emit()
+
+
+def _copied(value):
+    return None if value is None else np.array(value, copy=True)
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.shape == b.shape and bool(np.array_equal(a, b))

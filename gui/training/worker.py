@@ -1,0 +1,177 @@
+"""The training worker: ``Trainer.run`` on a QThread, streaming snapshots as plain data.
+
+``TrainingRun(trainer, steps, probe)`` runs `steps` steps on its own thread. Every
+``interval`` seconds (at least; longer when a snapshot itself is costly) it reads the trainer
+between two steps — the batch losses since the last snapshot, the metrics on the full
+training and test rows, each parameter's gradient norm and value, the probe's prediction
+grid — and emits them as a ``Snapshot`` through the ``snapshot`` signal (queued to the GUI
+thread). The last snapshot (``final``) comes when the run ends: finished, paused
+(``pause()``, from the GUI thread) or failed (``error``). The worker never touches a widget
+or the document.
+"""
+from __future__ import annotations
+
+import math
+import time
+import itertools
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+INTERVAL = 0.05       # s between snapshots: the GUI refreshes at most ~20 times a second
+MAX_SHARE = 0.1       # snapshots may take at most this share of the worker's time
+SWITCH_INTERVAL = 0.0005  # s: while a worker runs Python, the GUI thread waits at most this
+                          # long for the GIL at each call into Python (default 5 ms: a repaint
+                          # with many Python callbacks would stall the UI for tens of ms)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a run stopped early: the message, the node to blame (or None), the step."""
+    message: str
+    node: str | None = None
+    step: int | None = None
+    nonfinite: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    step: int                       # the trainer's steps so far
+    first: int                      # the step of losses[0] (losses are steps first..step)
+    losses: np.ndarray              # batch losses since the previous snapshot
+    epochs: float
+    metrics: dict | None            # loss, accuracy, test_loss, test_accuracy (full sets)
+    norms: dict                     # parameter -> gradient L2 norms of the steps since the
+                                    # previous snapshot (one per step, ending at `step`)
+    values: dict                    # parameter -> value (arrays never mutated)
+    prediction: np.ndarray | None   # the probe's grid (Probe.sample), or None
+    final: bool = False
+    error: Failure | None = None
+    elapsed: float = 0.0            # seconds since the run started
+    steps_run: int = 0              # steps this run took so far
+    run: int = 0                    # which run sent it (TrainingRun.run_id)
+
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+@contextmanager
+def _short_switch_interval():
+    """SWITCH_INTERVAL while any worker runs (the setting is process-wide, so overlapping
+    workers count themselves; the last one out puts the old interval back)."""
+    global _switch_users, _switch_before
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, SWITCH_INTERVAL))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
+
+
+def _finite_or_none(metrics: dict | None) -> dict | None:
+    if metrics is None:
+        return None
+    return {k: (v if v is None or math.isfinite(v) else None) for k, v in metrics.items()}
+
+
+class TrainingRun(QThread):
+    """One run of `steps` steps of `trainer` on a worker thread (see the module doc)."""
+
+    snapshot = Signal(object)
+    _ids = itertools.count(1)
+
+    def __init__(self, trainer, steps: int, probe=None, interval: float = INTERVAL,
+                 yield_gil: bool = False, parent=None):
+        super().__init__(parent)
+        self.trainer, self.steps, self.probe = trainer, int(steps), probe
+        self.interval = interval
+        self.yield_gil = yield_gil
+        self.pause_requested = False
+        self.run_id = next(self._ids)
+        self._sent = trainer.step_count
+        self._start_count = trainer.step_count
+        self._next = 0.0
+        self._started = 0.0
+        self._norms: list = []          # per step: the parameters' gradient norms
+
+    def pause(self) -> None:
+        """Stop after the current step (from the GUI thread); the final snapshot follows."""
+        self.pause_requested = True
+        self.trainer.stop()
+
+    # ------------------------------------------------------------ worker thread
+    def run(self) -> None:
+        with _short_switch_interval():
+            self._run()
+
+    def _run(self) -> None:
+        self._started = time.perf_counter()
+        self._next = self._started + self.interval
+        error = None
+        try:
+            if self.trainer.step_count == 0:      # the plots start from the initial weights
+                self.snapshot.emit(self._take())
+            losses = self.trainer.run(self.steps, self._each)
+            if not losses and self.steps and not self.pause_requested:
+                # a stop() that arrived after the previous run had ended: it is used up now
+                self.trainer.run(self.steps, self._each)
+        except ValueError as exc:          # TrainingError: one clear line, maybe a node
+            kind = getattr(exc, "kind", None)
+            error = Failure(str(exc), getattr(exc, "node", None), getattr(exc, "step", None),
+                            getattr(kind, "value", kind) == "nonfinite")
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: said in the panel, not raised
+            error = Failure(f"training stopped: {type(exc).__name__}: {exc}")
+        try:
+            self.snapshot.emit(self._take(final=True, error=error))
+        except Exception as exc:  # noqa: BLE001 - the GUI must still hear that the run ended
+            self.snapshot.emit(Snapshot(self.trainer.step_count, self._sent, np.empty(0), 0.0,
+                                        None, {}, {}, None, True,
+                                        error or Failure(f"training stopped: {exc}"),
+                                        run=self.run_id))
+
+    def _each(self, step: int, loss: float):
+        self._norms.append(self.trainer.gradient_norms())
+        now = time.perf_counter()
+        if now >= self._next:
+            self.snapshot.emit(self._take())
+            done = time.perf_counter()
+            self._next = done + max(self.interval, (done - now) / MAX_SHARE)
+        elif self.yield_gil:
+            time.sleep(0)      # let the GUI thread take the GIL between steps
+        return None
+
+    def _take(self, final: bool = False, error: Failure | None = None) -> Snapshot:
+        trainer = self.trainer
+        history = trainer.history
+        count = len(history)
+        first = self._sent + 1
+        losses = np.array(history[self._sent:count], dtype=np.float64)
+        self._sent = count
+        metrics = prediction = None
+        try:
+            metrics = _finite_or_none(trainer.metrics())
+        except ValueError:
+            metrics = None
+        if self.probe is not None:
+            try:
+                prediction = self.probe.sample(trainer)
+            except ValueError:
+                prediction = None
+        rows, self._norms = self._norms, []
+        norms = {p: np.array([row.get(p, np.nan) for row in rows]) for p in trainer.parameters}
+        return Snapshot(count, first, losses, trainer.epochs, metrics,
+                        norms, trainer.parameter_values(), prediction,
+                        final, error, time.perf_counter() - self._started,
+                        count - self._start_count, self.run_id)

@@ -1,0 +1,294 @@
+"""The Training panel driven as a user drives it (real mouse clicks on its buttons): the XOR
+network trains to 100% in the worker, pause / resume is the same run bit for bit, Reset and
+Re-initialise, one undo step per run, live values on the canvas, a diverging run names and
+reveals its node, closing the window or opening another file stops the worker."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PySide6.QtWidgets import QApplication
+
+from training_helpers import (click, open_example, parameters, reference_trainer, undo_texts,
+                              wait_idle)
+from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
+
+LONG = 10 ** 6     # a run that only a pause ends
+
+
+def test_xor_trains_to_100_percent_in_the_worker_as_one_undo_step(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    before = parameters(window)
+    seen = []                                    # a short run may end before we look
+    panel.session.state_changed.connect(
+        lambda: seen.append((panel.running, panel.train_button.text())))
+    click(panel.train_button)
+    assert (True, "⏸ Pause") in seen
+    assert window.training_dock.isVisible()
+    wait_idle(qtbot, panel)
+    metrics = panel.metrics()
+    assert metrics["step"] == 300 and metrics["accuracy"] == 1.0
+    assert metrics["loss"] < 0.05 and metrics["test_loss"] is None
+    assert undo_texts(window) == ["Train 300 steps"]
+    assert window.modified and window.windowTitle().endswith("*")
+    after = parameters(window)
+    trained = panel.session.trainer.parameter_values()
+    assert all(np.array_equal(after[p], trained[p]) for p in after)
+    assert not all(np.array_equal(after[p], before[p]) for p in after)
+    assert len(panel.loss_plot.batch) == 300 and panel.accuracy_plot.train.y[-1] == 100.0
+    assert panel.boundary_plot.prediction is not None
+    assert "acc 100.0%" in panel.status_label.text()
+    window.undo_stack.undo()                     # the whole run is one step
+    assert all(np.array_equal(parameters(window)[p], before[p]) for p in before)
+
+
+def test_pause_and_resume_is_the_same_run_bit_for_bit(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    STEPS = 8000                                 # long enough that the pause lands mid-run
+    panel.steps_box.setValue(STEPS)
+    reference = reference_trainer(window)
+    reference.run(STEPS)
+    click(panel.train_button)
+    qtbot.waitUntil(lambda: panel.session.step_count >= 100, timeout=20000)
+    click(panel.train_button)                    # pause
+    wait_idle(qtbot, panel)
+    paused_at = panel.session.step_count
+    assert 100 <= paused_at < STEPS and panel.session.paused
+    assert panel.train_button.text() == "▶ Resume"
+    assert undo_texts(window)[-1] == f"Train {paused_at} steps"
+    click(panel.train_button)                    # resume
+    wait_idle(qtbot, panel)
+    assert panel.session.step_count == STEPS
+    assert undo_texts(window)[-2:] == [f"Train {paused_at} steps",
+                                       f"Train {STEPS - paused_at} steps"]
+    expected = reference.parameter_values()
+    got = parameters(window)
+    assert all(np.array_equal(got[p], expected[p]) for p in expected), "not bit-identical"
+    assert len(panel.loss_plot.batch) == STEPS
+    assert np.array_equal(panel.loss_plot.batch.y, np.array(reference.history))
+
+
+def test_reset_restores_identical_weights_and_repeats_the_run(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial = parameters(window)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    first_run = parameters(window)
+    click(panel.reset_button)
+    assert all(np.array_equal(parameters(window)[p], initial[p]) for p in initial)
+    assert panel.session.step_count == 0 and len(panel.loss_plot.batch) == 0
+    assert undo_texts(window)[-1] == "Reset weights"
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    assert all(np.array_equal(parameters(window)[p], first_run[p]) for p in first_run)
+
+
+def test_reinitialise_draws_new_weights_and_reset_comes_back_to_them(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial = parameters(window)
+    click(panel.reinit_button)
+    fresh = parameters(window)
+    assert any(not np.array_equal(fresh[p], initial[p]) for p in initial)
+    assert undo_texts(window)[-1].startswith("Re-initialise weights (seed ")
+    panel.start(50)
+    wait_idle(qtbot, panel)
+    click(panel.reset_button)
+    assert all(np.array_equal(parameters(window)[p], fresh[p]) for p in fresh)
+    click(panel.reinit_button)
+    assert any(not np.array_equal(parameters(window)[p], fresh[p]) for p in fresh)
+
+
+def test_step_takes_one_batch(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    reference = reference_trainer(window)
+    reference.step()
+    click(panel.step_button)
+    wait_idle(qtbot, panel)
+    assert panel.session.step_count == 1 and undo_texts(window) == ["Train 1 step"]
+    expected = reference.parameter_values()
+    assert all(np.array_equal(parameters(window)[p], expected[p]) for p in expected)
+
+
+def test_the_canvas_shows_live_values_without_flooding_the_undo_stack(window, qtbot):
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    before = parameters(window)
+    panel.start(LONG)
+    qtbot.waitUntil(lambda: not np.array_equal(window.model.node("W1").value, before["W1"]),
+                    timeout=20000)
+    assert panel.running and undo_texts(window) == [] and window.modified
+    shown = window.canvas.node_item("W1").value_text
+    qtbot.waitUntil(lambda: window.canvas.node_item("W1").value_text != shown, timeout=20000)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    assert len(undo_texts(window)) == 1 and undo_texts(window)[0].startswith("Train ")
+
+
+def test_learning_rate_and_optimizer_change_while_training(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.start(LONG)
+    qtbot.waitUntil(lambda: panel.session.step_count > 20, timeout=20000)
+    assert panel.lr_box.isEnabled() and panel.optimizer_box.isEnabled()
+    assert not panel.batch_box.isEnabled()
+    panel.lr_box.setValue(0.0125)
+    assert panel.session.trainer.optimizer.lr == 0.0125
+    panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("momentum"))
+    panel.optimizer_box.activated.emit(panel.optimizer_box.currentIndex())
+    assert panel.session.trainer.optimizer.name == "momentum"
+    count = panel.session.step_count
+    qtbot.waitUntil(lambda: panel.session.step_count > count + 20, timeout=20000)
+    assert panel.running
+    panel.pause(wait=True)
+    assert window.model.training_sections()[1]["optimizer"] == "momentum"
+    assert window.model.training_sections()[1]["lr"] == 0.0125
+
+
+def test_a_diverging_learning_rate_stops_naming_and_revealing_the_node(window, qtbot):
+    open_example(window, "sine_regression")
+    panel = window.training
+    panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("sgd"))
+    panel.optimizer_box.activated.emit(panel.optimizer_box.currentIndex())
+    panel.lr_box.setValue(5.0)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    message = panel.error_label.text()
+    assert panel.error_label.isVisible()
+    assert "node 'loss'" in message and "produced inf at step" in message
+    step = panel.session.error.step
+    assert panel.session.error.node == "loss" and step > 1
+    assert window.canvas.selected_nodes() == ["loss"]
+    assert "node 'loss'" in window.statusBar().currentMessage()
+    kept = parameters(window)                       # the last good parameters
+    assert all(np.isfinite(v).all() for v in kept.values())
+    assert undo_texts(window)[-1] == f"Train {step - 1} steps"
+    assert panel.session.step_count == step - 1
+
+
+def test_a_graph_that_cannot_train_says_why_and_changes_nothing(window, qtbot, tmp_path):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    data = dict(panel.session.data, features="nope")
+    panel.session.set_data(data)
+    count = window.undo_stack.count()
+    click(panel.train_button)
+    assert not panel.running and "'nope'" in panel.error_label.text()
+    assert window.undo_stack.count() == count
+
+
+def test_closing_the_window_stops_the_worker_and_keeps_the_run(window, qtbot, dialogs):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.start(LONG)
+    qtbot.waitUntil(lambda: panel.session.step_count > 10, timeout=20000)
+    worker = panel.session.worker
+    from PySide6.QtWidgets import QMessageBox
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    window.close()                                  # asks: the run made the document modified
+    assert worker.isFinished() and not panel.running
+    assert dialogs.kinds() == ["warning"] and window.isVisible()
+    assert undo_texts(window)[-1].startswith("Train ")
+    dialogs.answer = QMessageBox.StandardButton.Discard
+    panel.start(LONG)
+    qtbot.waitUntil(lambda: panel.session.step_count > 10, timeout=20000)
+    worker = panel.session.worker
+    window.close()
+    assert worker.isFinished() and not window.isVisible()
+
+
+def test_opening_another_file_stops_the_worker_and_drops_the_run(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.start(LONG)
+    qtbot.waitUntil(lambda: panel.session.step_count > 10, timeout=20000)
+    worker = panel.session.worker
+    open_example(window, "spiral_classifier")
+    assert worker.isFinished() and not panel.running
+    assert undo_texts(window) == [] and not window.modified
+    assert panel.session.trainer is None and len(panel.loss_plot.batch) == 0
+    assert panel.dataset_box.currentText() == "spiral" and panel.classes_box.isVisible()
+
+
+def test_undoing_a_run_and_training_again_starts_from_the_undone_weights(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial = parameters(window)
+    panel.start(100)
+    wait_idle(qtbot, panel)
+    window.undo_stack.undo()
+    reference = reference_trainer(window)
+    reference.run(100)
+    panel.start(100)
+    wait_idle(qtbot, panel)
+    assert all(np.array_equal(parameters(window)[p], reference.parameter_values()[p])
+               for p in initial)
+    assert panel.session.step_count == 100
+
+
+def test_settings_and_trained_weights_are_saved_in_the_file(window, qtbot, tmp_path):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.n_box.setValue(120)
+    panel.noise_box.setValue(0.2)
+    panel.batch_box.setValue(16)
+    panel.steps_box.setValue(150)
+    assert undo_texts(window) == ["Change training settings"]     # one merged step
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    path = tmp_path / "trained.json"
+    assert window.save_as(str(path))
+    doc = json.loads(path.read_text())
+    assert doc["data"]["n"] == 120 and doc["data"]["noise"] == 0.2
+    assert doc["training"]["batch_size"] == 16 and doc["training"]["steps"] == 150
+    saved = {n["id"]: np.array(n["value"]) for n in doc["nodes"] if n["op"] == "parameter"}
+    current = parameters(window)
+    assert all(np.allclose(saved[p], current[p], rtol=0, atol=1e-12) for p in current)
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert window.model.training_sections()[0]["n"] == 200
+    assert panel.n_box.value() == 200                 # the panel follows an undo
+
+
+def test_sine_regression_draws_the_fitted_curve(window, qtbot):
+    open_example(window, "sine_regression")
+    panel = window.training
+    panel.start(300)
+    wait_idle(qtbot, panel)
+    boundary = panel.boundary_plot
+    assert boundary.probe.kind == "curve" and boundary.heading.text() == "Fitted curve"
+    x, y = boundary.fit_curves[0].getData()
+    assert len(x) == 240 and np.all(np.isfinite(y))
+    assert np.corrcoef(np.sin(x[40:-40]), y[40:-40])[0, 1] > 0.9
+    assert panel.metrics()["accuracy"] is None
+    assert panel.accuracy_plot.note.toPlainText().startswith("no accuracy")
+
+
+def test_hovering_a_plot_shows_exact_numbers(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.start(200)
+    wait_idle(qtbot, panel)
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    plot = panel.loss_plot.plot
+    box = plot.getPlotItem().vb
+    point = plot.mapFromScene(box.mapViewToScene(box.viewRect().center()))
+    QTest.mouseMove(plot.viewport(), QPoint(point.x(), point.y()))
+    QApplication.processEvents()
+    text = panel.loss_plot.readout.text()
+    assert text.startswith("step ") and "batch " in text
+    step = int(text.split()[1])
+    assert 1 <= step <= 200
+    assert f"batch {panel.loss_plot.batch.y[step - 1]:.5g}" in text
+    boundary = panel.boundary_plot.plot
+    box = boundary.getPlotItem().vb
+    point = boundary.mapFromScene(box.mapViewToScene(box.viewRect().center()))
+    QTest.mouseMove(boundary.viewport(), QPoint(point.x(), point.y()))
+    QApplication.processEvents()
+    assert "→" in panel.boundary_plot.readout.text() and "p = " in \
+        panel.boundary_plot.readout.text()
