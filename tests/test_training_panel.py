@@ -292,3 +292,25 @@ def test_hovering_a_plot_shows_exact_numbers(window, qtbot):
     QApplication.processEvents()
     assert "→" in panel.boundary_plot.readout.text() and "p = " in \
         panel.boundary_plot.readout.text()
+
+
+def test_the_gradient_norm_plot_gets_every_steps_norms(window, qtbot):
+    """The worker hands over, per step, the L2 norm of each parameter's gradient: the same
+    numbers a headless trainer gives step by step."""
+    open_example(window, "xor_mlp")
+    panel = window.training
+    reference = reference_trainer(window)
+    snaps = []
+    panel.session.snapshot.connect(snaps.append)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    got = {p: np.concatenate([s.norms[p] for s in snaps if p in s.norms])
+           for p in reference.parameters}
+    expected = {p: [] for p in reference.parameters}
+    for _ in range(300):
+        reference.step()
+        for p, norm in reference.gradient_norms().items():
+            expected[p].append(norm)
+    for p in reference.parameters:
+        assert len(got[p]) == 300
+        np.testing.assert_allclose(got[p], expected[p], rtol=1e-12, atol=0)

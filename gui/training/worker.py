@@ -80,6 +80,21 @@ def _short_switch_interval():
                 sys.setswitchinterval(_switch_before)
 
 
+def gradient_norms(rows: list, parameters) -> dict:
+    """{parameter: the L2 norm of its gradient at each step} from one {parameter: gradient}
+    dict per step (nan where a step has none), computed in one numpy call per parameter."""
+    norms = {}
+    for p in parameters:
+        grads = [row.get(p) for row in rows]
+        if grads and all(g is not None and g.shape == grads[0].shape for g in grads):
+            stacked = np.stack(grads).reshape(len(grads), -1)
+            norms[p] = np.sqrt(np.einsum("ij,ij->i", stacked, stacked))
+        else:
+            norms[p] = np.array([np.nan if g is None else math.sqrt(float(np.vdot(g, g)))
+                                 for g in grads], dtype=np.float64)
+    return norms
+
+
 def _finite_or_none(metrics: dict | None) -> dict | None:
     if metrics is None:
         return None
@@ -104,7 +119,7 @@ class TrainingRun(QThread):
         self._start_count = trainer.step_count
         self._next = 0.0
         self._started = 0.0
-        self._norms: list = []          # per step: the parameters' gradient norms
+        self._grads: list = []          # per step since the last snapshot: its gradients
 
     def pause(self) -> None:
         """Stop after the current step (from the GUI thread); the final snapshot follows."""
@@ -142,7 +157,7 @@ class TrainingRun(QThread):
                                         run=self.run_id))
 
     def _each(self, step: int, loss: float):
-        self._norms.append(self.trainer.gradient_norms())
+        self._grads.append(self.trainer.gradients())   # norms at the snapshot, all at once
         now = time.perf_counter()
         if now >= self._next:
             self.snapshot.emit(self._take())
@@ -169,8 +184,8 @@ class TrainingRun(QThread):
                 prediction = self.probe.sample(trainer)
             except ValueError:
                 prediction = None
-        rows, self._norms = self._norms, []
-        norms = {p: np.array([row.get(p, np.nan) for row in rows]) for p in trainer.parameters}
+        rows, self._grads = self._grads, []
+        norms = gradient_norms(rows, trainer.parameters)
         return Snapshot(count, first, losses, trainer.epochs, metrics,
                         norms, trainer.parameter_values(), prediction,
                         final, error, time.perf_counter() - self._started,
