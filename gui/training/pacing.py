@@ -3,7 +3,8 @@
 ``PlotPacer(plots, parent, after)`` draws the plots one per timer tick, in turn — a frame is
 spread out, so the UI answers between them — and keeps a whole frame (all four) within
 ``RENDER_SHARE`` of the time, at most ~20 frames a second: the GUI thread shares the GIL with
-the worker, so drawing slows training. Each draw is timed (hand the data over, paint now).
+the worker, so drawing slows training. Each draw is timed: handing the data over, and the
+plot's paints (whenever Qt does them).
 """
 from __future__ import annotations
 
@@ -47,12 +48,11 @@ class PlotPacer:
             self.schedule()
 
     def draw(self, plot) -> None:
-        """Hand the plot its new data and paint it now, so its cost is measured."""
+        """Hand the plot its new data (Qt paints it soon). Its cost is the time that took
+        plus every paint of the plot since its previous draw (``TimedPlotWidget``)."""
         start = time.perf_counter()
         plot.render()
-        if self.parent.isVisible():
-            plot.plot.viewport().repaint()
-        cost = time.perf_counter() - start
+        cost = time.perf_counter() - start + plot.plot.take_paint_seconds()
         old = self.costs.get(plot)
         self.costs[plot] = cost if old is None else 0.6 * old + 0.4 * cost
 

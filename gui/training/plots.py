@@ -8,6 +8,8 @@ read-out (and a vertical marker); otherwise the read-out shows the newest number
 """
 from __future__ import annotations
 
+import time
+
 import math
 
 import numpy as np
@@ -78,6 +80,22 @@ def percent(value) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
+class TimedPlotWidget(pg.PlotWidget):
+    """A PlotWidget that adds up the time its paints take (``take_paint_seconds``), so
+    the pacer knows what drawing really costs, whenever Qt paints."""
+
+    paint_seconds = 0.0
+
+    def paintEvent(self, event) -> None:
+        start = time.perf_counter()
+        super().paintEvent(event)
+        self.paint_seconds += time.perf_counter() - start
+
+    def take_paint_seconds(self) -> float:
+        seconds, self.paint_seconds = self.paint_seconds, 0.0
+        return seconds
+
+
 class PlotCard(QWidget):
     """Title row, plot, read-out; subclasses fill ``add`` / ``render`` / ``readout_at``."""
 
@@ -102,7 +120,7 @@ class PlotCard(QWidget):
         self.header.addStretch(1)
         column.addLayout(self.header)
         axes = {"left": LogAxis("left")} if self.log_axis else {}
-        self.plot = pg.PlotWidget(background=theme.BASE, axisItems=axes)
+        self.plot = TimedPlotWidget(background=theme.BASE, axisItems=axes)
         self.plot.setMinimumSize(120, 90)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()
