@@ -81,12 +81,29 @@ class Smoothed:
         if w == 0:
             out.extend(src.x[out.size:], new)
             return out
-        smoothed = np.empty(len(new))
-        last, count = self._last, self._count
-        for i, value in enumerate(new.tolist()):
-            last = last * w + (1 - w) * value
-            count += 1
-            smoothed[i] = last / (1 - w ** count)
+        ema = exponential_average(new, w, self._last)
+        last, count = float(ema[-1]), self._count + len(new)
+        smoothed = ema / (1.0 - w ** np.arange(self._count + 1, count + 1, dtype=np.float64))
         self._last, self._count = last, count
         out.extend(src.x[out.size:out.size + len(new)], smoothed)
         return out
+
+
+def exponential_average(values: np.ndarray, weight: float, start: float = 0.0) -> np.ndarray:
+    """s_i = weight·s_(i−1) + (1 − weight)·values_i from s_(−1) = start, vectorised: within a
+    block s = wᵏ·(start + (1 − w)·cumsum(values / wᵏ)), with blocks short enough that
+    w⁻ᵏ stays below 10⁶ (no precision lost to large numbers)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty(len(values))
+    if weight <= 0.0 or weight >= 1.0:    # no smoothing; or nothing but the start
+        out[:] = values if weight <= 0.0 else start
+        return out
+    block = max(1, min(4096, int(6.0 / -np.log10(weight))))
+    powers = weight ** np.arange(1, min(block, len(values)) + 1, dtype=np.float64)
+    last = start
+    for a in range(0, len(values), block):
+        chunk = values[a:a + block]
+        p = powers[:len(chunk)]
+        out[a:a + len(chunk)] = p * (last + (1.0 - weight) * np.cumsum(chunk / p))
+        last = out[a + len(chunk) - 1]
+    return out
