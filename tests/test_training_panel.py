@@ -314,3 +314,20 @@ def test_the_gradient_norm_plot_gets_every_steps_norms(window, qtbot):
     for p in reference.parameters:
         assert len(got[p]) == 300
         np.testing.assert_allclose(got[p], expected[p], rtol=1e-12, atol=0)
+
+
+def test_a_narrower_window_shows_every_plot_without_scrolling_sideways(window, qtbot):
+    """At 1250 px (docks at their default widths) the panel's controls and its four plots fit
+    the Training dock's width: nothing is cut off behind a horizontal scroll bar."""
+    open_example(window, "spiral_classifier")
+    window.resize(1250, 850)
+    panel = window.training
+    window.training_dock.show()
+    window.training_dock.raise_()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert panel.scroller.horizontalScrollBar().maximum() == 0
+    visible = panel.scroller.viewport().rect()
+    for plot in panel.plots:
+        box = plot.rect().translated(plot.mapTo(panel.scroller.viewport(), plot.rect().topLeft()))
+        assert visible.contains(box), type(plot).__name__

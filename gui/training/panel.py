@@ -75,7 +75,9 @@ class TrainingPanel(QWidget):
         super().resizeEvent(event)
         size = event.size()
         room = size.width() - CONTROLS_WIDTH - 30
-        self.plot_grid.arrange(4 if room > 2.4 * size.height() else 2)
+        columns = 4 if room > 2.4 * size.height() else 2
+        self.plot_grid.arrange(columns)
+        self.loss_plot.smooth_word.setVisible(room / columns >= 250)   # narrow: slider only
 
     # ------------------------------------------------------------ the API
     def start(self, steps: int | None = None) -> bool:
