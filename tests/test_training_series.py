@@ -46,3 +46,11 @@ def test_exponential_average_from_a_start_value():
         last = 0.5 * last + 0.5 * v
         expected.append(last)
     np.testing.assert_allclose(exponential_average(values, 0.5, 10.0), expected, rtol=1e-15)
+
+
+def test_huge_values_of_a_diverging_run_smooth_without_an_error():
+    source = Series()
+    smoothed = Smoothed(source, 0.9)
+    source.extend([1, 2, 3], [1.0, 1e305, 1.7e308])
+    out = smoothed.update().y
+    assert out[0] == 1.0 and out[1] > 1e303 and not np.isnan(out).any()

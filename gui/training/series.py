@@ -104,6 +104,7 @@ def exponential_average(values: np.ndarray, weight: float, start: float = 0.0) -
     for a in range(0, len(values), block):
         chunk = values[a:a + block]
         p = powers[:len(chunk)]
-        out[a:a + len(chunk)] = p * (last + (1.0 - weight) * np.cumsum(chunk / p))
+        with np.errstate(over="ignore", invalid="ignore"):   # a diverging run: inf, as drawn
+            out[a:a + len(chunk)] = p * (last + (1.0 - weight) * np.cumsum(chunk / p))
         last = out[a + len(chunk) - 1]
     return out
