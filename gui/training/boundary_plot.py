@@ -25,7 +25,7 @@ CLASS_COLOURS = np.array([COLOURS[0], COLOURS[2], (90, 200, 120), (190, 130, 245
                           (170, 170, 170), (140, 110, 70)], dtype=np.float64)
 STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
 FIT = "#ffa657"
-NOTE_WIDTH = 30      # characters per line of the note shown when there is nothing to draw
+NOTE_WIDTH = 20      # characters per line of the note shown when there is nothing to draw
 
 
 def class_colour(k: int) -> np.ndarray:
@@ -89,7 +89,7 @@ class BoundaryPlot(PlotCard):
             self.heading.setText("Fitted curve" if kind == "curve" and probe.task == "regression"
                                  else "Decision boundary")
         if kind is None:
-            reason = probe.reason if probe is not None else "train to see the model"
+            reason = probe.reason if probe is not None else "Train to see the model"
             self.note.setText(textwrap.fill(reason, NOTE_WIDTH))   # fits a narrow card
             self.note.setPos(0.5, 0.5)
             item.setLabel("bottom", "")

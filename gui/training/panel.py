@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.player.icons import player_icon
+
 from .boundary_plot import BoundaryPlot
 from .pacing import PlotPacer
 from .panel_widgets import LearningRateBox, PlotGrid
@@ -111,7 +113,8 @@ class TrainingPanel(QWidget):
         column.setSpacing(4)
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
-        self.train_button = QPushButton("▶ Train")
+        self.train_button = QPushButton("Train")     # drawn icons: no font lacks them
+        self.train_button.setIcon(player_icon("play"))
         self.train_button.setObjectName("train_button")
         self.train_button.setToolTip("Train for the steps below; again to pause, again to "
                                      "resume the same run (Ctrl+T)")
@@ -414,8 +417,8 @@ class TrainingPanel(QWidget):
     def update_state(self) -> None:
         s = self.session
         running = s.running
-        self.train_button.setText("⏸ Pause" if running else
-                                  ("▶ Resume" if s.paused else "▶ Train"))
+        self.train_button.setText("Pause" if running else ("Resume" if s.paused else "Train"))
+        self.train_button.setIcon(player_icon("pause" if running else "play"))
         for widget in (self.step_button, self.reset_button, self.reinit_button,
                        self.dataset_box, self.csv_button, self.n_box, self.noise_box,
                        self.data_seed_box, self.classes_box, self.test_box, self.features_box,
