@@ -83,6 +83,9 @@ def test_the_preview_mapping_and_class_labels(window, qtbot):
     assert dialog.error_label.text() == "" and dialog.ok_button.isEnabled()
     assert dialog.preview.columnCount() == 3 and dialog.preview.rowCount() == 12
     assert dialog.preview.horizontalHeaderItem(2).text() == "fruit → target"
+    header = dialog.preview.horizontalHeader()              # the whole header text shows
+    wanted = header.fontMetrics().horizontalAdvance("fruit → target")
+    assert header.sectionSize(2) >= wanted
     assert dialog.preview.item(0, 0).text() == "4.6"
     assert "rows × 3 columns" in dialog.rows_label.text()
     assert dialog.target_box.currentText() == "fruit"

@@ -193,6 +193,7 @@ class CsvDialog(QDialog):
         if table is not None:
             self.preview.setHorizontalHeaderLabels(
                 [f"{n} → target" if n == target else n for n in table.names])
+            self.preview.resizeColumnsToContents()      # the longer header fits its column
         if table is None or not target:
             self.features_label.setText("")
             self.classes_label.setText("")
