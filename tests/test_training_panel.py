@@ -331,3 +331,25 @@ def test_a_narrower_window_shows_every_plot_without_scrolling_sideways(window, q
     for plot in panel.plots:
         box = plot.rect().translated(plot.mapTo(panel.scroller.viewport(), plot.rect().topLeft()))
         assert visible.contains(box), type(plot).__name__
+
+
+def test_a_fast_run_still_draws_its_accuracy_and_test_curves_point_by_point(window, qtbot):
+    """Iris trains 200 steps in a blink: the worker measures the full-set metrics along the
+    way (every 2nd step here), so the curves have points, each equal to a headless
+    trainer's metrics at that step."""
+    open_example(window, "iris_classifier")
+    panel = window.training
+    reference = reference_trainer(window)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    train, test = panel.accuracy_plot.train, panel.accuracy_plot.test
+    assert len(train) >= 50 and len(test) == len(train)
+    assert len(panel.loss_plot.test) == len(train)
+    expected = {0: reference.metrics()}        # the initial weights' point
+    for step in range(1, 201):
+        reference.step()
+        if step in set(train.x.astype(int)):
+            expected[step] = reference.metrics()
+    for x, y, ty in zip(train.x, train.y, test.y):
+        m = expected[int(x)]
+        assert y == 100 * m["accuracy"] and ty == 100 * m["test_accuracy"]

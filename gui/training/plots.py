@@ -278,13 +278,13 @@ class LossPlot(PlotCard):
             self.batch.extend(np.arange(snap.first, snap.first + len(snap.losses)) + self.offset,
                               snap.losses)
             self.dirty = True
-        metrics = snap.metrics or {}
-        if metrics.get("loss") is not None:
-            self.full.append(snap.step + self.offset, metrics["loss"])
-            self.dirty = True
-        if metrics.get("test_loss") is not None:
-            self.test.append(snap.step + self.offset, metrics["test_loss"])
-            self.dirty = True
+        for step, metrics in snap.all_metrics():
+            if metrics.get("loss") is not None:
+                self.full.append(step + self.offset, metrics["loss"])
+                self.dirty = True
+            if metrics.get("test_loss") is not None:
+                self.test.append(step + self.offset, metrics["test_loss"])
+                self.dirty = True
 
     offset = 0
 
@@ -361,11 +361,11 @@ class AccuracyPlot(PlotCard):
         super().clear()
 
     def add(self, snap) -> None:
-        metrics = snap.metrics or {}
-        for key, series in (("accuracy", self.train), ("test_accuracy", self.test)):
-            if metrics.get(key) is not None:
-                series.append(snap.step + self.offset, 100 * metrics[key])
-                self.dirty = True
+        for step, metrics in snap.all_metrics():
+            for key, series in (("accuracy", self.train), ("test_accuracy", self.test)):
+                if metrics.get(key) is not None:
+                    series.append(step + self.offset, 100 * metrics[key])
+                    self.dirty = True
 
     def draw(self) -> None:
         self.train_curve.setData(self.train.x, self.train.y)

@@ -24,6 +24,9 @@ from PySide6.QtCore import QThread, Signal
 
 INTERVAL = 0.05       # s between snapshots: the GUI refreshes at most ~20 times a second
 MAX_SHARE = 0.1       # snapshots may take at most this share of the worker's time
+MEASURES = 100        # a run measures the full-set metrics about this often in all …
+MEASURE_SHARE = 0.05  # … while that takes at most this share of the worker's time
+MEASURE_FREE = 0.05   # s: plus this much in all (a run of a second gets every point)
 SWITCH_INTERVAL = 0.0005  # s: while a worker runs Python, the GUI thread waits at most this
                           # long for the GIL at each call into Python (default 5 ms: a repaint
                           # with many Python callbacks would stall the UI for tens of ms)
@@ -54,6 +57,12 @@ class Snapshot:
     elapsed: float = 0.0            # seconds since the run started
     steps_run: int = 0              # steps this run took so far
     run: int = 0                    # which run sent it (TrainingRun.run_id)
+    measured: tuple = ()            # ((step, metrics), ...) measured since the previous
+                                    # snapshot, before `step` (a fast run's curve has points)
+
+    def all_metrics(self) -> list:
+        """[(step, metrics)] of this snapshot in step order, its own last."""
+        return [*self.measured, *([(self.step, self.metrics)] if self.metrics else [])]
 
 
 _switch_lock = threading.Lock()
@@ -120,6 +129,9 @@ class TrainingRun(QThread):
         self._next = 0.0
         self._started = 0.0
         self._grads: list = []          # per step since the last snapshot: its gradients
+        self._measured: list = []       # (step, metrics) since the last snapshot
+        self._measure_every = max(1, self.steps // MEASURES)
+        self._measure_cost = 0.0
 
     def pause(self) -> None:
         """Stop after the current step (from the GUI thread); the final snapshot follows."""
@@ -159,6 +171,13 @@ class TrainingRun(QThread):
     def _each(self, step: int, loss: float):
         self._grads.append(self.trainer.gradients())   # norms at the snapshot, all at once
         now = time.perf_counter()
+        if step % self._measure_every == 0 and now < self._next \
+                and self._measure_cost <= MEASURE_FREE + MEASURE_SHARE * (now - self._started):
+            try:
+                self._measured.append((step, _finite_or_none(self.trainer.metrics())))
+            except ValueError:
+                pass
+            self._measure_cost += time.perf_counter() - now
         if now >= self._next:
             self.snapshot.emit(self._take())
             done = time.perf_counter()
@@ -185,8 +204,9 @@ class TrainingRun(QThread):
             except ValueError:
                 prediction = None
         rows, self._grads = self._grads, []
+        measured, self._measured = tuple(m for m in self._measured if m[1]), []
         norms = gradient_norms(rows, trainer.parameters)
         return Snapshot(count, first, losses, trainer.epochs, metrics,
                         norms, trainer.parameter_values(), prediction,
                         final, error, time.perf_counter() - self._started,
-                        count - self._start_count, self.run_id)
+                        count - self._start_count, self.run_id, measured)
