@@ -29,7 +29,8 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/player_bench.py
 
 shot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) main.py shot resources/examples/chain_rule.json --out docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(PY) main.py shot resources/examples/chain_rule.json --select x --out docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(PY) main.py shot resources/examples/spiral_classifier.json --train 3000 --out docs/training.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info
