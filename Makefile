@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/train_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/gui_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/player_bench.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/training_gui_bench.py
 
 shot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) main.py shot resources/examples/chain_rule.json --select x --out docs/screenshot.png
