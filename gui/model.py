@@ -205,7 +205,12 @@ class GraphModel(QObject):
 
     def parameter_ids(self) -> list[str]:
         """Every ``parameter`` node, in graph order."""
-        return [n for n in self._graph.node_ids() if self._graph.node(n).op == "parameter"]
+        return self.ids_of_op("parameter")
+
+    def ids_of_op(self, op: str) -> list[str]:
+        """Every node of op `op`, in graph order (no views made: cheap on big graphs)."""
+        graph = self._graph
+        return [n for n in graph.node_ids() if graph.node(n).op == op]
 
     def update_preview(self):
         """What one step of the graph's own optimizer (its ``training`` section, else the

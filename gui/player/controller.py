@@ -48,6 +48,10 @@ class PlayerController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        self._changed = QTimer(self)         # coalesces timeline_changed over a burst of edits
+        self._changed.setSingleShot(True)
+        self._changed.setInterval(0)
+        self._changed.timeout.connect(self.timeline_changed)
         for signal in (model.node_added, model.node_removed, model.node_changed,
                        model.node_renamed, model.edge_added, model.edge_removed,
                        model.graph_reset, model.results_changed):
@@ -107,7 +111,7 @@ class PlayerController(QObject):
         if self.active and not self._entering:
             self.leave()
         elif not self.active:
-            self.timeline_changed.emit()     # the steps a play would have changed
+            self._changed.start()            # the steps a play would have: once per burst
 
     def _build(self, quiet: bool = False) -> Timeline | None:
         model = self.model

@@ -120,7 +120,7 @@ class PlotCard(QWidget):
         self.header.addStretch(1)
         column.addLayout(self.header)
         axes = {"left": LogAxis("left")} if self.log_axis else {}
-        self.plot = TimedPlotWidget(background=theme.BASE, axisItems=axes)
+        self.plot = TimedPlotWidget(background=theme.BASE, axisItems=axes, enableMenu=False)
         self.plot.setMinimumSize(120, 90)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()
