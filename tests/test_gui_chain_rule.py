@@ -199,12 +199,12 @@ def test_the_view_menu_toggles_the_chain_rule_dock(window, qtbot):
 
 def test_a_failure_while_following_paths_is_said_in_the_panel_not_raised(window, qtbot,
                                                                          monkeypatch):
-    import gui.model
+    import gui.model.chain_rule_access as chain_rule_access
     panel = open_and_select(window, qtbot, EXAMPLES / "two_paths.json", "t")
 
     def broken(*args):
         raise RuntimeError("boom")
-    monkeypatch.setattr(gui.model, "paths_to_loss", broken)
+    monkeypatch.setattr(chain_rule_access, "paths_to_loss", broken)
     panel.refresh()
     QApplication.processEvents()
     assert panel.rows == [] and panel.report.reason.startswith("could not follow the paths")

@@ -26,13 +26,13 @@ import engine
 from engine import Graph, Kind, Problem
 from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
-from engine.gradcheck import check_node
-from engine.health import gradient_health
-from engine.paths import DEFAULT_LIMIT, PathReport, paths_to_loss
 from engine.datasets import DATASETS
-from engine.tables import read_table
-from engine.trainer import DEFAULT_TRAINING, OPTIMIZERS, Trainer, TrainingError
+from engine.trainer import DEFAULT_TRAINING, OPTIMIZERS, TrainingError  # noqa: F401 (re-exported)
 from engine.update_preview import preview_update
+
+from .chain_rule_access import ChainRuleAccess
+from .training_access import TrainingAccess
+from .values import copy_value as _copy
 
 RERUN_INTERVAL_MS = 30
 # how to choose a loss in the app (the engine's message says only "choose one as the loss")
@@ -63,7 +63,7 @@ class NodeView:
         return engine.OPS[self.op]
 
 
-class GraphModel(QObject):
+class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
     node_added = Signal(str)
     node_removed = Signal(str)
     edge_added = Signal(str, str, int)
@@ -241,83 +241,6 @@ class GraphModel(QObject):
             engine.save_graph(graph, path)
         finally:
             graph.extra["data"] = data
-
-    # ------------------------------------------------------------ training
-    # The training panel (gui/training) gets an engine Trainer over a copy of the graph: it
-    # and its worker thread call the Trainer's methods; the document changes only through
-    # the methods below and undo commands (see docs/architecture.md, the boundary).
-    def training_sections(self) -> tuple[dict | None, dict | None]:
-        """Copies of the document's ``data`` and ``training`` sections (None when absent or
-        not an object)."""
-        return tuple(copy.deepcopy(s) if isinstance(s, dict) else None
-                     for s in (self._graph.data, self._graph.training))
-
-    def set_training_sections(self, data: dict | None, training: dict | None) -> None:
-        """Replace the ``data`` and ``training`` sections (None removes one); undo commands
-        call this (gui/training/settings.py)."""
-        for key, section in (("data", data), ("training", training)):
-            if section is None:
-                self._graph.extra.pop(key, None)
-            else:
-                self._graph.extra[key] = copy.deepcopy(section)
-        self.training_changed.emit()
-        self._edited(rerun=False)
-
-    def resolve_data_path(self, folder) -> None:
-        """Make a relative CSV path in the data section absolute, read from `folder` (the
-        document's folder): the same document, so nothing is marked modified."""
-        data = self._graph.extra.get("data")
-        csv = data.get("csv") if isinstance(data, dict) else None
-        if isinstance(csv, str) and csv and not os.path.isabs(csv) and folder is not None:
-            data["csv"] = os.path.normpath(os.path.join(os.fspath(folder), csv))
-
-    def make_trainer(self, data: dict | None = None, training: dict | None = None,
-                     folder=None) -> Trainer:
-        """An ``engine.trainer.Trainer`` over a copy of the graph made now, trained on the
-        `data` section (default: the document's) with the `training` settings (default: the
-        document's); a relative CSV path is read from `folder`. TrainingError (one line, with
-        ``.node`` where a node is to blame) when it cannot train."""
-        graph = self._graph.copy()
-        if training is not None:
-            graph.extra["training"] = copy.deepcopy(training)
-        return Trainer(graph, data=copy.deepcopy(data) if data is not None else None,
-                       folder=folder)
-
-    @staticmethod
-    def read_table(path):
-        """The CSV at `path` as an ``engine.tables.Table`` of text cells (a preview and a
-        column mapping); ValueError naming the file, line and column."""
-        return read_table(path, header=True)
-
-    def show_live_values(self, values: dict) -> None:
-        """Show parameter values while training runs: the canvas and every reader see them
-        (one throttled re-run), but no undo step records them yet — the run ends with one
-        ``SetValues`` ("Train N steps"). The document counts as modified meanwhile.
-        GraphError (nothing changed) when one is refused."""
-        self._graph.set_values({k: _copy(v) for k, v in values.items()})
-        self._live = True
-        for node_id in values:
-            self.node_changed.emit(node_id)
-        if not self._timer.isActive():
-            self._timer.start()
-        self.set_modified(True)
-
-    def end_live_values(self, restore: dict | None = None) -> None:
-        """Training stopped: put `restore` (the values before the run) back without an undo
-        step, so the run's one command can record old → new; the modified flag follows the
-        undo stack again."""
-        if restore:
-            self._graph.set_values({k: _copy(v) for k, v in restore.items()})
-            for node_id in restore:
-                self.node_changed.emit(node_id)
-            if not self._timer.isActive():
-                self._timer.start()
-        self._live = False
-        self._update_modified()
-
-    @property
-    def live_values_shown(self) -> bool:
-        return self._live
 
     # ------------------------------------------------------------ editing
     def add_node(self, node_id, op, attrs=None, value=None, position=None, extra=None):
@@ -503,47 +426,6 @@ class GraphModel(QObject):
         self._health = None
         self.results_changed.emit()
 
-    # ------------------------------------------------------------ the chain rule
-    def paths_to_loss(self, node_id: str, limit: int = DEFAULT_LIMIT):
-        """Every path from ``node_id`` to the loss of the last re-run, each with its local
-        derivatives and contribution (``engine.paths.PathReport``; at most ``limit`` paths
-        built, the largest, with the exact count)."""
-        try:
-            return paths_to_loss(self.trace, node_id, limit)
-        except Exception as exc:  # noqa: BLE001 - a bug of ours: said in the panel, not raised
-            return PathReport(node_id, self.loss_id, 0, (), self.grads.get(node_id),
-                              reason=f"could not follow the paths ({type(exc).__name__}: "
-                                     f"{exc})")
-
-    def gradient_health(self) -> dict:
-        """{node id: ((kind, one-line text), ...)} of the last re-run: vanishing / exploding
-        gradients and dead ReLUs (``engine.health``), computed once per re-run."""
-        if self._health is None:
-            try:
-                self._health = gradient_health(self.trace)
-            except Exception:  # noqa: BLE001 - a bug of ours must not break drawing
-                self._health = {}
-        return self._health
-
-    def gradient_check_task(self, node_id: str):
-        """A function (safe to run on a worker thread) that checks the last re-run's gradient
-        of ``node_id`` by central differences through the engine, on a copy of the graph made
-        now (``engine.gradcheck.NodeCheck``); None when the node has no gradient."""
-        analytic = self.grads.get(node_id)
-        loss = self.loss_id
-        if analytic is None or loss is None or not self.has_node(node_id):
-            return None
-        graph = self._graph.copy()
-        for blocked in self.blocked:     # what could not run does not run in the check either
-            if blocked in graph:
-                graph.remove_node(blocked)
-        return lambda: check_node(graph, node_id, analytic, of=loss)
-
-    def gradient_check(self, node_id: str):
-        """``gradient_check_task(node_id)`` run now (None when there is no gradient)."""
-        task = self.gradient_check_task(node_id)
-        return task() if task is not None else None
-
     @staticmethod
     def _status_text(ev) -> str:
         """One line about the whole graph, in the app's words."""
@@ -559,10 +441,3 @@ class GraphModel(QObject):
             return problem.message          # it names the loss and the culprit itself
         return problem.located()
 
-
-def _copy(value):
-    """An independent copy of a value on its way into the engine (arrays copied; anything
-    else handed over as it is, for the engine to accept or refuse)."""
-    if isinstance(value, np.ndarray):
-        return np.array(value, copy=True)
-    return copy.deepcopy(value)
