@@ -266,6 +266,20 @@ def test_sine_regression_draws_the_fitted_curve(window, qtbot):
     assert np.corrcoef(np.sin(x[40:-40]), y[40:-40])[0, 1] > 0.9
     assert panel.metrics()["accuracy"] is None
     assert panel.accuracy_plot.note.toPlainText().startswith("no accuracy")
+    assert not boundary.plot.getPlotItem().getViewBox().state["aspectLocked"]  # x and y differ
+
+
+def test_the_decision_boundary_keeps_the_planes_true_proportions(window, qtbot):
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    panel.start(50)
+    wait_idle(qtbot, panel)
+    box = panel.boundary_plot.plot.getPlotItem().getViewBox()
+    assert box.state["aspectLocked"] == 1.0
+    (x0, x1), (y0, y1) = box.viewRange()
+    pixels = box.size()
+    x_per_px, y_per_px = (x1 - x0) / pixels.width(), (y1 - y0) / pixels.height()
+    assert abs(x_per_px / y_per_px - 1) < 0.02          # a unit is as long across as up
 
 
 def test_hovering_a_plot_shows_exact_numbers(window, qtbot):

@@ -103,10 +103,15 @@ class BoundaryPlot(PlotCard):
         if kind == "boundary":
             item.setLabel("left", names[1] if len(names) > 1 else "")
             x0, x1, y0, y1 = probe.extent
+            # the plane in true proportion (a circle stays round) unless the two features'
+            # ranges differ so much that one would be squashed to a line
+            ratio = (x1 - x0) / (y1 - y0) if y1 > y0 else 0.0
+            item.getViewBox().setAspectLocked(1 / 3 <= ratio <= 3, 1.0)
             item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
             self._dots(self.train_dots, probe.train, filled=True)
             self._dots(self.test_dots, probe.test, filled=False)
         else:
+            item.getViewBox().setAspectLocked(False)
             self._curve_points(probe)
         self.dirty = True
 
