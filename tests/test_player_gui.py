@@ -3,8 +3,9 @@ pans), → / ←, Home / End, the slider dragged with the mouse; the step card's
 leaves the player; stepping back restores exactly what the canvas showed."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
@@ -255,3 +256,55 @@ def test_a_fitted_view_keeps_every_node_clear_of_the_caption_and_the_legend(wind
         assert overlay_hits(window) == [], name
         key(window, Qt.Key.Key_Escape)
         QApplication.processEvents()
+
+
+def build_by_hand(win) -> None:
+    """x → square → loss-less chain y = x²·c, dropped and wired with the mouse in a new
+    document, values set as the inspector sets them."""
+    from gui_helpers import drop_palette_item, port_pos
+    canvas, model = win.canvas, win.model
+    ids = {}
+    for key, op, xy in (("x", "input", (0, 0)), ("sq", "square", (230, 0)),
+                        ("c", "constant", (230, 140)), ("m", "mul", (460, 60))):
+        before = set(model.node_ids())
+        assert drop_palette_item(canvas, "op", op, QPointF(*xy))
+        (ids[key],) = set(model.node_ids()) - before
+    for source, target, port in (("x", "sq", 0), ("sq", "m", 0), ("c", "m", 1)):
+        mouse_drag(canvas, port_pos(canvas, ids[source], -1), port_pos(canvas, ids[target], port),
+                   steps=8)
+        assert model.source_of(ids[target], port) == ids[source]
+    win.undo_stack.push(commands.SetValue(model, ids["x"], np.array(1.5)))
+    win.undo_stack.push(commands.SetValue(model, ids["c"], np.array(2.0)))
+    model.run_now()
+    QApplication.processEvents()
+
+
+def test_building_by_hand_the_view_does_not_jump_when_gradients_appear(window):
+    window.resize(1200, 800)
+    window.new_document()
+    QApplication.processEvents()
+    canvas = window.canvas
+    assert canvas.fitted and canvas.legend.isHidden()
+    before = canvas.transform()
+    centre = canvas.mapToScene(canvas.viewport().rect().center())
+    build_by_hand(window)
+    assert not canvas.legend.isHidden()                      # gradients flow: the legend
+    assert canvas.transform() == before                      # … and the view stayed put
+    assert canvas.mapToScene(canvas.viewport().rect().center()) == centre
+
+
+def test_the_player_makes_room_when_its_caption_would_cover_a_hand_built_graph(window):
+    window.resize(1200, 800)
+    window.new_document()
+    QApplication.processEvents()
+    build_by_hand(window)
+    canvas = window.canvas
+    top = canvas.graph_scene.itemsBoundingRect().top()
+    canvas.centerOn(QPointF(230, top + canvas.viewport().height() / 2 - 20))  # nodes at the top
+    assert not canvas.fitted
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window, 1000)
+    key(window, Qt.Key.Key_End)
+    QApplication.processEvents()
+    assert not canvas.caption_overlay.isHidden()
+    assert overlay_hits(window) == [] or all(o == "legend" for _n, o in overlay_hits(window))

@@ -84,6 +84,9 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.caption_overlay = CaptionOverlay(self)
         self.legend = EdgeLegend(self)
         self.graph_scene.record_shown.connect(self._follow_record)
+        # a view fitted to a document stops counting as fitted once the user adds to it (an
+        # overlay appearing then must not make the view jump while they build)
+        model.node_added.connect(self._unfit)
         self._follow_record()
         self.rename_editor = HeaderRenameEditor(self)
         self.rename_editor.refused.connect(self.refused)
@@ -256,8 +259,20 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.caption_overlay.set_text(record.caption, record.detail)
         self.legend.setVisible(any(e.contribution is not None for e in record.edges.values()))
         self.legend.place()
-        if was_fitted and self._overlays_shown() != shown:
+        now = self._overlays_shown()
+        if was_fitted and now != shown:
             self.fit_view()              # keep the nodes clear of the caption and legend
+        elif now[0] and not shown[0] and self._caption_covers_nodes():
+            self.fit_view()              # the player starts on a graph built by hand
+
+    def _caption_covers_nodes(self) -> bool:
+        area = self.mapToScene(self.caption_overlay.geometry().translated(
+            -self.viewport().pos())).boundingRect()
+        return any(item.sceneBoundingRect().intersects(area)
+                   for item in self.graph_scene.nodes.values())
+
+    def _unfit(self, *_args) -> None:
+        self._fit_transform = None
 
     def _overlays_shown(self) -> tuple:
         return not self.caption_overlay.isHidden(), not self.legend.isHidden()
