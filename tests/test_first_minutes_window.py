@@ -33,6 +33,18 @@ def header(view, node_id):
 def geometry_in(inspector, widget):
     return widget.mapTo(inspector, QPoint(0, 0)), widget.size()
 
+def typing_into_the_value_of_x(window):
+    """The chain-rule example open, x clicked on the canvas, its value box focused with its
+    text selected (typing replaces it); returns the box."""
+    window.open_file(EXAMPLES / "chain_rule.json", ask=False)
+    settle()
+    click(window.canvas, header(window.canvas, "x"))
+    edit = window.inspector.value_edit
+    activate(window, edit)
+    edit.selectAll()
+    return edit
+
+
 
 # ------------------------------------------------------------------ 4: rename on the canvas
 def test_renaming_on_the_canvas_is_not_taken_by_window_shortcuts(window):
@@ -120,12 +132,7 @@ def test_the_value_box_says_enter_applies_and_checks_as_you_type(window):
 
 
 def test_leaving_the_box_with_a_refused_text_keeps_the_old_value(window):
-    window.open_file(EXAMPLES / "chain_rule.json", ask=False)
-    settle()
-    click(window.canvas, header(window.canvas, "x"))
-    edit = window.inspector.value_edit
-    activate(window, edit)
-    edit.selectAll()
+    edit = typing_into_the_value_of_x(window)
     QTest.keyClicks(edit, "abc")
     QTest.keyClick(edit, Qt.Key.Key_Tab)
     settle()
@@ -243,12 +250,7 @@ def test_the_overflow_button_is_visible_when_used(window):
 
 # ------------------------------------------------------------------ 11: Ctrl+Z in a field
 def test_ctrl_z_after_applying_undoes_the_graph_edit_even_in_the_field(window):
-    window.open_file(EXAMPLES / "chain_rule.json", ask=False)
-    settle()
-    click(window.canvas, header(window.canvas, "x"))
-    edit = window.inspector.value_edit
-    activate(window, edit)
-    edit.selectAll()
+    edit = typing_into_the_value_of_x(window)
     QTest.keyClicks(edit, "2")
     QTest.keyClick(edit, Qt.Key.Key_Return)
     assert float(window.model.node("x").value) == 2.0 and edit.hasFocus()

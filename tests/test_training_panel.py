@@ -378,8 +378,8 @@ def test_a_burst_of_edits_refreshes_the_panel_and_player_once(window, qtbot):
     fills, changes = [], []
     original = panel._fill_inputs
     panel._fill_inputs = lambda: (fills.append(1), original())[1]
-    panel._inputs_timer.timeout.disconnect()
-    panel._inputs_timer.timeout.connect(panel._fill_inputs)
+    window.model.edits_settled.disconnect(original)
+    window.model.edits_settled.connect(panel._fill_inputs)
     window.player.timeline_changed.connect(lambda: changes.append(1))
     count = len(window.model.node_ids())
     window.canvas.select_all()

@@ -76,6 +76,8 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
     modified_changed = Signal(bool)
     edit_failed = Signal(str)      # an edit the engine refused (nothing changed): why
     training_changed = Signal()    # the document's data / training sections were edited
+    edits_settled = Signal()       # once after a burst of structural edits (deleting 1,000
+                                   # nodes is one burst): for views that rebuild from scratch
 
     # training vocabulary for gui/training (which may not import the engine's trainer)
     DATASETS = DATASETS                    # built-in data sets: name -> one-line description
@@ -106,6 +108,13 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(RERUN_INTERVAL_MS)
         self._timer.timeout.connect(self.run_now)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(0)
+        self._settle.timeout.connect(self.edits_settled)
+        for signal in (self.node_added, self.node_removed, self.node_changed,
+                       self.node_renamed, self.edge_added, self.edge_removed, self.graph_reset):
+            signal.connect(self._settle.start)
         self.run_now()
 
     # ------------------------------------------------------------ read access

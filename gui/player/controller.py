@@ -48,14 +48,12 @@ class PlayerController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
-        self._changed = QTimer(self)         # coalesces timeline_changed over a burst of edits
-        self._changed.setSingleShot(True)
-        self._changed.setInterval(0)
-        self._changed.timeout.connect(self.timeline_changed)
         for signal in (model.node_added, model.node_removed, model.node_changed,
                        model.node_renamed, model.edge_added, model.edge_removed,
                        model.graph_reset, model.results_changed):
             signal.connect(self._graph_changed)
+        for signal in (model.edits_settled, model.results_changed):   # once per burst
+            signal.connect(self._steps_changed)
 
     # ------------------------------------------------------------ reading
     @property
@@ -110,8 +108,10 @@ class PlayerController(QObject):
     def _graph_changed(self, *_args) -> None:
         if self.active and not self._entering:
             self.leave()
-        elif not self.active:
-            self._changed.start()            # the steps a play would have: once per burst
+
+    def _steps_changed(self) -> None:
+        if not self.active:
+            self.timeline_changed.emit()     # the steps a play would have
 
     def _build(self, quiet: bool = False) -> Timeline | None:
         model = self.model

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 from ..panels.step_card import StepCard
+from ..window_actions import insert_tool_action, menu_named
 from .controller import PlayerController
 from .explain import explain
 from .icons import player_icon
@@ -103,30 +104,13 @@ def _panel_height(player) -> int:
     return PANEL_HEIGHT if any(v.size > 1 for v in values) else SCALAR_PANEL_HEIGHT
 
 
-def _add_play_button(window, toolbar, play: QAction) -> None:
-    """▶ Play beside the view buttons, before the Run / Step slot of training."""
-    anchor = getattr(window, "run_toolbar_separator", None)
-    if anchor is not None and anchor in toolbar.actions():
-        toolbar.insertAction(anchor, play)
-    else:
-        toolbar.addAction(play)
-    button = toolbar.widgetForAction(play)
-    if button is not None:
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-
-def _menu(window, title: str):
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == title:
-            return action.menu()
-    return window.menuBar().addMenu(f"&{title}")
-
-
 def add_player_controls(window, toolbar) -> None:
     """▶ Play on the main toolbar, View ▸ Player and File ▸ Export animation… (called while
     the window builds its toolbar, after its menus)."""
-    _add_play_button(window, toolbar, window.player.actions["play"])
-    add_player_menus(window, _menu(window, "File"), _menu(window, "View"))
+    # ▶ Play beside the view buttons, before the Run / Step slot of training
+    insert_tool_action(toolbar, window.player.actions["play"],
+                       getattr(window, "run_toolbar_separator", None))
+    add_player_menus(window, menu_named(window, "File"), menu_named(window, "View"))
 
 
 def add_player_menus(window, file_menu, view_menu) -> None:

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from shiboken6 import isValid
 
 from gui import files
+from gui.window_actions import insert_tool_action, menu_named
+
 from .panel import TrainingPanel
 
 PANEL_HEIGHT = 400
@@ -127,19 +129,11 @@ def add_training_controls(window, toolbar) -> None:
 
     session.state_changed.connect(follow)
     follow()
-    anchor = getattr(window, "run_toolbar_anchor", None)
-    if anchor is not None and anchor in toolbar.actions():
-        toolbar.insertAction(anchor, train)
-    else:
-        toolbar.addAction(train)
-    button = toolbar.widgetForAction(train)
+    button = insert_tool_action(toolbar, train, getattr(window, "run_toolbar_anchor", None),
+                                Qt.ToolButtonStyle.ToolButtonTextOnly)
     if button is not None:
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setObjectName("toolbar_train")
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and action.text().replace("&", "") == "View":
-            menu.addSeparator()
-            menu.addAction(window.training_dock.toggleViewAction())
-            menu.addActions([train, step])
-            break
+    view = menu_named(window, "View")
+    view.addSeparator()
+    view.addAction(window.training_dock.toggleViewAction())
+    view.addActions([train, step])

@@ -7,10 +7,9 @@ Python API (lessons, tests): ``panel.start(steps=None)``, ``panel.pause()``, ``p
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
-                               QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
 from gui.player.icons import player_icon
@@ -293,15 +292,7 @@ class TrainingPanel(QWidget):
         s.failed.connect(self._on_failed)
         s.message.connect(self.message)
         s.about_to_start.connect(self._clear_error)
-        # the input choices follow the graph once per burst of edits (deleting 1,000 nodes
-        # refills them once, not 1,000 times)
-        self._inputs_timer = QTimer(self)
-        self._inputs_timer.setSingleShot(True)
-        self._inputs_timer.setInterval(0)
-        self._inputs_timer.timeout.connect(self._fill_inputs)
-        for signal in (self.model.node_added, self.model.node_removed,
-                       self.model.node_renamed):
-            signal.connect(lambda *_: self._inputs_timer.start())
+        self.model.edits_settled.connect(self._fill_inputs)   # once per burst of edits
 
     # ------------------------------------------------------------ settings ↔ widgets
     def load_settings(self) -> None:
@@ -331,7 +322,6 @@ class TrainingPanel(QWidget):
         self._show_data_kind()
 
     def _fill_inputs(self) -> None:
-        self._inputs_timer.stop()
         inputs = self.model.ids_of_op("input")
         data = self.session.data
         loading, self._loading = self._loading, True
