@@ -1,6 +1,8 @@
 """Shared test settings: Qt renders offscreen, never on a real display."""
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -9,6 +11,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 EXAMPLES = ROOT / "resources" / "examples"
+
+
+def run_process(args, attempts=3, **kwargs):
+    """``subprocess.run(args, **kwargs)``; a process the machine failed to start (an OSError
+    from fork or exec, not from the program) is started again, up to ``attempts`` times.
+    CI once lost a run to one such failure on a background thread."""
+    for attempt in range(attempts):
+        try:
+            return subprocess.run(args, **kwargs)
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 # Python's cyclic GC only between tests, never inside a Qt call: a collection that starts inside
 # QObject::disconnect can finalise PySide objects that need the same Qt mutex and deadlock the

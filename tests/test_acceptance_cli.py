@@ -9,16 +9,14 @@ import collections
 import contextlib
 import io
 import json
-import subprocess
 import sys
 import threading
-import time
 
 import numpy as np
 import pytest
 
 import main as main_py
-from conftest import ROOT
+from conftest import ROOT, run_process
 from graph_generator import ALL_OPS, EXPONENTS, random_graph, scalar_nodes
 from oracle import assert_matches, evaluate, fd_grads, torch_grads
 
@@ -64,18 +62,9 @@ def subprocess_jobs():
     return jobs
 
 
-def run_main_py(path, *args, attempts=3):
-    """``python main.py grad PATH ARGS``; a process that fails to start (an OSError from the
-    machine, not from the app) is started again, up to ``attempts`` times."""
-    for attempt in range(attempts):
-        try:
-            return subprocess.run([sys.executable, "main.py", "grad", str(path),
-                                   *map(str, args)],
-                                  cwd=ROOT, capture_output=True, text=True, timeout=60)
-        except OSError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.5)
+def run_main_py(path, *args):
+    return run_process([sys.executable, "main.py", "grad", str(path), *map(str, args)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 class BackgroundRuns:

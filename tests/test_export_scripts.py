@@ -25,7 +25,7 @@ import pytest
 
 import engine
 import main as main_py
-from conftest import EXAMPLES
+from conftest import EXAMPLES, run_process
 from engine.trainer import Trainer
 from graph_generator import ALL_OPS, random_graph
 
@@ -118,8 +118,8 @@ class Exported:
         jobs_file = self.folder / f"jobs_{len(jobs)}_{id(jobs)}.json"
         results_file = jobs_file.with_suffix(".out.json")
         jobs_file.write_text(json.dumps([{"script": str(s), "args": a} for s, a in jobs]))
-        proc = subprocess.run([sys.executable, str(RUNNER), str(jobs_file), str(results_file)],
-                              cwd=self.folder, capture_output=True, text=True, timeout=600)
+        proc = run_process([sys.executable, str(RUNNER), str(jobs_file), str(results_file)],
+                           cwd=self.folder, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr[-3000:]
         return json.loads(results_file.read_text())
 
