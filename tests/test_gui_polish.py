@@ -4,13 +4,14 @@ import json
 import re
 
 import pytest
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
 import engine
 from engine import io
 from gui.canvas import style
-from gui.canvas.text_fit import fit_grad_line
+from gui.canvas.node_item import compact_value_pixels
+from gui.canvas.text_fit import fit_grad_line, fit_grad_line_in
 from gui_helpers import click, make_canvas
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401  (fixtures)
@@ -74,6 +75,36 @@ def test_fit_grad_line_keeps_both_ids():
     assert line.startswith("∂cr") and "/∂hi" in line and line.endswith("ts = 0.123")
     assert metrics.horizontalAdvance(line) <= 150
     assert fit_grad_line(metrics, 20, "loss", "x", ("= 0.1",)) is None   # far too narrow
+
+
+def test_a_slightly_smaller_font_keeps_both_ids_whole_before_any_elision(qapp):
+    """The loss node of a zoomed-out card read "∂l…s/∂loss = 1": a font a little smaller
+    keeps "∂loss/∂loss = 1" whole; only a much narrower room elides the ids."""
+    font = style.pixel_font(12)
+    whole = "∂loss/∂loss = 1"
+    full = QFontMetricsF(font).horizontalAdvance(whole)
+    width = int(full * 0.92)
+    assert fit_grad_line(QFontMetricsF(font), width, "loss", "loss", ("= 1",)) != whole
+    small, text = fit_grad_line_in(font, width, "loss", "loss", ("= 1",))
+    assert text == whole and small.pixelSize() < font.pixelSize()
+    assert QFontMetricsF(small).horizontalAdvance(text) <= width
+    long = ("cross_entropy_loss", "hidden_weights", ("= 0.123",))   # far too long to shrink
+    small, text = fit_grad_line_in(font, 150, *long)
+    assert small.pixelSize() == font.pixelSize()
+    assert text == fit_grad_line(QFontMetricsF(font), 150, *long) and "…" in text
+
+
+def test_the_xor_loss_card_shows_its_whole_seed_gradient_when_zoomed_out(canvas):
+    model, _stack, view = canvas
+    open_example(model, "xor_mlp.json")
+    view.fit_view()
+    QApplication.processEvents()
+    item = view.node_item(model.loss_id)
+    lod = view.transform().m11()
+    font = style.pixel_font(compact_value_pixels(lod))
+    line_font, text = item.compact_grad_line(font, ROOM)
+    assert text == f"∂{model.loss_id}/∂{model.loss_id} = 1"
+    assert QFontMetricsF(line_font).horizontalAdvance(text) <= ROOM
 
 
 def test_choosing_another_loss_renames_the_gradient_lines(canvas):

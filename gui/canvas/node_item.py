@@ -19,7 +19,7 @@ from ..formatting import (describe, describe_short, grad_symbol, node_symbol, sh
                           unfinished_hint)
 from . import style
 from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
-from .text_fit import fit_grad_line, fit_label, fitting, shrunk_to_fit, two_lines
+from .text_fit import fit_grad_line, fit_grad_line_in, fit_label, fitting, shrunk_to_fit, two_lines
 from .thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
@@ -306,7 +306,8 @@ class NodeItem(QGraphicsItem):
         if not lines:
             return
         px = compact_value_pixels(lod)
-        painter.setFont(style.pixel_font(px))
+        font = style.pixel_font(px)
+        painter.setFont(font)
         metrics = painter.fontMetrics()
         line_h = px + 3
         top = style.HEADER_H + (self.height - style.HEADER_H - line_h * len(lines)) / 2
@@ -314,8 +315,12 @@ class NodeItem(QGraphicsItem):
         for i, (candidates, colour) in enumerate(lines):
             # "−0.0015…0.0012" cut to "−0.0015……" says less than "±0.0015"
             painter.setPen(colour)
-            text = (self.grad_line(metrics, room, compact=True) if candidates == "grad"
-                    else fitting(metrics, room, *candidates))
+            if candidates == "grad":
+                line_font, text = self.compact_grad_line(font, room)
+                painter.setFont(line_font)
+            else:
+                painter.setFont(font)
+                text = fitting(metrics, room, *candidates)
             painter.drawText(QRectF(10, top + i * line_h, w - 18, line_h),
                              Qt.AlignLeft | Qt.AlignVCenter, text)
 
@@ -329,6 +334,16 @@ class NodeItem(QGraphicsItem):
         if text is not None:
             return text
         return fitting(metrics, width, *self.grad_compact_lines)
+
+    def compact_grad_line(self, font, width: int) -> tuple:
+        """``(font, text)`` of a zoomed-out card's gradient line: both ids whole in a font a
+        little smaller where that is enough, else as ``grad_line``."""
+        if self.grad_parts is not None:
+            loss, node_id, values = self.grad_parts
+            line_font, text = fit_grad_line_in(font, width, loss, node_id, values[1:])
+            if text is not None:
+                return line_font, text
+        return font, self.grad_line(QFontMetricsF(font), width, compact=True)
 
     def compact_header(self, lod: float) -> tuple:
         """``(font, text)`` of a zoomed-out card's header, symbol and id, in a font that stays
@@ -437,6 +452,11 @@ class NodeItem(QGraphicsItem):
                 if metrics.horizontalAdvance(text) > width:
                     text = f"∂{loss}/∂{node_id} {values[-1]}"
                 painter.setFont(shrunk_to_fit(style.FONT_VALUE, text, width))
+            elif self.grad_parts is not None:    # a font a little smaller before any "…"
+                line_font, whole = fit_grad_line_in(style.FONT_VALUE, width, *self.grad_parts)
+                if whole is not None:
+                    painter.setFont(line_font)
+                    text = whole
             painter.drawText(QRectF(9, y + style.LINE_H, width, style.LINE_H),
                              Qt.AlignLeft | Qt.AlignVCenter, text)
         elif self.error:

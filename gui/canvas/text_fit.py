@@ -74,13 +74,30 @@ def elide_middle(metrics, text: str, width: float) -> str:
     return ""
 
 
+def _joined(head: str, value: str) -> str:   # "∂y/∂x = 95.06", "∂y/∂x: not yet"
+    return head + ("" if value.startswith(":") else " ") + value
+
+
+def fit_grad_line_in(font: QFont, width: int, loss: str, node_id: str, values: tuple,
+                     smallest: float = 0.85) -> tuple:
+    """``(font, text)``: ``fit_grad_line`` in ``font``, except that where the ids would be
+    elided and a font down to ``smallest`` of the size keeps them whole, that font
+    (``∂loss/∂loss = 1`` a little smaller rather than ``∂l…s/∂loss = 1``)."""
+    metrics = QFontMetricsF(font)
+    text = fit_grad_line(metrics, width, loss, node_id, values)
+    whole = _joined(f"∂{loss}/∂{node_id}", values[-1])
+    if text is None or text.startswith(f"∂{loss}/∂{node_id}"):
+        return font, text
+    if width / metrics.horizontalAdvance(whole) < smallest:
+        return font, text
+    return shrunk_to_fit(font, whole, width), whole
+
+
 def fit_grad_line(metrics, width: int, loss: str, node_id: str, values: tuple) -> str | None:
     """``∂y/∂x = 95.06`` fitted into ``width``: the first of ``values`` (longest first) that
     fits with both ids whole; else the last value with the ids elided in the middle
     (``∂loss/∂weig…sum = 0.5``). The ids are never dropped; None when not even that fits."""
-    def joined(head: str, value: str) -> str:   # "∂y/∂x = 95.06", "∂y/∂x: not yet"
-        return head + ("" if value.startswith(":") else " ") + value
-
+    joined = _joined
     for value in values:
         text = joined(f"∂{loss}/∂{node_id}", value)
         if metrics.horizontalAdvance(text) <= width:
