@@ -33,7 +33,7 @@ def _leaf(name, label, symbol, doc, shape, attrs=None, checks=None):
                 leaf_forward(name), leaf_backward, shape, label=label, checks=checks or {}))
 
 
-_leaf("input", "Input", "x", "Data fed in at run time (features, targets).", value_shape("input"))
+_leaf("input", "Input", "in", "Data fed in at run time (features, targets).", value_shape("input"))
 _leaf("constant", "Constant", "c", "A fixed value; never trained.", value_shape("constant"))
 _leaf("parameter", "Parameter", "θ",
       "A trainable value; initialised from init/shape/seed when it has no value.",

@@ -52,8 +52,11 @@ dz/dt = y · 2t + x · eᵗ = 1.6487 · 1 + 0.25 · 1.6487 = <b>2.0609</b>.</p>
 <h4>What each node does</h4>
 <p>A node that knows its upstream gradient ∂L/∂z passes to each input the local derivative
 times it: <code>∂L/∂x = ∂z/∂x · ∂L/∂z</code>. Where a node feeds several others, what flows
-back along each wire is added. Hover a wire on the canvas to see its step.</p>
+back along each wire is added. Hover a wire on the canvas to see its step, or press
+<b>Play</b> to watch the whole pass, one step at a time.</p>
 
+<p><b>Player keys:</b> K or a tap of Space play / pause · → ← one step · Home End the first /
+last step · Esc back to the live view.</p>
 <p><b>Keys:</b> F fit · Tab quick add · Del delete · Ctrl+D duplicate · Ctrl+Z undo ·
 Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's value: scrub it
 and watch every gradient follow.</p>"""

@@ -95,7 +95,7 @@ def test_build_y_equals_x2_plus_1_cubed_and_read_the_gradient(canvas, palette):
     x_item = view.node_item("x")
     assert x_item.value_text == "= 1.5"
     assert x_item.grad_text == f"∂{ids['cube']}/∂x = 95.06"      # what the user reads on the canvas
-    assert x_item.error is None and x_item.symbol == "x"
+    assert x_item.error is None and x_item.symbol == "in"
     assert view.node_item(ids["sq"]).symbol == "x²"
     assert view.node_item(ids["cube"]).symbol == "x³"
     assert view.node_item(ids["cube"]).is_loss

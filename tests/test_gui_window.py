@@ -160,6 +160,30 @@ def test_chain_rule_help_quotes_the_examples_numbers_as_the_engine_computes_them
     assert f"<b>{float(two_paths['t']):.5g}</b>" in CHAIN_RULE_TEXT          # 2.0609
 
 
+def test_chain_rule_help_names_the_player_keys_the_player_answers(window):
+    """The help lists the player's keys (a user found only F, Tab, Del …); each one it names
+    does what it says on the chain-rule example."""
+    from PySide6.QtTest import QTest
+    from gui.window_menus import CHAIN_RULE_TEXT
+    keys = CHAIN_RULE_TEXT.split("<b>Player keys:</b>")[1].split("</p>")[0]
+    for name in ("K", "Space", "→", "←", "Home", "End", "Esc"):
+        assert name in keys, name
+    assert window.open_file(ROOT / "resources" / "examples" / "chain_rule.json", ask=False)
+    window.model.run_now()
+    window.activateWindow()
+    window.canvas.setFocus()
+    player = window.player
+    for key, check in ((Qt.Key.Key_End, lambda: player.current == player.count - 1),
+                       (Qt.Key.Key_Left, lambda: player.current == player.count - 2),
+                       (Qt.Key.Key_Home, lambda: player.current == 0),
+                       (Qt.Key.Key_Right, lambda: player.current == 1),
+                       (Qt.Key.Key_K, lambda: player.playing),
+                       (Qt.Key.Key_K, lambda: not player.playing),
+                       (Qt.Key.Key_Escape, lambda: not player.active)):
+        QTest.keyClick(window.canvas, key)
+        assert check(), key
+
+
 def test_the_empty_run_slot_leaves_no_stray_divider_in_the_toolbar(window):
     train = window.actions_by_name["train"]          # Train fills the Run slot
     assert window.run_toolbar_separator.isVisible()

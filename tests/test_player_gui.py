@@ -258,6 +258,28 @@ def test_a_fitted_view_keeps_every_node_clear_of_the_caption_and_the_legend(wind
         QApplication.processEvents()
 
 
+@pytest.mark.parametrize("size", [(1400, 900), (1000, 700)])
+def test_stepping_from_forward_into_backward_keeps_the_view_still(window, size):
+    """The legend comes with the first backward step; its room is kept from the first step
+    of the player, so the graph does not jump up (a user saw it move ~50 px)."""
+    window.resize(*size)
+    open_example(window, "chain_rule")
+    canvas = window.canvas
+    key(window, Qt.Key.Key_Home)                        # the player opens at step 1: forward
+    QApplication.processEvents()
+    assert canvas.legend.isHidden() and canvas.fitted
+    before, shown = canvas.transform(), canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    saw_legend = False
+    for _ in range(window.player.count - 1):
+        key(window, Qt.Key.Key_Right)
+        QApplication.processEvents()
+        saw_legend = saw_legend or not canvas.legend.isHidden()
+        assert canvas.transform() == before, window.canvas.caption_overlay.caption
+        assert canvas.mapToScene(canvas.viewport().rect()).boundingRect() == shown
+        assert overlay_hits(window) == []
+    assert saw_legend
+
+
 def build_by_hand(win) -> None:
     """x → square → loss-less chain y = x²·c, dropped and wired with the mouse in a new
     document, values set as the inspector sets them."""

@@ -37,6 +37,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
     refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
     space_tapped = Signal()        # Space pressed and released without panning (play/pause)
+    escaped = Signal()             # Esc with no wire or scrub to cancel (the player leaves)
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -173,13 +174,17 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
 
     def _free_bands(self) -> list[QRectF]:
         """The parts of the viewport no overlay covers: between the caption and the legend,
-        and beside the legend (whichever shows the graph larger is used)."""
+        and beside the legend (whichever shows the graph larger is used). While the player
+        runs (its caption shows) the legend's room is kept even before the backward steps
+        bring the legend, so the graph does not jump when they begin."""
         area = QRectF(self.viewport().rect())
         top = area.top()
-        if not self.caption_overlay.isHidden():
+        playing = not self.caption_overlay.isHidden()
+        if playing:
             top = self.caption_overlay.geometry().bottom() + 4
-        if self.legend.isHidden():
+        if self.legend.isHidden() and not playing:
             return [QRectF(area.left(), top, area.width(), area.bottom() - top)]
+        self.legend.place()
         legend = self.legend.geometry()
         bands = [QRectF(area.left(), top, area.width(), legend.top() - 4 - top),
                  QRectF(legend.right() + 4, top, area.right() - legend.right() - 4,
@@ -329,6 +334,8 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             return
         if event.key() == Qt.Key_Escape and self.scrubber.cancel():
             return
+        if event.key() == Qt.Key_Escape:
+            self.escaped.emit()
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:

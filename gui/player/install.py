@@ -29,7 +29,7 @@ _ACTIONS = (  # name, text, key, tip, icon
     ("back", "Step Back", "Left", "Previous step (←)", "step_back"),
     ("first", "First Step", "Home", "First step (Home)", "first"),
     ("last", "Last Step", "End", "Last step (End)", "last"),
-    ("live", "Live View", None, "Leave the player: back to the live results", "live"),
+    ("live", "Live View", None, "Leave the player: back to the live results (Esc)", "live"),
 )
 
 
@@ -51,6 +51,7 @@ def install_player(window) -> PlayerController:
         actions[name] = action
     player.actions = actions
     canvas.space_tapped.connect(player.toggle)
+    canvas.escaped.connect(player.leave)     # Esc: back to the live view
 
     card = StepCard()
     strip = PlayerStrip(player, actions)
