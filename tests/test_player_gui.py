@@ -280,6 +280,24 @@ def test_stepping_from_forward_into_backward_keeps_the_view_still(window, size):
     assert saw_legend
 
 
+def test_a_canvas_squeezed_by_a_small_window_drops_the_legend_and_gets_it_back(window):
+    """At 800×560 with the Training panel up, the legend covered most of a 40-px-high
+    canvas (seen under Xvfb): below room for it, it goes, and the fitted graph uses the
+    whole canvas; a larger window brings it back."""
+    window.resize(1400, 900)
+    open_example(window, "chain_rule")
+    canvas = window.canvas
+    assert not canvas.legend.isHidden()
+    window.resize(800, 420)
+    QApplication.processEvents()
+    assert canvas.viewport().height() < 2 * canvas.legend.HEIGHT
+    assert canvas.legend.isHidden() and canvas.fitted
+    window.resize(1400, 900)
+    QApplication.processEvents()
+    assert not canvas.legend.isHidden() and canvas.fitted, canvas.viewport().size()
+    assert overlay_hits(window) == []
+
+
 def build_by_hand(win) -> None:
     """x → square → loss-less chain y = x²·c, dropped and wired with the mouse in a new
     document, values set as the inspector sets them."""

@@ -182,7 +182,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         playing = not self.caption_overlay.isHidden()
         if playing:
             top = self.caption_overlay.geometry().bottom() + 4
-        if self.legend.isHidden() and not playing:
+        if (self.legend.isHidden() and not playing) or not self._room_for_legend():
             return [QRectF(area.left(), top, area.width(), area.bottom() - top)]
         self.legend.place()
         legend = self.legend.geometry()
@@ -206,6 +206,8 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.banner.place()
         self.caption_overlay.place()
         self.legend.place()
+        if self.graph_scene.record is not None:
+            self._follow_record()        # the legend goes when the canvas gets too small
         if was_fitted:
             self.fit_view()
 
@@ -262,13 +264,20 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         record = self.graph_scene.record
         was_fitted, shown = self.fitted, self._overlays_shown()
         self.caption_overlay.set_text(record.caption, record.detail)
-        self.legend.setVisible(any(e.contribution is not None for e in record.edges.values()))
+        self.legend.setVisible(self._room_for_legend() and any(
+            e.contribution is not None for e in record.edges.values()))
         self.legend.place()
         now = self._overlays_shown()
         if was_fitted and now != shown:
             self.fit_view()              # keep the nodes clear of the caption and legend
         elif now[0] and not shown[0] and self._caption_covers_nodes():
             self.fit_view()              # the player starts on a graph built by hand
+
+    def _room_for_legend(self) -> bool:
+        """A canvas squeezed by a small window keeps its room for the graph: no legend."""
+        size = self.viewport().size()
+        return (size.height() >= 2 * self.legend.HEIGHT
+                and size.width() >= 2 * self.legend.WIDTH)
 
     def _caption_covers_nodes(self) -> bool:
         area = self.mapToScene(self.caption_overlay.geometry().translated(
