@@ -53,6 +53,22 @@ def cell_tooltip(label: str, array) -> str:
                 f"norm ‖·‖ = {float(np.linalg.norm(a)):.6g}")
 
 
+def sample_rows_note(model) -> str:
+    """For a graph that trains on a data set: the loss above is on the rows the document's
+    own input nodes hold, not the training set's (the Training panel shows that one)."""
+    data = model.training_sections()[0]
+    if not data:
+        return ""
+    names = [n for n in (data.get("features"), data.get("targets"))
+             if isinstance(n, str) and n in model.node_ids()]
+    rows = {np.shape(model.values[n])[0] for n in names
+            if n in model.values and np.ndim(model.values[n]) >= 1}
+    held = f"the {rows.pop()} rows in " if len(rows) == 1 else ""
+    where = " and ".join(names) or "the input nodes"
+    return (f"This loss is on {held}{where}; the Training panel shows the loss on the "
+            "training data.")
+
+
 class GraphOverview(QWidget):
     node_clicked = Signal(str)
     example_requested = Signal(str)   # path of an example to open (links on an empty graph)
@@ -62,6 +78,8 @@ class GraphOverview(QWidget):
         self.model = model
         self.loss_label = QLabel(objectName="heading", wordWrap=True)
         self.status_label = QLabel(objectName="muted", wordWrap=True)
+        self.description_label = QLabel(objectName="muted", wordWrap=True)   # the file's own
+        self.description_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption = QLabel("Leaves: values and gradients", objectName="muted", wordWrap=True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["node", "shape", "value", "gradient"])
@@ -84,7 +102,7 @@ class GraphOverview(QWidget):
         self.examples.setText(self._examples_html())
         self.examples.linkActivated.connect(self.example_requested)
         for widget in (self.loss_label, self.status_label, self.caption, self.table,
-                       self.examples):
+                       self.description_label, self.examples):
             layout.addWidget(widget)
         self.refresh()
 
@@ -108,13 +126,20 @@ class GraphOverview(QWidget):
             self.loss_label.setText("No loss yet")
         else:
             self.loss_label.setText("Empty graph")
-        lines = [f"{len(ids)} nodes, {len(model.edges())} edges"]
+        edges = len(model.edges())
+        lines = [f"{len(ids)} node{'s' * (len(ids) != 1)}, {edges} edge{'s' * (edges != 1)}"]
+        rows = sample_rows_note(model)
+        if rows and loss and loss in model.values:
+            lines.append(rows)
         if model.status:
             lines.append(model.status)
         attention = attention_summary(model)
         if attention:
             lines.append(attention)
         self.status_label.setText("\n".join(lines))
+        description = model.description()
+        self.description_label.setText(description)
+        self.description_label.setVisible(bool(description))
         self.examples.setVisible(not ids and bool(self.examples.text()))
         all_leaves = [n for n in ids if model.op(n).is_leaf]
         leaves = all_leaves[:MAX_ROWS]

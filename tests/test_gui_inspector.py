@@ -310,6 +310,25 @@ def test_with_nothing_selected_the_overview_lists_leaf_gradients(window, tmp_pat
     assert window.canvas.selected_nodes() == ["x"] and window.inspector.node_id == "x"
 
 
+def test_the_overview_shows_the_files_description_and_where_its_loss_is_measured(window,
+                                                                              tmp_path):
+    """A user saw 'Loss = 0.14' in the inspector and 'loss 0.0117' in the Training panel:
+    the overview now says the first is on the document's own rows, and shows the file's
+    description (which explains it); a graph without either shows neither."""
+    from conftest import EXAMPLES
+    window.open_file(EXAMPLES / "spiral_classifier.json", ask=False)
+    window.model.run_now()
+    overview = window.inspector.overview
+    assert overview.description_label.isVisible()
+    assert overview.description_label.text().startswith("Three interleaved spiral arms")
+    assert ("This loss is on the 6 rows in x and y; the Training panel shows the loss on "
+            "the training data.") in overview.status_label.text()
+    window.open_file(square_graph_file(tmp_path / "sq.json", x=3.0))
+    window.model.run_now()
+    assert not overview.description_label.isVisible()
+    assert overview.status_label.text() == "2 nodes, 2 edges"
+
+
 def test_loss_checkbox_picks_the_node_to_differentiate(window):
     add(window, "a", "input", value=2.0)
     add(window, "sq", "mul")

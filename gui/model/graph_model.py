@@ -173,6 +173,11 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
                     None)
         return copy.deepcopy(edge.extra) if edge is not None else {}
 
+    def description(self) -> str:
+        """The document's free-text ``description`` ("" when it has none)."""
+        text = self._graph.extra.get("description")
+        return text.strip() if isinstance(text, str) else ""
+
     def new_id(self, base: str, taken=()) -> str:
         return self._graph.new_id(base, taken)
 
