@@ -53,6 +53,8 @@ def test_pictures_name_every_node(window, dialogs, tmp_path):
     texts = " ".join(t for e in root.iter() if e.tag.endswith("text") for t in e.itertext())
     for node_id in window.model.node_ids():
         assert node_id in texts
+    words = texts.split()                       # the numbers on edges, as the PNG shows them
+    assert words.count("1.65") == 2 and "0.412" in words and "0.25" in words
     dialogs.save_path = str(tmp_path / "g.png")
     trigger(window, "export_png")
     image = QImage(str(tmp_path / "g.png"))
