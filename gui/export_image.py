@@ -4,7 +4,9 @@
 ``engine.load_graph`` returned it) to a ``GraphModel``, let it run, and render a
 ``GraphScene`` — the graph itself, not the window — with every node's value and gradient. The
 scene is switched to vector mode first, so an SVG holds real ``<text>`` and ``<path>``
-elements and node ids are drawn whole. Needs a QApplication; one is made (offscreen when no
+elements and node ids are drawn whole; the numbers on edges are sized as at one zoom
+(``LABEL_ZOOM``), so the SVG and a PNG at any scale carry the same ones, as text in the
+SVG. Needs a QApplication; one is made (offscreen when no
 platform is chosen) if there is none.
 """
 from __future__ import annotations
@@ -17,6 +19,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
 MARGIN = 24.0     # scene units around the nodes
+LABEL_ZOOM = 2.0  # pictures draw the numbers on edges as the canvas does at this zoom (the
+#                   PNG's default scale): SVG and PNG at any scale show the same numbers
 
 
 class ImageError(Exception):
@@ -36,6 +40,7 @@ def _scene_for(source):
     model.run_now()
     scene = GraphScene(model)
     scene.set_vector_mode(True)
+    scene.label_zoom = LABEL_ZOOM
     app.processEvents()
     return app, model, scene
 

@@ -33,6 +33,12 @@ def default_path(window, kind: str) -> Path:
     return folder / f"{stem}{suffix}{KINDS[kind][2]}"
 
 
+def document_name(window) -> str:
+    """What the script's docstring calls the graph: its file name, or the window's name for a
+    document never saved. (The script names itself at run time, whatever its file is called.)"""
+    return window.path.name if window.path is not None else window.display_name
+
+
 def export_to(window, kind: str, path) -> bool:
     """Write the document as ``kind`` to ``path``; True when written (the user is told)."""
     path = Path(path)
@@ -41,7 +47,7 @@ def export_to(window, kind: str, path) -> bool:
     model = window.model
     try:
         if kind in ("numpy", "pytorch"):
-            text = model.export_script(kind, path.name)
+            text = model.export_script(kind, document_name(window))
             path.write_text(text, encoding="utf-8")
             mode = path.stat().st_mode
             os.chmod(path, mode | (mode & 0o444) >> 2)      # runnable, like any script

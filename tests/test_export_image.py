@@ -6,6 +6,7 @@ fills. The PNG's size follows ``--scale``.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import json
@@ -95,3 +96,69 @@ def test_the_png_follows_the_scale(qapp, tmp_path):
     assert abs(two.width() - 2 * one.width()) <= 2 and abs(two.height() - 2 * one.height()) <= 2
     corner = one.pixelColor(2, 2)            # the canvas background, not transparent
     assert corner.alpha() == 255 and corner.lightness() < 60
+
+
+class LabelSpy:
+    """Records the numbers ``scene_paint.draw_edge_labels`` writes on edges (through a proxy
+    painter that passes every call on)."""
+
+    def __init__(self, monkeypatch):
+        import gui.canvas.scene as scene_module
+        self.drawn: list[str] = []
+        real = scene_module.draw_edge_labels
+        spy = self
+
+        class Proxy:
+            def __init__(self, painter):
+                self._painter = painter
+
+            def __getattr__(self, name):
+                return getattr(self._painter, name)
+
+            def drawText(self, *args):
+                spy.drawn.append(args[-1])
+                return self._painter.drawText(*args)
+
+        monkeypatch.setattr(scene_module, "draw_edge_labels",
+                            lambda scene, painter, rect: real(scene, Proxy(painter), rect))
+
+    def take(self) -> list[str]:
+        drawn, self.drawn = sorted(self.drawn), []
+        return drawn
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.json")))
+def test_the_svg_carries_the_numbers_on_edges_the_png_shows_as_text(qapp, tmp_path, monkeypatch,
+                                                                    name):
+    """The SVG (one unit per scene unit) draws the same edge numbers as the default PNG (two
+    pixels per unit), as real <text>; before, its bigger numbers covered nodes and were left
+    out (none at all on spiral_classifier)."""
+    spy = LabelSpy(monkeypatch)
+    export(EXAMPLES / f"{name}.json", "png", tmp_path / "g.png")
+    in_png = spy.take()
+    export(EXAMPLES / f"{name}.json", "svg", tmp_path / "g.svg")
+    assert spy.take() == in_png and len(in_png) >= 3
+    found = collections.Counter(texts(tmp_path / "g.svg"))
+    assert not collections.Counter(in_png) - found, (in_png, found)
+
+
+def test_two_paths_svg_shows_its_gradient_numbers_and_whole_ids(qapp, tmp_path):
+    export(EXAMPLES / "two_paths.json", "svg", tmp_path / "g.svg")
+    found = texts(tmp_path / "g.svg")
+    # z = x·y, x = t², y = eᵗ at t = 0.5: what flows back along each edge, as the PNG shows
+    # it — t→x 1.649·2t, t→y 0.25·eᵗ, x→z y = 1.649, y→z x = 0.25
+    assert found.count("1.65") == 2 and found.count("0.412") == 1 and found.count("0.25") == 1
+    for node_id in ("t", "x", "y"):
+        assert node_id in found
+    assert "z  ◆" in found and not any("…" in t for t in found)
+
+
+def test_a_png_at_any_scale_shows_the_same_edge_numbers(qapp, tmp_path, monkeypatch):
+    """The level of detail does not follow --scale: a small PNG keeps the numbers, a large
+    one does not drop those near a node."""
+    spy = LabelSpy(monkeypatch)
+    drawn = {}
+    for scale in ("0.4", "1", "2", "4"):
+        export(EXAMPLES / "spiral_classifier.json", "png", tmp_path / "g.png", "--scale", scale)
+        drawn[scale] = spy.take()
+    assert len(drawn["2"]) >= 5 and all(d == drawn["2"] for d in drawn.values()), drawn

@@ -1,13 +1,16 @@
 """File ▸ Export in the app: scripts that reproduce the numbers shown, pictures of the graph."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog
 
 from gui import commands
 from tests.conftest import EXAMPLES
@@ -50,6 +53,8 @@ def test_pictures_name_every_node(window, dialogs, tmp_path):
     texts = " ".join(t for e in root.iter() if e.tag.endswith("text") for t in e.itertext())
     for node_id in window.model.node_ids():
         assert node_id in texts
+    words = texts.split()                       # the numbers on edges, as the PNG shows them
+    assert words.count("1.65") == 2 and "0.412" in words and "0.25" in words
     dialogs.save_path = str(tmp_path / "g.png")
     trigger(window, "export_png")
     image = QImage(str(tmp_path / "g.png"))
@@ -70,3 +75,32 @@ def test_cancelling_the_dialog_writes_nothing(window, dialogs, tmp_path):
     dialogs.save_path = None
     trigger(window, "export_numpy")
     assert list(tmp_path.glob("*.py")) == [] and dialogs.kinds() == []
+
+
+def test_an_exported_script_is_offered_and_names_itself_without_a_doubled_suffix(
+        window, dialogs, tmp_path, monkeypatch):
+    """File ▸ Export ▸ numpy / PyTorch of spiral_csv.json: the dialog offers spiral_csv.py and
+    spiral_csv_torch.py; each script's --help names the file it was saved as (never
+    ``.py.py``), and the docstring names the graph it came from."""
+    graph = tmp_path / "spiral_csv.json"
+    graph.write_text((EXAMPLES / "spiral_classifier.json").read_text())
+    assert window.open_file(str(graph))
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, caption, start, *a, **k:
+                        (offered.append(start) or dialogs.save_path or "", ""))
+    runnable = ["numpy"] + (["pytorch"] if importlib.util.find_spec("torch") else [])
+    for kind, name in (("numpy", "spiral_csv.py"), ("pytorch", "spiral_csv_torch.py")):
+        dialogs.save_path = str(tmp_path / name)
+        trigger(window, f"export_{kind}")
+        assert Path(offered[-1]).name == name
+        assert f"Exported {name}" in window.statusBar().currentMessage()
+        text = (tmp_path / name).read_text()
+        assert ".py.py" not in text and text.splitlines()[1].startswith('"""spiral_csv.json: ')
+        if kind in runnable:
+            done = subprocess.run([sys.executable, name, "--help"], capture_output=True,
+                                  text=True, timeout=120, cwd=tmp_path)
+            assert done.returncode == 0, done.stderr
+            assert f"usage: {name} " in done.stdout and ".py.py" not in done.stdout
+            assert f"python {name} --train [--steps N] [--seed S]" in done.stdout
+    assert not list(tmp_path.glob("*.py.py"))

@@ -14,7 +14,7 @@ import re
 from ..ops import OPS
 from .numpy_ops import NUMPY, Site, helpers_for
 from .program import Program
-from .source import (BATCHES, NUMPY_UPDATES, accuracy_source, array_literal, call_text,
+from .source import (BATCHES, COMMAND_LINE, NUMPY_UPDATES, accuracy_source, array_literal, call_text,
                      docstring, label, optimizer_constants, training_constants, with_comment)
 
 RULE = "# " + "-" * 40
@@ -163,7 +163,7 @@ def train(steps, seed):
             "accuracy": None if PREDICTION is None else accuracy(LOSS_OP, v[PREDICTION], Y)}
 '''.strip("\n")
 
-MAIN = '''
+MAIN = COMMAND_LINE + "\n\n\n" + '''
 def gradients():
     """One forward and backward pass with the graph's own values."""
     v = forward(dict(VALUES))
@@ -172,17 +172,8 @@ def gradients():
             "grads": {node: np.asarray(grads[node]).tolist() for node in REPORTED}}
 
 
-def fail(message):
-    print(f"{sys.argv[0]}: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
-    parser.add_argument("--train", action="store_true", help="train on the graph's data")
-    parser.add_argument("--steps", type=int, default=None, help="training steps")
-    parser.add_argument("--seed", type=int, default=None, help="minibatch shuffling seed")
-    args = parser.parse_args(argv)
+    args = command_line().parse_args(argv)
     if not args.train:
         result = gradients()
     elif "NO_TRAINING" in globals():
@@ -201,12 +192,12 @@ if __name__ == "__main__":
 '''.strip("\n")
 
 
-def to_numpy_source(program: Program, file_hint: str = "script.py") -> str:
+def to_numpy_source(program: Program) -> str:
     """The whole script for ``program``."""
     helpers = helpers_for({node.op for node in program.ops})
-    parts = ["#!/usr/bin/env python3", docstring(program, "numpy", file_hint),
+    parts = ["#!/usr/bin/env python3", docstring(program, "numpy"),
              "from __future__ import annotations", "",
-             "import argparse", "import json", "import math", "import sys", "",
+             "import argparse", "import json", "import math", "import os", "import sys", "",
              "import numpy as np", "", "", *values_section(program), "", ""]
     if helpers:
         parts += [RULE + " the engine's kernels", "\n\n\n".join(helpers), "", ""]

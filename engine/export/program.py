@@ -20,7 +20,7 @@ from ..errors import GraphError
 
 # names an exported script defines itself (a node never takes one of them)
 SCRIPT_NAMES = frozenset("""
-    np math json sys argparse torch nn F forward backward leaves values v grads main train
+    np math json sys os argparse script_name command_line fail gradients run torch nn F forward backward leaves values v grads main train
     batches accuracy update VALUES LOSS FEATURES TARGETS X Y BATCH_SIZE STEPS SEED LOSS_OP
     PREDICTION PARAMETERS INPUTS CONSTANTS OPTIMIZER Model model self device annotations
     unbroadcast spread tie_share extreme_grad sigmoid softmax log_softmax rows mse sigmoid_bce

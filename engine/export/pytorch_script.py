@@ -12,7 +12,7 @@ import json
 
 from .numpy_script import RULE, wrap_return
 from .program import Program
-from .source import (BATCHES, accuracy_source, array_literal, call_text, docstring, label,
+from .source import (BATCHES, COMMAND_LINE, accuracy_source, array_literal, call_text, docstring, label,
                      training_constants, with_comment)
 from .torch_code import TORCH
 
@@ -127,7 +127,7 @@ def train(steps, seed, device):
     return {"loss": loss, "accuracy": accuracy(LOSS_OP, prediction, Y.numpy())}
 '''.strip("\n")
 
-MAIN = '''
+MAIN = COMMAND_LINE + "\n\n\n" + '''
 def run(model, inputs):
     """model's forward with {input id: tensor}."""
     return model(**{ARGUMENTS[node]: value for node, value in inputs.items()})
@@ -149,18 +149,10 @@ def gradients(device):
     return {"loss": loss.item(), "grads": grads}
 
 
-def fail(message):
-    print(f"{sys.argv[0]}: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
-    parser.add_argument("--train", action="store_true", help="train on the graph's data")
-    parser.add_argument("--steps", type=int, default=None, help="training steps")
-    parser.add_argument("--seed", type=int, default=None, help="minibatch shuffling seed")
-    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:1, ...")
-    args = parser.parse_args(argv)
+    args = command_line([(("--device",), {"default": "cpu",
+                                           "help": "cpu (default), cuda, cuda:1, ..."})]
+                        ).parse_args(argv)
     try:
         device = torch.device(args.device)
         torch.zeros(1, device=device)
@@ -184,11 +176,11 @@ if __name__ == "__main__":
 '''.strip("\n")
 
 
-def to_pytorch_source(program: Program, file_hint: str = "script.py") -> str:
+def to_pytorch_source(program: Program) -> str:
     """The whole script for ``program``."""
-    parts = ["#!/usr/bin/env python3", docstring(program, "pytorch", file_hint),
+    parts = ["#!/usr/bin/env python3", docstring(program, "pytorch"),
              "from __future__ import annotations", "",
-             "import argparse", "import json", "import math", "import sys", "",
+             "import argparse", "import json", "import math", "import os", "import sys", "",
              "import numpy as np  # the app's minibatch order and accuracy rule",
              "import torch", "import torch.nn.functional as F", "from torch import nn", "",
              "torch.set_default_dtype(torch.float64)", "", "",

@@ -66,8 +66,14 @@ def with_comment(code: str, comment: str, indent: str = "    ") -> list:
     return [f"{indent}# {comment}", f"{indent}{code}"]
 
 
-def docstring(program, kind: str, file_hint: str) -> str:
-    """The script's docstring: what it is and how to run it."""
+THIS_FILE = "<this file>"   # the docstring's stand-in for the script's name; --help fills it in
+
+
+def docstring(program, kind: str) -> str:
+    """The script's docstring: what it is and how to run it. Its usage lines say ``python
+    <this file>``; the script's ``--help`` prints them with its own file name, read at run
+    time, so they stay right whatever the file is called. ``--train`` is only offered by a
+    script that can train."""
     from ..version import app_version
     what = {"numpy": "a standalone numpy script", "pytorch": "a PyTorch script (float64)"}[kind]
     lines = [f"{program.name}: {what}", f"exported from Backprop Studio {app_version()}.", ""]
@@ -81,21 +87,59 @@ def docstring(program, kind: str, file_hint: str) -> str:
     else:
         lines += textwrap.wrap(
             "An nn.Module whose parameters are the graph's parameter values and whose forward "
-            "follows the graph's order; PyTorch's autograd computes the gradients. Training "
-            "uses torch.optim with the graph's optimizer and settings.", 92)
+            "follows the graph's order; PyTorch's autograd computes the gradients."
+            + (" Training uses torch.optim with the graph's optimizer and settings."
+               if program.training is not None else ""), 92)
     device = " [--device cpu|cuda]" if kind == "pytorch" else ""
-    lines += ["", f"    python {file_hint}{device}",
-              "        prints the loss and its gradient for every input and parameter node",
-              f"    python {file_hint} --train [--steps N] [--seed S]{device}",
-              "        trains as the app does, on the graph's data, and prints the final loss",
-              "",
-              "The last line printed is JSON: {\"loss\": ..., \"grads\": {node id: gradient}}, "
-              "or with", "--train {\"loss\": ..., \"accuracy\": ... or null} on the whole "
-              "training data."]
-    if program.training is None:
-        lines += ["", f"This script cannot train: {program.no_training}."]
+    lines += ["", "How to run it:", f"    python {THIS_FILE}{device}",
+              "        prints the loss and its gradient for every input and parameter node"]
+    if program.training is not None:
+        lines += [f"    python {THIS_FILE} --train [--steps N] [--seed S]{device}",
+                  "        trains as the app does, on the graph's data, and prints the final "
+                  "loss",
+                  "",
+                  "The last line printed is JSON: {\"loss\": ..., \"grads\": {node id: "
+                  "gradient}}, or with", "--train {\"loss\": ..., \"accuracy\": ... or null} "
+                  "on the whole training data."]
+    else:
+        lines += ["",
+                  "The last line printed is JSON: {\"loss\": ..., \"grads\": {node id: "
+                  "gradient}}.", "",
+                  *textwrap.wrap(f"This script cannot train: {program.no_training}.", 92)]
     body = "\n".join(line.rstrip() for line in lines).replace("\\", "\\\\").replace('"""', "'''")
     return f'"""{body}\n"""'
+
+
+# the script's own name and its command line, shared by both scripts' main
+COMMAND_LINE = '''
+def script_name():
+    """This file's name, whatever it is called now (the usage text shows it)."""
+    return os.path.basename(globals().get("__file__") or sys.argv[0] or "script.py")
+
+
+def fail(message):
+    print(f"{script_name()}: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def command_line(extra=()):
+    """The parser: the docstring, with this file's name, is the help; --train, --steps and
+    --seed are offered only when the script can train (refused in one line otherwise)."""
+    name = script_name()
+    parser = argparse.ArgumentParser(prog=name, description=__doc__.replace("<this file>", name),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    can_train = "NO_TRAINING" not in globals()
+    quiet = argparse.SUPPRESS
+    parser.add_argument("--train", action="store_true",
+                        help="train on the graph's data" if can_train else quiet)
+    parser.add_argument("--steps", type=int, default=None,
+                        help=f"training steps (default {STEPS})" if can_train else quiet)
+    parser.add_argument("--seed", type=int, default=None,
+                        help=f"minibatch shuffling seed (default {SEED})" if can_train else quiet)
+    for flags, options in extra:
+        parser.add_argument(*flags, **options)
+    return parser
+'''.strip("\n")
 
 
 # ---------------------------------------------------------------- training pieces

@@ -50,6 +50,8 @@ class GraphScene(QGraphicsScene):
         self.replaying = False            # a player's record, not the live one
         self._path_base = None            # the record under a shown path (show_path)
         self.vector_mode = False
+        self.label_zoom = None            # pictures: the zoom edge numbers are sized for (one
+        #                                   level of detail whatever the output scale)
         self.setBackgroundBrush(style.BACKGROUND)
         self._minor_pen = QPen(style.GRID_MINOR, 0)
         self._major_pen = QPen(style.GRID_MAJOR, 0)

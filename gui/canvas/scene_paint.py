@@ -19,8 +19,10 @@ LABEL_SCREEN_PX = 11.5  # the numbers' size on screen (scene size grows as the z
 def draw_edge_labels(scene, painter, rect: QRectF) -> None:
     """The numbers on edges at a constant size on screen, in the middle of the wire; a
     number that would cover a node is left out (the step being played always shows), and
-    all are dropped when zoomed out (LABELS_BELOW) and in the overview."""
-    scale = painter.worldTransform().m11()
+    all are dropped when zoomed out (LABELS_BELOW) and in the overview. A picture sets
+    ``scene.label_zoom``: its numbers are sized (and left out) as at that zoom, whatever
+    the painter's scale, so an SVG (1 unit per scene unit) shows the PNG's numbers."""
+    scale = scene.label_zoom or painter.worldTransform().m11()
     if scale < LABELS_BELOW or scene.overview:
         return
     px = max(9, round(LABEL_SCREEN_PX / scale))
