@@ -464,16 +464,13 @@ class TrainingPanel(QWidget):
         self._schedule_render()
 
     def _clear_plots(self) -> None:
+        self.pacer.clear()
         for plot in self.plots:
             plot.clear()
         self._schedule_render()
 
     def _on_snapshot(self, snap) -> None:
-        offset = self.session.step_offset
-        for plot in self.plots:
-            plot.offset = offset
-            plot.add(snap)
-        self._schedule_render()
+        self.pacer.add(snap, self.session.step_offset)     # the plots get it at the next frame
 
     def _schedule_render(self) -> None:
         self.pacer.schedule()

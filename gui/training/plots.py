@@ -26,6 +26,7 @@ TRAIN = "#7fd1ff"
 TEST = "#f0c674"
 LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
+DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
 PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
            "#f778ba", "#a5d6ff", "#ffdf5d")
@@ -196,6 +197,17 @@ class PlotCard(QWidget):
         return None
 
 
+def cheap_curve(curve):
+    """A curve drawn at ~2 points per pixel (the min and max of each pixel column, so spikes
+    stay) and only over the visible range: a paint costs the same at step 100 and at step
+    100,000 — under software rendering the thousands of segments were what kept the live
+    plots behind the run."""
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
+    return curve
+
+
 def log10_safe(y: np.ndarray) -> np.ndarray:
     """log10 of values ≥ 0 (0 is drawn at FLOOR)."""
     return np.log10(np.maximum(y, FLOOR))
@@ -248,8 +260,7 @@ class LossPlot(PlotCard):
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train (batch)")
         self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
         for curve in (self.raw_curve, self.train_curve, self.test_curve):
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
+            cheap_curve(curve)
         self.log_box.toggled.connect(self._set_log)
         self.smooth.valueChanged.connect(self._set_smoothing)
         self._set_log(True)
@@ -344,8 +355,8 @@ class AccuracyPlot(PlotCard):
         item.getViewBox().setLimits(yMin=-5, yMax=105)
         self.legend = item.addLegend(offset=(-4, -4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
                                      labelTextSize="8pt")
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train")
-        self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
+        self.train_curve = cheap_curve(item.plot(pen=pg.mkPen(TRAIN, width=2), name="train"))
+        self.test_curve = cheap_curve(item.plot(pen=pg.mkPen(TEST, width=2)))
         self.note = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
         self.set_available(True)
@@ -426,9 +437,7 @@ class GradientPlot(PlotCard):
         self.curves = {}
         for k, name in enumerate(names):
             pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=1.6)
-            curve = self.curves[name] = item.plot(pen=pen, name=name)
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
+            self.curves[name] = cheap_curve(item.plot(pen=pen, name=name))
         self.dirty = True
 
     def clear(self) -> None:

@@ -1,0 +1,62 @@
+"""The Training panel as a new user met it: live plots that keep up with the run and show the
+same moment, errors and settings that belong to the open document, a failed Train that
+changes nothing, plots that start over (ranges too) with new data, messages that agree with
+the step counter, text that fits."""
+from __future__ import annotations
+
+from training_helpers import click, open_example, wait_idle
+from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
+
+LONG = 10 ** 6     # a run that only a pause ends
+
+
+def last_step(plot) -> int | None:
+    """The x of the newest point the plot has drawn (None: nothing drawn)."""
+    ends = [int(c.xData[-1]) for c in plot.plot.getPlotItem().listDataItems()
+            if c.xData is not None and len(c.xData)]
+    return max(ends) if ends else None
+
+
+def test_every_live_frame_shows_all_plots_at_the_same_step(window, qtbot):
+    """While spiral trains, each frame the pacer draws hands the loss, accuracy and gradient
+    plots the same latest data: their newest points are at one step, never four moments
+    (they once were at steps 1288, 2663 and 3700 while the run was at 4534)."""
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    plots = (panel.loss_plot, panel.accuracy_plot, panel.gradient_plot)
+    frames = []
+    after = panel.pacer.after
+
+    def record():                                 # after each tick: a frame is done
+        if not any(p.dirty for p in panel.plots):  # when no plot waits for its turn
+            frames.append([last_step(p) for p in plots])
+        after()
+    panel.pacer.after = record
+    panel.steps_box.setValue(LONG)
+    click(panel.train_button)
+    qtbot.waitUntil(lambda: panel.session.step_count > 2000 and len(frames) >= 4,
+                    timeout=60000)
+    click(panel.train_button)                     # pause
+    wait_idle(qtbot, panel)
+    drawn = [f for f in frames if None not in f]
+    assert len(drawn) >= 3
+    assert all(len(set(f)) == 1 for f in drawn), drawn
+    final = panel.session.latest.step
+    assert [last_step(p) for p in plots] == [final - 1] * 3 or \
+        [last_step(p) for p in plots] == [final] * 3, ([last_step(p) for p in plots], final)
+
+
+def test_the_plots_keep_up_with_the_run_while_it_trains(window, qtbot):
+    """panel.render() while running: every plot's newest point is the newest snapshot's
+    step (nothing queued behind)."""
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    panel.steps_box.setValue(LONG)
+    click(panel.train_button)
+    qtbot.waitUntil(lambda: panel.session.step_count > 3000, timeout=60000)
+    panel.render()
+    snap = panel.session.latest.step
+    steps = [last_step(p) for p in (panel.loss_plot, panel.accuracy_plot, panel.gradient_plot)]
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    assert all(abs(s - snap) <= 1 for s in steps), (steps, snap)
