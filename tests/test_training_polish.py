@@ -4,6 +4,8 @@ changes nothing, plots that start over (ranges too) with new data, messages that
 the step counter, text that fits."""
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
+
 from training_helpers import click, open_example, wait_idle
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
@@ -60,3 +62,55 @@ def test_the_plots_keep_up_with_the_run_while_it_trains(window, qtbot):
     click(panel.train_button)
     wait_idle(qtbot, panel)
     assert all(abs(s - snap) <= 1 for s in steps), (steps, snap)
+
+
+def test_a_failed_train_changes_nothing_and_says_what_to_do_in_panel_terms(window, qtbot,
+                                                                           tmp_path, dialogs):
+    """two_paths has no parameters: Train says so in the panel's words, writes no sections,
+    pushes no undo step and leaves the document unmodified (closing it asks nothing)."""
+    open_example(window, "two_paths")
+    panel = window.training
+    sections = window.model.training_sections()
+    window.training_dock.show()
+    window.training_dock.raise_()
+    QApplication.processEvents()
+    click(panel.train_button)
+    assert not panel.running
+    text = panel.error_label.text()
+    assert "no parameters to train" in text and "\"" not in text and "<" not in text, text
+    assert window.undo_stack.count() == 0 and not window.modified
+    assert window.model.training_sections() == sections
+    window.close()                                # nothing to save: no question
+    assert dialogs.kinds() == [] and not window.isVisible()
+
+
+def test_a_graph_without_a_targets_input_asks_for_one_in_panel_terms(window, qtbot):
+    """One input only: "Pick the input node that holds the targets (y →)", no JSON advice,
+    and nothing written."""
+    open_example(window, "xor_mlp")
+    model = window.model
+    panel = window.training
+    data = dict(panel.session.data, targets=None)
+    panel.session.data = data                   # as a file without a targets entry reads
+    count = window.undo_stack.count()
+    click(panel.train_button)
+    text = panel.error_label.text()
+    assert "Pick the input node that holds the targets (y →)" in text, text
+    assert "<input node id>" not in text
+    assert window.undo_stack.count() == count
+    assert model.training_sections()[0].get("targets") == "y"
+
+
+def test_opening_another_file_clears_the_old_training_error(window, qtbot):
+    open_example(window, "two_paths")
+    panel = window.training
+    window.training_dock.show()
+    window.training_dock.raise_()
+    QApplication.processEvents()
+    click(panel.train_button)
+    assert panel.error_label.isVisible()
+    open_example(window, "xor_mlp")
+    assert not panel.error_label.isVisible() and panel.error_label.text() == ""
+    click(panel.train_button)
+    assert not panel.error_label.isVisible()
+    wait_idle(qtbot, panel)

@@ -292,6 +292,7 @@ class TrainingPanel(QWidget):
         s.failed.connect(self._on_failed)
         s.message.connect(self.message)
         s.about_to_start.connect(self._clear_error)
+        self.model.graph_reset.connect(self._clear_error)     # another document, or New
         self.model.edits_settled.connect(self._fill_inputs)   # once per burst of edits
 
     # ------------------------------------------------------------ settings ↔ widgets

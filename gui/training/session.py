@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.commands import SetValues
 from gui.model import TrainingError
 from .live_canvas import LiveCanvas
+from .messages import cannot_train, in_panel_terms
 from .probe import Probe
 from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, sections_of
 from .worker import Failure, Snapshot, TrainingRun
@@ -249,16 +250,20 @@ class TrainingSession(QObject):
         if self.trainer is not None and not self._stale:
             return True
         old = self.trainer
-        if not self.stored:
-            self._write_sections()
+        reason = cannot_train(self.model, self.data)
+        if reason is not None:            # nothing written: a failed Train changes nothing
+            self.failed.emit(reason, "")
+            return False
         try:
             trainer = self.model.make_trainer(self.data, self.training, self.folder)
         except TrainingError as error:
-            self.failed.emit(str(error), error.node or "")
+            self.failed.emit(in_panel_terms(str(error)), error.node or "")
             return False
         except (ValueError, TypeError) as error:
             self.failed.emit(str(error), "")
             return False
+        if not self.stored:               # the first run: the file keeps what it trained on
+            self._write_sections()
         if old is not None and self._same_parameters(old, trainer):
             trainer.initial_values = {k: v.copy() for k, v in old.initial_values.items()}
             if "values" not in self._stale:
