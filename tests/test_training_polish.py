@@ -114,3 +114,46 @@ def test_opening_another_file_clears_the_old_training_error(window, qtbot):
     click(panel.train_button)
     assert not panel.error_label.isVisible()
     wait_idle(qtbot, panel)
+
+
+def front_tab(window) -> str:
+    """The text of the bottom dock tab in front (Chain rule / Training)."""
+    from PySide6.QtWidgets import QTabBar
+    QApplication.processEvents()
+    for bar in window.findChildren(QTabBar):
+        texts = [bar.tabText(i) for i in range(bar.count())]
+        if "Training" in texts:
+            return texts[bar.currentIndex()]
+    return ""
+
+
+def test_the_training_tab_comes_up_only_for_a_file_about_training(window, qtbot):
+    """After a run (Training in front), two_paths — no sections, no parameters — brings the
+    Chain rule tab back; xor_mlp (sections) brings Training up again. two_paths' one input
+    is not offered as its own targets."""
+    open_example(window, "xor_mlp")
+    panel = window.training
+    assert front_tab(window) == "Training"
+    click(panel.step_button)
+    wait_idle(qtbot, panel)
+    open_example(window, "two_paths")
+    assert front_tab(window) == "Chain rule"
+    assert panel.features_box.currentText() == "t"
+    assert panel.targets_box.currentText() == "(none)"
+    open_example(window, "xor_mlp")
+    assert front_tab(window) == "Training"
+    assert (panel.features_box.currentText(), panel.targets_box.currentText()) == ("x", "y")
+
+
+def test_a_new_graph_with_two_inputs_defaults_the_targets_to_the_other_one(window, qtbot):
+    from gui.commands import AddNode
+    window.model.mark_saved()
+    assert window.new_document()
+    assert front_tab(window) == "Chain rule"
+    for name in ("x", "y"):
+        window.undo_stack.push(AddNode(window.model, name, "input", value=0.0))
+    QApplication.processEvents()
+    panel = window.training
+    assert panel.features_box.currentText() == "x"
+    assert panel.targets_box.currentText() == "y"
+    assert panel.session.data["targets"] == "y"

@@ -24,6 +24,7 @@ from .settings import builtin_section
 CSV_ENTRY = "Your CSV…"
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CONTROLS_WIDTH = 300
+NO_NODE = "(none)"        # an input box with no node chosen
 
 
 class TrainingPanel(QWidget):
@@ -323,7 +324,10 @@ class TrainingPanel(QWidget):
         self._show_data_kind()
 
     def _fill_inputs(self) -> None:
+        """The input nodes to choose from; a role the data section leaves open is guessed
+        (targets: another input than the features) or shown as "(none)"."""
         inputs = self.model.ids_of_op("input")
+        self.session.guess_missing_nodes()
         data = self.session.data
         loading, self._loading = self._loading, True
         for box, key in ((self.features_box, "features"), (self.targets_box, "targets")):
@@ -333,6 +337,9 @@ class TrainingPanel(QWidget):
                 box.setCurrentText(data[key])
             elif data.get(key):
                 box.addItem(f"{data[key]} (missing)", data[key])
+                box.setCurrentIndex(box.count() - 1)
+            else:
+                box.addItem(NO_NODE, "")
                 box.setCurrentIndex(box.count() - 1)
         self._loading = loading
 
@@ -353,7 +360,8 @@ class TrainingPanel(QWidget):
             self.csv_label.setToolTip(str(csv))
 
     def _node_text(self, box: QComboBox) -> str:
-        return box.currentData() or box.currentText()
+        data = box.currentData()
+        return data if data is not None else box.currentText()
 
     def _data_edited(self, *_args) -> None:
         if self._loading:

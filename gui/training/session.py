@@ -32,7 +32,7 @@ from gui.model import TrainingError
 from .live_canvas import LiveCanvas
 from .messages import cannot_train, in_panel_terms
 from .probe import Probe
-from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, sections_of
+from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
 from .worker import Failure, Snapshot, TrainingRun
 
 DATA_REBUILD = "data"
@@ -108,6 +108,18 @@ class TrainingSession(QObject):
         """Read the document's sections again (another document, an undo)."""
         self.data, self.training, self.stored = sections_of(self.model)
         self.settings_changed.emit()
+
+    def guess_missing_nodes(self) -> None:
+        """Features / targets the data section leaves open, guessed from the graph as it is
+        now (inputs added since it was read): in memory only, the document is not edited."""
+        if self.data.get("features") and self.data.get("targets"):
+            return
+        features, targets = guess_nodes(self.model)
+        self.data = {**self.data, "features": self.data.get("features") or features}
+        if not self.data.get("targets"):
+            others = [i for i in self.model.ids_of_op("input") if i != self.data["features"]]
+            self.data["targets"] = targets if targets in others else \
+                (others[0] if others else None)
 
     def set_data(self, data: dict) -> None:
         """New data settings: one (merging) undo step; the next start rebuilds the Trainer."""
