@@ -157,3 +157,36 @@ def test_a_new_graph_with_two_inputs_defaults_the_targets_to_the_other_one(windo
     assert panel.features_box.currentText() == "x"
     assert panel.targets_box.currentText() == "y"
     assert panel.session.data["targets"] == "y"
+
+
+def x_range(plot):
+    return plot.plot.getPlotItem().vb.viewRange()[0]
+
+
+def test_cleared_plots_forget_the_last_runs_scale(window, qtbot):
+    """After 300 steps the plots span 0–300; Reset and opening another file start the axes
+    over (auto-range again), so the next run is not drawn at the old scale."""
+    open_example(window, "xor_mlp")
+    panel = window.training
+    curves = (panel.loss_plot, panel.accuracy_plot, panel.gradient_plot)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    QApplication.processEvents()
+    assert all(x_range(p)[1] > 250 for p in curves), [x_range(p) for p in curves]
+    panel.accuracy_plot.plot.getPlotItem().setXRange(-1000, 1000)   # as a zoom leaves it
+    click(panel.reset_button)
+    QApplication.processEvents()
+    for plot in curves:
+        assert x_range(plot)[1] < 10, (type(plot).__name__, x_range(plot))
+        assert plot.plot.getPlotItem().vb.autoRangeEnabled()[0]
+    assert panel.accuracy_plot.plot.getPlotItem().vb.viewRange()[1][1] <= 105
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    QApplication.processEvents()
+    assert all(250 < x_range(p)[1] < 400 for p in curves), [x_range(p) for p in curves]
+    open_example(window, "spiral_classifier")
+    QApplication.processEvents()
+    for plot in curves:
+        assert x_range(plot)[1] < 10, (type(plot).__name__, x_range(plot))
+    low, high = panel.loss_plot.plot.getPlotItem().vb.viewRange()[1]
+    assert low > -1 and high < 2          # the log axis no longer reaches down to 1e-10

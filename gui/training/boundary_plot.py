@@ -182,6 +182,9 @@ class BoundaryPlot(PlotCard):
         self.prediction = None
         super().clear()
 
+    def reset_range(self) -> None:
+        """The range follows the data's plane (``set_probe``), not the last run."""
+
     def draw(self) -> None:
         probe, prediction = self.probe, self.prediction
         if probe is None or probe.kind is None or prediction is None:

@@ -171,9 +171,21 @@ class PlotCard(QWidget):
         if x is not None:
             self.marker.setValue(x)
 
+    empty_y = (0.0, 1.0)     # the y range of an empty plot (log axes: 10⁰ … 10¹)
+
     def clear(self) -> None:
+        """No data: the axes start over too (the last run's scale is not kept)."""
         self.dirty = True
         self.readout.setText(" ")
+        self.show_marker(None)
+        self.reset_range()
+
+    def reset_range(self) -> None:
+        item = self.plot.getPlotItem()
+        item.setRange(xRange=(0.0, 1.0), yRange=self.empty_y, padding=0.02)
+        item.enableAutoRange(x=True, y=self.auto_y)
+
+    auto_y = True            # the y axis follows the data (accuracy: fixed 0–100 %)
 
     def add(self, snap) -> None:
         raise NotImplementedError
@@ -344,6 +356,8 @@ class AccuracyPlot(PlotCard):
 
     title = "Accuracy"
     offset = 0
+    empty_y = (0.0, 100.0)
+    auto_y = False
 
     def __init__(self, parent=None):
         super().__init__(parent)
