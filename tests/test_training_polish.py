@@ -190,3 +190,28 @@ def test_cleared_plots_forget_the_last_runs_scale(window, qtbot):
         assert x_range(plot)[1] < 10, (type(plot).__name__, x_range(plot))
     low, high = panel.loss_plot.plot.getPlotItem().vb.viewRange()[1]
     assert low > -1 and high < 2          # the log axis no longer reaches down to 1e-10
+
+
+def test_the_pause_message_names_the_step_the_panel_shows(window, qtbot):
+    """Pause, Resume, Pause: the status bar says the step the panel's counter shows and how
+    many steps this run took, never only the latter."""
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    panel.steps_box.setValue(LONG)
+    messages = []
+    panel.message.connect(messages.append)
+    click(panel.train_button)
+    qtbot.waitUntil(lambda: panel.session.step_count > 200, timeout=60000)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    first = panel.session.step_count
+    assert messages[-1].startswith(f"Training paused at step {first}:"), messages[-1]
+    click(panel.train_button)                                 # Resume
+    qtbot.waitUntil(lambda: panel.session.step_count > first + 200, timeout=60000)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    step = panel.session.step_count
+    assert messages[-1].startswith(
+        f"Training paused at step {step} ({step - first} steps this run): loss "), messages[-1]
+    assert f"step {step} " in panel.status_label.text() + " "
+    assert window.statusBar().currentMessage() == messages[-1]

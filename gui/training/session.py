@@ -350,9 +350,7 @@ class TrainingSession(QObject):
             self.error = snap.error
             self.failed.emit(snap.error.message, snap.error.node or "")
         elif done > 0:
-            what = "paused" if worker.pause_requested else "done"
-            self.message.emit(f"Training {what}: {_plural(done, 'step')}, "
-                              f"{self._metrics_text()}")
+            self.message.emit(self._stop_text(worker.pause_requested, done))
 
     def _drop_worker(self) -> None:
         worker, self.worker = self.worker, None
@@ -421,6 +419,16 @@ class TrainingSession(QObject):
         self.latest = snap
         self.snapshot.emit(snap)
         self.state_changed.emit()
+
+    def _stop_text(self, paused: bool, done: int) -> str:
+        """"Training paused at step 58085 (6518 steps this run): loss …" — the step the
+        panel shows, and how many of them this run (since Train / Resume) took."""
+        step = self.step_count
+        text = f"Training {'paused' if paused else 'done'} at step {step}"
+        if done != step:
+            text += f" ({_plural(done, 'step')} this run)"
+        metrics = self._metrics_text()
+        return f"{text}: {metrics}" if metrics else text
 
     def _metrics_text(self) -> str:
         m = self.metrics()
