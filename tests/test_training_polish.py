@@ -215,3 +215,31 @@ def test_the_pause_message_names_the_step_the_panel_shows(window, qtbot):
         f"Training paused at step {step} ({step - first} steps this run): loss "), messages[-1]
     assert f"step {step} " in panel.status_label.text() + " "
     assert window.statusBar().currentMessage() == messages[-1]
+
+
+def test_status_line_captions_and_top_ticks_are_never_cut(window, qtbot):
+    """With a test split the status has three lines and gets the height for them; a caption
+    too long for its plot ends with "…" after a whole entry (the tooltip has it all); each
+    plot keeps room above its area for the top tick label's upper half."""
+    from PySide6.QtWidgets import QLabel
+    window.resize(1100, 900)
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    panel.test_box.setValue(0.2)
+    panel.steps_box.setValue(300)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    QApplication.processEvents()
+    status = panel.status_label
+    assert status.text().count("\n") == 2 and "test acc" in status.text()
+    assert status.height() >= status.sizeHint().height(), (status.height(), status.sizeHint())
+    caption = panel.gradient_plot.readout
+    full = caption.text()
+    caption.resize(120, caption.height())                     # a narrow plot
+    shown = QLabel.text(caption)
+    assert shown.endswith(" …") and caption.toolTip() == full, (shown, full)
+    assert full.startswith(shown[:-2]) and full[len(shown) - 2:].startswith("  "), shown
+    assert caption.fontMetrics().horizontalAdvance(shown) <= caption.contentsRect().width()
+    for plot in panel.plots:                      # the plot area starts below half a label
+        top = plot.plot.getPlotItem().vb.sceneBoundingRect().top()
+        assert top >= plot.plot.fontMetrics().height() / 2, (type(plot).__name__, top)

@@ -136,7 +136,6 @@ class TrainingPanel(QWidget):
         self.status_label = QLabel(" ")
         self.status_label.setObjectName("training_status")
         self.status_label.setFont(theme.mono_font(8.5))
-        self.status_label.setWordWrap(True)
         column.addWidget(self.status_label)
         self.error_label = QLabel()
         self.error_label.setObjectName("training_error")
@@ -448,7 +447,11 @@ class TrainingPanel(QWidget):
             parts.append(f"test loss {m['test_loss']:.4g}")
         if m["test_accuracy"] is not None:
             parts.append(f"test acc {percent(m['test_accuracy'])}")
-        self.status_label.setText(" · ".join(parts))
+        lines = [" · ".join(parts[:2]), " · ".join(parts[2:4]), " · ".join(parts[4:])]
+        lines = [line for line in lines if line]
+        self.status_label.setText("\n".join(lines))
+        height = self.status_label.fontMetrics().lineSpacing() * len(lines) + 2
+        self.status_label.setMinimumHeight(height)      # never clipped, whatever it says
 
     def _on_failed(self, message: str, node: str) -> None:
         self.error_label.setText(f"⚠ {message}")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSli
                                QVBoxLayout, QWidget)
 
 from gui import theme
+from .panel_widgets import ElidedLabel
 from .series import Series, Smoothed
 
 TRAIN = "#7fd1ff"
@@ -27,6 +28,7 @@ TEST = "#f0c674"
 LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
 DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
+TOP_MARGIN = 8            # px above the plot area: half a tick label's height
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
 PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
            "#f778ba", "#a5d6ff", "#ffdf5d")
@@ -127,6 +129,7 @@ class PlotCard(QWidget):
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
+        item.layout.setContentsMargins(0, TOP_MARGIN, 4, 0)   # the top tick label fits
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setTextPen(theme.MUTED)
@@ -137,7 +140,7 @@ class PlotCard(QWidget):
         self.marker.setZValue(50)
         item.addItem(self.marker, ignoreBounds=True)
         column.addWidget(self.plot, 1)
-        self.readout = QLabel(" ")
+        self.readout = ElidedLabel(" ")
         self.readout.setObjectName("muted")
         self.readout.setFont(theme.mono_font(8.5))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
