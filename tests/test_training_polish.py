@@ -243,3 +243,50 @@ def test_status_line_captions_and_top_ticks_are_never_cut(window, qtbot):
     for plot in panel.plots:                      # the plot area starts below half a label
         top = plot.plot.getPlotItem().vb.sceneBoundingRect().top()
         assert top >= plot.plot.fontMetrics().height() / 2, (type(plot).__name__, top)
+
+
+def test_new_data_from_the_csv_dialog_start_a_new_run_from_the_current_weights(window, qtbot):
+    """Spiral trained, then Your own CSV… ▸ fruits.csv ▸ OK: the button reads Train (not
+    Resume), the plots start over, the boundary shows the fruits at once, the weights are
+    the trained ones, and the status bar says so."""
+    import numpy as np
+    from PySide6.QtCore import QTimer, Qt
+    from PySide6.QtTest import QTest
+    from conftest import EXAMPLES
+    from training_helpers import parameters
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    panel.steps_box.setValue(LONG)
+    click(panel.train_button)
+    qtbot.waitUntil(lambda: panel.session.step_count > 100, timeout=60000)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    assert panel.train_button.text() == "Resume"
+    trained = parameters(window)
+
+    def in_the_dialog():
+        dialog = panel.csv_dialog
+        if dialog is None or not dialog.isVisible():
+            return
+        poll.stop()
+        dialog.set_path(str(EXAMPLES / "fruits.csv"))
+        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=5000)
+        QTest.keyClick(dialog, Qt.Key.Key_Return)
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(in_the_dialog)
+    poll.start()
+    click(panel.csv_button)
+    QApplication.processEvents()
+    assert panel.train_button.text() == "Train"
+    assert len(panel.loss_plot.batch) == 0 and panel.session.step_count == 0
+    assert all(len(s) == 0 for s in panel.gradient_plot.series.values())
+    rows = len(panel.session.trainer.dataset)
+    assert len(panel.boundary_plot.train_dots.data) == rows
+    assert all(np.array_equal(parameters(window)[p], trained[p]) for p in trained)
+    assert "new run from the current weights" in window.statusBar().currentMessage()
+    click(panel.train_button)
+    qtbot.waitUntil(lambda: panel.session.step_count > 50, timeout=60000)
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    assert panel.loss_plot.batch.x[0] <= 1               # the new run counts from 0

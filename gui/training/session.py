@@ -122,12 +122,23 @@ class TrainingSession(QObject):
                 (others[0] if others else None)
 
     def set_data(self, data: dict) -> None:
-        """New data settings: one (merging) undo step; the next start rebuilds the Trainer."""
+        """New data settings: one (merging) undo step. New data start a new run: the plots
+        start over and the Trainer is rebuilt at once (the decision boundary shows the new
+        points), from the current weights — Reset / Re-init give initial ones."""
         if data == self.data:
             return
+        trained = self.trainer is not None and self.trainer.step_count > 0
         self.data = copy.deepcopy(data)
         self._stale.add(DATA_REBUILD)
         self._write_sections()
+        if self.trainer is not None and not self.running:
+            self._stale.add("values")              # a new run: the plots start over
+            if self._prepare(quiet=True):
+                self._restart_history()
+                if trained:
+                    self.message.emit("New data: a new run from the current weights "
+                                      "(Reset or Re-init for initial ones)")
+        self.state_changed.emit()
 
     def set_training(self, **changes) -> None:
         """Change training settings (optimizer, lr, batch_size, steps, seed). The learning
@@ -257,22 +268,21 @@ class TrainingSession(QObject):
     def _next_seed(self) -> int:
         return self._init_seed + 1
 
-    def _prepare(self) -> bool:
-        """A Trainer that matches the document and the settings, built when needed."""
+    def _prepare(self, quiet: bool = False) -> bool:
+        """A Trainer that matches the document and the settings, built when needed
+        (`quiet`: a failure is not reported — the next Train says it)."""
         if self.trainer is not None and not self._stale:
             return True
         old = self.trainer
         reason = cannot_train(self.model, self.data)
-        if reason is not None:            # nothing written: a failed Train changes nothing
-            self.failed.emit(reason, "")
-            return False
         try:
+            if reason is not None:        # nothing written: a failed Train changes nothing
+                raise TrainingError(reason)
             trainer = self.model.make_trainer(self.data, self.training, self.folder)
-        except TrainingError as error:
-            self.failed.emit(in_panel_terms(str(error)), error.node or "")
-            return False
-        except (ValueError, TypeError) as error:
-            self.failed.emit(str(error), "")
+        except (TrainingError, ValueError, TypeError) as error:
+            if not quiet:
+                node = getattr(error, "node", None) or ""
+                self.failed.emit(in_panel_terms(str(error)), node)
             return False
         if not self.stored:               # the first run: the file keeps what it trained on
             self._write_sections()
