@@ -290,3 +290,28 @@ def test_new_data_from_the_csv_dialog_start_a_new_run_from_the_current_weights(w
     click(panel.train_button)
     wait_idle(qtbot, panel)
     assert panel.loss_plot.batch.x[0] <= 1               # the new run counts from 0
+
+
+def test_undoing_a_run_does_not_leave_the_panel_claiming_its_result(window, qtbot):
+    """Train 300 steps, Ctrl+Z: the weights are the initial ones again and the panel says
+    so — step 0, the initial loss, plots started over — not "step 300 · acc 100%"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from training_helpers import reference_trainer
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial_loss = reference_trainer(window).metrics()["loss"]
+    click(panel.train_button)
+    wait_idle(qtbot, panel)
+    assert panel.metrics()["step"] == 300 and panel.metrics()["accuracy"] == 1.0
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.metrics()["step"] == 0, timeout=5000)
+    QApplication.processEvents()
+    assert panel.metrics()["loss"] == initial_loss
+    assert panel.status_label.text().startswith("step 0 ")
+    assert len(panel.loss_plot.batch) == 0
+    assert "step counter starts over" in window.statusBar().currentMessage()
+    click(panel.train_button)                          # trains again from the undone weights
+    wait_idle(qtbot, panel)
+    assert panel.metrics()["step"] == 300

@@ -474,6 +474,7 @@ class TrainingSession(QObject):
         model.node_renamed.connect(self._on_foreign_edit)
         model.training_changed.connect(self._on_sections_edited)
         model.graph_reset.connect(self._on_graph_reset)
+        model.edits_settled.connect(self._on_edits_settled)
 
     def _on_foreign_edit(self, *_args) -> None:
         if self._own:
@@ -485,6 +486,25 @@ class TrainingSession(QObject):
             self._stale.add("document")
             if self.trainer is not None and not self._parameters_unchanged():
                 self._stale.add("values")
+                self._weights_replaced = True      # the panel starts over once edits settle
+
+    _weights_replaced = False
+
+    def _on_edits_settled(self) -> None:
+        """The weights were replaced from elsewhere (an undo of "Train N steps", the
+        inspector): the panel must not go on claiming the old run's step and loss. The
+        plots start over from the weights as they are now (a Trainer rebuilt quietly)."""
+        if not self._weights_replaced or self.running:
+            return
+        self._weights_replaced = False
+        if self._prepare(quiet=True):
+            self._restart_history()
+        else:
+            self.step_offset, self._target, self.latest = 0, None, None
+            self.history_cleared.emit()
+            self.state_changed.emit()
+        self.message.emit("The weights were changed (undo or an edit): the step counter "
+                          "starts over from them")
 
     def _parameters_unchanged(self) -> bool:
         values = self.trainer.parameter_values()
@@ -509,6 +529,7 @@ class TrainingSession(QObject):
         self.shutdown(commit=False)
         self.trainer = self.probe = self.latest = self.error = None
         self._stale, self._target, self.step_offset = set(), None, 0
+        self._weights_replaced = False
         self._init_seed = 0
         self.history_cleared.emit()
         self.trainer_changed.emit(None)
