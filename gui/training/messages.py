@@ -1,5 +1,6 @@
-"""Why a graph cannot train, said in the panel's terms (its controls, the palette) instead of
-the file format's: a GUI user picks nodes in "x →" / "y →", never edits JSON."""
+"""The Training panel's words: why a graph cannot train, said in the panel's terms (its
+controls, the palette) instead of the file format's — a GUI user picks nodes in "x →" /
+"y →", never edits JSON — and what a run did."""
 from __future__ import annotations
 
 
@@ -36,3 +37,29 @@ def in_panel_terms(message: str) -> str:
     if message.startswith("no dataset:"):
         return "Pick a data set (or your own CSV) under Data"
     return message
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def metrics_text(m: dict) -> str:
+    """"loss 0.01, accuracy 100.0%, test loss …" from ``TrainingSession.metrics()``."""
+    parts = [f"loss {m['loss']:.4g}"] if m["loss"] is not None else []
+    if m["accuracy"] is not None:
+        parts.append(f"accuracy {m['accuracy']:.1%}")
+    if m["test_loss"] is not None:
+        parts.append(f"test loss {m['test_loss']:.4g}")
+    if m["test_accuracy"] is not None:
+        parts.append(f"test accuracy {m['test_accuracy']:.1%}")
+    return ", ".join(parts)
+
+
+def stop_text(paused: bool, done: int, step: int, metrics: dict) -> str:
+    """"Training paused at step 58085 (6518 steps this run): loss …" — the step the panel
+    shows, and how many of them this run (since Train / Resume) took."""
+    text = f"Training {'paused' if paused else 'done'} at step {step}"
+    if done != step:
+        text += f" ({plural(done, 'step')} this run)"
+    numbers = metrics_text(metrics)
+    return f"{text}: {numbers}" if numbers else text

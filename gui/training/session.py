@@ -22,6 +22,7 @@ afresh; opening another document stops the worker and drops the run.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import numpy as np
@@ -30,16 +31,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.commands import SetValues
 from gui.model import TrainingError
 from .live_canvas import LiveCanvas
-from .messages import cannot_train, in_panel_terms
+from .messages import cannot_train, in_panel_terms, plural as _plural, stop_text
 from .probe import Probe
 from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
 from .worker import Failure, Snapshot, TrainingRun
 
 DATA_REBUILD = "data"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class TrainingSession(QObject):
@@ -360,7 +357,8 @@ class TrainingSession(QObject):
             self.error = snap.error
             self.failed.emit(snap.error.message, snap.error.node or "")
         elif done > 0:
-            self.message.emit(self._stop_text(worker.pause_requested, done))
+            self.message.emit(stop_text(worker.pause_requested, done, self.step_count,
+                                        self.metrics()))
 
     def _drop_worker(self) -> None:
         worker, self.worker = self.worker, None
@@ -430,40 +428,15 @@ class TrainingSession(QObject):
         self.snapshot.emit(snap)
         self.state_changed.emit()
 
-    def _stop_text(self, paused: bool, done: int) -> str:
-        """"Training paused at step 58085 (6518 steps this run): loss …" — the step the
-        panel shows, and how many of them this run (since Train / Resume) took."""
-        step = self.step_count
-        text = f"Training {'paused' if paused else 'done'} at step {step}"
-        if done != step:
-            text += f" ({_plural(done, 'step')} this run)"
-        metrics = self._metrics_text()
-        return f"{text}: {metrics}" if metrics else text
-
-    def _metrics_text(self) -> str:
-        m = self.metrics()
-        parts = [f"loss {m['loss']:.4g}"] if m["loss"] is not None else []
-        if m["accuracy"] is not None:
-            parts.append(f"accuracy {m['accuracy']:.1%}")
-        if m["test_loss"] is not None:
-            parts.append(f"test loss {m['test_loss']:.4g}")
-        if m["test_accuracy"] is not None:
-            parts.append(f"test accuracy {m['test_accuracy']:.1%}")
-        return ", ".join(parts)
-
     # ------------------------------------------------------------ the document
-    class _Editing:
-        def __init__(self, session):
-            self.session = session
-
-        def __enter__(self):
-            self.session._own += 1
-
-        def __exit__(self, *exc):
-            self.session._own -= 1
-
+    @contextlib.contextmanager
     def _editing(self):
-        return self._Editing(self)
+        """The session's own edits of the document (not "from elsewhere")."""
+        self._own += 1
+        try:
+            yield
+        finally:
+            self._own -= 1
 
     def _connect_model(self) -> None:
         model = self.model
