@@ -14,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QLabel
 
 from gui import theme
 from gui.canvas.thumbnail import COLOURS, LUT
@@ -70,7 +71,7 @@ class BoundaryPlot(PlotCard):
         item.addItem(self.note, ignoreBounds=True)
         self.probe = None
         self.prediction = None
-        self.heading = self.findChild(type(self.readout), "plotTitle")
+        self.heading = self.findChild(QLabel, "plotTitle")
 
     # ------------------------------------------------------------ a new Trainer
     def set_probe(self, probe) -> None:
@@ -181,6 +182,9 @@ class BoundaryPlot(PlotCard):
     def clear(self) -> None:
         self.prediction = None
         super().clear()
+
+    def reset_range(self) -> None:
+        """The range follows the data's plane (``set_probe``), not the last run."""
 
     def draw(self) -> None:
         probe, prediction = self.probe, self.prediction

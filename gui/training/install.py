@@ -86,6 +86,19 @@ def install_training(window) -> TrainingPanel:
 
     dock.visibilityChanged.connect(on_visible)
 
+    def on_document() -> None:
+        """Another document: the Training tab comes to the front only when the file is about
+        training (a data or training section, or parameters to train); otherwise the
+        Chain rule tab does."""
+        if neighbour is None or dock.isHidden() or neighbour.isHidden() \
+                or neighbour not in window.tabifiedDockWidgets(dock):
+            return
+        data, training = window.model.training_sections()
+        about_training = data is not None or training is not None or \
+            bool(window.model.parameter_ids())
+        (dock if about_training else neighbour).raise_()
+
+    window.model.graph_reset.connect(on_document)
     session.about_to_start.connect(bring_up)
     session.live.repaint = lambda: window.canvas.viewport().repaint()
     panel.message.connect(window.show_message)

@@ -1,10 +1,12 @@
 """When the Training panel's plots are drawn while a run goes.
 
-``PlotPacer(plots, parent, after)`` draws the plots one per timer tick, in turn — a frame is
-spread out, so the UI answers between them — and keeps a whole frame (all four) within
-``RENDER_SHARE`` of the time, at most ~20 frames a second: the GUI thread shares the GIL with
-the worker, so drawing slows training. Each draw is timed: handing the data over, and the
-plot's paints (whenever Qt does them).
+``PlotPacer(plots, parent, after)`` draws *frames*. Snapshots wait in the pacer (``add``); a
+frame starts by handing every plot all the waiting snapshots at once — so the four plots
+always show the same moment — and then draws the plots one per timer tick, a few
+milliseconds apart, so the UI answers between them. Frames come at most ~20 times a second
+and at least once a second, and otherwise keep the drawing within ``RENDER_SHARE`` of the
+time: the GUI thread shares the GIL with the worker, so drawing slows training. Each draw is
+timed: handing the data over, and the plot's paints (whenever Qt does them).
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import time
 
 from PySide6.QtCore import QTimer
 
-RENDER_MS = 50            # plots redraw at most ~20 times a second …
-RENDER_SHARE = 0.06       # … and spend at most this share of the time drawing
+RENDER_MS = 50            # frames come at most ~20 times a second …
+RENDER_SHARE = 0.06       # … spend at most this share of the time drawing …
+MAX_FRAME_MS = 1000       # … but show the run at least once a second
+GAP_MS = 4                # between two plots of one frame: the UI's events go first
 
 
 class PlotPacer:
@@ -24,27 +28,54 @@ class PlotPacer:
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._next)
         self.costs: dict = {}          # plot -> seconds its last render + paint took
-        self.turn = 0                  # round robin: the plot drawn next
+        self.pending: list = []        # (snapshot, step offset) not yet handed to the plots
+        self.frames = 0                # frames started (tests, benchmarks)
+
+    def add(self, snap, offset: int) -> None:
+        """A snapshot for the next frame."""
+        self.pending.append((snap, offset))
+        self.schedule()
+
+    def clear(self) -> None:
+        """The plots start over: waiting snapshots belonged to the old history."""
+        self.pending.clear()
+
+    def frame_seconds(self) -> float:
+        wanted = sum(self.costs.values()) / RENDER_SHARE
+        return min(MAX_FRAME_MS / 1000, max(RENDER_MS / 1000, wanted))
+
+    def _in_frame(self) -> bool:
+        return any(p.dirty for p in self.plots)
 
     def schedule(self) -> None:
         if self.timer.isActive():
             return
-        frame = max(RENDER_MS / 1000, sum(self.costs.values()) / RENDER_SHARE)
-        self.timer.start(int(1000 * frame / len(self.plots)))
+        if self._in_frame():
+            self.timer.start(GAP_MS)
+            return
+        self.timer.start(int(1000 * self.frame_seconds()))     # from the last frame's end
 
     def stop(self) -> None:
         self.timer.stop()
 
+    def _take(self) -> None:
+        """Start a frame: every plot gets every waiting snapshot."""
+        pending, self.pending = self.pending, []
+        for snap, offset in pending:
+            for plot in self.plots:
+                plot.offset = offset
+                plot.add(snap)
+        self.frames += 1
+
     def _next(self) -> None:
-        plots = self.plots
-        for k in range(len(plots)):
-            plot = plots[(self.turn + k) % len(plots)]
+        if not self._in_frame():
+            self._take()
+        for plot in self.plots:
             if plot.dirty:
-                self.turn = (self.turn + k + 1) % len(plots)
                 self.draw(plot)
                 break
         self.after()
-        if self.running() or any(p.dirty for p in plots):
+        if self.running() or self._in_frame() or self.pending:
             self.schedule()
 
     def draw(self, plot) -> None:
@@ -57,7 +88,9 @@ class PlotPacer:
         self.costs[plot] = cost if old is None else 0.6 * old + 0.4 * cost
 
     def render_all(self) -> None:
-        """Draw every plot that has new data now."""
+        """Hand over every waiting snapshot and draw every plot now (a run ended; a script
+        asks)."""
+        self._take()
         for plot in self.plots:
             if plot.dirty:
                 self.draw(plot)

@@ -24,6 +24,7 @@ from .settings import builtin_section
 CSV_ENTRY = "Your CSV…"
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CONTROLS_WIDTH = 300
+NO_NODE = "(none)"        # an input box with no node chosen
 
 
 class TrainingPanel(QWidget):
@@ -135,7 +136,6 @@ class TrainingPanel(QWidget):
         self.status_label = QLabel(" ")
         self.status_label.setObjectName("training_status")
         self.status_label.setFont(theme.mono_font(8.5))
-        self.status_label.setWordWrap(True)
         column.addWidget(self.status_label)
         self.error_label = QLabel()
         self.error_label.setObjectName("training_error")
@@ -292,6 +292,7 @@ class TrainingPanel(QWidget):
         s.failed.connect(self._on_failed)
         s.message.connect(self.message)
         s.about_to_start.connect(self._clear_error)
+        self.model.graph_reset.connect(self._clear_error)     # another document, or New
         self.model.edits_settled.connect(self._fill_inputs)   # once per burst of edits
 
     # ------------------------------------------------------------ settings ↔ widgets
@@ -322,7 +323,10 @@ class TrainingPanel(QWidget):
         self._show_data_kind()
 
     def _fill_inputs(self) -> None:
+        """The input nodes to choose from; a role the data section leaves open is guessed
+        (targets: another input than the features) or shown as "(none)"."""
         inputs = self.model.ids_of_op("input")
+        self.session.guess_missing_nodes()
         data = self.session.data
         loading, self._loading = self._loading, True
         for box, key in ((self.features_box, "features"), (self.targets_box, "targets")):
@@ -332,6 +336,9 @@ class TrainingPanel(QWidget):
                 box.setCurrentText(data[key])
             elif data.get(key):
                 box.addItem(f"{data[key]} (missing)", data[key])
+                box.setCurrentIndex(box.count() - 1)
+            else:
+                box.addItem(NO_NODE, "")
                 box.setCurrentIndex(box.count() - 1)
         self._loading = loading
 
@@ -352,7 +359,8 @@ class TrainingPanel(QWidget):
             self.csv_label.setToolTip(str(csv))
 
     def _node_text(self, box: QComboBox) -> str:
-        return box.currentData() or box.currentText()
+        data = box.currentData()
+        return data if data is not None else box.currentText()
 
     def _data_edited(self, *_args) -> None:
         if self._loading:
@@ -439,7 +447,11 @@ class TrainingPanel(QWidget):
             parts.append(f"test loss {m['test_loss']:.4g}")
         if m["test_accuracy"] is not None:
             parts.append(f"test acc {percent(m['test_accuracy'])}")
-        self.status_label.setText(" · ".join(parts))
+        lines = [" · ".join(parts[:2]), " · ".join(parts[2:4]), " · ".join(parts[4:])]
+        lines = [line for line in lines if line]
+        self.status_label.setText("\n".join(lines))
+        height = self.status_label.fontMetrics().lineSpacing() * len(lines) + 2
+        self.status_label.setMinimumHeight(height)      # never clipped, whatever it says
 
     def _on_failed(self, message: str, node: str) -> None:
         self.error_label.setText(f"⚠ {message}")
@@ -464,16 +476,13 @@ class TrainingPanel(QWidget):
         self._schedule_render()
 
     def _clear_plots(self) -> None:
+        self.pacer.clear()
         for plot in self.plots:
             plot.clear()
         self._schedule_render()
 
     def _on_snapshot(self, snap) -> None:
-        offset = self.session.step_offset
-        for plot in self.plots:
-            plot.offset = offset
-            plot.add(snap)
-        self._schedule_render()
+        self.pacer.add(snap, self.session.step_offset)     # the plots get it at the next frame
 
     def _schedule_render(self) -> None:
         self.pacer.schedule()

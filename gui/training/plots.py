@@ -20,12 +20,15 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSli
                                QVBoxLayout, QWidget)
 
 from gui import theme
+from .panel_widgets import ElidedLabel
 from .series import Series, Smoothed
 
 TRAIN = "#7fd1ff"
 TEST = "#f0c674"
 LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
+DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
+TOP_MARGIN = 8            # px above the plot area: half a tick label's height
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
 PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
            "#f778ba", "#a5d6ff", "#ffdf5d")
@@ -126,6 +129,7 @@ class PlotCard(QWidget):
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
+        item.layout.setContentsMargins(0, TOP_MARGIN, 4, 0)   # the top tick label fits
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setTextPen(theme.MUTED)
@@ -136,7 +140,7 @@ class PlotCard(QWidget):
         self.marker.setZValue(50)
         item.addItem(self.marker, ignoreBounds=True)
         column.addWidget(self.plot, 1)
-        self.readout = QLabel(" ")
+        self.readout = ElidedLabel(" ")
         self.readout.setObjectName("muted")
         self.readout.setFont(theme.mono_font(8.5))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -170,9 +174,21 @@ class PlotCard(QWidget):
         if x is not None:
             self.marker.setValue(x)
 
+    empty_y = (0.0, 1.0)     # the y range of an empty plot (log axes: 10⁰ … 10¹)
+
     def clear(self) -> None:
+        """No data: the axes start over too (the last run's scale is not kept)."""
         self.dirty = True
         self.readout.setText(" ")
+        self.show_marker(None)
+        self.reset_range()
+
+    def reset_range(self) -> None:
+        item = self.plot.getPlotItem()
+        item.setRange(xRange=(0.0, 1.0), yRange=self.empty_y, padding=0.02)
+        item.enableAutoRange(x=True, y=self.auto_y)
+
+    auto_y = True            # the y axis follows the data (accuracy: fixed 0–100 %)
 
     def add(self, snap) -> None:
         raise NotImplementedError
@@ -194,6 +210,17 @@ class PlotCard(QWidget):
 
     def readout_at(self, x: float, y: float) -> str | None:
         return None
+
+
+def cheap_curve(curve):
+    """A curve drawn at ~2 points per pixel (the min and max of each pixel column, so spikes
+    stay) and only over the visible range: a paint costs the same at step 100 and at step
+    100,000 — under software rendering the thousands of segments were what kept the live
+    plots behind the run."""
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
+    return curve
 
 
 def log10_safe(y: np.ndarray) -> np.ndarray:
@@ -248,8 +275,7 @@ class LossPlot(PlotCard):
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train (batch)")
         self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
         for curve in (self.raw_curve, self.train_curve, self.test_curve):
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
+            cheap_curve(curve)
         self.log_box.toggled.connect(self._set_log)
         self.smooth.valueChanged.connect(self._set_smoothing)
         self._set_log(True)
@@ -333,6 +359,8 @@ class AccuracyPlot(PlotCard):
 
     title = "Accuracy"
     offset = 0
+    empty_y = (0.0, 100.0)
+    auto_y = False
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -344,8 +372,8 @@ class AccuracyPlot(PlotCard):
         item.getViewBox().setLimits(yMin=-5, yMax=105)
         self.legend = item.addLegend(offset=(-4, -4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
                                      labelTextSize="8pt")
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train")
-        self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
+        self.train_curve = cheap_curve(item.plot(pen=pg.mkPen(TRAIN, width=2), name="train"))
+        self.test_curve = cheap_curve(item.plot(pen=pg.mkPen(TEST, width=2)))
         self.note = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
         self.set_available(True)
@@ -426,9 +454,7 @@ class GradientPlot(PlotCard):
         self.curves = {}
         for k, name in enumerate(names):
             pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=1.6)
-            curve = self.curves[name] = item.plot(pen=pen, name=name)
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
+            self.curves[name] = cheap_curve(item.plot(pen=pen, name=name))
         self.dirty = True
 
     def clear(self) -> None:

@@ -22,6 +22,7 @@ afresh; opening another document stops the worker and drops the run.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import numpy as np
@@ -30,15 +31,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.commands import SetValues
 from gui.model import TrainingError
 from .live_canvas import LiveCanvas
+from .messages import cannot_train, in_panel_terms, plural as _plural, stop_text
 from .probe import Probe
-from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, sections_of
+from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
 from .worker import Failure, Snapshot, TrainingRun
 
 DATA_REBUILD = "data"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class TrainingSession(QObject):
@@ -108,13 +106,36 @@ class TrainingSession(QObject):
         self.data, self.training, self.stored = sections_of(self.model)
         self.settings_changed.emit()
 
+    def guess_missing_nodes(self) -> None:
+        """Features / targets the data section leaves open, guessed from the graph as it is
+        now (inputs added since it was read): in memory only, the document is not edited."""
+        if self.data.get("features") and self.data.get("targets"):
+            return
+        features, targets = guess_nodes(self.model)
+        self.data = {**self.data, "features": self.data.get("features") or features}
+        if not self.data.get("targets"):
+            others = [i for i in self.model.ids_of_op("input") if i != self.data["features"]]
+            self.data["targets"] = targets if targets in others else \
+                (others[0] if others else None)
+
     def set_data(self, data: dict) -> None:
-        """New data settings: one (merging) undo step; the next start rebuilds the Trainer."""
+        """New data settings: one (merging) undo step. New data start a new run: the plots
+        start over and the Trainer is rebuilt at once (the decision boundary shows the new
+        points), from the current weights — Reset / Re-init give initial ones."""
         if data == self.data:
             return
+        trained = self.trainer is not None and self.trainer.step_count > 0
         self.data = copy.deepcopy(data)
         self._stale.add(DATA_REBUILD)
         self._write_sections()
+        if self.trainer is not None and not self.running:
+            self._stale.add("values")              # a new run: the plots start over
+            if self._prepare(quiet=True):
+                self._restart_history()
+                if trained:
+                    self.message.emit("New data: a new run from the current weights "
+                                      "(Reset or Re-init for initial ones)")
+        self.state_changed.emit()
 
     def set_training(self, **changes) -> None:
         """Change training settings (optimizer, lr, batch_size, steps, seed). The learning
@@ -244,21 +265,24 @@ class TrainingSession(QObject):
     def _next_seed(self) -> int:
         return self._init_seed + 1
 
-    def _prepare(self) -> bool:
-        """A Trainer that matches the document and the settings, built when needed."""
+    def _prepare(self, quiet: bool = False) -> bool:
+        """A Trainer that matches the document and the settings, built when needed
+        (`quiet`: a failure is not reported — the next Train says it)."""
         if self.trainer is not None and not self._stale:
             return True
         old = self.trainer
-        if not self.stored:
-            self._write_sections()
+        reason = cannot_train(self.model, self.data)
         try:
+            if reason is not None:        # nothing written: a failed Train changes nothing
+                raise TrainingError(reason)
             trainer = self.model.make_trainer(self.data, self.training, self.folder)
-        except TrainingError as error:
-            self.failed.emit(str(error), error.node or "")
+        except (TrainingError, ValueError, TypeError) as error:
+            if not quiet:
+                node = getattr(error, "node", None) or ""
+                self.failed.emit(in_panel_terms(str(error)), node)
             return False
-        except (ValueError, TypeError) as error:
-            self.failed.emit(str(error), "")
-            return False
+        if not self.stored:               # the first run: the file keeps what it trained on
+            self._write_sections()
         if old is not None and self._same_parameters(old, trainer):
             trainer.initial_values = {k: v.copy() for k, v in old.initial_values.items()}
             if "values" not in self._stale:
@@ -333,9 +357,8 @@ class TrainingSession(QObject):
             self.error = snap.error
             self.failed.emit(snap.error.message, snap.error.node or "")
         elif done > 0:
-            what = "paused" if worker.pause_requested else "done"
-            self.message.emit(f"Training {what}: {_plural(done, 'step')}, "
-                              f"{self._metrics_text()}")
+            self.message.emit(stop_text(worker.pause_requested, done, self.step_count,
+                                        self.metrics()))
 
     def _drop_worker(self) -> None:
         worker, self.worker = self.worker, None
@@ -405,30 +428,15 @@ class TrainingSession(QObject):
         self.snapshot.emit(snap)
         self.state_changed.emit()
 
-    def _metrics_text(self) -> str:
-        m = self.metrics()
-        parts = [f"loss {m['loss']:.4g}"] if m["loss"] is not None else []
-        if m["accuracy"] is not None:
-            parts.append(f"accuracy {m['accuracy']:.1%}")
-        if m["test_loss"] is not None:
-            parts.append(f"test loss {m['test_loss']:.4g}")
-        if m["test_accuracy"] is not None:
-            parts.append(f"test accuracy {m['test_accuracy']:.1%}")
-        return ", ".join(parts)
-
     # ------------------------------------------------------------ the document
-    class _Editing:
-        def __init__(self, session):
-            self.session = session
-
-        def __enter__(self):
-            self.session._own += 1
-
-        def __exit__(self, *exc):
-            self.session._own -= 1
-
+    @contextlib.contextmanager
     def _editing(self):
-        return self._Editing(self)
+        """The session's own edits of the document (not "from elsewhere")."""
+        self._own += 1
+        try:
+            yield
+        finally:
+            self._own -= 1
 
     def _connect_model(self) -> None:
         model = self.model
@@ -439,6 +447,7 @@ class TrainingSession(QObject):
         model.node_renamed.connect(self._on_foreign_edit)
         model.training_changed.connect(self._on_sections_edited)
         model.graph_reset.connect(self._on_graph_reset)
+        model.edits_settled.connect(self._on_edits_settled)
 
     def _on_foreign_edit(self, *_args) -> None:
         if self._own:
@@ -450,6 +459,25 @@ class TrainingSession(QObject):
             self._stale.add("document")
             if self.trainer is not None and not self._parameters_unchanged():
                 self._stale.add("values")
+                self._weights_replaced = True      # the panel starts over once edits settle
+
+    _weights_replaced = False
+
+    def _on_edits_settled(self) -> None:
+        """The weights were replaced from elsewhere (an undo of "Train N steps", the
+        inspector): the panel must not go on claiming the old run's step and loss. The
+        plots start over from the weights as they are now (a Trainer rebuilt quietly)."""
+        if not self._weights_replaced or self.running:
+            return
+        self._weights_replaced = False
+        if self._prepare(quiet=True):
+            self._restart_history()
+        else:
+            self.step_offset, self._target, self.latest = 0, None, None
+            self.history_cleared.emit()
+            self.state_changed.emit()
+        self.message.emit("The weights were changed (undo or an edit): the step counter "
+                          "starts over from them")
 
     def _parameters_unchanged(self) -> bool:
         values = self.trainer.parameter_values()
@@ -474,6 +502,7 @@ class TrainingSession(QObject):
         self.shutdown(commit=False)
         self.trainer = self.probe = self.latest = self.error = None
         self._stale, self._target, self.step_offset = set(), None, 0
+        self._weights_replaced = False
         self._init_seed = 0
         self.history_cleared.emit()
         self.trainer_changed.emit(None)
