@@ -315,3 +315,25 @@ def test_undoing_a_run_does_not_leave_the_panel_claiming_its_result(window, qtbo
     click(panel.train_button)                          # trains again from the undone weights
     wait_idle(qtbot, panel)
     assert panel.metrics()["step"] == 300
+
+
+def test_while_a_plot_draws_the_worker_waits_its_turn(window, qtbot):
+    """A plot's paint under a running worker took several times its own cost (the two
+    threads traded the GIL every half millisecond), and the UI answered late. While the GUI
+    thread draws (``gui_turn``) the worker takes no step; afterwards it goes on."""
+    import time
+
+    from gui.training.worker import GUI_TURN_MAX, gui_turn
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.start(LONG)
+    trainer = panel.session.trainer
+    qtbot.waitUntil(lambda: trainer.step_count > 50, timeout=20000)
+    with gui_turn():
+        time.sleep(0.01)                   # the step in flight ends
+        before = trainer.step_count
+        time.sleep(GUI_TURN_MAX / 2)       # the GIL is free: a worker that did not wait steps
+        during = trainer.step_count - before
+    qtbot.waitUntil(lambda: trainer.step_count > before + 50, timeout=20000)
+    panel.pause(wait=True)
+    assert during == 0

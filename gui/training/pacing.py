@@ -14,6 +14,8 @@ import time
 
 from PySide6.QtCore import QTimer
 
+from .worker import gui_turn
+
 RENDER_MS = 50            # frames come at most ~20 times a second …
 RENDER_SHARE = 0.06       # … spend at most this share of the time drawing …
 MAX_FRAME_MS = 1000       # … but show the run at least once a second
@@ -82,7 +84,8 @@ class PlotPacer:
         """Hand the plot its new data (Qt paints it soon). Its cost is the time that took
         plus every paint of the plot since its previous draw (``TimedPlotWidget``)."""
         start = time.perf_counter()
-        plot.render()
+        with gui_turn():
+            plot.render()
         cost = time.perf_counter() - start + plot.plot.take_paint_seconds()
         old = self.costs.get(plot)
         self.costs[plot] = cost if old is None else 0.6 * old + 0.4 * cost

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSli
 from gui import theme
 from .panel_widgets import ElidedLabel
 from .series import Series, Smoothed
+from .worker import gui_turn
 
 TRAIN = "#7fd1ff"
 TEST = "#f0c674"
@@ -91,7 +92,8 @@ class TimedPlotWidget(pg.PlotWidget):
 
     def paintEvent(self, event) -> None:
         start = time.perf_counter()
-        super().paintEvent(event)
+        with gui_turn():
+            super().paintEvent(event)
         self.paint_seconds += time.perf_counter() - start
 
     def take_paint_seconds(self) -> float:

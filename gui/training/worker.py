@@ -65,6 +65,29 @@ class Snapshot:
         return [*self.measured, *([(self.step, self.metrics)] if self.metrics else [])]
 
 
+GUI_TURN_MAX = 0.1      # s: a worker waits at most this long while the GUI thread draws
+_gui_idle = threading.Event()
+_gui_idle.set()
+_gui_turns = 0
+
+
+@contextmanager
+def gui_turn():
+    """The GUI thread draws (a plot, the canvas): running workers wait between steps
+    instead of taking the GIL back every SWITCH_INTERVAL, so a paint takes its own time
+    rather than several times it (the UI answers sooner, and the worker loses no more
+    than the paint). GUI thread only; nests."""
+    global _gui_turns
+    _gui_turns += 1
+    _gui_idle.clear()
+    try:
+        yield
+    finally:
+        _gui_turns -= 1
+        if _gui_turns == 0:
+            _gui_idle.set()
+
+
 _switch_lock = threading.Lock()
 _switch_users = 0
 _switch_before = 0.0
@@ -169,6 +192,8 @@ class TrainingRun(QThread):
                                         run=self.run_id))
 
     def _each(self, step: int, loss: float):
+        if not _gui_idle.is_set():
+            _gui_idle.wait(GUI_TURN_MAX)              # the GUI thread draws: let it
         self._grads.append(self.trainer.gradients())   # norms at the snapshot, all at once
         now = time.perf_counter()
         if step % self._measure_every == 0 and now < self._next \
