@@ -312,6 +312,8 @@ def test_undoing_a_run_does_not_leave_the_panel_claiming_its_result(window, qtbo
     assert panel.status_label.text().startswith("step 0 ")
     assert len(panel.loss_plot.batch) == 0
     assert "step counter starts over" in window.statusBar().currentMessage()
+    for plot in panel.plots[:3]:        # one point at step 0: never "step (x0.001)"
+        assert "x0.001" not in plot.plot.getPlotItem().getAxis("bottom").labelString()
     click(panel.train_button)                          # trains again from the undone weights
     wait_idle(qtbot, panel)
     assert panel.metrics()["step"] == 300

@@ -136,6 +136,7 @@ class PlotCard(QWidget):
             axis = item.getAxis(side)
             axis.setTextPen(theme.MUTED)
             axis.setPen(theme.BORDER)
+            axis.enableAutoSIPrefix(False)     # steps are steps, never "step (x0.001)"
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, width=1,
                                                              style=Qt.PenStyle.DashLine))
         self.marker.setVisible(False)
