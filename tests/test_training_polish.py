@@ -339,3 +339,17 @@ def test_while_a_plot_draws_the_worker_waits_its_turn(window, qtbot):
     qtbot.waitUntil(lambda: trainer.step_count > before + 50, timeout=20000)
     panel.pause(wait=True)
     assert during == 0
+
+
+def test_in_a_small_window_the_training_panel_leaves_the_canvas_room(window):
+    """At 800×560 the Training dock grew to 400 px and left a 40-px canvas: it now takes at
+    most about half the window when it makes room for its plots."""
+    from gui.training.install import MAX_SHARE
+    window.resize(800, 560)
+    QApplication.processEvents()
+    open_example(window, "xor_mlp")              # a training example: the tab comes up
+    window.training_dock.raise_()
+    QApplication.processEvents()
+    assert not window.training_dock.visibleRegion().isEmpty()
+    assert window.training_dock.height() <= int(window.height() * MAX_SHARE)
+    assert window.canvas.viewport().height() >= 100

@@ -23,6 +23,7 @@ from gui.window_actions import insert_tool_action, menu_named
 from .panel import TrainingPanel
 
 PANEL_HEIGHT = 400
+MAX_SHARE = 0.55        # of the window's height, at most, when the dock makes room
 
 
 class _CloseGuard(QObject):
@@ -66,10 +67,13 @@ def install_training(window) -> TrainingPanel:
     session = panel.session
 
     def make_room() -> None:
-        """The plots need height: a short dock grows to about half the window."""
+        """The plots need height: a short dock grows to about half the window, never more
+        than MAX_SHARE of it (a small window keeps a canvas to see the graph on)."""
         if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
-            height = max(PANEL_HEIGHT, int(window.height() * 0.48))
-            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+            height = min(max(PANEL_HEIGHT, int(window.height() * 0.48)),
+                         int(window.height() * MAX_SHARE))
+            if height > dock.height():
+                window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 
     def bring_up() -> None:
         player = getattr(window, "player", None)
