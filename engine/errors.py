@@ -40,6 +40,9 @@ class Kind(str, Enum):
     OP_FAILED = "op_failed"          # an op raised on its inputs
     BLOCKED = "blocked"              # cannot be computed: a problem upstream
     INTERNAL = "internal"            # a bug of ours, reported rather than raised
+    NO_PARAMETERS = "no_parameters"  # training: the graph has no parameter to train
+    NO_DATA_NODE = "no_data_node"    # training: no input node named for the features / targets
+    NO_DATASET = "no_dataset"        # training: no data set or CSV named
 
     def __str__(self) -> str:
         return self.value

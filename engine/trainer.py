@@ -54,12 +54,14 @@ DIVERGED_HINT = " (the training diverged: try a smaller learning rate)"
 class TrainingError(ValueError):
     """Training cannot start or go on; the message says why. `kind` (an ``engine.Kind`` or
     None), `node` (the node to blame, or None) and `step` (the step that failed, or None)
-    let a GUI highlight the node."""
+    let a GUI highlight the node; `role` ("features" or "targets") says which data node a
+    NO_DATA_NODE problem is about."""
 
     def __init__(self, message: str, kind: Kind | None = None, node: str | None = None,
-                 step: int | None = None, port: int | None = None):
+                 step: int | None = None, port: int | None = None, role: str | None = None):
         super().__init__(message)
         self.kind, self.node, self.step, self.port = kind, node, step, port
+        self.role = role
 
 
 def _section(graph, name: str) -> dict:
@@ -137,7 +139,8 @@ class Trainer:
     def _input_node(self, node_id, role: str) -> str:
         if not node_id:
             raise TrainingError(f"the graph's data section names no {role!r} input node "
-                                f"(add \"{role}\": \"<input node id>\")")
+                                f"(add \"{role}\": \"<input node id>\")",
+                                Kind.NO_DATA_NODE, role=role)
         if node_id not in self.graph.node_ids():
             raise TrainingError(f"{role} node {node_id!r} is not in the graph", node=None)
         op = self.graph.node(node_id).op
@@ -154,7 +157,7 @@ class Trainer:
             section.pop("csv", None)
         if section.get("dataset") is None and section.get("csv") is None:
             raise TrainingError("no dataset: add \"dataset\" (or \"csv\") to the graph's data "
-                                "section or pass one to the trainer")
+                                "section or pass one to the trainer", Kind.NO_DATASET)
         fit = Fit(self.graph.node(self.loss).op, self.features, self.targets,
                   _width(self.graph, self.features), self._targets_width())
         try:
@@ -190,7 +193,8 @@ class Trainer:
             raise TrainingError(str(error), error.kind, error.node) from None
         self.parameters = [i for i in graph.node_ids() if graph.node(i).op == "parameter"]
         if not self.parameters:
-            raise TrainingError("nothing to train: the graph has no parameter nodes")
+            raise TrainingError("nothing to train: the graph has no parameter nodes",
+                                Kind.NO_PARAMETERS)
         self._version = graph.version
 
     def _refresh(self) -> None:

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import engine
+from engine import Kind
 from engine.datasets import Dataset, load_csv, make_dataset
 from engine.optim import SGD, Momentum
 from engine.trainer import Trainer, TrainingError, accuracy
@@ -196,8 +197,9 @@ def test_sum_of_squares_loss_has_no_accuracy():
 
 def test_missing_or_wrong_features_and_targets(xor):
     del xor.data["features"]
-    with pytest.raises(TrainingError, match="names no 'features' input node"):
+    with pytest.raises(TrainingError, match="names no 'features' input node") as caught:
         Trainer(xor)
+    assert caught.value.kind == Kind.NO_DATA_NODE and caught.value.role == "features"
     xor.data["features"] = "nope"
     with pytest.raises(TrainingError, match="features node 'nope' is not in the graph"):
         Trainer(xor)
@@ -208,8 +210,9 @@ def test_missing_or_wrong_features_and_targets(xor):
 
 def test_no_dataset(xor):
     del xor.data["dataset"]
-    with pytest.raises(TrainingError, match="no dataset"):
+    with pytest.raises(TrainingError, match="no dataset") as caught:
         Trainer(xor)
+    assert caught.value.kind == Kind.NO_DATASET
     xor.data["dataset"] = "mnist"
     with pytest.raises(TrainingError, match="unknown dataset 'mnist'"):
         Trainer(xor)
@@ -238,8 +241,10 @@ def test_nothing_to_train():
     graph.add_node("L", "mse")
     graph.connect("x", "L", 0)
     graph.connect("y", "L", 1)
-    with pytest.raises(TrainingError, match="nothing to train: the graph has no parameter nodes"):
+    with pytest.raises(TrainingError, match="nothing to train: the graph has no parameter nodes") \
+            as caught:
         Trainer(graph)
+    assert caught.value.kind == Kind.NO_PARAMETERS
 
 
 def test_diverging_loss_is_an_error_and_keeps_parameters_finite():

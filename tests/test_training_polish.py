@@ -353,3 +353,20 @@ def test_in_a_small_window_the_training_panel_leaves_the_canvas_room(window):
     assert not window.training_dock.visibleRegion().isEmpty()
     assert window.training_dock.height() <= int(window.height() * MAX_SHARE)
     assert window.canvas.viewport().height() >= 100
+
+
+def test_the_panel_words_a_training_problem_by_its_kind_not_its_wording():
+    """The panel turns the engine's file-format advice into its own terms by the error's
+    kind and role; a reworded engine message changes nothing."""
+    from engine import Kind
+    from engine.trainer import TrainingError
+    from gui.training import messages
+    reworded = "some other words"
+    assert messages.in_panel_terms(TrainingError(reworded, Kind.NO_DATA_NODE, role="targets")) \
+        == messages.PICK_TARGETS_TEXT
+    assert messages.in_panel_terms(TrainingError(reworded, Kind.NO_DATA_NODE,
+                                                 role="features")) == messages.PICK_FEATURES_TEXT
+    assert messages.in_panel_terms(TrainingError(reworded, Kind.NO_PARAMETERS)) \
+        == messages.NO_PARAMETERS_TEXT
+    assert messages.in_panel_terms(TrainingError("names no 'targets' input node")) \
+        == "names no 'targets' input node"           # no kind: the engine's line as it is

@@ -3,40 +3,45 @@ controls, the palette) instead of the file format's — a GUI user picks nodes i
 "y →", never edits JSON — and what a run did."""
 from __future__ import annotations
 
+from engine import Kind
+
+NO_PARAMETERS_TEXT = ("This graph has no parameters to train: add a Parameter (θ) node from "
+                      "the palette and wire it into the loss")
+PICK_FEATURES_TEXT = "Pick the input node that receives the features (x →)"
+PICK_TARGETS_TEXT = "Pick the input node that holds the targets (y →)"
+
 
 def cannot_train(model, data: dict) -> str | None:
     """The first reason, in the panel's terms, that this graph cannot train with `data`
     (before the engine is asked); None when nothing obvious is missing."""
     inputs = model.ids_of_op("input")
     if not model.parameter_ids():
-        return ("This graph has no parameters to train: add a Parameter (θ) node from the "
-                "palette and wire it into the loss")
+        return NO_PARAMETERS_TEXT
     if not data.get("features"):
         if not inputs:
-            return ("This graph has no input node for the data: add an Input (x) node from "
+            return ("This graph has no input node for the data: add an Input (in) node from "
                     "the palette")
-        return "Pick the input node that receives the features (x →)"
+        return PICK_FEATURES_TEXT
     if not data.get("targets"):
         others = [i for i in inputs if i != data.get("features")]
         if not others:
             return ("Pick the input node that holds the targets (y →) — this graph has none: "
                     "add a second Input node from the palette")
-        return "Pick the input node that holds the targets (y →)"
+        return PICK_TARGETS_TEXT
     return None
 
 
-def in_panel_terms(message: str) -> str:
-    """An engine TrainingError's line with the file-format advice turned into the panel's."""
-    if "names no 'features' input node" in message:
-        return "Pick the input node that receives the features (x →)"
-    if "names no 'targets' input node" in message:
-        return "Pick the input node that holds the targets (y →)"
-    if message.startswith("nothing to train"):
-        return ("This graph has no parameters to train: add a Parameter (θ) node from the "
-                "palette and wire it into the loss")
-    if message.startswith("no dataset:"):
+def in_panel_terms(error) -> str:
+    """An engine TrainingError's line, with the file-format advice of its kind turned into
+    the panel's (chosen by the error's ``kind`` and ``role``, never by its wording)."""
+    kind = getattr(error, "kind", None)
+    if kind == Kind.NO_DATA_NODE:
+        return PICK_TARGETS_TEXT if error.role == "targets" else PICK_FEATURES_TEXT
+    if kind == Kind.NO_PARAMETERS:
+        return NO_PARAMETERS_TEXT
+    if kind == Kind.NO_DATASET:
         return "Pick a data set (or your own CSV) under Data"
-    return message
+    return str(error)
 
 
 def plural(n: int, word: str) -> str:

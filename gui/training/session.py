@@ -279,7 +279,7 @@ class TrainingSession(QObject):
         except (TrainingError, ValueError, TypeError) as error:
             if not quiet:
                 node = getattr(error, "node", None) or ""
-                self.failed.emit(in_panel_terms(str(error)), node)
+                self.failed.emit(in_panel_terms(error), node)
             return False
         if not self.stored:               # the first run: the file keeps what it trained on
             self._write_sections()
