@@ -394,7 +394,7 @@ def test_register_twice_raises():
         del OPS["test_twin"]
 
 
-SYMBOLS = {"input": "x", "constant": "c", "parameter": "θ", "add": "+", "sub": "−", "mul": "×",
+SYMBOLS = {"input": "in", "constant": "c", "parameter": "θ", "add": "+", "sub": "−", "mul": "×",
            "div": "÷", "neg": "−x", "exp": "exp", "log": "log", "sqrt": "√", "abs": "|x|",
            "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LReLU", "pow": "xⁿ",
            "matmul": "@", "transpose": "ᵀ", "sum": "Σ", "mean": "μ", "softmax": "softmax",
