@@ -8,13 +8,12 @@ import os
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from conftest import EXAMPLES
 from gui.training.csv_dialog import CsvDialog
-from training_helpers import click, open_example, undo_texts, wait_idle
+from training_helpers import (click, open_example, undo_texts, use_csv_through_dialog,
+                              wait_idle)
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
 FRUITS = EXAMPLES / "fruits.csv"
@@ -109,22 +108,7 @@ def test_fruits_csv_with_text_labels_trains_a_softmax_classifier(window, qtbot, 
     open_example(window, "spiral_classifier")
     panel = window.training
 
-    def in_the_dialog():
-        dialog = panel.csv_dialog
-        if dialog is None or not dialog.isVisible():     # not open yet: the timer looks again
-            return
-        poll.stop()
-        dialog.set_path(str(FRUITS))
-        dialog.test_fraction.setValue(0.25)
-        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=5000)
-        # Enter: the default button (a nested QTest mouse click is lost inside exec())
-        QTest.keyClick(dialog, Qt.Key.Key_Return)
-
-    poll = QTimer()
-    poll.setInterval(20)
-    poll.timeout.connect(in_the_dialog)
-    poll.start()
-    click(panel.csv_button)                           # exec() returns when OK is clicked
+    use_csv_through_dialog(qtbot, panel, FRUITS, test_fraction=0.25)
     data = panel.session.data
     assert data["csv"] == os.path.abspath(FRUITS) and data["target"] == "fruit"
     assert data["standardize"] is True and data["test_fraction"] == 0.25

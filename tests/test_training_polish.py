@@ -250,10 +250,8 @@ def test_new_data_from_the_csv_dialog_start_a_new_run_from_the_current_weights(w
     Resume), the plots start over, the boundary shows the fruits at once, the weights are
     the trained ones, and the status bar says so."""
     import numpy as np
-    from PySide6.QtCore import QTimer, Qt
-    from PySide6.QtTest import QTest
     from conftest import EXAMPLES
-    from training_helpers import parameters
+    from training_helpers import parameters, use_csv_through_dialog
     open_example(window, "spiral_classifier")
     panel = window.training
     panel.steps_box.setValue(LONG)
@@ -264,19 +262,7 @@ def test_new_data_from_the_csv_dialog_start_a_new_run_from_the_current_weights(w
     assert panel.train_button.text() == "Resume"
     trained = parameters(window)
 
-    def in_the_dialog():
-        dialog = panel.csv_dialog
-        if dialog is None or not dialog.isVisible():
-            return
-        poll.stop()
-        dialog.set_path(str(EXAMPLES / "fruits.csv"))
-        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=5000)
-        QTest.keyClick(dialog, Qt.Key.Key_Return)
-    poll = QTimer()
-    poll.setInterval(20)
-    poll.timeout.connect(in_the_dialog)
-    poll.start()
-    click(panel.csv_button)
+    use_csv_through_dialog(qtbot, panel, EXAMPLES / "fruits.csv")
     QApplication.processEvents()
     assert panel.train_button.text() == "Train"
     assert len(panel.loss_plot.batch) == 0 and panel.session.step_count == 0

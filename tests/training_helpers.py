@@ -3,7 +3,7 @@ mouse, wait for a run, a headless reference Trainer over the same document."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -43,3 +43,25 @@ def reference_trainer(win):
 def undo_texts(win) -> list[str]:
     stack = win.undo_stack
     return [stack.text(i) for i in range(stack.count())]
+
+
+def use_csv_through_dialog(qtbot, panel, path, test_fraction: float | None = None) -> None:
+    """Click "Your own CSV…", and in the dialog (modal: a timer acts inside its exec())
+    choose ``path`` (and a test fraction), then press Enter on the default OK button."""
+    def in_the_dialog():
+        dialog = panel.csv_dialog
+        if dialog is None or not dialog.isVisible():     # not open yet: the timer looks again
+            return
+        poll.stop()
+        dialog.set_path(str(path))
+        if test_fraction is not None:
+            dialog.test_fraction.setValue(test_fraction)
+        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=5000)
+        # Enter: the default button (a nested QTest mouse click is lost inside exec())
+        QTest.keyClick(dialog, Qt.Key.Key_Return)
+
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(in_the_dialog)
+    poll.start()
+    click(panel.csv_button)                           # exec() returns when OK is clicked

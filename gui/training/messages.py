@@ -48,16 +48,22 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def metric_parts(m: dict, short: bool = False) -> list:
+    """["loss 0.01", "accuracy 100.0%", "test loss …", …] from ``TrainingSession.metrics()``
+    (``short``: "acc" for "accuracy"), leaving out what is not known."""
+    acc = "acc" if short else "accuracy"
+    parts = []
+    for key, label, form in (("loss", "loss", "{:.4g}"), ("accuracy", acc, "{:.1%}"),
+                             ("test_loss", "test loss", "{:.4g}"),
+                             ("test_accuracy", f"test {acc}", "{:.1%}")):
+        if m.get(key) is not None:
+            parts.append(f"{label} {form.format(m[key])}")
+    return parts
+
+
 def metrics_text(m: dict) -> str:
     """"loss 0.01, accuracy 100.0%, test loss …" from ``TrainingSession.metrics()``."""
-    parts = [f"loss {m['loss']:.4g}"] if m["loss"] is not None else []
-    if m["accuracy"] is not None:
-        parts.append(f"accuracy {m['accuracy']:.1%}")
-    if m["test_loss"] is not None:
-        parts.append(f"test loss {m['test_loss']:.4g}")
-    if m["test_accuracy"] is not None:
-        parts.append(f"test accuracy {m['test_accuracy']:.1%}")
-    return ", ".join(parts)
+    return ", ".join(metric_parts(m))
 
 
 def stop_text(paused: bool, done: int, step: int, metrics: dict) -> str:

@@ -15,9 +15,10 @@ from gui import theme
 from gui.player.icons import player_icon
 
 from .boundary_plot import BoundaryPlot
+from .messages import metric_parts
 from .pacing import PlotPacer
 from .panel_widgets import LearningRateBox, PlotGrid
-from .plots import AccuracyPlot, GradientPlot, LossPlot, percent
+from .plots import AccuracyPlot, GradientPlot, LossPlot
 from .session import TrainingSession
 from .settings import builtin_section
 
@@ -438,15 +439,7 @@ class TrainingPanel(QWidget):
 
     def _status(self) -> None:
         m = self.session.metrics()
-        parts = [f"step {m['step']}", f"epoch {m['epochs']:.1f}"]
-        if m["loss"] is not None:
-            parts.append(f"loss {m['loss']:.4g}")
-        if m["accuracy"] is not None:
-            parts.append(f"acc {percent(m['accuracy'])}")
-        if m["test_loss"] is not None:
-            parts.append(f"test loss {m['test_loss']:.4g}")
-        if m["test_accuracy"] is not None:
-            parts.append(f"test acc {percent(m['test_accuracy'])}")
+        parts = [f"step {m['step']}", f"epoch {m['epochs']:.1f}", *metric_parts(m, short=True)]
         lines = [" · ".join(parts[:2]), " · ".join(parts[2:4]), " · ".join(parts[4:])]
         lines = [line for line in lines if line]
         self.status_label.setText("\n".join(lines))
