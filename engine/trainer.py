@@ -60,8 +60,7 @@ class TrainingError(ValueError):
     def __init__(self, message: str, kind: Kind | None = None, node: str | None = None,
                  step: int | None = None, port: int | None = None, role: str | None = None):
         super().__init__(message)
-        self.kind, self.node, self.step, self.port = kind, node, step, port
-        self.role = role
+        self.kind, self.node, self.step, self.port, self.role = kind, node, step, port, role
 
 
 def _section(graph, name: str) -> dict:

@@ -22,24 +22,23 @@ afresh; opening another document stops the worker and drops the run.
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from gui.commands import SetValues
 from gui.model import TrainingError
 from .live_canvas import LiveCanvas
 from .messages import cannot_train, in_panel_terms, plural as _plural, stop_text
 from .probe import Probe
+from .session_document import DATA_REBUILD, FollowsDocument
 from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
 from .worker import Failure, Snapshot, TrainingRun
 
-DATA_REBUILD = "data"
 
 
-class TrainingSession(QObject):
+class TrainingSession(FollowsDocument, QObject):
     snapshot = Signal(object)          # every worker Snapshot, in order (plots append)
     trainer_changed = Signal(object)   # a new Trainer (its Probe; None when there is none)
     history_cleared = Signal()         # plots start over (reset, re-initialise, new weights)
@@ -343,7 +342,7 @@ class TrainingSession(QObject):
         self._drop_worker()
         done = self.trainer.step_count - self._run_start
         final = snap.values
-        changed = self._changed_elsewhere() if self._foreign else set()
+        changed = self.differing(self.live.shown) if self._foreign else set()
         restore = {k: v for k, v in self._before.items() if k not in changed}
         with self._editing():
             self.model.end_live_values(restore)
@@ -368,17 +367,6 @@ class TrainingSession(QObject):
             worker.deleteLater()
         self.state_changed.emit()
 
-    def _changed_elsewhere(self) -> set:
-        """Parameters whose value in the document is no longer the one training showed."""
-        changed = set()
-        for p, shown in self.live.shown.items():
-            if not self.model.has_node(p):
-                changed.add(p)
-                continue
-            if not _same(self.model.node(p).value, shown):
-                changed.add(p)
-        return changed
-
     def _commit_run(self, values: dict, steps: int) -> None:
         """ONE undo step for the run: the parameters before → after, and the data section as
         trained when it records more (the standardisation, the class labels)."""
@@ -401,7 +389,7 @@ class TrainingSession(QObject):
 
     def _commit_values(self, values: dict, text: str) -> None:
         values = {k: v for k, v in values.items() if self.model.has_node(k)}
-        if all(_same(self.model.node(k).value, v) for k, v in values.items()):
+        if not self.differing(values):
             return
         with self._editing():
             self.undo_stack.push(SetValues(self.model, values, text))
@@ -428,102 +416,7 @@ class TrainingSession(QObject):
         self.snapshot.emit(snap)
         self.state_changed.emit()
 
-    # ------------------------------------------------------------ the document
-    @contextlib.contextmanager
-    def _editing(self):
-        """The session's own edits of the document (not "from elsewhere")."""
-        self._own += 1
-        try:
-            yield
-        finally:
-            self._own -= 1
-
-    def _connect_model(self) -> None:
-        model = self.model
-        for signal in (model.node_added, model.node_removed, model.node_changed):
-            signal.connect(self._on_foreign_edit)
-        for signal in (model.edge_added, model.edge_removed):
-            signal.connect(self._on_foreign_edit)
-        model.node_renamed.connect(self._on_foreign_edit)
-        model.training_changed.connect(self._on_sections_edited)
-        model.graph_reset.connect(self._on_graph_reset)
-        model.edits_settled.connect(self._on_edits_settled)
-
-    def _on_foreign_edit(self, *_args) -> None:
-        if self._own:
-            return
-        if self.running:
-            self._foreign = True
-            self.pause()
-        else:
-            self._stale.add("document")
-            if self.trainer is not None and not self._parameters_unchanged():
-                self._stale.add("values")
-                self._weights_replaced = True      # the panel starts over once edits settle
-
-    _weights_replaced = False
-
-    def _on_edits_settled(self) -> None:
-        """The weights were replaced from elsewhere (an undo of "Train N steps", the
-        inspector): the panel must not go on claiming the old run's step and loss. The
-        plots start over from the weights as they are now (a Trainer rebuilt quietly)."""
-        if not self._weights_replaced or self.running:
-            return
-        self._weights_replaced = False
-        if self._prepare(quiet=True):
-            self._restart_history()
-        else:
-            self.step_offset, self._target, self.latest = 0, None, None
-            self.history_cleared.emit()
-            self.state_changed.emit()
-        self.message.emit("The weights were changed (undo or an edit): the step counter "
-                          "starts over from them")
-
-    def _parameters_unchanged(self) -> bool:
-        values = self.trainer.parameter_values()
-        for p, v in values.items():
-            if not self.model.has_node(p):
-                return False
-            if not _same(self.model.node(p).value, v):
-                return False
-        return True
-
-    def _on_sections_edited(self) -> None:
-        if self._own:
-            return
-        if self.running:
-            self._foreign = True
-            self.pause()
-        self._stale.add(DATA_REBUILD)
-        self.reload_settings()
-
-    def _on_graph_reset(self) -> None:
-        """Another document: the run is dropped (it belonged to the old one)."""
-        self.shutdown(commit=False)
-        self.trainer = self.probe = self.latest = self.error = None
-        self._stale, self._target, self.step_offset = set(), None, 0
-        self._weights_replaced = False
-        self._init_seed = 0
-        self.history_cleared.emit()
-        self.trainer_changed.emit(None)
-        self.reload_settings()
-        self.state_changed.emit()
-        QTimer.singleShot(0, self._adopt_folder)
-
-    def _adopt_folder(self) -> None:
-        """The document's CSV path, read from its folder, kept absolute in memory."""
-        folder = self.folder
-        if folder is not None:
-            self.model.resolve_data_path(folder)
-            self.data, self.training, self.stored = sections_of(self.model)
-            self.settings_changed.emit()
-
 
 def _copied(value):
     return None if value is None else np.array(value, copy=True)
 
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return a.shape == b.shape and bool(np.array_equal(a, b))

@@ -1,0 +1,225 @@
+"""The frame every live training plot shares (pyqtgraph): ``PlotCard`` — a title row with
+its own controls, a PlotWidget whose paints are timed (``TimedPlotWidget``) and drawn in the
+GUI's turn (``worker.gui_turn``), a read-out line that shows the newest numbers or, on hover,
+the nearest step's — and the helpers the plots draw with: a log axis, number formats,
+downsampled curves."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from gui import theme
+from .panel_widgets import ElidedLabel
+from .worker import gui_turn
+
+TRAIN = "#7fd1ff"
+TEST = "#f0c674"
+DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
+TOP_MARGIN = 8            # px above the plot area: half a tick label's height
+FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
+
+
+class LogAxis(pg.AxisItem):
+    """An axis for data plotted as log10(value) (``log`` on): ticks at whole decades — and at
+    2 and 5 times them when the view spans less than two — labelled with the values. pyqtgraph's
+    own log mode crowds its minor labels on a short range."""
+
+    MAX_DECADES = 6
+
+    def __init__(self, orientation="left", **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.log = True
+
+    def tickValues(self, minVal, maxVal, size):
+        if not self.log or not (math.isfinite(minVal) and math.isfinite(maxVal)):
+            return super().tickValues(minVal, maxVal, size)
+        low, high = math.floor(minVal), math.ceil(maxVal)
+        step = max(1, math.ceil((high - low) / self.MAX_DECADES))
+        major = [d for d in range(low, high + 1, step) if minVal <= d <= maxVal]
+        minor = []
+        if maxVal - minVal < 2:
+            minor = [d + math.log10(m) for d in range(low - 1, high + 1) for m in (2, 5)
+                     if minVal <= d + math.log10(m) <= maxVal]
+        return [(float(step), major), (0.5, minor)]
+
+    def tickStrings(self, values, scale, spacing):
+        if not self.log:
+            return super().tickStrings(values, scale, spacing)
+        return [power_text(v) for v in values]
+
+
+def power_text(exponent: float) -> str:
+    """10**exponent, short: 0.01, 5, 200, 1e-05, 2e+06."""
+    value = 10.0 ** exponent
+    if 1e-3 <= value < 1e4:
+        return f"{value:.3g}"
+    return f"{value:.0e}"
+
+
+def fmt(value, digits: int = 5) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+class TimedPlotWidget(pg.PlotWidget):
+    """A PlotWidget that adds up the time its paints take (``take_paint_seconds``), so
+    the pacer knows what drawing really costs, whenever Qt paints."""
+
+    paint_seconds = 0.0
+
+    def paintEvent(self, event) -> None:
+        start = time.perf_counter()
+        with gui_turn():
+            super().paintEvent(event)
+        self.paint_seconds += time.perf_counter() - start
+
+    def take_paint_seconds(self) -> float:
+        seconds, self.paint_seconds = self.paint_seconds, 0.0
+        return seconds
+
+
+class PlotCard(QWidget):
+    """Title row, plot, read-out; subclasses fill ``add`` / ``render`` / ``readout_at``."""
+
+    title = ""
+
+    log_axis = False      # the left axis is a LogAxis (the data are drawn as log10)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName(f"{type(self).__name__}")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
+        self.header = QHBoxLayout()
+        self.header.setSpacing(6)
+        heading = QLabel(self.title)
+        heading.setObjectName("plotTitle")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        self.header.addWidget(heading)
+        self.header.addStretch(1)
+        column.addLayout(self.header)
+        axes = {"left": LogAxis("left")} if self.log_axis else {}
+        self.plot = TimedPlotWidget(background=theme.BASE, axisItems=axes, enableMenu=False)
+        self.plot.setMinimumSize(120, 90)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.layout.setContentsMargins(0, TOP_MARGIN, 4, 0)   # the top tick label fits
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setTextPen(theme.MUTED)
+            axis.setPen(theme.BORDER)
+            axis.enableAutoSIPrefix(False)     # steps are steps, never "step (x0.001)"
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, width=1,
+                                                             style=Qt.PenStyle.DashLine))
+        self.marker.setVisible(False)
+        self.marker.setZValue(50)
+        item.addItem(self.marker, ignoreBounds=True)
+        column.addWidget(self.plot, 1)
+        self.readout = ElidedLabel(" ")
+        self.readout.setObjectName("muted")
+        self.readout.setFont(theme.mono_font(8.5))
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setMinimumWidth(10)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        column.addWidget(self.readout)
+        self.hovering = False
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.viewport().installEventFilter(self)
+        self.dirty = False
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == event.Type.Leave:
+            self.hovering = False
+            self.marker.setVisible(False)
+            self.readout.setText(self.latest_text())
+        return super().eventFilter(obj, event)
+
+    def _hover(self, scene_pos) -> None:
+        box = self.plot.getPlotItem().vb
+        if not box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = box.mapSceneToView(scene_pos)
+        text = self.readout_at(point.x(), point.y())
+        self.hovering = text is not None
+        if text is not None:
+            self.readout.setText(text)
+
+    def show_marker(self, x: float | None) -> None:
+        self.marker.setVisible(x is not None)
+        if x is not None:
+            self.marker.setValue(x)
+
+    empty_y = (0.0, 1.0)     # the y range of an empty plot (log axes: 10⁰ … 10¹)
+
+    def clear(self) -> None:
+        """No data: the axes start over too (the last run's scale is not kept)."""
+        self.dirty = True
+        self.readout.setText(" ")
+        self.show_marker(None)
+        self.reset_range()
+
+    def reset_range(self) -> None:
+        item = self.plot.getPlotItem()
+        item.setRange(xRange=(0.0, 1.0), yRange=self.empty_y, padding=0.02)
+        item.enableAutoRange(x=True, y=self.auto_y)
+
+    auto_y = True            # the y axis follows the data (accuracy: fixed 0–100 %)
+
+    def add(self, snap) -> None:
+        raise NotImplementedError
+
+    def render(self) -> None:
+        """Hand new data to pyqtgraph (only when something arrived since the last time)."""
+        if not self.dirty:
+            return
+        self.dirty = False
+        self.draw()
+        if not self.hovering:
+            self.readout.setText(self.latest_text())
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def latest_text(self) -> str:
+        return " "
+
+    def readout_at(self, x: float, y: float) -> str | None:
+        return None
+
+
+def cheap_curve(curve):
+    """A curve drawn at ~2 points per pixel (the min and max of each pixel column, so spikes
+    stay) and only over the visible range: a paint costs the same at step 100 and at step
+    100,000 — under software rendering the thousands of segments were what kept the live
+    plots behind the run."""
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
+    return curve
+
+
+def log10_safe(y: np.ndarray) -> np.ndarray:
+    """log10 of values ≥ 0 (0 is drawn at FLOOR)."""
+    return np.log10(np.maximum(y, FLOOR))
+
+
+def legend_entry(legend, curve, name: str, wanted: bool) -> None:
+    """Show `curve` in `legend` only while it has data."""
+    shown = any(getattr(sample, "item", None) is curve for sample, _label in legend.items)
+    if wanted and not shown:
+        legend.addItem(curve, name)
+    elif shown and not wanted:
+        legend.removeItem(curve)
