@@ -356,3 +356,21 @@ def test_the_panel_words_a_training_problem_by_its_kind_not_its_wording():
         == messages.NO_PARAMETERS_TEXT
     assert messages.in_panel_terms(TrainingError("names no 'targets' input node")) \
         == "names no 'targets' input node"           # no kind: the engine's line as it is
+
+
+def test_typing_a_data_size_makes_one_new_data_set_not_one_per_digit(window, qtbot):
+    """Each new data setting rebuilds the Trainer (the boundary shows the new points), so
+    typing "250" in n must not build data sets of 2 and 25 first: the value applies on Enter."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    seen = []
+    panel.session.trainer_changed.connect(lambda _probe: seen.append(panel.session.data["n"]))
+    panel.n_box.setFocus()
+    panel.n_box.selectAll()
+    QTest.keyClicks(panel.n_box, "250")
+    assert seen == [] and panel.session.data["n"] == 300
+    QTest.keyClick(panel.n_box, Qt.Key.Key_Return)
+    assert panel.session.data["n"] == 250
+    assert seen in ([], [250])                 # at most one rebuild, never for 2 or 25

@@ -275,9 +275,9 @@ class TrainingPanel(QWidget):
         self.reinit_button.clicked.connect(lambda: self.session.reinitialize())
         self.csv_button.clicked.connect(self.open_csv_dialog)
         self.dataset_box.activated.connect(self._dataset_chosen)
-        for box in (self.n_box, self.data_seed_box, self.classes_box):
-            box.valueChanged.connect(self._data_edited)
-        for box in (self.noise_box, self.test_box):
+        for box in (self.n_box, self.data_seed_box, self.classes_box, self.noise_box,
+                    self.test_box):
+            box.setKeyboardTracking(False)    # typing "3000" is one new data set, not four
             box.valueChanged.connect(self._data_edited)
         for box in (self.features_box, self.targets_box):
             box.activated.connect(self._data_edited)
