@@ -20,7 +20,7 @@ run: $(STAMP)
 	@$(PY) main.py $(FILE) || { status=$$?; [ $$status -eq 2 ] || exit $$status; }
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) benchmarks/engine_bench.py

@@ -26,7 +26,7 @@ def has_display(environ=os.environ) -> bool:
 def write_image(graph, kind: str, path: str, scale: float) -> None:
     """``export --to svg|png``: the Qt layer draws the graph, offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from gui import export_image
+    from gui.window import export_image
     if kind == "svg":
         export_image.export_svg(graph, path)
     else:
@@ -35,16 +35,16 @@ def write_image(graph, kind: str, path: str, scale: float) -> None:
 
 def run_command(command: str, argv: list[str]) -> int:
     if command == "grad":
-        from engine.cli_grad import main as grad_main
+        from engine.cli.grad import main as grad_main
         return grad_main(argv)
     if command == "train":
-        from engine.cli_train import main as train_main
+        from engine.cli.train import main as train_main
         return train_main(argv)
     if command == "export":
-        from engine.cli_export import main as export_main
+        from engine.cli.export import main as export_main
         return export_main(argv, write_image=write_image)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # shot, render
-    from gui import cli
+    from gui.window import cli
     return cli.main(command, argv)
 
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
-    from gui.app import run_app
+    from gui.window.app import run_app
     return run_app(decision.path)
 
 

@@ -133,9 +133,9 @@ def main() -> int:
     wall, own = time_startup()
     from PySide6.QtCore import QSettings
 
-    from gui.app import make_application
+    from gui.window.app import make_application
     app = make_application()
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     rows = [("start-up to window shown", wall, f"app's own measure {own:.3f} s")]
     with tempfile.TemporaryDirectory() as scratch:

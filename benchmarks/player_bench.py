@@ -51,7 +51,7 @@ def timed(fn) -> float:
 
 def app_frames(app, path: Path, scratch: Path) -> dict:
     from PySide6.QtCore import QSettings
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings)
@@ -135,7 +135,7 @@ def render_frames(app, path: Path, scratch: Path) -> tuple:
 
 
 def main() -> int:
-    from gui.app import make_application
+    from gui.window.app import make_application
     app = make_application()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)

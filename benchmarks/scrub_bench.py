@@ -137,9 +137,9 @@ def main() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.app import make_application
+    from gui.window.app import make_application
     app = make_application()
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     rows = []
     graphs = (("deep chain, auto-laid-out", chain_graph()),

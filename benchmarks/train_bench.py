@@ -32,8 +32,8 @@ sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
 
-from engine.datasets import Dataset  # noqa: E402
-from engine.trainer import Trainer  # noqa: E402
+from engine.training.datasets import Dataset  # noqa: E402
+from engine.training.trainer import Trainer  # noqa: E402
 from engine_bench import PARAMS, SIZES, make_graph  # noqa: E402
 
 BATCH = 256

@@ -41,7 +41,7 @@ GOAL_LATENCY_MS = 50.0
 
 
 def make_window(app, settings_path):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
     window = MainWindow(settings=QSettings(str(settings_path), QSettings.Format.IniFormat))
     window.resize(1600, 1000)
     window.show()
@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
     args = parser.parse_args(argv)
-    from gui.app import make_application
+    from gui.window.app import make_application
     app = make_application(["training_gui_bench"])
     import tempfile
     with tempfile.TemporaryDirectory() as scratch:

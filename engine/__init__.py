@@ -9,11 +9,11 @@ Numpy + networkx only (never Qt), usable from a notebook::
     g.connect("x", "y", 0); g.connect("x", "y", 1)
     g.forward(); g.backward()["x"]   # array(4.)
 """
-from .errors import FileFormatError, GraphError, Kind, Problem
-from .graph import Edge, Graph, Node
-from .io import graph_from_dict, graph_to_dict, load_graph, save_graph
-from .ops import OPS
-from .trace import BackwardStep, ForwardStep, Trace
+from engine.errors import FileFormatError, GraphError, Kind, Problem
+from engine.graph import Edge, Graph, Node
+from engine.io import graph_from_dict, graph_to_dict, load_graph, save_graph
+from engine.ops import OPS
+from engine.trace import BackwardStep, ForwardStep, Trace
 
 __all__ = ["Graph", "Node", "Edge", "Trace", "ForwardStep", "BackwardStep", "GraphError",
            "Kind", "Problem", "FileFormatError", "OPS", "load_graph", "save_graph", "graph_from_dict",

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .plan import accumulate, seed
-from .values import is_finite
+from engine.plan import accumulate, seed
+from engine.values import is_finite
 
 
 class Redo(Exception):

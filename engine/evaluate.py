@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from .errors import GraphError, Kind, Problem
-from .graph import Graph
-from .ops import OPS
-from .trace import Trace
+from engine.errors import GraphError, Kind, Problem
+from engine.graph import Graph
+from engine.ops import OPS
+from engine.trace import Trace
 
 # Problems of the graph as a whole rather than of one node (the status line says them).
 LOSS_KINDS = frozenset({Kind.NO_LOSS, Kind.SEVERAL_SINKS, Kind.LOSS_SHAPE})

@@ -10,9 +10,9 @@ from __future__ import annotations
 import copy
 from typing import NamedTuple
 
-from .errors import FileFormatError, GraphError, Kind
-from .graph import Graph
-from .io import EDGE_KEYS, NODE_KEYS, edge_entry, node_entry
+from engine.errors import FileFormatError, GraphError, Kind
+from engine.graph import Graph
+from engine.io import EDGE_KEYS, NODE_KEYS, edge_entry, node_entry
 
 
 class Insertion(NamedTuple):

@@ -16,13 +16,13 @@ from operator import attrgetter
 import networkx as nx
 import numpy as np
 
-from .errors import GraphError, Kind, Problem
-from .ops import OPS, normalize_attrs
-from .ops_base import fmt
-from .leaf_values import LeafValues
-from .plan import Plan
-from .trace import Trace
-from .values import checked_position, initial_value, is_finite, nonfinite_kind
+from engine.errors import GraphError, Kind, Problem
+from engine.ops import OPS, normalize_attrs
+from engine.ops.base import fmt
+from engine.leaf_values import LeafValues
+from engine.plan import Plan
+from engine.trace import Trace
+from engine.values import checked_position, initial_value, is_finite, nonfinite_kind
 
 INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a parameter
 _SHAPE = attrgetter("shape")

@@ -13,10 +13,10 @@ import os
 import tempfile
 
 
-from .errors import FileFormatError, GraphError
-from .graph import Graph
-from .ops import OPS
-from .values import initial_value, is_finite, nonfinite_kind
+from engine.errors import FileFormatError, GraphError
+from engine.graph import Graph
+from engine.ops import OPS
+from engine.values import initial_value, is_finite, nonfinite_kind
 
 FORMAT = "backprop-studio-graph"
 VERSION = 1

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import GraphError, Kind, Problem
-from .ops import OPS
-from .values import as_value, initial_value, is_finite, nonfinite_kind
+from engine.errors import GraphError, Kind, Problem
+from engine.ops import OPS
+from engine.values import as_value, initial_value, is_finite, nonfinite_kind
 
 if TYPE_CHECKING:
-    from .graph import Node
-    from .plan import Plan
+    from engine.graph import Node
+    from engine.plan import Plan
 
 _VALUE, _DTYPE, _BASE, _OP = (attrgetter(name) for name in ("value", "dtype", "base", "op"))
 _FLOAT64 = np.dtype(np.float64)

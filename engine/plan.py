@@ -18,8 +18,8 @@ from typing import Callable, NamedTuple
 import networkx as nx
 import numpy as np
 
-from .errors import GraphError, Kind, Problem
-from .values import is_finite, nonfinite_kind
+from engine.errors import GraphError, Kind, Problem
+from engine.values import is_finite, nonfinite_kind
 
 ndarray = np.ndarray
 RAISE_FP_ERRORS = {"all": "raise", "under": "ignore"}   # np.errstate for the passes
@@ -125,7 +125,7 @@ class Plan:
 
     @classmethod
     def build(cls, graph) -> "Plan":
-        from .ops import OPS
+        from engine.ops import OPS
         g = graph.nx
         index = {nid: i for i, nid in enumerate(graph.node_ids())}
         cycle = None
@@ -359,7 +359,7 @@ class Plan:
 def _compiled(name: str, *args):
     """A pass function of ``engine.compiled_pass``, or False when it cannot be written (the
     loop then runs every pass)."""
-    from . import compiled_pass
+    from engine import compiled_pass
     try:
         return getattr(compiled_pass, name)(*args)
     except Exception:

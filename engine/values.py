@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import GraphError, Kind
-from .init import initialize
+from engine.errors import GraphError, Kind
+from engine.init import initialize
 
 
 def as_value(value, what: str = "value") -> np.ndarray:

@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 from engine import Graph, save_graph
 from graphs import build
-from engine.cli_grad import main
+from engine.cli.grad import main
 
 
 def run_cli(*args):
@@ -123,7 +123,7 @@ def test_help_exits_0(capsys):
 
 
 def test_grad_imports_no_qt():
-    code = ("import sys, io, contextlib; from engine.cli_grad import main\n"
+    code = ("import sys, io, contextlib; from engine.cli.grad import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main([{str(EXAMPLES / 'neuron.json')!r}])\n"
             "print(sorted(m.split('.')[0] for m in sys.modules "

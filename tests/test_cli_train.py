@@ -9,8 +9,8 @@ import textwrap
 import pytest
 
 import engine
-from engine.cli_train import ProgressBar, main
-from engine.trainer import Trainer
+from engine.cli.train import ProgressBar, main
+from engine.training.trainer import Trainer
 from tests.conftest import EXAMPLES, ROOT
 
 XOR = str(EXAMPLES / "xor_mlp.json")

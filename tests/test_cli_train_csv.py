@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import engine
-from engine.cli_train import main
-from engine.trainer import Trainer
+from engine.cli.train import main
+from engine.training.trainer import Trainer
 from tests.conftest import EXAMPLES
 
 XOR = EXAMPLES / "xor_mlp.json"

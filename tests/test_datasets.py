@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.datasets import DATASETS, Dataset, load_csv, make_dataset
+from engine.training.datasets import DATASETS, Dataset, load_csv, make_dataset
 
 EXPECTED = {"xor": ("binary", 2, 1), "circles": ("binary", 2, 1), "moons": ("binary", 2, 1),
             "spiral": ("multiclass", 2, 3), "linear": ("regression", 1, 1),

@@ -81,7 +81,7 @@ def test_long_ids_are_never_elided_and_edges_keep_their_colours(qapp, tmp_path):
         assert nid in found or f"{nid}  ◆" in found, nid
         assert any(t.startswith(f"∂{LONG['loss']}/∂{nid} ") for t in found), nid
     text = (tmp_path / "long.svg").read_text()
-    from gui.export_image import _scene_for        # the colours the canvas gives each edge
+    from gui.window.export_image import _scene_for        # the colours the canvas gives each edge
     _app, _model, scene = _scene_for(engine.load_graph(path))
     strokes = set(re.findall(r'stroke="(#[0-9a-f]{6})"', text))
     colours = {edge.pen_colour() for edge in scene.edges.values()}

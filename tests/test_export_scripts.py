@@ -26,7 +26,7 @@ import pytest
 import engine
 import main as main_py
 from conftest import EXAMPLES, run_process
-from engine.trainer import Trainer
+from engine.training.trainer import Trainer
 from graph_generator import ALL_OPS, random_graph
 
 RANDOM_SEEDS = range(4000, 4030)

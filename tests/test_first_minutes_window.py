@@ -11,10 +11,10 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui import commands
+from gui.model import commands
 from gui.canvas import style
-from gui.value_field import HINT
-from gui.window_layout import INSPECTOR_MIN, PALETTE_MIN, overflow_actions
+from gui.inspector.value_field import HINT
+from gui.window.layout import INSPECTOR_MIN, PALETTE_MIN, overflow_actions
 from gui_helpers import click, drop_palette_item, mouse_drag, port_pos, settle, view_point
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401

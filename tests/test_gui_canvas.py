@@ -283,7 +283,7 @@ def test_double_click_on_empty_canvas_opens_quick_search_for_templates_too(canva
 
 
 def test_rename_follows_on_the_canvas(canvas):
-    from gui.commands import RenameNode
+    from gui.model.commands import RenameNode
     model, stack, view = canvas
     build_chain(model)
     stack.push(RenameNode(model, "s", "square"))

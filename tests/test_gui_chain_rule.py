@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from conftest import EXAMPLES
-from gui import commands
+from gui.model import commands
 from gui.canvas import style
 from gui.display import DIM, PATH
 from gui_helpers import click, node_center

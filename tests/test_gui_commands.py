@@ -7,10 +7,10 @@ from PySide6.QtGui import QUndoStack
 
 import engine
 from engine import GraphError, Kind
-from gui import commands as cmd
-from gui.layout import layered_positions
+from gui.model import commands as cmd
+from gui.model.auto_layout import layered_positions
 from gui.model import GraphModel
-from gui.templates import TEMPLATES
+from gui.model.templates import TEMPLATES
 
 
 def saved(model) -> str:

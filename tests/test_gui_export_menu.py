@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
-from gui import commands
+from gui.model import commands
 from tests.conftest import EXAMPLES
 from window_fixtures import dialogs, settings, window  # noqa: F401
 

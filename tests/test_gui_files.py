@@ -11,7 +11,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import engine
-from gui import commands, files
+from gui.model import commands
+from gui.model import files
 from window_fixtures import dialogs, graph_dict, settings, square_graph_file, window  # noqa: F401
 
 Save, Discard, Cancel = (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard,
@@ -251,7 +252,7 @@ def test_file_dialogs_start_in_the_last_folder_used(window, dialogs, tmp_path, m
     window.open_file(square_graph_file(folder / "a.json"))
     window.new_document()
     seen = []
-    monkeypatch.setattr("gui.main_window.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("gui.window.main_window.QFileDialog.getOpenFileName",
                         lambda parent, title, start, filt: seen.append(start) or ("", ""))
     assert not window.open_dialog()
     assert seen == [str(folder.resolve())]

@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
 
 from engine.init import initialize
-from gui import commands
-from gui.value_edit import InputError, parse_value
+from gui.model import commands
+from gui.inspector.value_edit import InputError, parse_value
 from gui_helpers import click
 from window_fixtures import dialogs, settings, square_graph_file, window  # noqa: F401
 
@@ -369,7 +369,7 @@ def test_overview_lists_at_most_forty_leaves(window):
 
 
 def test_matrix_values_show_one_row_per_line_and_accept_shift_enter(window):
-    from gui.value_edit import format_value
+    from gui.inspector.value_edit import format_value
     assert format_value([[1.0, 2.0], [3.0, 4.0]]) == "[[1.0, 2.0],\n [3.0, 4.0]]"
     assert format_value(0.1) == "0.1" and format_value([0.5]) == "[0.5]"
     add(window, "x", "input", value=[[0.1, 0.2], [0.3, 0.4]])

@@ -139,7 +139,7 @@ def test_rename_keeps_results(model):
 
 
 def test_modified_follows_the_undo_stack(model):
-    from gui.commands import AddNode
+    from gui.model.commands import AddNode
     stack = QUndoStack()
     model.bind_undo_stack(stack)
     log = record(model, "modified_changed")
@@ -252,7 +252,7 @@ def test_the_model_takes_the_engines_rule_for_values(model):
 
 # ------------------------------------------------------------------ modified
 def test_training_steps_are_one_undoable_step_that_marks_the_document(model):
-    from gui import commands as cmd
+    from gui.model import commands as cmd
     stack = QUndoStack()
     model.bind_undo_stack(stack)
     model.add_node("w", "parameter", value=[0.5, -0.5])

@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 
 from engine.ops import CATEGORIES, OPS
 from gui.canvas import mime
-from gui.palette import PaletteWidget
-from gui.templates import TEMPLATES
+from gui.panels.palette import PaletteWidget
+from gui.model.templates import TEMPLATES
 from gui_helpers import drop_mime
 from window_fixtures import dialogs, settings, window  # noqa: F401
 
@@ -128,7 +128,7 @@ def test_double_click_adds_the_op_at_the_view_centre(window, qtbot):
 
 
 def test_long_template_labels_take_split_label_and_keep_the_full_name_in_the_tooltip(palette):
-    from gui.palette import split_label
+    from gui.panels.palette import split_label
     assert split_label("Neuron (w·x + b → tanh)") == "Neuron\nw·x + b → tanh"
     assert split_label("Dense layer") == "Dense layer"
     for label in TEMPLATES:

@@ -194,7 +194,7 @@ def test_long_ids_shrink_a_little_then_elide_in_the_middle(canvas):
 
 # ------------------------------------------------------------------ inspector = canvas
 def _add(win, node_id, op, **kwargs):
-    from gui import commands
+    from gui.model import commands
     win.undo_stack.push(commands.AddNode(win.model, node_id, op, **kwargs))
     win.model.run_now()
     QApplication.processEvents()
@@ -217,7 +217,7 @@ def test_an_unfinished_node_reads_amber_in_the_inspector_like_on_the_canvas(wind
     # a real error stays red, without the amber hint
     _add(window, "a", "input", value=[1.0, 2.0])
     _add(window, "b", "input", value=[1.0, 2.0, 3.0])
-    from gui import commands
+    from gui.model import commands
     window.undo_stack.push(commands.Connect(window.model, "a", "t", 0))
     _add(window, "m", "add")
     window.undo_stack.push(commands.Connect(window.model, "a", "m", 0))
@@ -230,7 +230,7 @@ def test_an_unfinished_node_reads_amber_in_the_inspector_like_on_the_canvas(wind
 
 
 def test_the_inspector_chip_shows_the_nodes_own_symbol(window):
-    from gui import commands
+    from gui.model import commands
     _add(window, "cube", "pow", attrs={"exponent": 3.0})
     click_node(window, "cube")
     assert window.inspector.badge.text() == "x³  Power"
@@ -277,7 +277,8 @@ def test_a_saved_layout_wins_over_the_first_start_size(window, settings):
 
 # ------------------------------------------------------------------ refusals stand out
 def test_a_refused_connection_is_an_amber_warning_that_then_clears(window, qtbot, monkeypatch):
-    from gui import main_window, theme
+    from gui import theme
+    from gui.window import main_window
     from gui.canvas.port_item import OUTPUT
     from gui_helpers import mouse_drag
 

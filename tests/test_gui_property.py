@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QUndoStack
 
 import engine
-from gui import commands as cmd
+from gui.model import commands as cmd
 from gui.canvas.controller import CanvasController
 from gui.canvas.scene import GraphScene
 from gui.model import GraphModel

@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 import engine
-from gui import commands, recovery
+from gui.model import commands
+from gui.window import recovery
 from window_fixtures import dialogs, graph_dict, settings, square_graph_file, window  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,10 +56,10 @@ CRASHING_APP = """
 import sys, time
 from pathlib import Path
 from PySide6.QtCore import QSettings
-from gui.app import make_application
+from gui.window.app import make_application
 app = make_application()
 from gui import commands
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)
 window = MainWindow(settings=settings)
 window.show()

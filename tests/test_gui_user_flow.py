@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui import commands
+from gui.model import commands
 from gui.canvas import style
 from gui.canvas.edge_item import wire_path
 from engine import Kind, Problem
@@ -35,7 +35,7 @@ def canvas(qtbot):
 
 @pytest.fixture
 def palette(qtbot):
-    from gui.palette import PaletteWidget
+    from gui.panels.palette import PaletteWidget
     widget = PaletteWidget()
     qtbot.addWidget(widget)
     return widget

@@ -15,8 +15,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget
 
-from gui import commands
-from gui.app import ErrorReporter
+from gui.model import commands
+from gui.window.app import ErrorReporter
 from window_fixtures import dialogs, graph_dict, settings, square_graph_file, window  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +150,7 @@ def test_help_and_about_show_dialogs(window, dialogs):
 
 def test_chain_rule_help_quotes_the_examples_numbers_as_the_engine_computes_them():
     from engine import load_graph
-    from gui.window_menus import CHAIN_RULE_TEXT
+    from gui.window.menus import CHAIN_RULE_TEXT
     examples = ROOT / "resources" / "examples"
     assert "dy/dx = dy/du · du/dx" in CHAIN_RULE_TEXT
     assert "dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt" in CHAIN_RULE_TEXT
@@ -164,7 +164,7 @@ def test_chain_rule_help_names_the_player_keys_the_player_answers(window):
     """The help lists the player's keys (a user found only F, Tab, Del …); each one it names
     does what it says on the chain-rule example."""
     from PySide6.QtTest import QTest
-    from gui.window_menus import CHAIN_RULE_TEXT
+    from gui.window.menus import CHAIN_RULE_TEXT
     keys = CHAIN_RULE_TEXT.split("<b>Player keys:</b>")[1].split("</p>")[0]
     for name in ("K", "Space", "→", "←", "Home", "End", "Esc"):
         assert name in keys, name

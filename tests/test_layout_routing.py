@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 import engine
 from graph_generator import random_graph
 from gui.canvas import routing, style
-from gui.layout import layered_positions
+from gui.model.auto_layout import layered_positions
 from gui_helpers import make_canvas
 from tests.conftest import EXAMPLES
 

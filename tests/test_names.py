@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 import engine
 from gui.canvas import style
 from gui.model import GraphModel
-from gui.naming import default_id, rename_problem
+from gui.model.naming import default_id, rename_problem
 from gui_helpers import drop_palette_item, make_canvas, view_point
 
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from engine.optim import OPTIMIZERS, SGD, Adam, Momentum, make_optimizer
+from engine.training.optim import OPTIMIZERS, SGD, Adam, Momentum, make_optimizer
 
 P0 = {"w": np.array([[1.0, -2.0], [0.5, 3.0]]), "b": np.array([0.25])}
 

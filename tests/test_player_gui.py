@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
 from conftest import EXAMPLES
-from gui import commands
+from gui.model import commands
 from gui.display import NOT_YET
 from gui_helpers import mouse_drag
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)

@@ -12,7 +12,7 @@ import pytest
 import engine
 from conftest import EXAMPLES, ROOT
 from engine.evaluate import evaluate
-from engine.update_preview import preview_update
+from engine.training.update_preview import preview_update
 from graphs import build
 from gui.display import ACTIVE, GRAD_NOT_YET, NOT_YET
 from gui.formatting import fmt_number

@@ -4,9 +4,9 @@ import pytest
 
 import engine
 from engine import Kind
-from engine.datasets import Dataset, load_csv, make_dataset
-from engine.optim import SGD, Momentum
-from engine.trainer import Trainer, TrainingError, accuracy
+from engine.training.datasets import Dataset, load_csv, make_dataset
+from engine.training.optim import SGD, Momentum
+from engine.training.trainer import Trainer, TrainingError, accuracy
 from tests.conftest import EXAMPLES
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import engine
-from engine.datasets import Dataset
-from engine.optim import Adam
-from engine.trainer import Trainer, TrainingError
+from engine.training.datasets import Dataset
+from engine.training.optim import Adam
+from engine.training.trainer import Trainer, TrainingError
 from tests.conftest import EXAMPLES
 
 

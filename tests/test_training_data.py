@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from engine.tables import read_table
-from engine.training_data import Fit, Standardization, prepare, split_rows
+from engine.training.tables import read_table
+from engine.training.data import Fit, Standardization, prepare, split_rows
 
 SOFTMAX = Fit("softmax_ce", "x", "y", features_width=2, targets_width=3)
 BCE = Fit("sigmoid_bce", "x", "y", features_width=2, targets_width=1)

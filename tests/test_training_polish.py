@@ -146,7 +146,7 @@ def test_the_training_tab_comes_up_only_for_a_file_about_training(window, qtbot)
 
 
 def test_a_new_graph_with_two_inputs_defaults_the_targets_to_the_other_one(window, qtbot):
-    from gui.commands import AddNode
+    from gui.model.commands import AddNode
     window.model.mark_saved()
     assert window.new_document()
     assert front_tab(window) == "Chain rule"
@@ -345,7 +345,7 @@ def test_the_panel_words_a_training_problem_by_its_kind_not_its_wording():
     """The panel turns the engine's file-format advice into its own terms by the error's
     kind and role; a reworded engine message changes nothing."""
     from engine import Kind
-    from engine.trainer import TrainingError
+    from engine.training.trainer import TrainingError
     from gui.training import messages
     reworded = "some other words"
     assert messages.in_panel_terms(TrainingError(reworded, Kind.NO_DATA_NODE, role="targets")) \

@@ -1,4 +1,4 @@
-"""engine.update_preview: one step of the graph's own optimizer, previewed — checked against the
+"""engine.training.update_preview: one step of the graph's own optimizer, previewed — checked against the
 update rules written out here (and PyTorch where installed); nothing is changed."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 
 import engine
 from conftest import EXAMPLES
-from engine.trainer import DEFAULT_TRAINING
-from engine.update_preview import preview_update
+from engine.training.trainer import DEFAULT_TRAINING
+from engine.training.update_preview import preview_update
 
 OLD = {"w": np.array([[0.5, -1.0], [2.0, 0.0]]), "b": np.array(0.25)}
 GRAD = {"w": np.array([[0.3, -0.2], [0.0, 4.0]]), "b": np.array(-0.5)}

@@ -12,8 +12,8 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 import engine
-from gui.app import make_application
-from gui.main_window import MainWindow
+from gui.window.app import make_application
+from gui.window.main_window import MainWindow
 
 
 class Dialogs:

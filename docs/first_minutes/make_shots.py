@@ -20,8 +20,8 @@ from PySide6.QtCore import QPointF, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import engine  # noqa: E402
-from gui import commands  # noqa: E402
-from gui.app import make_application  # noqa: E402
+from gui.model import commands  # noqa: E402
+from gui.window.app import make_application  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "resources" / "examples"
@@ -35,7 +35,7 @@ def settle(ms: int = 80) -> None:
 
 
 def new_window(width=1400, height=900):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
     scratch = tempfile.mkdtemp()
     win = MainWindow(settings=QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat))
     win.resize(width, height)

@@ -10,9 +10,9 @@ the script's usage text names the script itself, read at run time (``--help``).
 """
 from __future__ import annotations
 
-from .numpy_script import to_numpy_source
-from .program import Program, read_program
-from .pytorch_script import to_pytorch_source
+from engine.export.numpy_script import to_numpy_source
+from engine.export.program import Program, read_program
+from engine.export.pytorch_script import to_pytorch_source
 
 
 def to_numpy(graph, name: str = "graph") -> str:

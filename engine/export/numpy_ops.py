@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..ops_base import normalize_axes
+from engine.ops.base import normalize_axes
 
 
 @dataclass(frozen=True)

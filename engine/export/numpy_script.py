@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 
-from ..ops import OPS
-from .numpy_ops import NUMPY, Site, helpers_for
-from .program import Program
-from .source import (BATCHES, COMMAND_LINE, NUMPY_UPDATES, accuracy_source, array_literal, call_text,
+from engine.ops import OPS
+from engine.export.numpy_ops import NUMPY, Site, helpers_for
+from engine.export.program import Program
+from engine.export.source import (BATCHES, COMMAND_LINE, NUMPY_UPDATES, accuracy_source, array_literal, call_text,
                      docstring, label, optimizer_constants, training_constants, with_comment)
 
 RULE = "# " + "-" * 40
@@ -129,7 +129,7 @@ def training_section(program: Program) -> list:
              *training_constants(training, "np.array("),
              *optimizer_constants(training.optimizer), "", "", BATCHES, "", "",
              NUMPY_UPDATES[training.optimizer["name"]].strip("\n"), "", "",
-             "# the app's accuracy rule, word for word (engine/trainer.py)", accuracy_source(),
+             "# the app's accuracy rule, word for word (engine/training/trainer.py)", accuracy_source(),
              "", "", TRAIN]
     return lines
 

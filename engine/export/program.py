@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import GraphError
+from engine.errors import GraphError
 
 # names an exported script defines itself (a node never takes one of them)
 SCRIPT_NAMES = frozenset("""
@@ -138,7 +138,7 @@ def read_training(graph) -> tuple[Training | None, str]:
     """The engine Trainer's set-up for ``graph`` (on a copy), or None and why not."""
     if graph.data is None:
         return None, "the graph has no \"data\" section to train on"
-    from ..trainer import Trainer
+    from engine.training.trainer import Trainer
     try:
         trainer = Trainer(graph.copy())
     except (ValueError, GraphError, OSError) as error:  # TrainingError is a ValueError

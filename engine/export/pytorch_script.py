@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 
-from .numpy_script import RULE, wrap_return
-from .program import Program
-from .source import (BATCHES, COMMAND_LINE, accuracy_source, array_literal, call_text, docstring, label,
+from engine.export.numpy_script import RULE, wrap_return
+from engine.export.program import Program
+from engine.export.source import (BATCHES, COMMAND_LINE, accuracy_source, array_literal, call_text, docstring, label,
                      training_constants, with_comment)
-from .torch_code import TORCH
+from engine.export.torch_code import TORCH
 
 OPTIMIZERS = {
     "sgd": "torch.optim.SGD(parameters, lr=LR, foreach=False)",
@@ -93,7 +93,7 @@ def training_section(program: Program) -> list:
              "", "", "def make_optimizer(parameters):",
              f'    """{settings["name"]} as the graph asks for it."""',
              f"    return {OPTIMIZERS[settings['name']]}", "", "", BATCHES, "", "",
-             "# the app's accuracy rule, word for word (engine/trainer.py)", accuracy_source(),
+             "# the app's accuracy rule, word for word (engine/training/trainer.py)", accuracy_source(),
              "", "", TRAIN]
     return lines
 

@@ -74,7 +74,7 @@ def docstring(program, kind: str) -> str:
     <this file>``; the script's ``--help`` prints them with its own file name, read at run
     time, so they stay right whatever the file is called. ``--train`` is only offered by a
     script that can train."""
-    from ..version import app_version
+    from engine.version import app_version
     what = {"numpy": "a standalone numpy script", "pytorch": "a PyTorch script (float64)"}[kind]
     lines = [f"{program.name}: {what}", f"exported from Backprop Studio {app_version()}.", ""]
     if program.description:
@@ -193,8 +193,8 @@ def optimizer_constants(settings: dict) -> list:
 
 
 def accuracy_source() -> str:
-    """The app's accuracy rule (engine.trainer.accuracy), word for word."""
-    from ..trainer import accuracy
+    """The app's accuracy rule (engine.training.trainer.accuracy), word for word."""
+    from engine.training.trainer import accuracy
     return textwrap.dedent(inspect.getsource(accuracy)).strip("\n")
 
 

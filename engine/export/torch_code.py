@@ -4,7 +4,7 @@ PyTorch's own rules at kinks and ties are the ones the engine follows (relu'(0) 
 maximum splits ½/½, tied elements of amax share evenly)."""
 from __future__ import annotations
 
-from .numpy_ops import num
+from engine.export.numpy_ops import num
 
 
 def reduction(fn: str):

@@ -1,5 +1,5 @@
 """The node-editor canvas: scene, items, view and the controller that turns gestures into
 undo commands."""
-from .view import CanvasView
+from gui.canvas.view import CanvasView
 
 __all__ = ["CanvasView"]

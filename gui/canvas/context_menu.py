@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
-from .edge_item import EdgeItem
-from .node_item import NodeItem
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.node_item import NodeItem
 
 
 def build_context_menu(view, viewport_pos) -> QMenu:

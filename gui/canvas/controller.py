@@ -10,12 +10,12 @@ from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtWidgets import QApplication
 
 import engine
-from .. import commands as cmd
-from ..layout import layered_positions
-from ..naming import default_id
-from ..templates import TEMPLATES
-from . import mime, style
-from .port_item import OUTPUT
+from gui.model import commands as cmd
+from gui.model.auto_layout import layered_positions
+from gui.model.naming import default_id
+from gui.model.templates import TEMPLATES
+from gui.canvas import mime, style
+from gui.canvas.port_item import OUTPUT
 
 # paste (with the mouse off the canvas) and duplicate: one major grid cell right and down,
 # which clears a card's height, so the copy never hides its original

@@ -2,7 +2,7 @@
 dropped (mime type ``application/x-backprop-studio-op``, ``gui/canvas/mime.py``)."""
 from __future__ import annotations
 
-from . import mime
+from gui.canvas import mime
 
 
 class PaletteDrops:

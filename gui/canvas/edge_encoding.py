@@ -14,9 +14,9 @@ import math
 import numpy as np
 from PySide6.QtGui import QColor
 
-from ..formatting import describe_short, fmt_number
-from . import style
-from .thumbnail import COLOURS
+from gui.formatting import describe_short, fmt_number
+from gui.canvas import style
+from gui.canvas.thumbnail import COLOURS
 
 NEGATIVE = QColor(*COLOURS[0])
 POSITIVE = QColor(*COLOURS[2])

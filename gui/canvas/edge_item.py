@@ -7,10 +7,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from ..display import ACTIVE, DIM, PATH
-from . import edge_encoding as encoding
-from . import style
-from .port_item import OUTPUT
+from gui.display import ACTIVE, DIM, PATH
+from gui.canvas import edge_encoding as encoding
+from gui.canvas import style
+from gui.canvas.port_item import OUTPUT
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:

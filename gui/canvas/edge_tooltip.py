@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..formatting import describe, grad_symbol
+from gui.formatting import describe, grad_symbol
 
 
 def backward_steps(trace) -> dict:

@@ -14,13 +14,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from ..display import ACTIVE, DIM, GRAD_NOT_YET, PATH, NodeDisplay
-from ..formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
+from gui.display import ACTIVE, DIM, GRAD_NOT_YET, PATH, NodeDisplay
+from gui.formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
                           unfinished_hint)
-from . import style
-from .port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
-from .text_fit import fit_grad_line, fit_grad_line_in, fit_label, fitting, shrunk_to_fit, two_lines
-from .thumbnail import heatmap_pixmap
+from gui.canvas import style
+from gui.canvas.port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
+from gui.canvas.text_fit import fit_grad_line, fit_grad_line_in, fit_label, fitting, shrunk_to_fit, two_lines
+from gui.canvas.thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
 _HEADER_MUTED = QColor(255, 255, 255, 200)

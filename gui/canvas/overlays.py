@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from . import edge_encoding, style
+from gui.canvas import edge_encoding, style
 
 _PANEL = QColor(32, 34, 40, 228)
 _BORDER = QColor("#40444f")

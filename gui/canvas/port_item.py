@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF
 
-from . import style
+from gui.canvas import style
 
 OUTPUT = -1  # the port number of a node's (single) output
 

@@ -5,7 +5,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 import engine
-from ..templates import TEMPLATES
+from gui.model.templates import TEMPLATES
 
 KIND_ROLE = Qt.UserRole
 NAME_ROLE = Qt.UserRole + 1

@@ -2,7 +2,7 @@
 
 A line edit over the header, in the header's font at the current zoom. Enter commits the new
 name as one undo step (``RenameNode``), Escape cancels, leaving the field commits. A name the
-rules refuse (``gui/naming.py``) is not applied: the status bar says why, and after Enter the
+rules refuse (``gui/model/naming.py``) is not applied: the status bar says why, and after Enter the
 field stays open with a red border so the name can be fixed.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit
 
-from .. import commands
-from ..naming import rename_problem
-from . import style
+from gui.model import commands
+from gui.model.naming import rename_problem
+from gui.canvas import style
 
 
 class HeaderRenameEditor(QLineEdit):

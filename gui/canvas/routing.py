@@ -5,7 +5,7 @@ when that curve touches no other card. Otherwise the cards between its ends are 
 columns (cards whose x ranges overlap), and in each column the wire runs straight through the
 free band nearest to the line between its ends; between columns it bends with horizontal
 tangents, where no card can be. The auto-layout leaves such a band in every layer a long wire
-crosses (``gui/layout.py``), so after an auto-layout no wire passes under a card.
+crosses (``gui/model/auto_layout.py``), so after an auto-layout no wire passes under a card.
 
 Pure geometry on plain floats, so tests can check it without a scene.
 """

@@ -15,13 +15,13 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from shiboken6 import isValid
 
-from ..display import DisplayRecord, live_record, with_path
-from ..layout import layered_positions
-from . import edge_encoding, routing, style
-from .edge_item import EdgeItem
-from .edge_tooltip import backward_steps, edge_explanation
-from .node_item import NodeItem
-from .scene_paint import draw_edge_labels, draw_grid
+from gui.display import DisplayRecord, live_record, with_path
+from gui.model.auto_layout import layered_positions
+from gui.canvas import edge_encoding, routing, style
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.edge_tooltip import backward_steps, edge_explanation
+from gui.canvas.node_item import NodeItem
+from gui.canvas.scene_paint import draw_edge_labels, draw_grid
 
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
 REROUTE_ALL_ABOVE = 40     # cards changed in one edit beyond which every wire is routed again

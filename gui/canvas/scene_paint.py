@@ -6,10 +6,10 @@ import math
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPen
 
-from ..display import ACTIVE
-from . import edge_encoding, style
-from .edge_item import EdgeItem
-from .node_item import NodeItem
+from gui.display import ACTIVE
+from gui.canvas import edge_encoding, style
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.node_item import NodeItem
 
 _LABEL_FILL = QColor(27, 29, 35, 235)
 LABELS_BELOW = 0.45     # zoom under which edges drop their numbers

@@ -15,9 +15,9 @@ import math
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 
-from .. import commands
-from . import style
-from .node_item import NodeItem
+from gui.model import commands
+from gui.canvas import style
+from gui.canvas.node_item import NodeItem
 
 SCRUB_OPS = frozenset({"input", "constant", "parameter"})
 _drags = itertools.count(1)

@@ -1,7 +1,7 @@
 """Small heatmaps of tensors: a diverging colormap centred on 0, cached by content.
 
 The colour mapping (``COLOURS``, ``LUT``, ``as_grid``, ``symmetric_limit``) is the app's one
-mapping of numbers to colours: the inspector's heatmaps (gui/tensor_view.py) use it too.
+mapping of numbers to colours: the inspector's heatmaps (gui/inspector/tensor_view.py) use it too.
 """
 from __future__ import annotations
 

@@ -11,19 +11,19 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 from shiboken6 import isValid
 
-from . import style
-from .banner import CanvasBanner
-from .context_menu import build_context_menu
-from .controller import CanvasController
-from .drops import PaletteDrops
-from .edge_item import EdgeItem
-from .node_item import NodeItem
-from .overlays import CaptionOverlay, EdgeLegend
-from .quick_search import QuickSearch
-from .rename_editor import HeaderRenameEditor
-from .scene import GraphScene
-from .scrub import ValueScrubber
-from .wiring import WireDrawing
+from gui.canvas import style
+from gui.canvas.banner import CanvasBanner
+from gui.canvas.context_menu import build_context_menu
+from gui.canvas.controller import CanvasController
+from gui.canvas.drops import PaletteDrops
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.node_item import NodeItem
+from gui.canvas.overlays import CaptionOverlay, EdgeLegend
+from gui.canvas.quick_search import QuickSearch
+from gui.canvas.rename_editor import HeaderRenameEditor
+from gui.canvas.scene import GraphScene
+from gui.canvas.scrub import ValueScrubber
+from gui.canvas.wiring import WireDrawing
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
 OVERVIEW_BELOW = 0.3   # zoom under which edges are drawn as one batch (matches items' LOD)

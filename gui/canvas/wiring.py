@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF
 
-from .edge_item import WireItem
-from .node_item import NodeItem
-from .port_item import OUTPUT
+from gui.canvas.edge_item import WireItem
+from gui.canvas.node_item import NodeItem
+from gui.canvas.port_item import OUTPUT
 
 
 class WireDrawing:

@@ -4,7 +4,7 @@
 its docstring says how); its training API (``training_access.py``) and chain-rule API
 (``chain_rule_access.py``) are mixins of it.
 """
-from .graph_model import LOSS_HOW, RERUN_INTERVAL_MS, GraphModel, NodeView, TrainingError, read_only
+from gui.model.graph_model import LOSS_HOW, RERUN_INTERVAL_MS, GraphModel, NodeView, TrainingError, read_only
 
 __all__ = ["GraphModel", "NodeView", "TrainingError", "read_only", "LOSS_HOW",
            "RERUN_INTERVAL_MS"]

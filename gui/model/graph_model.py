@@ -26,13 +26,13 @@ import engine
 from engine import Graph, Kind, Problem
 from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
-from engine.datasets import DATASETS
-from engine.trainer import DEFAULT_TRAINING, OPTIMIZERS, TrainingError  # noqa: F401 (re-exported)
-from engine.update_preview import preview_update
+from engine.training.datasets import DATASETS
+from engine.training.trainer import DEFAULT_TRAINING, OPTIMIZERS, TrainingError  # noqa: F401 (re-exported)
+from engine.training.update_preview import preview_update
 
-from .chain_rule_access import ChainRuleAccess
-from .training_access import TrainingAccess
-from .values import copy_value as _copy
+from gui.model.chain_rule_access import ChainRuleAccess
+from gui.model.training_access import TrainingAccess
+from gui.model.values import copy_value as _copy
 
 RERUN_INTERVAL_MS = 30
 # how to choose a loss in the app (the engine's message says only "choose one as the loss")
@@ -229,7 +229,7 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
     def update_preview(self):
         """What one step of the graph's own optimizer (its ``training`` section, else the
         Trainer's defaults) would make of the parameters, from the last pass's values and
-        gradients: an ``engine.update_preview.UpdatePreview``, or None without gradients.
+        gradients: an ``engine.training.update_preview.UpdatePreview``, or None without gradients.
         Nothing is changed."""
         trace = self.trace
         if trace is None or not trace.has_backward:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import copy
 import os
 
-from engine.tables import read_table
-from engine.trainer import Trainer
+from engine.training.tables import read_table
+from engine.training.trainer import Trainer
 
-from .values import copy_value as _copy
+from gui.model.values import copy_value as _copy
 
 
 class TrainingAccess:
@@ -47,7 +47,7 @@ class TrainingAccess:
 
     def make_trainer(self, data: dict | None = None, training: dict | None = None,
                      folder=None) -> Trainer:
-        """An ``engine.trainer.Trainer`` over a copy of the graph made now, trained on the
+        """An ``engine.training.trainer.Trainer`` over a copy of the graph made now, trained on the
         `data` section (default: the document's) with the `training` settings (default: the
         document's); a relative CSV path is read from `folder`. TrainingError (one line, with
         ``.node`` where a node is to blame) when it cannot train."""
@@ -59,7 +59,7 @@ class TrainingAccess:
 
     @staticmethod
     def read_table(path):
-        """The CSV at `path` as an ``engine.tables.Table`` of text cells (a preview and a
+        """The CSV at `path` as an ``engine.training.tables.Table`` of text cells (a preview and a
         column mapping); ValueError naming the file, line and column."""
         return read_table(path, header=True)
 

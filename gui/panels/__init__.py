@@ -1,2 +1,1 @@
-"""Docked panels beside the canvas that explain the last pass: the chain-rule panel and the
-player's step card."""
+"""Docked panels beside the canvas: the op palette and the chain-rule panel."""

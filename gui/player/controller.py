@@ -18,8 +18,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..display import live_record
-from .timeline import BACKWARD, GRANULARITIES, Timeline, frame_count
+from gui.display import live_record
+from gui.player.timeline import BACKWARD, GRANULARITIES, Timeline, frame_count
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)   # steps per second
 PULSE_SHARE = 0.65                    # of a step's time, the pulse travels; then it holds

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..formatting import fmt_number
+from gui.formatting import fmt_number
 
 _SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..formatting import describe, fmt_number, grad_symbol, norm, shape_text
-from . import derivatives as d
-from .timeline import BACKWARD, FORWARD, INITIAL, LOSS, UPDATE
+from gui.formatting import describe, fmt_number, grad_symbol, norm, shape_text
+from gui.player import derivatives as d
+from gui.player.timeline import BACKWARD, FORWARD, INITIAL, LOSS, UPDATE
 
 DIGITS = 6
 MAX_LEAVES = 8

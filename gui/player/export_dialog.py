@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QFormLayout, QHBoxLayout, QLineEdit, QMessageBox,
                                QProgressDialog, QPushButton, QSpinBox, QWidget)
 
-from .render import DEFAULT_SIZE, RenderError, render_animation
+from gui.player.render import DEFAULT_SIZE, RenderError, render_animation
 
 
 class ExportAnimationDialog(QDialog):

@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
-from ..panels.step_card import StepCard
-from ..window_actions import insert_tool_action, menu_named
-from .controller import PlayerController
-from .explain import explain
-from .icons import player_icon
-from .strip import PlayerStrip
+from gui.player.step_card import StepCard
+from gui.actions import insert_tool_action, menu_named
+from gui.player.controller import PlayerController
+from gui.player.explain import explain
+from gui.theme.icons import player_icon
+from gui.player.strip import PlayerStrip
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
 SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
@@ -148,5 +148,5 @@ def add_player_menus(window, file_menu, view_menu) -> None:
 
 
 def _export(window) -> None:
-    from .export_dialog import ExportAnimationDialog
+    from gui.player.export_dialog import ExportAnimationDialog
     ExportAnimationDialog(window).exec()

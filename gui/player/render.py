@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QUndoStack
 
-from ..canvas import CanvasView
-from .controller import PlayerController
-from .png import rgb_rows, write_png
+from gui.canvas import CanvasView
+from gui.player.controller import PlayerController
+from gui.player.png import rgb_rows, write_png
 
 DEFAULT_SIZE = (1280, 800)
 GIF_MS_PER_FRAME = 900

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar
 
-from .controller import SPEEDS
-from .icons import player_icon
+from gui.player.controller import SPEEDS
+from gui.theme.icons import player_icon
 
 
 class PlayerStrip(QToolBar):

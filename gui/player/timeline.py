@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
+from gui.display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
                        NodeDisplay)
-from ..formatting import fmt_number, grad_symbol, shape_text
-from .derivatives import forward_text, is_scalar, vjp_text
+from gui.formatting import fmt_number, grad_symbol, shape_text
+from gui.player.derivatives import forward_text, is_scalar, vjp_text
 
 INITIAL, FORWARD, LOSS, BACKWARD, UPDATE = "initial", "forward", "loss", "backward", "update"
 GRANULARITIES = ("edge", "node")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel
 
 from gui import theme
 from gui.canvas.thumbnail import COLOURS, LUT
-from .plot_card import PlotCard, TEST, fmt
+from gui.training.plot_card import PlotCard, TEST, fmt
 
 BACKGROUND = np.array(COLOURS[1], dtype=np.float64)
 CLASS_COLOURS = np.array([COLOURS[0], COLOURS[2], (90, 200, 120), (190, 130, 245),

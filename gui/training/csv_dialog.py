@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from gui import theme
 from gui.model import TrainingError
-from .settings import csv_section
+from gui.training.settings import csv_section
 
 PREVIEW_ROWS = 12
 CHECK_DELAY_MS = 120

@@ -17,10 +17,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from shiboken6 import isValid
 
-from gui import files
-from gui.window_actions import insert_tool_action, menu_named
+from gui.model import files
+from gui.actions import insert_tool_action, menu_named
 
-from .panel import TrainingPanel
+from gui.training.panel import TrainingPanel
 
 PANEL_HEIGHT = 400
 MAX_SHARE = 0.55        # of the window's height, at most, when the dock makes room

@@ -14,7 +14,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from .worker import gui_turn
+from gui.training.worker import gui_turn
 
 RENDER_MS = 50            # frames come at most ~20 times a second …
 RENDER_SHARE = 0.06       # … spend at most this share of the time drawing …

@@ -12,15 +12,15 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
-from gui.player.icons import player_icon
+from gui.theme.icons import player_icon
 
-from .boundary_plot import BoundaryPlot
-from .messages import metric_parts
-from .pacing import PlotPacer
-from .panel_widgets import LearningRateBox, PlotGrid
-from .plots import AccuracyPlot, GradientPlot, LossPlot
-from .session import TrainingSession
-from .settings import builtin_section
+from gui.training.boundary_plot import BoundaryPlot
+from gui.training.messages import metric_parts
+from gui.training.pacing import PlotPacer
+from gui.training.panel_widgets import LearningRateBox, PlotGrid
+from gui.training.plots import AccuracyPlot, GradientPlot, LossPlot
+from gui.training.session import TrainingSession
+from gui.training.settings import builtin_section
 
 CSV_ENTRY = "Your CSV…"
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
@@ -399,7 +399,7 @@ class TrainingPanel(QWidget):
         self.load_settings()
 
     def open_csv_dialog(self, path: str | None = None) -> bool:
-        from .csv_dialog import CsvDialog
+        from gui.training.csv_dialog import CsvDialog
         dialog = CsvDialog(self.session, path, self.window())
         self.csv_dialog = dialog
         accepted = bool(dialog.exec())

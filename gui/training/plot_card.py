@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
-from .panel_widgets import ElidedLabel
-from .worker import gui_turn
+from gui.training.panel_widgets import ElidedLabel
+from gui.training.worker import gui_turn
 
 TRAIN = "#7fd1ff"
 TEST = "#f0c674"

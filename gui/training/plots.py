@@ -15,8 +15,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QLabel, QSlider
 
 from gui import theme
-from .plot_card import TEST, TRAIN, PlotCard, cheap_curve, fmt, legend_entry, log10_safe
-from .series import Series, Smoothed
+from gui.training.plot_card import TEST, TRAIN, PlotCard, cheap_curve, fmt, legend_entry, log10_safe
+from gui.training.series import Series, Smoothed
 
 LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw

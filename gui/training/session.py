@@ -27,14 +27,14 @@ import copy
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from gui.commands import SetValues
+from gui.model.commands import SetValues
 from gui.model import TrainingError
-from .live_canvas import LiveCanvas
-from .messages import cannot_train, in_panel_terms, plural as _plural, stop_text
-from .probe import Probe
-from .session_document import DATA_REBUILD, FollowsDocument
-from .settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
-from .worker import Failure, Snapshot, TrainingRun
+from gui.training.live_canvas import LiveCanvas
+from gui.training.messages import cannot_train, in_panel_terms, plural as _plural, stop_text
+from gui.training.probe import Probe
+from gui.training.session_document import DATA_REBUILD, FollowsDocument
+from gui.training.settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
+from gui.training.worker import Failure, Snapshot, TrainingRun
 
 
 

@@ -9,7 +9,7 @@ import contextlib
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from .settings import sections_of
+from gui.training.settings import sections_of
 
 DATA_REBUILD = "data"
 

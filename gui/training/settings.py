@@ -10,7 +10,7 @@ import copy
 
 from PySide6.QtGui import QUndoCommand
 
-from gui.commands import ModelCommand
+from gui.model.commands import ModelCommand
 
 BUILTIN_KEYS = ("dataset", "n", "noise", "seed", "classes")
 CSV_KEYS = ("csv", "target", "labels", "standardize")

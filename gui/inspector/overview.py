@@ -1,0 +1,216 @@
+"""What the inspector shows when no single node is selected: the loss and, for every leaf
+(input, constant, parameter), its value and its gradient — the answer backprop gives.
+
+Clicking a row asks for that node to be selected (`node_clicked`).
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from gui import theme
+from gui.model import files
+from gui.formatting import describe, grad_symbol
+from gui.model.node_status import attention_summary
+
+MAX_ROWS = 40
+NODE_COLUMN_MIN = 40      # pixels the node column keeps in a narrow dock
+
+
+def shape_cell(array) -> str:
+    """The shape column: ``scalar`` for one number, else numpy's own ``(16,)``, ``(4, 2)``."""
+    if array is None:
+        return "—"
+    shape = np.shape(array)
+    return "scalar" if shape == () else str(tuple(shape))
+
+
+def short(array) -> str:
+    """A value or gradient cell: the number for a scalar, the norm ``‖·‖ = 0.2204`` for a
+    tensor (its shape has a column of its own)."""
+    if array is None:
+        return "—"
+    a = np.asarray(array, dtype=float)
+    if a.size == 1:
+        return describe(a, digits=6)
+    with np.errstate(all="ignore"):
+        return f"‖·‖ = {float(np.linalg.norm(a)):.4g}"
+
+
+def cell_tooltip(label: str, array) -> str:
+    """The full story of one cell: the exact number, or shape, range and norm of a tensor."""
+    if array is None:
+        return f"{label}: not computed"
+    a = np.asarray(array, dtype=float)
+    if a.size == 1:
+        return f"{label} = {float(a.reshape(()))!r}"
+    with np.errstate(all="ignore"):
+        return (f"{label}: {describe(a, digits=6, with_shape=True)}, "
+                f"norm ‖·‖ = {float(np.linalg.norm(a)):.6g}")
+
+
+def sample_rows_note(model) -> str:
+    """For a graph that trains on a data set: the loss above is on the rows the document's
+    own input nodes hold, not the training set's (the Training panel shows that one)."""
+    data = model.training_sections()[0]
+    if not data:
+        return ""
+    names = [n for n in (data.get("features"), data.get("targets"))
+             if isinstance(n, str) and n in model.node_ids()]
+    rows = {np.shape(model.values[n])[0] for n in names
+            if n in model.values and np.ndim(model.values[n]) >= 1}
+    held = f"the {rows.pop()} rows in " if len(rows) == 1 else ""
+    where = " and ".join(names) or "the input nodes"
+    return (f"This loss is on {held}{where}; the Training panel shows the loss on the "
+            "training data.")
+
+
+class GraphOverview(QWidget):
+    node_clicked = Signal(str)
+    example_requested = Signal(str)   # path of an example to open (links on an empty graph)
+
+    def __init__(self, model, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.loss_label = QLabel(objectName="heading", wordWrap=True)
+        self.status_label = QLabel(objectName="muted", wordWrap=True)
+        self.description_label = QLabel(objectName="muted", wordWrap=True)   # the file's own
+        self.description_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption = QLabel("Leaves: values and gradients", objectName="muted", wordWrap=True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["node", "shape", "value", "gradient"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setFont(theme.ui_font(8.5))
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # sized once per refresh
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(30)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # "∂mul…ode", never cut off
+        self.table.cellClicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.examples = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.examples.setText(self._examples_html())
+        self.examples.linkActivated.connect(self.example_requested)
+        for widget in (self.loss_label, self.status_label, self.caption, self.table,
+                       self.description_label, self.examples):
+            layout.addWidget(widget)
+        self.refresh()
+
+    @staticmethod
+    def _examples_html() -> str:
+        links = "".join(f'<p style="margin: 3px 0"><a style="color: {theme.ACCENT}; '
+                        f'text-decoration: none" href="{html.escape(str(p))}">'
+                        f"{html.escape(files.example_title(p))}</a></p>"
+                        for p in files.example_files())
+        return (f'<p style="color: {theme.MUTED}">Start from an example:</p>{links}'
+                if links else "")
+
+    def refresh(self) -> None:
+        model = self.model
+        ids = model.node_ids()
+        loss = model.loss_id
+        if loss and loss in model.values:
+            name = "Loss" if loss.lower() == "loss" else f"Loss {loss}"
+            self.loss_label.setText(f"{name} = {describe(model.values[loss], digits=6)}")
+        elif ids:
+            self.loss_label.setText("No loss yet")
+        else:
+            self.loss_label.setText("Empty graph")
+        edges = len(model.edges())
+        lines = [f"{len(ids)} node{'s' * (len(ids) != 1)}, {edges} edge{'s' * (edges != 1)}"]
+        rows = sample_rows_note(model)
+        if rows and loss and loss in model.values:
+            lines.append(rows)
+        if model.status:
+            lines.append(model.status)
+        attention = attention_summary(model)
+        if attention:
+            lines.append(attention)
+        self.status_label.setText("\n".join(lines))
+        description = model.description()
+        self.description_label.setText(description)
+        self.description_label.setVisible(bool(description))
+        self.examples.setVisible(not ids and bool(self.examples.text()))
+        all_leaves = [n for n in ids if model.op(n).is_leaf]
+        leaves = all_leaves[:MAX_ROWS]
+        more = len(all_leaves) - len(leaves)
+
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(len(leaves))
+        grad_header = grad_symbol(loss, "node")
+        self.table.setHorizontalHeaderLabels(["node", "shape", "value", grad_header])
+        tips = ("The leaf's id (click a row to select it)",
+                "The shape of its value: scalar (one number), (16,) a vector of 16, (4, 2) a "
+                "matrix of 4 rows and 2 columns",
+                "The value: the number itself, or for a tensor its norm ‖·‖ (hover a cell for "
+                "its range)",
+                f"The gradient {grad_header}: the number, or for a tensor its norm ‖·‖ (select "
+                "the node for the heatmap)")
+        for col, tip in enumerate(tips):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
+        for row, node_id in enumerate(leaves):
+            value, grad = model.values.get(node_id), model.grads.get(node_id)
+            cells = (node_id, shape_cell(value if value is not None
+                                         else model.node(node_id).value), short(value),
+                     short(grad))
+            cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value),
+                         cell_tooltip(node_id, value), cell_tooltip(grad_symbol(loss, node_id), grad))
+            colours = (theme.TEXT, theme.MUTED, theme.VALUE, theme.GRAD)
+            for col, (text, colour) in enumerate(zip(cells, colours)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(cell_tips[col])
+                item.setForeground(QColor(colour))
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.fit_columns()
+        self.table.setUpdatesEnabled(True)
+        any_tensor = any(np.size(model.values.get(n, 0)) > 1 for n in leaves)
+        self.caption.setText("Leaves: values and gradients"
+                             + (f" (first {MAX_ROWS} of {len(all_leaves)})" if more else "")
+                             + ("\nTensors: ‖·‖ is the norm (hover a cell for the range)"
+                                if any_tensor else ""))
+        self.caption.setVisible(bool(leaves))
+        self.table.setVisible(bool(leaves))
+        rows = min(len(leaves), 16)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + 22 * rows + 2 * self.table.frameWidth() + 2)
+
+    def fit_columns(self) -> None:
+        """Shape, value and gradient as wide as their cells and headers; in a narrow dock the
+        headers give way first (elided), then every column in proportion: no scroll bar."""
+        table, header = self.table, self.table.horizontalHeader()
+        cells = [table.sizeHintForColumn(c) + 8 for c in (1, 2, 3)]
+        wanted = [max(w, header.sectionSizeHint(c)) for w, c in zip(cells, (1, 2, 3))]
+        room = table.viewport().width() - NODE_COLUMN_MIN
+        if sum(wanted) > room:
+            wanted = cells
+        if sum(wanted) > room > 0:
+            wanted = [max(header.minimumSectionSize(), w * room // sum(wanted)) for w in wanted]
+        for column, width in zip((1, 2, 3), wanted):
+            table.setColumnWidth(column, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(node, shape, value, gradient) as shown."""
+        return [tuple(self.table.item(r, c).text() for c in range(4))
+                for r in range(self.table.rowCount())]
+
+    def _clicked(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.node_clicked.emit(item.text())
