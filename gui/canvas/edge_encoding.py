@@ -16,10 +16,9 @@ from PySide6.QtGui import QColor
 
 from gui.formatting import describe_short, fmt_number
 from gui.canvas import style
-from gui.canvas.thumbnail import COLOURS
 
-NEGATIVE = QColor(*COLOURS[0])
-POSITIVE = QColor(*COLOURS[2])
+NEGATIVE = style.NEGATIVE
+POSITIVE = style.POSITIVE
 NEUTRAL = style.EDGE
 DECADES = 4.0
 MIN_WIDTH, MAX_WIDTH = 1.4, 7.5

@@ -204,7 +204,7 @@ class EdgeItem(QGraphicsItem):
         if pulse is not None:   # a dot travelling along the wire (backwards: target → source)
             at = 1.0 - pulse if self.display.backward else pulse
             colour = style.GRAD if self.display.backward else style.VALUE
-            painter.setPen(QPen(QColor(255, 255, 255, 220), 1.5))
+            painter.setPen(QPen(style.PULSE_RING, 1.5))
             painter.setBrush(colour)
             painter.drawEllipse(self._path.pointAtPercent(min(max(at, 0.0), 1.0)), 6.0, 6.0)
 

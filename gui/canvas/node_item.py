@@ -23,7 +23,6 @@ from gui.canvas.text_fit import fit_grad_line, fit_grad_line_in, fit_label, fitt
 from gui.canvas.thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
-_HEADER_MUTED = QColor(255, 255, 255, 200)
 
 
 def compact_value_pixels(lod: float) -> int:
@@ -186,7 +185,7 @@ class NodeItem(QGraphicsItem):
         readable summary when the card is small on screen), any badges."""
         tip = [f"<b>{escape(self.node_id, quote=False)}</b> — {self.op.label if self.op else '?'}"]
         if error:
-            tip.append(f"<span style='color:#ff7070'>{escape(error, quote=False)}</span>")
+            tip.append(f"<span style='color:{style.NODE_ERROR_TEXT}'>{escape(error, quote=False)}</span>")
         elif self.op is not None:
             tip.append(self.op.doc)
         if value_text.startswith("= "):
@@ -354,7 +353,7 @@ class NodeItem(QGraphicsItem):
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
         painter.setFont(style.FONT_SHAPE)
-        painter.setPen(_HEADER_MUTED)
+        painter.setPen(style.HEADER_MUTED)
         shape_w = painter.fontMetrics().horizontalAdvance(self.shape_label) if self.shape_label else 0
         painter.drawText(QRectF(w - 8 - shape_w, 0, shape_w, style.HEADER_H),
                          Qt.AlignRight | Qt.AlignVCenter, self.shape_label)

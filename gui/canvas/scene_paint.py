@@ -11,7 +11,7 @@ from gui.canvas import edge_encoding, style
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 
-_LABEL_FILL = QColor(27, 29, 35, 235)
+_LABEL_FILL = style.LABEL_FILL
 LABELS_BELOW = 0.45     # zoom under which edges drop their numbers
 LABEL_SCREEN_PX = 11.5  # the numbers' size on screen (scene size grows as the zoom shrinks)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QGraphicsPathItem, QHBoxLayout, QLabel, QSizePoli
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from gui import theme
-from gui.canvas.thumbnail import LUT, as_grid, symmetric_limit   # the canvas's colour mapping
+from gui.theme.heatmap import LUT, as_grid, symmetric_limit   # the canvas's colour mapping
 
 MAX_SIDE = 400        # longer axes are shown strided (every k-th row / column)
 MAX_CELL_W = 72       # px: a 2×4 matrix stays a compact block, not a banner
@@ -174,7 +174,7 @@ class Heatmap(QWidget):
                 continue
             r, c = divmod(i, cols)
             strong = abs(float(self.shown[r, c])) / limit > 0.6
-            label.setColor(QColor("#15171b" if strong else theme.TEXT))
+            label.setColor(QColor(theme.C.strong_cell_text if strong else theme.TEXT))
             label.setText(texts[i])
             label.setPos(c + 0.5, r + 0.5)
             label.show()

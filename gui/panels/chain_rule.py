@@ -34,7 +34,7 @@ QLabel#pathIndex {{ color: {theme.MUTED}; font-weight: 600; }}
 QLabel#pathRoute {{ color: {theme.MUTED}; }}
 """
 REFRESH_MS = 50
-POSITIVE, NEGATIVE = QColor(theme.GRAD), QColor("#6cb6ff")   # orange / blue: colour-blind safe
+POSITIVE, NEGATIVE = QColor(theme.GRAD), QColor(theme.C.contribution_negative)   # orange / blue: colour-blind safe
 
 
 class _CheckDone(QObject):
@@ -392,7 +392,7 @@ class ChainRulePanel(QWidget):
         if check is not None:
             self.check_value.setText(array_text(check.numeric) if check.checked == check.size
                                      else f"{check.checked} of {check.size:,} elements")
-            mark = ("<span style='color:#5fd38d'>✓</span>" if check.agrees else
+            mark = (f"<span style='color:{theme.C.ok}'>✓</span>" if check.agrees else
                     f"<span style='color:{theme.ERROR}'>✗ differs</span>")
             self.check_diff.setText(f"{_muted(f'Δ {fmt_number(check.difference, 2)}')} {mark}")
             part = (f" on {check.checked} of {check.size:,} elements"
@@ -417,7 +417,7 @@ class ChainRulePanel(QWidget):
             lines.append(f"<span style='color:{colour.name()}'><b>{glyph}</b></span> "
                          f"{esc(text)}")
         if node is not None and not lines and self.model.grads:
-            lines.append("<span style='color:#5fd38d'>✓</span> gradient health: nothing "
+            lines.append(f"<span style='color:{theme.C.ok}'>✓</span> gradient health: nothing "
                          "vanishes or explodes here")
         others = [n for n in health if n != node]
         if others:

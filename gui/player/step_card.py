@@ -30,7 +30,7 @@ class StepCard(QWidget):
         super().__init__(parent)
         self.explanation: Explanation | None = None
         self.caption = QLabel(objectName="heading")
-        self.caption.setStyleSheet("color: #f5c26b;")
+        self.caption.setStyleSheet(f"color: {theme.C.emphasis};")
         self.title = QLabel(wordWrap=True)
         self.title.setFont(theme.mono_font(10))
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -17,15 +17,14 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel
 
 from gui import theme
-from gui.canvas.thumbnail import COLOURS, LUT
+from gui.theme import colors
+from gui.theme.heatmap import COLOURS, LUT
 from gui.training.plot_card import PlotCard, TEST, fmt
 
 BACKGROUND = np.array(COLOURS[1], dtype=np.float64)
-CLASS_COLOURS = np.array([COLOURS[0], COLOURS[2], (90, 200, 120), (190, 130, 245),
-                          (255, 105, 115), (230, 210, 80), (60, 200, 200), (240, 120, 190),
-                          (170, 170, 170), (140, 110, 70)], dtype=np.float64)
+CLASS_COLOURS = np.array([colors.rgb(c) for c in colors.active().classes], dtype=np.float64)
 STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
-FIT = "#ffa657"
+FIT = colors.active().plot_fit
 NOTE_WIDTH = 20      # characters per line of the note shown when there is nothing to draw
 
 

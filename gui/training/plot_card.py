@@ -17,8 +17,8 @@ from gui import theme
 from gui.training.panel_widgets import ElidedLabel
 from gui.training.worker import gui_turn
 
-TRAIN = "#7fd1ff"
-TEST = "#f0c674"
+TRAIN = theme.C.plot_train
+TEST = theme.C.plot_test
 DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
 TOP_MARGIN = 8            # px above the plot area: half a tick label's height
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here

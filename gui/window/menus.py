@@ -24,7 +24,7 @@ def _version() -> str:
 
 
 ABOUT_TEXT = """<h3>Backprop Studio</h3>
-<p style="color: gray">Version {version}</p>
+<p style="color: {muted}">Version {version}</p>
 <p>Build computation graphs node by node and watch the chain rule at work: every node shows its
 value (forward pass) and its gradient (backward pass), recomputed after every edit.</p>
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
@@ -118,7 +118,8 @@ def build_actions(window) -> dict[str, QAction]:
                               std.HelpContents, "help", "Quick help on the chain rule"),
         "about": _action(window, "about", "&About Backprop Studio",
                          lambda: QMessageBox.about(window, "About Backprop Studio",
-                                                   ABOUT_TEXT.format(version=_version()))),
+                                                   ABOUT_TEXT.format(version=_version(),
+                                                                     muted=theme.MUTED))),
     }
     undo = window.undo_stack.createUndoAction(window, "&Undo")
     undo.setShortcuts(QKeySequence.keyBindings(std.Undo))
