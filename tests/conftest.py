@@ -27,7 +27,7 @@ def run_process(args, attempts=3, **kwargs):
 
 # Python's cyclic GC only between tests, never inside a Qt call: a collection that starts inside
 # QObject::disconnect can finalise PySide objects that need the same Qt mutex and deadlock the
-# run (seen here). The app does the same from a timer (gui.window.app.collect_garbage_between_events).
+# run (seen here). The app does the same from a timer (gui.window.application.GarbageCollector).
 import gc  # noqa: E402
 
 import pytest  # noqa: E402

@@ -65,7 +65,7 @@ def shot(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
 
     from gui.model import files
-    from gui.window.app import make_application, quiet_qt_messages
+    from gui.window.application import make_application, quiet_qt_messages
 
     try:
         graph = files.read_graph(args.file)
@@ -184,7 +184,7 @@ def render(argv: list[str]) -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from gui.model import files
-    from gui.window.app import make_application, quiet_qt_messages
+    from gui.window.application import make_application, quiet_qt_messages
 
     try:
         graph = files.read_graph(args.file)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
 from gui import theme
 from gui.model import files
 from gui.window import recovery
+from gui.window.application import APP_NAME
 from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
@@ -29,7 +30,6 @@ from gui.model.node_status import attention_summary
 from gui.window.layout import DockBalancer, fit_toolbar, show_overflow_button
 from gui.window.menus import build_actions, build_menus, build_toolbar
 
-APP_NAME = "Backprop Studio"
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
 WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
