@@ -73,6 +73,17 @@ class TrainingPanel(QWidget):
         self.update_state()
         self.boundary_plot.set_probe(None)
 
+    _shown_once = False
+
+    def showEvent(self, event) -> None:
+        """The first time it is shown (the panel is built when first needed, maybe after its
+        document was opened), empty plots take their empty ranges at their real size."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self.session.latest is None:
+                self._clear_plots()
+
     def resizeEvent(self, event) -> None:
         """Four plots in a row on a wide panel, two by two on a narrower one."""
         super().resizeEvent(event)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.model.commands import SetValues
 from gui.model import TrainingError
@@ -68,6 +68,7 @@ class TrainingSession(FollowsDocument, QObject):
         self.live = LiveCanvas(model, self._editing, lambda: self._foreign,
                                lambda: self.worker is not None, self)
         self._connect_model()
+        QTimer.singleShot(0, self._adopt_folder)   # made for a document already open
 
     # ------------------------------------------------------------ read
     @property

@@ -99,7 +99,7 @@ def shot(argv: list[str]) -> int:
         app.processEvents()
         image = window.grab()
         ok = image.save(str(out), "PNG")
-        metrics = window.training.metrics()
+        metrics = window.training.metrics() if args.train is not None else None
         window.close_without_asking()
         settings.sync()
     if not ok:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
                                QSizePolicy, QWidget)
 
 from gui import theme
+from gui.actions import LazyDock
 from gui.model import files
 from gui.window import recovery
 from gui.window.application import APP_NAME
@@ -22,7 +23,6 @@ from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
 from gui.panels.palette import PaletteWidget
-from gui.panels.chain_rule import ChainRulePanel
 from gui.player.install import install_player
 from gui.training.install import install_training
 from gui.formatting import describe, grad_symbol
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.model, self.undo_stack)
         self.inspector_dock = self._dock("Inspector", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.chain_rule_dock = self._dock("Chain rule", ChainRulePanel(self.model, self.canvas),
+        self.chain_rule_dock = self._dock("Chain rule", self._chain_rule_panel,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         for corner, area in ((Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
                              (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)):
@@ -90,10 +90,14 @@ class MainWindow(QMainWindow):
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
         install_training(self)   # self.training: the Training dock (gui/training)
 
-    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}_dock")
-        dock.setWidget(widget)
+    def _dock(self, title: str, content, area) -> QDockWidget:
+        """A dock for ``content``: a widget, or a function that builds it when first shown."""
+        if callable(content) and not isinstance(content, QWidget):
+            dock = LazyDock(title, self, content)
+        else:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{title.lower()}_dock")
+            dock.setWidget(content)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
@@ -122,6 +126,34 @@ class MainWindow(QMainWindow):
         self.inspector.refused.connect(self.show_warning)
         self.inspector.node_requested.connect(self.reveal_node)
         self.inspector.example_requested.connect(self.open_example)
+
+    def _chain_rule_panel(self):
+        from gui.panels.chain_rule import ChainRulePanel
+        return ChainRulePanel(self.model, self.canvas)
+
+    # -- the features built when first needed (gui/actions.LazyDock) ---------------------------
+    @property
+    def training(self):
+        """The Training panel (gui/training/panel.py), built on first use."""
+        return self.training_dock.widget()
+
+    @property
+    def player(self):
+        """The PlayerController (gui/player/controller.py), built on first use."""
+        return self.player_dock.widget().player
+
+    @property
+    def player_strip(self):
+        return self.player_dock.widget().strip
+
+    @property
+    def step_card(self):
+        return self.player_dock.widget().card
+
+    def leave_player(self) -> None:
+        """Back to the live view, if the player was ever used."""
+        if self.player_dock.is_built:
+            self.player.leave()
 
     # -- status and title ---------------------------------------------------------------------
     @property
