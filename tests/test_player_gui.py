@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 from conftest import EXAMPLES
 from gui.model import commands
 from gui.display import NOT_YET
+from gui.formatting import fmt_number
 from gui_helpers import mouse_drag
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
@@ -62,11 +63,17 @@ def test_arrows_home_end_step_through_and_the_card_shows_the_seeds_numbers(windo
 
 
 def test_two_paths_card_shows_the_sum_over_both_paths(window):
+    """The card's sum line, read alone, holds the total (the step's title says the sum as
+    well: a test reading the whole card once let a sum line with the last term pass)."""
     open_example(window, "two_paths")
     key(window, Qt.Key.Key_End)
-    assert "∂z/∂t = 0.41218 + 1.64872 = 2.0609" in window.step_card.text()
+    total = fmt_number(float(window.model.grads["t"]), 6)
+    assert total == "2.0609"
+    assert window.step_card.row("sum") == f"∂z/∂t = 0.41218 + 1.64872 = {total}  " \
+                                          "(the sum over 2 paths)"
     key(window, Qt.Key.Key_Left)
-    assert "1 of 2 contributions" in window.step_card.text()
+    assert window.step_card.row("sum") is None
+    assert "1 of 2 contributions" in window.step_card.row("so far")
 
 
 def test_stepping_back_restores_exactly_what_was_shown(window):

@@ -190,15 +190,36 @@ def test_every_scalar_number_on_the_card_is_the_traces():
                     assert f"input {source}: {n6(trace.values[source])}" in text
 
 
+def sum_line(card) -> str | None:
+    """The card's "sum" line alone (the step's title says the sum too: never read both)."""
+    return next((line.text for line in card.lines if line.label == "sum"), None)
+
+
 def test_the_sum_where_two_paths_meet_appears_when_the_last_contribution_arrives():
     timeline, trace = timeline_of(example("two_paths"))
-    texts = [explain(timeline, k).text() for k in range(timeline.count)]
+    cards = [explain(timeline, k) for k in range(timeline.count)]
     parts = [s.contribution for s in trace.backward_steps if s.source == "t"]
     total = trace.grads["t"]
     expected = f"∂z/∂t = {n6(parts[0])} + {n6(parts[1])} = {n6(total)}"
     assert expected == "∂z/∂t = 0.41218 + 1.64872 = 2.0609"
-    assert expected in texts[-1]
-    assert "1 of 2 contributions" in texts[-2] and expected not in texts[-2]
+    assert sum_line(cards[-1]) == f"{expected}  (the sum over 2 paths)"
+    assert sum_line(cards[-2]) is None and "1 of 2 contributions" in cards[-2].text()
+    assert cards[-1].title.endswith(f";  {expected}")     # the step's title, the same words
+
+
+def test_a_tensor_sum_where_paths_meet_shows_its_total():
+    """x (a vector) reaches s along two paths: the sum line summarises the total gradient,
+    not one of the contributions."""
+    graph = build([("x", "input", [1.0, -2.0, 3.0]), ("sq", "pow", {"exponent": 2}),
+                   ("e", "exp"), ("m", "add"), ("s", "sum")],
+                  [("x", "sq", 0), ("x", "e", 0), ("sq", "m", 0), ("e", "m", 1), ("m", "s", 0)])
+    timeline, trace = timeline_of(graph)
+    line = sum_line(explain(timeline, timeline.count - 1))
+    total = trace.grads["x"]
+    assert line == f"∂s/∂x = the sum of 2 contributions = vector of 3, " \
+                   f"‖·‖ = {fmt_number(np.linalg.norm(total), 3)}  (the sum over 2 paths)"
+    last = [s.contribution for s in trace.backward_steps if s.source == "x"][-1]
+    assert fmt_number(np.linalg.norm(last), 3) != fmt_number(np.linalg.norm(total), 3)
 
 
 def test_tensors_name_the_vector_jacobian_product_with_shapes_and_norms():

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from PySide6.QtGui import QColor
 
-from gui.formatting import describe_short, fmt_number
+from gui.formatting import describe_short, fmt_number, norm
 from gui.canvas import style
 
 NEGATIVE = style.NEGATIVE
@@ -24,10 +24,9 @@ DECADES = 4.0
 MIN_WIDTH, MAX_WIDTH = 1.4, 7.5
 
 
-def norm(array) -> float:
-    """The Euclidean norm, 0 for empty or non-finite arrays."""
-    with np.errstate(all="ignore"):
-        value = float(np.sqrt(np.sum(np.square(array)))) if np.size(array) else 0.0
+def size(array) -> float:
+    """What an edge's width shows: the norm (gui/formatting.norm), 0 when it is not finite."""
+    value = norm(array)
     return value if math.isfinite(value) else 0.0
 
 

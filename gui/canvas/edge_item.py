@@ -4,7 +4,7 @@ connects."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from gui.display import ACTIVE, DIM, PATH
@@ -112,7 +112,7 @@ class EdgeItem(QGraphicsItem):
             if contribution is None:
                 self._norm, self.grad_balance, self.label = 0.0, 0.0, ""
             else:
-                self._norm = encoding.norm(contribution)
+                self._norm = encoding.size(contribution)
                 self.grad_balance = encoding.balance(contribution)
                 self.label = encoding.label_text(contribution)
         self.scale = scale

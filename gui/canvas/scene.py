@@ -240,7 +240,7 @@ class GraphScene(QGraphicsScene):
         self.record = record
         scale = record.edge_scale
         if scale is None:
-            scale = max((edge_encoding.norm(e.contribution) for e in record.edges.values()
+            scale = max((edge_encoding.size(e.contribution) for e in record.edges.values()
                          if e.contribution is not None), default=0.0) or None
         self._edge_scale = scale
         nodes, edges = list(self.nodes.values()), list(self.edges.values())

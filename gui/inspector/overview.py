@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
 
 from gui import theme
 from gui.model import files
-from gui.formatting import describe, grad_symbol
+from gui.formatting import describe, grad_symbol, norm_text
 from gui.model.node_status import attention_summary
 
 MAX_ROWS = 40
@@ -38,8 +38,7 @@ def short(array) -> str:
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return describe(a, digits=6)
-    with np.errstate(all="ignore"):
-        return f"‖·‖ = {float(np.linalg.norm(a)):.4g}"
+    return norm_text(a, 4)
 
 
 def cell_tooltip(label: str, array) -> str:
@@ -49,9 +48,7 @@ def cell_tooltip(label: str, array) -> str:
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return f"{label} = {float(a.reshape(()))!r}"
-    with np.errstate(all="ignore"):
-        return (f"{label}: {describe(a, digits=6, with_shape=True)}, "
-                f"norm ‖·‖ = {float(np.linalg.norm(a)):.6g}")
+    return f"{label}: {describe(a, digits=6, with_shape=True)}, norm {norm_text(a, 6)}"
 
 
 def sample_rows_note(model) -> str:

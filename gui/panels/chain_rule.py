@@ -22,7 +22,7 @@ from shiboken6 import isValid
 
 from gui import theme
 from gui.canvas import style
-from gui.formatting import fmt_number, grad_symbol
+from gui.formatting import fmt_number, grad_symbol, norm
 from gui.panels.chain_text import array_text, equation_html, esc, route_text, sum_html
 
 ROW_STYLE = f"""
@@ -361,7 +361,7 @@ class ChainRulePanel(QWidget):
         port_names = lambda target: self.model.op(target).port_names   # noqa: E731
         magnitudes = [p.magnitude for p in report.paths]
         rest = report.rest
-        whole = sum(magnitudes) + (_norm(rest) if rest is not None else 0.0) or 1.0
+        whole = sum(magnitudes) + (norm(rest) if rest is not None else 0.0) or 1.0
         with_lhs = report.count == 1
         for index, path in enumerate(report.paths, 1):
             row = PathRow(self, index, path, route_text(path, port_names, parallel),
@@ -442,11 +442,6 @@ def _mono(text: str) -> str:
 
 def _muted(text: str) -> str:
     return f"<span style='color:{theme.MUTED}'>{esc(text)}</span>"
-
-
-def _norm(array) -> float:
-    with np.errstate(all="ignore"):
-        return float(np.sqrt(np.sum(np.square(np.asarray(array, dtype=float)))))
 
 
 def _difference(a, b) -> str:

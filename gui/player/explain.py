@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gui.formatting import describe, fmt_number, grad_symbol, norm, shape_text
+from gui.formatting import (describe, fmt_number, grad_symbol, norm, norm_text, shape_text,
+                            shape_words)
 from gui.player import derivatives as d
 from gui.player.timeline import BACKWARD, FORWARD, INITIAL, LOSS, UPDATE
 
@@ -54,12 +55,6 @@ def number(x) -> str:
     return fmt_number(np.asarray(x).reshape(-1)[0], DIGITS)
 
 
-def shape_words(array) -> str:
-    """``4×2``; ``vector of 4`` for one axis (a bare ``4`` would read as a number)."""
-    shape = np.shape(array)
-    return f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
-
-
 def summary(array) -> str:
     """``95.0625`` for a scalar; ``4×2, −0.12 … 0.3, ‖·‖ = 0.41`` for a tensor (``all 0``
     when every element is the same)."""
@@ -70,7 +65,7 @@ def summary(array) -> str:
         spread = f"all {fmt_number(a.flat[0], 3)}"
     else:
         spread = describe(a, "", 3, " … ")
-    return f"{shape_words(a)}, {spread}, ‖·‖ = {fmt_number(norm(a), 3)}"
+    return f"{shape_words(a)}, {spread}, {norm_text(a)}"
 
 
 def explain(timeline, k: int) -> Explanation:
@@ -186,14 +181,8 @@ def _accumulated(timeline, j: int) -> Line:
         return Line("so far", f"{name} = {summary(step.grad_after)}  ({position} of "
                               f"{len(arrivals)} contributions; the sum is complete when the "
                               f"last one arrives)", "grad")
-    parts = [trace.backward_steps[i].contribution for i in arrivals]
-    if all(d.is_scalar(p) for p in parts):
-        terms = " + ".join(number(p) for p in parts).replace("+ −", "− ")
-        return Line("sum", f"{name} = {terms} = {number(step.grad_after)}  "
-                           f"(the sum over {len(arrivals)} paths)", "grad")
-    norms = " + ".join(f"‖{fmt_number(norm(p), 3)}‖" for p in parts)
-    return Line("sum", f"{name} = the sum of {len(arrivals)} contributions ({norms}) = "
-                       f"{summary(step.grad_after)}", "grad")
+    return Line("sum", f"{name} = {timeline.fan_in_sum(j)}  (the sum over {len(arrivals)} "
+                       "paths)", "grad")
 
 
 def _update(timeline, info):
@@ -216,9 +205,9 @@ def _parameter_text(timeline, p) -> str:
     if d.is_scalar(p.old):
         return (f"{number(p.old)} − {number(p.step)} = {number(p.new)}   "
                 f"({g} = {number(p.grad)})")
-    return (f"{shape_words(p.old)}: ‖θ‖ {fmt_number(norm(p.old), 4)} → "
+    return (f"{shape_words(p.old)}: {norm_text(p.old, 4, 'θ')} → "
             f"{fmt_number(norm(p.new), 4)}, step {describe(p.step, '', 3, ' … ')}, "
-            f"‖{g}‖ = {fmt_number(norm(p.grad), 3)}")
+            f"{norm_text(p.grad, 3, g)}")
 
 
 def _setting_name(key: str) -> str:

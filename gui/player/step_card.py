@@ -133,6 +133,14 @@ class StepCard(QWidget):
             else:
                 box.hide()
 
+    def row(self, label: str) -> str | None:
+        """The text of the card's row named ``label`` ("sum", "upstream", …), alone; None
+        when the card shows no such row."""
+        for name, text in self._row_labels:
+            if text.isVisible() and name.text() == escape(label):
+                return text.text()
+        return None
+
     def text(self) -> str:
         """What the card says, as plain text (tests)."""
         if self.explanation is None:

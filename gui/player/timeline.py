@@ -21,7 +21,7 @@ import numpy as np
 
 from gui.display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
                        NodeDisplay)
-from gui.formatting import fmt_number, grad_symbol, shape_text
+from gui.formatting import grad_symbol, norm, short_summary as _short, sum_text
 from gui.player.derivatives import forward_text, is_scalar, vjp_text
 
 INITIAL, FORWARD, LOSS, BACKWARD, UPDATE = "initial", "forward", "loss", "backward", "update"
@@ -56,17 +56,6 @@ def frame_count(trace, granularity: str = "edge", has_parameters: bool = False) 
                       else len(_node_groups(trace.backward_steps)))
         count += 1 if has_parameters else 0
     return count
-
-
-def _short(array) -> str:
-    """A number with 6 significant digits, or a tensor's shape and norm (``4×4, ‖·‖ 0.24``)."""
-    if is_scalar(array):
-        return fmt_number(np.asarray(array).reshape(-1)[0], 6)
-    with np.errstate(all="ignore"):
-        size = float(np.sqrt(np.sum(np.square(array))))
-    shape = np.shape(array)
-    words = f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
-    return f"{words}, ‖·‖ {fmt_number(size, 3)}"
 
 
 def _node_groups(steps) -> list:
@@ -184,13 +173,17 @@ class Timeline:
                     f" → {_short(s.contribution)}")
         arrivals = self._arrivals[s.source]
         if len(arrivals) > 1 and arrivals[-1] == i:
-            parts = [trace.backward_steps[j].contribution for j in arrivals]
-            if all(is_scalar(p) for p in parts):
-                terms = " + ".join(_short(p) for p in parts).replace("+ −", "− ")
-                text += f";  {gradient} = {terms} = {_short(s.grad_after)}"
-            else:
-                text += f";  {gradient} = the sum of {len(parts)} → {_short(s.grad_after)}"
+            text += f";  {gradient} = {self.fan_in_sum(i)}"
         return text
+
+    def fan_in_sum(self, i: int) -> str:
+        """Where several paths meet at backward step ``i``'s source: the sum of what arrived
+        so far and its total (``0.41218 + 1.64872 = 2.0609``; the step card's sum line and
+        the step's title both say it)."""
+        step = self._backward[i]
+        arrivals = self._arrivals[step.source]
+        parts = [self._backward[j].contribution for j in arrivals if j <= i]
+        return sum_text(parts, step.grad_after)
 
     # ------------------------------------------------------------ records
     def record_at(self, k: int, progress: float = 1.0) -> DisplayRecord:
@@ -301,14 +294,8 @@ class Timeline:
     def _largest_contribution(self) -> float:
         """The scale of edge widths: the largest contribution of the whole pass, so widths do
         not jump while stepping (0 when nothing but zeros flowed back)."""
-        top = 0.0
-        with np.errstate(all="ignore"):
-            for s in self._backward:
-                c = s.contribution
-                norm = float(np.sqrt(np.sum(np.square(c)))) if np.size(c) else 0.0
-                if math.isfinite(norm):
-                    top = max(top, norm)
-        return top
+        sizes = (norm(s.contribution) for s in self._backward)
+        return max((size for size in sizes if math.isfinite(size)), default=0.0)
 
     # ------------------------------------------------------------ look-ups for the card
     def arrivals(self, node: str) -> list:
