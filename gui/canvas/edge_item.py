@@ -165,9 +165,6 @@ class EdgeItem(QGraphicsItem):
         """The colour the wire is drawn in (``#rrggbb``)."""
         return self._pen.color().name()
 
-    def pen_width(self) -> float:
-        return self._pen.widthF()
-
     def label_anchor(self) -> QPointF:
         """Where the edge's number sits: the middle of the wire (kept with the path)."""
         return self._anchor

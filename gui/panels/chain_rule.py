@@ -433,13 +433,6 @@ class ChainRulePanel(QWidget):
         self.health_label.setText("<br>".join(lines))
 
 
-MONO = ", ".join(f'"{family}"' for family in theme.MONO_FAMILIES)
-
-
-def _mono(text: str) -> str:
-    return f"<span style='font-family: {MONO}'>{esc(text)}</span>"
-
-
 def _muted(text: str) -> str:
     return f"<span style='color:{theme.MUTED}'>{esc(text)}</span>"
 

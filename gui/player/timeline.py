@@ -301,6 +301,3 @@ class Timeline:
     def arrivals(self, node: str) -> list:
         """Indices of the backward steps that add to ``node``'s gradient, in order."""
         return list(self._arrivals.get(node, ()))
-
-    def backward_index(self, key) -> int | None:
-        return self._edge_step.get(tuple(key))

@@ -115,9 +115,6 @@ class BoundaryPlot(PlotCard):
             self._curve_points(probe)
         self.dirty = True
 
-    def _brushes(self, classes):
-        return [pg.mkBrush(QColor(*class_colour(int(c)).astype(int))) for c in classes]
-
     def _dots(self, dots, points, filled: bool) -> None:
         if points is None:
             return
