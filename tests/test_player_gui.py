@@ -13,6 +13,7 @@ from conftest import EXAMPLES
 from gui.model import commands
 from gui.display import NOT_YET
 from gui.formatting import fmt_number
+from gui.player.timeline import SETTLED_PULSE
 from gui_helpers import mouse_drag
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
@@ -355,3 +356,41 @@ def test_the_player_makes_room_when_its_caption_would_cover_a_hand_built_graph(w
     QApplication.processEvents()
     assert not canvas.caption_overlay.isHidden()
     assert overlay_hits(window) == [] or all(o == "legend" for _n, o in overlay_hits(window))
+
+
+class Clock:
+    """The player's clock, moved by the test (``time.monotonic`` in gui/player/controller)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_pausing_mid_animation_shows_the_settled_step(window, qtbot, monkeypatch):
+    """K in the middle of a step's pulse: the canvas, the card and the caption show the step
+    settled — what stepping to it shows — never the frame the pulse had reached."""
+    from gui.player import controller as controller_module
+    clock = Clock()
+    monkeypatch.setattr(controller_module, "time", clock)
+    open_example(window, "two_paths")
+    player = window.player
+    key(window, Qt.Key.Key_End)
+    key(window, Qt.Key.Key_Left)              # the last step plays next: the sum where t meets
+    key(window, Qt.Key.Key_K)
+    assert player.playing and player.current == player.count - 1
+    clock.now += 0.3 / player.speed           # a third of the way: the pulse is on the wire
+    scene = window.canvas.graph_scene
+    qtbot.waitUntil(lambda: any(0 < (e.pulse or 0) < 0.6 for e in scene.record.edges.values()),
+                    timeout=2000)             # the player's next tick drew that frame
+    midway = shown(window)
+    assert window.canvas.node_item("t").grad_text != "∂z/∂t = 2.061"   # not arrived yet
+    key(window, Qt.Key.Key_K)
+    assert not player.playing and player.current == player.count - 1
+    paused = shown(window)
+    assert all(e.pulse in (None, SETTLED_PULSE) for e in scene.record.edges.values())
+    key(window, Qt.Key.Key_Left)
+    key(window, Qt.Key.Key_Right)             # the same step, reached by stepping
+    assert paused == shown(window) != midway
+    assert window.canvas.node_item("t").grad_text == "∂z/∂t = 2.061"
