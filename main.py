@@ -23,9 +23,19 @@ def has_display(environ=os.environ) -> bool:
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+def collect_garbage_later() -> None:
+    """Before the GUI's imports (the app, ``shot``, ``render``, the pictures): Python's cyclic
+    garbage collector waits for the application, which runs it between events
+    (gui/window/application.py). Importing Qt and the GUI makes a great many objects and
+    no garbage: collecting during the imports only slows start-up."""
+    import gc
+    gc.disable()
+
+
 def write_image(graph, kind: str, path: str, scale: float) -> None:
     """``export --to svg|png``: the Qt layer draws the graph, offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    collect_garbage_later()
     from gui.window import export_image
     if kind == "svg":
         export_image.export_svg(graph, path)
@@ -44,6 +54,7 @@ def run_command(command: str, argv: list[str]) -> int:
         from engine.cli.export import main as export_main
         return export_main(argv, write_image=write_image)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # shot, render
+    collect_garbage_later()
     from gui.window import cli
     return cli.main(command, argv)
 
@@ -66,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
+    collect_garbage_later()
     from gui.window.app import run_app
     return run_app(decision.path)
 

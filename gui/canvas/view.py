@@ -68,8 +68,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.StrongFocus)
         self.viewport().setMouseTracking(True)
-        self.quick_search = QuickSearch(self)
-        self.quick_search.chosen.connect(self._quick_search_chosen)
+        self._quick_search: QuickSearch | None = None    # made on first use
         self._quick_search_pos = QPointF()
         self._quick_search_wire: tuple[str, int] | None = None  # connect the chosen op here
         self._last_mouse = None        # viewport point of the last mouse event
@@ -307,6 +306,14 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             self.open_quick_search()
             return True
         return super().event(event)
+
+    @property
+    def quick_search(self) -> QuickSearch:
+        """The Tab / double-click search box (made the first time it is needed)."""
+        if self._quick_search is None:
+            self._quick_search = QuickSearch(self)
+            self._quick_search.chosen.connect(self._quick_search_chosen)
+        return self._quick_search
 
     def open_quick_search(self, viewport_pos: QPoint | None = None, wire_from=None) -> None:
         """The add-node popup at ``viewport_pos`` (the cursor by default); with ``wire_from``
