@@ -62,7 +62,7 @@ class BoundaryPlot(PlotCard):
         self.image.setZValue(-10)
         item.addItem(self.image)
         self.train_dots = pg.ScatterPlotItem(size=5, pen=pg.mkPen(theme.BASE, width=1))
-        self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(0, 0, 0, 0))
+        self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(None))
         self.fit_curves: list[pg.PlotDataItem] = []
         item.addItem(self.train_dots)
         item.addItem(self.test_dots)
@@ -130,7 +130,7 @@ class BoundaryPlot(PlotCard):
             dots.setData(x, y, brush=[pg.mkBrush(c) for c in colours])
         else:
             dots.setData(x, y, pen=[pg.mkPen(c, width=1.6) for c in colours],
-                         brush=pg.mkBrush(0, 0, 0, 0))
+                         brush=pg.mkBrush(None))
 
     def _curve_points(self, probe) -> None:
         item = self.plot.getPlotItem()
