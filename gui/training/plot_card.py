@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
+from gui.formatting import fmt_number
 from gui.training.panel_widgets import ElidedLabel
 from gui.training.worker import gui_turn
 
@@ -62,11 +63,8 @@ def power_text(exponent: float) -> str:
 
 
 def fmt(value, digits: int = 5) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return f"{value:.{digits}g}"
+    """A read-out's number in the app's one format (gui/formatting.py); "–" for none."""
+    return "–" if value is None else fmt_number(value, digits)
 
 
 class TimedPlotWidget(pg.PlotWidget):

@@ -80,9 +80,7 @@ def shot(argv: list[str]) -> int:
         window = MainWindow(settings=settings)
         window.resize(args.width, args.height)
         window.show()
-        app.processEvents()
         window.open_graph(graph, Path(args.file).resolve(), Path(args.file).name)
-        window.model.run_now()
         if args.select:
             if not window.model.has_node(args.select):
                 window.close()
