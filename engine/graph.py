@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass, field
 from operator import attrgetter
 
 import networkx as nx
@@ -20,30 +19,13 @@ from engine.errors import GraphError, Kind, Problem
 from engine.ops import OPS, normalize_attrs
 from engine.ops.base import fmt
 from engine.leaf_values import LeafValues
+from engine.nodes import Edge, Node
 from engine.plan import Plan
 from engine.trace import Trace
 from engine.values import checked_position, initial_value, is_finite, nonfinite_kind
 
 INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a parameter
 _SHAPE = attrgetter("shape")
-
-
-@dataclass
-class Node:
-    id: str
-    op: str
-    attrs: dict
-    value: np.ndarray | None = None
-    position: tuple | None = None
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    port: int
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 class Graph(LeafValues):
