@@ -3,7 +3,8 @@
 Editing calls (``add_node``, ``connect``, ``set_attr``, ...) keep the graph valid as a DAG and
 bump ``version`` on every structural or attr change; ``check`` / ``infer_shapes`` say what is
 wrong or known without running anything; ``forward`` / ``backward`` run the cached ``Plan`` and
-leave the last pass in ``trace``.
+leave the last pass in ``trace``. networkx is imported when the first Graph is made, not
+with this module (``engine.cli``'s help and the GUI's vocabulary never load it).
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import math
 import re
 from operator import attrgetter
 
-import networkx as nx
 import numpy as np
 
 from engine.errors import GraphError, Kind, Problem
@@ -33,6 +33,7 @@ class Graph(LeafValues):
     values and gathering a pass's leaf values live in ``engine/leaf_values.py``."""
 
     def __init__(self):
+        import networkx as nx   # here, not at the top: see the module's docstring
         self.nx = nx.MultiDiGraph()
         self.extra: dict = {}
         self.trace: Trace | None = None
@@ -176,6 +177,7 @@ class Graph(LeafValues):
                 return refuse(Kind.PORT, f"port {port} out of range: {op.name} has {has}")
             if not replace and (target, int(port)) in self._edges:
                 return refuse(Kind.OCCUPIED, f"input {port} of {target!r} is already connected")
+            import networkx as nx   # loaded by __init__ already: a dict look-up
             if nx.has_path(self.nx, target, source):
                 path = nx.shortest_path(self.nx, target, source)
                 return refuse(Kind.CYCLE, "would create a cycle: " + " → ".join([source, *path]))
@@ -247,6 +249,7 @@ class Graph(LeafValues):
             (new if t == old else t, p): Edge(new if e.source == old else e.source,
                                              new if e.target == old else e.target, p, e.extra)
             for (t, p), e in self._edges.items()}
+        import networkx as nx
         self.nx = nx.relabel_nodes(self.nx, {old: new}, copy=True)
         for (t, p), e in self._edges.items():
             self.nx.edges[e.source, e.target, p]["edge"] = e

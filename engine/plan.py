@@ -15,7 +15,6 @@ from contextvars import ContextVar
 from operator import itemgetter
 from typing import Callable, NamedTuple
 
-import networkx as nx
 import numpy as np
 
 from engine import compiled_pass
@@ -129,6 +128,7 @@ class Plan:
 
     @classmethod
     def build(cls, graph) -> "Plan":
+        import networkx as nx   # loaded with the first Graph (engine/graph.py)
         g = graph.nx
         index = {nid: i for i, nid in enumerate(graph.node_ids())}
         cycle = None
