@@ -72,7 +72,8 @@ class CsvFit:
         counted = None if self.classes is None else \
             f"{_count(len(self.classes), 'class', 'classes')} ({_shown(self.classes)})"
         by = f" (the width of {self.outputs_by!r})" if self.outputs_by else ""
-        if self.needed_loss_op != self.loss_op:
+        if self.needed_loss_op != self.loss_op or (self.loss_op == "sigmoid_bce"
+                                                    and len(self.classes) != 2):
             parts.append(f"column {self.target!r} has {counted}: {self.loss_op} needs exactly 2")
         elif self.outputs != self.graph_outputs and counted is not None:
             parts.append(f"column {self.target!r} has {counted} but the targets node "
@@ -131,7 +132,7 @@ def _shape(value) -> str:
 
 def csv_fit(graph, section: dict, folder=None) -> CsvFit:
     """Compare the section's CSV with `graph` (ValueError: no such file, no feature column,
-    one class, an unknown column). The section names the csv, the target (default: the last
+    an unknown column, a missing label). The section names the csv, the target (default: the last
     column) and the features and targets nodes."""
     path = Path(section["csv"])
     if not path.is_absolute():
@@ -146,9 +147,6 @@ def csv_fit(graph, section: dict, folder=None) -> CsvFit:
     classes, outputs, needed = None, 1, loss_op
     if loss_op in CLASSIFYING:
         _, classes = table.classes(target)
-        if len(classes) < 2:
-            raise ValueError(f"{table.source}: column {table.names[target]!r} has one class "
-                             f"({classes[0]!r}): there is nothing to tell apart")
         if loss_op == "softmax_ce" or len(classes) > 2:
             needed, outputs = "softmax_ce", len(classes)
     widths = data_widths(graph, features, targets)
@@ -254,6 +252,9 @@ def adapt_to_csv(graph, section: dict, folder=None, seed: int | None = 0,
     CsvFit before adapting, the training data prepared for the adapted graph). `seed` is the
     training seed (the split); `init_seed` that of the fresh draws (see ``adapt``)."""
     fit = csv_fit(graph, section, folder)
+    if fit.classes is not None and len(fit.classes) < 2:
+        raise ValueError(f"{fit.source}: column {fit.target!r} has one class "
+                         f"({fit.classes[0]!r}): there is nothing to tell apart")
     features, targets = section.get("features"), section.get("targets")
     data = prepare(section, Fit(fit.needed_loss_op, features, targets, fit.features,
                                 fit.outputs), seed, folder)

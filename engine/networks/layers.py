@@ -235,8 +235,8 @@ class _Reader:
             if self.op(a) == "parameter" and self.op(b) != "parameter":
                 a, b = b, a
             if self.op(b) != "parameter":
-                raise NotLayered(f"'{pre}' adds '{a}' and '{b}': {DENSE}, the bias being a "
-                                 "parameter", pre)
+                raise NotLayered(f"'{pre}' adds '{a}' and '{b}', neither a bias parameter: "
+                                 f"{DENSE}", pre)
             matmul, bias = a, b
             self.only_feeds(matmul, pre, "a layer's matmul")
             self.only_feeds(bias, pre, "a bias")
