@@ -64,3 +64,23 @@ def hand_built(widths, activations, loss_op="softmax_ce", form="in_out", bias=Tr
     g.connect("target", "loss", 1)
     g.loss = "loss"
     return g
+
+
+WINE_COLUMNS = ("alcohol", "malic_acid", "ash", "alcalinity", "magnesium", "phenols",
+                "flavanoids", "nonflavanoid", "proanthocyanins", "color", "hue", "od280",
+                "proline")
+
+
+def wine_like_csv(path, rows=60, seed=0):
+    """A small table shaped like scikit-learn's wine data: 13 numeric feature columns (on
+    very different scales) and a cultivar label 1, 2 or 3, the classes well apart."""
+    rng = np.random.default_rng(seed)
+    scales = np.array([13, 2, 2.4, 19, 100, 2.3, 2, 0.4, 1.6, 5, 1, 2.6, 750])
+    centers = 1 + 0.25 * rng.standard_normal((3, 13))
+    lines = [",".join(WINE_COLUMNS) + ",cultivar"]
+    for r in range(rows):
+        label = r % 3
+        x = scales * (centers[label] + 0.05 * rng.standard_normal(13))
+        lines.append(",".join(f"{v:.3f}" for v in x) + f",{label + 1}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
