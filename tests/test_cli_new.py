@@ -181,3 +181,17 @@ def test_the_program_lists_new():
     assert "new" in main_py.__doc__
     from engine.cli import COMMANDS, usage
     assert "new" in COMMANDS and "new --data CSV --out FILE" in usage()
+
+
+def test_network_for_csv_is_the_same_network_for_the_builder_dialog(tmp_path, iris_csv):
+    """The API behind `new`: without a folder (an unsaved document) the CSV stays absolute."""
+    from engine.networks.from_csv import network_for_csv
+    built = network_for_csv(iris_csv, hidden=(5,), seed=2)
+    assert built.graph.data["csv"] == str(iris_csv) and built.spec.widths == (4, 5, 3)
+    assert built.summary == {"nodes": 12, "parameters": 4, "weights": 43, "features": 4,
+                             "outputs": 3, "loss_op": "softmax_ce"}
+    assert built.columns.target.labels == ("setosa", "versicolor", "virginica")
+    # six sample rows, two of each species, standardised as training will standardise them
+    y = built.graph.node("y").value
+    assert y.shape == (6, 3) and (y.sum(axis=0) == 2).all()
+    assert abs(built.graph.node("x").value).max() < 3

@@ -1,7 +1,7 @@
 """`python main.py new --data CSV [--target COLUMN] [--task classify|regress] [--hidden 16,16]
 [--activation tanh|relu|sigmoid|leaky_relu] [--test-fraction F] [--seed S] --out FILE.json`.
 
-Writes a layered network for the CSV (``engine.networks.builder``): its input width is the
+Writes a layered network for the CSV (``engine.networks.from_csv``): its input width is the
 CSV's feature count; the loss and output width follow from the target column
 (``engine.networks.targets``). The file's ``data`` section names the CSV relative to FILE (so
 the two can move together), the target, the test fraction, the features and targets nodes
@@ -19,7 +19,6 @@ import sys
 
 PROG = "backprop-studio new"
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
-TRAINING = {"optimizer": "adam", "lr": 0.01, "batch_size": 32, "steps": 2000}
 
 
 class UsageError(Exception):
@@ -92,36 +91,18 @@ def new(args, stderr) -> dict:
     """Build and write the network `args` ask for; returns the summary (ValueError,
     FileFormatError for every problem)."""
     from engine import io
-    from engine.networks.builder import NetworkSpec, build_network, sample_rows
-    from engine.networks.targets import read_columns
-    from engine.training.data import Fit, prepare
-    from engine.training.tables import read_table
+    from engine.networks.from_csv import network_for_csv
 
     _check_args(args)
-    hidden = hidden_widths(args.hidden)
-    columns = read_columns(read_table(args.data, header=True), args.target, args.task)
-    target = columns.target
-    section = {"csv": os.path.abspath(args.data), "target": target.column,
-               "test_fraction": args.test_fraction, "standardize": True,
-               "features": "x", "targets": "y"}
-    fit = Fit(target.loss_op, "x", "y", len(columns.features), target.outputs)
-    data = prepare(section, fit, args.seed)
-    rows = sample_rows(data.train.Y, target.labels is not None)
-    spec = NetworkSpec.of(len(columns.features), target.outputs, target.loss_op, hidden,
-                          args.activation, args.seed)
-    graph = build_network(spec, (data.train.X[rows], data.train.Y[rows]))
-    saved = data.section_for(os.path.dirname(os.path.abspath(args.out)))
-    saved["standardize"] = True      # measured on the training rows when it trains
-    graph.extra["data"] = saved
-    graph.extra["training"] = {**TRAINING, "seed": args.seed}
-    io.save_graph(graph, args.out)
-    parameters = [n for n in graph.node_ids() if graph.node(n).op == "parameter"]
-    weights = sum(graph.node(n).value.size for n in parameters)
-    print(f"{PROG}: wrote {args.out}: a {'-'.join(map(str, spec.widths))} network "
-          f"({args.activation}, {weights} weights); column {target.column!r}: "
+    built = network_for_csv(args.data, args.target, args.task, hidden_widths(args.hidden),
+                            args.activation, args.test_fraction, args.seed,
+                            folder=os.path.dirname(os.path.abspath(args.out)))
+    io.save_graph(built.graph, args.out)
+    summary, target = built.summary, built.columns.target
+    print(f"{PROG}: wrote {args.out}: a {'-'.join(map(str, built.spec.widths))} network "
+          f"({args.activation}, {summary['weights']} weights); column {target.column!r}: "
           f"{target.loss_op} on {target.description} ({target.why})", file=stderr)
-    return {"nodes": len(graph.node_ids()), "parameters": len(parameters), "weights": weights,
-            "features": spec.inputs, "outputs": spec.outputs, "loss_op": target.loss_op}
+    return summary
 
 
 def main(argv: list[str] | None = None) -> int:
