@@ -109,3 +109,14 @@ def test_units_out_of_range_are_refused():
         weight_chain(graph, 3, 0, 0)
     with pytest.raises(ValueError, match="no row 5"):
         weight_chain(graph, 1, 0, 0, row=5)
+
+
+def test_too_many_paths_to_list_give_the_same_sums(monkeypatch):
+    from engine.networks import chain as chain_module
+    graph = build_network(NetworkSpec.of(3, 3, "softmax_ce", (4, 4), "sigmoid", seed=5))
+    listed = weight_chain(graph, 1, 0, 2)
+    monkeypatch.setattr(chain_module, "MAX_TERMS", 10)      # 6 rows × 12 paths: too many
+    summed = weight_chain(graph, 1, 0, 2)
+    assert summed.agrees and summed.detail_row is None and not summed.rows[0].paths
+    for a, b in zip(listed.rows, summed.rows):
+        assert a.value == pytest.approx(b.value, rel=1e-12, abs=1e-18)

@@ -17,7 +17,8 @@ the loss for that one element (``engine.gradcheck``) is computed beside it.
 touched), on the graph's own samples or on ``feeds`` ({features: X, targets: Y}); ``row=r``
 takes row r alone (a one-row pass: its total is that row's own gradient, rows × its term in
 the batch, as the losses are means over rows). The paths of ``detail_row`` are listed with
-their factors (the largest first, at most ``max_paths``); every row's term is always given.
+their factors (the largest first, at most ``max_paths``; none when a row has over MAX_TERMS
+paths, whose sums are then taken layer by layer); every row's term is always given.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ import numpy as np
 from engine.gradcheck import numeric_gradient
 from engine.networks.layers import Layer, Network, recognize
 
-MAX_TERMS = 4_000_000      # rows × paths computed at once; above it, rows go one at a time
+MAX_TERMS = 1_000_000      # rows × paths listed at most; above, the sums go layer by layer
 LETTERS = "kmnpqstuv"      # unit names of the later layers in the formula
 
 
@@ -169,10 +170,12 @@ def weight_chain(graph, layer: int, i: int, j: int, feeds: dict | None = None,
         return p * _rows_and_units(g_out[batch], axes)
 
     if rows * path_count <= MAX_TERMS:
-        all_paths = products(slice(None))
-        terms = all_paths.reshape(rows, -1).sum(axis=1)
-    else:
-        terms = np.array([products(slice(r, r + 1)).sum() for r in range(rows)])
+        terms = products(slice(None)).reshape(rows, -1).sum(axis=1)
+    else:   # too many paths to list: the same sums, layer by layer (∂L/∂z, backwards)
+        delta = g_out * slopes[-1]
+        for m in range(len(network.layers) - 1, layer - 1, -1):
+            delta = (delta @ matrices[m].T) * slopes[m - 1]
+        terms = delta[:, j] * values[own.input][:, i]
     paths = ()
     if detail_row is not None and 0 <= detail_row < rows and path_count <= MAX_TERMS:
         paths = _paths(network, layer, i, j, detail_row, values, matrices, slopes, g_out,
