@@ -11,18 +11,6 @@ from __future__ import annotations
 import os
 import sys
 
-NO_DISPLAY_MESSAGE = (
-    "backprop-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-    "run it under a virtual screen, e.g. `xvfb-run make run`, or render offscreen with "
-    "`python main.py shot FILE --out shot.png`"
-)
-
-
-def has_display(environ=os.environ) -> bool:
-    """True when Qt can open a window: a display, or a platform chosen explicitly."""
-    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
-
 def write_image(graph, kind: str, path: str, scale: float) -> None:
     """``export --to svg|png``: the Qt layer draws the graph, offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -66,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if decision.kind == "command":
         return run_command(decision.command, list(decision.rest))
-    if not has_display():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+    from gui.window.display_check import display_problem
+    problem = display_problem(os.environ)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     from gui.window.app import run_app
     return run_app(decision.path)
