@@ -38,7 +38,7 @@ print(json.dumps({"cases": report, "import engine": loaded, "networkx before a G
 """
 
 CASES = [["--help"], ["-h"], ["--version"], ["grafd", "x.json"], ["--no-such-flag"],
-         ["no/such/file.json"], ["a.json", "b.json"], ["grad", "--help"], ["export", "--help"]]
+         ["no/such/file.json"], ["a.json", "b.json"], ["grad", "--help"], ["export", "--help"], ["new", "--help"]]
 
 
 def test_help_version_and_usage_errors_load_no_numpy_networkx_or_qt():
