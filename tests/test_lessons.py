@@ -201,3 +201,12 @@ def test_a_lesson_error_is_a_value_error_with_its_parts():
         parse_lesson(lesson([{"text": "a", "play": 0}]), "f.json")
     assert (info.value.path, info.value.step) == ("f.json", 1)
     assert "'play' must be a whole number from 1" in info.value.cause
+
+
+def test_the_lesson_in_the_docs_passes_the_check(tmp_path):
+    import re
+    text = (ROOT / "docs" / "lessons.md").read_text()
+    block = re.search(r"## A small lesson\n\n```json\n(.*?)```", text, re.S).group(1)
+    run = LessonRun(parse_lesson(json.loads(block), tmp_path / "small.json"))
+    assert run.check() == 1
+    assert run.reveal(2) == "31.6875 × 3 = 95.0625."

@@ -7,38 +7,43 @@ step k instead of now. ``{{`` and ``}}`` write a brace. A node may be followed b
 them; a tensor without an element is written as its shape and norm.
 
 ======================  ===========================================================
-``{value:N}``           the value of node N
+``{value:N}``           the value of node N (``N[#k]``: the element player step k asks about)
 ``{grad:N}``            ∂loss/∂N, from the backward pass
 ``{fd:N}``              ∂loss/∂N by central finite differences (h = 10⁻⁶)
 ``{slope:N:h}``         (loss(N + h) − loss(N)) / h: the slope of a visible nudge of leaf N
 ``{upstream:k}``        the upstream gradient at player step k (a backward step)
 ``{local:k}``           the local derivative at player step k
 ``{product:k}``         what player step k sends down its edge: upstream × local
+                        (these three and ``answer`` take the node as a second argument,
+                        ``{product:14:w1}``, where the step sends to several nodes)
 ``{answer:k}``          what a prediction at player step k expects (``{answer:k:N}``: about N)
 ``{overwrite:N}``       N's gradient if each arriving contribution replaced the last one
                         instead of adding to it (the fan-out bug): the last contribution
 ``{new:P}``             parameter P after one optimizer step (the player's update step)
 ``{lr}``                the learning rate of that step
 ``{steps}``             how many steps the player has
+``{element:k}``         the element player step k asks about: ``[3, 1]`` ("" for one number)
 ======================  ===========================================================
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine.gradcheck import numeric_gradient
 from engine.predict.text import element, number
 
-KINDS = {"value": 1, "grad": 1, "fd": 1, "slope": 2, "upstream": 1, "local": 1, "product": 1,
-         "answer": (1, 2), "overwrite": 1, "new": 1, "lr": 0, "steps": 0}
+KINDS = {"value": 1, "grad": 1, "fd": 1, "slope": 2, "upstream": (1, 2), "local": (1, 2),
+         "product": (1, 2),
+         "answer": (1, 2), "element": (1, 2), "overwrite": 1, "new": 1, "lr": 0, "steps": 0}
 NODE_KINDS = {"value", "grad", "fd", "slope", "overwrite", "new"}
-STEP_KINDS = {"upstream", "local", "product", "answer"}
+STEP_KINDS = {"upstream", "local", "product", "answer", "element"}
 FD_STEP = 1e-6
 
 _ELEMENT = re.compile(r"^(?P<node>.+?)\[(?P<index>\s*-?\d+\s*(?:,\s*-?\d+\s*)*)\]$")
+_ASKED = re.compile(r"^(?P<node>.+?)\[#(?P<step>\d+)\]$")
 
 
 class PlaceholderError(ValueError):
@@ -51,6 +56,7 @@ class Placeholder:
     kind: str
     node: str | None = None
     index: tuple | None = None    # an element the text names, or None
+    asked: int | None = None      # "N[#k]": the element player step k asks about
     step: int | None = None       # the player step of a step kind (from 1)
     amount: float | None = None   # slope's nudge
     at: int | None = None         # "@k": the lesson step whose state it reads
@@ -105,15 +111,18 @@ def _placeholder(source: str) -> Placeholder:
     if len(args) not in allowed or any(not a for a in args):
         need = " or ".join(str(n) for n in allowed)
         raise PlaceholderError(f"{source}: {kind} takes {need} argument(s)")
-    node = index = step = amount = None
+    node = index = step = amount = asked = None
     if kind in NODE_KINDS:
-        node, index = _node(args[0])
+        node, index, asked = _node(args[0])
     if kind in STEP_KINDS:
         if not args[0].isdigit() or int(args[0]) < 1:
             raise PlaceholderError(f"{source}: {kind} takes a player step (from 1)")
         step = int(args[0])
         if len(args) == 2:
-            node, index = _node(args[1])
+            node, index, asked = _node(args[1])
+            if index is not None or asked is not None:
+                raise PlaceholderError(f"{source}: {kind} names the node alone; the element "
+                                       "is the one the step asks about")
     if kind == "slope":
         try:
             amount = float(args[1])
@@ -121,21 +130,28 @@ def _placeholder(source: str) -> Placeholder:
             raise PlaceholderError(f"{source}: the nudge must be a number") from None
         if amount == 0 or not np.isfinite(amount):
             raise PlaceholderError(f"{source}: the nudge must be a finite number other than 0")
-    return Placeholder(source, kind, node, index, step, amount, at)
+    return Placeholder(source, kind, node=node, index=index, asked=asked, step=step,
+                       amount=amount, at=at)
 
 
 def _node(text: str) -> tuple:
+    """``(node, index, asked)`` from ``W1``, ``W1[0,1]`` or ``W1[#12]``."""
+    match = _ASKED.match(text)
+    if match is not None:
+        return match["node"], None, int(match["step"])
     match = _ELEMENT.match(text)
     if match is None:
-        return text, None
-    return match["node"], tuple(int(i) for i in match["index"].split(","))
+        return text, None, None
+    return match["node"], tuple(int(i) for i in match["index"].split(",")), None
 
 
 # ---------------------------------------------------------------- values
-def evaluate(p: Placeholder, state) -> float | np.ndarray:
-    """The placeholder's number (an array for a whole tensor) in ``state``
-    (engine.lessons.state.State); PlaceholderError / GraphError / StepOutOfRange when it names
-    something that is not there."""
+def evaluate(p: Placeholder, state) -> float | np.ndarray | str:
+    """The placeholder's number (an array for a whole tensor; text for ``element``) in
+    ``state`` (engine.lessons.state.State); PlaceholderError / GraphError / StepOutOfRange
+    when it names something that is not there."""
+    if p.asked is not None:
+        p = replace(p, index=state.question(p.asked).index, asked=None)
     kind = p.kind
     if kind == "lr":
         if not state.update.parameters:
@@ -175,10 +191,12 @@ def evaluate(p: Placeholder, state) -> float | np.ndarray:
     raise PlaceholderError(f"unknown placeholder {p.source}")    # pragma: no cover
 
 
-def _step_value(p: Placeholder, state) -> float:
+def _step_value(p: Placeholder, state) -> float | str:
     question = state.question(p.step, p.node)
     if p.kind == "answer":
         return question.answer
+    if p.kind == "element":
+        return question.element
     if question.phase != "backward":
         raise PlaceholderError(f"{p.source}: player step {p.step} is a {question.phase} step; "
                                f"{p.kind} is about a backward step")
@@ -213,6 +231,8 @@ def _element(array, p: Placeholder):
 
 def text_of(value) -> str:
     """A placeholder's number as prose: ``95.0625``; ``4×2, ‖·‖ = 1.23`` for a tensor."""
+    if isinstance(value, str):
+        return value
     array = np.asarray(value, dtype=np.float64)
     if array.size == 1:
         return number(array)

@@ -10,6 +10,7 @@ have changed), for what to play and predict, and whether a step's ``wait`` is sa
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +116,12 @@ class LessonRun:
 
     def _load(self, name: str, n: int):
         path = example_path(name, self.lesson.path)
+        if path.parent == EXAMPLES_DIR and not path.exists():
+            names = sorted(p.stem for p in EXAMPLES_DIR.glob("*.json"))
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"shipped: {', '.join(names)}"
+            self.fail(n, f"the example {name!r} does not load: no shipped example has that "
+                         f"name ({hint})")
         try:
             return load_graph(path)
         except (FileFormatError, GraphError, OSError, ValueError) as error:
@@ -232,7 +239,8 @@ class LessonRun:
                          f"at player step {predict.step} is {number(question.answer)}")
         for p in ph.placeholders(step.text):
             value = self._evaluate(n, "text", p)
-            if np.size(value) == 1 and number(value) == number(question.answer) and \
+            if not isinstance(value, str) and np.size(value) == 1 and \
+                    number(value) == number(question.answer) and \
                     p.at is None and p.kind not in ("lr", "steps"):
                 self.fail(n, f"text: {p.source} = {number(value)} gives the prediction's "
                              "answer away (move it to \"reveal\")")
