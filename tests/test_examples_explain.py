@@ -10,6 +10,7 @@ import pytest
 from conftest import EXAMPLES
 from engine import GraphError, Kind, load_graph, save_graph
 from engine.health import VANISHING, gradient_health
+from engine.io import dumps
 from engine.steps import frame_count, player_steps
 from gui.player.timeline import Timeline
 
@@ -26,7 +27,9 @@ def test_the_pinned_examples_are_shipped():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_example_loads_with_a_description_and_try_lines(name):
-    graph = load_graph(EXAMPLES / f"{name}.json")
+    path = EXAMPLES / f"{name}.json"
+    graph = load_graph(path)
+    assert dumps(graph) == path.read_text()          # canonical: save → load → save is stable
     assert isinstance(graph.extra.get("description"), str) and len(graph.extra["description"]) > 40
     tries = graph.extra.get("try")
     assert isinstance(tries, list) and len(tries) >= 2

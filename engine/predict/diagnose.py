@@ -162,7 +162,7 @@ def _backward(question: Question) -> list:
 
 
 def _at_output_sentence(current) -> str:
-    term = next((t for t in current if t.output_template), None)
+    term = next((t for t in current if t.at_output is not None), None)
     if term is None:
         return ""
     source, target = term.edge[0], term.edge[1]
@@ -177,18 +177,16 @@ def _at_output_sentence(current) -> str:
 def _at_output(term):
     if term.at_output is None:
         return None
-    if term.upstream is None or term.output_value is None:
+    if term.upstream is None or term.wrong_local is None:
         return signed(term.at_output), term.at_output
-    wrong = term.output_template.format(v=number(term.output_value))
-    return f"{signed(term.upstream)} × ({wrong})", term.at_output
+    return f"{signed(term.upstream)} × ({term.wrong_local})", term.at_output
 
 
 def _at_input(term):
     """The right product, written with the local derivative's formula at the input."""
-    if term.output_template is None or term.upstream is None or term.input_value is None:
+    if term.upstream is None or term.right_local is None:
         return _product(term), term.contribution
-    right = term.output_template.format(v=number(term.input_value))
-    return f"{signed(term.upstream)} × ({right})", term.contribution
+    return f"{signed(term.upstream)} × ({term.right_local})", term.contribution
 
 
 def _sign(question: Question) -> Diagnosis:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.ops.base import unbroadcast
+from engine.ops import unbroadcast
 from engine.predict import mistakes
 from engine.predict.text import element, grad_symbol
 from engine.steps import BACKWARD, FORWARD, UPDATE
@@ -53,7 +53,8 @@ class Term:
     local_alone: float | None = None
     at_output: float | None = None
     op: str | None = None                  # the target's op
-    output_template: str | None = None     # "1 − tanh²({v})" for the at-output mistake
+    wrong_local: str | None = None         # "1 − tanh²(0.707107)": the local derivative's
+    right_local: str | None = None         #   formula at the output, and at the input
     input_value: float | None = None       # the point the local derivative is taken at
     output_value: float | None = None      # the target's value (the mistaken point)
     earlier: bool = False
@@ -229,20 +230,22 @@ def _term(trace, i: int, index: tuple, earlier: bool) -> Term:
         local_alone = _at(_sum_to(local_full, source_shape), index)
         one_product = tuple(shape) == tuple(source_shape) or np.size(local) == 1
         template = mistakes.template(op)
-        at_output = point = out_value = None
+        at_output = point = out_value = wrong_text = right_text = None
         if template is not None:
-            out = np.asarray(trace.values[s.target], dtype=np.float64)
-            wrong = np.asarray(op.backward([out], op.forward([out], attrs), np.ones_like(out),
-                                           attrs)[0], dtype=np.float64)
+            x = np.asarray(trace.values[s.source], dtype=np.float64)
+            wrong = mistakes.local_at_output(op, x, attrs)
             at_output = _at(_sum_to(up_full * np.broadcast_to(wrong, shape), source_shape),
                             index)
             if one_product:
-                point = _at(np.broadcast_to(trace.values[s.source], shape), _full(index, shape))
+                out = trace.values[s.target]
+                point = _at(np.broadcast_to(x, shape), _full(index, shape))
                 out_value = _at(np.broadcast_to(out, shape), _full(index, shape))
+                wrong_text = mistakes.formula(op, attrs, template, out_value)
+                right_text = mistakes.formula(op, attrs, template, point)
     factors = ((_at(up_full, _full(index, shape)), _at(local_full, _full(index, shape)))
                if one_product else (None, None))
     return Term((s.source, s.target, s.port), contribution, *factors, upstream_alone,
-                local_alone, at_output, name, template, point, out_value, earlier)
+                local_alone, at_output, name, wrong_text, right_text, point, out_value, earlier)
 
 
 def _full(index: tuple, shape) -> tuple:
