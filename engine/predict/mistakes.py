@@ -7,21 +7,14 @@ input form: 1 − tanh²(y), σ(y)·(1 − σ(y)).
 
 Each op states the mistake in its definition (``op.text.at_output``, a template in which
 ``{out}`` stands for the point the derivative is taken at; "" where the mistake gives the right
-answer or makes no sense) and computes its value (``op.local_at_output``). Until every op
-carries that field, ``OUTPUT_MISTAKES`` states it for tanh and sigmoid here, and the value is
-the op's own backward evaluated at its output — the same computation.
+answer or makes no sense) and computes its value (``op.local_at_output``); this module only
+plugs numbers into them.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from engine.predict.text import number
-
-OUTPUT_MISTAKES = {                  # used only for an op that does not state the mistake
-    "tanh": "1 − tanh²({out})",
-    "sigmoid": "σ({out})·(1 − σ({out}))",
-}
-
 
 class _Fields(dict):
     def __missing__(self, key):       # an unknown placeholder prints as itself, never raises
@@ -32,26 +25,19 @@ def template(op) -> str | None:
     """The op's at-output formula (``{out}`` for the point), or None when it has none."""
     if op is None or op.arity != 1 or not op.elementwise:
         return None
-    text = getattr(op, "text", None)
-    if text is not None and hasattr(text, "at_output"):
-        return text.at_output or None
-    return OUTPUT_MISTAKES.get(op.name)
+    return op.text.at_output or None if op.text is not None else None
 
 
 def local_at_output(op, x, attrs) -> np.ndarray:
     """The local derivative evaluated at the output y = f(x) instead of at x, elementwise."""
-    if hasattr(op, "local_at_output"):
-        return np.asarray(op.local_at_output(x, attrs), dtype=np.float64)
-    y = op.forward([np.asarray(x, dtype=np.float64)], attrs)
-    return np.asarray(op.backward([y], op.forward([y], attrs), np.ones(np.shape(y)), attrs)[0],
-                      dtype=np.float64)
+    return np.asarray(op.local_at_output(x, attrs), dtype=np.float64)
 
 
 def formula(op, attrs, text: str, point: float) -> str:
     """``text`` (an at-output template) with the number ``point`` plugged in:
     ``1 − tanh²(0.707107)``."""
     fields = _Fields(out=number(point), x=number(point))
-    extra = getattr(getattr(op, "text", None), "fields", None)
+    extra = op.text.fields if op.text is not None else None
     if callable(extra):
         try:
             fields.update(extra(attrs or {}, fields, number))
