@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
     args = parser.parse_args(argv)
-    from gui.window.app import make_application
+    from gui.window.application import make_application
     app = make_application(["training_gui_bench"])
     import tempfile
     with tempfile.TemporaryDirectory() as scratch:

@@ -96,7 +96,7 @@ def test_the_interval_can_be_set(settings, monkeypatch):
 CRASHING_APP = """
 import signal, sys
 from PySide6.QtCore import QSettings
-from gui.window.app import make_application
+from gui.window.application import make_application
 app = make_application()
 from gui.model import commands
 from gui.window.main_window import MainWindow
