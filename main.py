@@ -14,19 +14,28 @@ import sys
 _RAN_QT = []        # an offscreen command used Qt: the process may end without tearing it down
 
 
-def collect_garbage_later() -> None:
-    """Before the GUI's imports (the app, ``shot``, ``render``, the pictures): Python's cyclic
-    garbage collector waits for the application, which runs it between events
-    (gui/window/application.py). Importing Qt and the GUI makes a great many objects and
-    no garbage: collecting during the imports only slows start-up."""
+def before_qt() -> None:
+    """Before the GUI's imports (the app, ``shot``, ``render``, the pictures):
+
+    - Python's cyclic garbage collector waits for the application, which runs it between
+      events (gui/window/application.py): importing Qt and the GUI makes a great many objects
+      and no garbage, and collecting during the imports only slows start-up;
+    - numpy, networkx and the engine's graph are imported first: once PySide6 is loaded, every
+      module imported after it costs more (PySide6's import hook reads each new module's
+      source to see whether it uses PySide6), and these are hundreds of modules — a fifth of
+      a second of start-up. The GUI's first Graph needs them all anyway."""
     import gc
     gc.disable()
+    import networkx  # noqa: F401
+    import engine.evaluate  # noqa: F401
+    import engine.graph  # noqa: F401
+    import engine.io  # noqa: F401
 
 
 def write_image(graph, kind: str, path: str, scale: float) -> None:
     """``export --to svg|png``: the Qt layer draws the graph, offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    collect_garbage_later()
+    before_qt()
     _RAN_QT.append("export")
     from gui.window import export_image
     if kind == "svg":
@@ -52,7 +61,7 @@ def run_command(command: str, argv: list[str]) -> int:
         from engine.cli.lessons import main as lessons_main
         return lessons_main(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # shot, render
-    collect_garbage_later()
+    before_qt()
     _RAN_QT.append(command)
     from gui.window import cli
     return cli.main(command, argv)
@@ -78,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    collect_garbage_later()
+    before_qt()
     from gui.window.app import run_app
     return run_app(decision.path)
 
