@@ -28,6 +28,9 @@ def run_command(command: str, argv: list[str]) -> int:
     if command == "train":
         from engine.cli.train import main as train_main
         return train_main(argv)
+    if command == "import":
+        from engine.cli.import_model import main as import_main
+        return import_main(argv)
     if command == "export":
         from engine.cli.export import main as export_main
         return export_main(argv, write_image=write_image)

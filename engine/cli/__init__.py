@@ -19,8 +19,9 @@ COMMANDS = {
     "export": "the graph as a numpy or PyTorch script, or as an SVG or PNG picture",
     "shot": "the main window with FILE open, rendered offscreen to a PNG",
     "render": "the backprop animation, step by step, as PNG frames and a GIF",
+    "import": "a small PyTorch nn.Module (MODEL.py) as a graph file, proven equal to PyTorch",
 }
-HEADLESS = ("grad", "train", "export")     # never import Qt (export's images aside)
+HEADLESS = ("grad", "train", "export", "import")     # never import Qt (export's images aside)
 
 
 def usage() -> str:
