@@ -16,6 +16,7 @@ builder (engine nodes), proof (engine vs PyTorch).
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,26 +41,42 @@ def import_model(path, class_name: str, input_shapes, loss: str = "none",
     """The module ``class_name`` of the file ``path`` as an engine Graph (see the module
     docstring). ``input_shapes``: one shape (tuple of ints, batch axis first) per argument of
     ``forward``."""
-    from engine.torch_import import builder as building, user_code
+    from engine.torch_import import user_code
     from engine.torch_import.problems import Places
-    from engine.torch_import.tracing import reference, trace
 
     if loss not in LOSSES:
         raise Refused(f"unknown loss {loss!r}: choose one of {', '.join(LOSSES)}")
     path = os.fspath(path)
-    torch = need_torch()
+    need_torch()
     places = Places(path, os.path.basename(path))
-    cls = user_code.load_class(path, class_name, places)
-    module = user_code.build(cls, class_name, seed, weights, places)
-    names = user_code.forward_arguments(module, class_name, places)
-    if len(names) != len(input_shapes):
-        raise Refused(f"{places.shown}: {class_name}.forward takes {len(names)} argument"
-                      f"{'s' if len(names) != 1 else ''} ({', '.join(names) or 'none'}) but "
-                      f"{len(input_shapes)} --input-shape {'were' if len(input_shapes) != 1 else 'was'} given")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cls = user_code.load_class(path, class_name, places)
+        module = user_code.build(cls, class_name, seed, weights, places)
+        names = user_code.forward_arguments(module, class_name, places)
+        if len(names) != len(input_shapes):
+            given = len(input_shapes)
+            raise Refused(f"{places.shown}: {class_name}.forward takes {len(names)} "
+                          f"argument{'s' if len(names) != 1 else ''} "
+                          f"({', '.join(names) or 'none'}) but {given} --input-shape "
+                          f"{'were' if given != 1 else 'was'} given")
+        result = convert(module, class_name, names, input_shapes, loss, places)
+    result.notices += unique_warnings(caught, places)
+    result.graph.extra["description"] = description(
+        places.shown, class_name, names, input_shapes, loss, seed, weights)
+    return result
+
+
+def convert(module, class_name, names, input_shapes, loss, places) -> Imported:
+    """Trace, run PyTorch and the engine on the same samples, prove them equal."""
+    from engine.torch_import import builder as building, user_code
+    from engine.torch_import.proof import max_abs_diff, prove
+    from engine.torch_import.tracing import reference, trace
+    torch = need_torch()
     traced = trace(module, places)
     samples = user_code.samples(input_shapes)
     with torch.no_grad(), user_code.users_code(places, f"while running {class_name}.forward"):
-        eager = module(*samples)
+        eager = module(*[s.clone() for s in samples])     # in-place ops stay in the copies
     output_shape = check_output(eager, loss, class_name, places)
     target = None if loss == "none" else user_code.target_for(loss, output_shape)
 
@@ -78,13 +95,10 @@ def import_model(path, class_name: str, input_shapes, loss: str = "none",
     loss_tensor.backward(torch.ones_like(loss_tensor))
     run_engine(b)
 
-    from engine.torch_import.proof import max_abs_diff, prove
     graph = b.graph
     prove(b.checks, graph.values, graph.grads)
     parameters = [(c.id, c.tensor) for c in b.checks if c.what == "parameter"]
     weights_count = sum(int(np.size(graph.node(p).value)) for p, _ in parameters)
-    graph.extra["description"] = description(places.shown, class_name, names, input_shapes,
-                                             loss, seed, weights)
     unused = [n for n, p in module.named_parameters() if id(p) not in b.leaf_of]
     if unused:
         b.notices.append("left out, as forward does not use them: " + ", ".join(unused))
@@ -94,6 +108,19 @@ def import_model(path, class_name: str, input_shapes, loss: str = "none",
                                             graph.grads)}
     notices = ["imported in eval mode (.eval()): dropout is the identity"] + b.notices
     return Imported(graph, summary, notices)
+
+
+def unique_warnings(caught, places) -> list[str]:
+    """The warnings PyTorch or the model gave while importing, once each, with the user's
+    line where there is one."""
+    notices = []
+    for w in caught:
+        where = places.name(w.filename) + f":{w.lineno}" if places.users(w.filename) else None
+        text = f"{where + ': ' if where else ''}{w.category.__name__}: " + \
+            " ".join(str(w.message).split())
+        if text not in notices:
+            notices.append(text)
+    return notices
 
 
 def check_output(eager, loss, class_name, places) -> tuple:
@@ -223,11 +250,9 @@ def engine_problem(b, node_id, message) -> str:
     node = b.origin.get(node_id)
     if node is None:
         return f"{b.places.shown}: {message}"
-    return f"{b.place(node)}: {node_id} ({graph_op(b, node_id)}): {message}"
-
-
-def graph_op(b, node_id) -> str:
-    return b.graph.node(node_id).op if node_id in b.graph else "?"
+    spelling = b.spelling.get(node_id) or (b.graph.node(node_id).op if node_id in b.graph
+                                           else "?")
+    return f"{b.place(node)}: {node_id} ({spelling}): {message}"
 
 
 def description(shown, class_name, names, shapes, loss, seed, weights) -> str:

@@ -67,9 +67,9 @@ class Check:
 
 
 # keyword arguments a mapping accepts when they hold their neutral value
-NEUTRAL = {"out": None, "dtype": None, "alpha": 1, "rounding_mode": None, "_stacklevel": None,
-           "memory_format": None}
-IGNORED = ("inplace",)    # the reference run turns in-place off; the eager check compares
+NEUTRAL = {"out": None, "dtype": None, "alpha": 1, "rounding_mode": None, "memory_format": None}
+IGNORED = ("inplace",     # the reference run turns in-place off; the eager check compares
+           "_stacklevel")  # F.softmax's warning level
 ALIASES = {"axis": "dim", "keepdims": "keepdim"}
 
 
@@ -178,6 +178,7 @@ class Builder:
         self.places = places
         self.env: dict = {}
         self.origin: dict = {}           # engine id -> the fx node it came from
+        self.spelling: dict = {}         # engine id -> the PyTorch spelling it came from
         self.checks: list[Check] = []
         self.notices: list[str] = []
         self.parameter_names = parameter_names    # id(tensor) -> qualified name
@@ -222,6 +223,7 @@ class Builder:
         for port, source in enumerate(sources):
             self.graph.connect(source, node_id, port)
         self.origin[node_id] = call.node
+        self.spelling[node_id] = call.spelling
         return node_id
 
     def operand(self, call: Call, consumer: str, port_name: str, value) -> str:

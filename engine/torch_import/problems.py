@@ -48,8 +48,9 @@ class Places:
     def __init__(self, model_path: str, shown: str):
         self.model = os.path.realpath(model_path)
         self.shown = shown
-        torch_dir = os.path.dirname(need_torch().__file__)
-        self.skip = (torch_dir + os.sep, os.path.dirname(os.path.abspath(__file__)) + os.sep)
+        torch_dir = os.path.dirname(os.path.realpath(need_torch().__file__))
+        self.skip = (torch_dir + os.sep,
+                     os.path.dirname(os.path.realpath(__file__)) + os.sep)
 
     def name(self, filename: str) -> str:
         real = os.path.realpath(filename)

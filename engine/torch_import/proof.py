@@ -21,10 +21,11 @@ def difference(a, b) -> tuple[bool, float, float]:
         return False, float("inf"), 0.0
     if not a.size:
         return True, 0.0, 0.0
-    scale = float(np.max(np.abs(b)))
+    scale = float(np.max(np.abs(b), initial=0.0, where=np.isfinite(b)))
     diff = np.abs(a - b)
     allowed = TOLERANCE * np.maximum(np.abs(b), scale)
-    agree = bool(np.all((diff <= allowed) | (a == b)))   # a == b: equal infinities
+    same = (a == b) | (np.isnan(a) & np.isnan(b))        # equal infinities, NaN and NaN
+    agree = bool(np.all((diff <= allowed) | same))
     return agree, float(np.nanmax(diff)) if np.isfinite(diff).any() else float("inf"), \
         TOLERANCE * scale
 
