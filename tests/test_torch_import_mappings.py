@@ -253,3 +253,51 @@ def test_a_mixed_model_equals_pytorch_for_any_seed_and_batch(mixed_file, seed, b
     assert result.summary["max_abs_diff"] <= 1e-12
     assert result.graph.node("shift").op == "constant"
     assert_equals_module(path, "Mixed", result.graph, "none", seed=seed)
+
+
+def test_a_layer_called_twice_shares_its_weight_and_a_frozen_one_is_a_constant(tmp_path):
+    path = write_model(tmp_path, """
+        class Twice(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(3, 3)
+                self.scale = nn.Parameter(torch.full((3,), 2.0), requires_grad=False)
+
+            def forward(self, x):
+                return (self.fc(torch.tanh(self.fc(x))) * self.scale).sum()
+    """)
+    result = import_model(path, "Twice", [(4, 3)])
+    graph = result.graph
+    assert graph.input_sources("fc.matmul") == ["x", "fc.weight.T"]
+    assert graph.input_sources("fc@2.matmul") == ["tanh", "fc.weight.T"]
+    assert graph.input_sources("fc@2") == ["fc@2.matmul", "fc.bias"]
+    assert graph.node("scale").op == "constant"
+    assert result.summary["parameters"] == 2 and result.summary["weights"] == 12
+    assert_equals_module(path, "Twice", graph, "none")
+
+
+def test_weights_from_a_state_file_are_the_graphs_parameters(tmp_path):
+    path = write_model(tmp_path, """
+        class Small(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(2, 2)
+
+            def forward(self, x):
+                return self.fc(x)
+    """)
+    trained = {"fc.weight": torch.tensor([[1.0, 2.0], [3.0, 4.0]]),
+               "fc.bias": torch.tensor([0.5, -0.5])}
+    torch.save(trained, tmp_path / "state.pt")
+    result = import_model(path, "Small", [(3, 2)], loss="bce", weights=tmp_path / "state.pt")
+    np.testing.assert_array_equal(result.graph.node("fc.weight").value, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(result.graph.node("fc.bias").value, [0.5, -0.5])
+    assert set(np.unique(result.graph.node("target").value)) <= {0.0, 1.0}
+    assert "weights from state.pt" in result.graph.extra["description"]
+    # the recipe: the same seed gives the same samples whatever the weights
+    again = import_model(path, "Small", [(3, 2)], loss="bce")
+    np.testing.assert_array_equal(again.graph.node("x").value, result.graph.node("x").value)
+    torch.manual_seed(0)
+    torch.nn.Linear(2, 2)
+    np.testing.assert_array_equal(result.graph.node("x").value,
+                                  torch.randn(3, 2, dtype=torch.float64).numpy())

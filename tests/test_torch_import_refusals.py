@@ -229,3 +229,10 @@ def test_without_torch_one_line_says_make_torch(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "make torch" in done.stderr
     assert not (tmp_path / "o.json").exists() and done.stdout == ""
+
+
+def test_help_says_that_importing_runs_the_models_code(capsys):
+    assert main(["--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Importing runs the code in MODEL.py" in text and "weights_only=True" in text
+    assert "make torch" in text

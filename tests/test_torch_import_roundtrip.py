@@ -34,6 +34,7 @@ from engine.cli.export import main as export_main  # noqa: E402
 from engine.cli.import_model import main as import_main  # noqa: E402
 from engine.cli.train import main as train_main  # noqa: E402
 from engine.torch_import import import_model  # noqa: E402
+from engine.torch_import import runner  # noqa: E402
 from engine.training.datasets import make_dataset  # noqa: E402
 from script_runner import run as run_script  # noqa: E402
 from torch_import_helpers import (close, module_result, recipe_module,  # noqa: E402
@@ -41,17 +42,23 @@ from torch_import_helpers import (close, module_result, recipe_module,  # noqa: 
 
 
 def test_the_readme_command_imports_the_spiral_mlp(tmp_path):
+    """Through the runner a GUI can use: ``main.py import`` in a process of its own."""
     out = tmp_path / "spiral_mlp.json"
-    done = run_process([sys.executable, str(ROOT / "main.py"), "import",
-                        "resources/models/spiral_mlp.py", "--class", "SpiralMLP",
-                        "--input-shape", "8,2", "--loss", "ce", "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    argv = runner.command_line("resources/models/spiral_mlp.py", "SpiralMLP", [(8, 2)], out,
+                               loss="ce")
+    assert argv[2:] == ["import", "resources/models/spiral_mlp.py", "--class", "SpiralMLP",
+                        "--input-shape", "8,2", "--loss", "ce", "--seed", "0", "--out",
+                        str(out)]
+    done = run_process(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = runner.outcome(done.returncode, done.stdout, done.stderr)
+    assert result.ok, done.stderr
+    summary = result.summary
     assert summary["parameters"] == 6 and summary["weights"] == 2 * 16 + 16 + 16 * 16 + 16 \
         + 16 * 3 + 3
     assert 0 <= summary["max_abs_diff"] <= 1e-12
-    assert "eval mode" in done.stderr and "drop (nn.Dropout) elided" in done.stderr
+    assert result.notices[0].startswith("imported in eval mode")
+    assert "drop (nn.Dropout) elided: in eval mode it passes its input through" in \
+        result.notices
     data = json.loads(out.read_text())
     assert "data" not in data and "training" not in data
     assert "spiral_mlp.py" in data["description"] and "SpiralMLP" in data["description"]
@@ -69,6 +76,18 @@ def test_the_readme_command_imports_the_spiral_mlp(tmp_path):
     target = graph.node("target").value
     assert target.shape == (8, 3) and set(np.unique(target)) == {0.0, 1.0}
     np.testing.assert_array_equal(target.sum(axis=1), np.ones(8))
+
+
+def test_the_runner_reads_a_refusal_and_a_failed_proof():
+    refused = runner.outcome(2, "", "backprop-studio import: note: imported in eval mode\n"
+                             "backprop-studio import: model.py: conv (nn.Conv2d) is not "
+                             "supported: supported modules are nn.Linear\n")
+    assert not refused.ok and refused.status == 2 and refused.summary is None
+    assert refused.error.startswith("model.py: conv (nn.Conv2d) is not supported")
+    failed = runner.outcome(1, "", "backprop-studio import: proof failed: the value of node "
+                            "'act' (nn.ReLU) differs\n")
+    assert failed.status == 1 and failed.error.startswith("proof failed: the value of node")
+    assert runner.outcome(0, "", "").error == "the import printed no summary"
 
 
 @pytest.mark.parametrize("file, cls, shape, loss", SHIPPED)
