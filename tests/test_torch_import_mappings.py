@@ -95,6 +95,7 @@ CASES = [
     ("Tensor.reshape", "h.reshape(h.shape[0], -1)", "", (3, 2, 2)),
     ("Tensor.view", "h.view(h.size(0), -1)", "", (3, 2, 2)),
     ("Tensor.view", "h.view(-1)", "", (3, 4)),
+    ("Tensor.view", "h.view([h.size(0), -1])", "", (3, 2, 2)),
     ("Tensor.size", "h.view(h.size(0), h.size(1) // 2, 2)", "", (3, 4)),
     ("Tensor.shape", "h.reshape(h.shape)", "", (3, 4)),
     ("Tensor.dim", "h.reshape(h.dim() + 1, -1)", "", (3, 4)),
@@ -192,11 +193,16 @@ def test_each_mapping_equals_pytorch(cases_file, index):
     assert_equals_module(cases_file, f"Case{index}", graph, "mse")
 
 
-def test_a_shape_from_the_batch_axis_becomes_minus_one(cases_file):
-    index = next(i for i, c in enumerate(CASES) if c[1] == "h.view(h.size(0), -1)")
+@pytest.mark.parametrize("expr", ["h.view(h.size(0), -1)", "h.view([h.size(0), -1])",
+                                  "h.reshape(h.shape[0], -1)"])
+def test_a_shape_from_the_batch_axis_becomes_minus_one(cases_file, expr):
+    index = next(i for i, c in enumerate(CASES) if c[1] == expr)
     graph = import_model(cases_file, f"Case{index}", [(3, 2, 2)], loss="mse").graph
     (view,) = [n for n in graph.node_ids() if graph.node(n).op == "reshape"]
     assert graph.node(view).attrs["shape"] == [-1, 4]
+
+
+def test_the_flatten_module_follows_the_batch_too(cases_file):
     flat = next(i for i, c in enumerate(CASES) if c[0] == "nn.Flatten")
     graph = import_model(cases_file, f"Case{flat}", [(3, 2, 2)], loss="mse").graph
     assert graph.node("flat").attrs["shape"] == [-1, 4]
@@ -253,6 +259,23 @@ def test_a_mixed_model_equals_pytorch_for_any_seed_and_batch(mixed_file, seed, b
     assert result.summary["max_abs_diff"] <= 1e-12
     assert result.graph.node("shift").op == "constant"
     assert_equals_module(path, "Mixed", result.graph, "none", seed=seed)
+
+
+def test_arguments_with_defaults_keep_them_and_are_no_inputs(tmp_path):
+    path = write_model(tmp_path, """
+        class Defaults(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(2, 1)
+
+            def forward(self, x, scale=3.0, squash=True):
+                h = self.fc(x) * scale
+                return torch.tanh(h).sum() if squash else h.sum()
+    """)
+    graph = import_model(path, "Defaults", [(5, 2)]).graph
+    assert [n for n in graph.node_ids() if graph.node(n).op == "input"] == ["x"]
+    assert float(graph.node("mul.b").value) == 3.0
+    assert_equals_module(path, "Defaults", graph, "none")
 
 
 def test_a_layer_called_twice_shares_its_weight_and_a_frozen_one_is_a_constant(tmp_path):

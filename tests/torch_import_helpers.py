@@ -49,7 +49,8 @@ def torch_loss(output, loss: str, target):
 def module_result(module, graph, loss: str, inputs=None):
     """(loss, {parameter name: gradient}) of the eager module on the graph's sample inputs
     (or ``inputs``: {argument: array}) and target."""
-    names = list(inspect.signature(module.forward).parameters)
+    names = [n for n, p in inspect.signature(module.forward).parameters.items()
+             if p.default is p.empty]
     values = inputs or {n: graph.node(n).value for n in names}
     args = [torch.tensor(values[n], dtype=torch.float64) for n in names]
     target = None if loss == "none" else torch.tensor(graph.node("target").value)

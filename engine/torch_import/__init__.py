@@ -53,27 +53,27 @@ def import_model(path, class_name: str, input_shapes, loss: str = "none",
         warnings.simplefilter("always")
         cls = user_code.load_class(path, class_name, places)
         module = user_code.build(cls, class_name, seed, weights, places)
-        names = user_code.forward_arguments(module, class_name, places)
+        names, defaults = user_code.forward_arguments(module, class_name, places)
         if len(names) != len(input_shapes):
             given = len(input_shapes)
             raise Refused(f"{places.shown}: {class_name}.forward takes {len(names)} "
                           f"argument{'s' if len(names) != 1 else ''} "
                           f"({', '.join(names) or 'none'}) but {given} --input-shape "
                           f"{'were' if given != 1 else 'was'} given")
-        result = convert(module, class_name, names, input_shapes, loss, places)
+        result = convert(module, class_name, names, defaults, input_shapes, loss, places)
     result.notices += unique_warnings(caught, places)
     result.graph.extra["description"] = description(
         places.shown, class_name, names, input_shapes, loss, seed, weights)
     return result
 
 
-def convert(module, class_name, names, input_shapes, loss, places) -> Imported:
+def convert(module, class_name, names, defaults, input_shapes, loss, places) -> Imported:
     """Trace, run PyTorch and the engine on the same samples, prove them equal."""
     from engine.torch_import import builder as building, user_code
     from engine.torch_import.proof import max_abs_diff, prove
     from engine.torch_import.tracing import reference, trace
     torch = need_torch()
-    traced = trace(module, places)
+    traced = trace(module, places, defaults)
     samples = user_code.samples(input_shapes)
     with torch.no_grad(), user_code.users_code(places, f"while running {class_name}.forward"):
         eager = module(*[s.clone() for s in samples])     # in-place ops stay in the copies

@@ -137,6 +137,11 @@ class Call:
         becomes Meta."""
         if hasattr(arg, "op"):
             return self.builder.env[arg]
+        if isinstance(arg, (list, tuple)) and any(hasattr(a, "op") for a in arg):
+            parts = [self.mapped(a) for a in arg]     # a shape such as [x.size(0), -1]
+            if all(isinstance(p, Meta) and not isinstance(p.value, (list, tuple))
+                   for p in parts):
+                return Meta(tuple(p.value for p in parts), tuple(p.flags for p in parts))
         return Meta(arg)
 
     def is_tensor(self, arg) -> bool:

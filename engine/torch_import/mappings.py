@@ -150,21 +150,22 @@ def linear_function(b, call):
 
 
 # ---------------------------------------------------------------- shapes
-def new_shape(call, x, out_shape, entries) -> list:
+def new_shape(call, out_shape, entries) -> list:
     """The reshape target: out_shape with the entry computed from the batch axis as -1 (so the
     graph takes any batch size); the user's own -1 then becomes its size."""
-    flags = []
+    pairs = []                       # (the size as written, its flag)
     for entry in entries:
         m = call.mapped(entry)
-        if isinstance(m, Meta) and isinstance(m.value, (tuple, list)):
-            inner = m.flags if isinstance(m.flags, tuple) else (None,) * len(m.value)
-            flags.extend(inner)
-        elif isinstance(m, Meta):
-            flags.append(m.flags)
-        else:
+        if not isinstance(m, Meta):
             call.refuse("a shape must be made of ints and sizes")
-    if len(flags) != len(out_shape):
+        if isinstance(m.value, (tuple, list)):
+            flags = m.flags if isinstance(m.flags, tuple) else (None,) * len(m.value)
+            pairs += list(zip(m.value, flags))
+        else:
+            pairs.append((m.value, m.flags))
+    if len(pairs) != len(out_shape):
         call.refuse("cannot read the new shape")
+    flags = [flag for _, flag in pairs]
     if "derived" in flags:
         call.refuse("a size computed from the batch size (axis 0) would fix the graph to "
                     "this batch size: use x.size(0) itself, or -1")
@@ -172,10 +173,7 @@ def new_shape(call, x, out_shape, entries) -> list:
     if "batch" in flags:
         shape[flags.index("batch")] = -1
         return shape
-    literal = [call.mapped(e).value for e in entries]
-    if len(literal) == 1 and isinstance(literal[0], (tuple, list)):
-        literal = list(literal[0])
-    return [-1 if v == -1 else n for v, n in zip(literal, shape)]
+    return [-1 if written == -1 else n for (written, _), n in zip(pairs, shape)]
 
 
 def reshape(b, call):
@@ -188,7 +186,7 @@ def reshape(b, call):
         if call.spelling == "Tensor.view" and len(entries) == 1 and \
                 not isinstance(call.mapped(entries[0]), Meta):
             call.refuse("view(dtype) is not supported")
-    shape = new_shape(call, args["input"], tuple(call.value.shape), entries)
+    shape = new_shape(call, tuple(call.value.shape), entries)
     return Tensor(b.emit(call, call.id, "reshape", [args["input"]], {"shape": shape}))
 
 

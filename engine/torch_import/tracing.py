@@ -61,14 +61,14 @@ class Traced:
         return list(self.gm.graph.nodes)
 
 
-def trace(module, places) -> Traced:
-    """fx-trace ``module``; Refused names the line fx stopped at or the first unsupported
-    node."""
+def trace(module, places, defaults=None) -> Traced:
+    """fx-trace ``module`` (``defaults``: forward's arguments that keep their default value);
+    Refused names the line fx stopped at or the first unsupported node."""
     torch = need_torch()
     tracer = torch.fx.Tracer()
     tracer.record_stack_traces = True
     try:
-        graph = tracer.trace(module)
+        graph = tracer.trace(module, concrete_args=defaults or None)
     except Exception as error:  # noqa: BLE001 - the user's forward may raise anything
         text = exception_text(error)
         if CONTROL_FLOW in text:
@@ -77,6 +77,7 @@ def trace(module, places) -> Traced:
         else:
             text = f"torch.fx cannot trace this: {text}"
         raise Refused(f"{places.of_exception(error)}: {text}") from None
+    drop_specialized(graph)
     gm = torch.fx.GraphModule(tracer.root, graph)
     gm.graph.eliminate_dead_code()
     functions, modules = resolve()
@@ -89,6 +90,19 @@ def trace(module, places) -> Traced:
             raise Refused(refusal(places))
         spellings[node] = spelling
     return Traced(gm, spellings)
+
+
+def drop_specialized(graph) -> None:
+    """Remove the placeholders fx keeps for arguments traced at their default value (it
+    placed their value in the graph already) and the guards that check them."""
+    doomed = [n for n in graph.nodes if n.op == "placeholder" and n.args]
+    found = set(doomed)
+    for node in graph.nodes:
+        if any(i in found for i in node.all_input_nodes):
+            found.add(node)
+    for node in reversed(list(graph.nodes)):
+        if node in found:
+            graph.erase_node(node)
 
 
 def spell(node, gm, functions, modules):

@@ -67,28 +67,34 @@ def load_class(path: str, class_name: str, places: Places):
     return cls
 
 
-def forward_arguments(module, class_name: str, places: Places) -> list[str]:
-    """The names of ``forward``'s arguments (after self); ``*args``, ``**kwargs`` and the
-    import's reserved names are refused."""
+def forward_arguments(module, class_name: str, places: Places) -> tuple[list, dict]:
+    """The names of ``forward``'s arguments without a default (the inputs, after self) and
+    the defaults of the others (traced as the constants they are); ``*args``, ``**kwargs``
+    and the import's reserved names are refused."""
     try:
         signature = inspect.signature(module.forward)
     except (TypeError, ValueError):
         raise Refused(f"{places.shown}: cannot read the arguments of {class_name}.forward") \
             from None
-    names = []
+    names, defaults = [], {}
     for parameter in signature.parameters.values():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-            raise Refused(f"{places.shown}: {class_name}.forward takes *{parameter.name}: "
-                          "name each argument, so each gets an --input-shape")
+            raise Refused(f"{places.shown}: {class_name}.forward takes "
+                          f"{'*' if parameter.kind == parameter.VAR_POSITIONAL else '**'}"
+                          f"{parameter.name}: name each argument, so each gets an "
+                          "--input-shape")
+        if parameter.default is not parameter.empty:
+            defaults[parameter.name] = parameter.default
+            continue
         if parameter.kind == parameter.KEYWORD_ONLY:
             raise Refused(f"{places.shown}: {class_name}.forward has a keyword-only argument "
-                          f"{parameter.name!r}: make it positional")
+                          f"{parameter.name!r} without a default: make it positional")
         if parameter.name in RESERVED:
             raise Refused(f"{places.shown}: {class_name}.forward has an argument named "
                           f"{parameter.name!r}, the name of the import's own {parameter.name} "
                           "node: rename the argument")
         names.append(parameter.name)
-    return names
+    return names, defaults
 
 
 def build(cls, class_name: str, seed: int, weights: str | None, places: Places):
