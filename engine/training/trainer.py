@@ -45,6 +45,7 @@ from engine.training.optim import OPTIMIZERS, Optimizer, make_optimizer
 from engine.plan import FPChecks
 from engine.training.data import Fit, Standardization, TrainingData, prepare
 from engine.training.metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
+from engine.networks.widths import data_widths
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
 OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
@@ -55,7 +56,7 @@ class TrainingError(ValueError):
     """Training cannot start or go on; the message says why. `kind` (an ``engine.Kind`` or
     None), `node` (the node to blame, or None) and `step` (the step that failed, or None)
     let a GUI highlight the node; `role` ("features" or "targets") says which data node a
-    NO_DATA_NODE problem is about."""
+    NO_DATA_NODE problem, or a SHAPE problem (the data's width does not fit), is about."""
 
     def __init__(self, message: str, kind: Kind | None = None, node: str | None = None,
                  step: int | None = None, port: int | None = None, role: str | None = None):
@@ -81,11 +82,6 @@ def _count(value, what: str, allow_none: bool = False) -> int | None:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
         raise TrainingError(f"{what} must be a non-negative integer, got {value!r}")
     return int(value)
-
-
-def _width(graph, node_id: str) -> int | None:
-    value = graph.node(node_id).value
-    return value.shape[-1] if value is not None and value.ndim == 2 else None
 
 
 def _locked(method):
@@ -157,21 +153,17 @@ class Trainer:
         if section.get("dataset") is None and section.get("csv") is None:
             raise TrainingError("no dataset: add \"dataset\" (or \"csv\") to the graph's data "
                                 "section or pass one to the trainer", Kind.NO_DATASET)
-        fit = Fit(self.graph.node(self.loss).op, self.features, self.targets,
-                  _width(self.graph, self.features), self._targets_width())
+        widths = data_widths(self.graph, self.features, self.targets)   # layers, not samples
+        fit = Fit(self.graph.node(self.loss).op, self.features, self.targets, widths.features,
+                  widths.targets, widths.features_by, widths.targets_by)
         try:
             return prepare(section, fit, self.seed, folder)
         except (ValueError, TypeError) as error:
             message = str(error) if "csv" in section else f"data: {error}"
-            node = getattr(error, "node", None)
-            raise TrainingError(message, Kind.SHAPE if node else None, node) from None
-
-    def _targets_width(self) -> int | None:
-        width = _width(self.graph, self.targets)
-        if width is None and (node := self.prediction_node()) is not None:
-            shape = self.graph.infer_shapes().get(node)
-            width = shape[-1] if shape is not None and len(shape) == 2 else None
-        return width
+            node = getattr(error, "node", None)   # a DataError: the rows' width does not fit
+            role = {self.features: "features", self.targets: "targets"}.get(node)
+            raise TrainingError(message, Kind.SHAPE if node else None, node,
+                                role=role) from None
 
     def _optimizer(self, optimizer, training: dict, lr) -> Optimizer:
         if isinstance(optimizer, Optimizer):
