@@ -73,6 +73,13 @@ def test_the_readme_command_imports_the_spiral_mlp(tmp_path):
     assert graph.input_sources("fc1.matmul") == ["x", "fc1.weight.T"]
     assert graph.input_sources("loss") == ["fc3", "target"]
     assert graph.node("loss").op == "softmax_ce" and graph.loss == "loss"
+    from engine.networks.layers import FORM_OUT_IN, recognize
+    network = recognize(graph)      # the layers the app's network view shows
+    assert [(la.weight, la.transpose, la.matmul, la.bias_add, la.activation_node, la.form)
+            for la in network.layers] == [
+        ("fc1.weight", "fc1.weight.T", "fc1.matmul", "fc1", "act1", FORM_OUT_IN),
+        ("fc2.weight", "fc2.weight.T", "fc2.matmul", "fc2", "act2", FORM_OUT_IN),
+        ("fc3.weight", "fc3.weight.T", "fc3.matmul", "fc3", None, FORM_OUT_IN)]
     target = graph.node("target").value
     assert target.shape == (8, 3) and set(np.unique(target)) == {0.0, 1.0}
     np.testing.assert_array_equal(target.sum(axis=1), np.ones(8))
