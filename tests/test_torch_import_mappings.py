@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 torch = pytest.importorskip("torch")
 
 from engine.torch_import import import_model  # noqa: E402
-from engine.torch_import.mappings import (FOLLOWED, HANDLERS, PYTORCH, op_of,  # noqa: E402
+from engine.torch_import.mappings import (FOLLOWED, HANDLERS, OP_FORMS, op_of,  # noqa: E402
                                           supported)
 from torch_import_helpers import assert_equals_module, write_model  # noqa: E402
 
-# spelling, the returned expression (h = x + self.w; self.v is a (4, 2) parameter),
-# extra __init__ lines, the shape of x
+# the form (as messages show it: nn.X, F.x, Tensor.x), the returned expression (h = x + self.w;
+# self.v is a (4, 2) parameter), extra __init__ lines, the shape of x
 CASES = [
     ("operator.add", "h + x", "", (3, 4)),
     ("operator.add", "h + 2.5", "", (3, 4)),
@@ -41,6 +41,7 @@ CASES = [
     ("operator.matmul", "h @ self.u", "self.u = nn.Parameter(torch.randn(4))", (3, 4)),
     ("torch.matmul", "torch.matmul(h, self.v)", "", (3, 4)),
     ("Tensor.matmul", "h.matmul(self.v)", "", (3, 4)),
+    ("torch.mm", "torch.mm(h, self.v)", "", (3, 4)),
     ("nn.Linear", "self.fc(h)", "self.fc = nn.Linear(4, 2)", (3, 4)),
     ("nn.Linear", "self.fc(h)", "self.fc = nn.Linear(4, 2, bias=False)", (3, 4)),
     ("nn.Linear", "self.fc(h.sum(0))", "self.fc = nn.Linear(4, 2)", (3, 4)),
@@ -58,6 +59,11 @@ CASES = [
     ("Tensor.sqrt", "(h * h + 0.5).sqrt()", "", (3, 4)),
     ("torch.abs", "torch.abs(h)", "", (3, 4)),
     ("Tensor.abs", "h.abs()", "", (3, 4)),
+    ("abs", "abs(h)", "", (3, 4)),
+    ("torch.square", "torch.square(h)", "", (3, 4)),
+    ("Tensor.square", "h.square()", "", (3, 4)),
+    ("torch.reciprocal", "torch.reciprocal(h * h + 1)", "", (3, 4)),
+    ("Tensor.reciprocal", "(h * h + 1).reciprocal()", "", (3, 4)),
     ("torch.sin", "torch.sin(h)", "", (3, 4)),
     ("Tensor.sin", "h.sin()", "", (3, 4)),
     ("torch.cos", "torch.cos(h)", "", (3, 4)),
@@ -125,6 +131,15 @@ CASES = [
     ("Tensor.min", "h.min(1, True).values", "", (3, 4)),
     ("torch.amin", "torch.amin(h, 0, keepdim=True)", "", (3, 4)),
     ("Tensor.amin", "h.amin()", "", (3, 4)),
+    ("F.mse_loss", "F.mse_loss(h, x)", "", (3, 4)),
+    ("nn.MSELoss", "self.crit(h, x)", "self.crit = nn.MSELoss()", (3, 4)),
+    ("F.binary_cross_entropy_with_logits",
+     "F.binary_cross_entropy_with_logits(h, torch.sigmoid(x), reduction='mean')", "", (3, 4)),
+    ("nn.BCEWithLogitsLoss", "self.crit(h, torch.sigmoid(x))",
+     "self.crit = nn.BCEWithLogitsLoss()", (3, 4)),
+    ("F.cross_entropy", "F.cross_entropy(h, torch.softmax(x, 1))", "", (3, 4)),
+    ("nn.CrossEntropyLoss", "self.crit(h, torch.softmax(x, -1))",
+     "self.crit = nn.CrossEntropyLoss()", (3, 4)),
     ("nn.Identity", "self.same(h)", "self.same = nn.Identity()", (3, 4)),
     ("nn.Dropout", "self.drop(h) * 2", "self.drop = nn.Dropout(0.5)", (3, 4)),
     ("nn.Sequential", "self.seq(h)",
@@ -134,6 +149,17 @@ CASES = [
     ("nn.ModuleDict", "self.parts['a'](h)", "self.parts = nn.ModuleDict({'a': nn.Sigmoid()})",
      (3, 4)),
 ]
+LONG = (("F.", "torch.nn.functional."), ("nn.", "torch.nn."), ("Tensor.", "torch.Tensor."))
+
+
+def full(form: str) -> str:
+    """The form as the ops' torch_forms write it."""
+    for short, long in LONG:
+        if form.startswith(short):
+            return long + form[len(short):]
+    return form
+
+
 NO_NODE = {"Tensor.size", "Tensor.shape", "Tensor.dim", "Tensor.ndim", "operator.getitem",
            "operator.floordiv", "Tensor.values", "Tensor.indices", "nn.Identity",
            "nn.Dropout", "nn.Sequential", "nn.ModuleList", "nn.ModuleDict"}
@@ -166,13 +192,19 @@ def cases_file(tmp_path_factory):
 REFUSED_ONLY = {"Tensor.indices"}   # mapped only to say why it is refused (test_..._refusals)
 
 
-def test_every_spelling_of_the_table_has_a_case():
-    assert set(HANDLERS) | set(FOLLOWED) == {spelling for spelling, *_ in CASES} | REFUSED_ONLY
+def test_every_form_of_the_table_has_a_case():
+    covered = {full(form) for form, *_ in CASES} | {full(f) for f in REFUSED_ONLY}
+    assert set(HANDLERS) | set(FOLLOWED) == covered
 
 
-def test_the_table_names_real_engine_ops_and_the_listed_modules():
+def test_every_form_an_op_lists_is_read():
     from engine.ops import OPS
-    assert set(PYTORCH) <= set(OPS)
+    listed = {form for op in OPS.values() for form in op.torch_forms if "(" not in form}
+    assert listed and listed <= set(HANDLERS)
+    assert set(OP_FORMS) == listed
+
+
+def test_the_issues_modules_are_supported():
     modules = supported("modules")
     for name in ("nn.Linear", "nn.ReLU", "nn.Tanh", "nn.Sigmoid", "nn.LeakyReLU", "nn.Softmax",
                  "nn.Flatten", "nn.Identity", "nn.Dropout", "nn.Sequential", "nn.ModuleList"):
@@ -182,13 +214,14 @@ def test_the_table_names_real_engine_ops_and_the_listed_modules():
 @pytest.mark.parametrize("index", range(len(CASES)),
                          ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_each_mapping_equals_pytorch(cases_file, index):
-    spelling, expr, _, shape = CASES[index]
+    form, expr, _, shape = CASES[index]
     result = import_model(cases_file, f"Case{index}", [shape], loss="mse")
     graph = result.graph
     ops = {graph.node(n).op for n in graph.node_ids()}
-    op = PAIRWISE[spelling] if spelling in PAIRWISE and "h, x" in expr else op_of(spelling)
-    if spelling not in NO_NODE:
-        assert op in ops, f"{spelling} made no {op} node: {sorted(ops)}"
+    op = PAIRWISE[form] if form in PAIRWISE and "h, x" in expr else \
+        op_of(full(form)) or "matmul"     # (Linear: transpose, matmul and add)
+    if form not in NO_NODE:
+        assert op in ops, f"{form} made no {op} node: {sorted(ops)}"
     assert result.summary["max_abs_diff"] <= 1e-12
     assert_equals_module(cases_file, f"Case{index}", graph, "mse")
 

@@ -94,6 +94,20 @@ BODY_LINE = 12
     ("", "return self.fc(x), x", "model.py: Net.forward returns a tuple: it must return one"),
     ("", "return self.fc(x)", "model.py: the output has shape (3, 3): with --loss none it "
      "must hold one number"),
+    ('self.register_buffer("labels", torch.tensor([0, 1, 2]))',
+     "return F.cross_entropy(self.fc(x), self.labels)",
+     f"model.py:{BODY_LINE}: F.cross_entropy: the target must have the input's shape (3, 3) "
+     "(as one-hot rows or probabilities for cross-entropy), got (3,) int64"),
+    ("", "return F.mse_loss(x, x.tanh(), reduction='sum')",
+     f"model.py:{BODY_LINE}: F.mse_loss: reduction='sum' is not supported (only "
+     "reduction='mean')"),
+    ("self.crit = nn.MSELoss(reduction='none')", "return self.crit(x, x.tanh()).sum()",
+     "crit (nn.MSELoss): reduction='none' is not supported"),
+    ("self.register_buffer('pw', torch.ones(4))",
+     "return F.binary_cross_entropy_with_logits(x, x.sigmoid(), pos_weight=self.pw)",
+     "F.binary_cross_entropy_with_logits: pos_weight is not supported"),
+    ("", "return F.cross_entropy(x.view(3, 2, 2), x.view(3, 2, 2).softmax(1))",
+     "F.cross_entropy: cross-entropy over axis 1 of a tensor with more than 2 axes"),
     ("", "return x.sum() * 0 + self.fc.weight.sum()", None),
 ])
 def test_each_refusal_names_its_line_and_cause(tmp_path, capsys, init, body, expected):
@@ -172,7 +186,8 @@ def test_weights_that_are_not_tensors_are_refused_without_running_them(tmp_path,
 
 def test_a_wrong_mapping_fails_the_proof_with_exit_1_naming_the_node(tmp_path, capsys,
                                                                       monkeypatch):
-    monkeypatch.setitem(mappings.HANDLERS, "nn.ReLU", mappings.unary("tanh"))
+    from engine.torch_import import handlers
+    monkeypatch.setitem(mappings.HANDLERS, "torch.nn.ReLU", handlers.unary("tanh"))
     source = net("self.act = nn.ReLU()", "return self.act(self.fc(x)).sum()")
     status, out, err, written = run(tmp_path, capsys, source)
     assert status == 1 and not written.exists() and out == ""

@@ -155,7 +155,7 @@ def check_traced_output(traced_out, eager, places) -> None:
 
 def map_nodes(b, traced, names, inputs) -> None:
     """Every fx node to engine nodes, in order (see builder.py and mappings.py)."""
-    from engine.torch_import.builder import Call, Check, Tensor
+    from engine.torch_import.builder import Call, Check, Tensor, shown
     from engine.torch_import.mappings import HANDLERS
     torch = need_torch()
     placeholders = iter(zip(names, inputs))
@@ -172,14 +172,14 @@ def map_nodes(b, traced, names, inputs) -> None:
                 raise Refused(f"{b.place(node)}: self.{node.target} is not a tensor")
             b.env[node] = Tensor(b.leaf(obj, node, node.target))
         elif node.op != "output":
-            spelling = traced.spellings[node]
+            form = traced.forms[node]
             module = traced.gm.get_submodule(node.target) if node.op == "call_module" \
                 else None
-            mapped = HANDLERS[spelling](b, Call(b, node, spelling, module))
+            mapped = HANDLERS[form](b, Call(b, node, form, module))
             b.env[node] = mapped
             value = b.values[node]
             if isinstance(mapped, Tensor) and isinstance(value, torch.Tensor):
-                b.checks.append(Check(mapped.id, value, spelling))
+                b.checks.append(Check(mapped.id, value, shown(form)))
 
 
 def fetch(gm, target: str):
@@ -250,9 +250,10 @@ def engine_problem(b, node_id, message) -> str:
     node = b.origin.get(node_id)
     if node is None:
         return f"{b.places.shown}: {message}"
-    spelling = b.spelling.get(node_id) or (b.graph.node(node_id).op if node_id in b.graph
-                                           else "?")
-    return f"{b.place(node)}: {node_id} ({spelling}): {message}"
+    from engine.torch_import.builder import shown
+    form = b.form.get(node_id)
+    what = shown(form) if form else (b.graph.node(node_id).op if node_id in b.graph else "?")
+    return f"{b.place(node)}: {node_id} ({what}): {message}"
 
 
 def description(shown, class_name, names, shapes, loss, seed, weights) -> str:

@@ -47,6 +47,18 @@ class Unusable:
     reason: str
 
 
+SHORT = (("torch.nn.functional.", "F."), ("torch.nn.", "nn."), ("torch.Tensor.", "Tensor."))
+
+
+def shown(form: str) -> str:
+    """A PyTorch form as messages and docs write it: ``nn.Linear``, ``F.relu``,
+    ``Tensor.view`` (``torch.nn.Linear``, ... in the ops' ``torch_forms``)."""
+    for long, short in SHORT:
+        if form.startswith(long):
+            return short + form[len(long):]
+    return form
+
+
 def batch_flags(ndim: int) -> tuple:
     """The flags of a tensor's shape: axis 0 is the batch axis."""
     return tuple("batch" if i == 0 else None for i in range(ndim))
@@ -74,10 +86,10 @@ ALIASES = {"axis": "dim", "keepdims": "keepdim"}
 
 
 class Call:
-    """One fx node being mapped: its spelling, place, arguments and PyTorch values."""
+    """One fx node being mapped: its form, place, arguments and PyTorch values."""
 
-    def __init__(self, builder, node, spelling: str, module=None):
-        self.builder, self.node, self.spelling, self.module = builder, node, spelling, module
+    def __init__(self, builder, node, form: str, module=None):
+        self.builder, self.node, self.form, self.module = builder, node, form, module
         self.id = builder.call_id(node)
 
     @property
@@ -93,15 +105,13 @@ class Call:
 
     def shown(self) -> str:
         if self.node.op == "call_module":
-            return f"{self.node.target} ({self.spelling})"
-        return self.spelling
+            return f"{self.node.target} ({shown(self.form)})"
+        return shown(self.form)
 
     def bind(self, *names, **defaults) -> dict:
         """The node's arguments by name (``"*shape"`` gathers the rest into a list); the
         refusal names an argument the mapping does not take."""
         args, kwargs = list(self.node.args), dict(self.node.kwargs)
-        if self.node.op == "call_module":
-            args = args[:1]
         for alias, name in ALIASES.items():
             if alias in kwargs and name in names:
                 kwargs[name] = kwargs.pop(alias)
@@ -183,7 +193,7 @@ class Builder:
         self.places = places
         self.env: dict = {}
         self.origin: dict = {}           # engine id -> the fx node it came from
-        self.spelling: dict = {}         # engine id -> the PyTorch spelling it came from
+        self.form: dict = {}             # engine id -> the PyTorch form it came from
         self.checks: list[Check] = []
         self.notices: list[str] = []
         self.parameter_names = parameter_names    # id(tensor) -> qualified name
@@ -228,7 +238,7 @@ class Builder:
         for port, source in enumerate(sources):
             self.graph.connect(source, node_id, port)
         self.origin[node_id] = call.node
-        self.spelling[node_id] = call.spelling
+        self.form[node_id] = call.form
         return node_id
 
     def operand(self, call: Call, consumer: str, port_name: str, value) -> str:

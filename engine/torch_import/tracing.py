@@ -8,8 +8,10 @@ traced graph (float64, every node's value kept, every gradient retained) for the
 """
 from __future__ import annotations
 
+import builtins
 import operator
 
+from engine.torch_import.builder import shown
 from engine.torch_import.mappings import (ATTRIBUTES, FOLLOWED, HANDLERS, OPERATOR_SYMBOLS,
                                           supported)
 from engine.torch_import.problems import Refused, exception_text, need_torch
@@ -18,19 +20,26 @@ CONTROL_FLOW = "symbolically traced variables cannot be used as inputs to contro
 
 
 def resolve() -> tuple[dict, dict]:
-    """The spellings as PyTorch objects: {function: spelling}, {module class: spelling}."""
+    """The forms as PyTorch objects: {function: form}, {module class: form}. ``abs`` (the
+    builtin) is what fx records as ``abs`` or ``operator.abs``."""
     torch = need_torch()
-    roots = {"torch": torch, "F": torch.nn.functional, "nn": torch.nn, "operator": operator}
     functions, modules = {}, {}
-    for spelling in list(HANDLERS) + list(FOLLOWED):
-        root, name = spelling.split(".", 1)
-        if root == "Tensor":
+    for form in list(HANDLERS) + list(FOLLOWED):
+        if form.startswith("torch.Tensor."):
+            continue                      # a method or attribute: matched by name
+        if "." not in form:
+            for obj in (getattr(builtins, form), getattr(operator, form, None)):
+                if obj is not None:
+                    functions[obj] = form
             continue
-        obj = getattr(roots[root], name)
-        if root == "nn":
-            modules[obj] = spelling
+        root, *path = form.split(".")
+        obj = {"torch": torch, "operator": operator}[root]
+        for part in path:
+            obj = getattr(obj, part)
+        if isinstance(obj, type) and issubclass(obj, torch.nn.Module):
+            modules[obj] = form
         else:
-            functions[obj] = spelling
+            functions[obj] = form
     return functions, modules
 
 
@@ -50,11 +59,11 @@ def function_name(fn) -> str:
 
 
 class Traced:
-    """The traced module: ``gm`` (fx GraphModule) and each node's spelling."""
+    """The traced module: ``gm`` (fx GraphModule) and each node's PyTorch form."""
 
-    def __init__(self, gm, spellings: dict):
+    def __init__(self, gm, forms: dict):
         self.gm = gm
-        self.spellings = spellings
+        self.forms = forms
 
     @property
     def nodes(self):
@@ -81,15 +90,15 @@ def trace(module, places, defaults=None) -> Traced:
     gm = torch.fx.GraphModule(tracer.root, graph)
     gm.graph.eliminate_dead_code()
     functions, modules = resolve()
-    spellings = {}
+    forms = {}
     for node in gm.graph.nodes:
         if node.op in ("placeholder", "output", "get_attr"):
             continue
-        spelling, refusal = spell(node, gm, functions, modules)
+        form, refusal = form_of(node, gm, functions, modules)
         if refusal:
             raise Refused(refusal(places))
-        spellings[node] = spelling
-    return Traced(gm, spellings)
+        forms[node] = form
+    return Traced(gm, forms)
 
 
 def drop_specialized(graph) -> None:
@@ -105,8 +114,8 @@ def drop_specialized(graph) -> None:
             graph.erase_node(node)
 
 
-def spell(node, gm, functions, modules):
-    """(spelling, None) for a supported node, else (None, places -> the refusal line)."""
+def form_of(node, gm, functions, modules):
+    """(form, None) for a supported node, else (None, places -> the refusal line)."""
     def at_line(what, kind):
         def refusal(places):
             where = places.of_stack_trace(node.meta.get("stack_trace")) or places.shown
@@ -116,29 +125,28 @@ def spell(node, gm, functions, modules):
 
     if node.op == "call_module":
         cls = type(gm.get_submodule(node.target))
-        spelling = modules.get(cls)
-        if spelling in HANDLERS:
-            return spelling, None
-        name = f"nn.{cls.__name__}" if cls.__module__.startswith("torch.nn") \
-            else f"{cls.__module__}.{cls.__name__}"
+        form = modules.get(cls)
+        if form in HANDLERS:
+            return form, None
+        name = shown(f"{cls.__module__.split('.modules')[0]}.{cls.__name__}")
 
         def refusal(places):
             return f"{places.shown}: {node.target} ({name}) is not supported: supported " \
                    f"modules are {', '.join(supported('modules'))}"
         return None, refusal
     if node.op == "call_method":
-        spelling = f"Tensor.{node.target}"
-        if spelling in HANDLERS:
-            return spelling, None
-        return None, at_line(f"the method .{node.target}() ({spelling})", "methods")
+        form = f"torch.Tensor.{node.target}"
+        if form in HANDLERS:
+            return form, None
+        return None, at_line(f"the method .{node.target}() ({shown(form)})", "methods")
     if node.target is getattr:
         name = node.args[1]
         if name in ATTRIBUTES:
-            return f"Tensor.{name}", None
+            return f"torch.Tensor.{name}", None
         return None, at_line(f"the attribute .{name}", "methods")
-    spelling = functions.get(node.target)
-    if spelling in HANDLERS:
-        return spelling, None
+    form = functions.get(node.target)
+    if form in HANDLERS:
+        return form, None
     return None, at_line(function_name(node.target), "functions")
 
 
