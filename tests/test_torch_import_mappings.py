@@ -357,3 +357,24 @@ def test_weights_from_a_state_file_are_the_graphs_parameters(tmp_path):
     torch.nn.Linear(2, 2)
     np.testing.assert_array_equal(result.graph.node("x").value,
                                   torch.randn(3, 2, dtype=torch.float64).numpy())
+
+
+def test_the_module_is_built_under_float32_whatever_its_file_sets(tmp_path):
+    path = write_model(tmp_path, """
+        torch.set_default_dtype(torch.float64)
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(3, 1)
+
+            def forward(self, x):
+                return self.fc(x).sum()
+    """)
+    before = torch.get_default_dtype()
+    graph = import_model(path, "Net", [(2, 3)]).graph
+    assert torch.get_default_dtype() == before
+    weight = graph.node("fc.weight").value
+    np.testing.assert_array_equal(weight, weight.astype(np.float32))   # float32 numbers
+    torch.manual_seed(0)
+    np.testing.assert_array_equal(weight, torch.nn.Linear(3, 1).weight.detach().double())

@@ -47,20 +47,25 @@ def import_model(path, class_name: str, input_shapes, loss: str = "none",
     if loss not in LOSSES:
         raise Refused(f"unknown loss {loss!r}: choose one of {', '.join(LOSSES)}")
     path = os.fspath(path)
-    need_torch()
+    torch = need_torch()
     places = Places(path, os.path.basename(path))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cls = user_code.load_class(path, class_name, places)
-        module = user_code.build(cls, class_name, seed, weights, places)
-        names, defaults = user_code.forward_arguments(module, class_name, places)
-        if len(names) != len(input_shapes):
-            given = len(input_shapes)
-            raise Refused(f"{places.shown}: {class_name}.forward takes {len(names)} "
-                          f"argument{'s' if len(names) != 1 else ''} "
-                          f"({', '.join(names) or 'none'}) but {given} --input-shape "
-                          f"{'were' if given != 1 else 'was'} given")
-        result = convert(module, class_name, names, defaults, input_shapes, loss, places)
+    dtype = torch.get_default_dtype()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cls = user_code.load_class(path, class_name, places)
+            module = user_code.build(cls, class_name, seed, weights, places)
+            names, defaults = user_code.forward_arguments(module, class_name, places)
+            if len(names) != len(input_shapes):
+                given = len(input_shapes)
+                raise Refused(f"{places.shown}: {class_name}.forward takes {len(names)} "
+                              f"argument{'s' if len(names) != 1 else ''} "
+                              f"({', '.join(names) or 'none'}) but {given} --input-shape "
+                              f"{'were' if given != 1 else 'was'} given")
+            result = convert(module, class_name, names, defaults, input_shapes, loss, places)
+    finally:
+        torch.set_default_dtype(dtype)        # the model's file may have changed it
+        user_code.forget()
     result.notices += unique_warnings(caught, places)
     result.graph.extra["description"] = description(
         places.shown, class_name, names, input_shapes, loss, seed, weights)

@@ -67,6 +67,12 @@ def load_class(path: str, class_name: str, places: Places):
     return cls
 
 
+def forget() -> None:
+    """Drop the model file's module from ``sys.modules`` (loading it again runs it anew)."""
+    for name in [n for n in sys.modules if n.startswith("_backprop_studio_model_")]:
+        del sys.modules[name]
+
+
 def forward_arguments(module, class_name: str, places: Places) -> tuple[list, dict]:
     """The names of ``forward``'s arguments without a default (the inputs, after self) and
     the defaults of the others (traced as the constants they are); ``*args``, ``**kwargs``
