@@ -108,6 +108,8 @@ BODY_LINE = 12
      "F.binary_cross_entropy_with_logits: pos_weight is not supported"),
     ("", "return F.cross_entropy(x.view(3, 2, 2), x.view(3, 2, 2).softmax(1))",
      "F.cross_entropy: cross-entropy over axis 1 of a tensor with more than 2 axes"),
+    ("self.register_buffer('bad', torch.tensor([float('nan')]))",
+     "return (x * self.bad).sum()", f"model.py:{BODY_LINE}: bad (constant): its value is not finite (nan)"),
     ("", "return x.sum() * 0 + self.fc.weight.sum()", None),
 ])
 def test_each_refusal_names_its_line_and_cause(tmp_path, capsys, init, body, expected):

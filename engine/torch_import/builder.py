@@ -258,8 +258,7 @@ class Builder:
             call.refuse("a number computed from the batch size (axis 0) would fix the "
                         "graph to this batch size")
         const = self.unique(f"{consumer}.{port_name}")
-        self.graph.add_node(const, "constant", value=np.asarray(float(number)))
-        self.origin[const] = call.node
+        self.add_leaf(const, "constant", np.asarray(float(number)), call.node)
         return const
 
     def leaf(self, tensor, node, name: str | None = None) -> str:
@@ -272,12 +271,20 @@ class Builder:
         leaf_id = self.unique(self.parameter_names.get(key) or self.buffer_names.get(key)
                               or name)
         value = tensor.detach().double().numpy().copy()
-        self.graph.add_node(leaf_id, "parameter" if trainable else "constant", value=value)
-        self.origin[leaf_id] = node
+        self.add_leaf(leaf_id, "parameter" if trainable else "constant", value, node)
         self.leaf_of[key] = leaf_id
         if trainable:
             self.checks.append(Check(leaf_id, tensor, "parameter"))
         return leaf_id
+
+    def add_leaf(self, leaf_id: str, op: str, value, node) -> None:
+        """A parameter or constant; a value the engine refuses (not finite) is a refusal
+        naming it."""
+        try:
+            self.graph.add_node(leaf_id, op, value=value)
+        except GraphError as error:
+            raise Refused(f"{self.place(node)}: {leaf_id}: {error.problem.message}") from None
+        self.origin[leaf_id] = node
 
     def transpose_of(self, call: Call, weight: str) -> str:
         """``W.T`` (one node per weight, shared by every call of the layer)."""
