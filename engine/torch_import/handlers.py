@@ -6,8 +6,6 @@ uses which handler is the table in mappings.py.
 """
 from __future__ import annotations
 
-import operator
-
 from engine.torch_import.builder import (Meta, Pair, Tensor, Unusable, batch_flags,
                                          touches_batch)
 
@@ -21,8 +19,9 @@ def unary(op):
 
 
 def binary(op):
-    meta = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
-            "div": operator.truediv, "neg": operator.neg}.get(op)
+    """add, sub, mul, div, neg, matmul, maximum, minimum; a number becomes a constant. The
+    arithmetic of sizes alone (``x.size(1) * 2``) adds no node."""
+    sizes = op in ("add", "sub", "mul", "div", "neg")
 
     def handle(b, call):
         if op == "neg":
@@ -31,7 +30,7 @@ def binary(op):
         else:
             args = call.bind("input", "other")
             operands = [args["input"], args["other"]]
-        if meta and not any(isinstance(call.mapped(a), (Tensor, Pair, Unusable))
+        if sizes and not any(isinstance(call.mapped(a), (Tensor, Pair, Unusable))
                             for a in operands):
             return sizes_arithmetic(call, operands)
         return Tensor(b.emit(call, call.id, op, operands))
