@@ -176,3 +176,29 @@ def test_an_imported_graph_trains_on_a_built_in_data_set(tmp_path, capsys, loss,
         assert train_main(common + ["--steps", str(steps)]) == 0
         losses.append(json.loads(capsys.readouterr().out.strip().splitlines()[-1])["loss"])
     assert losses[1] < 0.7 * losses[0], losses
+
+
+def test_a_dialog_can_list_the_classes_and_arguments_without_running_the_file(tmp_path):
+    from engine.torch_import.source_file import module_classes
+    shipped = module_classes(MODELS / "residual.py")
+    assert [(m.name, m.arguments) for m in shipped] == [("ResidualBlock", ["x"]),
+                                                        ("ResidualNet", ["x"])]
+    path = write_model(tmp_path, """
+        raise SystemExit("never run")
+
+        class Base(nn.Module):
+            def forward(self, x, y, scale=2.0):
+                return x
+
+        class Child(Base):
+            pass
+
+        class Stack(torch.nn.Sequential):
+            pass
+
+        class Other:
+            def forward(self, z):
+                return z
+    """)
+    assert [(m.name, m.arguments) for m in module_classes(path)] == [
+        ("Base", ["x", "y"]), ("Child", ["x", "y"]), ("Stack", ["input"])]
