@@ -1,10 +1,11 @@
 """Backprop Studio entry point (also the console script ``backprop-studio``).
 
-``argv[1]`` in {grad, train, new, export, shot, render} is a command; otherwise an existing
-FILE to open in the app. ``--help`` and ``--version`` answer at once; an unknown command, a
-typo or a path that does not exist is one line and exit status 2 before any window opens
-(``engine.cli.classify``). ``grad``, ``train``, ``new`` and ``export --to numpy|pytorch``
-never import Qt, so they start fast and run on machines with no display.
+``argv[1]`` in {grad, train, new, export, import, shot, render, lessons} is a command;
+otherwise an existing FILE to open in the app. ``--help`` and ``--version`` answer at once; an unknown
+command, a typo or a path that does not exist is one line and exit status 2 before any window
+opens (``engine.cli.classify``). ``grad``, ``train``, ``new``, ``lessons``, ``import`` and
+``export --to numpy|pytorch`` never import Qt, so they start fast and run on machines with no
+display.
 """
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def run_command(command: str, argv: list[str]) -> int:
     if command == "export":
         from engine.cli.export import main as export_main
         return export_main(argv, write_image=write_image)
+    if command == "lessons":
+        from engine.cli.lessons import main as lessons_main
+        return lessons_main(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # shot, render
     from gui.window import cli
     return cli.main(command, argv)

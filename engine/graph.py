@@ -218,6 +218,33 @@ class Graph(LeafValues):
             node.value = None
         self._changed()
 
+    def change_op(self, node_id, op: str, attrs=None) -> tuple[str, dict]:
+        """Turn ``node_id`` into another op of the same arity, keeping its id, wires, value,
+        position and extra keys (tanh → relu, add → mul). Attrs the new op shares with the old
+        one are kept, ``attrs`` override them, the rest take the new op's defaults. Returns the
+        old ``(op, attrs)`` (what an undo restores). GraphError when the op is unknown, has
+        another number of inputs, or an attr is bad; nothing changes then."""
+        node = self.node(node_id)
+        new = OPS.get(op)
+        if new is None:
+            raise GraphError(Kind.UNKNOWN_OP, f"unknown op {op!r}", node_id)
+        old = OPS.get(node.op)
+        if old is None or old.arity != new.arity:
+            has = "?" if old is None else old.arity
+            raise GraphError(Kind.PORT, f"cannot change {node.op} ({has} inputs) to {op} "
+                                        f"({new.arity} inputs): the arity must be the same",
+                             node_id)
+        kept = {k: v for k, v in node.attrs.items() if k in new.attrs}
+        try:
+            merged = normalize_attrs(op, {**kept, **dict(attrs or {})})
+        except ValueError as exc:
+            raise GraphError(Kind.BAD_ATTR, f"bad attr: {exc}", node_id) from None
+        before = (node.op, node.attrs)
+        if (op, merged) != before:
+            node.op, node.attrs = op, merged
+            self._changed()
+        return before
+
     def fresh_value(self, node_id, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
         override them; a missing shape is the current value's). Changes nothing."""

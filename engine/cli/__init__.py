@@ -21,10 +21,11 @@ COMMANDS = {
     "export": "the graph as a numpy or PyTorch script, or as an SVG or PNG picture",
     "shot": "the main window with FILE open, rendered offscreen to a PNG",
     "render": "the backprop animation, step by step, as PNG frames and a GIF",
+    "lessons": "the lessons, one line each; --check [FILE ...] checks lesson files",
     "import": "a small PyTorch nn.Module (MODEL.py) as a graph file, proven equal to PyTorch",
 }
 # never import Qt (export's images aside)
-HEADLESS = ("grad", "train", "new", "export", "import")
+HEADLESS = ("grad", "train", "new", "export", "lessons", "import")
 
 
 def usage() -> str:
@@ -34,6 +35,7 @@ def usage() -> str:
     return f"""usage: {PROG} [FILE]
        {PROG} COMMAND FILE [options]
        {PROG} new --data CSV --out FILE [options]
+       {PROG} lessons [--check [FILE ...]]
 
 Backprop Studio: build computation graphs on a canvas and watch the chain rule at work.
 With no command it opens the app, and FILE (a graph, .json) if given.
