@@ -1,10 +1,11 @@
 """Backprop Studio entry point (also the console script ``backprop-studio``).
 
-``argv[1]`` in {grad, train, new, export, shot, render, lessons} is a command; otherwise an
-existing FILE to open in the app. ``--help`` and ``--version`` answer at once; an unknown
+``argv[1]`` in {grad, train, new, export, import, shot, render, lessons} is a command;
+otherwise an existing FILE to open in the app. ``--help`` and ``--version`` answer at once; an unknown
 command, a typo or a path that does not exist is one line and exit status 2 before any window
-opens (``engine.cli.classify``). ``grad``, ``train``, ``new``, ``lessons`` and ``export --to
-numpy|pytorch`` never import Qt, so they start fast and run on machines with no display.
+opens (``engine.cli.classify``). ``grad``, ``train``, ``new``, ``lessons``, ``import`` and
+``export --to numpy|pytorch`` never import Qt, so they start fast and run on machines with no
+display.
 """
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ def run_command(command: str, argv: list[str]) -> int:
     if command == "new":
         from engine.cli.new import main as new_main
         return new_main(argv)
+    if command == "import":
+        from engine.cli.import_model import main as import_main
+        return import_main(argv)
     if command == "export":
         from engine.cli.export import main as export_main
         return export_main(argv, write_image=write_image)

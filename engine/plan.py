@@ -21,7 +21,8 @@ from engine import compiled_pass
 from engine.errors import GraphError, Kind, Problem
 from engine.gradient_sums import accumulate, seed
 from engine.ops import OPS
-from engine.values import is_finite, nonfinite_kind
+from engine.nonfinite import backward_cause, forward_cause
+from engine.values import is_finite
 
 ndarray = np.ndarray
 RAISE_FP_ERRORS = {"all": "raise", "under": "ignore"}   # np.errstate for the passes
@@ -67,14 +68,15 @@ class Step(NamedTuple):
                                 # passed to a backward that takes it (Op.takes_needs)
 
 
-def forward_failure(node: str, op, out) -> GraphError:
-    return GraphError(Kind.NONFINITE, f"{op.nonfinite_hint} produced {nonfinite_kind(out)}",
-                      node)
+def forward_failure(node: str, step: Step, xs, out) -> GraphError:
+    """The node where a value first stopped being finite, with the cause its inputs show."""
+    return GraphError(Kind.NONFINITE, forward_cause(step.op, xs, step.attrs, out), node)
 
 
-def backward_failure(node: str, op, source: str, port: int, grad) -> GraphError:
-    return GraphError(Kind.NONFINITE, f"the gradient of {op.name} for {source!r} is "
-                      f"{nonfinite_kind(grad)}: its derivative is not finite here", node, port)
+def backward_failure(node: str, step: Step, xs, out, source: str, port: int,
+                     grad) -> GraphError:
+    return GraphError(Kind.NONFINITE,
+                      backward_cause(step.op, xs, out, step.attrs, source, grad), node, port)
 
 
 def _inputs(sources: tuple) -> tuple:
@@ -216,7 +218,7 @@ class Plan:
             if out.__class__ is not ndarray:
                 out = np.asarray(out, dtype=np.float64)
             if check and not is_finite(out):
-                raise forward_failure(nid, step.op, out)
+                raise forward_failure(nid, step, xs, out)
             vals[nid] = out
             if append is not None:
                 append((nid, step.sources, out))
@@ -358,7 +360,7 @@ class Plan:
                 if c.__class__ is not ndarray:
                     c = np.asarray(c, dtype=np.float64)
                 if check and not is_finite(c):
-                    raise backward_failure(nid, step.op, source, port, c)
+                    raise backward_failure(nid, step, xs, vals[nid], source, port, c)
                 total = grads[source] = c if fresh else accumulate(source, grads[source], c)
                 if append is not None:
                     append((source, nid, port, g, c, total))

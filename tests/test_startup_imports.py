@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("numpy", "networkx", "PySide6", "pyqtgraph")
+HEAVY = ("numpy", "networkx", "PySide6", "pyqtgraph", "torch")
 
 SCRIPT = r"""
 import contextlib, io, json, sys
@@ -38,7 +38,8 @@ print(json.dumps({"cases": report, "import engine": loaded, "networkx before a G
 """
 
 CASES = [["--help"], ["-h"], ["--version"], ["grafd", "x.json"], ["--no-such-flag"],
-         ["no/such/file.json"], ["a.json", "b.json"], ["grad", "--help"], ["export", "--help"], ["new", "--help"]]
+         ["no/such/file.json"], ["a.json", "b.json"], ["grad", "--help"], ["export", "--help"], ["new", "--help"],
+         ["import", "--help"], ["import", "m.py", "--class", "M", "--out", "o.json"]]
 
 
 def test_help_version_and_usage_errors_load_no_numpy_networkx_or_qt():

@@ -22,8 +22,10 @@ COMMANDS = {
     "shot": "the main window with FILE open, rendered offscreen to a PNG",
     "render": "the backprop animation, step by step, as PNG frames and a GIF",
     "lessons": "the lessons, one line each; --check [FILE ...] checks lesson files",
+    "import": "a small PyTorch nn.Module (MODEL.py) as a graph file, proven equal to PyTorch",
 }
-HEADLESS = ("grad", "train", "new", "export", "lessons")  # never import Qt (export's images aside)
+# never import Qt (export's images aside)
+HEADLESS = ("grad", "train", "new", "export", "lessons", "import")
 
 
 def usage() -> str:

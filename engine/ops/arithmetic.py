@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.nonfinite import at_bad
 from engine.ops.base import BOTH, Numpy, Text, binary_op, check_number, unary_op
 from engine.ops.kernels import kernel, unbroadcast
 
@@ -34,7 +35,7 @@ binary_op(
     numpy=Numpy("{a} + {b}", ("unbroadcast({g}, {a}.shape)", "unbroadcast({g}, {b}.shape)"),
                 (unbroadcast,)),
     torch="{a} + {b}", torch_forms=("operator.add", "torch.add", "torch.Tensor.add"),
-    raises=True, nonfinite_hint="add of large values")
+    raises=True)
 
 
 # ---------------------------------------------------------------- sub
@@ -54,7 +55,7 @@ binary_op(
     numpy=Numpy("{a} - {b}", ("unbroadcast({g}, {a}.shape)", "unbroadcast(-{g}, {b}.shape)"),
                 (unbroadcast,)),
     torch="{a} - {b}", torch_forms=("operator.sub", "torch.sub", "torch.Tensor.sub"),
-    raises=True, nonfinite_hint="sub of large values")
+    raises=True)
 
 
 # ---------------------------------------------------------------- mul
@@ -74,7 +75,7 @@ binary_op(
     numpy=Numpy("{a} * {b}", ("unbroadcast({g} * {b}, {a}.shape)",
                               "unbroadcast({g} * {a}, {b}.shape)"), (unbroadcast,)),
     torch="{a} * {b}", torch_forms=("operator.mul", "torch.mul", "torch.Tensor.mul"),
-    raises=True, nonfinite_hint="mul of large values")
+    raises=True)
 
 
 # ---------------------------------------------------------------- div
@@ -91,6 +92,14 @@ def div_bwd(xs, out, g, attrs, needs=BOTH):
     return [unbroadcast(ga, a.shape), None if gb is None else unbroadcast(gb, b.shape)]
 
 
+def div_cause(xs, attrs, out, bad):
+    """0/0, a division by zero, or (None) a quotient too large for float64."""
+    a, b = at_bad(xs[0], out, bad), at_bad(xs[1], out, bad)
+    if ((a == 0) & (b == 0)).any():
+        return "0/0"
+    return "division by zero" if (b == 0).any() else None
+
+
 binary_op(
     "div", "Divide", "÷", "a ÷ b, elementwise with numpy broadcasting.", div_fwd, div_bwd,
     text=Text("{a} / {b}", local=("1/{b}", "−{a}/{b}²")),
@@ -98,7 +107,7 @@ binary_op(
                               "unbroadcast(-({g} / {b}) * {a} / {b}, {b}.shape)"),
                 (unbroadcast,)),
     torch="{a} / {b}", torch_forms=("operator.truediv", "torch.div", "torch.Tensor.div"),
-    nonfinite_hint="division by zero")
+    nonfinite_cause=div_cause)
 
 
 # ---------------------------------------------------------------- maximum, minimum
@@ -189,7 +198,7 @@ unary_op(
     text=Text("exp({x})", local=("exp({x})",), at_output="exp({out})"),
     numpy=Numpy("np.exp({x})", ("{g} * {out}",)),
     torch="torch.exp({x})", torch_forms=("torch.exp", "torch.Tensor.exp"),
-    nonfinite_hint="exp of a large value")
+)
 
 
 # ---------------------------------------------------------------- log
@@ -208,7 +217,8 @@ unary_op(
     text=Text("log({x})", local=("1/{x}",), at_output="1/{out}"),
     numpy=Numpy("np.log({x})", ("{g} / {x}",)),
     torch="torch.log({x})", torch_forms=("torch.log", "torch.Tensor.log"),
-    nonfinite_hint="log of a non-positive value")
+    nonfinite_cause=lambda xs, attrs, out, bad: "log of a non-positive value"
+    if (at_bad(xs[0], out, bad) <= 0).any() else None)
 
 
 # ---------------------------------------------------------------- sqrt
@@ -229,7 +239,8 @@ unary_op(
     text=Text("√{x}", local=("1/(2·√{x})",), at_output="1/(2·√{out})"),
     numpy=Numpy("np.sqrt({x})", ("{g} / (2.0 * {out})",)),
     torch="torch.sqrt({x})", torch_forms=("torch.sqrt", "torch.Tensor.sqrt"),
-    nonfinite_hint="sqrt of a negative value")
+    nonfinite_cause=lambda xs, attrs, out, bad: "sqrt of a negative value"
+    if (at_bad(xs[0], out, bad) < 0).any() else None)
 
 
 # ---------------------------------------------------------------- abs
@@ -262,7 +273,7 @@ unary_op(
     text=Text("{x}²", local=("2·{x}",), at_output="2·{out}"),
     numpy=Numpy("{x} * {x}", ("{g} * (2.0 * {x})",)),
     torch="torch.square({x})", torch_forms=("torch.square", "torch.Tensor.square"),
-    nonfinite_hint="square of a large value")
+)
 
 
 # ---------------------------------------------------------------- reciprocal
@@ -283,7 +294,8 @@ unary_op(
     text=Text("1/{x}", local=("−1/{x}²",), at_output="−1/{out}²"),
     numpy=Numpy("1.0 / {x}", ("{g} * -({out} * {out})",)),
     torch="torch.reciprocal({x})", torch_forms=("torch.reciprocal", "torch.Tensor.reciprocal"),
-    nonfinite_hint="reciprocal of zero")
+    nonfinite_cause=lambda xs, attrs, out, bad: "reciprocal of zero"
+    if (at_bad(xs[0], out, bad) == 0).any() else None)
 
 
 # ---------------------------------------------------------------- sin, cos
@@ -390,4 +402,5 @@ unary_op(
     numpy=Numpy(pow_numpy_forward, pow_numpy_backward),
     torch="torch.pow({x}, {exponent})",
     torch_forms=("operator.pow", "torch.pow", "torch.Tensor.pow"),
-    nonfinite_hint="pow of a zero or negative base")
+    nonfinite_cause=lambda xs, attrs, out, bad: "pow of a zero or negative base"
+    if (at_bad(xs[0], out, bad) <= 0).any() else None)

@@ -74,7 +74,11 @@ class Op:
     # op's results are checked). tests/test_graph_overflow.py overflows each such op.
     raises_forward: bool = False
     raises_backward: bool = False
-    nonfinite_hint: str = ""     # what a non-finite result most likely means ("log of a ...")
+    # Why a non-finite result came from finite inputs, when the inputs show it:
+    # nonfinite_cause(xs, attrs, out, bad) -> "log of a non-positive value" or None (then the
+    # result overflowed); `bad` marks the output's non-finite elements. engine/nonfinite.py
+    # words every case.
+    nonfinite_cause: Callable | None = None
     text: Text | None = None
     numpy: Numpy | None = None
     torch: str | Callable | None = None
@@ -86,8 +90,6 @@ class Op:
                            "needs" in inspect.signature(self.backward).parameters)
         if not self.label:
             object.__setattr__(self, "label", self.name)
-        if not self.nonfinite_hint:
-            object.__setattr__(self, "nonfinite_hint", self.name)
         if len(self.port_names) != self.arity:
             raise ValueError(f"{self.name}: {self.arity} inputs but ports {self.port_names}")
         if self.category not in CATEGORIES:

@@ -39,7 +39,7 @@ def loss_shape(name, ports, min_ndim=0):
 
 def loss_op(name, label, symbol, doc, ports, forward, backward, shape, **more) -> Op:
     return register(Op(name, 2, LOSSES, symbol, doc, {}, ports, forward, backward, shape,
-                       label=label, nonfinite_hint=f"{name} of large values", **more))
+                       label=label, **more))
 
 
 # ---------------------------------------------------------------- mean squared error

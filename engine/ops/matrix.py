@@ -67,7 +67,7 @@ register(Op(
     numpy=Numpy("{a} @ {b}", matmul_numpy_backward),
     torch="{a} @ {b}",
     torch_forms=("operator.matmul", "torch.matmul", "torch.Tensor.matmul", "torch.mm"),
-    raises_forward=True, raises_backward=True, nonfinite_hint="matmul of large values"))
+    raises_forward=True, raises_backward=True))
 
 
 # ---------------------------------------------------------------- transpose

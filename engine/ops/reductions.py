@@ -254,7 +254,7 @@ reduction_op(
     Numpy(lambda s: f"np.sum({s.x}{numpy_axis_args(s.attrs)})", lambda s, port: numpy_spread(s),
           (spread,)),
     torch_reduction("sum"), ("torch.sum", "torch.Tensor.sum"),
-    raises_forward=True, raises_backward=True, nonfinite_hint="sum of large values")
+    raises_forward=True, raises_backward=True)
 reduction_op(
     "mean", "Mean", "μ", "Mean over axis (null = all; an int or a list of ints).",
     mean_fwd, mean_bwd, reduction_shape("mean"),
@@ -264,7 +264,8 @@ reduction_op(
     Numpy(lambda s: f"np.sum({s.x}{numpy_axis_args(s.attrs)}) / {numpy_count(s)}",
           lambda s, port: f"{numpy_spread(s)} / {numpy_count(s)}", (spread,)),
     torch_reduction("mean"), ("torch.mean", "torch.Tensor.mean"),
-    nonfinite_hint="mean over zero elements")
+    nonfinite_cause=lambda xs, attrs, out, bad: "mean over zero elements"
+    if np.asarray(xs[0]).size == 0 else None)
 
 TIES_ATTR = {"attrs": {"ties": "split"}, "checks": {"ties": check_choice("ties", TIES)}}
 reduction_op(

@@ -42,6 +42,7 @@ import numpy as np
 from engine.training.datasets import Dataset
 from engine.errors import GraphError, Kind
 from engine.training.optim import OPTIMIZERS, Optimizer, make_optimizer
+from engine.nonfinite import forward_cause
 from engine.plan import FPChecks
 from engine.training.data import Fit, Standardization, TrainingData, prepare
 from engine.training.metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
@@ -284,8 +285,9 @@ class Trainer:
         for node in self.graph.plan().order:
             value = values.get(node)
             if value is not None and not np.isfinite(value).all():
-                kind = "nan" if np.isnan(value).any() else "inf"
-                return GraphError(Kind.NONFINITE, f"produced {kind}", node)
+                op, attrs = self.graph.plan().node_ops[node]
+                xs = [values[source] for source in self.graph.input_sources(node)]
+                return GraphError(Kind.NONFINITE, forward_cause(op, xs, attrs, value), node)
         return GraphError(Kind.NONFINITE, "the loss is not finite", self.loss)
 
     def _failure(self, error: GraphError, step: int) -> TrainingError:
