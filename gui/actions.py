@@ -1,5 +1,6 @@
 """Where features put themselves in the main window: a toolbar slot, a named menu, and a dock
-whose content is built the first time it is shown (``LazyDock``)."""
+whose content is built the first time it is shown (``LazyDock``); where the document's relative
+paths start (``document_folder``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +19,17 @@ def insert_tool_action(toolbar, action, before=None,
     if button is not None:
         button.setToolButtonStyle(style)
     return button
+
+
+def document_folder(window):
+    """Where the document's relative paths start: its file's folder; the examples' folder
+    for an example (opened untitled); None for a new document."""
+    if getattr(window, "path", None) is not None:
+        return window.path.parent
+    if "(example)" in getattr(window, "display_name", ""):
+        from gui.model import files
+        return files.EXAMPLES_DIR
+    return None
 
 
 def menu_named(window, title: str):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
 from gui.formatting import fmt_number, shape_text
@@ -34,7 +34,10 @@ def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
 
 
 class Heatmap(QWidget):
-    """The tensor part of a TensorView: image, cell numbers, colour bar, hover read-out."""
+    """The tensor part of a TensorView: image, cell numbers, colour bar, hover read-out; a
+    click on a cell emits its index (``cell_clicked``), ``mark(index)`` outlines one cell."""
+
+    cell_clicked = Signal(tuple)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,6 +60,15 @@ class Heatmap(QWidget):
         self.box.addItem(self.grid_lines)
         self.labels: list[pg.TextItem] = []
         self.view.scene().sigMouseMoved.connect(self._hover)
+        self.view.scene().sigMouseClicked.connect(self._clicked)
+        self.marker = QGraphicsRectItem()
+        marker_pen = QPen(QColor(theme.C.node_selected), 2.5)
+        marker_pen.setCosmetic(True)
+        self.marker.setPen(marker_pen)
+        self.marker.setZValue(10)
+        self.marker.hide()
+        self.box.addItem(self.marker)
+        self.marked: tuple | None = None
 
         self.low = QLabel(objectName="muted")
         self.high = QLabel(objectName="muted")
@@ -121,6 +133,37 @@ class Heatmap(QWidget):
         self.readout.setText(self.summary)
         self.view.setToolTip("Hover a cell for its value")
         self.relayout()
+        self.mark(self.marked)
+
+    def mark(self, index) -> None:
+        """Outline the cell of array element `index` (None: no cell); kept across arrays."""
+        self.marked = None if index is None else tuple(int(i) for i in index)
+        cell = self._cell_of(self.marked)
+        if cell is None:
+            self.marker.hide()
+            return
+        r, c = cell
+        self.marker.setRect(QRectF(c, r, 1, 1))
+        self.marker.show()
+
+    def _cell_of(self, index) -> tuple | None:
+        """The shown cell (row, column) of an array index (None: not shown)."""
+        a = self.array
+        if index is None or a is None or len(index) != max(a.ndim, 1):
+            return None
+        if not all(0 <= i < n for i, n in zip(index, a.shape or (1,))):
+            return None
+        flat = int(np.ravel_multi_index(index, a.shape)) if a.ndim else 0
+        width = a.shape[-1] if a.ndim >= 1 else 1
+        r, c = divmod(flat, width)
+        if r % self.steps[0] or c % self.steps[1]:
+            return None
+        return r // self.steps[0], c // self.steps[1]
+
+    def _clicked(self, event) -> None:
+        index = self.index_at(event.scenePos())
+        if index is not None:
+            self.cell_clicked.emit(index)
 
     def relayout(self) -> None:
         """Cell size from the width available; numbers in the cells when they fit."""

@@ -36,6 +36,7 @@ class Inspector(QWidget):
     refused = Signal(str)   # an edit refused, and why (the status bar shows a warning)
     node_requested = Signal(str)   # "select this node" (a row of the graph overview)
     example_requested = Signal(str)   # "open this example" (links on an empty graph)
+    element_clicked = Signal(str, tuple)   # a cell of the node's value or gradient clicked
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -56,6 +57,10 @@ class Inspector(QWidget):
         layout.addWidget(self.scroll)
         self.value_view = TensorView(theme.VALUE)
         self.grad_view = TensorView(theme.GRAD)
+        self.marked: tuple | None = None       # (node, index) outlined in the heatmaps
+        for view in (self.value_view, self.grad_view):
+            view.cell_clicked.connect(
+                lambda index: self.node_id and self.element_clicked.emit(self.node_id, index))
         self.overview = GraphOverview(model)
         self.overview.node_clicked.connect(self.node_requested)
         self.overview.example_requested.connect(self.example_requested)
@@ -451,6 +456,18 @@ class Inspector(QWidget):
                                                                        if error else ""))
         reason = no_gradient_note(self.model) if value is not None else "not computed"
         self.grad_view.set_array(grad, placeholder=reason)
+        self._show_mark()
+
+    def mark_element(self, node_id: str, index) -> None:
+        """Outline element `index` of `node_id` in its value and gradient heatmaps (the
+        neuron view's weight); None clears it."""
+        self.marked = None if index is None else (node_id, tuple(index))
+        self._show_mark()
+
+    def _show_mark(self) -> None:
+        index = self.marked[1] if self.marked and self.marked[0] == self.node_id else None
+        for view in (self.value_view, self.grad_view):
+            view.mark(index)
 
 
 def _strip_tags(text: str) -> str:

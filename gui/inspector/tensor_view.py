@@ -8,14 +8,17 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 
 from gui import theme
 from gui.formatting import fmt_number
 
 
 class TensorView(QWidget):
-    """Shows an array (or a placeholder text when there is none)."""
+    """Shows an array (or a placeholder text when there is none); a heatmap cell clicked
+    emits its index (``cell_clicked``)."""
+
+    cell_clicked = Signal(tuple)
 
     def __init__(self, colour: str = theme.TEXT, parent=None):
         super().__init__(parent)
@@ -40,8 +43,14 @@ class TensorView(QWidget):
         if self._heatmap is None:
             from gui.inspector.heatmap import Heatmap
             self._heatmap = Heatmap()
+            self._heatmap.cell_clicked.connect(self.cell_clicked)
             self.stack.addWidget(self._heatmap)
         return self._heatmap
+
+    def mark(self, index) -> None:
+        """Outline one element in the heatmap (None: none)."""
+        if self._heatmap is not None:
+            self._heatmap.mark(index)
 
     def set_array(self, array, placeholder: str = "—") -> None:
         self.array = None if array is None else np.asarray(array, dtype=float)

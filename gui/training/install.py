@@ -18,8 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from shiboken6 import isValid
 
-from gui.actions import LazyDock, insert_tool_action, menu_named
-from gui.model import files
+from gui.actions import LazyDock, document_folder, insert_tool_action, menu_named
 
 PANEL_HEIGHT = 400
 MAX_SHARE = 0.55        # of the window's height, at most, when the dock makes room
@@ -37,16 +36,6 @@ class _CloseGuard(QObject):
         if event.type() == QEvent.Type.Close:
             self.session.shutdown(commit=True)
         return False
-
-
-def document_folder(window):
-    """Where the document's relative paths start: its file's folder; the examples' folder
-    for an example (opened untitled); None for a new document."""
-    if getattr(window, "path", None) is not None:
-        return window.path.parent
-    if "(example)" in getattr(window, "display_name", ""):
-        return files.EXAMPLES_DIR
-    return None
 
 
 def install_training(window) -> LazyDock:
@@ -116,6 +105,9 @@ def _build_panel(window, dock):
     panel.message.connect(window.show_message)
     panel.warning.connect(window.show_warning)
     panel.node_failed.connect(window.reveal_node)
+    network = getattr(window, "network", None)      # the builder (gui/network), when there
+    if network is not None:
+        panel.network_requested.connect(network.open_builder)
     window.installEventFilter(_CloseGuard(session, window))
     app = QApplication.instance()
     if app is not None:

@@ -8,7 +8,7 @@ Python API (lessons, tests): ``panel.start(steps=None)``, ``panel.pause()``, ``p
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
@@ -32,6 +32,7 @@ class TrainingPanel(QWidget):
     message = Signal(str)
     warning = Signal(str)
     node_failed = Signal(str)      # the node that produced a nan / inf: reveal it
+    network_requested = Signal(dict)   # the CSV dialog's "Build a network for this data…"
 
     def __init__(self, model, undo_stack, folder=None, parent=None):
         super().__init__(parent)
@@ -410,14 +411,16 @@ class TrainingPanel(QWidget):
         self.load_settings()
 
     def open_csv_dialog(self, path: str | None = None) -> bool:
-        from gui.training.csv_dialog import CsvDialog
+        from gui.training.csv_dialog import BUILD, CsvDialog
         dialog = CsvDialog(self.session, path, self.window())
         self.csv_dialog = dialog
-        accepted = bool(dialog.exec())
+        result = dialog.exec()
         self.csv_dialog = None
-        if accepted:
+        if result:
             self.load_settings()
-        return accepted
+        if result == BUILD:                  # the builder takes the CSV from here
+            self.network_requested.emit(dialog.build_section)
+        return result == QDialog.DialogCode.Accepted
 
     def _training_edited(self, *_args) -> None:
         if self._loading:

@@ -25,6 +25,7 @@ from gui.model import GraphModel
 from gui.panels.palette import PaletteWidget
 from gui.player.install import install_player
 from gui.training.install import install_training
+from gui.network.install import install_network
 from gui.formatting import describe, grad_symbol
 from gui.model.node_status import attention_summary
 from gui.window.layout import DockBalancer, fit_toolbar, show_overflow_button
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
                                             # sit under the canvas only
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
         install_training(self)   # self.training: the Training dock (gui/training)
+        install_network(self)    # self.network: the neuron view and the builder (gui/network)
 
     def _dock(self, title: str, content, area) -> QDockWidget:
         """A dock for ``content``: a widget, or a function that builds it when first shown."""

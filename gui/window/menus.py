@@ -237,6 +237,8 @@ def build_toolbar(window) -> QToolBar:
         button = toolbar.widgetForAction(a[name])
         if button is not None:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    from gui.network.install import add_network_controls   # Neurons, File ▸ New Network…
+    add_network_controls(window, toolbar)
     from gui.player.install import add_player_controls   # ▶ Play, View ▸ Player, Export animation…
     add_player_controls(window, toolbar)
     from gui.training.install import add_training_controls   # ▶ Train / Step, View ▸ Training
