@@ -61,6 +61,12 @@ class CsvAdaptation:
         return bool(self.message)
 
 
+def state_widths(graph) -> tuple:
+    """The units per level of a graph's network ((4, 8, 3)), or () when it has none."""
+    network = network_or_reason(graph)[0]
+    return network.widths if network is not None else ()
+
+
 def describe_network(network) -> str:
     """'4 → 8 tanh → 3 · softmax_ce'."""
     parts = [str(network.inputs)]
@@ -184,10 +190,9 @@ class NetworkAccess:
             for key in ("data", "training"):
                 if isinstance(old.extra.get(key), dict):
                     new.extra[key] = copy.deepcopy(old.extra[key])
-        change = self._change("Build a network", old, new)
-        return NetworkChange(f"Build a {change.summary.split(' · ')[0].replace(' ', '')} "
-                             "network" if change.summary else change.text,
-                             change.forward, change.backward, change.lines, change.summary)
+        widths = "-".join(str(w) for w in state_widths(new))
+        return self._change(f"Build a {widths} network" if widths else "Build a network", old,
+                            new)
 
     def data_shape(self, section: dict | None = None, task: str | None = None, folder=None):
         """What the data of `section` (default: the document's data section) asks of a

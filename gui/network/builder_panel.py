@@ -33,6 +33,7 @@ TEST_FRACTION = 0.2       # rows held out when a network is built for a CSV here
 
 class BuilderPanel(QWidget):
     message = Signal(str)
+    laid_out = Signal()       # a network was built, or a layer added or removed: nodes moved
 
     def __init__(self, model, undo_stack, folder=None, parent=None):
         super().__init__(parent)
@@ -52,10 +53,10 @@ class BuilderPanel(QWidget):
         self.csv_button.setObjectName("builder_csv")
         self.csv_button.setToolTip("Read a CSV: its feature columns give the inputs, its "
                                    "target column the outputs and the loss")
-        self.csv_button.clicked.connect(self.choose_csv)
-        self.target_box = QComboBox(objectName="builder_target")
+        self.csv_button.clicked.connect(lambda: self.choose_csv())
+        self.target_box = self._compact(QComboBox(objectName="builder_target"))
         self.target_box.currentTextChanged.connect(self._target_changed)
-        self.task_box = QComboBox(objectName="builder_task")
+        self.task_box = self._compact(QComboBox(objectName="builder_task"))
         for text, task in TASKS:
             self.task_box.addItem(text, task)
         self.task_box.setToolTip("Text labels, and whole numbers with at most 20 distinct "
@@ -78,12 +79,12 @@ class BuilderPanel(QWidget):
         self.inputs.editingFinished.connect(self._ends_changed)
         self.outputs = self._spin("builder_outputs", 1)
         self.outputs.editingFinished.connect(self._ends_changed)
-        self.loss_box = QComboBox(objectName="builder_loss")
+        self.loss_box = self._compact(QComboBox(objectName="builder_loss"))
         self.loss_box.addItems(list(model.LOSS_OPS))
         self.loss_box.currentTextChanged.connect(self._ends_changed)
         self.layers_box = QGroupBox("Layers")
         self.grid = QGridLayout(self.layers_box)
-        self.grid.setHorizontalSpacing(4)
+        self.grid.setHorizontalSpacing(3)
         self.add_layer_button = QPushButton("+ Add a hidden layer")
         self.add_layer_button.setObjectName("builder_add_layer")
         self.add_layer_button.clicked.connect(self.add_layer)
@@ -123,7 +124,14 @@ class BuilderPanel(QWidget):
         spin = QSpinBox(objectName=name)
         spin.setRange(low, MAX_WIDTH)
         spin.setKeyboardTracking(False)
+        spin.setFixedWidth(60)
         return spin
+
+    @staticmethod
+    def _compact(box: QComboBox) -> QComboBox:
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(6)
+        return box
 
     # ------------------------------------------------------------ reading the document
     @property
@@ -227,18 +235,23 @@ class BuilderPanel(QWidget):
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()
             if widget is not None and widget not in kept:
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.layer_rows = []
-        self.grid.addWidget(QLabel("Inputs"), 0, 0)
+        self.grid.addWidget(QLabel("Inputs"), 0, 0, 1, 2)
         self.grid.addWidget(self.inputs, 0, 2)
+        hidden = QLabel("Hidden layers: units and activation" if self.spec["hidden"] else
+                        "No hidden layer", objectName="muted")
+        self.grid.addWidget(hidden, 1, 0, 1, 6)
         for k, (units, activation) in enumerate(zip(self.spec["hidden"],
                                                     self.spec["activations"]), start=1):
             self.layer_rows.append(self._layer_row(k, units, activation))
-        row = len(self.layer_rows) + 1
+        row = len(self.layer_rows) + 2
         self.grid.addWidget(self.add_layer_button, row, 0, 1, 6)
-        self.grid.addWidget(QLabel("Outputs"), row + 1, 0)
+        self.grid.addWidget(QLabel("Outputs"), row + 1, 0, 1, 2)
         self.grid.addWidget(self.outputs, row + 1, 2)
-        self.grid.addWidget(self.loss_box, row + 1, 4, 1, 2)
+        self.grid.addWidget(self.loss_box, row + 1, 3, 1, 3)
 
     def _layer_row(self, k: int, units: int, activation: str) -> dict:
         minus, plus = QToolButton(), QToolButton()
@@ -249,7 +262,7 @@ class BuilderPanel(QWidget):
         spin = self._spin(f"builder_units_{k}", 1)
         spin.setValue(units)
         spin.setToolTip(f"Units of hidden layer {k}")
-        box = QComboBox(objectName=f"builder_activation_{k}")
+        box = self._compact(QComboBox(objectName=f"builder_activation_{k}"))
         box.addItems(list(self.model.ACTIVATIONS))
         box.setCurrentText(activation)
         remove = QToolButton()
@@ -257,14 +270,16 @@ class BuilderPanel(QWidget):
         remove.setToolTip(f"Remove hidden layer {k}")
         for widget, name in ((minus, "minus"), (plus, "plus"), (remove, "remove")):
             widget.setObjectName(f"builder_{name}_{k}")
+            widget.setFixedWidth(24)
         minus.clicked.connect(lambda: self.change_units(k, -1))
         plus.clicked.connect(lambda: self.change_units(k, +1))
         spin.editingFinished.connect(lambda: self.set_units(k, spin.value()))
         box.currentTextChanged.connect(lambda text: self.set_activation(k, text))
         remove.clicked.connect(lambda: self.remove_layer(k))
-        for column, widget in enumerate((QLabel(f"Hidden {k}"), minus, spin, plus, box,
-                                         remove)):
-            self.grid.addWidget(widget, k, column)
+        label = QLabel(f"{k}")
+        label.setToolTip(f"Hidden layer {k}: its units and activation")
+        for column, widget in enumerate((label, minus, spin, plus, box, remove)):
+            self.grid.addWidget(widget, k + 1, column)
         return {"minus": minus, "plus": plus, "units": spin, "activation": box,
                 "remove": remove}
 
@@ -321,7 +336,8 @@ class BuilderPanel(QWidget):
             del self.spec["hidden"][k - 1], self.spec["activations"][k - 1]
             self.refresh()
             return True
-        return self._edit("remove_layer", f"Remove hidden layer {k}", layer=k)
+        return self._edit("remove_layer", f"Remove hidden layer {k}", layer=k) and \
+            self._laid_out()
 
     def add_layer(self) -> bool:
         if self.network is None:
@@ -331,7 +347,12 @@ class BuilderPanel(QWidget):
             self.refresh()
             return True
         activation = self.network.hidden[-1].activation if self.network.hidden else "tanh"
-        return self._edit("add_layer", "Add a hidden layer", activation=activation or "tanh")
+        return self._edit("add_layer", "Add a hidden layer", activation=activation or "tanh") \
+            and self._laid_out()
+
+    def _laid_out(self) -> bool:
+        self.laid_out.emit()
+        return True
 
     def _ends_changed(self, *_args) -> None:
         inputs, outputs, loss = self.inputs.value(), self.outputs.value(), \
@@ -413,4 +434,5 @@ class BuilderPanel(QWidget):
             self.csv = None
             self.message.emit(f"Built {self.model.network_summary()}")
             self.refresh()
+            self.laid_out.emit()
         return ok

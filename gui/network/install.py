@@ -15,7 +15,7 @@ weight picks out its line.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QStackedWidget
 
@@ -67,6 +67,7 @@ class NetworkFeature:
             self._page = NeuronPage(window.model, window.canvas.graph_scene)
             self._page.weight_chosen.connect(self._weight_chosen)
             self._page.node_chosen.connect(self._node_chosen)
+            self._page.escaped.connect(lambda: window.leave_player())
             player = getattr(window, "player_actions", {})
             self._page.addActions([a for a in player.values() if a.shortcut()])
             self.stack.addWidget(self._page)
@@ -135,6 +136,7 @@ class NetworkFeature:
         window = self.window
         panel = BuilderPanel(window.model, window.undo_stack, lambda: document_folder(window))
         panel.message.connect(window.show_message)
+        panel.laid_out.connect(lambda: QTimer.singleShot(0, window.canvas.fit_view))
         return panel
 
     @property

@@ -33,6 +33,7 @@ MEAN = -1                  # the row box's data for the batch's mean
 class NeuronPage(QWidget):
     weight_chosen = Signal(str, tuple)    # the weight node and its element (W[i, j] / W[j, i])
     node_chosen = Signal(str)             # a column clicked: its node
+    escaped = Signal()                    # Esc (the player leaves, as on the canvas)
 
     def __init__(self, model, scene, parent=None):
         super().__init__(parent)
@@ -153,6 +154,12 @@ class NeuronPage(QWidget):
             self.refresh()
             if self.chosen is not None and self.scene.record.live:
                 self._chain_timer.start()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
