@@ -85,6 +85,7 @@ class BuilderPanel(QWidget):
         self.layers_box = QGroupBox("Layers")
         self.grid = QGridLayout(self.layers_box)
         self.grid.setHorizontalSpacing(3)
+        self.grid.setContentsMargins(6, 8, 6, 8)
         self.add_layer_button = QPushButton("+ Add a hidden layer")
         self.add_layer_button.setObjectName("builder_add_layer")
         self.add_layer_button.clicked.connect(self.add_layer)
@@ -97,7 +98,7 @@ class BuilderPanel(QWidget):
 
         page = QWidget()
         column = QVBoxLayout(page)
-        column.setContentsMargins(10, 10, 10, 10)
+        column.setContentsMargins(8, 10, 8, 10)
         column.setSpacing(8)
         column.addWidget(QLabel("Network builder", objectName="heading"))
         column.addWidget(self.status)
@@ -108,8 +109,7 @@ class BuilderPanel(QWidget):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(page)
+        scroll.setWidget(page)          # a dock narrower than the rows scrolls, never clips
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

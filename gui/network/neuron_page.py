@@ -25,7 +25,8 @@ from gui.network.neuron_frame import GRADIENTS, WEIGHTS, batch_rows, neuron_fram
 from gui.network.neuron_picture import NeuronPicture
 from gui.network.weight_chain_text import chain_html
 
-CHAIN_WIDTH = 380
+CHAIN_WIDTH = 400          # the chain panel beside the picture: at most this wide …
+CHAIN_SHARE = 0.38         # … and this share of the page
 CHAIN_DELAY_MS = 150       # the chain is worked out again at most this often while it changes
 MEAN = -1                  # the row box's data for the batch's mean
 
@@ -271,4 +272,5 @@ class NeuronPage(QWidget):
                                            one_row, "" if record.live else record.caption))
         if self.chain_view.isHidden():
             self.chain_view.show()
-            self.splitter.setSizes([max(self.width() - CHAIN_WIDTH, 300), CHAIN_WIDTH])
+            width = min(CHAIN_WIDTH, int(self.width() * CHAIN_SHARE))
+            self.splitter.setSizes([self.width() - width, width])

@@ -28,7 +28,7 @@ from gui.theme.heatmap import LUT
 
 _C = theme.C
 POSITIVE, NEGATIVE = QColor(_C.positive), QColor(_C.negative)
-TOP, BOTTOM, SIDE = 58.0, 64.0, 78.0     # room for titles, the legend, value labels
+TOP, BOTTOM, SIDE = 54.0, 52.0, 74.0     # room for titles, the legend, value labels
 MAX_SPACING, MAX_RADIUS = 46.0, 14.0
 MIN_WIDTH, MAX_WIDTH = 0.6, 6.0
 HIT = 5.0                                # px around a line that still picks it
@@ -241,7 +241,7 @@ class NeuronPicture(QWidget):
             painter.setPen(QColor(_C.emphasis))
             painter.setFont(self.small_font)
             text = "∂L/∂w arrived" if links.lit else "this step"
-            painter.drawText(QRectF(x0, self.height() - BOTTOM + 4, x1 - x0, 16),
+            painter.drawText(QRectF(x0, self.height() - BOTTOM - 14, x1 - x0, 16),
                              Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_level(self, painter, k, level, x, ys, radius, spacing) -> None:
@@ -279,18 +279,25 @@ class NeuronPicture(QWidget):
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(self.title_font)
         painter.setPen(QColor(_C.emphasis) if level.active else style.TEXT)
-        xs = self.geometry_of_units()[0]
-        half = max(50.0, min(160.0, (xs[1] - xs[0]) / 2 - 6 if len(xs) > 1 else 160.0))
-        painter.drawText(QRectF(x - half, 8, 2 * half, 18), Qt.AlignmentFlag.AlignCenter,
-                         QFontMetricsF(self.title_font).elidedText(
-                             level.title, Qt.TextElideMode.ElideMiddle, 2 * half))
+        box = self._title_box(k, x)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, QFontMetricsF(self.title_font)
+                         .elidedText(level.title, Qt.TextElideMode.ElideMiddle, box.width()))
         painter.setFont(self.small_font)
         painter.setPen(style.TEXT_MUTED)
         count = f"{level.units} unit{'s' if level.units != 1 else ''}"
-        painter.drawText(QRectF(x - half, 26, 2 * half, 16), Qt.AlignmentFlag.AlignCenter,
+        painter.drawText(box.translated(0, 18), Qt.AlignmentFlag.AlignCenter,
                          QFontMetricsF(self.small_font).elidedText(
                              level.sample_text() or count, Qt.TextElideMode.ElideRight,
-                             2 * half))
+                             box.width()))
+
+    def _title_box(self, k: int, x: float) -> QRectF:
+        """A column's title: centred over it, as wide as the gap to its neighbours allows,
+        kept inside the picture."""
+        xs = self.geometry_of_units()[0]
+        gap = min((abs(xs[m] - x) for m in (k - 1, k + 1) if 0 <= m < len(xs)), default=320.0)
+        width = max(60.0, min(320.0, gap - 8))
+        left = min(max(4.0, x - width / 2), self.width() - 4.0 - width)
+        return QRectF(left, 8, width, 18)
 
     def _paint_number(self, painter, x, y, radius, value, left) -> None:
         """A unit's value beside its circle (left of the inputs, right of the others), on a
@@ -331,7 +338,7 @@ class NeuronPicture(QWidget):
         what = "∂L/∂w" if frame.mode == GRADIENTS else "w"
         where = "the mean over the batch's rows" if frame.row is None \
             else f"row {frame.row} of {frame.rows}"
-        y = self.height() - 34.0
+        y = self.height() - 28.0
         x = 14.0
         for sign, colour, dash in (("+", POSITIVE, False), ("−", NEGATIVE, True)):
             pen = QPen(colour, 3.0)
