@@ -121,6 +121,8 @@ def test_every_line_of_a_2_3_2_network_reads_its_chain_equal_to_the_engine(windo
                 text = page.chain_view.toPlainText()
                 assert f"∂L/∂{weight}[{i},{j}]" in text and "row 0 (the row shown)" in \
                     text.lower()
+                assert "engine's ∂L/∂w" in text and "row 0 alone" in text
+                assert text.count("✓") == 3 and "✗" not in text
 
 
 def test_a_picked_line_is_its_element_in_the_op_view_and_back(window, qtbot):
@@ -245,3 +247,22 @@ def test_the_lines_follow_a_training_run(window, qtbot, monkeypatch):
     finally:
         held.set()
         window.training.session.pause(wait=True)
+
+
+def test_the_chain_keeps_the_readers_place_while_the_numbers_change(window, qtbot):
+    open_example(window, "iris_classifier")
+    page = neurons_on(window)
+    click_line(page, 1, 2, 5)
+    bar = page.chain_view.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    place = bar.value()
+    W1 = np.array(window.model.values["W1"])
+    W1[2, 5] += 0.25
+    window.model.show_live_values({"W1": W1})          # as a training run shows weights
+    window.model.run_now()
+    qtbot.waitUntil(lambda: page.chain.weight_value == W1[2, 5], timeout=3000)
+    assert bar.value() == place
+    click_line(page, 2, 0, 1)                          # another weight: from its top
+    assert page.chain.weight == "W2" and bar.value() == 0
+    window.model.end_live_values({"W1": np.array(window.model.graph.node("W1").value)})

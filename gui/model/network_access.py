@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from engine.networks.layers import ACTIVATIONS, LOSS_OPS, network_or_reason
 
-# a change the engine refuses (EditError, NotLayered and the data's errors are ValueErrors)
-NetworkError = ValueError
 
 
 @dataclass(frozen=True)

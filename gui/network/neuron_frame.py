@@ -34,6 +34,7 @@ class Level:
     """One column of units."""
     node: str                  # the node holding the units' values (x, h1, logits)
     title: str                 # "h1 · tanh"
+    kind: str                  # what its units are: "inputs", "units" or "outputs"
     units: int                 # the layer's width
     shown: np.ndarray          # the unit indices drawn, ascending
     values: np.ndarray         # per shown unit (NaN: not computed yet)
@@ -139,16 +140,17 @@ def neuron_frame(network, record, mode: str = WEIGHTS, row: int | None = None) -
     rows = batch_rows(network, record)
     if row is not None and not 0 <= row < max(rows, 1):
         row = None
-    levels = [_level(network.features, f"{network.features} · inputs", network.inputs,
-                     record, row, (network.features,), False)]
+    levels = [_level(network.features, network.features, network.inputs, record, row,
+                     (network.features,), False, "inputs")]
     for layer in network.layers:
         last = layer is network.layers[-1]
         name = layer.output
-        title = f"{name} · {layer.activation or ('outputs' if last else 'linear')}"
+        title = name if last and not layer.activation else \
+            f"{name} · {layer.activation or 'linear'}"
         nodes = tuple(dict.fromkeys(n for n in (layer.output, layer.bias, layer.bias_add,
                                                 layer.activation_node) if n is not None))
         levels.append(_level(layer.output, title, layer.fan_out, record, row, nodes,
-                             _active(record, nodes)))
+                             _active(record, nodes), "outputs" if last else "units"))
     backward = not record.live and any(record.node(layer.weight).grad is not None
                                        for layer in network.layers)
     links = []
@@ -165,13 +167,13 @@ def neuron_frame(network, record, mode: str = WEIGHTS, row: int | None = None) -
                        record.detail, record.live, scales)
 
 
-def _level(node, title, units, record, row, nodes, active) -> Level:
+def _level(node, title, units, record, row, nodes, active, kind) -> Level:
     shown = sample(units)
     picked = _pick(record.node(node).value, row)
     values = np.full(len(shown), np.nan)
     if picked is not None and picked.shape[-1] == units:
         values = picked[shown]
-    return Level(node, title, units, shown, values, active, nodes)
+    return Level(node, title, kind, units, shown, values, active, nodes)
 
 
 def _links(number, layer, record, mode, row, ins, outs, backward) -> Links:

@@ -27,7 +27,7 @@ from gui.network.weight_chain_text import chain_html
 
 CHAIN_WIDTH = 400          # the chain panel beside the picture: at most this wide …
 CHAIN_SHARE = 0.38         # … and this share of the page
-CHAIN_DELAY_MS = 150       # the chain is worked out again at most this often while it changes
+CHAIN_DELAY_MS = 300       # the chain is worked out again at most this often while it changes
 MEAN = -1                  # the row box's data for the batch's mean
 
 
@@ -202,7 +202,7 @@ class NeuronPage(QWidget):
             return
         self.chosen = (layer, i, j)
         self.picture.set_chosen(weight=self.chosen)
-        self.refresh_chain()
+        self.refresh_chain(keep_place=False)
         lay = self.network.layers[layer - 1]
         self.weight_chosen.emit(lay.weight, tuple(lay.weight_index(i, j)))
 
@@ -217,7 +217,7 @@ class NeuronPage(QWidget):
         if self.chosen != (layer.index, i, j):
             self.chosen = (layer.index, i, j)
             self.picture.set_chosen(weight=self.chosen)
-            self.refresh_chain()
+            self.refresh_chain(keep_place=False)
 
     def show_node_selection(self, node_ids) -> None:
         """The op view's selection: a weight's layer, a unit node's column, or nothing."""
@@ -250,8 +250,9 @@ class NeuronPage(QWidget):
         self.chain_view.hide()
         self.picture.set_chosen()
 
-    def refresh_chain(self) -> None:
-        """Work out the picked weight's chain on the document's samples and show it."""
+    def refresh_chain(self, keep_place: bool = True) -> None:
+        """Work out the picked weight's chain on the document's samples and show it (at the
+        reader's place in the text, unless another weight was picked)."""
         self._chain_timer.stop()
         if self.chosen is None or self.network is None:
             return
@@ -268,8 +269,11 @@ class NeuronPage(QWidget):
         names = (levels[layer - 1].node, levels[layer].node) if levels else ("in", "out")
         record = self.scene.record
         rows = len(self.chain.rows)
+        bar = self.chain_view.verticalScrollBar()
+        kept = bar.value() if keep_place else 0     # a live refresh keeps the reader's place
         self.chain_view.setHtml(chain_html(self.chain, names[0], names[1], self.row, rows,
                                            one_row, "" if record.live else record.caption))
+        bar.setValue(kept)
         if self.chain_view.isHidden():
             self.chain_view.show()
             width = min(CHAIN_WIDTH, int(self.width() * CHAIN_SHARE))

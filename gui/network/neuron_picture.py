@@ -284,7 +284,7 @@ class NeuronPicture(QWidget):
                          .elidedText(level.title, Qt.TextElideMode.ElideMiddle, box.width()))
         painter.setFont(self.small_font)
         painter.setPen(style.TEXT_MUTED)
-        count = f"{level.units} unit{'s' if level.units != 1 else ''}"
+        count = f"{level.units} {level.kind if level.units != 1 else level.kind[:-1]}"
         painter.drawText(box.translated(0, 18), Qt.AlignmentFlag.AlignCenter,
                          QFontMetricsF(self.small_font).elidedText(
                              level.sample_text() or count, Qt.TextElideMode.ElideRight,

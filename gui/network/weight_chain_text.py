@@ -110,17 +110,24 @@ def _rows_table(chain, row) -> str:
 def _check_table(chain, row, rows, one_row) -> str:
     scale = max(1.0, abs(chain.engine))
     same = abs(chain.total - chain.engine) <= 1e-9 * scale
-    lines = [("the chain's sum", _n(chain.total, EXACT), ""),
-             ("the engine's ∂L/∂w", _n(chain.engine, EXACT), _mark(same))]
+    lines = [("chain's sum", _n(chain.total, EXACT), ""),
+             ("engine's ∂L/∂w", _n(chain.engine, EXACT), _mark(same))]
     if chain.numeric is not None:
-        close = abs(chain.numeric - chain.engine) <= 1e-5 * scale
-        lines.append(("central difference", _n(chain.numeric, 9), _mark(close)))
+        gap = abs(chain.numeric - chain.engine)
+        lines.append(("central difference", _n(chain.numeric, 9),
+                      f"{_mark(gap <= 1e-5 * scale)} |Δ| {_n(gap, 2)}"))
     if one_row is not None and row is not None:
         share = chain.rows[row].value
         ok = abs(one_row.engine - rows * share) <= 1e-9 * max(1.0, abs(one_row.engine))
-        lines.append((f"one-row pass of row {row}", _n(one_row.engine, EXACT),
-                      f"= {rows} × row {row}'s term {_mark(ok)}"))
-    body = "".join(f'<tr><td style="color:{theme.MUTED}">{a}</td><td align="right">{b}</td>'
-                   f'<td>{c}</td></tr>' for a, b, c in lines)
+        lines.append((f"row {row} alone", _n(one_row.engine, EXACT),
+                      f"{_mark(ok)} = {rows} × its term"))
+    cell = 'style="white-space:nowrap"'
+    body = "".join(f'<tr><td {cell}><span style="color:{theme.MUTED}">{a}</span></td>'
+                   f'<td align="right" {cell}>{b}</td><td {cell}>{c}</td></tr>'
+                   for a, b, c in lines)
+    note = "" if one_row is None or row is None else (
+        f'<p style="color:{theme.MUTED}; margin:2px 0">"row {row} alone" is a one-row pass: '
+        "its loss is a mean over one row, so its gradient is the batch's row count times "
+        "that row's term.</p>")
     return ('<h4 style="margin:8px 0 2px 0">Check</h4>'
-            f'<table cellspacing="0" cellpadding="2">{body}</table>')
+            f'<table cellspacing="0" cellpadding="2">{body}</table>{note}')
