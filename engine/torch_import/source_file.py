@@ -87,9 +87,9 @@ def main_class(classes: list[ModuleClass]) -> ModuleClass | None:
 
 
 def first_width(path, class_name: str) -> int | None:
-    """The ``in_features`` of the first ``nn.Linear`` the class's ``__init__`` builds, when it
-    is written as a number (``nn.Linear(2, 16)``): a guess at the width of the input rows.
-    None when there is no such literal (or the file cannot be read)."""
+    """The ``in_features`` of the first ``nn.Linear`` the class's ``__init__`` builds (in
+    source order), when it is written as a number (``nn.Linear(2, 16)``): a guess at the width
+    of the input rows. None otherwise (or when the file cannot be read)."""
     try:
         with open(path, encoding="utf-8") as f:
             tree = ast.parse(f.read(), filename=str(path))
@@ -103,11 +103,13 @@ def first_width(path, class_name: str) -> int | None:
     calls = sorted((n for n in ast.walk(init)
                     if isinstance(n, ast.Call) and _called(n.func) == "Linear"),
                    key=lambda n: (n.lineno, n.col_offset))          # in source order
-    for call in calls:
-        first = call.args[0] if call.args else next(
-            (k.value for k in call.keywords if k.arg == "in_features"), None)
-        if isinstance(first, ast.Constant) and type(first.value) is int and first.value > 0:
-            return first.value
+    if not calls:
+        return None
+    call = calls[0]                    # a later Linear's in_features is a hidden width
+    first = call.args[0] if call.args else next(
+        (k.value for k in call.keywords if k.arg == "in_features"), None)
+    if isinstance(first, ast.Constant) and type(first.value) is int and first.value > 0:
+        return first.value
     return None
 
 

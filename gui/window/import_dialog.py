@@ -40,6 +40,8 @@ LOSS_TEXTS = {
     "mse": "mse: mean squared error against a target (numbers)",
     "none": "none: the output is the loss (it must hold one number)",
 }
+FIELD_NAMES = {"--input-shape": "input shape", "--loss": "loss", "--weights": "weights",
+               "--seed": "seed", "--class": "class"}
 TRUST_TEXT = ("<b>Importing runs this file's Python code</b>, as <code>python MODEL.py</code> "
               "would (its <code>if __name__ == \"__main__\":</code> block excepted): import "
               "only files you trust. A weights file is read as tensors only and never runs "
@@ -191,8 +193,8 @@ class ImportDialog(QDialog):
         model = self.class_box.currentData()
         memory = self._memory()
         same_class = memory.get("class") == getattr(model, "name", None)
-        names = (["inputs"] if model is not None and model.arguments is None
-                 else list(model.arguments) if model is not None else ["x"])
+        names = ([] if model is None else ["inputs"] if model.arguments is None
+                 else list(model.arguments))
         for k, name in enumerate(names):
             edit = QLineEdit(objectName=f"import_shape_{name}")
             edit.setPlaceholderText("batch,features, such as 8,2")
@@ -200,13 +202,14 @@ class ImportDialog(QDialog):
             width = torch_import.first_width(self.model_path(), model.name) \
                 if model is not None and k == 0 else None
             edit.setText(remembered or (f"{DEFAULT_BATCH},{width}" if width else ""))
-            edit.setEnabled(model is not None)
             self.shapes_form.addRow(name, edit)
             self.shape_edits[name] = edit
-        if model is not None and model.arguments is None:
+        if model is None:
+            hint = "one field per argument of forward, once the file is chosen"
+        elif model.arguments is None:
             hint = (f"{model.name}.forward is not in this file: give one shape per argument "
                     "of forward, separated by ;")
-        elif model is not None and not model.arguments:
+        elif not model.arguments:
             hint = f"{model.name}.forward takes no inputs: there is nothing to import"
         else:
             hint = "sizes separated by commas, batch axis first (one per argument of forward)"
@@ -305,7 +308,7 @@ class ImportDialog(QDialog):
         result = torch_import.read_outcome(status, stdout, stderr)
         if not result.ok:
             self._remove_output()
-            self.say(f"Not imported: {result.error}", error=True)
+            self.say(f"Not imported: {in_dialog_words(result.error)}", error=True)
             return
         try:
             graph = torch_import.read_imported(self.out_path)
@@ -317,6 +320,8 @@ class ImportDialog(QDialog):
         self._remember(self.settings_used)
         open_imported(self.window, graph, self.settings_used, result)
         self.accept()
+        self.window.activateWindow()          # the keys go to the canvas: K plays at once
+        self.window.canvas.setFocus()
 
     def _done(self, keep_output: bool = False) -> None:
         if self.process is not None:
@@ -354,11 +359,14 @@ class ImportDialog(QDialog):
 
     def idle(self) -> None:
         self.running(False)
-        if not self.torch:
-            self.say(torch_import.TORCH_MISSING[:1].upper() + torch_import.TORCH_MISSING[1:]
-                     + ".", error=True)
+        self.say(None)
 
     def say(self, text: str | None, error: bool = False) -> None:
+        """One line under the fields (an error in red); with nothing to say and no PyTorch,
+        that it is missing and how to get it."""
+        if not text and not self.torch:
+            missing = torch_import.TORCH_MISSING
+            text, error = missing[:1].upper() + missing[1:] + ".", True
         self.message.setText(text or "")
         self.message.setStyleSheet(f"color: {theme.ERROR if error else theme.MUTED};")
         self.message.setProperty("error", bool(error and text))
@@ -414,6 +422,13 @@ def parse_shape(text: str) -> tuple | None:
     if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
         return None
     return tuple(int(p) for p in parts)
+
+
+def in_dialog_words(message: str) -> str:
+    """The command line's reason, with its flags named as the dialog's fields."""
+    for flag, field in FIELD_NAMES.items():
+        message = message.replace(flag, field)
+    return message
 
 
 def summary_text(class_name: str, file_name: str, result) -> str:
