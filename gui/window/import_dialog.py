@@ -62,7 +62,25 @@ class ImportDialog(QDialog):
         self.classes: list = []
         self.shape_edits: dict[str, QLineEdit] = {}
         self.remembered = self._load_remembered()
+        self.torch = torch_import.torch_installed()
+        self._build()
+        self.clock = QElapsedTimer()
+        self.ticker = QTimer(self, interval=500)
+        self.ticker.timeout.connect(self._show_progress)
+        self._reload = QTimer(self, singleShot=True, interval=150)
+        self._reload.timeout.connect(self.load_classes)
+        self.file_edit.textChanged.connect(self._reload.start)
+        self.class_box.currentIndexChanged.connect(self.class_changed)
+        last = window.settings.value("import/last_file")
+        if last and Path(str(last)).is_file():
+            self.file_edit.setText(str(last))
+            self.load_classes()
+        else:
+            self.class_changed()
+        self.idle()
 
+    def _build(self) -> None:
+        """The warning, the fields, the message line, the busy bar and the buttons."""
         self.trust = QLabel(TRUST_TEXT, objectName="import_trust", wordWrap=True)
         self.trust.setStyleSheet(f"border: 1px solid {theme.INCOMPLETE}; border-radius: 5px; "
                                  "padding: 8px;")
@@ -121,23 +139,6 @@ class ImportDialog(QDialog):
         column.addWidget(self.progress)
         column.addWidget(self.buttons)
         self.setMinimumWidth(620)
-
-        self.clock = QElapsedTimer()
-        self.ticker = QTimer(self, interval=500)
-        self.ticker.timeout.connect(self._show_progress)
-        self._reload = QTimer(self, singleShot=True, interval=150)
-        self._reload.timeout.connect(self.load_classes)
-        self.file_edit.textChanged.connect(self._reload.start)
-        self.class_box.currentIndexChanged.connect(self.class_changed)
-
-        self.torch = torch_import.torch_installed()
-        last = window.settings.value("import/last_file")
-        if last and Path(str(last)).is_file():
-            self.file_edit.setText(str(last))
-            self.load_classes()
-        else:
-            self.class_changed()
-        self.idle()
 
     # ------------------------------------------------------------ the fields
     def browse(self) -> None:
@@ -198,6 +199,7 @@ class ImportDialog(QDialog):
         for k, name in enumerate(names):
             edit = QLineEdit(objectName=f"import_shape_{name}")
             edit.setPlaceholderText("batch,features, such as 8,2")
+            edit.setAccessibleName(f"Input shape of {name}")
             remembered = memory.get("shapes", {}).get(name) if same_class else None
             width = torch_import.first_width(self.model_path(), model.name) \
                 if model is not None and k == 0 else None
