@@ -273,3 +273,16 @@ def test_an_imported_graph_is_laid_out_by_its_layers_else_by_the_auto_layout():
     assert positions["extra"][1] > max(y for n, (_, y) in positions.items() if n != "extra")
     plain = engine.load_graph(EXAMPLES / "two_paths.json")
     assert pytorch_import.layer_positions(plain) == layered_positions(plain)
+
+
+@pytest.mark.parametrize("stored", ["not json", '["a list"]', '{"%s": {"class": "SpiralMLP", '
+                                    '"shapes": {"x": 8}, "seed": "x", "loss": "hinge", '
+                                    '"weights": 1}}'])
+def test_remembered_settings_that_do_not_fit_are_ignored(qtbot, window, stored):
+    path = (MODELS / "spiral_mlp.py").resolve()
+    window.settings.setValue("import/models", stored.replace("%s", str(path)))
+    window.settings.setValue("import/last_file", str(path))
+    dialog = open_dialog(window)
+    assert dialog.class_box.currentText() == "SpiralMLP"
+    assert dialog.shape_edits["x"].text() == "8,2" and dialog.seed.value() == 0
+    assert dialog.loss_box.currentData() in pytorch_import.LOSSES

@@ -193,7 +193,7 @@ class ImportDialog(QDialog):
         self.shape_edits = {}
         model = self.class_box.currentData()
         memory = self._memory()
-        same_class = memory.get("class") == getattr(model, "name", None)
+        same_class = model is not None and memory.get("class") == model.name
         names = ([] if model is None else ["inputs"] if model.arguments is None
                  else list(model.arguments))
         for k, name in enumerate(names):
@@ -220,8 +220,8 @@ class ImportDialog(QDialog):
             index = self.loss_box.findData(memory.get("loss"))
             if index >= 0:
                 self.loss_box.setCurrentIndex(index)
-            self.weights_edit.setText(memory.get("weights") or "")
-            self.seed.setValue(int(memory.get("seed") or 0))
+            self.weights_edit.setText(memory["weights"])
+            self.seed.setValue(memory["seed"])
 
     def settings_problem(self):
         """``(settings, None)`` for the import, or ``(None, one line)`` saying what to fix."""
@@ -403,7 +403,16 @@ class ImportDialog(QDialog):
         except OSError:
             return {}
         found = self.remembered.get(key)
-        return found if isinstance(found, dict) else {}
+        if not isinstance(found, dict):
+            return {}
+        shapes = found.get("shapes")           # settings are user-editable: keep what fits
+        seed = found.get("seed")
+        return {"class": found.get("class") if isinstance(found.get("class"), str) else None,
+                "loss": found.get("loss"),
+                "weights": found.get("weights") if isinstance(found.get("weights"), str) else "",
+                "seed": seed if type(seed) is int and 0 <= seed < 2**31 else 0,
+                "shapes": {k: v for k, v in shapes.items() if isinstance(v, str)}
+                if isinstance(shapes, dict) else {}}
 
     def _remember(self, settings: dict) -> None:
         key = str(settings["model"])
@@ -437,9 +446,10 @@ def summary_text(class_name: str, file_name: str, result) -> str:
     """What was imported, in one line: nodes, parameters, weights, the largest difference
     from PyTorch, and the import's notices."""
     s = result.summary
-    parameters = s.get("parameters", 0)
+    parameters, weights = s.get("parameters", 0), s.get("weights", 0)
     text = (f"Imported {class_name} from {file_name}: {s.get('nodes')} nodes, {parameters} "
-            f"parameter{'s' if parameters != 1 else ''} ({s.get('weights')} weights); loss and "
+            f"parameter{'s' if parameters != 1 else ''} ({weights} "
+            f"weight{'s' if weights != 1 else ''}); loss and "
             f"gradients equal PyTorch's to within {fmt_number(s.get('max_abs_diff', 0), 2)}")
     if result.notices:
         text += " · " + "; ".join(result.notices)
