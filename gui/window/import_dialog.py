@@ -15,7 +15,6 @@ open document untouched. Without PyTorch the dialog says to run ``make torch``.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,10 +27,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from gui import theme
 from gui.formatting import fmt_number
 from gui.model import files, pytorch_import as torch_import
+from gui.window.import_memory import ImportMemory
 
 MODELS_DIR = files.ROOT / "resources" / "models"
-SETTINGS_KEY = "import/models"       # {model path: the fields of its last import}
-MAX_REMEMBERED = 20
 MESSAGE_MS = 30000                   # the status bar keeps the import's summary this long
 DEFAULT_BATCH = 8
 LOSS_TEXTS = {
@@ -61,7 +59,7 @@ class ImportDialog(QDialog):
         self.cancelled = False
         self.classes: list = []
         self.shape_edits: dict[str, QLineEdit] = {}
-        self.remembered = self._load_remembered()
+        self.memory = ImportMemory(window.settings)
         self.torch = torch_import.torch_installed()
         self._build()
         self.clock = QElapsedTimer()
@@ -71,8 +69,8 @@ class ImportDialog(QDialog):
         self._reload.timeout.connect(self.load_classes)
         self.file_edit.textChanged.connect(self._reload.start)
         self.class_box.currentIndexChanged.connect(self.class_changed)
-        last = window.settings.value("import/last_file")
-        if last and Path(str(last)).is_file():
+        last = self.memory.last_file()
+        if last is not None:
             self.file_edit.setText(str(last))
             self.load_classes()
         else:
@@ -178,7 +176,7 @@ class ImportDialog(QDialog):
         self.class_box.clear()
         for model in self.classes:
             self.class_box.addItem(model.name, model)
-        wanted = self._memory().get("class") or getattr(
+        wanted = self.memory.of(path).get("class") or getattr(
             torch_import.main_class(self.classes), "name", None)
         if wanted is not None and self.class_box.findText(wanted) >= 0:
             self.class_box.setCurrentIndex(self.class_box.findText(wanted))
@@ -192,7 +190,7 @@ class ImportDialog(QDialog):
             self.shapes_form.removeRow(0)
         self.shape_edits = {}
         model = self.class_box.currentData()
-        memory = self._memory()
+        memory = self.memory.of(self.model_path())
         same_class = model is not None and memory.get("class") == model.name
         names = ([] if model is None else ["inputs"] if model.arguments is None
                  else list(model.arguments))
@@ -319,7 +317,10 @@ class ImportDialog(QDialog):
             return
         finally:
             self._remove_output()
-        self._remember(self.settings_used)
+        used = self.settings_used
+        self.memory.remember(used["model"], used["class_name"],
+                             {n: e.text().strip() for n, e in self.shape_edits.items()},
+                             used["loss"], used["weights"], used["seed"])
         open_imported(self.window, graph, self.settings_used, result)
         self.accept()
         self.window.activateWindow()          # the keys go to the canvas: K plays at once
@@ -388,43 +389,6 @@ class ImportDialog(QDialog):
             process.waitForFinished(3000)
             self._done()
         super().done(result)
-
-    # ------------------------------------------------------------ remembered settings
-    def _load_remembered(self) -> dict:
-        try:
-            found = json.loads(str(self.window.settings.value(SETTINGS_KEY, "{}")))
-        except ValueError:
-            return {}
-        return found if isinstance(found, dict) else {}
-
-    def _memory(self) -> dict:
-        try:
-            key = str(self.model_path().resolve())
-        except OSError:
-            return {}
-        found = self.remembered.get(key)
-        if not isinstance(found, dict):
-            return {}
-        shapes = found.get("shapes")           # settings are user-editable: keep what fits
-        seed = found.get("seed")
-        return {"class": found.get("class") if isinstance(found.get("class"), str) else None,
-                "loss": found.get("loss"),
-                "weights": found.get("weights") if isinstance(found.get("weights"), str) else "",
-                "seed": seed if type(seed) is int and 0 <= seed < 2**31 else 0,
-                "shapes": {k: v for k, v in shapes.items() if isinstance(v, str)}
-                if isinstance(shapes, dict) else {}}
-
-    def _remember(self, settings: dict) -> None:
-        key = str(settings["model"])
-        entry = {"class": settings["class_name"], "loss": settings["loss"],
-                 "seed": settings["seed"], "weights": settings["weights"],
-                 "shapes": {name: edit.text().strip()
-                            for name, edit in self.shape_edits.items()}}
-        remembered = {k: v for k, v in self.remembered.items() if k != key}
-        remembered[key] = entry
-        self.remembered = dict(list(remembered.items())[-MAX_REMEMBERED:])
-        self.window.settings.setValue(SETTINGS_KEY, json.dumps(self.remembered))
-        self.window.settings.setValue("import/last_file", key)
 
 
 def parse_shape(text: str) -> tuple | None:
