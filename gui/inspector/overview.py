@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -107,6 +107,7 @@ class GraphOverview(QWidget):
         self.headers = ["node", "shape", "value", "∂L/∂node"]
         self.level = None
         self.table.cellClicked.connect(self._clicked)
+        self.table.viewport().installEventFilter(self)      # its width decides the level
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -254,6 +255,11 @@ class GraphOverview(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize and obj is self.table.viewport():
+            self.fit_columns()
+        return super().eventFilter(obj, event)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(node, shape, value, gradient) as shown."""

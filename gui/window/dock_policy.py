@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QStyle, QTabBar
 
 from gui.actions import needs_of
@@ -61,6 +61,12 @@ class LayoutPolicy(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(0)
         self.timer.timeout.connect(self.settle)
+        self.measuring = QTimer(self)
+        self.measuring.setSingleShot(True)
+        self.measuring.setInterval(0)
+        self.measuring.timeout.connect(self._measure)
+        self._resizing = False
+        window.installEventFilter(self)     # the end of a drag of a dock's edge
         self.watch()
 
     # -- docks --------------------------------------------------------------------------------
@@ -138,9 +144,30 @@ class LayoutPolicy(QObject):
         self.timer.start()
 
     def resized(self) -> None:
-        """A new window size: lay it out afresh (panels opened by hand may collapse now)."""
+        """A new window size: lay it out afresh (panels opened by hand may collapse now; the
+        tab in front takes its own height again, within the new room)."""
         self.opened_since_resize.clear()
-        self.settle()
+        self._resizing = True
+        try:
+            self.settle()
+        finally:
+            self._resizing = False
+
+    def _measure(self) -> None:
+        """The front tab's height once the window has laid itself out: what the policy gave
+        it (a later difference is the user's doing)."""
+        if self.front is not None and self.front.isVisible():
+            self.applied = self.area_height(self.front)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.MouseButtonRelease:
+            QTimer.singleShot(0, self._dragged)       # a dock's edge may have moved
+        return super().eventFilter(obj, event)
+
+    def _dragged(self) -> None:
+        if self.front is not None:
+            self._remember(self.front)
+            self._measure()
 
     # -- the layout ---------------------------------------------------------------------------
     def settle(self) -> None:
@@ -231,7 +258,7 @@ class LayoutPolicy(QObject):
             self.front = None
             return
         room = budget + self.tabs_height(docks)     # heights are the area's: tabs included
-        if front is not self.front:
+        if front is not self.front or self._resizing:
             wanted = self.heights.get(front.objectName()) or needs_of(front).preferred_size() \
                 or self.area_height(front)
             self.front = front
@@ -239,6 +266,7 @@ class LayoutPolicy(QObject):
             self.window.resizeDocks([front], [self.applied], Qt.Orientation.Vertical)
         elif self.area_height(front) > room:
             self.window.resizeDocks([front], [room], Qt.Orientation.Vertical)
+        self.measuring.start()
 
     def side_budget(self) -> int:
         """The width the docks beside the canvas may take together (the tab in front under
