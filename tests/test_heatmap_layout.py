@@ -69,7 +69,9 @@ def test_each_shape_lays_out_the_heatmap_afresh(qtbot):
         host.close()
 
 
-def test_a_new_shape_during_training_keeps_image_bar_and_caption_apart(window):
+def test_a_new_shape_during_training_keeps_image_bar_and_caption_apart(window, qtbot):
+    """While the run goes new values keep arriving: each selection's layout settles, and
+    stays, image over bar over caption (it used to stay overlapped)."""
     open_example(window, "spiral_classifier")
     inspector = window.inspector
     window.canvas.select_nodes(["W1"])
@@ -78,17 +80,15 @@ def test_a_new_shape_during_training_keeps_image_bar_and_caption_apart(window):
     try:
         for node in ("W1", "b1", "logits", "W2", "W1"):          # selections during the run
             window.canvas.select_nodes([node])
-            QApplication.processEvents()
-            assert_laid_out(inspector.value_view)
+            qtbot.waitUntil(lambda: assert_laid_out(inspector.value_view), timeout=3000)
         shape = inspector.attr_editors["shape"][0]
         shape.setText("[6, 24]")
         shape.editingFinished.emit()
-        QApplication.processEvents()
-        assert inspector.value_view.heatmap.array.shape == (6, 24)
-        assert_laid_out(inspector.value_view)
+        qtbot.waitUntil(lambda: inspector.value_view.heatmap.array.shape == (6, 24),
+                        timeout=3000)
+        qtbot.waitUntil(lambda: assert_laid_out(inspector.value_view), timeout=3000)
         for node in ("b1", "W1"):
             window.canvas.select_nodes([node])
-            QApplication.processEvents()
-            assert_laid_out(inspector.value_view)
+            qtbot.waitUntil(lambda: assert_laid_out(inspector.value_view), timeout=3000)
     finally:
         panel.pause(wait=True)
