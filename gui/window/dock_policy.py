@@ -181,8 +181,18 @@ class LayoutPolicy(QObject):
         if restore is not None and is_open(restore) and self.area(restore) == BOTTOM:
             restore.raise_()
         self.chrome.update_title_bars()
+        self._free_others()
         self._fit_bottom()
         self._fit_sides()
+
+    def _free_others(self) -> None:
+        """A floating dock (or one moved elsewhere) is as large as the user makes it."""
+        for dock in self.docks():
+            area = self.area(dock)
+            if area != BOTTOM:
+                dock.setMaximumHeight(UNLIMITED)
+            if area not in SIDE:
+                dock.setMaximumWidth(UNLIMITED)
 
     def canvas_minimum(self) -> tuple[int, int]:
         """The canvas widget's least size: its viewport at CANVAS_SHARE, plus its frame."""
@@ -337,19 +347,29 @@ class LayoutPolicy(QObject):
         self.resized()
 
     def save(self, settings) -> None:
+        """The window's dock state (taken with the toolbar in its own row), each tab's height
+        and the docks this policy collapsed."""
         if self.front is not None:
             self._remember(self.front)
+        with self.chrome.normal():
+            settings.setValue("window/state", self.window.saveState())
         settings.setValue("window/dock_heights", json.dumps(self.heights))
         settings.setValue("window/collapsed", json.dumps([d.objectName() for d in self.collapsed]))
 
-    def restore(self, settings) -> None:
-        try:
+    def restore(self, settings, state) -> None:
+        """What ``save`` wrote (nothing: a first start)."""
+        if state is not None:
+            with self.chrome.normal():
+                self.window.restoreState(state)
+        try:                               # settings a user may have edited by hand
             heights = json.loads(settings.value("window/dock_heights") or "{}")
-            collapsed = json.loads(settings.value("window/collapsed") or "[]")
+            self.heights = {str(k): int(v) for k, v in heights.items()}
+        except (TypeError, ValueError, AttributeError):
+            self.heights = {}
+        try:
+            names = {str(n) for n in json.loads(settings.value("window/collapsed") or "[]")}
         except (TypeError, ValueError):
-            heights, collapsed = {}, []
-        self.heights = {str(k): int(v) for k, v in heights.items()} \
-            if isinstance(heights, dict) else {}
-        names = set(collapsed) if isinstance(collapsed, list) else set()
+            names = set()
         self.collapsed = [d for d in self.docks() if d.objectName() in names and d.isHidden()]
         self.front = None
+        self.resized()

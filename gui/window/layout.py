@@ -10,7 +10,8 @@ action stays reachable (the policy that decides who gets what: gui/window/dock_p
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QToolButton
 
 from gui import theme
@@ -106,3 +107,14 @@ def overflow_actions(toolbar) -> list:
                 and isinstance(widget, QToolButton) and not widget.isVisible():
             hidden.append(action)
     return hidden
+
+
+def fit_to_screen(window, fraction: float) -> None:
+    """``window`` at ``fraction`` of its screen's available area, centred (a first start)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
+    rect.moveCenter(area.center())
+    window.setGeometry(rect)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
@@ -28,8 +28,8 @@ from gui.training.install import install_training
 from gui.formatting import describe, grad_symbol
 from gui.model.node_status import attention_summary
 from gui.window.dock_policy import LayoutPolicy
-from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_toolbar,
-                               show_overflow_button)
+from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_to_screen,
+                               fit_toolbar, show_overflow_button)
 from gui.window.menus import build_actions, build_menus, build_toolbar
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
@@ -442,13 +442,12 @@ class MainWindow(QMainWindow):
         self.layout_policy.resized()
         self._fit_toolbar()
 
-    def _fit_toolbar(self) -> None:
-        """Texts beside the icons while they fit its own row; icons only in the menu bar's."""
+    def _fit_toolbar(self) -> None:     # icons only in the menu bar's row
         fit_toolbar(self.toolbar, 0 if self.layout_policy.chrome.on else self.width())
 
     def reset_layout(self) -> None:
         """View ▸ Reset Layout: every dock back where a first start puts it, at its preferred
-        size (the window keeps its size; the player, if on, stays in front)."""
+        size (the window keeps its size; a running player stays in front)."""
         self.layout_policy.reset(self.default_state)
         if self.player_dock.is_built and self.player.active:
             self.player_dock.show()
@@ -494,9 +493,7 @@ class MainWindow(QMainWindow):
             self.autosaver.timer.stop()
             self.autosaver.clear()
             self.settings.setValue("window/geometry", self.saveGeometry())
-            with self.layout_policy.chrome.normal():
-                self.settings.setValue("window/state", self.saveState())
-            self.layout_policy.save(self.settings)
+            self.layout_policy.save(self.settings)      # the dock state and heights
             event.accept()
         else:
             event.ignore()
@@ -505,20 +502,6 @@ class MainWindow(QMainWindow):
         """Window size and dock layout from the last session; on a first start (nothing saved)
         90 % of the screen's available area, centred (the app calls this, not tests)."""
         geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.fit_to_screen()
-        if state is not None:
-            with self.layout_policy.chrome.normal():
-                self.restoreState(state)
-            self.layout_policy.restore(self.settings)
-        self.layout_policy.resized()
-
-    def fit_to_screen(self, fraction: float = 0.9) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
-        rect.moveCenter(area.center())
-        self.setGeometry(rect)
+            fit_to_screen(self, 0.9)
+        self.layout_policy.restore(self.settings, self.settings.value("window/state"))
