@@ -1,25 +1,35 @@
 """What the inspector shows when no single node is selected: the loss and, for every leaf
 (input, constant, parameter), its value and its gradient — the answer backprop gives.
 
-Clicking a row asks for that node to be selected (`node_clicked`).
+Clicking a row asks for that node to be selected (`node_clicked`). In a narrow dock the
+table gives way by priority (``LEVELS``), never by cutting a column down to "…": first the
+headers shorten, then a tensor's ``‖·‖ = 8.929`` becomes ``‖8.929‖``, then numbers keep three
+digits, then the shape column goes (its text stays in the tooltips); only then does the node
+column elide, in the middle.
 """
 from __future__ import annotations
 
 import html
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui import theme
 from gui.model import files
-from gui.formatting import describe, grad_symbol, norm_text
+from gui.formatting import describe, fmt_number, grad_symbol, norm, norm_text
 from gui.model.node_status import attention_summary
 
 MAX_ROWS = 40
 NODE_COLUMN_MIN = 40      # pixels the node column keeps in a narrow dock
+CELL_PADDING = 12         # pixels beside a cell's text
+# what gives way first: (tensor norm written "‖·‖ = x" or "‖x‖", digits, shape column shown,
+# short headers)
+LEVELS = ((True, 4, True, False), (True, 4, True, True), (False, 4, True, True),
+          (False, 3, True, True), (False, 3, False, True))
+SHORT_HEADERS = ("node", "shape", "value", "gradient")
 
 
 def shape_cell(array) -> str:
@@ -30,15 +40,15 @@ def shape_cell(array) -> str:
     return "scalar" if shape == () else str(tuple(shape))
 
 
-def short(array) -> str:
+def short(array, spelled: bool = True, digits: int = 4) -> str:
     """A value or gradient cell: the number for a scalar, the norm ``‖·‖ = 0.2204`` for a
-    tensor (its shape has a column of its own)."""
+    tensor (its shape has a column of its own); not ``spelled``: ``‖0.2204‖``."""
     if array is None:
         return "—"
     a = np.asarray(array, dtype=float)
     if a.size == 1:
-        return describe(a, digits=6)
-    return norm_text(a, 4)
+        return describe(a, digits=6 if digits >= 4 else digits + 1)
+    return norm_text(a, digits) if spelled else f"‖{fmt_number(norm(a), digits)}‖"
 
 
 def cell_tooltip(label: str, array) -> str:
@@ -92,7 +102,12 @@ class GraphOverview(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(30)
         header.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # "∂mul…ode", never cut off
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # a long node id
+        self.leaves: list = []
+        self.headers = ["node", "shape", "value", "∂L/∂node"]
+        self.level = None
         self.table.cellClicked.connect(self._clicked)
+        self.table.viewport().installEventFilter(self)      # its width decides the level
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -147,6 +162,7 @@ class GraphOverview(QWidget):
         self.table.setRowCount(len(leaves))
         grad_header = grad_symbol(loss, "node")
         self.table.setHorizontalHeaderLabels(["node", "shape", "value", grad_header])
+        self.level = None
         tips = ("The leaf's id (click a row to select it)",
                 "The shape of its value: scalar (one number), (16,) a vector of 16, (4, 2) a "
                 "matrix of 4 rows and 2 columns",
@@ -156,21 +172,23 @@ class GraphOverview(QWidget):
                 "the node for the heatmap)")
         for col, tip in enumerate(tips):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
+        self.leaves = []
         for row, node_id in enumerate(leaves):
             value, grad = model.values.get(node_id), model.grads.get(node_id)
-            cells = (node_id, shape_cell(value if value is not None
-                                         else model.node(node_id).value), short(value),
-                     short(grad))
+            shape = shape_cell(value if value is not None else model.node(node_id).value)
+            self.leaves.append((node_id, shape, value, grad))
             cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value),
                          cell_tooltip(node_id, value), cell_tooltip(grad_symbol(loss, node_id), grad))
             colours = (theme.TEXT, theme.MUTED, theme.VALUE, theme.GRAD)
-            for col, (text, colour) in enumerate(zip(cells, colours)):
-                item = QTableWidgetItem(text)
+            for col, colour in enumerate(colours):
+                item = QTableWidgetItem()
                 item.setToolTip(cell_tips[col])
                 item.setForeground(QColor(colour))
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
+        self.headers = ["node", "shape", "value", grad_header]
+        self.level = None
         self.fit_columns()
         self.table.setUpdatesEnabled(True)
         any_tensor = any(np.size(model.values.get(n, 0)) > 1 for n in leaves)
@@ -184,23 +202,64 @@ class GraphOverview(QWidget):
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
                                   + 22 * rows + 2 * self.table.frameWidth() + 2)
 
+    def texts(self, level) -> list[tuple[str, str, str, str]]:
+        """The cells' texts at one level of ``LEVELS``."""
+        spelled, digits, _shape, _short = level
+        return [(node_id, shape, short(value, spelled, digits), short(grad, spelled, digits))
+                for node_id, shape, value, grad in getattr(self, "leaves", [])]
+
+    def widths(self, level) -> list[int]:
+        """The widths the shape, value and gradient columns want at ``level`` (0: hidden)."""
+        metrics = self.table.fontMetrics()
+        header_metrics = self.table.horizontalHeader().fontMetrics()
+        headers = SHORT_HEADERS if level[3] else self.headers
+        rows = self.texts(level)
+        wanted = []
+        for column in (1, 2, 3):
+            if column == 1 and not level[2]:
+                wanted.append(0)
+                continue
+            cells = [metrics.horizontalAdvance(row[column]) for row in rows]
+            wanted.append(max([header_metrics.horizontalAdvance(headers[column]), *cells])
+                          + CELL_PADDING)
+        return wanted
+
     def fit_columns(self) -> None:
         """Shape, value and gradient as wide as their cells and headers; in a narrow dock the
-        headers give way first (elided), then every column in proportion: no scroll bar."""
-        table, header = self.table, self.table.horizontalHeader()
-        cells = [table.sizeHintForColumn(c) + 8 for c in (1, 2, 3)]
-        wanted = [max(w, header.sectionSizeHint(c)) for w, c in zip(cells, (1, 2, 3))]
+        table gives way by ``LEVELS``, the node column last (elided in the middle): no
+        scroll bar, and no column cut down to "…"."""
+        table = self.table
         room = table.viewport().width() - NODE_COLUMN_MIN
-        if sum(wanted) > room:
-            wanted = cells
-        if sum(wanted) > room > 0:
-            wanted = [max(header.minimumSectionSize(), w * room // sum(wanted)) for w in wanted]
+        level, wanted = LEVELS[-1], self.widths(LEVELS[-1])
+        for candidate in LEVELS:
+            widths = self.widths(candidate)
+            if sum(widths) <= room:
+                level, wanted = candidate, widths
+                break
+        else:
+            if sum(wanted) > room > 0:             # the last resort: all in proportion
+                wanted = [w * room // sum(wanted) for w in wanted]
+        if level != self.level:
+            self.level = level
+            headers = SHORT_HEADERS if level[3] else self.headers
+            for column, text in enumerate(headers):
+                table.horizontalHeaderItem(column).setText(text)
+            for row, cells in enumerate(self.texts(level)):
+                for column, text in enumerate(cells):
+                    table.item(row, column).setText(text)
+        table.setColumnHidden(1, not level[2])
         for column, width in zip((1, 2, 3), wanted):
-            table.setColumnWidth(column, width)
+            if width:
+                table.setColumnWidth(column, width)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize and obj is self.table.viewport():
+            self.fit_columns()
+        return super().eventFilter(obj, event)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(node, shape, value, gradient) as shown."""

@@ -1,4 +1,5 @@
-"""A read-only view of one array: a big number for scalars, a heatmap for tensors.
+"""A read-only view of one array: a big number for scalars, a heatmap for tensors (laid out
+from the tensor's shape each time: gui/inspector/heatmap.py).
 
 The heatmap (gui/inspector/heatmap.py, pyqtgraph) is built the first time a tensor is shown:
 a window that shows only numbers never imports pyqtgraph.
@@ -59,7 +60,7 @@ class TensorView(QWidget):
             self.heatmap.set_array(a)
             self.caption.hide()
             self.stack.setCurrentWidget(self.heatmap)
-            self.stack.setFixedHeight(self.heatmap.sizeHint().height())
+            self.stack.setFixedHeight(self.heatmap.content_height())
             return
         if a is None or a.size == 0:
             self.scalar.setText(placeholder if a is None else f"empty, shape {tuple(a.shape)}")
@@ -83,7 +84,7 @@ class TensorView(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._heatmap is not None and self.stack.currentWidget() is self._heatmap:
-            self.stack.setFixedHeight(self._heatmap.sizeHint().height())
+            self.stack.setFixedHeight(self._heatmap.content_height())
 
     def text(self) -> str:
         """What is shown, as text (for tests and the clipboard)."""

@@ -15,11 +15,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
-from gui.actions import LazyDock, insert_tool_action, menu_named
+from gui.actions import LazyDock, declare_needs, insert_tool_action, menu_named
 from gui.theme.icons import player_icon
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
 SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
+CARD_MIN = (300, 120)   # the step card, at its smallest (the window's policy keeps it)
+STRIP_HEIGHT = 40       # the strip's height before it is built
 _ACTIONS = (  # name, text, key, tip, icon
     ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
     ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
@@ -62,6 +64,8 @@ def install_player(window) -> LazyDock:
     if neighbour is not None:        # one bottom panel at a time: tabs, the player on top
         window.tabifyDockWidget(neighbour, dock)
     dock.hide()
+    declare_needs(dock, lambda: _minimum(dock), lambda: _panel_height(window.player)
+                  if dock.is_built else PANEL_HEIGHT)
     canvas.addActions([a for a in actions.values() if a.shortcut()])
     window.player_actions, window.player_dock = actions, dock
     return dock
@@ -91,10 +95,9 @@ def _build(window, actions, dock) -> QWidget:
         card.show_explanation(explain(player.timeline, k))
 
     def on_active(active: bool) -> None:
-        if active:
-            if dock.isHidden():
+        if active:      # the window's policy gives it its height (and brings back the
+            if dock.isHidden():     # tab that was in front when it is hidden again)
                 dock.show()
-                window.resizeDocks([dock], [_panel_height(player)], Qt.Orientation.Vertical)
             dock.raise_()
         else:
             card.show_hint()
@@ -104,6 +107,12 @@ def _build(window, actions, dock) -> QWidget:
     player.active_changed.connect(on_active)
     player.message.connect(window.show_warning)
     return panel
+
+
+def _minimum(dock) -> tuple[int, int]:
+    """Strip and step card at their smallest."""
+    strip = dock.widget().strip.sizeHint().height() if dock.is_built else STRIP_HEIGHT
+    return CARD_MIN[0], strip + CARD_MIN[1]
 
 
 def _panel_height(player) -> int:

@@ -52,11 +52,14 @@ class TrainingPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFixedWidth(CONTROLS_WIDTH + 14)
+        self.controls_scroll = scroll
         self.plot_grid = PlotGrid(self.plots)
+        self.plot_grid.arranged.connect(self._plots_arranged)
         content = QWidget()
         row = QHBoxLayout(content)
-        row.setContentsMargins(6, 4, 6, 4)
+        row.setContentsMargins(4, 2, 4, 2)
         row.setSpacing(8)
+        self.content_row = row
         row.addWidget(scroll)
         row.addWidget(self.plot_grid, 1)
         outer = QScrollArea()          # a narrow window scrolls the panel, never grows for it
@@ -85,14 +88,17 @@ class TrainingPanel(QWidget):
             if self.session.latest is None:
                 self._clear_plots()
 
-    def resizeEvent(self, event) -> None:
-        """Four plots in a row on a wide panel, two by two on a narrower one."""
-        super().resizeEvent(event)
-        size = event.size()
-        room = size.width() - CONTROLS_WIDTH - 30
-        columns = 4 if room > 2.4 * size.height() else 2
-        self.plot_grid.arrange(columns)
-        self.loss_plot.smooth_word.setVisible(room / columns >= 250)   # narrow: slider only
+    def _plots_arranged(self, cell_width: int) -> None:
+        """The plots reflow themselves (PlotGrid); a narrow loss plot drops its "smooth"."""
+        self.loss_plot.smooth_word.setVisible(cell_width >= 250)
+
+    def useful_minimum(self) -> tuple[int, int]:
+        """The least size at which the controls and one plot of at least MIN_PLOT fit with
+        no scroll bar (the window's layout policy collapses the dock below it)."""
+        margins, gap = self.content_row.contentsMargins(), self.content_row.spacing()
+        grid = self.plot_grid.minimumSizeHint()
+        return (margins.left() + self.controls_scroll.width() + gap + grid.width()
+                + margins.right(), margins.top() + grid.height() + margins.bottom())
 
     # ------------------------------------------------------------ the API
     def start(self, steps: int | None = None) -> bool:
