@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     before_qt()
     from gui.window.app import run_app
-    return run_app(decision.path)
+    return run_app(decision.path, decision.theme)
 
 
 def program() -> None:

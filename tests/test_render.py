@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import EXAMPLES, ROOT
 from graphs import build
-from gui.canvas import edge_encoding
+from gui.canvas import edge_encoding, style
 from gui_helpers import make_canvas
 
 
@@ -115,8 +115,12 @@ def test_an_edges_colour_follows_the_sign_of_its_contribution(qtbot):
     scene = view.graph_scene
     into_a, into_b = scene.edges[("a", "y", 0)], scene.edges[("b", "y", 1)]
     assert into_a.grad_balance == -1.0 and into_b.grad_balance == 1.0
-    for rgb in _colour_along(view, into_a):          # −0.5 flowed back to a: blue
-        assert _close(rgb, edge_encoding.NEGATIVE), rgb
+    along = _colour_along(view, into_a, [0.12 + 0.01 * k for k in range(26)]
+                          + [0.62 + 0.01 * k for k in range(26)])   # not the number's middle
+    dashes = [rgb for rgb in along if _close(rgb, edge_encoding.NEGATIVE)]
+    gaps = [rgb for rgb in along if _close(rgb, style.BACKGROUND, 12)]
+    assert not [rgb for rgb in along if _close(rgb, edge_encoding.POSITIVE)]
+    assert len(dashes) >= 8 and len(gaps) >= 8       # −0.5 flowed back to a: blue, dashed
     for rgb in _colour_along(view, into_b):          # +1.5 flowed back to b: orange
         assert _close(rgb, edge_encoding.POSITIVE), rgb
     model.set_value("b", 0.5)                        # flip the sign of what reaches a

@@ -26,13 +26,14 @@ COMMANDS = {
 }
 # never import Qt (export's images aside)
 HEADLESS = ("grad", "train", "new", "export", "lessons", "import")
+THEMES = ("light", "dark", "system")     # --theme of the app (and of shot and render)
 
 
 def usage() -> str:
     """The program's --help text."""
     width = max(map(len, COMMANDS))
     commands = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
-    return f"""usage: {PROG} [FILE]
+    return f"""usage: {PROG} [FILE] [--theme light|dark|system]
        {PROG} COMMAND FILE [options]
        {PROG} new --data CSV --out FILE [options]
        {PROG} lessons [--check [FILE ...]]
@@ -44,8 +45,10 @@ commands:
 {commands}
 
 options:
-  -h, --help  show this help and exit
-  --version   show the version and exit
+  -h, --help     show this help and exit
+  --version      show the version and exit
+  --theme THEME  the app's theme for this run: light, dark or system (default: the one
+                 chosen in View > Theme, at first the desktop's; dark where it does not say)
 
 `{PROG} COMMAND --help` lists a command's options (docs/cli.md has them all).
 Exit status: 0 done; 2 a usage error, or a file or graph that cannot be used (one line on
@@ -64,16 +67,47 @@ class Decision(NamedTuple):
     rest: tuple = ()               # its arguments
     path: str | None = None        # the file the app opens
     message: str = ""              # the one-line error
+    theme: str | None = None       # the app's --theme
 
 
 def classify(argv) -> Decision:
     """What ``argv`` (without the program name) asks for; never touches Qt."""
     argv = list(argv)
+    if argv and argv[0] in COMMANDS:
+        return Decision("command", argv[0], tuple(argv[1:]))
+    theme, argv, problem = _take_theme(argv)
+    if problem:
+        return Decision("error", message=problem)
+    decision = _classify_app(argv)
+    return decision._replace(theme=theme) if decision.kind == "app" else decision
+
+
+def _take_theme(argv: list[str]) -> tuple[str | None, list[str], str]:
+    """``--theme X`` / ``--theme=X`` out of the app's arguments: (theme, the rest, error)."""
+    theme, rest, i = None, [], 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--theme" or word.startswith("--theme="):
+            if "=" in word:
+                value = word.split("=", 1)[1]
+            elif i + 1 < len(argv):
+                value, i = argv[i + 1], i + 1
+            else:
+                return None, argv, f"{PROG}: --theme needs a value: {', '.join(THEMES)}"
+            if value not in THEMES:
+                return None, argv, (f"{PROG}: --theme must be one of {', '.join(THEMES)}, "
+                                    f"got {value!r}")
+            theme = value
+        else:
+            rest.append(word)
+        i += 1
+    return theme, rest, ""
+
+
+def _classify_app(argv: list[str]) -> Decision:
     if not argv:
         return Decision("app")
     first = argv[0]
-    if first in COMMANDS:
-        return Decision("command", first, tuple(argv[1:]))
     if first in ("-h", "--help", "help"):
         return Decision("help")
     if first in ("--version", "-V"):

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from engine import Kind
-from gui.theme import colors
 
 # graph-level problems that stop gradients whatever the user is building
 ALWAYS = frozenset({Kind.LOSS_SHAPE, Kind.NONFINITE, Kind.OP_FAILED, Kind.INTERNAL})
@@ -42,10 +41,7 @@ class CanvasBanner(QLabel):
         self.setObjectName("canvasBanner")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        c = colors.active()
-        self.setStyleSheet(f"QLabel#canvasBanner {{ background: {colors.rgba_css(c.banner_fill)}; "
-                           f"color: {c.banner_text}; border-bottom: 1px solid {c.node_error}; "
-                           "padding: 0 12px; font-weight: 600; }")
+        # colours: the application's style sheet (QLabel#canvasBanner, gui/theme)
         self.full_text = ""
         self.hide()
         view.model.results_changed.connect(self.refresh)
@@ -60,7 +56,7 @@ class CanvasBanner(QLabel):
     def place(self) -> None:
         """Across the top of the viewport, the sentence elided to fit."""
         width = self.view.viewport().width()
-        self.setGeometry(0, 0, width, HEIGHT)
+        self.setGeometry(0, 0, width, max(HEIGHT, self.fontMetrics().height() + 10))
         room = max(0, width - 26)
         self.setText(self.fontMetrics().elidedText(f"⚠ {self.full_text}",
                                                    Qt.TextElideMode.ElideRight, room))

@@ -1,8 +1,13 @@
-"""How an edge shows what flowed back along it: colour = sign, width = size on a log scale.
+"""How an edge shows what flowed back along it: colour and line = sign, width = size on a log
+scale.
 
 The sign uses the app's one diverging mapping (the heatmaps' blue for negative, orange for
-positive: a pair that colour-blind viewers tell apart). A tensor contribution mixes signs: its
-colour is the balance Σc / Σ|c|, from blue (−1) through the plain edge grey (0) to orange (+1).
+positive: a pair that colour-blind viewers tell apart, and that differ in brightness too, so
+they stay apart on a washed-out projector). A tensor contribution mixes signs: its colour is the
+balance Σc / Σ|c|, from blue (−1) through the plain edge grey (0) to orange (+1). The sign is
+told by more than colour: a mostly negative contribution is drawn dashed, a positive or mixed
+one solid (``sign_dashes``); a tensor's number says ``+`` when every element is ≥ 0, ``−`` when
+every one is ≤ 0, ``±`` when they mix.
 The width grows with log10 of the contribution's norm, relative to a scale (the largest in the
 record, or one the player pins): over DECADES decades from thin to thick, so 1e-4 and 1 both
 stay visible and a zero gradient draws the thinnest line.
@@ -14,13 +19,19 @@ import math
 import numpy as np
 from PySide6.QtGui import QColor
 
-from gui.formatting import describe_short, fmt_number, norm
+from gui.formatting import fmt_number, norm
 from gui.canvas import style
 
-NEGATIVE = style.NEGATIVE
-POSITIVE = style.POSITIVE
-NEUTRAL = style.EDGE
 DECADES = 4.0
+MIXED = 1 / 3          # |balance| below this: a mixed contribution
+
+
+def __getattr__(name: str):
+    """``NEGATIVE``, ``POSITIVE`` and ``NEUTRAL``: the active theme's (read when asked)."""
+    if name in ("NEGATIVE", "POSITIVE", "NEUTRAL"):
+        return {"NEGATIVE": style.NEGATIVE, "POSITIVE": style.POSITIVE,
+                "NEUTRAL": style.EDGE}[name]
+    raise AttributeError(name)
 MIN_WIDTH, MAX_WIDTH = 1.4, 7.5
 
 
@@ -61,13 +72,37 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
 def sign_colour(bal: float) -> QColor:
     """Orange for positive, blue for negative, grey for a balanced or zero contribution."""
     if bal >= 0:
-        return _mix(NEUTRAL, POSITIVE, bal)
-    return _mix(NEUTRAL, NEGATIVE, -bal)
+        return _mix(style.EDGE, style.POSITIVE, bal)
+    return _mix(style.EDGE, style.NEGATIVE, -bal)
+
+
+def sign_kind(bal: float) -> str:
+    """``positive``, ``negative`` or ``mixed`` (a balance near 0, or nothing)."""
+    if bal >= MIXED:
+        return "positive"
+    if bal <= -MIXED:
+        return "negative"
+    return "mixed"
+
+
+def sign_dashes(bal: float, width: float) -> list[float] | None:
+    """The dash pattern of an edge of balance ``bal`` drawn ``width`` wide (in units of the
+    width, as QPen takes it): dashes for a negative contribution, None (solid) otherwise.
+    Dashes stay about the same length on screen whatever the width."""
+    if sign_kind(bal) != "negative":
+        return None
+    w = max(width, 0.5)
+    return [max(7.0, 2.4 * w) / w, max(4.0, 1.3 * w) / w]
 
 
 def label_text(array) -> str:
-    """What an edge prints: ``31.7`` for a number, ``±0.079`` (largest magnitude) for a tensor."""
+    """What an edge prints: ``31.7`` for a number; for a tensor its largest magnitude, marked
+    ``+`` when every element is ≥ 0, ``−`` when every one is ≤ 0, ``±`` when signs mix."""
     a = np.asarray(array)
     if a.size == 1:
         return fmt_number(a.reshape(-1)[0], 3)
-    return describe_short(a)
+    finite = a[np.isfinite(a)]
+    if finite.size == 0:
+        return "nan"
+    sign = "+" if np.all(finite >= 0) else "−" if np.all(finite <= 0) else "±"
+    return f"{sign}{fmt_number(float(np.max(np.abs(finite))), 2)}"

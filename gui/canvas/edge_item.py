@@ -158,8 +158,18 @@ class EdgeItem(QGraphicsItem):
             colour = style.EDGE_EMPHASIS if self.emphasis else style.EDGE
             self._pen = QPen(colour, style.EDGE_WIDTH + extra, Qt.SolidLine, Qt.RoundCap)
             return
-        self._pen = QPen(encoding.sign_colour(self.grad_balance),
-                         encoding.width(self.grad_strength) + extra, Qt.SolidLine, Qt.RoundCap)
+        width = encoding.width(self.grad_strength) + extra
+        self._pen = QPen(encoding.sign_colour(self.grad_balance), width, Qt.SolidLine,
+                         Qt.RoundCap)
+        dashes = encoding.sign_dashes(self.grad_balance if self._norm else 1.0, width)
+        if dashes is not None:      # the sign by more than colour: − dashed, mixed dash-dot
+            self._pen.setCapStyle(Qt.FlatCap)
+            self._pen.setDashPattern(dashes)
+
+    def restyle(self) -> None:
+        """A switch of theme: the wire in the new colours."""
+        self._restyle()
+        self.update()
 
     def pen_colour(self) -> str:
         """The colour the wire is drawn in (``#rrggbb``)."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from gui.theme import look
+
 TEXT = ("An empty graph. Drag ops from the palette, or press Tab on the canvas to search "
         "for one — or build a network of layers for your data:")
 
@@ -30,6 +32,7 @@ class EmptyHint(QWidget):
         column.addWidget(label)
         column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.setFixedWidth(380)
+        look.follow(self, lambda: self.setFixedWidth(round(380 * look.text_scale())))
         view.model.node_added.connect(self.refresh)
         view.model.node_removed.connect(self.refresh)
         view.model.graph_reset.connect(self.refresh)

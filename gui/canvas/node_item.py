@@ -173,6 +173,19 @@ class NodeItem(QGraphicsItem):
             self._thumbnails[slot] = (array, heatmap_pixmap(array, style.THUMB))
         return self._thumbnails[slot][1]
 
+    def restyle(self) -> None:
+        """A switch of theme: the header, the heatmaps and the tooltip in the new colours."""
+        self.header_color = style.category_color(self.op)
+        pixmaps = []
+        for slot, (array, _pixmap) in enumerate(self._thumbnails):
+            self._thumbnails[slot] = (None, None)
+            pixmaps.append(self._thumbnail(array, slot))
+        self.value_pixmap = pixmaps[0] if self.value_pixmap is not None else None
+        self.grad_pixmap = pixmaps[1] if self.grad_pixmap is not None else None
+        self._state = None
+        self._tip_dirty = True
+        self.update()
+
     def toolTip(self) -> str:
         """Full id, op, the error or the op's doc, value and gradient: the hover summary."""
         if self._tip_dirty:
@@ -281,7 +294,7 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(style.BACKGROUND, 1.5))
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(x, -1.0), r, r)
-            painter.setPen(style.BACKGROUND)
+            painter.setPen(style.BADGE_GLYPH)
             painter.drawText(QRectF(x - r, -1.0 - r, 2 * r, 2 * r), Qt.AlignCenter, glyph)
             x -= 2 * r + 3
 
@@ -291,7 +304,7 @@ class NodeItem(QGraphicsItem):
         w = style.NODE_W
         head, text = self.compact_header(lod)
         painter.setFont(head)
-        painter.setPen(style.TEXT)
+        painter.setPen(style.HEADER_TEXT)
         painter.drawText(QRectF(8, 0, w - 16, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,
                          text)
         self._paint_ports(painter, names=False)
@@ -357,7 +370,7 @@ class NodeItem(QGraphicsItem):
         shape_w = painter.fontMetrics().horizontalAdvance(self.shape_label) if self.shape_label else 0
         painter.drawText(QRectF(w - 8 - shape_w, 0, shape_w, style.HEADER_H),
                          Qt.AlignRight | Qt.AlignVCenter, self.shape_label)
-        painter.setPen(style.TEXT)
+        painter.setPen(style.HEADER_TEXT)
         id_font, text = self.header_label(shape_w)
         painter.setFont(id_font)
         painter.drawText(QRectF(9, 0, w - 18, style.HEADER_H), Qt.AlignLeft | Qt.AlignVCenter,

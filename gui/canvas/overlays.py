@@ -12,9 +12,8 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from gui.canvas import edge_encoding, style
+from gui.theme import look
 
-_PANEL = style.OVERLAY_FILL
-_BORDER = style.OVERLAY_BORDER
 MARGIN = 10
 
 
@@ -29,8 +28,8 @@ class _Overlay(QWidget):
         """The rounded panel, drawn without antialiasing: an antialiased translucent panel
         costs ~1 ms a frame, this one ~0.03 ms."""
         painter.setRenderHint(QPainter.Antialiasing, False)
-        painter.setPen(QPen(_BORDER, 1.0))
-        painter.setBrush(_PANEL)
+        painter.setPen(QPen(style.OVERLAY_BORDER, 1.0))
+        painter.setBrush(style.OVERLAY_FILL)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0, 0, -1, -1), 6, 6)
         painter.setRenderHint(QPainter.Antialiasing)
 
@@ -41,8 +40,14 @@ class CaptionOverlay(_Overlay):
     def __init__(self, parent):
         super().__init__(parent)
         self.caption, self.detail = "", ""
-        self.caption_font = style.pixel_font(15, bold=True)
-        self.detail_font = style.pixel_font(13)
+
+    @property
+    def caption_font(self):
+        return style.pixel_font(round(15 * look.text_scale()), bold=True)
+
+    @property
+    def detail_font(self):
+        return style.pixel_font(round(13 * look.text_scale()))
 
     def set_text(self, caption: str, detail: str) -> None:
         if (caption, detail) == (self.caption, self.detail):
@@ -56,7 +61,8 @@ class CaptionOverlay(_Overlay):
         width = max(QFontMetricsF(self.caption_font).horizontalAdvance(self.caption),
                     QFontMetricsF(self.detail_font).horizontalAdvance(self.detail))
         lines = 2 if self.detail else 1
-        return QSize(round(width * 1.08) + 40, 14 + 21 * lines)   # room for glyph fallbacks
+        line = 21 * look.text_scale()
+        return QSize(round(width * 1.08) + 40, round(14 + line * lines))   # glyph fallbacks
 
     def place(self) -> None:
         parent = self.parentWidget()
@@ -68,24 +74,26 @@ class CaptionOverlay(_Overlay):
         painter = QPainter(self)
         self._panel(painter)
         rect = QRectF(self.rect()).adjusted(14, 7, -14, -7)
+        line = 21 * look.text_scale()
         painter.setFont(self.caption_font)
         painter.setPen(style.PORT_HIGHLIGHT)
         metrics = QFontMetricsF(self.caption_font)
-        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), 21), Qt.AlignCenter,
+        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line), Qt.AlignCenter,
                          metrics.elidedText(self.caption, Qt.ElideRight, rect.width()))
         if self.detail:
             painter.setFont(self.detail_font)
             painter.setPen(style.TEXT)
             metrics = QFontMetricsF(self.detail_font)
-            painter.drawText(QRectF(rect.left(), rect.top() + 21, rect.width(), 21),
+            painter.drawText(QRectF(rect.left(), rect.top() + line, rect.width(), line),
                              Qt.AlignCenter,
                              metrics.elidedText(self.detail, Qt.ElideMiddle, rect.width()))
 
 
 class EdgeLegend(_Overlay):
-    """What an edge's colour and width mean, in the bottom-left corner."""
+    """What an edge's colour, line and width mean, in the bottom-left corner (drawn at the
+    text size)."""
 
-    WIDTH, HEIGHT = 200, 92
+    WIDTH, HEIGHT = 200, 106
 
     def __init__(self, parent):
         super().__init__(parent)
@@ -95,29 +103,36 @@ class EdgeLegend(_Overlay):
 
     def place(self) -> None:
         parent = self.parentWidget()
-        self.move(MARGIN, parent.height() - self.HEIGHT - MARGIN)
+        s = look.text_scale()
+        self.resize(round(self.WIDTH * s), round(self.HEIGHT * s))
+        self.move(MARGIN, parent.height() - self.height() - MARGIN)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         self._panel(painter)
+        s = self.width() / self.WIDTH
+        painter.scale(s, s)
         painter.setFont(self.title_font)
         painter.setPen(style.TEXT)
         painter.drawText(QRectF(12, 5, self.WIDTH - 24, 18), Qt.AlignLeft | Qt.AlignVCenter,
                          "edges: what flowed back")
         painter.setFont(self.font)
-        for text, colour, y in (("+", edge_encoding.POSITIVE, 34),
-                                ("−", edge_encoding.NEGATIVE, 52)):
-            painter.setPen(QPen(colour, 4.0, Qt.SolidLine, Qt.RoundCap))
+        for text, balance, y in (("+", 1.0, 32), ("−", -1.0, 49), ("± mixed", 0.0, 66)):
+            pen = QPen(edge_encoding.sign_colour(balance), 4.0, Qt.SolidLine, Qt.FlatCap)
+            dashes = edge_encoding.sign_dashes(balance, 4.0)
+            if dashes is not None:
+                pen.setDashPattern(dashes)
+            painter.setPen(pen)
             painter.drawLine(QPointF(14, y), QPointF(40, y))
             painter.setPen(style.TEXT)
-            painter.drawText(QRectF(46, y - 9, 14, 18), Qt.AlignLeft | Qt.AlignVCenter, text)
-        x = 112
+            painter.drawText(QRectF(46, y - 9, 60, 18), Qt.AlignLeft | Qt.AlignVCenter, text)
+        x = 118
         for s in (0.0, 0.5, 1.0):     # width: log scale of the size
             painter.setPen(QPen(style.TEXT_MUTED, edge_encoding.width(s), Qt.SolidLine,
                                 Qt.RoundCap))
-            painter.drawLine(QPointF(x, 56), QPointF(x, 30))
-            x += 26
+            painter.drawLine(QPointF(x, 64), QPointF(x, 34))
+            x += 24
         painter.setPen(style.TEXT_MUTED)
-        painter.drawText(QRectF(10, 64, 84, 22), Qt.AlignLeft | Qt.AlignVCenter, "colour: sign")
-        painter.drawText(QRectF(98, 64, self.WIDTH - 104, 22), Qt.AlignLeft | Qt.AlignVCenter,
+        painter.drawText(QRectF(10, 78, 100, 22), Qt.AlignLeft | Qt.AlignVCenter, "line: sign")
+        painter.drawText(QRectF(98, 78, self.WIDTH - 104, 22), Qt.AlignLeft | Qt.AlignVCenter,
                          "width: size (log)")

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, Q
 
 import engine
 from gui.model.templates import TEMPLATES
-from gui.theme import colors
 
 KIND_ROLE = Qt.UserRole
 NAME_ROLE = Qt.UserRole + 1
@@ -34,14 +33,7 @@ class QuickSearch(QFrame):
         super().__init__(parent)
         self.setObjectName("QuickSearch")
         self.setFrameShape(QFrame.StyledPanel)
-        c = colors.active()
-        self.setStyleSheet(
-            f"#QuickSearch {{ background: {c.search_fill}; border: 1px solid {c.search_border};"
-            " border-radius: 6px; }"
-            f"QLineEdit {{ background: {c.canvas}; color: {c.node_text};"
-            f" border: 1px solid {c.search_field_border}; border-radius: 4px; padding: 4px; }}"
-            f"QListWidget {{ background: {c.search_fill}; color: {c.node_text}; border: none; }}"
-            f"QListWidget::item:selected {{ background: {c.category('Inputs & parameters')}; }}")
+        # colours: the application's style sheet (#QuickSearch, gui/theme)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Add node… (type to search)")
         self.list = QListWidget(self)

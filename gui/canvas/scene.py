@@ -52,10 +52,7 @@ class GraphScene(QGraphicsScene):
         self.vector_mode = False
         self.label_zoom = None            # pictures: the zoom edge numbers are sized for (one
         #                                   level of detail whatever the output scale)
-        self.setBackgroundBrush(style.BACKGROUND)
-        self._minor_pen = QPen(style.GRID_MINOR, 0)
-        self._major_pen = QPen(style.GRID_MAJOR, 0)
-        self._overview_pen = QPen(style.EDGE, 0)
+        self.restyle_background()
         self.overview = False          # zoomed far out: edges drawn as one batch of lines
         self._overview_lines: list | None = None
         self._redraw_timer = QTimer(self)
@@ -450,6 +447,22 @@ class GraphScene(QGraphicsScene):
         return None, None
 
     # ------------------------------------------------------------ background
+    def restyle_background(self) -> None:
+        """The background and grid in the active theme's colours."""
+        self.setBackgroundBrush(style.BACKGROUND)
+        self._minor_pen = QPen(style.GRID_MINOR, 0)
+        self._major_pen = QPen(style.GRID_MAJOR, 0)
+        self._overview_pen = QPen(style.EDGE, 0)
+
+    def restyle(self) -> None:
+        """A switch of theme: the background, every node and wire in the new colours."""
+        self.restyle_background()
+        for item in self.nodes.values():
+            item.restyle()
+        for edge in self.edges.values():
+            edge.restyle()
+        self.update()
+
     def drawBackground(self, painter, rect: QRectF) -> None:
         inverse, ok = painter.worldTransform().inverted()
         if ok:  # an invalidated "everywhere" must not mean a grid of the whole world

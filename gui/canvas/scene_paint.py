@@ -11,7 +11,6 @@ from gui.canvas import edge_encoding, style
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 
-_LABEL_FILL = style.LABEL_FILL
 LABELS_BELOW = 0.45     # zoom under which edges drop their numbers
 LABEL_SCREEN_PX = 11.5  # the numbers' size on screen (scene size grows as the zoom shrinks)
 
@@ -47,7 +46,7 @@ def draw_edge_labels(scene, painter, rect: QRectF) -> None:
         painter.setOpacity(edge.opacity())
         colour = edge_encoding.sign_colour(edge.grad_balance)
         painter.setPen(QPen(style.PORT_HIGHLIGHT if active else colour, 1.6 if active else 1.0))
-        painter.setBrush(_LABEL_FILL)
+        painter.setBrush(style.LABEL_FILL)
         painter.drawRoundedRect(box, height / 2, height / 2)
         painter.setPen(style.TEXT)
         painter.drawText(box, Qt.AlignCenter, edge.label)

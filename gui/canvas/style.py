@@ -1,16 +1,16 @@
-"""Fonts, sizes and the colours of the canvas (read from the colour table, gui/theme/colors.py)."""
+"""Fonts, sizes and the colours of the canvas (read from the colour table, gui/theme/colors.py).
+
+The colours are the active theme's, re-read on every switch (``gui.theme.look``): read them as
+``style.NAME`` when drawing, never copy them at import. Sizes are in scene units; the text size
+reaches the canvas as its zoom (Actual Size returns to it)."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from PySide6.QtGui import QColor, QFont
 
-from gui.theme import colors
+from gui.theme import colors, look
 
-_C = colors.active()        # the colour table: the canvas's colours are read from it
-BACKGROUND = QColor(_C.canvas)
-GRID_MINOR = QColor(_C.grid_minor)
-GRID_MAJOR = QColor(_C.grid_major)
 GRID_STEP = 20
 
 NODE_W = 148.0                 # the seed examples space columns 170 apart, rows 110
@@ -24,50 +24,61 @@ THUMB = 28                     # tensor heatmap edge, in scene pixels
 CORNER = 6.0
 COMPACT_BELOW = 0.8            # zoom under which nodes switch to big-font summary cards
 READABLE_PX = 12               # on-screen pixels of a zoomed-out card's numbers (9 pt at 96 dpi)
-
-NODE_BODY = QColor(_C.node_body)
-NODE_BORDER = QColor(_C.node_border)
-NODE_SELECTED = QColor(_C.node_selected)
-NODE_ERROR = QColor(_C.node_error)
-NODE_ERROR_BODY = QColor(_C.node_error_body)
-NODE_INCOMPLETE = QColor(_C.node_incomplete)
-NODE_ERROR_TEXT = _C.node_error_text     # in a tooltip's rich text
-TEXT = QColor(_C.node_text)
-TEXT_MUTED = QColor(_C.node_text_muted)
-HEADER_MUTED = QColor(_C.node_header_text_muted)
-SYMBOL = QColor(_C.symbol)
-VALUE = QColor(_C.value)
-GRAD = QColor(_C.grad)
-
-CATEGORY_COLORS = {name: QColor(colour) for name, colour in _C.categories.items()}
-PARAMETER_COLOR = QColor(_C.parameter)
-DEFAULT_CATEGORY = QColor(_C.other_category)
-
-PORT_FILL = QColor(_C.port_fill)
-PORT_EMPTY = QColor(_C.port_empty)
-PORT_RING = QColor(_C.port_ring)
-PORT_HIGHLIGHT = QColor(_C.port_highlight)
-
-PATH = QColor(_C.path)            # a path the chain-rule panel points at
-PATH_GLOW = QColor(_C.path_glow)
-# gradient-health badges on a node's corner: kind -> (glyph, colour)
-BADGES = {"vanishing": ("↓", QColor(_C.badge_vanishing)),
-          "exploding": ("↑", QColor(_C.badge_exploding)),
-          "dead_relu": ("✕", QColor(_C.badge_dead_relu))}
 BADGE_R = 7.5                  # at 1:1; up to BADGE_R_MAX when zoomed out
 BADGE_R_MAX = 13.0
-
-EDGE = QColor(_C.edge)
-EDGE_SELECTED = QColor(_C.edge_selected)
-EDGE_EMPHASIS = QColor(_C.edge_emphasis)
-EDGE_WIRE = QColor(_C.edge_wire)
 EDGE_WIDTH = 2.2
-PULSE_RING = QColor(_C.pulse_ring)
-LABEL_FILL = QColor(_C.edge_label_fill)
-OVERLAY_FILL = QColor(_C.overlay_fill)
-OVERLAY_BORDER = QColor(_C.overlay_border)
-NEGATIVE = QColor(_C.negative)    # the sign of what flowed back (the heatmaps' colours)
-POSITIVE = QColor(_C.positive)
+
+_C = colors.active()
+BACKGROUND = GRID_MINOR = GRID_MAJOR = NODE_BODY = NODE_BORDER = NODE_SELECTED = QColor()
+NODE_ERROR = NODE_ERROR_BODY = NODE_INCOMPLETE = TEXT = TEXT_MUTED = HEADER_TEXT = QColor()
+HEADER_MUTED = SYMBOL = VALUE = GRAD = PARAMETER_COLOR = DEFAULT_CATEGORY = QColor()
+PORT_FILL = PORT_EMPTY = PORT_RING = PORT_HIGHLIGHT = PATH = PATH_GLOW = FOCUS = QColor()
+EDGE = EDGE_SELECTED = EDGE_EMPHASIS = EDGE_WIRE = PULSE_RING = LABEL_FILL = QColor()
+OVERLAY_FILL = OVERLAY_BORDER = NEGATIVE = POSITIVE = BADGE_GLYPH = QColor()
+NODE_ERROR_TEXT = ""
+CATEGORY_COLORS: dict = {}
+BADGES: dict = {}
+
+
+@look.on_change
+def _reload() -> None:
+    """The active table's colours as QColors (every switch of theme; readers read
+    ``style.NAME`` when they draw)."""
+    global _C, BACKGROUND, GRID_MINOR, GRID_MAJOR, NODE_BODY, NODE_BORDER, NODE_SELECTED
+    global NODE_ERROR, NODE_ERROR_BODY, NODE_INCOMPLETE, TEXT, TEXT_MUTED, HEADER_TEXT
+    global HEADER_MUTED, SYMBOL, VALUE, GRAD, PARAMETER_COLOR, DEFAULT_CATEGORY
+    global PORT_FILL, PORT_EMPTY, PORT_RING, PORT_HIGHLIGHT, PATH, PATH_GLOW, FOCUS
+    global EDGE, EDGE_SELECTED, EDGE_EMPHASIS, EDGE_WIRE, PULSE_RING, LABEL_FILL
+    global OVERLAY_FILL, OVERLAY_BORDER, NEGATIVE, POSITIVE, BADGE_GLYPH
+    global NODE_ERROR_TEXT, CATEGORY_COLORS, BADGES
+    c = _C = colors.active()
+    BACKGROUND, GRID_MINOR, GRID_MAJOR = QColor(c.canvas), QColor(c.grid_minor), QColor(c.grid_major)
+    NODE_BODY, NODE_BORDER = QColor(c.node_body), QColor(c.node_border)
+    NODE_SELECTED, NODE_ERROR = QColor(c.node_selected), QColor(c.node_error)
+    NODE_ERROR_BODY, NODE_INCOMPLETE = QColor(c.node_error_body), QColor(c.node_incomplete)
+    NODE_ERROR_TEXT = c.node_error_text        # in a tooltip's rich text
+    TEXT, TEXT_MUTED = QColor(c.node_text), QColor(c.node_text_muted)
+    HEADER_TEXT, HEADER_MUTED = QColor(c.node_header_text), QColor(c.node_header_text_muted)
+    SYMBOL, VALUE, GRAD = QColor(c.symbol), QColor(c.value), QColor(c.grad)
+    CATEGORY_COLORS = {name: QColor(colour) for name, colour in c.categories.items()}
+    PARAMETER_COLOR, DEFAULT_CATEGORY = QColor(c.parameter), QColor(c.other_category)
+    PORT_FILL, PORT_EMPTY = QColor(c.port_fill), QColor(c.port_empty)
+    PORT_RING, PORT_HIGHLIGHT = QColor(c.port_ring), QColor(c.port_highlight)
+    PATH, PATH_GLOW, FOCUS = QColor(c.path), QColor(c.path_glow), QColor(c.focus)
+    # gradient-health badges on a node's corner: kind -> (glyph, colour)
+    BADGES = {"vanishing": ("↓", QColor(c.badge_vanishing)),
+              "exploding": ("↑", QColor(c.badge_exploding)),
+              "dead_relu": ("✕", QColor(c.badge_dead_relu))}
+    BADGE_GLYPH = QColor(c.badge_glyph)
+    EDGE, EDGE_SELECTED = QColor(c.edge), QColor(c.edge_selected)
+    EDGE_EMPHASIS, EDGE_WIRE = QColor(c.edge_emphasis), QColor(c.edge_wire)
+    PULSE_RING, LABEL_FILL = QColor(c.pulse_ring), QColor(c.edge_label_fill)
+    OVERLAY_FILL, OVERLAY_BORDER = QColor(c.overlay_fill), QColor(c.overlay_border)
+    NEGATIVE = QColor(c.negative)    # the sign of what flowed back (the heatmaps' colours)
+    POSITIVE = QColor(c.positive)
+
+
+_reload()
 
 
 def font(size: float, bold: bool = False, family: str = "") -> QFont:

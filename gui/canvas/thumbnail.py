@@ -8,7 +8,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 
-from gui.theme.heatmap import LUT, as_grid, symmetric_limit
+from gui.theme import colors, heatmap
+from gui.theme.heatmap import as_grid, symmetric_limit
 
 MAX_CELLS = 64
 _CACHE: OrderedDict = OrderedDict()
@@ -34,7 +35,7 @@ def heatmap_image(array) -> QImage | None:
         finite = np.where(np.isfinite(m), m, 0.0)
         scale = symmetric_limit(m) or 1.0
         idx = np.clip(np.rint((finite / scale + 1.0) * 127.5), 0, 255).astype(np.uint8)
-    rgb = np.ascontiguousarray(LUT[idx])
+    rgb = np.ascontiguousarray(heatmap.LUT[idx])
     h, w = rgb.shape[:2]
     image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888)
     return image.copy()  # own the pixels: rgb dies with this frame
@@ -50,7 +51,7 @@ def heatmap_pixmap(array, size: int) -> QPixmap | None:
     else:  # big: what the thumbnail shows, plus a checksum of the rest
         with np.errstate(all="ignore"):
             content = (hash(as_matrix(a).tobytes()), float(np.sum(a, dtype=np.float64)))
-    key = (a.shape, a.dtype.str, content, size)
+    key = (a.shape, a.dtype.str, content, size, colors.active().name)
     pixmap = _CACHE.get(key)
     if pixmap is not None:
         _CACHE.move_to_end(key)

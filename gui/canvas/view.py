@@ -24,6 +24,7 @@ from gui.canvas.quick_search import QuickSearch
 from gui.canvas.rename_editor import HeaderRenameEditor
 from gui.canvas.scene import GraphScene
 from gui.canvas.scrub import ValueScrubber
+from gui.canvas.view_look import LookFollowing
 from gui.canvas.wiring import WireDrawing
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
@@ -33,7 +34,7 @@ FIT_MARGIN = 24               # scene pixels around the nodes when fitting
 WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
 
-class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
+class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
     status_message = Signal(str)   # information
     refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
@@ -95,6 +96,8 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.banner = CanvasBanner(self)     # why there are no gradients, in one line
         self.empty_hint = EmptyHint(self)    # how to start, on an empty graph
         self.scrubber = ValueScrubber(self)  # drag a scalar's value on its card
+        self.follow_look()                   # theme and text size (view_look.py)
+        self.actual_size()
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -164,7 +167,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
                 rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
                 scale, band = max(
                     ((min(band.width() / rect.width(), band.height() / rect.height(),
-                          FIT_MAX_SCALE), band) for band in self._free_bands()),
+                          FIT_MAX_SCALE * self.base_zoom), band) for band in self._free_bands()),
                     key=lambda pair: pair[0])
                 self.resetTransform()
                 self.scale(scale, scale)

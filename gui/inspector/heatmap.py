@@ -21,7 +21,9 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QHBoxLayout,
 
 from gui import theme
 from gui.formatting import fmt_number, shape_text
-from gui.theme.heatmap import LUT, as_grid, symmetric_limit
+from gui.theme import heatmap as colour_map
+from gui.theme import look
+from gui.theme.heatmap import as_grid, symmetric_limit
 
 MAX_SIDE = 400        # longer axes are shown strided (every k-th row / column)
 MAX_CELL_W = 72       # px: a 2×4 matrix stays a compact block, not a banner
@@ -35,8 +37,10 @@ MIN_WIDTH = 160       # the width a heatmap is laid out for before it has one of
 
 def cell_size(rows: int, cols: int, width: float) -> tuple[float, float]:
     """A cell's width and height for a grid of rows × cols in ``width`` px: as wide as the
-    width allows (at most MAX_CELL_W), as tall as MAX_HEIGHT allows (at most MAX_CELL_H)."""
-    return min(width / cols, MAX_CELL_W), min(MAX_CELL_H, MAX_HEIGHT / rows)
+    width allows (at most MAX_CELL_W), as tall as MAX_HEIGHT allows (at most MAX_CELL_H; both
+    grow with the text size)."""
+    s = look.text_scale()
+    return min(width / cols, MAX_CELL_W * s), min(MAX_CELL_H * s, MAX_HEIGHT * s / rows)
 
 
 def image_size(rows: int, cols: int, width: float) -> tuple[int, int]:
@@ -46,7 +50,7 @@ def image_size(rows: int, cols: int, width: float) -> tuple[int, int]:
 
 
 def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
-    row = np.ascontiguousarray(np.repeat(LUT[np.linspace(0, 255, max(width, 2)).astype(int)]
+    row = np.ascontiguousarray(np.repeat(colour_map.LUT[np.linspace(0, 255, max(width, 2)).astype(int)]
                                          [None, :, :], height, axis=0))
     image = QImage(row.data, row.shape[1], height, 3 * row.shape[1], QImage.Format.Format_RGB888)
     return QPixmap.fromImage(image.copy())
@@ -60,7 +64,7 @@ class Heatmap(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = pg.GraphicsView(background=theme.BASE)
+        self.view = pg.GraphicsView(background=theme.BASE)   # colours: restyle()
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.view.setFrameShape(pg.GraphicsView.Shape.NoFrame)
         self.view.setMouseTracking(True)
@@ -70,20 +74,13 @@ class Heatmap(QWidget):
         self.box = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
         self.view.setCentralItem(self.box)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(LUT)
         self.box.addItem(self.image)
         self.grid_lines = QGraphicsPathItem()
-        pen = QPen(QColor(theme.PANEL))
-        pen.setCosmetic(True)
-        self.grid_lines.setPen(pen)
         self.box.addItem(self.grid_lines)
         self.labels: list[pg.TextItem] = []
         self.view.scene().sigMouseMoved.connect(self._hover)
         self.view.scene().sigMouseClicked.connect(self._clicked)
         self.marker = QGraphicsRectItem()
-        marker_pen = QPen(QColor(theme.C.node_selected), 2.5)
-        marker_pen.setCosmetic(True)
-        self.marker.setPen(marker_pen)
         self.marker.setZValue(10)
         self.marker.hide()
         self.box.addItem(self.marker)
@@ -93,13 +90,11 @@ class Heatmap(QWidget):
         self.high = QLabel(objectName="muted")
         for label, align in ((self.low, Qt.AlignmentFlag.AlignLeft),
                              (self.high, Qt.AlignmentFlag.AlignRight)):
-            label.setFont(theme.mono_font(8.5))
+            theme.set_font(label, 8.5, mono=True)
             label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-            label.setFixedWidth(QFontMetrics(label.font()).horizontalAdvance("−0.000e-00"))
         self.bar = QLabel()
         self.bar.setFixedHeight(BAR_HEIGHT)
         self.bar.setScaledContents(True)
-        self.bar.setPixmap(colour_bar_pixmap(256))
         self.bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.bar.setToolTip("Colour scale: blue negative, dark zero, orange positive; "
                             "symmetric about 0")
@@ -110,13 +105,10 @@ class Heatmap(QWidget):
         scale.addWidget(self.bar, 1)
         scale.addWidget(self.high)
         self.readout = QLabel(objectName="muted")
-        self.readout.setFont(theme.mono_font(8.5))
+        theme.set_font(self.readout, 8.5, mono=True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.readout.setFixedHeight(QFontMetrics(self.readout.font()).height())
-        self.scale_height = max(BAR_HEIGHT, QFontMetrics(self.low.font()).height())
-        for label in (self.low, self.high):
-            label.setFixedHeight(self.scale_height)
+        self.scale_height = BAR_HEIGHT
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING)
@@ -132,6 +124,29 @@ class Heatmap(QWidget):
         self.steps = (1, 1)
         self.limit = 0.0
         self.summary = ""
+        self.restyle()
+        look.follow(self, self.restyle)
+
+    def restyle(self) -> None:
+        """Colours and sizes from the look (at first, and after every change of it)."""
+        self.view.setBackground(theme.BASE)
+        self.image.setLookupTable(colour_map.LUT)
+        pen = QPen(QColor(theme.PANEL))
+        pen.setCosmetic(True)
+        self.grid_lines.setPen(pen)
+        marker_pen = QPen(QColor(theme.C.node_selected), 2.5)
+        marker_pen.setCosmetic(True)
+        self.marker.setPen(marker_pen)
+        self.bar.setPixmap(colour_bar_pixmap(256))
+        for label in (self.low, self.high):
+            label.setFixedWidth(QFontMetrics(label.font()).horizontalAdvance("−0.000e-00"))
+        self.readout.setFixedHeight(QFontMetrics(self.readout.font()).height())
+        self.scale_height = max(BAR_HEIGHT, QFontMetrics(self.low.font()).height())
+        for label in (self.low, self.high):
+            label.setFixedHeight(self.scale_height)
+        for label in self.labels:
+            label.setFont(theme.mono_font(8))
+        self.relayout()
 
     # -- data ----------------------------------------------------------------------------------
     def set_array(self, a: np.ndarray) -> None:
@@ -229,7 +244,8 @@ class Heatmap(QWidget):
         if rows * cols <= TEXT_CELLS and self.steps == (1, 1) and cell_h >= 15 and cell_w >= 30:
             texts = [fmt_number(x, 3) for x in self.shown.ravel()]
             metrics = QFontMetrics(theme.mono_font(8))
-            if max(metrics.horizontalAdvance(t) for t in texts) > cell_w - 4:
+            if max(metrics.horizontalAdvance(t) for t in texts) > cell_w - 4 \
+                    or metrics.height() > cell_h:
                 texts = []
         while len(self.labels) < len(texts):
             label = pg.TextItem(anchor=(0.5, 0.5))
@@ -242,8 +258,9 @@ class Heatmap(QWidget):
                 label.hide()
                 continue
             r, c = divmod(i, cols)
-            strong = abs(float(self.shown[r, c])) / limit > 0.6
-            label.setColor(QColor(theme.C.strong_cell_text if strong else theme.TEXT))
+            value = float(self.shown[r, c]) if np.isfinite(self.shown[r, c]) else 0.0
+            cell = colour_map.LUT[int(np.clip(round((value / limit + 1) * 127.5), 0, 255))]
+            label.setColor(QColor(colour_map.cell_text(cell)))
             label.setText(texts[i])
             label.setPos(c + 0.5, r + 0.5)
             label.show()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 
 from engine import GraphError
 from gui import theme
+from gui.theme import look
 from gui.model import commands
 from gui.inspector.overview import GraphOverview
 from gui.model.naming import rename_problem
@@ -55,8 +56,8 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
-        self.value_view = TensorView(theme.VALUE)
-        self.grad_view = TensorView(theme.GRAD)
+        self.value_view = TensorView("value")
+        self.grad_view = TensorView("grad")
         self.marked: tuple | None = None       # (node, index) outlined in the heatmaps
         for view in (self.value_view, self.grad_view):
             view.cell_clicked.connect(
@@ -73,6 +74,7 @@ class Inspector(QWidget):
         model.edge_removed.connect(self._on_edge)
         model.graph_reset.connect(lambda: self.set_selection([]))
         model.results_changed.connect(self.refresh_results)
+        look.follow(self, self.restyle)
 
     # -- public ----------------------------------------------------------------------------
     def set_selection(self, node_ids) -> None:
@@ -84,6 +86,15 @@ class Inspector(QWidget):
             self._build()
         else:
             self._refresh_editors()
+
+    def restyle(self) -> None:
+        """A change of theme or text size: what holds colours of its own is drawn again."""
+        if self.node_id is not None and self.model.has_node(self.node_id):
+            self.badge.setStyleSheet(
+                f"background: {theme.category_colour(self.model.node(self.node_id).op_info)};")
+            self._refresh_ports()
+        self.overview.restyle()
+        self.refresh_results()
 
     # -- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -129,7 +140,7 @@ class Inspector(QWidget):
         badge.setToolTip(op.doc)
         self._refresh_badge()
         self.name_edit = QLineEdit(node_id)
-        self.name_edit.setFont(theme.ui_font(11, bold=True))
+        theme.set_font(self.name_edit, 11, bold=True)
         self.name_edit.setToolTip("The node's id; press Enter to rename")
         self.name_edit.editingFinished.connect(self._rename)
         head = QHBoxLayout()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.theme import look
 from gui.model import files
 from gui.formatting import describe, fmt_number, grad_symbol, norm, norm_text
 from gui.model.node_status import attention_summary
@@ -95,8 +96,8 @@ class GraphOverview(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setFont(theme.ui_font(8.5))
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        theme.set_font(self.table, 8.5)
+        self.table.verticalHeader().setDefaultSectionSize(round(22 * look.text_scale()))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # sized once per refresh
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -121,12 +122,18 @@ class GraphOverview(QWidget):
 
     @staticmethod
     def _examples_html() -> str:
-        links = "".join(f'<p style="margin: 3px 0"><a style="color: {theme.ACCENT}; '
+        links = "".join(f'<p style="margin: 3px 0"><a style="color: {theme.C.link}; '
                         f'text-decoration: none" href="{html.escape(str(p))}">'
                         f"{html.escape(files.example_title(p))}</a></p>"
                         for p in files.example_files())
         return (f'<p style="color: {theme.MUTED}">Start from an example:</p>{links}'
                 if links else "")
+
+    def restyle(self) -> None:
+        """A change of theme or text size: links, row heights and cell colours again."""
+        self.table.verticalHeader().setDefaultSectionSize(round(22 * look.text_scale()))
+        self.examples.setText(self._examples_html())
+        self.refresh()
 
     def refresh(self) -> None:
         model = self.model

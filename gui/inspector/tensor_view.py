@@ -13,17 +13,19 @@ from PySide6.QtCore import Qt, Signal
 
 from gui import theme
 from gui.formatting import fmt_number
+from gui.theme import look
 
 
 class TensorView(QWidget):
     """Shows an array (or a placeholder text when there is none); a heatmap cell clicked
-    emits its index (``cell_clicked``)."""
+    emits its index (``cell_clicked``). ``tone`` colours a number: value, grad or text."""
 
     cell_clicked = Signal(tuple)
 
-    def __init__(self, colour: str = theme.TEXT, parent=None):
+    def __init__(self, tone: str = "text", parent=None):
         super().__init__(parent)
-        self.colour = colour
+        self.tone = tone
+        self._placeholder = "—"
         self.caption = QLabel(objectName="muted")
         self.scalar = QLabel(wordWrap=True)
         self.scalar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -37,6 +39,7 @@ class TensorView(QWidget):
         layout.addWidget(self.caption)
         self.array = None
         self.set_array(None)
+        look.follow(self, lambda: self.set_array(self.array, self._placeholder))
 
     @property
     def heatmap(self):
@@ -54,6 +57,7 @@ class TensorView(QWidget):
             self._heatmap.mark(index)
 
     def set_array(self, array, placeholder: str = "—") -> None:
+        self._placeholder = placeholder
         self.array = None if array is None else np.asarray(array, dtype=float)
         a = self.array
         if a is not None and a.size > 1:
@@ -64,14 +68,16 @@ class TensorView(QWidget):
             return
         if a is None or a.size == 0:
             self.scalar.setText(placeholder if a is None else f"empty, shape {tuple(a.shape)}")
-            self.scalar.setFont(theme.ui_font(9.5))
-            self.scalar.setStyleSheet(f"color: {theme.MUTED}; padding: 2px 0;")
+            theme.set_font(self.scalar, 9.5)
+            self.scalar.setStyleSheet("padding: 2px 0;")
+            theme.set_tone(self.scalar, "muted")
             self.scalar.setToolTip("")
         else:
             number = float(a.reshape(()))
             self.scalar.setText(fmt_number(number, 6))
-            self.scalar.setFont(theme.mono_font(17))
-            self.scalar.setStyleSheet(f"color: {self.colour}; padding: 0;")
+            theme.set_font(self.scalar, 17, mono=True)
+            self.scalar.setStyleSheet("padding: 0;")
+            theme.set_tone(self.scalar, self.tone)
             self.scalar.setToolTip(repr(number))
         self.caption.setText(f"shape {tuple(a.shape)}" if a is not None and a.ndim else "")
         self.caption.setVisible(bool(self.caption.text()))

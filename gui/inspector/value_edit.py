@@ -78,7 +78,7 @@ class ValueEdit(QPlainTextEdit):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setFont(theme.mono_font(9.5))
+        theme.set_font(self, 9.5, mono=True)
         self.setTabChangesFocus(True)
         self.setWordWrapMode(QTextOption.WrapMode.NoWrap)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)

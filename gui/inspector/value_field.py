@@ -77,7 +77,7 @@ class ValueField(QWidget):
     def _show_reason(self, reason: str | None) -> None:
         self.reason = reason
         self.hint.setText(f"⚠ {reason}" if reason else HINT)
-        self.hint.setStyleSheet(f"color: {theme.ERROR};" if reason else "")
+        theme.set_tone(self.hint, "error" if reason else None)
         self.hint.setToolTip(reason or "")
         if bool(self.edit.property("invalid")) != bool(reason):
             self.edit.setProperty("invalid", bool(reason))

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, Q
                                QVBoxLayout, QWidget)
 
 from gui.model import commands
+from gui.theme import look
 
 TASKS = (("From the target", None), ("Classify", "classify"), ("Regress", "regress"))
 MAX_WIDTH = 4096
+SPIN_WIDTH, BUTTON_WIDTH = 60, 24     # px at 100 % text
 DEFAULT = {"inputs": 2, "outputs": 1, "loss": "mse", "hidden": [8], "activations": ["tanh"]}
 TEST_FRACTION = 0.2       # rows held out when a network is built for a CSV here
 
@@ -118,13 +120,14 @@ class BuilderPanel(QWidget):
             signal.connect(self.refresh)
         model.graph_reset.connect(self._forget_csv)
         self.refresh()
+        look.follow(self, self._fit_widths)
 
     @staticmethod
     def _spin(name: str, low: int) -> QSpinBox:
         spin = QSpinBox(objectName=name)
         spin.setRange(low, MAX_WIDTH)
         spin.setKeyboardTracking(False)
-        spin.setFixedWidth(60)
+        spin.setFixedWidth(SPIN_WIDTH)
         return spin
 
     @staticmethod
@@ -252,6 +255,16 @@ class BuilderPanel(QWidget):
         self.grid.addWidget(QLabel("Outputs"), row + 1, 0, 1, 2)
         self.grid.addWidget(self.outputs, row + 1, 2)
         self.grid.addWidget(self.loss_box, row + 1, 3, 1, 3)
+        self._fit_widths()
+
+    def _fit_widths(self) -> None:
+        """The spin boxes and the −, + and ✕ buttons at the text size (fixed widths)."""
+        s = look.text_scale()
+        for spin in self.findChildren(QSpinBox):
+            spin.setFixedWidth(round(SPIN_WIDTH * s))
+        for button in self.findChildren(QToolButton):
+            if button.objectName().startswith(("builder_minus", "builder_plus", "builder_remove")):
+                button.setFixedWidth(round(BUTTON_WIDTH * s))
 
     def _layer_row(self, k: int, units: int, activation: str) -> dict:
         minus, plus = QToolButton(), QToolButton()
@@ -270,7 +283,7 @@ class BuilderPanel(QWidget):
         remove.setToolTip(f"Remove hidden layer {k}")
         for widget, name in ((minus, "minus"), (plus, "plus"), (remove, "remove")):
             widget.setObjectName(f"builder_{name}_{k}")
-            widget.setFixedWidth(24)
+            widget.setFixedWidth(BUTTON_WIDTH)
         minus.clicked.connect(lambda: self.change_units(k, -1))
         plus.clicked.connect(lambda: self.change_units(k, +1))
         spin.editingFinished.connect(lambda: self.set_units(k, spin.value()))

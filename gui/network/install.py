@@ -67,7 +67,7 @@ class NetworkFeature:
             self._page = NeuronPage(window.model, window.canvas.graph_scene)
             self._page.weight_chosen.connect(self._weight_chosen)
             self._page.node_chosen.connect(self._node_chosen)
-            self._page.escaped.connect(lambda: window.leave_player())
+            self._page.escaped.connect(lambda: window.escape())
             player = getattr(window, "player_actions", {})
             self._page.addActions([a for a in player.values() if a.shortcut()])
             self.stack.addWidget(self._page)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QSp
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.theme import look
 from gui.network.neuron_frame import GRADIENTS, WEIGHTS, batch_rows, neuron_frame
 from gui.network.neuron_picture import NeuronPicture
 from gui.network.weight_chain_text import chain_html
@@ -64,7 +65,8 @@ class NeuronPage(QWidget):
         self.row_box.currentIndexChanged.connect(self._row_changed)
         self.summary = QLabel(objectName="muted")
         self.caption = QLabel()
-        self.caption.setStyleSheet(f"color: {theme.C.emphasis}; font-weight: 600;")
+        self.caption.setStyleSheet("font-weight: 600;")
+        theme.set_tone(self.caption, "emphasis")
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 4)
         bar.addWidget(QLabel("Show"))
@@ -104,6 +106,7 @@ class NeuronPage(QWidget):
         scene.record_shown.connect(self._record_shown)
         model.graph_reset.connect(self._forget_choice)
         self.refresh()
+        look.follow(self, self.refresh_chain)      # the chain's rich text, in the new colours
 
     def _mode_button(self, text: str, mode: str, tip: str) -> QToolButton:
         button = QToolButton()

@@ -21,24 +21,28 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui import theme
+from gui.theme import look
 from gui.canvas import style
 from gui.formatting import fmt_number
 from gui.network.neuron_frame import GRADIENTS
-from gui.theme.heatmap import LUT
+from gui.theme import heatmap
 
-_C = theme.C
-POSITIVE, NEGATIVE = QColor(_C.positive), QColor(_C.negative)
-TOP, BOTTOM, SIDE = 54.0, 52.0, 74.0     # room for titles, the legend, value labels
+TOP, BOTTOM, SIDE = 54.0, 52.0, 74.0     # room for titles, the legend, value labels (100 %)
 MAX_SPACING, MAX_RADIUS = 46.0, 14.0
 MIN_WIDTH, MAX_WIDTH = 0.6, 6.0
 HIT = 5.0                                # px around a line that still picks it
+
+
+def _line(font) -> float:
+    """A line's height in ``font`` (text boxes grow with the text size)."""
+    return QFontMetricsF(font).height() + 2
 TINY = 1e-9                              # a column whose values are all below this is grey
 
 
 def _line_pen(value: float, scale: float, dim: bool, widest: float = MAX_WIDTH) -> QPen:
     """Colour the sign, width and opacity |value| / scale, dashed when negative."""
     t = min(1.0, abs(value) / scale) if scale > 0 and math.isfinite(value) else 0.0
-    colour = QColor(POSITIVE if value >= 0 else NEGATIVE)
+    colour = QColor(theme.C.positive if value >= 0 else theme.C.negative)
     colour.setAlpha(int((50 + 205 * t) * (0.3 if dim else 1.0)))
     pen = QPen(colour, MIN_WIDTH + (widest - MIN_WIDTH) * t)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -63,9 +67,20 @@ class NeuronPicture(QWidget):
         self.chosen_layer: int | None = None   # a whole layer's lines picked out
         self.chosen_level: int | None = None
         self._geometry = None
-        self.title_font = theme.ui_font(9.5, bold=True)
-        self.small_font = theme.ui_font(8.5)
-        self.number_font = theme.mono_font(8)
+        look.follow(self, self.restyle)
+
+    # fonts at the text size in use (asked for at each paint: they follow a change)
+    @property
+    def title_font(self):
+        return theme.ui_font(9.5, bold=True)
+
+    @property
+    def small_font(self):
+        return theme.ui_font(8.5)
+
+    @property
+    def number_font(self):
+        return theme.mono_font(8)
 
     # ------------------------------------------------------------ state
     def set_frame(self, frame) -> None:
@@ -81,6 +96,11 @@ class NeuronPicture(QWidget):
         self._geometry = None
         super().resizeEvent(event)
 
+    def restyle(self) -> None:
+        """A change of theme or text size: laid out and drawn again."""
+        self._geometry = None
+        self.update()
+
     # ------------------------------------------------------------ geometry
     def geometry_of_units(self):
         """(x per column, [y per shown unit of each column], [radius per column], [spacing
@@ -90,12 +110,15 @@ class NeuronPicture(QWidget):
             levels = self.frame.levels
             width, height = float(self.width()), float(self.height())
             count = len(levels)
-            xs = [SIDE + k * (width - 2 * SIDE) / max(count - 1, 1) for k in range(count)]
+            s = look.text_scale()
+            side, top_room, bottom_room = SIDE * s, TOP * s, BOTTOM * s
+            xs = [side + k * (width - 2 * side) / max(count - 1, 1) for k in range(count)]
             ys, spacings = [], []
             for level in levels:
                 n = len(level.shown) + (1 if level.hidden_units else 0)
-                spacing = min(MAX_SPACING, (height - TOP - BOTTOM) / max(n, 1))
-                top = TOP + (height - TOP - BOTTOM - n * spacing) / 2 + spacing / 2
+                spacing = min(MAX_SPACING * s, (height - top_room - bottom_room) / max(n, 1))
+                top = top_room + (height - top_room - bottom_room - n * spacing) / 2 \
+                    + spacing / 2
                 slot = np.arange(len(level.shown), dtype=float)
                 if level.hidden_units:
                     slot[level.gap_after + 1:] += 1
@@ -224,7 +247,7 @@ class NeuronPicture(QWidget):
         dim = (self.chosen_layer is not None and self.chosen_layer != links.layer) or \
             (self.chosen is not None)
         if links.matrix is None:
-            pen = QPen(QColor(_C.edge), 0.6, Qt.PenStyle.DotLine)
+            pen = QPen(QColor(theme.C.edge), 0.6, Qt.PenStyle.DotLine)
             painter.setPen(pen)
             for a in range(len(y0)):
                 for b in range(len(y1)):
@@ -238,26 +261,28 @@ class NeuronPicture(QWidget):
             painter.setPen(_line_pen(float(matrix[a, b]), scale, dim, widest))
             painter.drawLine(QPointF(x0, y0[a]), QPointF(x1, y1[b]))
         if links.lit or links.active:
-            painter.setPen(QColor(_C.emphasis))
+            painter.setPen(QColor(theme.C.emphasis))
             painter.setFont(self.small_font)
             text = "∂L/∂w arrived" if links.lit else "this step"
-            painter.drawText(QRectF(x0, self.height() - BOTTOM - 14, x1 - x0, 16),
+            line = _line(self.small_font)
+            painter.drawText(QRectF(x0, self.height() - BOTTOM * look.text_scale() - line,
+                                    x1 - x0, line),
                              Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_level(self, painter, k, level, x, ys, radius, spacing) -> None:
         finite = level.values[np.isfinite(level.values)]
         limit = max(float(np.max(np.abs(finite))) if finite.size else 0.0, TINY)
         chosen = self.chosen_level == k
-        outline = QColor(_C.node_selected if chosen else
-                         _C.emphasis if level.active else _C.node_border)
+        outline = QColor(theme.C.node_selected if chosen else
+                         theme.C.emphasis if level.active else theme.C.node_border)
         for value, y in zip(level.values, ys):
             centre = QPointF(x, float(y))
             if np.isnan(value):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(QColor(_C.muted), 1.0, Qt.PenStyle.DotLine))
+                painter.setPen(QPen(QColor(theme.C.muted), 1.0, Qt.PenStyle.DotLine))
             else:
                 t = 0.5 + 0.5 * value / limit
-                r, g, b = LUT[min(255, max(0, int(round(t * 255))))]
+                r, g, b = heatmap.LUT[min(255, max(0, int(round(t * 255))))]
                 painter.setBrush(QBrush(QColor(int(r), int(g), int(b))))
                 pen = QPen(outline, 2.2 if chosen or level.active else 1.3)
                 if value < 0:
@@ -271,21 +296,22 @@ class NeuronPicture(QWidget):
             painter.setFont(self.small_font)
             text = f"⋮ + {level.hidden_units} more"
             width = QFontMetricsF(self.small_font).horizontalAdvance(text) + 10
-            box = QRectF(x - width / 2, y - 9, width, 18)
-            painter.setPen(QPen(QColor(_C.overlay_border), 1.0))
-            painter.setBrush(QColor(_C.overlay_fill))
+            line = _line(self.small_font) + 2
+            box = QRectF(x - width / 2, y - line / 2, width, line)
+            painter.setPen(QPen(QColor(theme.C.overlay_border), 1.0))
+            painter.setBrush(QColor(theme.C.overlay_fill))
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(style.TEXT)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(self.title_font)
-        painter.setPen(QColor(_C.emphasis) if level.active else style.TEXT)
+        painter.setPen(QColor(theme.C.emphasis) if level.active else style.TEXT)
         box = self._title_box(k, x)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, QFontMetricsF(self.title_font)
                          .elidedText(level.title, Qt.TextElideMode.ElideMiddle, box.width()))
         painter.setFont(self.small_font)
         painter.setPen(style.TEXT_MUTED)
         count = f"{level.units} {level.kind if level.units != 1 else level.kind[:-1]}"
-        painter.drawText(box.translated(0, 18), Qt.AlignmentFlag.AlignCenter,
+        painter.drawText(box.translated(0, box.height()), Qt.AlignmentFlag.AlignCenter,
                          QFontMetricsF(self.small_font).elidedText(
                              level.sample_text() or count, Qt.TextElideMode.ElideRight,
                              box.width()))
@@ -297,7 +323,7 @@ class NeuronPicture(QWidget):
         gap = min((abs(xs[m] - x) for m in (k - 1, k + 1) if 0 <= m < len(xs)), default=320.0)
         width = max(60.0, min(320.0, gap - 8))
         left = min(max(4.0, x - width / 2), self.width() - 4.0 - width)
-        return QRectF(left, 8, width, 18)
+        return QRectF(left, 8, width, _line(self.title_font))
 
     def _paint_number(self, painter, x, y, radius, value, left) -> None:
         """A unit's value beside its circle (left of the inputs, right of the others), on a
@@ -305,10 +331,11 @@ class NeuronPicture(QWidget):
         text = fmt_number(value, 3)
         painter.setFont(self.number_font)
         width = QFontMetricsF(self.number_font).horizontalAdvance(text) + 6
-        box = QRectF(x - radius - 3 - width, y - 8, width, 16) if left else \
-            QRectF(x + radius + 3, y - 8, width, 16)
+        line = _line(self.number_font)
+        box = QRectF(x - radius - 3 - width, y - line / 2, width, line) if left else \
+            QRectF(x + radius + 3, y - line / 2, width, line)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(_C.edge_label_fill))
+        painter.setBrush(QColor(theme.C.edge_label_fill))
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(style.TEXT_MUTED)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
@@ -338,9 +365,11 @@ class NeuronPicture(QWidget):
         what = "∂L/∂w" if frame.mode == GRADIENTS else "w"
         where = "the mean over the batch's rows" if frame.row is None \
             else f"row {frame.row} of {frame.rows}"
-        y = self.height() - 28.0
+        line = _line(self.small_font)
+        y = self.height() - 10.0 - 1.5 * line
         x = 14.0
-        for sign, colour, dash in (("+", POSITIVE, False), ("−", NEGATIVE, True)):
+        for sign, colour, dash in (("+", QColor(theme.C.positive), False),
+                                  ("−", QColor(theme.C.negative), True)):
             pen = QPen(colour, 3.0)
             if dash:
                 pen.setStyle(Qt.PenStyle.CustomDashLine)
@@ -348,13 +377,14 @@ class NeuronPicture(QWidget):
             painter.setPen(pen)
             painter.drawLine(QPointF(x, y), QPointF(x + 26, y))
             painter.setPen(style.TEXT)
-            painter.drawText(QRectF(x + 30, y - 8, 14, 16), Qt.AlignmentFlag.AlignVCenter, sign)
-            x += 50
+            painter.drawText(QRectF(x + 30, y - line / 2, line, line),
+                             Qt.AlignmentFlag.AlignVCenter, sign)
+            x += 36 + line
         metrics = QFontMetricsF(self.small_font)
         room = self.width() - x - 16
         painter.setPen(style.TEXT_MUTED)
         for text, top in ((f"lines: the sign of {what}, width |{what}| (widest "
-                           f"{fmt_number(frame.scale(), 3)})", y - 9),
-                          (f"circles: each unit's value for {where}", y + 9)):
-            painter.drawText(QRectF(x, top, room, 18), Qt.AlignmentFlag.AlignVCenter,
+                           f"{fmt_number(frame.scale(), 3)})", y - line),
+                          (f"circles: each unit's value for {where}", y)):
+            painter.drawText(QRectF(x, top, room, line), Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))

@@ -22,19 +22,11 @@ from shiboken6 import isValid
 
 from gui import theme
 from gui.canvas import style
+from gui.theme import look
 from gui.formatting import fmt_number, grad_symbol, norm
 from gui.panels.chain_text import array_text, equation_html, esc, route_text, sum_html
 
-ROW_STYLE = f"""
-QFrame#pathRow {{ background: {theme.RAISED}; border: 1px solid {theme.BORDER};
-                  border-left: 3px solid {theme.BORDER}; border-radius: 6px; }}
-QFrame#pathRow[hovered="true"] {{ background: {theme.HOVER}; border-left: 3px solid
-                  {style.PATH.name()}; }}
-QLabel#pathIndex {{ color: {theme.MUTED}; font-weight: 600; }}
-QLabel#pathRoute {{ color: {theme.MUTED}; }}
-"""
-REFRESH_MS = 50
-POSITIVE, NEGATIVE = QColor(theme.GRAD), QColor(theme.C.contribution_negative)   # orange / blue: colour-blind safe
+REFRESH_MS = 50          # the path rows' look: the application's style sheet (QFrame#pathRow)
 
 
 class _CheckDone(QObject):
@@ -69,9 +61,10 @@ class ShareBar(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor(theme.BORDER))
+        painter.setBrush(QColor(theme.C.divider))
         painter.drawRoundedRect(QRectF(self.rect()), 2, 2)
-        painter.setBrush(POSITIVE if self.positive else NEGATIVE)
+        # orange + / blue −: colour-blind safe
+        painter.setBrush(QColor(theme.GRAD if self.positive else theme.C.contribution_negative))
         width = max(2.0, self.width() * min(1.0, self.fraction))
         painter.drawRoundedRect(QRectF(0, 0, width, self.height()), 2, 2)
 
@@ -98,7 +91,7 @@ class PathRow(QFrame):
         layout.addWidget(self.share, 0, 2, Qt.AlignRight)
         self.equation = QLabel(equation, wordWrap=True)
         self.equation.setTextFormat(Qt.RichText)
-        self.equation.setFont(theme.ui_font(10.5))
+        theme.set_font(self.equation, 10.5)
         layout.addWidget(self.equation, 1, 0, 1, 3)
         positive = bool(np.sum(value) >= 0)
         layout.addWidget(ShareBar(share if np.isfinite(share) else 0.0, positive), 2, 0, 1, 3)
@@ -142,8 +135,8 @@ class ChainRulePanel(QWidget):
         self._done.finished.connect(self._on_check)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.setStyleSheet(ROW_STYLE)
         self._build()
+        look.follow(self, self._show)      # the rich text's colours, again
         model.results_changed.connect(self.schedule_refresh)
         model.node_renamed.connect(self._on_renamed)
         model.node_removed.connect(self._on_removed)
@@ -187,7 +180,7 @@ class ChainRulePanel(QWidget):
         grid.setHorizontalSpacing(12)
         self.sum_label = QLabel(wordWrap=True)
         self.sum_label.setTextFormat(Qt.RichText)
-        self.sum_label.setFont(theme.ui_font(10.5))
+        theme.set_font(self.sum_label, 10.5)
         grid.addWidget(self.sum_label, 0, 0, 1, 3)
         # caption | value | Δ (how far the sum over paths / the numeric check is from the engine)
         self.engine_value, self.check_value = QLabel(), QLabel()
@@ -199,7 +192,7 @@ class ChainRulePanel(QWidget):
                            Qt.AlignTop)
             value.setWordWrap(True)       # a narrow dock wraps rather than clips
             diff.setWordWrap(True)
-            value.setFont(theme.mono_font(10))
+            theme.set_font(value, 10, mono=True)
             value.setTextInteractionFlags(Qt.TextSelectableByMouse)
             grid.addWidget(value, row, 1, Qt.AlignTop)
             diff.setTextFormat(Qt.RichText)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLineEdit, QStyl
 from engine import ops as engine_ops
 from gui import theme
 from gui.model import templates
+from gui.theme import look
 from gui.canvas import mime
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -23,7 +24,8 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 TEMPLATES_CATEGORY = "Templates"
 ROW_HEIGHT = 20     # compact rows: most entries fit a 1400×900 window; the rest scroll
-LINE_HEIGHT = 16    # each extra line of a two-line template label
+LINE_HEIGHT = 16    # each extra line of a two-line template label (both at 100 % text)
+ICON = (40, 20)     # a badge's size at 100 % text
 
 
 def op_label(op) -> str:
@@ -58,7 +60,8 @@ class RowDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index):
         hint = super().sizeHint(option, index)
         lines = (index.data() or "").count("\n")
-        return QSize(hint.width(), ROW_HEIGHT + LINE_HEIGHT * lines)
+        s = look.text_scale()
+        return QSize(hint.width(), round((ROW_HEIGHT + LINE_HEIGHT * lines) * s))
 
     def paint(self, painter, option, index) -> None:
         """A two-line label: the name, and under it in muted text what the template computes."""
@@ -104,7 +107,14 @@ class PaletteTree(QTreeWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAnimated(False)   # animated expansion lays rows out lazily, at uneven heights
-        self.setIconSize(QSize(40, 20))
+        self.setIconSize(QSize(*ICON))
+
+    def restyle(self) -> None:
+        """Badges and rows at the text size (the rows' heights are cached: laid out again)."""
+        s = look.text_scale()
+        self.setIconSize(QSize(round(ICON[0] * s), round(ICON[1] * s)))
+        self.scheduleDelayedItemsLayout()
+        self.doItemsLayout()
 
     def mimeTypes(self) -> list[str]:
         return [mime.OP_MIME]
@@ -135,9 +145,24 @@ class PaletteWidget(QWidget):
         layout.addWidget(self.tree)
         self._categories: dict[str, QTreeWidgetItem] = {}
         self.populate()
+        self.tree.restyle()
+        look.follow(self, self.restyle)
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._activate_first)
         self.tree.itemActivated.connect(self._activate)
+
+    def restyle(self) -> None:
+        """A change of theme or text size: the entries again (fonts, tooltips' colours, row
+        heights), the search kept."""
+        current = self.tree.currentItem()
+        chosen = (current.data(0, KIND_ROLE), current.data(0, NAME_ROLE)) if current else None
+        self.populate()
+        self.tree.restyle()
+        self.filter(self.search.text())
+        if chosen and chosen[0]:
+            item = self.entry_item(*chosen)
+            if item is not None:
+                self.tree.setCurrentItem(item)
 
     # -- building ---------------------------------------------------------------------------
     def _category_item(self, name: str) -> QTreeWidgetItem:
@@ -152,9 +177,9 @@ class PaletteWidget(QWidget):
         return self._categories[name]
 
     def _add_entry(self, category: str, kind: str, name: str, label: str, symbol: str,
-                   tooltip: str, search_text: str, colour: str) -> QTreeWidgetItem:
+                   tooltip: str, search_text: str, colour) -> QTreeWidgetItem:
         item = QTreeWidgetItem([label])
-        item.setIcon(0, theme.symbol_icon(symbol, colour))
+        item.setIcon(0, theme.symbol_icon(symbol, colour))   # colour: a function (follows the theme)
         item.setToolTip(0, tooltip)
         item.setData(0, KIND_ROLE, kind)
         item.setData(0, NAME_ROLE, name)
@@ -181,11 +206,11 @@ class PaletteWidget(QWidget):
                        f"{'; inputs: ' + ports if ports else ''})</span><br>{doc}")
             self._add_entry(category, "op", name, label, symbol, tooltip,
                             " ".join((name, label, symbol, category, doc)),
-                            theme.category_colour(op))
+                            lambda op=op: theme.category_colour(op))
         for label, fragment in getattr(templates, "TEMPLATES", {}).items():
             self._add_entry(TEMPLATES_CATEGORY, "template", label, split_label(label), "▦",
                             _template_tooltip(label, fragment), f"{label} template",
-                            theme.TEMPLATE_COLOUR)
+                            lambda: theme.TEMPLATE_COLOUR)
         for category, item in list(self._categories.items()):
             if item.childCount() == 0:       # a category the engine has no ops for (yet)
                 self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))

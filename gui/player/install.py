@@ -52,7 +52,7 @@ def install_player(window) -> LazyDock:
         actions[name] = action
     actions["live"].setEnabled(False)
     canvas.space_tapped.connect(lambda: window.player.toggle())
-    canvas.escaped.connect(lambda: window.leave_player())     # Esc: back to the live view
+    canvas.escaped.connect(lambda: window.escape())   # Esc: the live view (then out of presenting)
     dock = LazyDock("Player", window, lambda: _build(window, actions, dock), "player_dock")
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)

@@ -22,7 +22,7 @@ HINT = ("Press <b>K</b> (or tap <b>Space</b>) to play the forward and backward p
         "graph, <b>→</b> / <b>←</b> to step, <b>Home</b> / <b>End</b> for the first and last "
         "step. Every number comes from the engine's last pass; any edit returns to the live "
         "view.")
-_COLOURS = {"value": theme.VALUE, "grad": theme.GRAD}
+_TONES = {"value": "value", "grad": "grad"}      # a row's kind → its colour (a style tone)
 
 
 class StepCard(QWidget):
@@ -30,9 +30,9 @@ class StepCard(QWidget):
         super().__init__(parent)
         self.explanation: Explanation | None = None
         self.caption = QLabel(objectName="heading")
-        self.caption.setStyleSheet(f"color: {theme.C.emphasis};")
+        theme.set_tone(self.caption, "emphasis")
         self.title = QLabel(wordWrap=True)
-        self.title.setFont(theme.mono_font(10))
+        theme.set_font(self.title, 10, mono=True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rows = QGridLayout()
         self.rows.setHorizontalSpacing(12)
@@ -49,7 +49,7 @@ class StepCard(QWidget):
             column.setContentsMargins(0, 0, 0, 0)
             column.setSpacing(2)
             label = QLabel(objectName="muted")
-            label.setFont(theme.mono_font(9))
+            theme.set_font(label, 9, mono=True)
             view = TensorView()
             view.setMinimumWidth(190)
             view.setMaximumWidth(300)
@@ -86,7 +86,7 @@ class StepCard(QWidget):
         self.caption.setText("Step through backprop")
         self.title.setText(HINT)
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setFont(theme.ui_font(10))
+        theme.set_font(self.title, 10)
         self._set_rows(())
         self._set_tensors(())
 
@@ -94,7 +94,7 @@ class StepCard(QWidget):
         self.explanation = explanation
         self.caption.setText(explanation.caption)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setFont(theme.mono_font(10))
+        theme.set_font(self.title, 10, mono=True)
         self.title.setText(explanation.title)
         self._set_rows(explanation.lines)
         self._set_tensors(explanation.tensors)
@@ -104,7 +104,7 @@ class StepCard(QWidget):
             name = QLabel(objectName="muted")
             name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             text = QLabel(wordWrap=True)
-            text.setFont(theme.mono_font(10))
+            theme.set_font(text, 10, mono=True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             row = len(self._row_labels)
             self.rows.addWidget(name, row, 0)
@@ -118,16 +118,14 @@ class StepCard(QWidget):
                 line = lines[i]
                 name.setText(escape(line.label))
                 text.setText(line.text)
-                if text.property("kind") != line.kind:     # a style sheet costs: only on change
-                    text.setProperty("kind", line.kind)
-                    text.setStyleSheet(f"color: {_COLOURS.get(line.kind, theme.TEXT)};")
+                theme.set_tone(text, _TONES.get(line.kind, "text"))   # only on a change
 
     def _set_tensors(self, tensors) -> None:
         for i, (label, view, box) in enumerate(self.tensors):
             if i < len(tensors):
                 tensor = tensors[i]
                 label.setText(tensor.label)
-                view.colour = _COLOURS.get(tensor.kind, theme.TEXT)
+                view.tone = _TONES.get(tensor.kind, "text")
                 view.set_array(tensor.array)
                 box.show()
             else:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter
 
-from gui.theme import colors
+from gui.theme.drawing import drawn_icon
 
 
 def _triangle(p: QPainter, left: float, right: float, flip: bool = False) -> None:
@@ -48,15 +48,5 @@ def _draw(name: str, p: QPainter, colour: QColor) -> None:
 
 
 def player_icon(name: str) -> QIcon:
-    icon = QIcon()
-    table = colors.active()
-    for mode, tint in ((QIcon.Mode.Normal, table.icon), (QIcon.Mode.Disabled, table.disabled)):
-        pixmap = QPixmap(48, 48)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.scale(2, 2)
-        _draw(name, painter, QColor(tint))
-        painter.end()
-        icon.addPixmap(pixmap, mode)
-    return icon
+    """A player icon, drawn at the size shown in the table's icon colour (gui/theme/drawing.py)."""
+    return drawn_icon(lambda p, tint: _draw(name, p, QColor(tint)))

@@ -2,9 +2,10 @@
 curve (1 feature), with the data points, in the features' own units.
 
 The heatmap is one pyqtgraph ImageItem (RGB, GRID × GRID, set with ``setImage``); each class
-has a colour — blue and orange for two, as on the canvas — and a cell's colour is the
-probability-weighted mix, faded towards the background where the model is unsure. Training
-rows are filled dots, held-out rows rings. Hover reads the prediction under the mouse.
+has a colour (Okabe–Ito's, lightened or darkened for the theme) and a marker shape of its own,
+and a cell's colour is the probability-weighted mix, faded towards the background where the
+model is unsure. Training rows are filled markers, held-out rows hollow ones. Hover reads the
+prediction under the mouse.
 """
 from __future__ import annotations
 
@@ -17,19 +18,23 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel
 
 from gui import theme
-from gui.theme import colors
-from gui.theme.heatmap import COLOURS, LUT
-from gui.training.plot_card import PlotCard, TEST, fmt
+from gui.theme import colors, heatmap
+from gui.training.plot_card import PlotCard, fmt, test_colour
 
-BACKGROUND = np.array(COLOURS[1], dtype=np.float64)
-CLASS_COLOURS = np.array([colors.rgb(c) for c in colors.active().classes], dtype=np.float64)
 STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
-FIT = colors.active().plot_fit
 NOTE_WIDTH = 20      # characters per line of the note shown when there is nothing to draw
+MARKERS = ("o", "s", "t", "d", "star", "h", "t1", "p", "+", "x")   # class k's marker shape
 
 
 def class_colour(k: int) -> np.ndarray:
-    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+    """Class k's colour (RGB 0–255) in the active theme."""
+    classes = colors.active().classes
+    return np.array(colors.rgb(classes[k % len(classes)]), dtype=np.float64)
+
+
+def class_marker(k: int) -> str:
+    """Class k's marker shape (pyqtgraph's symbol names): told apart by more than colour."""
+    return MARKERS[k % len(MARKERS)]
 
 
 def boundary_image(probabilities: np.ndarray, task: str) -> np.ndarray:
@@ -39,14 +44,15 @@ def boundary_image(probabilities: np.ndarray, task: str) -> np.ndarray:
         value = p[..., 0]
         low, high = float(value.min()), float(value.max())
         scale = (value - low) / (high - low) if high > low else np.full_like(value, 0.5)
-        return LUT[np.clip((scale * 255).round().astype(int), 0, 255)]
+        return heatmap.LUT[np.clip((scale * 255).round().astype(int), 0, 255)]
     if p.shape[-1] == 1:        # binary: p(class 1)
         p = np.concatenate([1 - p, p], axis=-1)
     p = np.clip(p, 0.0, 1.0)
     k = p.shape[-1]
     mix = p @ np.stack([class_colour(i) for i in range(k)])
     confidence = (p.max(axis=-1, keepdims=True) - 1 / k) / (1 - 1 / k)
-    rgb = BACKGROUND + STRENGTH * confidence * (mix - BACKGROUND)
+    background = np.array(heatmap.COLOURS[1], dtype=np.float64)
+    rgb = background + STRENGTH * confidence * (mix - background)
     return np.clip(rgb, 0, 255).astype(np.uint8)
 
 
@@ -61,16 +67,27 @@ class BoundaryPlot(PlotCard):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         item.addItem(self.image)
-        self.train_dots = pg.ScatterPlotItem(size=5, pen=pg.mkPen(theme.BASE, width=1))
-        self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(None))
+        self.train_dots = pg.ScatterPlotItem(size=7)
+        self.test_dots = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(None))
         self.fit_curves: list[pg.PlotDataItem] = []
         item.addItem(self.train_dots)
         item.addItem(self.test_dots)
-        self.note = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
+        self.note = pg.TextItem("", anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
         self.probe = None
         self.prediction = None
         self.heading = self.findChild(QLabel, "plotTitle")
+        self.restyle_curves()
+
+    def restyle_curves(self) -> None:
+        """A change of theme: the dots, the curves and the picture in the new colours."""
+        self.note.setColor(theme.MUTED)
+        self.note.setFont(theme.ui_font(9))
+        if self.probe is not None:
+            prediction = self.prediction
+            self.set_probe(self.probe)
+            self.prediction = prediction
+            self.dirty = prediction is not None
 
     # ------------------------------------------------------------ a new Trainer
     def set_probe(self, probe) -> None:
@@ -123,14 +140,17 @@ class BoundaryPlot(PlotCard):
             value = points.y
             low, high = float(value.min()), float(value.max())
             scale = (value - low) / (high - low) if high > low else np.full(len(value), 0.5)
-            colours = [QColor(*LUT[int(round(s * 255))]) for s in scale]
+            colours = [QColor(*heatmap.LUT[int(round(s * 255))]) for s in scale]
+            symbols = ["o"] * len(colours)
         else:
             colours = [QColor(*class_colour(int(c)).astype(int)) for c in points.y]
-        if filled:
-            dots.setData(x, y, brush=[pg.mkBrush(c) for c in colours])
+            symbols = [class_marker(int(c)) for c in points.y]
+        if filled:    # a rim of the plot's background keeps touching markers apart
+            dots.setData(x, y, brush=[pg.mkBrush(c) for c in colours], symbol=symbols,
+                         pen=pg.mkPen(theme.BASE, width=1))
         else:
             dots.setData(x, y, pen=[pg.mkPen(c, width=1.6) for c in colours],
-                         brush=pg.mkBrush(None))
+                         brush=pg.mkBrush(None), symbol=symbols)
 
     def _curve_points(self, probe) -> None:
         item = self.plot.getPlotItem()
@@ -142,7 +162,7 @@ class BoundaryPlot(PlotCard):
             if points is None:
                 continue
             if regression:
-                colour = QColor(theme.VALUE) if filled else QColor(TEST)
+                colour = QColor(theme.VALUE) if filled else QColor(test_colour())
                 if filled:
                     dots.setData(points.x[:, 0], points.y, brush=pg.mkBrush(colour), size=5,
                                  pen=pg.mkPen(None))
@@ -154,8 +174,8 @@ class BoundaryPlot(PlotCard):
         outputs = 1 if regression else max(2, len(probe.labels))
         shown = [0] if regression or outputs == 2 else range(outputs)
         for k in shown:
-            colour = FIT if regression else QColor(*class_colour(1 if outputs == 2 else k)
-                                                   .astype(int))
+            colour = theme.C.plot_fit if regression else \
+                QColor(*class_colour(1 if outputs == 2 else k).astype(int))
             self.fit_curves.append(item.plot(pen=pg.mkPen(colour, width=2.5)))
         x0, x1 = probe.extent
         item.enableAutoRange(axis="y")
@@ -163,11 +183,13 @@ class BoundaryPlot(PlotCard):
 
     def _class_strip(self, dots, points, filled) -> None:
         colours = [QColor(*class_colour(int(c)).astype(int)) for c in points.y]
+        symbols = [class_marker(int(c)) for c in points.y]
         y = (points.y > 0).astype(float) if len(self.probe.labels) <= 2 else points.y * 0 + 0.5
         if filled:
-            dots.setData(points.x[:, 0], y, brush=[pg.mkBrush(c) for c in colours])
+            dots.setData(points.x[:, 0], y, brush=[pg.mkBrush(c) for c in colours],
+                         symbol=symbols, pen=pg.mkPen(theme.BASE, width=1))
         else:
-            dots.setData(points.x[:, 0], y, pen=[pg.mkPen(c) for c in colours])
+            dots.setData(points.x[:, 0], y, pen=[pg.mkPen(c) for c in colours], symbol=symbols)
 
     # ------------------------------------------------------------ live
     def add(self, snap) -> None:

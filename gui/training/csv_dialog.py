@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from gui import theme
+from gui.theme import look
 from gui.model import TrainingError, commands
 from gui.training.settings import csv_section
 
@@ -94,13 +95,14 @@ class CsvDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("csv_error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {theme.ERROR};")
+        theme.set_tone(self.error_label, "error")
         self.adapt_label = QLabel()
         self.adapt_label.setObjectName("csv_adapt")
         self.adapt_label.setWordWrap(True)
         self.adapt_label.setTextFormat(Qt.TextFormat.RichText)
         self.adapt_label.hide()
         self.adaptation = None          # the change OK applies when the widths differ
+        look.follow(self, lambda: self._show_adaptation(self.adaptation))   # its colours
         self.build_section: dict | None = None
         self.build_button = QPushButton("Build a network for this data…")
         self.build_button.setObjectName("csv_build_network")

@@ -12,8 +12,15 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
+from gui.theme import look
+
 LIVE_INTERVAL_MS = 50       # the canvas shows new parameters at most ~20 times a second …
 LIVE_SHARE = 0.05           # … and spends at most this share of the time doing it
+
+
+def live_interval_ms() -> int:
+    """The least time between two updates: twice a second with reduce motion."""
+    return look.REDUCED_FRAME_MS if look.reduce_motion() else LIVE_INTERVAL_MS
 
 
 class LiveCanvas(QObject):
@@ -33,7 +40,7 @@ class LiveCanvas(QObject):
 
     def start(self, before: dict) -> None:
         self.shown = dict(before)
-        self.timer.start(LIVE_INTERVAL_MS)
+        self.timer.start(live_interval_ms())
 
     def stop(self) -> None:
         self.timer.stop()
@@ -44,7 +51,7 @@ class LiveCanvas(QObject):
         waits long enough to keep this under LIVE_SHARE of the time."""
         values = self.pending
         if self.active():
-            self.timer.start(int(max(LIVE_INTERVAL_MS, self.cost / LIVE_SHARE * 1000)))
+            self.timer.start(int(max(live_interval_ms(), self.cost / LIVE_SHARE * 1000)))
         if values is None or self.blocked():
             return
         self.pending = None

@@ -5,8 +5,9 @@ frame starts by handing every plot all the waiting snapshots at once — so the 
 always show the same moment — and then draws the plots one per timer tick, a few
 milliseconds apart, so the UI answers between them. Frames come at most ~20 times a second
 and at least once a second, and otherwise keep the drawing within ``RENDER_SHARE`` of the
-time: the GUI thread shares the GIL with the worker, so drawing slows training. Each draw is
-timed: handing the data over, and the plot's paints (whenever Qt does them).
+time: the GUI thread shares the GIL with the worker, so drawing slows training. With reduce
+motion (View menu) frames come at most twice a second. Each draw is timed: handing the data
+over, and the plot's paints (whenever Qt does them).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
+from gui.theme import look
 from gui.training.worker import gui_turn
 
 RENDER_MS = 50            # frames come at most ~20 times a second …
@@ -44,7 +46,8 @@ class PlotPacer:
 
     def frame_seconds(self) -> float:
         wanted = sum(self.costs.values()) / RENDER_SHARE
-        return min(MAX_FRAME_MS / 1000, max(RENDER_MS / 1000, wanted))
+        least = look.REDUCED_FRAME_MS if look.reduce_motion() else RENDER_MS
+        return min(MAX_FRAME_MS / 1000, max(least / 1000, wanted))
 
     def _in_frame(self) -> bool:
         return any(p.dirty for p in self.plots)

@@ -8,17 +8,19 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QLabel, QLayout, QTabBar,
                                QVBoxLayout, QWidget)
 
-from gui import theme
+from gui.theme import look
 
-MIN_PLOT = QSize(200, 140)     # every plot shown: its drawing area, axes included
+MIN_PLOT = QSize(200, 140)     # every plot shown: its drawing area, axes included (100 % text)
 TAB_PADDING = 20               # px beside each tab's text (TAB_STYLE's padding and more)
 ASPECT = 1.6                   # the width : height a plot's cell is chosen nearest to
 SHORT_TITLES = {"Gradient norms": "Gradients", "Decision boundary": "Boundary"}
 SHORTEST_TITLES = {"Accuracy": "Acc.", "Gradient norms": "Grad.", "Decision boundary": "Bound."}
-TAB_STYLE = (f"QTabBar::tab {{ padding: 3px 7px; color: {theme.MUTED}; border: none; "
-             f"border-bottom: 2px solid transparent; }} "
-             f"QTabBar::tab:selected {{ color: {theme.TEXT}; "
-             f"border-bottom: 2px solid {theme.ACCENT}; }}")
+
+
+def min_plot() -> QSize:
+    """MIN_PLOT at the text size (axes' labels grow with it)."""
+    s = look.text_scale()
+    return QSize(round(MIN_PLOT.width() * s), round(MIN_PLOT.height() * s))
 
 
 class LearningRateBox(QDoubleSpinBox):
@@ -50,12 +52,11 @@ class PlotGrid(QWidget):
         super().__init__(parent)
         self.plots = plots
         self.tabs = QTabBar()
-        self.tabs.setObjectName("plot_tabs")
+        self.tabs.setObjectName("plot_tabs")     # its look: the application's style sheet
         self.tabs.setDrawBase(False)
         self.tabs.setExpanding(False)
         self.tabs.setUsesScrollButtons(False)
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.tabs.setStyleSheet(TAB_STYLE)
         self.tabs.currentChanged.connect(self._page_chosen)
         self.tabs.hide()
         self.grid = QGridLayout()
@@ -78,11 +79,11 @@ class PlotGrid(QWidget):
         for card in self.plots:
             column = card.layout()
             m = column.contentsMargins()
-            rows = (card.header.sizeHint().height(), MIN_PLOT.height(),
+            rows = (card.header.sizeHint().height(), min_plot().height(),
                     card.readout.sizeHint().height())
             height = max(height, m.top() + m.bottom() + sum(rows)
                          + column.spacing() * (len(rows) - 1))
-            width = max(width, m.left() + m.right() + MIN_PLOT.width())
+            width = max(width, m.left() + m.right() + min_plot().width())
         return QSize(width, height)
 
     def tab_height(self) -> int:

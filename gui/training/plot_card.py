@@ -2,7 +2,8 @@
 its own controls, a PlotWidget whose paints are timed (``TimedPlotWidget``) and drawn in the
 GUI's turn (``worker.gui_turn``), a read-out line that shows the newest numbers or, on hover,
 the nearest step's — and the helpers the plots draw with: a log axis, number formats,
-downsampled curves."""
+downsampled curves. Every card follows the look (``restyle``): a plot made after a switch of
+theme or text size takes it when first shown, and a shown one redraws in it."""
 from __future__ import annotations
 
 import math
@@ -15,14 +16,43 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from gui import theme
 from gui.formatting import fmt_number
+from gui.theme import look
 from gui.training.panel_widgets import ElidedLabel
 from gui.training.worker import gui_turn
 
-TRAIN = theme.C.plot_train
-TEST = theme.C.plot_test
 DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
 TOP_MARGIN = 8            # px above the plot area: half a tick label's height
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
+TICK_PT, LABEL_PT, LEGEND_PT = 8.5, 9.0, 8.0    # at 100 % text on a 10 pt desktop
+# a series' line: its colour and its dash pattern (so lines differ by more than colour)
+DASHES = (None, [6, 3], [1.5, 2.5], [6, 2.5, 1.5, 2.5], [10, 3], [3, 3],
+          [6, 2.5, 1.5, 2.5, 1.5, 2.5], [12, 3, 3, 3])
+
+
+def series_pen(colour, k: int = 0, width: float = 1.6):
+    """A pen in ``colour`` with the k-th dash pattern (0: solid)."""
+    pen = pg.mkPen(colour, width=width)
+    dashes = DASHES[k % len(DASHES)]
+    if dashes is not None:
+        pen.setDashPattern([d / max(width, 1.0) for d in dashes])
+    return pen
+
+
+def train_colour() -> str:
+    return theme.C.plot_train
+
+
+def test_colour() -> str:
+    return theme.C.plot_test
+
+
+def legend_brush():
+    fill = theme.C.plot_legend_fill
+    return pg.mkBrush(*theme.colors.rgb(fill), theme.colors.alpha(fill))
+
+
+def pt_text(size: float) -> str:
+    return f"{theme.point_size(size):.1f}pt"
 
 
 class LogAxis(pg.AxisItem):
@@ -101,14 +131,13 @@ class PlotCard(QWidget):
         self.header.setSpacing(6)
         heading = QLabel(self.title)
         heading.setObjectName("plotTitle")
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
+        theme.set_font(heading, 10, bold=True)
         self.header.addWidget(heading)
         self.header.addStretch(1)
         column.addLayout(self.header)
         axes = {"left": LogAxis("left")} if self.log_axis else {}
         self.plot = TimedPlotWidget(background=theme.BASE, axisItems=axes, enableMenu=False)
+        # colours and fonts: restyle(), now and after every change of the look
         self.plot.setMinimumSize(120, 90)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         item = self.plot.getPlotItem()
@@ -116,19 +145,15 @@ class PlotCard(QWidget):
         item.hideButtons()
         item.layout.setContentsMargins(0, TOP_MARGIN, 4, 0)   # the top tick label fits
         for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setTextPen(theme.MUTED)
-            axis.setPen(theme.BORDER)
-            axis.enableAutoSIPrefix(False)     # steps are steps, never "step (x0.001)"
-        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, width=1,
-                                                             style=Qt.PenStyle.DashLine))
+            item.getAxis(side).enableAutoSIPrefix(False)   # steps are steps, never "(x0.001)"
+        self.marker = pg.InfiniteLine(angle=90)
         self.marker.setVisible(False)
         self.marker.setZValue(50)
         item.addItem(self.marker, ignoreBounds=True)
         column.addWidget(self.plot, 1)
         self.readout = ElidedLabel(" ")
         self.readout.setObjectName("muted")
-        self.readout.setFont(theme.mono_font(8.5))
+        theme.set_font(self.readout, 8.5, mono=True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setMinimumWidth(10)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -137,6 +162,50 @@ class PlotCard(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.plot.viewport().installEventFilter(self)
         self.dirty = False
+        self.legend = None
+        look.follow(self, self.restyle)
+
+    def showEvent(self, event) -> None:
+        """The first show: the look in use now (a card made before a change, hidden since,
+        follows too; this only makes sure the first paint is right)."""
+        if not getattr(self, "_styled", False):
+            self.restyle()
+        super().showEvent(event)
+
+    def restyle(self) -> None:
+        """Colours and sizes from the look: background, axes (titles in the text colour, not
+        the axis line's), ticks, legend, marker, and the curves (``restyle_curves``)."""
+        self._styled = True
+        item = self.plot.getPlotItem()
+        self.plot.setBackground(theme.BASE)
+        item.layout.setContentsMargins(0, round(TOP_MARGIN * look.text_scale()), 4, 0)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setTickFont(theme.ui_font(TICK_PT))
+            axis.labelStyle["font-size"] = pt_text(LABEL_PT)
+            axis.setPen(theme.BORDER)
+            axis.setTextPen(theme.MUTED)     # after setPen: the title takes this colour
+        self.marker.setPen(pg.mkPen(theme.MUTED, width=1, style=Qt.PenStyle.DashLine))
+        if self.legend is not None:
+            self.legend.setBrush(legend_brush())
+            self.legend.setPen(pg.mkPen(theme.C.divider))
+            self.legend.setLabelTextColor(theme.MUTED)
+            self.legend.setLabelTextSize(pt_text(LEGEND_PT))
+            for _sample, label in self.legend.items:
+                label.setText(label.text)
+        self.restyle_curves()
+        self.dirty = True
+        self.render()
+
+    def restyle_curves(self) -> None:
+        """Subclasses: their curves' and items' colours again."""
+
+    def add_legend(self, offset, columns: int = 1):
+        """The card's legend (styled by ``restyle``)."""
+        self.legend = self.plot.getPlotItem().addLegend(
+            offset=offset, labelTextColor=theme.MUTED, brush=legend_brush(),
+            labelTextSize=pt_text(LEGEND_PT), colCount=columns)
+        return self.legend
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == event.Type.Leave:

@@ -15,13 +15,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QLabel, QSlider
 
 from gui import theme
-from gui.theme import colors
-from gui.training.plot_card import TEST, TRAIN, PlotCard, cheap_curve, fmt, legend_entry, log10_safe
+from gui.training.plot_card import (PlotCard, cheap_curve, fmt, legend_entry, log10_safe,
+                                    series_pen, test_colour, train_colour)
 from gui.training.series import Series, Smoothed
 
-LEGEND_BRUSH = (*colors.rgb(theme.C.plot_legend_fill), colors.alpha(theme.C.plot_legend_fill))
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
-PALETTE = theme.C.plot_pens
 
 
 class LossPlot(PlotCard):
@@ -54,19 +52,24 @@ class LossPlot(PlotCard):
         self.smoothed = Smoothed(self.batch, self.smooth.value() / 100)
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "step")
-        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
-                                     labelTextSize="8pt")
-        faint = QColor(TRAIN)
-        faint.setAlpha(55)
-        self.raw_curve = item.plot(pen=pg.mkPen(faint, width=1))
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN, width=2), name="train (batch)")
-        self.test_curve = item.plot(pen=pg.mkPen(TEST, width=2))
+        self.add_legend((-4, 4))
+        self.raw_curve = item.plot()
+        self.train_curve = item.plot(name="train (batch)")
+        self.test_curve = item.plot()
+        self.restyle_curves()
         for curve in (self.raw_curve, self.train_curve, self.test_curve):
             cheap_curve(curve)
         self.log_box.toggled.connect(self._set_log)
         self.smooth.valueChanged.connect(self._set_smoothing)
         self._set_log(True)
         self._set_smoothing(self.smooth.value())
+
+    def restyle_curves(self) -> None:
+        faint = QColor(train_colour())
+        faint.setAlpha(55)
+        self.raw_curve.setPen(pg.mkPen(faint, width=1))
+        self.train_curve.setPen(series_pen(train_colour(), 0, 2))
+        self.test_curve.setPen(series_pen(test_colour(), 1, 2))     # dashed: not by colour alone
 
     def _set_log(self, on: bool) -> None:
         self.plot.getPlotItem().getAxis("left").log = on
@@ -157,13 +160,19 @@ class AccuracyPlot(PlotCard):
         item.setLabel("bottom", "step")
         item.setYRange(0, 100, padding=0.02)
         item.getViewBox().setLimits(yMin=-5, yMax=105)
-        self.legend = item.addLegend(offset=(-4, -4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
-                                     labelTextSize="8pt")
-        self.train_curve = cheap_curve(item.plot(pen=pg.mkPen(TRAIN, width=2), name="train"))
-        self.test_curve = cheap_curve(item.plot(pen=pg.mkPen(TEST, width=2)))
-        self.note = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
+        self.add_legend((-4, -4))
+        self.train_curve = cheap_curve(item.plot(name="train"))
+        self.test_curve = cheap_curve(item.plot())
+        self.note = pg.TextItem("", anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
+        self.restyle_curves()
         self.set_available(True)
+
+    def restyle_curves(self) -> None:
+        self.train_curve.setPen(series_pen(train_colour(), 0, 2))
+        self.test_curve.setPen(series_pen(test_colour(), 1, 2))
+        self.note.setColor(theme.MUTED)
+        self.note.setFont(theme.ui_font(9))
 
     def set_available(self, available: bool, why: str = "") -> None:
         self.available = available
@@ -223,8 +232,7 @@ class GradientPlot(PlotCard):
         self.curves: dict[str, pg.PlotDataItem] = {}
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "step")
-        self.legend = item.addLegend(offset=(-4, 4), labelTextColor=theme.MUTED, brush=LEGEND_BRUSH,
-                                     labelTextSize="8pt", colCount=2)
+        self.add_legend((-4, 4), columns=2)
 
     def set_parameters(self, names) -> None:
         """One curve per parameter (a new Trainer)."""
@@ -239,10 +247,16 @@ class GradientPlot(PlotCard):
         self.smoothed = {n: Smoothed(series, GRADIENT_SMOOTHING)
                          for n, series in self.series.items()}
         self.curves = {}
-        for k, name in enumerate(names):
-            pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=1.6)
-            self.curves[name] = cheap_curve(item.plot(pen=pen, name=name))
+        for name in names:
+            self.curves[name] = cheap_curve(item.plot(name=name))
+        self.restyle_curves()
         self.dirty = True
+
+    def restyle_curves(self) -> None:
+        """Each parameter's line: a colour of its own and a dash pattern of its own."""
+        pens = theme.C.plot_pens
+        for k, curve in enumerate(self.curves.values()):
+            curve.setPen(series_pen(pens[k % len(pens)], k, 1.8))
 
     def clear(self) -> None:
         for series in self.series.values():

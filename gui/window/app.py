@@ -109,10 +109,14 @@ class _ExitAfterShow(QObject):
         return False
 
 
-def run_app(path: str | None = None) -> int:
-    """Start the GUI, optionally opening `path`; returns the exit code."""
+def run_app(path: str | None = None, theme: str | None = None) -> int:
+    """Start the GUI, optionally opening `path`, in the saved look (``theme``, from
+    ``--theme``, wins for this run); returns the exit code."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)     # Ctrl+C in the terminal quits
-    app = make_application(sys.argv[:1])
+    from gui.window.application import APP_NAME, ORGANISATION
+    from gui.window.look_menu import saved_look
+    choice, text_percent, reduce_motion = saved_look(QSettings(ORGANISATION, APP_NAME))
+    app = make_application(sys.argv[:1], theme or choice, text_percent, reduce_motion)
     quiet_qt_messages()
     from gui.window.main_window import MainWindow            # after QApplication: widgets need it
 

@@ -21,16 +21,20 @@ ORGANISATION = "Backprop Studio"
 GC_INTERVAL_MS = 1000
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (created once), named for QSettings, themed, with the window icon."""
+def make_application(argv: list[str] | None = None, choice: str = "system",
+                     text_percent: int = 100, reduce_motion: bool = False) -> QApplication:
+    """The QApplication (created once), named for QSettings, with the window icon and the
+    look it starts with: theme ``choice`` (light, dark, or system: the desktop's, Dark where
+    it does not say), the text size and reduce motion. Later changes go through
+    ``theme.apply_look``, live; a second call here keeps the look in use."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else APP_NAME])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain("backprop-studio.invalid")
-    if not app.property("backprop_studio_themed"):   # once: a new style sheet re-polishes
-        theme.apply_theme(app)                         # every widget in the process
+    if not app.property("backprop_studio_themed"):   # the first look; later ones are live
+        theme.apply_look(app, choice, text_percent, reduce_motion)
         app.setWindowIcon(theme.app_icon())
         app.setProperty("backprop_studio_themed", True)
         # canvas item caches live in QPixmapCache: room for a screenful of nodes at any zoom

@@ -7,8 +7,9 @@ player's steps as PNG frames (gui/player/render.py); its last stdout line is `{"
 renders the main window with FILE open, fitted, after the model's re-run (values and gradients
 are on the nodes); with `--train N` after N training steps run through the app's own training
 path (the Training panel's worker, the live plots and the decision boundary drawn); with
-`--view neurons` showing the neuron view (a graph that is not layered is refused, saying why). Every failure is one line on
-stderr and exit code 2.
+`--view neurons` showing the neuron view (a graph that is not layered is refused, saying why).
+Both take `--theme light|dark|system` (default dark) and ignore the user's saved settings, so a
+picture is the same on every machine. Every failure is one line on stderr and exit code 2.
 """
 from __future__ import annotations
 
@@ -48,7 +49,14 @@ def _shot_parser() -> _Parser:
                         help="first train N steps in the Training panel (its plots shown)")
     parser.add_argument("--view", choices=("graph", "neurons"), default="graph",
                         help="the op graph (default) or the neuron view of a layered network")
+    _theme_option(parser)
     return parser
+
+
+def _theme_option(parser) -> None:
+    parser.add_argument("--theme", choices=("light", "dark", "system"), default="dark",
+                        help="the theme (default dark; saved settings are ignored, so "
+                             "pictures are reproducible)")
 
 
 def shot(argv: list[str]) -> int:
@@ -74,7 +82,7 @@ def shot(argv: list[str]) -> int:
         graph = files.read_graph(args.file)
     except files.DocumentError as error:
         return _fail(f"{PROG} shot: {error}")
-    app = make_application([PROG])
+    app = make_application([PROG], args.theme)
     quiet_qt_messages()
     from gui.window.main_window import MainWindow
 
@@ -155,6 +163,7 @@ def _render_parser() -> _Parser:
     parser.add_argument("--size", default="1280x800", help="frame size WxH in pixels (1280x800)")
     parser.add_argument("--granularity", choices=("edge", "node"), default="edge",
                         help="backward pass: one frame per edge (default) or per node")
+    _theme_option(parser)
     return parser
 
 
@@ -195,7 +204,7 @@ def render(argv: list[str]) -> int:
         graph = files.read_graph(args.file)
     except files.DocumentError as error:
         return _fail(f"{PROG} render: {error}")
-    make_application([PROG])
+    make_application([PROG], args.theme)
     quiet_qt_messages()
     from gui.model import GraphModel
     from gui.player.render import RenderError, render_animation

@@ -80,8 +80,7 @@ class ImportDialog(QDialog):
     def _build(self) -> None:
         """The warning, the fields, the message line, the busy bar and the buttons."""
         self.trust = QLabel(TRUST_TEXT, objectName="import_trust", wordWrap=True)
-        self.trust.setStyleSheet(f"border: 1px solid {theme.INCOMPLETE}; border-radius: 5px; "
-                                 "padding: 8px;")
+        # its amber frame: the application's style sheet (QLabel#import_trust)
         self.file_edit = QLineEdit(objectName="import_file")
         self.file_edit.setPlaceholderText("path/to/model.py")
         browse = QPushButton("Browse…", objectName="import_browse")
@@ -371,7 +370,7 @@ class ImportDialog(QDialog):
             missing = torch_import.TORCH_MISSING
             text, error = missing[:1].upper() + missing[1:] + ".", True
         self.message.setText(text or "")
-        self.message.setStyleSheet(f"color: {theme.ERROR if error else theme.MUTED};")
+        theme.set_tone(self.message, "error" if error else "muted")
         self.message.setProperty("error", bool(error and text))
 
     def reject(self) -> None:

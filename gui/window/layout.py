@@ -15,11 +15,20 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QToolButton
 
 from gui import theme
+from gui.theme import look
 
-PALETTE_MIN = 165
+PALETTE_MIN = 165              # px at 100 % text (``scaled``: at the text size in use)
 INSPECTOR_MIN = 250
 DOCK_SHARE = 0.45              # of the window's width, for both side docks together
 ALWAYS_ICON_ONLY = frozenset({"zoom_in", "zoom_out", "undo", "redo"})
+
+
+def scaled(size):
+    """A size in px at 100 % text (a number or a pair) at the text size in use."""
+    s = look.text_scale()
+    if isinstance(size, tuple):
+        return tuple(round(v * s) for v in size)
+    return round(size * s)
 
 
 class DockBalancer:
@@ -28,12 +37,22 @@ class DockBalancer:
     def __init__(self, window, docks_and_widths):
         self.window = window
         self.docks = [dock for dock, _ in docks_and_widths]
+        self.scale = look.text_scale()
         self.preferred = [width for _, width in docks_and_widths]
         self.wanted = list(self.preferred)
         self.applied: list | None = None
         for dock, minimum in zip(self.docks, (PALETTE_MIN, INSPECTOR_MIN)):
-            dock.setMinimumWidth(minimum)
+            dock.setMinimumWidth(scaled(minimum))
             dock.widget().setMinimumWidth(0)
+
+    def rescale(self) -> None:
+        """A new text size: the docks' least and wanted widths grow (or shrink) with it."""
+        ratio, self.scale = look.text_scale() / self.scale, look.text_scale()
+        for dock, minimum in zip(self.docks, (PALETTE_MIN, INSPECTOR_MIN)):
+            dock.setMinimumWidth(scaled(minimum))
+        self.preferred = [round(w * ratio) for w in self.preferred]
+        self.wanted = [round(w * ratio) for w in self.wanted]
+        self.applied = None
 
     def _side_docks(self):
         return [(i, d) for i, d in enumerate(self.docks) if d.isVisible() and not d.isFloating()]

@@ -30,7 +30,8 @@ from gui.formatting import describe, grad_symbol
 from gui.model.node_status import attention_summary
 from gui.window.dock_policy import LayoutPolicy
 from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_to_screen,
-                               fit_toolbar, show_overflow_button)
+                               fit_toolbar, scaled, show_overflow_button)
+from gui.window.look_menu import install_look
 from gui.window.menus import build_actions, build_menus, build_toolbar
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
@@ -70,12 +71,14 @@ class MainWindow(QMainWindow):
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.chain_rule_dock], [CHAIN_RULE_HEIGHT], Qt.Orientation.Vertical)
-        declare_needs(self.palette_dock, (PALETTE_MIN, SIDE_DOCK_MIN_HEIGHT),
-                      self.palette.preferred_width(), collapse_order=10)
-        declare_needs(self.inspector_dock, (INSPECTOR_MIN, SIDE_DOCK_MIN_HEIGHT),
-                      INSPECTOR_WIDTH, collapse_order=20)
-        declare_needs(self.chain_rule_dock, CHAIN_RULE_MIN, CHAIN_RULE_HEIGHT)
+        declare_needs(self.palette_dock, lambda: scaled((PALETTE_MIN, SIDE_DOCK_MIN_HEIGHT)),
+                      self.palette.preferred_width, collapse_order=10)
+        declare_needs(self.inspector_dock, lambda: scaled((INSPECTOR_MIN, SIDE_DOCK_MIN_HEIGHT)),
+                      lambda: scaled(INSPECTOR_WIDTH), collapse_order=20)
+        declare_needs(self.chain_rule_dock, lambda: scaled(CHAIN_RULE_MIN),
+                      lambda: scaled(CHAIN_RULE_HEIGHT))
         self.layout_policy = LayoutPolicy(self, self.docks)
+        install_look(self)     # View ▸ Theme, Text Size, Reduce Motion, Present
         self.default_state = self.saveState()      # View ▸ Reset Layout returns here
         show_overflow_button(self.toolbar)
         self._add_offset = 0
@@ -120,7 +123,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         self.selection_label = QLabel()
-        self.selection_label.setFont(theme.mono_font(9))
+        theme.set_font(self.selection_label, 9, mono=True)
         self.model_label = QLabel()
         self.model_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         bar.addPermanentWidget(self.selection_label)
@@ -168,6 +171,13 @@ class MainWindow(QMainWindow):
         if self.player_dock.is_built:
             self.player.leave()
 
+    def escape(self) -> None:
+        """Esc: out of the player first, then out of presentation mode."""
+        if self.player_dock.is_built and self.player.active:
+            self.player.leave()
+        elif self.presentation.on:
+            self.presentation.leave()
+
     # -- status and title ---------------------------------------------------------------------
     @property
     def modified(self) -> bool:
@@ -211,18 +221,18 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         model = self.model
         if model.status:
-            text, colour = model.status, theme.ERROR
+            text, tone = model.status, "error"
         elif model.problems:
             broken = any(not p.unfinished for p in model.problems.values())
-            text, colour = attention_summary(model), theme.ERROR if broken else theme.INCOMPLETE
+            text, tone = attention_summary(model), "error" if broken else "warning"
         elif model.loss_id and model.loss_id in model.values:
             name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
             loss_value = describe(model.values[model.loss_id], digits=6, with_shape=True)
-            text, colour = f"{name} = {loss_value}", theme.TEXT
+            text, tone = f"{name} = {loss_value}", "text"
         else:
-            text, colour = f"{len(model.node_ids())} nodes", theme.MUTED
+            text, tone = f"{len(model.node_ids())} nodes", "muted"
         self.model_label.setText(text)
-        self.model_label.setStyleSheet(f"color: {colour};")
+        theme.set_tone(self.model_label, tone)
         selected = [n for n in self.inspector.selection if model.has_node(n)]
         if len(selected) == 1:
             node_id = selected[0]
@@ -384,7 +394,7 @@ class MainWindow(QMainWindow):
     def zoom(self, factor: float | None) -> None:
         """Zoom about the view centre; None = 1:1."""
         if factor is None:
-            self.canvas.resetTransform()
+            self.canvas.actual_size()
         else:
             self.canvas.zoom_by(factor)
 
@@ -492,6 +502,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self._discarding or self.maybe_save():
+            self.presentation.leave()             # the layout from before is the one saved
             self.autosaver.timer.stop()
             self.autosaver.clear()
             self.settings.setValue("window/geometry", self.saveGeometry())

@@ -29,16 +29,16 @@ ABOUT_TEXT = """<h3>Backprop Studio</h3>
 value (forward pass) and its gradient (backward pass), recomputed after every edit.</p>
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
 
-CHAIN_RULE_TEXT = f"""<h3>The chain rule, on a graph</h3>
+CHAIN_RULE_TEXT = """<h3>The chain rule, on a graph</h3>
 <p>Every node computes a value from its inputs: the <b>forward</b> pass runs left to right and
 ends at the loss <i>L</i>. The <b>backward</b> pass asks how <i>L</i> changes when each earlier
-node changes: the gradient <span style="color:{theme.GRAD}">∂L/∂node</span>. Values are shown in
-<span style="color:{theme.VALUE}">blue</span>, gradients in
-<span style="color:{theme.GRAD}">orange</span>.</p>
+node changes: the gradient <span style="color:{grad}">∂L/∂node</span>. Values are shown in
+<span style="color:{value}">blue</span>, gradients in
+<span style="color:{grad}">orange</span>.</p>
 
 <h4>One path: multiply the local derivatives</h4>
 <p>When <i>y</i> depends on <i>x</i> through <i>u</i>:</p>
-<p style="margin-left:24px; font-size:12pt"><nobr><code>dy/dx = dy/du · du/dx</code></nobr></p>
+<p style="margin-left:24px; font-size:large"><nobr><code>dy/dx = dy/du · du/dx</code></nobr></p>
 <p><i>File → Examples → Chain rule</i>: y = u³ with u = x² + 1, at x = 1.5.
 Then u = 3.25, dy/du = 3u² = 31.6875 and du/dx = 2x = 3, so
 dy/dx = 31.6875 · 3 = <b>95.0625</b>. Select <i>x</i>: the inspector shows that number.</p>
@@ -46,7 +46,7 @@ dy/dx = 31.6875 · 3 = <b>95.0625</b>. Select <i>x</i>: the inspector shows that
 <h4>Several paths: add them up</h4>
 <p>When <i>t</i> reaches <i>z</i> along several paths, each path contributes its product and
 the contributions add:</p>
-<p style="margin-left:24px; font-size:12pt"><nobr><code>dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt</code></nobr></p>
+<p style="margin-left:24px; font-size:large"><nobr><code>dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt</code></nobr></p>
 <p><i>File → Examples → Two paths</i>: z = x · y with x = t² and y = eᵗ, at t = 0.5.
 dz/dt = y · 2t + x · eᵗ = 1.6487 · 1 + 0.25 · 1.6487 = <b>2.0609</b>.</p>
 
@@ -124,7 +124,9 @@ def build_actions(window) -> dict[str, QAction]:
                                 tip="Every panel back where it starts, at its first size"),
         "chain_rule": _action(window, "chain_rule", "The &Chain Rule…",
                               lambda: QMessageBox.information(window, "The chain rule",
-                                                              CHAIN_RULE_TEXT),
+                                                              CHAIN_RULE_TEXT.format(
+                                                                  grad=theme.GRAD,
+                                                                  value=theme.VALUE)),
                               std.HelpContents, "help", "Quick help on the chain rule"),
         "about": _action(window, "about", "&About Backprop Studio",
                          lambda: QMessageBox.about(window, "About Backprop Studio",
