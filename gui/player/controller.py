@@ -9,8 +9,10 @@ The small API the window, the lessons and the tests drive::
 
 While playing, a 60 Hz timer moves each step's pulse along its edges for the first part of
 the step (what it brings arrives at the end of the pulse), then holds the settled step. Stepping
-shows settled steps only, so stepping back restores exactly what was shown. The canvas shows
-records through ``GraphScene.show_replay``; nothing here edits the model.
+shows settled steps only, so stepping back restores exactly what was shown. With reduce motion
+(View menu, ``gui.theme.look``) playing jumps from settled step to settled step: no pulse
+travels. The canvas shows records through ``GraphScene.show_replay``; nothing here edits the
+model.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.display import live_record
+from gui.theme import look
 from gui.player.timeline import BACKWARD, GRANULARITIES, Timeline, frame_count
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)   # steps per second
@@ -187,7 +190,7 @@ class PlayerController(QObject):
 
     def _begin_step(self, k: int) -> None:
         self._started = time.monotonic()
-        self._show(k, 0.0)
+        self._show(k, 1.0 if look.reduce_motion() else 0.0)   # reduce motion: no pulse
 
     def _tick(self) -> None:
         if not self.active:
@@ -202,7 +205,10 @@ class PlayerController(QObject):
             self._begin_step(self.current + 1)
             return
         progress = elapsed / (duration * PULSE_SHARE)
-        if progress < 1.0:
+        if look.reduce_motion():
+            if not self._settled:
+                self._show(self.current)
+        elif progress < 1.0:
             self._show(self.current, progress)
         elif not self._settled:
             self._show(self.current)
