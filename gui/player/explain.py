@@ -193,21 +193,55 @@ def _update(timeline, info):
         lines.append(Line("note", u.problem))
     tensors = []
     for p in u.parameters:
-        lines.append(Line(p.node, _parameter_text(timeline, p), "value"))
+        lines.append(Line(p.node, update_text(u, p, timeline.loss), "value"))
         if not d.is_scalar(p.old):
-            tensors.append(Tensor(f"{p.node}: − step", -np.asarray(p.step), "value"))
+            tensors.append(Tensor(f"{p.node}: new − old", p.change, "value"))
     lines.append(Line("", "a preview: the document keeps its values (Train changes them)"))
     return lines, tensors
 
 
-def _parameter_text(timeline, p) -> str:
-    g = grad_symbol(timeline.loss, p.node)
+def update_text(update, p, loss) -> str:
+    """The change that happens, written as it happens: ``w ← w − 0.1 · ∂L/∂w = 0.5 − 0.1 ×
+    0.3 = 0.47   (new − old = −0.03)`` for a number; for a tensor the rule, then new − old
+    signed per element (``= −0.05 for all 4 (each drops)``, or its range and how many drop
+    and rise), the norm before → after and the gradient's norm."""
+    g = grad_symbol(loss, p.node)
+    direction = g if update.direction == "g" else update.direction
+    lr = fmt_number(update.settings["lr"], DIGITS)
+    rule = f"{p.node} ← {p.node} − {lr} · {direction}"
     if d.is_scalar(p.old):
-        return (f"{number(p.old)} − {number(p.step)} = {number(p.new)}   "
-                f"({g} = {number(p.grad)})")
-    return (f"{shape_words(p.old)}: {norm_text(p.old, 4, 'θ')} → "
-            f"{fmt_number(norm(p.new), 4)}, step {describe(p.step, '', 3, ' … ')}, "
-            f"{norm_text(p.grad, 3, g)}")
+        d_value = np.asarray(p.direction if p.direction is not None else p.grad).reshape(-1)[0]
+        times = number(d_value) if d_value >= 0 else f"({number(d_value)})"
+        why = "" if update.direction == "g" else f"; {g} = {number(p.grad)}"
+        return (f"{rule} = {number(p.old)} − {lr} × {times} = {number(p.new)}   "
+                f"(new − old = {signed(p.change)}{why})")
+    return (f"{rule}: {change_text(p.change)};  ‖{p.node}‖ {fmt_number(norm(p.old), 4)} → "
+            f"{fmt_number(norm(p.new), 4)};  {norm_text(p.grad, 3, g)}")
+
+
+def signed(x, digits: int = 3) -> str:
+    """``+0.05`` / ``−0.05`` / ``0``: a change with its direction always written."""
+    x = float(np.asarray(x).reshape(-1)[0])
+    text = fmt_number(x, digits)
+    return f"+{text}" if x > 0 else text
+
+
+def change_text(change) -> str:
+    """new − old of a tensor, signed: ``new − old = −0.05 for all 4 (each drops)``, or
+    ``new − old from −0.05 to +0.05 (3 drop, 5 rise)``."""
+    c = np.asarray(change, dtype=np.float64).reshape(-1)
+    finite = c[np.isfinite(c)]
+    if finite.size == 0:
+        return "new − old is not finite"
+    low, high = signed(finite.min()), signed(finite.max())
+    drop, rise = int(np.sum(finite < 0)), int(np.sum(finite > 0))
+    if low == high:
+        what = "each drops" if drop == c.size else "each rises" if rise == c.size else \
+            "none changes" if drop == rise == 0 else f"{drop} drop, {rise} rise"
+        return f"new − old = {low} for all {c.size} ({what})"
+    counts = [f"{n} {word}" for n, word in ((drop, "drop"), (rise, "rise"),
+                                            (c.size - drop - rise, "stay")) if n]
+    return f"new − old from {low} to {high} ({', '.join(counts)})"
 
 
 def _setting_name(key: str) -> str:
