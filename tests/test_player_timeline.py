@@ -341,3 +341,22 @@ def test_the_plain_player_modules_import_no_qt():
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_a_node_step_says_the_upstream_once_and_one_row_per_edge():
+    """Node by node, a step that sends along several edges fits the card: the upstream
+    gradient once, each edge's local derivative and what it sends in one row, and the
+    source's gradient on a row of its own only where several paths meet."""
+    timeline, trace = timeline_of(example("chain_rule"), "node")
+    k = next(s.index for s in timeline.steps if len(s.backward_indices) > 1)
+    rows = [(line.label, line.text) for line in explain(timeline, k).lines]
+    assert rows == [
+        ("upstream", "∂y/∂u = 31.6875"),
+        ("→ x_squared", "∂u/∂x_squared = 1; sent back 31.6875 × 1 = 31.6875  (its only path: "
+                        "∂y/∂x_squared complete)"),
+        ("→ one", "∂u/∂one = 1; sent back 31.6875 × 1 = 31.6875  (its only path: ∂y/∂one "
+                  "complete)")]
+    timeline, trace = timeline_of(example("used_twice"), "node")
+    k = next(s.index for s in timeline.steps if len(s.backward_indices) > 1)
+    labels = [line.label for line in explain(timeline, k).lines]
+    assert labels == ["upstream", "→ x", "so far", "→ h"]
