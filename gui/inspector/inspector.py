@@ -440,8 +440,8 @@ class Inspector(QWidget):
     def refresh_results(self) -> None:
         """Value, gradient and error of the node from the model's last re-run."""
         if self.node_id is None or not self.model.has_node(self.node_id):
-            if self.node_id is None:
-                self.overview.refresh()
+            if self.node_id is None:      # after the canvas's record: once per re-run
+                self.overview.refresh_numbers()
             return
         self._refresh_loss_box()
         self._refresh_badge()

@@ -124,19 +124,20 @@ class GraphOverview(QWidget):
     def refresh_numbers(self) -> None:
         """The canvas shows another record: refresh when the loss or a leaf shows another
         number (a replay's animation frames mostly do not)."""
-        record = current_record(self.records, self.model)
-        ids = [n for n in self.model.node_ids()[:4 * MAX_ROWS]]
-        state = (record.caption, record.loss, self.model.loss_id,
-                 tuple(record.node(n) for n in ids))
-        if state != self._numbers_shown:
+        if self._state(current_record(self.records, self.model)) != self._numbers_shown:
             self.refresh()
+
+    def _state(self, record) -> tuple:
+        """What the overview's numbers depend on (display objects compare by identity)."""
+        ids = self.model.node_ids()
+        return (record.caption, record.loss, self.model.loss_id, self.model.status, len(ids),
+                tuple(record.node(n) for n in ids[:4 * MAX_ROWS]))
 
     def refresh(self) -> None:
         model = self.model
         record = current_record(self.records, model)
         ids = model.node_ids()
-        self._numbers_shown = (record.caption, record.loss, model.loss_id,
-                               tuple(record.node(n) for n in ids[:4 * MAX_ROWS]))
+        self._numbers_shown = self._state(record)
         loss = model.loss_id
         shown_loss = record.node(loss) if loss else None
         name = ("Loss" if loss.lower() == "loss" else f"Loss {loss}") if loss else ""
