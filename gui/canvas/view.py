@@ -136,7 +136,7 @@ class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
         return self.controller.duplicate(self.selected_nodes())
 
     def add_node_at(self, op: str, scene_pos) -> str | None:
-        return self.controller.add_node(op, QPointF(scene_pos))
+        return self.controller.add_node(op, QPointF(scene_pos), self.visible_scene_rect())
 
     def insert_template(self, name: str, scene_pos) -> list[str]:
         return self.controller.insert_template(name, QPointF(scene_pos))
@@ -331,6 +331,10 @@ class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
         self._quick_search_pos = self.mapToScene(viewport_pos)
         self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
 
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the view shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
     def _cursor_in_viewport(self) -> QPoint:
         if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
             return self._last_mouse
@@ -343,7 +347,7 @@ class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
         elif wire_from is not None:
             self.controller.add_connected(name, self._quick_search_pos, wire_from)
         else:
-            self.controller.add_node(name, self._quick_search_pos)
+            self.controller.add_node(name, self._quick_search_pos, self.visible_scene_rect())
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():

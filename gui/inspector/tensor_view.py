@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt, Signal
 
 from gui import theme
+from gui.display import HIDDEN
 from gui.formatting import fmt_number
 from gui.theme import look
 
@@ -39,7 +40,9 @@ class TensorView(QWidget):
         layout.addWidget(self.caption)
         self.array = None
         self.set_array(None)
-        look.follow(self, lambda: self.set_array(self.array, self._placeholder))
+        self._hidden = False
+        look.follow(self, lambda: self.set_hidden() if self._hidden
+                    else self.set_array(self.array, self._placeholder))
 
     @property
     def heatmap(self):
@@ -58,6 +61,7 @@ class TensorView(QWidget):
 
     def set_array(self, array, placeholder: str = "—") -> None:
         self._placeholder = placeholder
+        self._hidden = False
         self.array = None if array is None else np.asarray(array, dtype=float)
         a = self.array
         if a is not None and a.size > 1:
@@ -86,6 +90,20 @@ class TensorView(QWidget):
         number_height = QFontMetrics(theme.mono_font(17)).height() + 2
         self.stack.setFixedHeight(max(number_height,
                                       self.scalar.heightForWidth(max(self.width(), 260))))
+
+    def set_hidden(self) -> None:
+        """A number the learner is asked to predict: a big "?" in the view's colour (no
+        heatmap, no shape: nothing of the number)."""
+        self.array = None
+        self._hidden = True
+        self.scalar.setText(HIDDEN)
+        theme.set_font(self.scalar, 17, mono=True)
+        self.scalar.setStyleSheet("padding: 0;")
+        theme.set_tone(self.scalar, self.tone)
+        self.scalar.setToolTip("hidden: predict it, then step on to see it")
+        self.caption.hide()
+        self.stack.setCurrentWidget(self.scalar)
+        self.stack.setFixedHeight(QFontMetrics(theme.mono_font(17)).height() + 2)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

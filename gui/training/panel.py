@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFrame, QGrid
                                QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.theme import look
 from gui.theme.icons import player_icon
 
 from gui.training.boundary_plot import BoundaryPlot
@@ -51,8 +52,9 @@ class TrainingPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedWidth(CONTROLS_WIDTH + 14)
         self.controls_scroll = scroll
+        self._fit_controls()
+        look.follow(self, self._fit_controls)
         self.plot_grid = PlotGrid(self.plots)
         self.plot_grid.arranged.connect(self._plots_arranged)
         content = QWidget()
@@ -76,6 +78,12 @@ class TrainingPanel(QWidget):
         self.load_settings()
         self.update_state()
         self.boundary_plot.set_probe(None)
+
+    def _fit_controls(self) -> None:
+        """The controls' column at the text size (its width is fixed: the plots get the rest)."""
+        width = round(CONTROLS_WIDTH * look.text_scale())
+        self.controls_scroll.widget().setFixedWidth(width)
+        self.controls_scroll.setFixedWidth(width + 14)
 
     _shown_once = False
 
