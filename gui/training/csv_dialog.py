@@ -58,7 +58,7 @@ class CsvDialog(QDialog):
         self.preview.setObjectName("csv_preview")
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setVisible(False)
-        self.preview.setMinimumHeight(200)
+        self.preview.setMinimumHeight(130)       # room at 200 % text on a 900 px screen
         self.rows_label = QLabel(objectName="muted")
 
         self.target_box = QComboBox()
