@@ -363,6 +363,9 @@ class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
             return
         if event.key() == Qt.Key_Escape:
             self.escaped.emit()
+            super().keyPressEvent(event)
+            event.accept()      # one Esc, one step out: the window must not act on it again
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:

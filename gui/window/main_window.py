@@ -495,11 +495,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self._discarding or self.maybe_save():
-            self.presentation.leave()             # the layout from before is the one saved
+            before = self.presentation.leave()    # presenting: the layout from before is saved
             self.autosaver.timer.stop()
             self.autosaver.clear()
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.layout_policy.save(self.settings)      # the dock state and heights
+            if before is None:
+                self.settings.setValue("window/geometry", self.saveGeometry())
+                self.layout_policy.save(self.settings)      # the dock state and heights
+            else:
+                for key, value in before.items():
+                    self.settings.setValue(key, value)
             event.accept()
         else:
             event.ignore()

@@ -22,6 +22,16 @@ from gui.window.dock_policy import BOTTOM
 BOTTOM_SHARE = 0.42      # the panel under the canvas, of the window's height, while presenting
 
 
+class _Layout(dict):
+    """Settings held in memory (what ``DockPolicy.save`` writes, kept for later)."""
+
+    def setValue(self, key: str, value) -> None:
+        self[key] = value
+
+    def value(self, key: str, default=None):
+        return self.get(key, default)
+
+
 class Presentation(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -41,8 +51,11 @@ class Presentation(QObject):
             policy._remember(policy.front)         # the user's height of the front tab, kept
         with policy.chrome.normal():
             state = window.saveState()
+        layout = _Layout()
+        policy.save(layout)                        # what closing now would save: kept for it
         self._saved = {
-            "state": state, "geometry": window.saveGeometry(),
+            "state": state, "geometry": window.saveGeometry(), "layout": layout,
+            "rect": window.geometry(),
             "window_state": window.windowState(),
             "heights": dict(policy.heights), "collapsed": list(policy.collapsed),
             "history": list(policy.history),
@@ -64,9 +77,11 @@ class Presentation(QObject):
         self._sync_action()
         window.show_message("Presentation mode: Esc or F11 to leave")
 
-    def leave(self) -> None:
+    def leave(self) -> dict | None:
+        """Back to the layout, geometry and text size from before; returns the settings the
+        layout policy had saved before presenting (None when not presenting)."""
         if not self.on:
-            return
+            return None
         window, policy, saved = self.window, self.window.layout_policy, self._saved
         self.on = False
         window.removeEventFilter(self)
@@ -77,7 +92,8 @@ class Presentation(QObject):
             window.showMaximized()
         else:
             window.showNormal()
-            window.restoreGeometry(saved["geometry"])
+            window.setGeometry(saved["rect"])      # exactly where it was (restoreGeometry
+            #                                        would shrink it to the screen's size)
         with policy.chrome.normal():
             window.restoreState(saved["state"])
         policy.heights = saved["heights"]
@@ -88,6 +104,7 @@ class Presentation(QObject):
         window.canvas.fit_view()
         self._saved = None
         self._sync_action()
+        return dict(saved["layout"], **{"window/geometry": saved["geometry"]})
 
     def _sync_action(self) -> None:
         action = self.window.actions_by_name.get("present")
