@@ -148,3 +148,29 @@ def test_shot_ignores_saved_settings_and_takes_theme(tmp_path):
         assert result.returncode == 0, result.stderr
         shots[name] = _corner(out)
     assert shots == {"default": DARK.panel, "light": LIGHT.panel}
+
+
+def test_series_classes_and_signs_differ_by_more_than_colour(window, qtbot, default_look):
+    """Gradient-norm lines: a dash pattern each; classes: a marker shape each (the spiral's
+    three classes drawn as three shapes); a tensor edge says its sign in its number."""
+    import numpy as np
+    from gui.canvas.edge_encoding import label_text
+    open_example(window, "spiral_classifier")
+    panel = window.training
+    window.training_dock.show()
+    window.training_dock.raise_()
+    panel.start(5)
+    wait_idle(qtbot, panel)
+    curves = list(panel.gradient_plot.curves.values())
+    assert len(curves) >= 4
+    patterns = [tuple(c.opts["pen"].dashPattern()) if c.opts["pen"].style() != Qt.PenStyle.SolidLine
+                else () for c in curves]
+    assert len(set(patterns)) == len(patterns)                  # no two lines alike but by hue
+    show_plot(panel, panel.boundary_plot)
+    dots = [item for item in panel.boundary_plot.plot.getPlotItem().items
+            if hasattr(item, "data") and hasattr(item, "points") and len(item.data)]
+    symbols = {str(s) for item in dots for s in item.data["symbol"]}
+    assert len(symbols) >= 3                                    # three classes, three shapes
+    assert label_text(np.array([0.5, 2.0])) == "+2"
+    assert label_text(np.array([-0.5, -2.0])) == "−2"
+    assert label_text(np.array([-0.5, 2.0])) == "±2"
