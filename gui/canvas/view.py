@@ -25,6 +25,7 @@ from gui.canvas.rename_editor import HeaderRenameEditor
 from gui.canvas.scene import GraphScene
 from gui.canvas.scrub import ValueScrubber
 from gui.canvas.view_look import LookFollowing
+from gui.theme import look
 from gui.canvas.wiring import WireDrawing
 
 MIN_SCALE, MAX_SCALE = 0.03, 3.0
@@ -280,10 +281,10 @@ class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
             self.fit_view()              # the player starts on a graph built by hand
 
     def _room_for_legend(self) -> bool:
-        """A canvas squeezed by a small window keeps its room for the graph: no legend."""
-        size = self.viewport().size()
-        return (size.height() >= 2 * self.legend.HEIGHT
-                and size.width() >= 2 * self.legend.WIDTH)
+        """A canvas squeezed by a small window (or large text) keeps its room for the graph:
+        no legend unless the canvas is twice the legend's size at the text size."""
+        size, s = self.viewport().size(), 2 * look.text_scale()
+        return size.height() >= s * self.legend.HEIGHT and size.width() >= s * self.legend.WIDTH
 
     def _caption_covers_nodes(self) -> bool:
         area = self.mapToScene(self.caption_overlay.geometry().translated(
@@ -356,15 +357,13 @@ class CanvasView(PaletteDrops, WireDrawing, LookFollowing, QGraphicsView):
             self.viewport().setCursor(Qt.OpenHandCursor)
             event.accept()
             return
-        if event.key() == Qt.Key_Escape and self._wire is not None:
-            self._end_wire()
-            return
-        if event.key() == Qt.Key_Escape and self.scrubber.cancel():
-            return
-        if event.key() == Qt.Key_Escape:
-            self.escaped.emit()
-            super().keyPressEvent(event)
-            event.accept()      # one Esc, one step out: the window must not act on it again
+        if event.key() == Qt.Key_Escape:     # one Esc, one step out (the window must not
+            if self._wire is not None:       # act on it again: it is accepted)
+                self._end_wire()
+            elif not self.scrubber.cancel():
+                self.escaped.emit()
+                super().keyPressEvent(event)
+                event.accept()
             return
         super().keyPressEvent(event)
 

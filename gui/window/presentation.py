@@ -68,9 +68,10 @@ class Presentation(QObject):
                                                look.PRESENTATION_TEXT))
         for dock in (window.palette_dock, window.inspector_dock):
             dock.hide()
+            if dock in policy.collapsed:       # put away, not collapsed: the policy must not
+                policy.collapsed.remove(dock)  # bring it back on the larger screen
         window.showFullScreen()
-        policy.heights = {dock.objectName(): round(window.height() * BOTTOM_SHARE)
-                          for dock in policy.docks() if window.dockWidgetArea(dock) == BOTTOM}
+        self._share_bottom(window.height())
         policy.front = None
         policy.resized()
         window.canvas.fit_view()
@@ -111,9 +112,18 @@ class Presentation(QObject):
         if action is not None and action.isChecked() != self.on:
             action.setChecked(self.on)
 
+    def _share_bottom(self, height: int) -> None:
+        """The panels under the canvas: ``BOTTOM_SHARE`` of the window's ``height``."""
+        window, policy = self.window, self.window.layout_policy
+        policy.heights = {dock.objectName(): round(height * BOTTOM_SHARE)
+                          for dock in policy.docks() if window.dockWidgetArea(dock) == BOTTOM}
+
     def eventFilter(self, obj, event) -> bool:
         """Esc that no control took (it reached the window): out of the player, then out of
-        presentation mode."""
+        presentation mode. A new size (full screen arrives late from a window manager, a
+        projector is plugged in): the panels under the canvas keep their share of it."""
+        if obj is self.window and event.type() == QEvent.Type.Resize:
+            self._share_bottom(event.size().height())
         if obj is self.window and event.type() == QEvent.Type.KeyPress \
                 and event.key() == Qt.Key.Key_Escape:
             self.window.escape()
