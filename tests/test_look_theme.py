@@ -97,6 +97,10 @@ def test_view_theme_switches_every_panel_dock_plot_and_dialog_live(window, qtbot
     window.player.enter(3)
     QApplication.processEvents()
     assert_follows(player, DARK, LIGHT)
+    for plot in panel.plots:      # axis titles in the muted text colour, not the axis pen's
+        axis = plot.plot.getPlotItem().getAxis("bottom")
+        assert f"color:{DARK.muted}" in axis.label.toHtml().replace(" ", "")
+        assert axis.pen().color().name() == DARK.border
 
 
 def test_follow_system_follows_the_desktop_as_it_changes(window, monkeypatch, default_look):
@@ -174,3 +178,7 @@ def test_series_classes_and_signs_differ_by_more_than_colour(window, qtbot, defa
     assert label_text(np.array([0.5, 2.0])) == "+2"
     assert label_text(np.array([-0.5, -2.0])) == "−2"
     assert label_text(np.array([-0.5, 2.0])) == "±2"
+    # the neuron view's weight lines: a negative one dashed, a positive one solid
+    from gui.network.neuron_picture import _line_pen
+    assert _line_pen(-0.5, 1.0, False).style() == Qt.PenStyle.CustomDashLine
+    assert _line_pen(0.5, 1.0, False).style() == Qt.PenStyle.SolidLine
