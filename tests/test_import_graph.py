@@ -27,6 +27,7 @@ LAYERS = [
     ("panels", ("gui.panels",)),
     ("player", ("gui.player",)),
     ("training", ("gui.training",)),
+    ("lessons", ("gui.lessons",)),
     ("window", ("gui.window",)),
     ("entry point", ("main",)),
 ]

@@ -45,6 +45,7 @@ class PlayerController(QObject):
         self._started = 0.0            # when the current step began playing (monotonic s)
         self._settled = True           # the canvas shows the current step's end state
         self._entering = False
+        self.predict = None            # PredictMode (gui/player/predict.py): hides, stops
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -152,9 +153,20 @@ class PlayerController(QObject):
         changed = announce or k != self.current
         self.current = k
         self._settled = progress >= 1.0
-        self.scene.show_replay(self.timeline.record_at(k, progress))
+        record = self.timeline.record_at(k, progress)
+        if self.predict is not None:
+            record = self.predict.mask(record, k)
+        self.scene.show_replay(record)
         if changed:
             self.step_changed.emit(k)
+
+    def redraw(self) -> None:
+        """Show the current step again (predict mode revealed or hid its number)."""
+        if self.active:
+            self._show(self.current, 1.0 if self._settled or not self.playing else 0.0)
+
+    def _stops_at(self, k: int) -> bool:
+        return self.predict is not None and self.predict.stops_at(k)
 
     # ------------------------------------------------------------ playing
     def play(self) -> bool:
@@ -162,6 +174,10 @@ class PlayerController(QObject):
             return False
         if self.playing:
             return True
+        if self._stops_at(self.current):
+            self.message.emit("Predict first: type your answer on the step card, or reveal "
+                              "or skip this step")
+            return False
         if self.current >= self.timeline.count - 1:
             self._show(0)
         self.playing = True
@@ -187,6 +203,10 @@ class PlayerController(QObject):
 
     def _begin_step(self, k: int) -> None:
         self._started = time.monotonic()
+        if self._stops_at(k):          # predict mode: the learner answers first
+            self._show(k)
+            self.pause()
+            return
         self._show(k, 0.0)
 
     def _tick(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QScrollArea, QS
 
 from gui import theme
 from gui.player.explain import MAX_TENSORS, Explanation
+from gui.player.predict_card import PredictBox
 from gui.inspector.tensor_view import TensorView
 
 HINT = ("Press <b>K</b> (or tap <b>Space</b>) to play the forward and backward passes of this "
@@ -69,6 +70,8 @@ class StepCard(QWidget):
         head.addWidget(self.caption)
         head.addWidget(self.title, 1)
         layout.addLayout(head)
+        self.predict_box = PredictBox()           # predict mode: the question, the verdict
+        layout.addWidget(self.predict_box)
         layout.addLayout(self.rows)
         layout.addLayout(self.tensor_row)
         layout.addStretch(1)
@@ -147,4 +150,5 @@ class StepCard(QWidget):
             return self.caption.text()
         rows = [f"{n.text()}: {t.text()}" if n.text() else t.text()
                 for n, t in self._row_labels if t.isVisible()]
-        return "\n".join([self.caption.text(), self.title.text(), *rows])
+        return "\n".join([self.caption.text(), self.title.text(), self.predict_box.text(),
+                          *rows])

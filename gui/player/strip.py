@@ -1,7 +1,7 @@
 """The player strip: a toolbar atop the Player dock with the controls of the player.
 
-⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", the speed, node/edge granularity
-and "Live View". It drives a PlayerController and follows its signals; the same
+⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", the speed, node/edge granularity,
+"Live View" and Predict (predict mode: gui/player/predict.py). It drives a PlayerController and follows its signals; the same
 QActions (with their keys) sit in View ▸ Player.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ class PlayerStrip(QToolBar):
             self.addAction(actions[name])
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("player_slider")
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(120)
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setPageStep(1)
         self.slider.setToolTip("Drag to scrub through the steps")
@@ -54,9 +54,11 @@ class PlayerStrip(QToolBar):
             lambda i: controller.set_granularity(self.granularity.itemData(i)))
         self.addWidget(self.granularity)
         self.addAction(actions["live"])
-        live = self.widgetForAction(actions["live"])
-        if live is not None:
-            live.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addAction(actions["predict"])          # predict mode (its tally: on the card)
+        for name in ("live", "predict"):
+            button = self.widgetForAction(actions[name])
+            if button is not None:
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         controller.step_changed.connect(self._follow)
         controller.active_changed.connect(lambda _active: self._follow())
         controller.timeline_changed.connect(self._follow)

@@ -23,6 +23,8 @@ from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
 from gui.panels.palette import PaletteWidget
+from gui.lessons.install import install_lessons
+from gui.panels.help import install_help
 from gui.player.install import install_player
 from gui.training.install import install_training
 from gui.formatting import describe, grad_symbol
@@ -89,6 +91,8 @@ class MainWindow(QMainWindow):
                                             # sit under the canvas only
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
         install_training(self)   # self.training: the Training dock (gui/training)
+        install_help(self)       # the Help dock (F1) and the Lessons dock, beside the canvas
+        install_lessons(self)
 
     def _dock(self, title: str, content, area) -> QDockWidget:
         """A dock for ``content``: a widget, or a function that builds it when first shown."""

@@ -1,0 +1,62 @@
+"""Lessons in the main window: the Lessons dock beside the canvas, and the ways in.
+
+``install_lessons(window)`` adds the dock on the left, tabbed with the palette and hidden until
+asked for (``window.show_lessons()``: Help ▸ Lessons, the empty canvas's "Take a lesson"). Its
+panel (gui/lessons/panel.py) is built when first shown; then it follows predict mode's answers,
+the player's steps and training, which a step may wait for.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from gui.actions import LazyDock
+from gui.canvas.welcome import EmptyCanvasHint
+from gui.panels.help import beside_palette
+
+LESSONS_WIDTH = 360      # the dock when a lesson starts: room for its prose
+
+
+def install_lessons(window) -> LazyDock:
+    dock = LazyDock("Lessons", window, lambda: _build(window), "lessons_dock")
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    dock.hide()            # tabbed with the palette when first shown (beside_palette)
+    window.lessons_dock = dock
+    window.canvas_hint = EmptyCanvasHint(window.canvas)
+    window.canvas_hint.lessons_requested.connect(lambda: show_lessons(window))
+    return dock
+
+
+def _build(window):
+    from gui.lessons.panel import LessonsPanel
+    panel = LessonsPanel(window)
+    driver = panel.driver
+
+    def follow_player(player_panel) -> None:
+        player_panel.predict.answered.connect(driver.prediction_answered)
+        player_panel.player.step_changed.connect(driver.player_moved)
+        player_panel.player.active_changed.connect(driver.player_moved)
+
+    def follow_training(training) -> None:
+        training.session.state_changed.connect(driver.player_moved)
+
+    window.player_dock.when_built(follow_player)
+    window.training_dock.when_built(follow_training)
+    return panel
+
+
+def show_lessons(window, path=None) -> None:
+    """Bring the Lessons dock forward (with the list, or starting the lesson in ``path``)."""
+    dock = window.lessons_dock
+    beside_palette(window, dock)
+    dock.raise_()
+    if dock.width() < LESSONS_WIDTH:
+        window.resizeDocks([dock], [LESSONS_WIDTH], Qt.Orientation.Horizontal)
+    panel = dock.widget()
+    if path is not None:
+        panel.start(path)
+    elif not panel.driver.active:
+        panel.show_list()
