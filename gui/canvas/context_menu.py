@@ -64,8 +64,6 @@ def add_change_menu(menu: QMenu, view, node_id: str) -> QMenu | None:
     for name in choices:
         op = engine.OPS[name]
         if op.category != category:
-            if category is not None:
-                sub.addSeparator()
             category = op.category
             sub.addSection(category)
         action = sub.addAction(f"{op.label or name}   {op.symbol}",

@@ -133,8 +133,10 @@ def build_menus(window) -> None:
     window.recent_menu.aboutToShow.connect(lambda: _fill_recent(window, window.recent_menu))
     _fill_recent(window, window.recent_menu)
     window.examples_menu = file_menu.addMenu("&Examples")
+    window.examples_menu.setToolTipsVisible(True)
     for path in files.example_files():
         action = window.examples_menu.addAction(files.example_title(path))
+        action.setToolTip(files.example_summary(path) or files.example_title(path))
         action.setStatusTip(str(path))
         action.setData(str(path))
         action.triggered.connect(lambda checked=False, p=path: window.open_example(p))
