@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from gui.display import ACTIVE, DIM, GRAD_NOT_YET, PATH, NodeDisplay
+from gui.display import ACTIVE, DIM, GRAD_NOT_YET, HIDDEN, PATH, NodeDisplay
 from gui.formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
                           unfinished_hint)
 from gui.canvas import style
@@ -129,6 +129,8 @@ class NodeItem(QGraphicsItem):
             value_short = describe_short(value, "= ")
             if shape is None:
                 shape = np.shape(value)
+        elif display.value_hidden and problem is None:     # predict mode: asked, not shown
+            value_text = value_compact = value_short = f"= {HIDDEN}"
         elif display.value_note and problem is None:
             value_text = value_compact = value_short = display.value_note
         else:
@@ -143,6 +145,10 @@ class NodeItem(QGraphicsItem):
             eq = "= " if small else ""
             self.grad_parts = (loss or "L", node_id,
                                (eq + grad_value, eq + describe(grad, "", 3 if small else 2, "…")))
+        elif display.grad_hidden:
+            grad_text = f"{symbol} = {HIDDEN}"
+            grad_compact = grad_short = f"∂ = {HIDDEN}"
+            self.grad_parts = (loss or "L", node_id, (f"= {HIDDEN}", f"= {HIDDEN}"))
         elif display.grad_note == GRAD_NOT_YET:
             grad_text = f"{symbol}: {GRAD_NOT_YET}"
             grad_compact = grad_short = f"∂: {GRAD_NOT_YET}"
@@ -151,7 +157,8 @@ class NodeItem(QGraphicsItem):
         else:
             grad_text = grad_compact = grad_short = ""
             self.grad_parts = None
-        self.pending = value is None and bool(display.value_note) and problem is None
+        self.pending = (value is None and bool(display.value_note) and problem is None
+                        and not display.value_hidden)
         self.grad_pending = grad is None and display.grad_note == GRAD_NOT_YET
         value_pixmap = self._thumbnail(value, 0)
         grad_pixmap = self._thumbnail(grad, 1)

@@ -1,7 +1,9 @@
 """What the inspector shows when no single node is selected: the loss and, for every leaf
 (input, constant, parameter), its value and its gradient — the answer backprop gives.
 
-Clicking a row asks for that node to be selected (`node_clicked`).
+Clicking a row asks for that node to be selected (`node_clicked`). The numbers are those of
+the record the canvas shows (``records``): in a replay, the step shown ("not computed yet",
+"not yet", or "?" for a hidden number), never the final pass.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.display import GRAD_NOT_YET, HIDDEN, NOT_YET, current_record
 from gui.model import files
 from gui.formatting import describe, grad_symbol, norm_text
 from gui.model.node_status import attention_summary
@@ -30,21 +33,24 @@ def shape_cell(array) -> str:
     return "scalar" if shape == () else str(tuple(shape))
 
 
-def short(array) -> str:
+def short(array, note: str = "") -> str:
     """A value or gradient cell: the number for a scalar, the norm ``‖·‖ = 0.2204`` for a
-    tensor (its shape has a column of its own)."""
+    tensor (its shape has a column of its own); with no array "?" (hidden), "not yet" (a
+    replay has not reached it) or "—" (the cell's tooltip says why)."""
     if array is None:
-        return "—"
+        return {HIDDEN: HIDDEN, NOT_YET: "not yet", GRAD_NOT_YET: "not yet"}.get(note, "—")
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return describe(a, digits=6)
     return norm_text(a, 4)
 
 
-def cell_tooltip(label: str, array) -> str:
+def cell_tooltip(label: str, array, note: str = "") -> str:
     """The full story of one cell: the exact number, or shape, range and norm of a tensor."""
+    if note == HIDDEN:
+        return f"{label} = {HIDDEN} (hidden: predict it, then step on to see it)"
     if array is None:
-        return f"{label}: not computed"
+        return f"{label}: {note or 'not computed'}"
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return f"{label} = {float(a.reshape(()))!r}"
@@ -71,9 +77,11 @@ class GraphOverview(QWidget):
     node_clicked = Signal(str)
     example_requested = Signal(str)   # path of an example to open (links on an empty graph)
 
-    def __init__(self, model, parent=None):
+    def __init__(self, model, records=None, parent=None):
         super().__init__(parent)
         self.model = model
+        self.records = records      # what the canvas shows (the scene), None: the model
+        self._numbers_shown = None
         self.loss_label = QLabel(objectName="heading", wordWrap=True)
         self.status_label = QLabel(objectName="muted", wordWrap=True)
         self.description_label = QLabel(objectName="muted", wordWrap=True)   # the file's own
@@ -131,19 +139,38 @@ class GraphOverview(QWidget):
         return next((label for label in self.examples.findChildren(QLabel)
                      if f">{html.escape(title)}</a>" in label.text()), None)
 
+    def refresh_numbers(self) -> None:
+        """The canvas shows another record: refresh when the loss or a leaf shows another
+        number (a replay's animation frames mostly do not)."""
+        record = current_record(self.records, self.model)
+        ids = [n for n in self.model.node_ids()[:4 * MAX_ROWS]]
+        state = (record.caption, record.loss, self.model.loss_id,
+                 tuple(record.node(n) for n in ids))
+        if state != self._numbers_shown:
+            self.refresh()
+
     def refresh(self) -> None:
         model = self.model
+        record = current_record(self.records, model)
         ids = model.node_ids()
+        self._numbers_shown = (record.caption, record.loss, model.loss_id,
+                               tuple(record.node(n) for n in ids[:4 * MAX_ROWS]))
         loss = model.loss_id
-        if loss and loss in model.values:
-            name = "Loss" if loss.lower() == "loss" else f"Loss {loss}"
-            self.loss_label.setText(f"{name} = {describe(model.values[loss], digits=6)}")
+        shown_loss = record.node(loss) if loss else None
+        name = ("Loss" if loss.lower() == "loss" else f"Loss {loss}") if loss else ""
+        if shown_loss is not None and shown_loss.value is not None:
+            self.loss_label.setText(f"{name} = {describe(shown_loss.value, digits=6)}")
+        elif shown_loss is not None and not record.live and shown_loss.value_note:
+            self.loss_label.setText(f"{name} = {HIDDEN}" if shown_loss.value_hidden
+                                    else f"{name}: {shown_loss.value_note}")
         elif ids:
             self.loss_label.setText("No loss yet")
         else:
             self.loss_label.setText("Empty graph")
         edges = len(model.edges())
         lines = [f"{len(ids)} node{'s' * (len(ids) != 1)}, {edges} edge{'s' * (edges != 1)}"]
+        if not record.live and record.caption:
+            lines.append(f"Replaying the last pass: {record.caption}")
         rows = sample_rows_note(model)
         if rows and loss and loss in model.values:
             lines.append(rows)
@@ -154,9 +181,14 @@ class GraphOverview(QWidget):
             lines.append(attention)
         self.status_label.setText("\n".join(lines))
         description = model.description()
+        tries = model.try_lines()
+        if any(n.value_hidden or n.grad_hidden for n in record.nodes.values()):
+            # predict mode asks a number: the example's own prose may quote it
+            description = "The example's description is hidden while you predict." \
+                if description or tries else ""
+            tries = []
         self.description_label.setText(description)
         self.description_label.setVisible(bool(description))
-        tries = model.try_lines()
         self.try_label.setText(
             f'<p style="margin: 0 0 2px 0"><b>Try:</b></p><ul style="margin: 0; '
             f'-qt-list-indent: 1">{"".join(f"<li>{html.escape(t)}</li>" for t in tries)}</ul>'
@@ -181,12 +213,17 @@ class GraphOverview(QWidget):
         for col, tip in enumerate(tips):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         for row, node_id in enumerate(leaves):
-            value, grad = model.values.get(node_id), model.grads.get(node_id)
-            cells = (node_id, shape_cell(value if value is not None
-                                         else model.node(node_id).value), short(value),
-                     short(grad))
-            cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value),
-                         cell_tooltip(node_id, value), cell_tooltip(grad_symbol(loss, node_id), grad))
+            shown = record.node(node_id)
+            value, grad = shown.value, shown.grad
+            grad_note = shown.grad_note or ("" if record.live else GRAD_NOT_YET)
+            # a hidden value keeps its shape cell: the shape is the question, not the answer
+            known = model.values.get(node_id) if shown.value_hidden else value
+            cells = (node_id, shape_cell(known if known is not None
+                                         else model.node(node_id).value),
+                     short(value, shown.value_note), short(grad, grad_note))
+            cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value, shown.value_note),
+                         cell_tooltip(node_id, value, shown.value_note),
+                         cell_tooltip(grad_symbol(loss, node_id), grad, grad_note))
             colours = (theme.TEXT, theme.MUTED, theme.VALUE, theme.GRAD)
             for col, (text, colour) in enumerate(zip(cells, colours)):
                 item = QTableWidgetItem(text)

@@ -86,6 +86,7 @@ def _build(window, actions, dock) -> QWidget:
     player = PlayerController(window.model, window.canvas.graph_scene, window)
     player.actions = actions
     predict = player.predict = PredictMode(player, window.model)
+    player.set_record_filter(predict.mask)       # what predict mode hides, no view shows
     card = StepCard()
     strip = PlayerStrip(player, actions)
     panel = QWidget()

@@ -27,10 +27,10 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, Signal
 
 from engine.predict import Verdict, ask, check
-from engine.steps import BACKWARD, FORWARD, UPDATE
+from engine.steps import BACKWARD, FORWARD
+from gui.display import HIDDEN, hide
 
 RIGHT, WRONG, SKIPPED = "right", "wrong", "skipped"
-HIDDEN = "?"
 
 
 @dataclass(frozen=True)
@@ -230,32 +230,27 @@ class PredictMode(QObject):
         self.changed.emit()
 
     def _redraw(self) -> None:
-        if self.player.active:
-            self.player.redraw()
+        self.player.reshow()
 
     # ------------------------------------------------------------ what the views show
     def stops_at(self, k: int) -> bool:
         """Playing stops at a step whose number is hidden."""
         return self.hidden(k)
 
-    def mask(self, record, k: int):
-        """``record`` (step ``k``'s DisplayRecord) with the asked number hidden: "?" for the
-        node's value (forward, update) or gradient and the edges bringing it (backward); the
-        canvas caption asks the question."""
+    def mask(self, record, info):
+        """``record`` (the DisplayRecord of step ``info``) with the asked number hidden — "?"
+        in every view (``gui.display.hide``): the node's value (forward, update), or its
+        gradient and the edges bringing it (backward); the canvas caption's line ends in "?".
+        The player's record filter."""
+        k = info.index
         if not self.hidden(k):
             return record
         question = self.question(k)
-        nodes, edges = dict(record.nodes), dict(record.edges)
         node = question.node
-        shown = record.node(node)
-        if question.phase in (FORWARD, UPDATE):
-            nodes[node] = replace(shown, value=None, value_note=HIDDEN)
-        elif question.phase == BACKWARD:
-            nodes[node] = replace(shown, grad=None, grad_note=HIDDEN)
-            info = self.player.timeline.step_info(k)
-            for key in info.edges:
-                if key[0] == node and key in edges:
-                    edges[key] = replace(edges[key], contribution=None)
-        return replace(record, nodes=nodes, edges=edges,
-                       caption=f"{record.caption} · predict",
-                       detail=hidden_title(record.detail, question))
+        detail = hidden_title(record.detail, question)
+        if question.phase == BACKWARD:
+            edges = [key for key in info.edges if key[0] == node]
+            record = hide(record, grads=[node], edges=edges, detail=detail)
+        else:
+            record = hide(record, values=[node], detail=detail)
+        return replace(record, caption=f"{record.caption} · predict")
