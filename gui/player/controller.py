@@ -191,6 +191,9 @@ class PlayerController(QObject):
             return False
         if self.current >= self.timeline.count - 1:
             self._show(0)
+        if self._stops_at(self.current + 1):     # predict mode: the next step asks first
+            self._show(self.current + 1)
+            return True
         self.playing = True
         self._begin_step(self.current + 1)
         self._timer.start()

@@ -106,7 +106,7 @@ class PredictBox(QFrame):
         self.tally.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.pointer = QLabel(objectName="muted", wordWrap=True)     # a tensor's element
         self.field = QLineEdit(objectName="predict_field")
-        self.field.setPlaceholderText("your prediction, e.g. 95.06 or 31.6875 × 3")
+        self.field.setPlaceholderText("your prediction: a number, or arithmetic like 2 × 0.5")
         self.field.setFont(theme.mono_font(10))
         self.field.setClearButtonEnabled(True)
         self.field.returnPressed.connect(lambda: self.submitted.emit(self.field.text()))
@@ -203,6 +203,7 @@ class PredictBox(QFrame):
         """A short note under the field (an answer that is not a number)."""
         self.verdict.setText(f"<span style='color:{theme.C.warning}'>{escape(text)}</span>")
         self.verdict.show()
+        self.field.selectAll()            # the next keys replace what was refused
 
     def text(self) -> str:
         """What the box says, as plain text (tests)."""
