@@ -41,8 +41,9 @@ def right_click_menu(window, node_id: str, path: list) -> list:
             assert isinstance(menu, QMenu), "no menu came up"
             for want in path:
                 seen.append([a.text() for a in menu.actions()])
-                action = next(a for a in menu.actions()
-                              if a.text().startswith(want) or a.data() == want)
+                action = next((a for a in menu.actions()
+                               if a.text().startswith(want) or a.data() == want), None)
+                assert action is not None, f"no {want!r} in the menu: {seen[-1]}"
                 menu.setActiveAction(action)
                 if action.menu() is None:
                     QTest.keyClick(menu, Qt.Key.Key_Return)
@@ -56,6 +57,7 @@ def right_click_menu(window, node_id: str, path: list) -> list:
             while QApplication.activePopupWidget() is not None:
                 QApplication.activePopupWidget().close()
 
+    settle()                          # a pending fit of a just-opened document first
     viewport = window.canvas.viewport()
     point = node_point(window, node_id)
     QTest.mouseMove(viewport, point)

@@ -6,7 +6,7 @@ its ports or numbers. ``GraphScene.set_spotlight(ids)`` puts rings on those card
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.canvas import style
@@ -25,6 +25,9 @@ class SpotlightRing(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._ring.adjusted(-WIDTH, -WIDTH, WIDTH, WIDTH)
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()       # never under the mouse: clicks reach the canvas
 
     def paint(self, painter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)

@@ -65,11 +65,11 @@ class LessonDriver(QObject):
             return False
         self.close(quiet=True)
         self.guide = guide
-        self._own_document = False
+        self._loading = False
         step, done = self.progress.where(guide.path)
         n = at if at is not None else (1 if done else step)
-        self.go_to(max(1, min(n, guide.count)))
-        return True
+        self._own_document = True             # asked above: no second question
+        return self.go_to(max(1, min(n, guide.count)))
 
     def close(self, quiet: bool = False) -> None:
         """End the lesson (its progress stays); the app is left as it is."""
@@ -98,8 +98,7 @@ class LessonDriver(QObject):
             self.progress.finish(self.guide.path)
             self.close()
             return True
-        self._show(self.current + 1, continuing=True)
-        return True
+        return self._show(self.current + 1, continuing=True)
 
     def back(self) -> bool:
         if self.guide is None or self.current <= 1:
@@ -112,17 +111,21 @@ class LessonDriver(QObject):
             self.progress.restart(self.guide.path)
             self.go_to(1)
 
-    def go_to(self, n: int) -> None:
+    def go_to(self, n: int) -> bool:
         """Lesson step ``n``, from the lesson's own document as it was before it."""
-        self._show(n, continuing=False)
+        return self._show(n, continuing=False)
 
-    def _show(self, n: int, continuing: bool) -> None:
+    def _show(self, n: int, continuing: bool) -> bool:
         guide = self.guide
         step = guide.step(n)
+        continuing = continuing and self._own_document
+        if (step.open or not continuing) and not self._own_document \
+                and not self.window.maybe_save():
+            return False                   # the learner keeps their own unsaved document
         self.current = n
         self.progress.remember(guide.path, n)
         self.answered = False
-        self._edit(n, step, continuing and self._own_document)
+        self._edit(n, step, continuing)
         self._point(step)
         self._drive_player(step)
         self._drive_training(step)
@@ -130,6 +133,7 @@ class LessonDriver(QObject):
         self._start_trained = self._trained_total()
         self._update_ready()
         self.shown.emit(n)
+        return True
 
     # ------------------------------------------------------------ the step's parts
     def _edit(self, n: int, step, continuing: bool) -> None:
@@ -191,9 +195,9 @@ class LessonDriver(QObject):
         player.set_granularity(self.guide.granularity)
         if step.predict is not None:
             k = step.predict.step - 1
-            predict.set_enabled(True)
             predict.focus(k, step.predict.node, self.guide.tolerance(self.current))
             player.go_to(k)
+            predict.set_enabled(True)       # after the move: no step passed on the way counts
             window.player_dock.show()
             window.player_dock.raise_()
             QTimer.singleShot(0, lambda: window.step_card.predict_box.field.setFocus())

@@ -61,7 +61,7 @@ class LessonsPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._list_buttons())
         self.start_button = QPushButton("Start", objectName="lesson_start")
         self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self._start_selected)
+        self.start_button.clicked.connect(lambda: self._start_selected())
         self.restart_list_button = QPushButton("Start over", objectName="lesson_start_over")
         self.restart_list_button.setToolTip("Start the selected lesson again from step 1")
         self.restart_list_button.clicked.connect(lambda: self._start_selected(at=1))
