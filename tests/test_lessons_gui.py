@@ -49,10 +49,10 @@ def type_value(window, node_id: str, text: str) -> None:
 
 def test_a_lesson_runs_from_start_to_end_through_the_dock(window, settings):
     panel = lessons(window)
-    titles = [panel.list.item(i).text().split("\n")[0] for i in range(panel.list.count())]
+    titles = [card.title_label.text() for card in panel.cards]
     assert titles[2] == "3. Several paths" and len(titles) == 7
-    panel.list.setCurrentRow(2)
-    press(panel.start_button)
+    assert panel.cards[2].start_button.text() == "Start ▸"
+    press(panel.cards[2].start_button)
     driver = panel.driver
     guide = driver.guide
     predict = window.player.predict
@@ -87,7 +87,7 @@ def test_a_lesson_runs_from_start_to_end_through_the_dock(window, settings):
         press(panel.next_button)
     assert answered == 4 and predict.tally["right"] == 4
     assert not driver.active and panel.pages.currentIndex() == 0
-    assert "done ✓" in panel.list.item(2).text()
+    assert "done ✓" in panel.cards[2].text()
     assert str(settings.value("lessons/03_several_paths/done")).lower() == "true"
 
 
@@ -99,11 +99,11 @@ def test_progress_is_remembered_and_a_lesson_can_be_restarted(window, settings):
     assert panel.driver.current == 3
     press(panel.all_button)                                   # back to the list
     assert panel.pages.currentIndex() == 0
-    assert "step 3 of 7" in panel.list.item(2).text()
+    assert "step 3 of 7" in panel.cards[2].text()
     assert int(settings.value("lessons/03_several_paths/step")) == 3
-    panel.list.setCurrentRow(2)
-    assert panel.start_button.text() == "Continue"
-    press(panel.start_button)
+    assert panel.cards[2].start_button.text() == "Continue ▸"
+    assert panel.cards[2].over_button.isVisible() and not panel.cards[1].over_button.isVisible()
+    press(panel.cards[2].start_button)
     assert panel.driver.current == 3 and predict_step(window) == 6
     press(panel.back_button)
     assert panel.driver.current == 2

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QScrollArea, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton,
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from gui import theme
 from gui.lessons.driver import LessonDriver
@@ -52,64 +51,38 @@ class LessonsPanel(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
-        heading = QLabel("Lessons", objectName="heading")
-        intro = QLabel(INTRO, objectName="muted", wordWrap=True)
-        self.list = QListWidget(objectName="lesson_list")
-        self.list.setWordWrap(True)
-        self.list.setSpacing(2)
-        self.list.itemActivated.connect(lambda item: self.start(item.data(Qt.UserRole)))
-        self.list.currentItemChanged.connect(lambda *_: self._list_buttons())
-        self.start_button = QPushButton("Start", objectName="lesson_start")
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(lambda: self._start_selected())
-        self.restart_list_button = QPushButton("Start over", objectName="lesson_start_over")
-        self.restart_list_button.setToolTip("Start the selected lesson again from step 1")
-        self.restart_list_button.clicked.connect(lambda: self._start_selected(at=1))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.restart_list_button)
-        buttons.addWidget(self.start_button)
-        for widget in (heading, intro):
-            layout.addWidget(widget)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
+        intro = WrapLabel(INTRO, objectName="muted")
+        self.list_box = QWidget(objectName="lesson_list")
+        self.list_column = QVBoxLayout(self.list_box)
+        self.list_column.setContentsMargins(0, 0, 4, 0)
+        self.list_column.setSpacing(8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.list_box)
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+        self.cards: list[LessonCard] = []
         return page
 
     def show_list(self) -> None:
-        """The lessons, each with its summary and how far the learner got."""
-        current = self.list.currentRow()
-        self.list.clear()
+        """The lessons, each with its summary, how far the learner got, and its buttons."""
+        while self.list_column.count():
+            item = self.list_column.takeAt(0)
+            if item.widget() is not None:
+                item.widget().setParent(None)
+                item.widget().deleteLater()
+        self.cards = []
         progress = self.driver.progress
         for i, info in enumerate(self.window.model.lessons(), 1):
-            if info.problem:
-                status = f"cannot be used: {info.problem}"
-            else:
-                step, done = progress.where(info.path)
-                status = ("done ✓" if done else f"step {step} of {info.steps}"
-                          if progress.started(info.path) else f"{info.steps} steps")
-            item = QListWidgetItem(f"{i}. {info.title}\n{info.summary}\n{status}".strip())
-            item.setData(Qt.UserRole, str(info.path))
-            item.setToolTip(info.summary or info.title)
-            if info.problem:
-                item.setFlags(item.flags() & ~Qt.ItemIsEnabled)
-            self.list.addItem(item)
-        self.list.setCurrentRow(max(0, current))
+            card = LessonCard(i, info, progress)
+            card.start_button.clicked.connect(lambda _=False, p=info.path: self.start(p))
+            card.over_button.clicked.connect(lambda _=False, p=info.path: self.start(p, 1))
+            self.list_column.addWidget(card)
+            self.cards.append(card)
+        self.list_column.addStretch(1)
         self.pages.setCurrentIndex(0)
-        self._list_buttons()
-
-    def _list_buttons(self) -> None:
-        item = self.list.currentItem()
-        usable = item is not None and bool(item.flags() & Qt.ItemIsEnabled)
-        self.start_button.setEnabled(usable)
-        self.restart_list_button.setEnabled(usable)
-        if usable:
-            started = self.driver.progress.started(item.data(Qt.UserRole))
-            self.start_button.setText("Continue" if started else "Start")
-
-    def _start_selected(self, at: int | None = None) -> None:
-        item = self.list.currentItem()
-        if item is not None:
-            self.start(item.data(Qt.UserRole), at)
 
     def start(self, path, at: int | None = None) -> bool:
         return self.driver.start(path, at)
@@ -215,3 +188,66 @@ class LessonsPanel(QWidget):
                  if self.reveal.isVisible() else "", self.note.text()
                  if self.note.isVisible() else ""]
         return "\n".join(p for p in parts if p)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that asks for the height its text needs at its width (a plain
+    one in a scroll area gets squeezed to one line)."""
+
+    def __init__(self, text: str = "", **kwargs):
+        super().__init__(text, wordWrap=True, **kwargs)
+        self._width = 0
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(self.width())))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._width:
+            self._width = event.size().width()
+            self.updateGeometry()
+
+
+class LessonCard(QFrame):
+    """One lesson in the list: number and title, its summary, where the learner is, and
+    Start (or Continue) / Start over."""
+
+    def __init__(self, number: int, info, progress, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lesson_card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.path = info.path
+        self.title_label = WrapLabel(f"{number}. {escape(info.title)}")
+        self.title_label.setFont(theme.ui_font(10.5, bold=True))
+        self.summary_label = WrapLabel(info.summary, objectName="muted")
+        step, done = progress.where(info.path)
+        started = progress.started(info.path)
+        if info.problem:
+            status = f"cannot be used: {info.problem}"
+        elif done:
+            status = "done ✓"
+        else:
+            status = f"step {step} of {info.steps}" if started else f"{info.steps} steps"
+        self.status_label = QLabel(status, objectName="muted")
+        self.start_button = QPushButton("Continue ▸" if started and not done else "Start ▸",
+                                        objectName="lesson_start")
+        self.over_button = QPushButton("Start over", objectName="lesson_start_over")
+        self.over_button.setToolTip("This lesson from step 1")
+        self.over_button.setVisible(started)
+        for button in (self.start_button, self.over_button):
+            button.setEnabled(not info.problem)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.over_button)
+        buttons.addWidget(self.start_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 8, 10, 8)
+        column.setSpacing(4)
+        column.addWidget(self.title_label)
+        column.addWidget(self.summary_label)
+        column.addLayout(buttons)
+
+    def text(self) -> str:
+        return "\n".join((self.title_label.text(), self.summary_label.text(),
+                          self.status_label.text()))

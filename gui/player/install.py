@@ -102,7 +102,8 @@ def _build(window, actions, dock) -> QWidget:
         explanation = explain(player.timeline, k)
         question = predict.question(k)
         if predict.hidden(k):
-            explanation = masked(explanation, question)
+            explanation = masked(explanation, question, player.timeline,
+                                 player.timeline.step_info(k))
         card.show_explanation(explanation)
         card.predict_box.show_question(question, predict.outcome(k), predict.tally)
 

@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, Signal
 from engine.predict import Verdict, ask, check
 from engine.steps import BACKWARD, FORWARD
 from gui.display import HIDDEN, hide
+from gui.formatting import short_summary
 
 RIGHT, WRONG, SKIPPED = "right", "wrong", "skipped"
 
@@ -42,15 +43,32 @@ class Outcome:
     verdict: Verdict | None = None
 
 
-def hidden_title(title: str, question) -> str:
-    """A step's one line with the asked number cut off: ``x_squared = x ** 2 = ?``,
-    ``x_squared → x: ∂y/∂x += … = 31.6875 × 3 = ?``; the question itself where the line does
-    not end in that number (a node sending to several inputs, the update)."""
-    if question.phase == FORWARD or (question.phase == BACKWARD and question.edge is not None):
-        head = title.split(";")[0].rpartition(" = ")[0]
-        if head:
-            return f"{head} = {HIDDEN}"
-    return question.prompt
+def hidden_results(timeline, info, question) -> list:
+    """The asked numbers of step ``info`` as arrays: the forward value, the new parameter
+    value, or what this step sends to the asked node (one per edge)."""
+    trace = timeline.trace
+    if question.phase == FORWARD:
+        return [trace.forward_steps[info.forward_index].value]
+    if question.phase == BACKWARD:
+        steps = trace.backward_steps
+        return [steps[j].contribution for j in info.backward_indices
+                if steps[j].source == question.node]
+    return []
+
+
+def without(text: str, shown: str) -> str:
+    """``text`` with the last ``shown`` in it replaced by "?"."""
+    head, found, tail = text.rpartition(shown) if shown else ("", "", text)
+    return f"{head}{HIDDEN}{tail}" if found else text
+
+
+def hidden_title(title: str, timeline, info, question) -> str:
+    """A step's one line with the asked number as "?": ``x_squared = x ** 2 = ?``,
+    ``x_squared → x: ∂y/∂x += … = 31.6875 × 3 = ?`` (a sum after it is dropped)."""
+    title = title.split(";")[0]
+    for result in hidden_results(timeline, info, question):
+        title = without(title, short_summary(result))
+    return title
 
 
 class NotANumber(ValueError):
@@ -247,7 +265,7 @@ class PredictMode(QObject):
             return record
         question = self.question(k)
         node = question.node
-        detail = hidden_title(record.detail, question)
+        detail = hidden_title(record.detail, self.player.timeline, info, question)
         if question.phase == BACKWARD:
             edges = [key for key in info.edges if key[0] == node]
             record = hide(record, grads=[node], edges=edges, detail=detail)

@@ -1,7 +1,7 @@
 """Predict mode on the step card: the card's content with the asked number hidden, and the box
 where the learner types a prediction and reads the verdict.
 
-``masked(explanation, question)`` rewrites the lines that would show the asked number (the
+``masked(explanation, question, timeline, info)`` rewrites the lines that would show the asked number (the
 forward value, what flows down the edge and the gradient it makes, the parameter's new value)
 with "?", keeps the numbers the learner computes from (inputs, upstream gradient, local
 derivative, contributions that arrived earlier) and drops the heatmap of the hidden result.
@@ -22,20 +22,24 @@ from engine.predict import SUM
 from engine.steps import BACKWARD, FORWARD, UPDATE
 from engine.predict.text import number, signed
 from gui import theme
-from gui.player.predict import HIDDEN, RIGHT, SKIPPED, WRONG, hidden_title
+from gui.player.explain import summary
+from gui.player.predict import (HIDDEN, RIGHT, SKIPPED, WRONG, hidden_results, hidden_title,
+                                without)
 
 REVEAL_KEY, SKIP_KEY = "Alt+R", "Alt+S"
-_RESULT_LABELS = ("sent back", "gradient", "so far", "sum")
+_RESULT_LABELS = ("gradient", "so far", "sum")
 
 
-def masked(explanation, question):
-    """The step card's explanation with the number ``question`` asks hidden."""
-    title = hidden_title(explanation.title, question)
+def masked(explanation, question, timeline, info):
+    """The step card's explanation of step ``info`` with the number ``question`` asks hidden."""
+    title = hidden_title(explanation.title, timeline, info, question)
+    results = [summary(r) for r in hidden_results(timeline, info, question)]
     if question.phase == FORWARD:
-        lines = tuple(_forward_line(line, question) for line in explanation.lines)
+        lines = tuple(replace(line, text=f"{question.node} = {HIDDEN}")
+                      if line.label == "value" else line for line in explanation.lines)
         tensors = tuple(t for t in explanation.tensors if t.label != question.node)
     elif question.phase == BACKWARD:
-        lines = _backward_lines(explanation.lines, question)
+        lines = _backward_lines(explanation.lines, question, results)
         tensors = tuple(t for t in explanation.tensors
                         if not t.label.startswith("sent to"))
     elif question.phase == UPDATE:
@@ -47,29 +51,23 @@ def masked(explanation, question):
                    lines=lines, tensors=tensors)
 
 
-def _forward_line(line, question):
-    if line.label == "value":
-        return replace(line, text=f"{question.node} = {HIDDEN}")
-    return line
-
-
-def _backward_lines(lines, question) -> tuple:
+def _backward_lines(lines, question, results) -> tuple:
     """Lines about edges into the asked node keep upstream and local; what they send and the
     gradient they make read "?"; a sum shows the earlier contributions beside the "?"."""
-    out, about_node = [], True
+    out, about_node, sent = [], True, iter(results)
     for line in lines:
         if line.label == "edge":          # node granularity: "target → source  (…)"
             source = line.text.split("→", 1)[1].split()[0] if "→" in line.text else ""
             about_node = source == question.node
-        if about_node and line.label in _RESULT_LABELS:
-            line = replace(line, text=_hidden_result(line, question))
+        if about_node and line.label == "sent back":
+            line = replace(line, text=without(line.text, next(sent, "")))
+        elif about_node and line.label in _RESULT_LABELS:
+            line = replace(line, text=_hidden_result(question))
         out.append(line)
     return tuple(out)
 
 
-def _hidden_result(line, question) -> str:
-    if line.label == "sent back":
-        return line.text.rpartition(" = ")[0] + f" = {HIDDEN}"
+def _hidden_result(question) -> str:
     if question.asks == SUM:
         parts = [signed(t.contribution) if t.earlier else HIDDEN for t in question.terms]
         return f"{question.symbol} = {' + '.join(parts)} = {HIDDEN}"
@@ -80,8 +78,8 @@ def _update_line(line, question):
     if line.label != question.node:
         return line
     at = question.element
-    return replace(line, text=f"{question.node}{at}: {number(question.old)} − {HIDDEN} = "
-                              f"{HIDDEN}   (∂{question.loss or 'L'}/∂{question.node}{at} = "
+    return replace(line, text=f"{number(question.old)}{' at ' + at if at else ''} − {HIDDEN} "
+                              f"= {HIDDEN}   (∂{question.loss or 'L'}/∂{question.node}{at} = "
                               f"{number(question.grad)})")
 
 
@@ -172,7 +170,7 @@ class PredictBox(QFrame):
                                f"skipped {tally['skipped']}")
         self.prompt.setText(question.prompt)
         self.pointer.setText(f"The card points to element {question.element} of "
-                             f"{question.node}: the one with the largest size."
+                             f"{question.node} (rows and columns counted from 0): the element largest in size."
                              if question.element else "")
         self.pointer.setVisible(bool(question.element))
         open_ = outcome is None
