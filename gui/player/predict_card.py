@@ -169,8 +169,8 @@ class PredictBox(QFrame):
             self.tally.setText(f"✓ {tally['right']}   ✗ {tally['wrong']}   "
                                f"skipped {tally['skipped']}")
         self.prompt.setText(question.prompt)
-        self.pointer.setText(f"The card points to element {question.element} of "
-                             f"{question.node} (rows and columns counted from 0): the element largest in size."
+        self.pointer.setText(f"Asked: element {question.element} of {question.node}, the "
+                             "one largest in size (rows and columns count from 0)."
                              if question.element else "")
         self.pointer.setVisible(bool(question.element))
         open_ = outcome is None
