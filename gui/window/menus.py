@@ -31,6 +31,11 @@ ABOUT_TEXT = """<h3>Backprop Studio</h3>
 value (forward pass) and its gradient (backward pass), recomputed after every edit.</p>
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
 
+def _import_pytorch(window) -> None:
+    from gui.window.import_dialog import open_import_dialog   # loaded when first used
+    open_import_dialog(window)
+
+
 def _action(window, name, text, slot, shortcut=None, icon=None, tip=None) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
@@ -55,6 +60,9 @@ def build_actions(window) -> dict[str, QAction]:
         "new": _action(window, "new", "&New", window.new_document, std.New, "new", "New graph"),
         "open": _action(window, "open", "&Open…", window.open_dialog, std.Open, "open",
                         "Open a graph"),
+        "import_torch": _action(window, "import_torch", "&Import PyTorch Model…",
+                                lambda: _import_pytorch(window),
+                                tip="Import a small nn.Module from a Python file"),
         "save": _action(window, "save", "&Save", window.save, std.Save, "save", "Save"),
         "save_as": _action(window, "save_as", "Save &As…", window.save_as, std.SaveAs),
         "quit": _action(window, "quit", "&Quit", window.close, std.Quit),
@@ -142,6 +150,7 @@ def build_menus(window) -> None:
         action.triggered.connect(lambda checked=False, p=path: window.open_example(p))
     if not window.examples_menu.actions():
         window.examples_menu.addAction("No examples found").setEnabled(False)
+    file_menu.addAction(a["import_torch"])
     file_menu.addSeparator()
     file_menu.addActions([a["save"], a["save_as"]])
     add_export_menu(window, file_menu)
