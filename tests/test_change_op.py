@@ -19,13 +19,17 @@ def badges(window) -> dict:
 
 
 def test_change_to_keeps_wires_and_id_and_is_one_undo_step(window):
+    import engine
     open_example(window, "chain_rule")
     before = graph_dict(window)
     menus = right_click_menu(window, "u", ["Change to", "mul"])
+    assert window.inspector.node_id == "u"                      # the click selected it
+    assert window.inspector.badge.toolTip() == engine.OPS["mul"].doc   # its panel follows
     # the submenu offers the ops with two inputs only, grouped by category
     offered = [t for t in menus[1] if t]
-    assert "Multiply   ×" in offered and "Add   +" not in offered
-    assert not any(t.startswith(("Tanh", "Input", "Sum ")) for t in offered)
+    assert offered[0] == "Arithmetic" and "Matrix" in offered     # category titles
+    assert "Multiply\t×" in offered and "Add\t+" not in offered
+    assert not any(t.startswith(("Tanh", "Input", "Sum\t")) for t in offered)
     after = graph_dict(window)
     assert [n["op"] for n in after["nodes"] if n["id"] == "u"] == ["mul"]
     assert after["edges"] == before["edges"]                    # wires and ports kept

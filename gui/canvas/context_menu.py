@@ -64,9 +64,15 @@ def add_change_menu(menu: QMenu, view, node_id: str) -> QMenu | None:
     for name in choices:
         op = engine.OPS[name]
         if op.category != category:
+            if category is not None:
+                sub.addSeparator()
             category = op.category
-            sub.addSection(category)
-        action = sub.addAction(f"{op.label or name}   {op.symbol}",
+            heading = sub.addAction(category)        # a greyed title: every style shows it
+            heading.setEnabled(False)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+        action = sub.addAction(f"{op.label or name}\t{op.symbol}",
                                lambda n=name: view.controller.change_op(targets, n))
         action.setObjectName(f"change_to_{name}")
         action.setData(name)

@@ -80,6 +80,7 @@ class LessonDriver(QObject):
         self.window.canvas.graph_scene.set_spotlight(())
         if self.window.player_dock.is_built:
             self.window.player.predict.clear_focus()
+            self.window.player.predict.go_on = None
         if not quiet:
             self.ended.emit()
 
@@ -187,6 +188,8 @@ class LessonDriver(QObject):
         window = self.window
         if step.play is None and step.predict is None:
             return
+        if window.player_dock.isHidden():       # the dock takes room: the graph is fitted again
+            QTimer.singleShot(0, window.canvas.fit_view)
         if step.play == "off":
             window.leave_player()
             return
@@ -196,6 +199,7 @@ class LessonDriver(QObject):
         if step.predict is not None:
             k = step.predict.step - 1
             predict.focus(k, step.predict.node, self.guide.tolerance(self.current))
+            predict.go_on = self._go_on
             player.go_to(k)
             predict.set_enabled(True)       # after the move: no step passed on the way counts
             window.player_dock.show()
@@ -215,6 +219,14 @@ class LessonDriver(QObject):
             self.window.training_dock.show()
             self.window.training_dock.raise_()
             training.start(steps=step.train)
+
+    def _go_on(self) -> bool:
+        """Enter on the step card after a verdict: the lesson's next step, when the card's
+        question is this step's."""
+        step = self.guide.step(self.current) if self.guide else None
+        if step is None or step.predict is None or not self.answered:
+            return False
+        return self.next()
 
     # ------------------------------------------------------------ following the learner
     def prediction_answered(self, outcome) -> None:

@@ -161,6 +161,8 @@ class LessonsPanel(QWidget):
         self.next_button.setText("&Finish" if n == guide.count else "&Next")
         self._refresh_text()
         self._refresh_buttons()
+        if guide.step(n).predict is None:
+            self.next_button.setFocus()   # Enter goes on (a prediction's field takes it first)
 
     def _refresh_text(self) -> None:
         if not self.driver.active:
@@ -234,7 +236,7 @@ class LessonCard(QFrame):
                                         objectName="lesson_start")
         self.over_button = QPushButton("Start over", objectName="lesson_start_over")
         self.over_button.setToolTip("This lesson from step 1")
-        self.over_button.setVisible(started)
+        self.over_button.setVisible(started and not done)   # done: Start is from step 1
         for button in (self.start_button, self.over_button):
             button.setEnabled(not info.problem)
         buttons = QHBoxLayout()

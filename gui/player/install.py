@@ -20,7 +20,8 @@ from gui.theme.icons import player_icon
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
 SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
-PREDICT_PANEL_HEIGHT = 380  # predict mode: the question and the verdict above the card
+PREDICT_PANEL_HEIGHT = 380  # predict mode: the question and the verdict above the card …
+PREDICT_SHARE = 0.4         # … within this share of the window's height
 _ACTIONS = (  # name, text, key, tip, icon
     ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
     ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
@@ -109,8 +110,9 @@ def _build(window, actions, dock) -> QWidget:
 
     def on_predict() -> None:
         actions["predict"].setChecked(predict.enabled)
-        if predict.enabled and dock.isVisible() and dock.height() < PREDICT_PANEL_HEIGHT:
-            window.resizeDocks([dock], [PREDICT_PANEL_HEIGHT], Qt.Orientation.Vertical)
+        height = _panel_height(player, window)
+        if predict.enabled and dock.isVisible() and dock.height() < height:
+            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
         if player.active:
             on_step(player.current)
         else:
@@ -118,8 +120,9 @@ def _build(window, actions, dock) -> QWidget:
 
     def on_answer_typed(text: str) -> None:
         from gui.player.predict import NotANumber
-        if predict.outcome() is not None:      # answered: Enter goes on to the next step
-            player.step_forward()
+        if predict.outcome() is not None:      # answered: Enter goes on (a lesson's step,
+            if predict.go_on is None or not predict.go_on():     # else the player's)
+                player.step_forward()
             return
         try:
             predict.submit(text)
@@ -136,7 +139,8 @@ def _build(window, actions, dock) -> QWidget:
         if active:
             if dock.isHidden():
                 dock.show()
-                window.resizeDocks([dock], [_panel_height(player)], Qt.Orientation.Vertical)
+                window.resizeDocks([dock], [_panel_height(player, window)],
+                                   Qt.Orientation.Vertical)
             dock.raise_()
         else:
             card.show_hint()
@@ -148,10 +152,11 @@ def _build(window, actions, dock) -> QWidget:
     return panel
 
 
-def _panel_height(player) -> int:
-    """Room for heatmaps only when the graph has tensors: the canvas keeps the rest."""
+def _panel_height(player, window) -> int:
+    """Room for heatmaps only when the graph has tensors, for the question in predict mode
+    (at most PREDICT_SHARE of the window): the canvas keeps the rest."""
     if player.predict is not None and player.predict.enabled:
-        return PREDICT_PANEL_HEIGHT
+        return min(PREDICT_PANEL_HEIGHT, round(window.height() * PREDICT_SHARE))
     timeline = player.timeline
     values = timeline.trace.values.values() if timeline is not None else ()
     return PANEL_HEIGHT if any(v.size > 1 for v in values) else SCALAR_PANEL_HEIGHT

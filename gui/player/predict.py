@@ -128,6 +128,7 @@ class PredictMode(QObject):
         self._focus: dict = {}         # k -> (node, tolerance): what a lesson asks there
         self._trace = None
         self._shown = None             # the step last shown (to see a question left forward)
+        self.go_on = None              # () -> bool: a lesson takes "go on" after a verdict
         player.step_changed.connect(self._step_changed)
         player.active_changed.connect(self._active_changed)
         player.timeline_changed.connect(self._timeline_changed)

@@ -104,7 +104,7 @@ class PredictBox(QFrame):
         self.tally.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.pointer = QLabel(objectName="muted", wordWrap=True)     # a tensor's element
         self.field = QLineEdit(objectName="predict_field")
-        self.field.setPlaceholderText("your prediction: a number, or arithmetic like 2 × 0.5")
+        self.field.setPlaceholderText("your prediction (arithmetic is fine: 2 × 0.5)")
         self.field.setFont(theme.mono_font(10))
         self.field.setClearButtonEnabled(True)
         self.field.returnPressed.connect(lambda: self.submitted.emit(self.field.text()))
@@ -175,9 +175,9 @@ class PredictBox(QFrame):
         self.pointer.setVisible(bool(question.element))
         open_ = outcome is None
         self.field.setReadOnly(not open_)
-        self.check.setText("Check  ⏎" if open_ else "Next step  ⏎")
+        self.check.setText("Check  ⏎" if open_ else "Next  ⏎")
         self.check.setToolTip("Check your prediction (Enter)" if open_
-                              else "On to the next step (Enter, or →)")
+                              else "Go on: the next step (Enter)")
         for button in (self.reveal, self.skip):
             button.setVisible(open_)
         if open_:
