@@ -263,3 +263,29 @@ def test_file_dialogs_start_in_the_last_folder_used(window, dialogs, tmp_path, m
                         lambda parent, title, start, filt: seen.append(start) or ("", ""))
     assert not window.open_dialog()
     assert seen == [str(folder.resolve())]
+
+
+def test_examples_menu_tooltips_and_the_overviews_try_lines(window):
+    menu = window.examples_menu
+    assert menu.toolTipsVisible()
+    for action in menu.actions():
+        path = Path(action.data())
+        assert action.toolTip() == files.example_summary(path) != ""
+    window.open_file(str(EXAMPLES[0].parent / "two_paths.json"), ask=False)
+    settle_window()
+    overview = window.inspector.overview
+    tries = engine.load_graph(EXAMPLES[0].parent / "two_paths.json").extra["try"]
+    assert overview.try_label.isVisible() and len(tries) >= 2
+    shown = QTextDocumentText(overview.try_label.text())
+    assert shown.startswith("Try:") and all(t in shown for t in tries)
+
+
+def QTextDocumentText(html: str) -> str:
+    from PySide6.QtGui import QTextDocument
+    document = QTextDocument()
+    document.setHtml(html)
+    return document.toPlainText()
+
+
+def settle_window():
+    QApplication.processEvents()
