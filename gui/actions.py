@@ -1,6 +1,11 @@
-"""Where features put themselves in the main window: a toolbar slot, a named menu, and a dock
-whose content is built the first time it is shown (``LazyDock``)."""
+"""Where features put themselves in the main window: a toolbar slot, a named menu, a dock
+whose content is built the first time it is shown (``LazyDock``), what a dock needs to be
+useful (``declare_needs``: the window's layout policy, gui/window/dock_policy.py, reads it), and
+where the document's relative paths start (``document_folder``)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
@@ -18,6 +23,17 @@ def insert_tool_action(toolbar, action, before=None,
     if button is not None:
         button.setToolButtonStyle(style)
     return button
+
+
+def document_folder(window):
+    """Where the document's relative paths start: its file's folder; the examples' folder
+    for an example (opened untitled); None for a new document."""
+    if getattr(window, "path", None) is not None:
+        return window.path.parent
+    if "(example)" in getattr(window, "display_name", ""):
+        from gui.model import files
+        return files.EXAMPLES_DIR
+    return None
 
 
 def menu_named(window, title: str):
@@ -78,3 +94,45 @@ class LazyDock(QDockWidget):
     def _visible(self, visible: bool) -> None:
         if visible:
             self.content()
+
+
+Size = tuple[int, int]
+
+
+@dataclass
+class DockNeeds:
+    """What a dock's content needs (gui/window/dock_policy.py lays the window out from it).
+
+    ``minimum``: the content's size (without the dock's title bar) below which it is no use;
+    a dock that cannot get it collapses rather than shrink further (a function: asked each
+    time, e.g. from the content's fonts). ``preferred``: its size across its area when it
+    opens — its height under the canvas, its width beside it (a function or a number).
+    ``collapse_order``: who gives way first when docks do not fit (lower goes first)."""
+
+    minimum: Callable[[], Size] | Size = (0, 0)
+    preferred: Callable[[], int] | int | None = None
+    collapse_order: int = 50
+
+    def minimum_size(self) -> Size:
+        return self.minimum() if callable(self.minimum) else self.minimum
+
+    def preferred_size(self) -> int | None:
+        return self.preferred() if callable(self.preferred) else self.preferred
+
+
+def declare_needs(dock: QDockWidget, minimum: Callable[[], Size] | Size = (0, 0),
+                  preferred: Callable[[], int] | int | None = None,
+                  collapse_order: int = 50) -> DockNeeds:
+    """Tell the window's layout policy what ``dock`` needs (see ``DockNeeds``)."""
+    dock.layout_needs = DockNeeds(minimum, preferred, collapse_order)
+    return dock.layout_needs
+
+
+def needs_of(dock: QDockWidget) -> DockNeeds:
+    """The dock's declared needs; a dock that declared none needs its minimum size hint."""
+    needs = getattr(dock, "layout_needs", None)
+    if needs is None:
+        content = QDockWidget.widget(dock)          # a LazyDock's placeholder is not built
+        hint = content.minimumSizeHint() if content is not None else None
+        needs = DockNeeds((hint.width(), hint.height()) if hint is not None else (0, 0))
+    return needs

@@ -25,6 +25,7 @@ LAYERS = [
     ("canvas", ("gui.canvas",)),
     ("inspector", ("gui.inspector",)),
     ("panels", ("gui.panels",)),
+    ("network", ("gui.network",)),
     ("player", ("gui.player",)),
     ("training", ("gui.training",)),
     ("lessons", ("gui.lessons",)),

@@ -170,3 +170,29 @@ def test_a_hidden_number_is_a_question_mark_in_every_view(window):
     window.player.set_record_filter(None)                      # revealed
     assert inspector.value_view.text() == "2.25" and x.grad_text == "∂y/∂x = 95.06"
     assert line.label == "95.1"
+
+
+def card_fits(win) -> bool:
+    """The step card shows all it says with no scroll bar (the layout has settled)."""
+    QApplication.processEvents()
+    card = win.step_card
+    return card.fits() and not card.scroll.verticalScrollBar().isVisible()
+
+
+def test_every_per_node_card_and_the_update_card_fit_at_1440_by_900(window):
+    """Issue 15 item 11: no scrolling for xor_mlp's update card and every per-node card of
+    xor_mlp (tensors) and two_paths (where paths meet), walked with the arrow keys."""
+    window.resize(1440, 900)
+    open_example(window, "xor_mlp")
+    key(window, Qt.Key.Key_End)
+    assert window.player.step_info().phase == "update" and card_fits(window)
+    for name in ("xor_mlp", "two_paths"):
+        open_example(window, name)
+        key(window, Qt.Key.Key_Home)
+        window.findChild(type(window.actions_by_name["fit"]), "player_granularity_node").trigger()
+        assert window.player.granularity == "node"
+        for _ in range(window.player.count - 1):
+            key(window, Qt.Key.Key_Right)
+            assert card_fits(window), (name, window.step_card.text())
+    layouts = window.step_card.layout_mode
+    assert layouts in ("below", "beside", "small")

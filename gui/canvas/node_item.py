@@ -44,9 +44,8 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(False)
         self.setPos(QPointF(*position))
-        ports_bottom = style.PORT_TOP + (max(self.arity, 1) - 1) * style.PORT_GAP + 10
-        self.band_bottom = max(style.BODY_MIN, ports_bottom)
-        self.height = self.band_bottom + 2 * style.LINE_H + 5
+        self.band_bottom = style.card_band_bottom(self.arity)
+        self.height = style.card_height(self.arity)
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
         self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
                                            style.PORT_R + 3, 3)   # badges overhang the top

@@ -5,14 +5,19 @@ positive, gui/theme/heatmap.py) on symmetric limits ±max|x|, so the sign and th
 gradient read at a glance. A colour bar with its limits sits below; small tensors print their
 numbers in the cells; hovering a cell shows its index and full-precision value. Widgets are
 built once: a re-run only calls `setImage` and moves a few labels.
+
+The geometry comes from the tensor's shape and the width, every time (``cell_size``,
+``content_height``): the image, the colour bar and the caption are stacked at fixed heights
+that add up to the widget's own fixed height, so a new shape — or a new selection during
+training — never draws one over another and never leaves a gap between them.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
 from gui.formatting import fmt_number, shape_text
@@ -24,6 +29,20 @@ MAX_CELL_H = 26
 MAX_HEIGHT = 200
 TEXT_CELLS = 64       # at most this many cells print their number
 BAR_HEIGHT = 10
+SPACING = 4           # px between the image, the colour bar and the caption
+MIN_WIDTH = 160       # the width a heatmap is laid out for before it has one of its own
+
+
+def cell_size(rows: int, cols: int, width: float) -> tuple[float, float]:
+    """A cell's width and height for a grid of rows × cols in ``width`` px: as wide as the
+    width allows (at most MAX_CELL_W), as tall as MAX_HEIGHT allows (at most MAX_CELL_H)."""
+    return min(width / cols, MAX_CELL_W), min(MAX_CELL_H, MAX_HEIGHT / rows)
+
+
+def image_size(rows: int, cols: int, width: float) -> tuple[int, int]:
+    """The image's size in px for a grid of rows × cols in ``width`` px."""
+    cell_w, cell_h = cell_size(rows, cols, width)
+    return max(int(cols * cell_w), 24), max(int(rows * cell_h), 12)
 
 
 def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
@@ -34,7 +53,10 @@ def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
 
 
 class Heatmap(QWidget):
-    """The tensor part of a TensorView: image, cell numbers, colour bar, hover read-out."""
+    """The tensor part of a TensorView: image, cell numbers, colour bar, hover read-out; a
+    click on a cell emits its index (``cell_clicked``), ``mark(index)`` outlines one cell."""
+
+    cell_clicked = Signal(tuple)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,6 +79,15 @@ class Heatmap(QWidget):
         self.box.addItem(self.grid_lines)
         self.labels: list[pg.TextItem] = []
         self.view.scene().sigMouseMoved.connect(self._hover)
+        self.view.scene().sigMouseClicked.connect(self._clicked)
+        self.marker = QGraphicsRectItem()
+        marker_pen = QPen(QColor(theme.C.node_selected), 2.5)
+        marker_pen.setCosmetic(True)
+        self.marker.setPen(marker_pen)
+        self.marker.setZValue(10)
+        self.marker.hide()
+        self.box.addItem(self.marker)
+        self.marked: tuple | None = None
 
         self.low = QLabel(objectName="muted")
         self.high = QLabel(objectName="muted")
@@ -81,9 +112,14 @@ class Heatmap(QWidget):
         self.readout = QLabel(objectName="muted")
         self.readout.setFont(theme.mono_font(8.5))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout.setFixedHeight(QFontMetrics(self.readout.font()).height())
+        self.scale_height = max(BAR_HEIGHT, QFontMetrics(self.low.font()).height())
+        for label in (self.low, self.high):
+            label.setFixedHeight(self.scale_height)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(SPACING)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.view, 1)
@@ -121,19 +157,59 @@ class Heatmap(QWidget):
         self.readout.setText(self.summary)
         self.view.setToolTip("Hover a cell for its value")
         self.relayout()
+        self.mark(self.marked)
+
+    def mark(self, index) -> None:
+        """Outline the cell of array element `index` (None: no cell); kept across arrays."""
+        self.marked = None if index is None else tuple(int(i) for i in index)
+        cell = self._cell_of(self.marked)
+        if cell is None:
+            self.marker.hide()
+            return
+        r, c = cell
+        self.marker.setRect(QRectF(c, r, 1, 1))
+        self.marker.show()
+
+    def _cell_of(self, index) -> tuple | None:
+        """The shown cell (row, column) of an array index (None: not shown)."""
+        a = self.array
+        if index is None or a is None or len(index) != max(a.ndim, 1):
+            return None
+        if not all(0 <= i < n for i, n in zip(index, a.shape or (1,))):
+            return None
+        flat = int(np.ravel_multi_index(index, a.shape)) if a.ndim else 0
+        width = a.shape[-1] if a.ndim >= 1 else 1
+        r, c = divmod(flat, width)
+        if r % self.steps[0] or c % self.steps[1]:
+            return None
+        return r // self.steps[0], c // self.steps[1]
+
+    def _clicked(self, event) -> None:
+        index = self.index_at(event.scenePos())
+        if index is not None:
+            self.cell_clicked.emit(index)
+
+    def content_height(self) -> int:
+        """The whole widget's height for the tensor shown: image, colour bar, caption."""
+        rows, cols = self.shown.shape
+        image_h = image_size(rows, cols, self.layout_width())[1]
+        return image_h + SPACING + self.scale_height + SPACING + self.readout.height()
+
+    def layout_width(self) -> int:
+        return max(self.width(), MIN_WIDTH)
 
     def relayout(self) -> None:
-        """Cell size from the width available; numbers in the cells when they fit."""
+        """Image size from the shape and the width; numbers in the cells when they fit; the
+        widget's height the sum of its parts."""
         if self.array is None:
             return
         rows, cols = self.shown.shape
-        avail = max(self.width(), 160)
-        cell_w = min(avail / cols, MAX_CELL_W)
-        cell_h = min(MAX_CELL_H, MAX_HEIGHT / rows)
-        width, height = max(int(cols * cell_w), 24), max(int(rows * cell_h), 12)
+        cell_w, cell_h = cell_size(rows, cols, self.layout_width())
+        width, height = image_size(rows, cols, self.layout_width())
         self.view.setMinimumWidth(min(width, 24))
         self.view.setMaximumWidth(width)
         self.view.setFixedHeight(height)
+        self.setFixedHeight(self.content_height())
         self._grid(rows, cols, cell_w, cell_h)
         self._numbers(rows, cols, cell_w, cell_h)
 

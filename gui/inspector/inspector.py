@@ -38,6 +38,7 @@ class Inspector(QWidget):
     refused = Signal(str)   # an edit refused, and why (the status bar shows a warning)
     node_requested = Signal(str)   # "select this node" (a row of the graph overview)
     example_requested = Signal(str)   # "open this example" (links on an empty graph)
+    element_clicked = Signal(str, tuple)   # a cell of the node's value or gradient clicked
 
     def __init__(self, model, undo_stack, records=None, parent=None):
         super().__init__(parent)
@@ -61,6 +62,10 @@ class Inspector(QWidget):
         layout.addWidget(self.scroll)
         self.value_view = TensorView(theme.VALUE)
         self.grad_view = TensorView(theme.GRAD)
+        self.marked: tuple | None = None       # (node, index) outlined in the heatmaps
+        for view in (self.value_view, self.grad_view):
+            view.cell_clicked.connect(
+                lambda index: self.node_id and self.element_clicked.emit(self.node_id, index))
         self.overview = GraphOverview(model, records)
         self.overview.node_clicked.connect(self.node_requested)
         self.overview.example_requested.connect(self.example_requested)
@@ -445,8 +450,8 @@ class Inspector(QWidget):
     def refresh_results(self) -> None:
         """Value, gradient and error of the node from the model's last re-run."""
         if self.node_id is None or not self.model.has_node(self.node_id):
-            if self.node_id is None:
-                self.overview.refresh()
+            if self.node_id is None:      # after the canvas's record: once per re-run
+                self.overview.refresh_numbers()
             return
         self._refresh_loss_box()
         self._refresh_badge()
@@ -492,6 +497,18 @@ class Inspector(QWidget):
         else:       # a replay before the backward pass reaches the node
             self.grad_view.set_array(None, placeholder=shown.grad_note or
                                      "not yet: the backward pass has not started")
+        self._show_mark()
+
+    def mark_element(self, node_id: str, index) -> None:
+        """Outline element `index` of `node_id` in its value and gradient heatmaps (the
+        neuron view's weight); None clears it."""
+        self.marked = None if index is None else (node_id, tuple(index))
+        self._show_mark()
+
+    def _show_mark(self) -> None:
+        index = self.marked[1] if self.marked and self.marked[0] == self.node_id else None
+        for view in (self.value_view, self.grad_view):
+            view.mark(index)
 
 
 def _strip_tags(text: str) -> str:

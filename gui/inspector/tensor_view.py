@@ -1,4 +1,5 @@
-"""A read-only view of one array: a big number for scalars, a heatmap for tensors.
+"""A read-only view of one array: a big number for scalars, a heatmap for tensors (laid out
+from the tensor's shape each time: gui/inspector/heatmap.py).
 
 The heatmap (gui/inspector/heatmap.py, pyqtgraph) is built the first time a tensor is shown:
 a window that shows only numbers never imports pyqtgraph.
@@ -8,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 
 from gui import theme
 from gui.display import HIDDEN
@@ -16,7 +17,10 @@ from gui.formatting import fmt_number
 
 
 class TensorView(QWidget):
-    """Shows an array (or a placeholder text when there is none)."""
+    """Shows an array (or a placeholder text when there is none); a heatmap cell clicked
+    emits its index (``cell_clicked``)."""
+
+    cell_clicked = Signal(tuple)
 
     def __init__(self, colour: str = theme.TEXT, parent=None):
         super().__init__(parent)
@@ -41,8 +45,14 @@ class TensorView(QWidget):
         if self._heatmap is None:
             from gui.inspector.heatmap import Heatmap
             self._heatmap = Heatmap()
+            self._heatmap.cell_clicked.connect(self.cell_clicked)
             self.stack.addWidget(self._heatmap)
         return self._heatmap
+
+    def mark(self, index) -> None:
+        """Outline one element in the heatmap (None: none)."""
+        if self._heatmap is not None:
+            self._heatmap.mark(index)
 
     def set_array(self, array, placeholder: str = "—") -> None:
         self.array = None if array is None else np.asarray(array, dtype=float)
@@ -51,7 +61,7 @@ class TensorView(QWidget):
             self.heatmap.set_array(a)
             self.caption.hide()
             self.stack.setCurrentWidget(self.heatmap)
-            self.stack.setFixedHeight(self.heatmap.sizeHint().height())
+            self.stack.setFixedHeight(self.heatmap.content_height())
             return
         if a is None or a.size == 0:
             self.scalar.setText(placeholder if a is None else f"empty, shape {tuple(a.shape)}")
@@ -87,7 +97,7 @@ class TensorView(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._heatmap is not None and self.stack.currentWidget() is self._heatmap:
-            self.stack.setFixedHeight(self._heatmap.sizeHint().height())
+            self.stack.setFixedHeight(self._heatmap.content_height())
 
     def text(self) -> str:
         """What is shown, as text (for tests and the clipboard)."""

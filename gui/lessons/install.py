@@ -1,7 +1,7 @@
 """Lessons in the main window: the Lessons dock beside the canvas, and the ways in.
 
-``install_lessons(window)`` adds the dock on the left, tabbed with the palette and hidden until
-asked for (``window.show_lessons()``: Help ▸ Lessons, the empty canvas's "Take a lesson"). Its
+``install_lessons(window)`` adds the Help dock and the Lessons dock on the left, each tabbed with
+the palette and hidden until asked for (``window.show_lessons()``: Help ▸ Lessons, the empty canvas's "Take a lesson"). Its
 panel (gui/lessons/panel.py) is built when first shown; then it follows predict mode's answers,
 the player's steps and training, which a step may wait for.
 """
@@ -10,20 +10,25 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
-from gui.actions import LazyDock
+from gui.actions import LazyDock, declare_needs
 from gui.canvas.welcome import EmptyCanvasHint
-from gui.panels.help import beside_palette
+from gui.panels.help import beside_palette, install_help
 
 LESSONS_WIDTH = 360      # the dock when a lesson starts: room for its prose
+LESSONS_MIN = 240        # narrower, its prose and buttons are of no use (the dock collapses)
+SIDE_MIN_HEIGHT = 220
 
 
 def install_lessons(window) -> LazyDock:
+    """The Help dock (gui/panels/help.py) and the Lessons dock, both beside the canvas."""
+    install_help(window)
     dock = LazyDock("Lessons", window, lambda: _build(window), "lessons_dock")
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     dock.hide()            # tabbed with the palette when first shown (beside_palette)
+    declare_needs(dock, (LESSONS_MIN, SIDE_MIN_HEIGHT), LESSONS_WIDTH, collapse_order=30)
     window.lessons_dock = dock
     window.canvas_hint = EmptyCanvasHint(window.canvas)
     window.canvas_hint.lessons_requested.connect(lambda: show_lessons(window))

@@ -400,3 +400,19 @@ class Steps(QUndoCommand):
     def undo(self):
         for part in reversed(self.parts):
             part.undo()
+
+
+class ChangeNetwork(ModelCommand):
+    """A change of the document's network (``GraphModel.network_change`` and friends: a
+    unit, a layer, an activation, adapting to data, a new network) as one undo step; undo
+    restores the document exactly."""
+
+    def __init__(self, model, change, parent=None):
+        super().__init__(change.text, parent)
+        self.model, self.change = model, change
+
+    def apply(self):
+        self.model.apply_graph_edit(self.change.forward)
+
+    def revert(self):
+        self.model.apply_graph_edit(self.change.backward)

@@ -29,6 +29,7 @@ from engine.fragments import fragment_dict, plan_insertion
 
 from gui.model.chain_rule_access import ChainRuleAccess
 from gui.model.lesson_access import LessonAccess
+from gui.model.network_access import NetworkAccess
 from gui.model.training_access import TrainingAccess
 from gui.model.values import copy_value as _copy
 
@@ -88,7 +89,7 @@ class _TrainingVocabulary:
         return value
 
 
-class GraphModel(TrainingAccess, ChainRuleAccess, LessonAccess, QObject):
+class GraphModel(TrainingAccess, ChainRuleAccess, NetworkAccess, LessonAccess, QObject):
     node_added = Signal(str)
     node_removed = Signal(str)
     edge_added = Signal(str, str, int)
@@ -142,6 +143,7 @@ class GraphModel(TrainingAccess, ChainRuleAccess, LessonAccess, QObject):
         for signal in (self.node_added, self.node_removed, self.node_changed,
                        self.node_renamed, self.edge_added, self.edge_removed, self.graph_reset):
             signal.connect(self._settle.start)
+            signal.connect(self._forget_network)    # the layers are read again when asked
         self.run_now()
 
     # ------------------------------------------------------------ read access
@@ -375,6 +377,7 @@ class GraphModel(TrainingAccess, ChainRuleAccess, LessonAccess, QObject):
     def set_loss(self, node_id: str | None) -> None:
         """Name the node to differentiate (None: the single sink)."""
         self._graph.loss = node_id
+        self._forget_network()
         self._edited()
 
     def load_graph(self, graph: Graph | None = None) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QTextBrowser
 
 from gui import theme
-from gui.actions import LazyDock
+from gui.actions import LazyDock, declare_needs
 
 CHAIN_RULE_TEXT = f"""<h3>The chain rule, on a graph</h3>
 <p>Every node computes a value from its inputs: the <b>forward</b> pass runs left to right and
@@ -68,6 +68,7 @@ another op with as many inputs (tanh → ReLU, add → mul), keeping its wires: 
 Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's value: scrub it
 and watch every gradient follow.</p>"""
 HELP_WIDTH = 360
+HELP_MIN = 220
 
 
 def install_help(window) -> LazyDock:
@@ -78,6 +79,7 @@ def install_help(window) -> LazyDock:
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     dock.hide()            # tabbed with the palette when first shown (beside_palette)
+    declare_needs(dock, (HELP_MIN, 200), HELP_WIDTH, collapse_order=15)
     window.help_dock = dock
     return dock
 

@@ -15,13 +15,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
-from gui.actions import LazyDock, insert_tool_action, menu_named
+from gui.actions import LazyDock, declare_needs, insert_tool_action, menu_named
 from gui.theme.icons import player_icon
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
 SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
-PREDICT_PANEL_HEIGHT = 380  # predict mode: the question and the verdict above the card …
-PREDICT_SHARE = 0.4         # … within this share of the window's height
+PREDICT_PANEL_HEIGHT = 380  # predict mode: the question and the verdict above the card
+CARD_MIN = (300, 120)   # the step card, at its smallest (the window's policy keeps it)
+STRIP_HEIGHT = 40       # the strip's height before it is built
 _ACTIONS = (  # name, text, key, tip, icon
     ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
     ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
@@ -70,6 +71,8 @@ def install_player(window) -> LazyDock:
     if neighbour is not None:        # one bottom panel at a time: tabs, the player on top
         window.tabifyDockWidget(neighbour, dock)
     dock.hide()
+    declare_needs(dock, lambda: _minimum(dock), lambda: _panel_height(window.player)
+                  if dock.is_built else PANEL_HEIGHT)
     canvas.addActions([a for a in actions.values() if a.shortcut()])
     window.player_actions, window.player_dock = actions, dock
     return dock
@@ -110,7 +113,7 @@ def _build(window, actions, dock) -> QWidget:
 
     def on_predict() -> None:
         actions["predict"].setChecked(predict.enabled)
-        height = _panel_height(player, window)
+        height = _panel_height(player)        # the window's policy caps it (canvas first)
         if predict.enabled and dock.isVisible() and dock.height() < height:
             window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
         if player.active:
@@ -136,11 +139,9 @@ def _build(window, actions, dock) -> QWidget:
     box.skip_requested.connect(predict.skip)
 
     def on_active(active: bool) -> None:
-        if active:
-            if dock.isHidden():
+        if active:      # the window's policy gives it its height (and brings back the
+            if dock.isHidden():     # tab that was in front when it is hidden again)
                 dock.show()
-                window.resizeDocks([dock], [_panel_height(player, window)],
-                                   Qt.Orientation.Vertical)
             dock.raise_()
         else:
             card.show_hint()
@@ -152,11 +153,17 @@ def _build(window, actions, dock) -> QWidget:
     return panel
 
 
-def _panel_height(player, window) -> int:
-    """Room for heatmaps only when the graph has tensors, for the question in predict mode
-    (at most PREDICT_SHARE of the window): the canvas keeps the rest."""
+def _minimum(dock) -> tuple[int, int]:
+    """Strip and step card at their smallest."""
+    strip = dock.widget().strip.sizeHint().height() if dock.is_built else STRIP_HEIGHT
+    return CARD_MIN[0], strip + CARD_MIN[1]
+
+
+def _panel_height(player) -> int:
+    """Room for heatmaps only when the graph has tensors, and for the question in predict
+    mode: the canvas keeps the rest (the window's policy keeps it at least half)."""
     if player.predict is not None and player.predict.enabled:
-        return min(PREDICT_PANEL_HEIGHT, round(window.height() * PREDICT_SHARE))
+        return PREDICT_PANEL_HEIGHT
     timeline = player.timeline
     values = timeline.trace.values.values() if timeline is not None else ()
     return PANEL_HEIGHT if any(v.size > 1 for v in values) else SCALAR_PANEL_HEIGHT

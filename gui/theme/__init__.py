@@ -61,6 +61,7 @@ QToolBar QToolButton:hover {{ background: {HOVER}; }}
 QToolBar QToolButton:pressed {{ background: {SELECTED}; }}
 QToolBar QToolButton:checked {{ background: {SELECTED}; }}
 QToolBar QToolButton:disabled {{ color: {DISABLED}; }}
+QToolButton:checked {{ background: {SELECTED}; border-radius: 5px; }}
 QToolBar::separator {{ background: {BORDER}; width: 1px; margin: 6px 6px; }}
 QDockWidget {{ color: {MUTED}; font-weight: 600; }}
 QDockWidget::title {{ background: {WINDOW}; padding: 8px 12px 6px 12px; text-transform: uppercase; }}

@@ -2,7 +2,7 @@
 its toolbar.
 
 ``install_training(window)`` creates the Training dock under the canvas (a tab beside the chain
-rule and the player). Its panel, ``window.training`` (the TrainingPanel, gui/training/panel.py),
+rule and the player; the window's layout policy gives it its height, gui/actions.DockNeeds). Its panel, ``window.training`` (the TrainingPanel, gui/training/panel.py),
 is built the first time the tab is shown or the panel is asked for: then it is wired to the
 status bar, reveals the node a nan came from, makes the player leave before a run, and stops
 the worker cleanly when the window closes or the application quits.
@@ -18,11 +18,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from shiboken6 import isValid
 
-from gui.actions import LazyDock, insert_tool_action, menu_named
-from gui.model import files
+from gui.actions import LazyDock, declare_needs, document_folder, insert_tool_action, menu_named
 
-PANEL_HEIGHT = 400
-MAX_SHARE = 0.55        # of the window's height, at most, when the dock makes room
+PANEL_HEIGHT = 400          # preferred: the window's policy caps it (the canvas keeps its share)
+UNBUILT_MINIMUM = (560, 230)     # the panel's least useful size before it is built
 
 
 class _CloseGuard(QObject):
@@ -39,16 +38,6 @@ class _CloseGuard(QObject):
         return False
 
 
-def document_folder(window):
-    """Where the document's relative paths start: its file's folder; the examples' folder
-    for an example (opened untitled); None for a new document."""
-    if getattr(window, "path", None) is not None:
-        return window.path.parent
-    if "(example)" in getattr(window, "display_name", ""):
-        return files.EXAMPLES_DIR
-    return None
-
-
 def install_training(window) -> LazyDock:
     """The Training dock, tabbed with the chain rule; its panel (pyqtgraph, the session, the
     worker) is built the first time the tab is shown or ``window.training`` is asked for."""
@@ -62,12 +51,8 @@ def install_training(window) -> LazyDock:
         window.tabifyDockWidget(neighbour, dock)
         neighbour.raise_()
     window.training_dock = dock
-
-    def on_visible(visible: bool) -> None:
-        if visible and window.isVisible():
-            make_room(window, dock)
-
-    dock.visibilityChanged.connect(on_visible)
+    declare_needs(dock, lambda: dock.widget().useful_minimum() if dock.is_built
+                  else UNBUILT_MINIMUM, PANEL_HEIGHT)
 
     def on_document() -> None:
         """Another document: the Training tab comes to the front only when the file is about
@@ -85,16 +70,6 @@ def install_training(window) -> LazyDock:
     return dock
 
 
-def make_room(window, dock) -> None:
-    """The plots need height: a short dock grows to about half the window, never more than
-    MAX_SHARE of it (a small window keeps a canvas to see the graph on)."""
-    if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
-        height = min(max(PANEL_HEIGHT, int(window.height() * 0.48)),
-                     int(window.height() * MAX_SHARE))
-        if height > dock.height():
-            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
-
-
 def _build_panel(window, dock):
     """The Training panel and its session, wired to the window (once, when first needed)."""
     from gui.training.panel import TrainingPanel
@@ -109,13 +84,15 @@ def _build_panel(window, dock):
         if dock.isHidden():
             dock.show()
         dock.raise_()
-        make_room(window, dock)
 
     session.about_to_start.connect(bring_up)
     session.live.repaint = lambda: window.canvas.viewport().repaint()
     panel.message.connect(window.show_message)
     panel.warning.connect(window.show_warning)
     panel.node_failed.connect(window.reveal_node)
+    network = getattr(window, "network", None)      # the builder (gui/network), when there
+    if network is not None:
+        panel.network_requested.connect(network.open_builder)
     window.installEventFilter(_CloseGuard(session, window))
     app = QApplication.instance()
     if app is not None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
 from gui import theme
-from gui.actions import LazyDock
+from gui.actions import LazyDock, declare_needs
 from gui.model import files
 from gui.window import recovery, status
 from gui.window.application import APP_NAME
@@ -24,10 +24,12 @@ from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
 from gui.panels.palette import PaletteWidget
 from gui.lessons.install import install_lessons
-from gui.panels.help import install_help
 from gui.player.install import install_player
 from gui.training.install import install_training
-from gui.window.layout import DockBalancer, fit_toolbar, show_overflow_button
+from gui.network.install import install_network
+from gui.window.dock_policy import LayoutPolicy
+from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_to_screen,
+                               fit_toolbar, show_overflow_button)
 from gui.window.menus import build_actions, build_menus, build_toolbar
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
@@ -35,6 +37,8 @@ STATUS_TIMEOUT_MS = 6000
 WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
 INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
 CHAIN_RULE_HEIGHT = 215  # the chain-rule panel under the canvas: a title and two path rows
+CHAIN_RULE_MIN = (240, 110)   # a title and one path row
+SIDE_DOCK_MIN_HEIGHT = 150
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +69,13 @@ class MainWindow(QMainWindow):
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.chain_rule_dock], [CHAIN_RULE_HEIGHT], Qt.Orientation.Vertical)
+        declare_needs(self.palette_dock, (PALETTE_MIN, SIDE_DOCK_MIN_HEIGHT),
+                      self.palette.preferred_width(), collapse_order=10)
+        declare_needs(self.inspector_dock, (INSPECTOR_MIN, SIDE_DOCK_MIN_HEIGHT),
+                      INSPECTOR_WIDTH, collapse_order=20)
+        declare_needs(self.chain_rule_dock, CHAIN_RULE_MIN, CHAIN_RULE_HEIGHT)
+        self.layout_policy = LayoutPolicy(self, self.docks)
+        self.default_state = self.saveState()      # View ▸ Reset Layout returns here
         show_overflow_button(self.toolbar)
         self._add_offset = 0
         self._discarding = False
@@ -89,8 +100,8 @@ class MainWindow(QMainWindow):
                                             # sit under the canvas only
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
         install_training(self)   # self.training: the Training dock (gui/training)
-        install_help(self)       # the Help dock (F1) and the Lessons dock, beside the canvas
-        install_lessons(self)
+        install_network(self)    # self.network: the neuron view and the builder (gui/network)
+        install_lessons(self)    # the Lessons and Help docks beside the canvas (gui/lessons)
 
     def _dock(self, title: str, content, area) -> QDockWidget:
         """A dock for ``content``: a widget, or a function that builds it when first shown."""
@@ -417,15 +428,29 @@ class MainWindow(QMainWindow):
         return super().eventFilter(obj, event)
 
     def resizeEvent(self, event) -> None:
-        """Small windows: docks give way to the canvas, the toolbar drops its texts."""
+        """Small windows: docks give way to the canvas (gui/window/dock_policy.py), the
+        toolbar drops its texts."""
         super().resizeEvent(event)
-        self.docks.balance()
-        fit_toolbar(self.toolbar, self.width())
+        self.layout_policy.resized()
+        self._fit_toolbar()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.docks.balance()
-        fit_toolbar(self.toolbar, self.width())
+        self.layout_policy.resized()
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:     # icons only in the menu bar's row
+        fit_toolbar(self.toolbar, 0 if self.layout_policy.chrome.on else self.width())
+
+    def reset_layout(self) -> None:
+        """View ▸ Reset Layout: every dock back where a first start puts it, at its preferred
+        size (the window keeps its size; a running player stays in front)."""
+        self.layout_policy.reset(self.default_state)
+        if self.player_dock.is_built and self.player.active:
+            self.player_dock.show()
+            self.player_dock.raise_()
+        self._fit_toolbar()
+        self.show_message("Layout reset")
 
     def close_without_asking(self) -> None:
         """Close, dropping unsaved changes (the offscreen renderers use it)."""
@@ -465,7 +490,7 @@ class MainWindow(QMainWindow):
             self.autosaver.timer.stop()
             self.autosaver.clear()
             self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            self.layout_policy.save(self.settings)      # the dock state and heights
             event.accept()
         else:
             event.ignore()
@@ -474,17 +499,6 @@ class MainWindow(QMainWindow):
         """Window size and dock layout from the last session; on a first start (nothing saved)
         90 % of the screen's available area, centred (the app calls this, not tests)."""
         geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.fit_to_screen()
-        if state is not None:
-            self.restoreState(state)
-
-    def fit_to_screen(self, fraction: float = 0.9) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
-        rect.moveCenter(area.center())
-        self.setGeometry(rect)
+            fit_to_screen(self, 0.9)
+        self.layout_policy.restore(self.settings, self.settings.value("window/state"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QToolBar, QWidget
 
@@ -88,6 +88,8 @@ def build_actions(window) -> dict[str, QAction]:
                             std.ZoomOut, "zoom_out"),
         "zoom_reset": _action(window, "zoom_reset", "Actual &Size", lambda: window.zoom(None),
                               "Ctrl+0"),
+        "reset_layout": _action(window, "reset_layout", "&Reset Layout", window.reset_layout,
+                                tip="Every panel back where it starts, at its first size"),
         "chain_rule": _action(window, "chain_rule", "The &Chain Rule",
                               lambda: show_help(window), std.HelpContents, "help",
                               "Quick help on the chain rule, the player and predict mode, "
@@ -172,6 +174,7 @@ def build_menus(window) -> None:
     view.addAction(window.palette_dock.toggleViewAction())
     view.addAction(window.inspector_dock.toggleViewAction())
     view.addAction(window.chain_rule_dock.toggleViewAction())
+    view.addAction(a["reset_layout"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a["lessons"], a["chain_rule"]])
@@ -181,7 +184,18 @@ def build_menus(window) -> None:
 
 class MainToolBar(QToolBar):
     """The toolbar; the separator before the Run / Step slot shows only once it holds actions
-    (an empty slot would leave a stray divider)."""
+    (an empty slot would leave a stray divider). In a short window it sits in the menu bar's
+    row (gui/window/compact.py) and asks for the width the menus leave there."""
+
+    in_menu_row = False
+    menus_width = 0
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        row = self.parentWidget()
+        if self.in_menu_row and row is not None:
+            return QSize(max(40, row.width() - self.menus_width), hint.height())
+        return hint
 
     def actionEvent(self, event) -> None:
         super().actionEvent(event)
@@ -221,6 +235,8 @@ def build_toolbar(window) -> QToolBar:
         button = toolbar.widgetForAction(a[name])
         if button is not None:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    from gui.network.install import add_network_controls   # Neurons, File ▸ New Network…
+    add_network_controls(window, toolbar)
     from gui.player.install import add_player_controls   # ▶ Play, View ▸ Player, Export animation…
     add_player_controls(window, toolbar)
     from gui.training.install import add_training_controls   # ▶ Train / Step, View ▸ Training
