@@ -230,4 +230,4 @@ def verdict_html(outcome) -> str:
     return text
 
 
-__all__ = ["masked", "PredictBox", "verdict_html", "REVEAL_KEY", "SKIP_KEY", "SKIPPED"]
+__all__ = ["masked", "PredictBox", "verdict_html", "REVEAL_KEY", "SKIP_KEY"]
