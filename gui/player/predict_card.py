@@ -75,12 +75,17 @@ def _hidden_result(question) -> str:
 
 
 def _update_line(line, question):
+    """The asked parameter's row without its new value (and the change, which gives it)."""
     if line.label != question.node:
         return line
-    at = question.element
-    return replace(line, text=f"{number(question.old)}{' at ' + at if at else ''} − {HIDDEN} "
-                              f"= {HIDDEN}   (∂{question.loss or 'L'}/∂{question.node}{at} = "
-                              f"{number(question.grad)})")
+    if question.size > 1:            # the asked element: its old value and gradient
+        at = question.element
+        return replace(line, text=f"{question.node}{at} ← {number(question.old)} − {HIDDEN} "
+                                  f"= {HIDDEN}   (∂{question.loss or 'L'}/∂{question.node}{at} "
+                                  f"= {number(question.grad)})")
+    text = line.text.split("(new − old")[0].rstrip()
+    head, found, _tail = text.rpartition(number(question.answer))
+    return replace(line, text=f"{head}{HIDDEN}" if found else f"{question.node} ← {HIDDEN}")
 
 
 class PredictBox(QFrame):
