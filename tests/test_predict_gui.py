@@ -234,3 +234,19 @@ def test_predict_mode_off_shows_every_number_again(window):
     assert box(window).isHidden()
     assert window.canvas.node_item("x").grad_text == "∂y/∂x = 95.06"
     QApplication.processEvents()
+
+
+@pytest.mark.parametrize("name", ["line_fit", "xor_mlp"])
+def test_the_update_step_hides_the_new_value_and_keeps_what_it_is_made_of(window, name):
+    open_example(window, name)
+    predict = go(window, window.player.count)
+    question = predict.question()
+    assert question.phase == "update"
+    card = window.step_card.text()
+    assert number(question.answer) not in card and number(question.old) in card
+    assert number(question.grad) in card
+    item = window.canvas.node_item(question.node)
+    assert item.value_text == "= ?"
+    answer(window, number(question.answer).replace("−", "-"))   # keys type an ASCII minus
+    assert predict.outcome().kind == "right" and number(question.answer) in \
+        window.step_card.text()
