@@ -64,7 +64,7 @@ def right_click_menu(window, node_id: str, path: list) -> list:
 def type_text(widget, text: str, enter: bool = True) -> None:
     """Click ``widget`` (a line edit) and type ``text`` key by key, then Enter."""
     widget.setFocus()
-    QTest.keyClicks(widget, text)
+    QTest.keyClicks(widget, text.replace("−", "-"))    # a keyboard types an ASCII minus
     if enter:
         QTest.keyClick(widget, Qt.Key.Key_Return)
     settle()
