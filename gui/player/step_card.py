@@ -33,7 +33,9 @@ HINT = ("Press <b>K</b> (or tap <b>Space</b>) to play the forward and backward p
         "step. Every number comes from the engine's last pass; any edit returns to the live "
         "view.")
 _COLOURS = {"value": theme.VALUE, "grad": theme.GRAD}
-BELOW, BESIDE, SMALL = "below", "beside", "small"   # where the heatmaps go (``layout_mode``)
+# where the heatmaps go (``layout_mode``): big below or beside the rows, small below or beside
+BELOW, BESIDE, SMALL, SMALL_BESIDE = "below", "beside", "small", "small beside"
+LAST_MODE = SMALL_BESIDE
 SMALL_SIDE = 56          # px: the longer side of a small heatmap picture
 TWO_COLUMNS_FROM = 5     # rows from which short rows flow into two columns
 SETTLE_ROUNDS = 3
@@ -56,7 +58,7 @@ class StepCard(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rows = QGridLayout()
         self.rows.setHorizontalSpacing(12)
-        self.rows.setVerticalSpacing(3)
+        self.rows.setVerticalSpacing(2)
         self._row_labels: list[tuple[QLabel, QLabel]] = []
         self.tensor_row = QHBoxLayout()
         self.tensor_row.setSpacing(14)
@@ -73,8 +75,8 @@ class StepCard(QWidget):
 
         self.body = QWidget()
         layout = QVBoxLayout(self.body)
-        layout.setContentsMargins(12, 6, 12, 6)
-        layout.setSpacing(6)
+        layout.setContentsMargins(12, 4, 12, 4)
+        layout.setSpacing(4)
         head = QHBoxLayout()
         head.addWidget(self.caption)
         head.addWidget(self.title, 1)
@@ -243,7 +245,7 @@ class StepCard(QWidget):
             width, room = self._room()
             self._place_rows(width)
             count = self._tensor_count
-            modes = (BELOW, BESIDE, SMALL) if count else (BELOW,)
+            modes = (BELOW, BESIDE, SMALL, SMALL_BESIDE) if count else (BELOW,)
             if after in modes:                # the layouts before it were tried: too tall
                 modes = modes[modes.index(after) + 1:]
             for mode in modes:
@@ -259,7 +261,7 @@ class StepCard(QWidget):
     def _recheck(self) -> None:
         """After the event loop has laid the card out for real: a layout that turned out
         too tall gives way to the next one."""
-        if not self.fits() and self.layout_mode != SMALL and self._tensor_count:
+        if not self.fits() and self.layout_mode != LAST_MODE and self._tensor_count:
             self.fit(after=self.layout_mode)
 
     def _room(self) -> tuple[int, int]:
@@ -269,11 +271,13 @@ class StepCard(QWidget):
 
     def _set_mode(self, mode: str, count: int) -> None:
         self.layout_mode = mode
-        self.content.setDirection(QBoxLayout.Direction.LeftToRight if mode == BESIDE
+        self.content.setDirection(QBoxLayout.Direction.LeftToRight
+                                  if mode in (BESIDE, SMALL_BESIDE)
                                   else QBoxLayout.Direction.TopToBottom)
+        small = mode in (SMALL, SMALL_BESIDE)
         for i in range(MAX_TENSORS):
-            self.tensors[i][2].setVisible(i < count and mode != SMALL)
-            self.small[i][2].setVisible(i < count and mode == SMALL)
+            self.tensors[i][2].setVisible(i < count and not small)
+            self.small[i][2].setVisible(i < count and small)
 
     def _needed(self, width: int) -> int:
         """The body's height at ``width`` with the current layout. A change deep inside (a
