@@ -11,40 +11,55 @@ plus, when present in "training", the optimizer's options: ``momentum`` (momentu
 
 Each ``step()`` feeds one minibatch to the `features` and `targets` input nodes through
 ``graph.forward(feeds)`` (feeds apply to that pass only: the input nodes' stored values are
-never changed), runs ``backward()``, and gives every ``parameter`` node a new value (new
-arrays; arrays held by a Trace or another thread are never written). Steps keep no Trace
-unless ``trainer.record`` is True; ``graph.values`` and ``graph.grads`` describe the last pass.
+never changed), runs ``backward()``, and updates every ``parameter`` node by the optimizer's
+rule (``engine.training.rules``). **The parameters are updated in place**: the trainer keeps
+them as one flat vector whose views are the parameter nodes' values, and writes each step's
+new values into it once they are known to be finite. Whoever hands them on copies them:
+``parameter_values()`` returns copies, a worker's snapshots carry copies, and with
+``trainer.record`` True (each step keeps its Trace) every step writes a fresh vector instead,
+so a Trace's values stay as its pass saw them. A value given from outside (``reset``,
+``graph.set_value``) is never written: the next step copies it into a new vector. Steps keep no
+Trace unless ``trainer.record`` is True; ``graph.grads`` describe the last pass, and
+``graph.values`` too, but for the parameters, which hold their updated values.
 
-Minibatches are drawn from a seeded stream of shuffled epochs: ``rng =
-np.random.default_rng(seed)``, each epoch ``rng.permutation(len(dataset))``, the stream cut
-into batches of exactly `batch_size` rows (a batch at an epoch boundary ends one epoch and
-starts the next); a `batch_size` of None, 0, or at least the dataset size trains on the full
-dataset each step. ``dataset`` is the training rows (after the test split and the
-standardisation); ``next_rows()`` draws the next batch's row indices into it.
+Minibatches follow ``engine.training.rules.next_batch``: a seeded stream of shuffled epochs
+(``rng = np.random.default_rng(seed)``, each epoch ``rng.permutation(len(dataset))``) cut into
+batches of exactly `batch_size` rows; a `batch_size` of None, 0, or at least the dataset size
+trains on the full dataset each step. ``dataset`` is the training rows (after the test split
+and the standardisation); ``next_rows()`` draws the next batch's row indices into it.
 
 Non-finite values stop training at once: ``TrainingError`` names the node that produced the
 first nan or inf and the step (``.node``, ``.step``, ``.kind``), and the parameters and the
 optimizer's state stay as they were after the last good step.
 
-Threads: the trainer mutates its graph, so a GUI trains a ``graph.copy()`` in a worker thread.
-Every public method holds the trainer's lock while it runs, so calls from another thread
-(``stop``, ``set_learning_rate``, ``set_optimizer``, ``evaluate``, ``predict``, ...) wait for
-the current step and take effect between steps; ``run`` releases the lock between steps.
+Threads: the trainer mutates its graph, so a GUI trains a ``graph.copy()``. Every public
+method holds the trainer's lock while it runs, so calls from another thread (``stop``,
+``set_learning_rate``, ``set_optimizer``, ``evaluate``, ``predict``, ...) wait for the current
+step and take effect between steps; ``run`` releases the lock between steps.
+
+Processes: a Trainer pickles (without its lock; the graph as a fresh copy), so a run can be
+made on a copy in another process; ``progress(since)`` then carries what that run changed
+(weights, optimizer state, the batch stream, the losses) and ``adopt(progress)`` puts it into
+the original, which then goes on exactly as the copy would have.
 """
 from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 from numbers import Integral
+from operator import attrgetter, is_
 
 import numpy as np
 
-from engine.training.datasets import Dataset
 from engine.errors import GraphError, Kind
-from engine.training.optim import OPTIMIZERS, Optimizer, make_optimizer
 from engine.plan import FPChecks
 from engine.training.data import Fit, Standardization, TrainingData, prepare
+from engine.training.datasets import Dataset
 from engine.training.metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
+from engine.training.optim import OPTIMIZERS, Layout, Optimizer, make_optimizer
+from engine.training.rules import next_batch
+from engine.values import initial_value, is_finite, nonfinite_kind
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
 OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
@@ -88,6 +103,24 @@ def _width(graph, node_id: str) -> int | None:
     return value.shape[-1] if value is not None and value.ndim == 2 else None
 
 
+_VALUE = attrgetter("value")
+
+
+@dataclass
+class Progress:
+    """What steps changed in a Trainer since step `start`: carried from a copy that made a
+    run (another process) back to the original (``Trainer.adopt``)."""
+    start: int                  # the step count the run started from
+    losses: list                # the batch losses of steps start + 1, ...
+    values: dict                # parameter -> value now
+    optimizer: Optimizer        # with its state
+    rng: np.random.Generator
+    queue: np.ndarray
+    at: int
+    last_rows: np.ndarray | None
+    last_grads: dict | None
+
+
 def _locked(method):
     def wrapper(self, *args, **kwargs):
         with self._lock:
@@ -122,7 +155,7 @@ class Trainer:
         self.targets = self._input_node(targets or section.get("targets"), "targets")
         self._find_loss_and_parameters()
         self.optimizer = self._optimizer(optimizer, training, lr)
-        self.steps = _count(training.get("steps"), "steps")
+        self.default_steps = _count(training.get("steps"), "steps")   # a run's length
         self.seed = _count(seed if seed is not None else training.get("seed", 0), "seed",
                            allow_none=True)
         self.data = self._data(dataset, test_dataset, section, folder)
@@ -194,6 +227,8 @@ class Trainer:
         if not self.parameters:
             raise TrainingError("nothing to train: the graph has no parameter nodes",
                                 Kind.NO_PARAMETERS)
+        self._nodes = [graph.node(p) for p in self.parameters]
+        self._bound = None          # (flat vector, its views, Layout): the nodes' values
         self._version = graph.version
 
     def _refresh(self) -> None:
@@ -225,7 +260,7 @@ class Trainer:
         self.optimizer.reset()
         self.history: list[float] = []
         self.rng = np.random.default_rng(self.seed)
-        self._order = np.empty(0, dtype=np.intp)
+        self._queue = np.empty(0, dtype=np.intp)
         self._at = 0
         self._Xs = self._Ys = None
         self.last_rows = None
@@ -237,19 +272,34 @@ class Trainer:
         return values[self.loss].item()
 
     def _next_batch(self):
-        """(rows, X, Y) of the next batch; X and Y are views into this epoch's shuffled copy."""
-        at, size, order = self._at, self.batch_size, self._order
-        if len(order) - at < size:
-            count, n = len(order) - at, len(self.dataset.X)
-            parts = [order[at:]] if count else []
-            while count < size:
-                parts.append(self.rng.permutation(n))
-                count += n
-            order = self._order = parts[0] if len(parts) == 1 else np.concatenate(parts)
-            self._Xs, self._Ys = self.dataset.X[order], self.dataset.Y[order]
-            at = 0
+        """(rows, X, Y) of the next batch (``rules.next_batch``); X and Y are views into the
+        queue's rows, gathered once per queue."""
+        size = self.batch_size
+        queue, at = next_batch(self._queue, self._at, size, self.rng, len(self.dataset.X))
+        if queue is not self._queue or self._Xs is None:
+            self._queue = queue
+            self._Xs, self._Ys = self.dataset.X[queue], self.dataset.Y[queue]
         self._at = end = at + size
-        return order[at:end], self._Xs[at:end], self._Ys[at:end]
+        return queue[at:end], self._Xs[at:end], self._Ys[at:end]
+
+    def _flat_parameters(self) -> tuple:
+        """(flat vector, its views, Layout) of the parameters, which are the views: bound
+        again (the values copied into a new vector) when a node got another array."""
+        bound = self._bound
+        if bound is not None and all(map(is_, map(_VALUE, self._nodes), bound[1])):
+            return bound
+        values = {p: node.value if node.value is not None else initial_value(node)
+                  for p, node in zip(self.parameters, self._nodes)}   # (as a pass would)
+        where = Layout.of(values)
+        if bound is not None and bound[2].layout == where.layout:
+            where = bound[2]                   # the optimizer's flat state stays in use
+        return self._bind(np.concatenate(list(values.values()), axis=None), where)
+
+    def _bind(self, flat: np.ndarray, where: Layout) -> tuple:
+        views = where.split(flat)
+        self.graph.set_values(dict(zip(where.ids, views)), finite=True)
+        self._bound = (flat, views, where)
+        return self._bound
 
     @_locked
     def next_rows(self) -> np.ndarray:
@@ -264,24 +314,36 @@ class Trainer:
         if graph.version != self._version:
             self._find_loss_and_parameters()
         parameters = self.parameters
-        rows, X, Y = self._next_batch()
         step = len(self.history) + 1
         try:
+            x, _views, where = self._flat_parameters()
+            rows, X, Y = self._next_batch()
             with FPChecks():     # one np.errstate for both passes and the update
                 loss = graph.forward({self.features: X, self.targets: Y},
                                      record=self.record)[self.loss].item()
                 if not math.isfinite(loss):
                     raise self._first_nonfinite(graph.values)
                 grads = graph.backward(record=self.record, wrt=parameters)
-                params = dict(zip(parameters, map(graph.values.__getitem__, parameters)))
+                g = np.concatenate(list(map(grads.__getitem__, parameters)), axis=None)
+                if g.size != x.size:
+                    raise GraphError(Kind.SHAPE, "a gradient does not match its parameter")
                 try:
-                    new, state = self.optimizer.propose(params, grads)
+                    new, state = self.optimizer.propose_flat(where, x, g)
                 except FloatingPointError:  # an overflow: the check below names the parameter
                     with np.errstate(all="ignore"):
-                        new, state = self.optimizer.propose(params, grads)
-                graph.set_values(new, finite=True)
+                        new, state = self.optimizer.propose_flat(where, x, g)
+            if not is_finite(new):
+                bad = where.first_not_finite(new)
+                part = new[where.slices[where.ids.index(bad)]]
+                raise GraphError(Kind.NONFINITE, "its new value is not finite "
+                                 f"({nonfinite_kind(part)})", bad)
         except GraphError as error:
             raise self._failure(error, step) from None
+        if self.record:         # the Trace holds this pass's values: a new vector
+            self._bind(new, where)
+        else:
+            np.copyto(x, new)   # in place: the nodes' values are views of x
+            graph.values_written()
         self.optimizer.commit(state)
         self.history.append(loss)
         self.last_rows, self._last_grads = rows, grads
@@ -309,7 +371,7 @@ class Trainer:
         as does ``stop()`` (from any thread, also just before `run` starts). Returns this
         run's losses. Pausing is ``stop()``; resuming is another ``run``: run(40) then run(60)
         gives exactly run(100)."""
-        steps = self.steps if steps is None else _count(steps, "steps")
+        steps = self.default_steps if steps is None else _count(steps, "steps")
         losses = []
         self.running = True
         try:
@@ -410,9 +472,11 @@ class Trainer:
 
     @_locked
     def parameter_values(self) -> dict:
-        """{parameter id: current value}; the arrays are never mutated afterwards, so they
-        can be handed to another thread (e.g. the GUI's model) as they are."""
-        return {p: self.graph.node(p).value for p in self.parameters}
+        """{parameter id: a copy of its current value}: the trainer updates its own arrays in
+        place, these are the caller's (never written by the trainer), so they can be handed
+        to another thread (e.g. the GUI's model) as they are."""
+        self._refresh()
+        return {p: np.array(self.graph.node(p).value, copy=True) for p in self.parameters}
 
     @_locked
     def gradients(self) -> dict:
@@ -491,10 +555,53 @@ class Trainer:
         steps, seed."""
         opt = self.optimizer
         section = {"optimizer": opt.name, "lr": opt.lr,
-                   "batch_size": self.batch_size, "steps": self.steps, "seed": self.seed}
+                   "batch_size": self.batch_size, "steps": self.default_steps,
+                   "seed": self.seed}
         for key in OPTIMIZER_OPTIONS.get(opt.name, ()):
             section[key] = getattr(opt, key)
         return section
 
 
-__all__ = ["Trainer", "TrainingError", "accuracy", "DEFAULT_TRAINING", "OPTIMIZERS"]
+    # ------------------------------------------------------------ another process
+    def __getstate__(self) -> dict:
+        """For pickling: no lock, the graph as a fresh copy (no compiled plan), no bound
+        vector (the copy binds its own at its first step)."""
+        with self._lock:
+            state = dict(self.__dict__)
+            state["graph"] = self.graph.copy()
+            state["_nodes"] = None
+            state.update(_lock=None, _bound=None, _Xs=None, _Ys=None, running=False,
+                         _stop=False, _version=None)
+            return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._find_loss_and_parameters()
+
+    @_locked
+    def progress(self, since: int) -> Progress:
+        """What the steps after step `since` changed, for ``adopt`` on the trainer this one
+        was copied from when it stood at `since`."""
+        return Progress(since, self.history[since:], self.parameter_values(), self.optimizer,
+                        self.rng, self._queue, self._at, self.last_rows, self._last_grads)
+
+    @_locked
+    def adopt(self, progress: Progress) -> None:
+        """Go on from a copy's run (``progress``): the weights, the optimizer and its state,
+        the batch stream and the losses become this trainer's. The copy must have started at
+        this trainer's step count (ValueError otherwise: this trainer changed meanwhile)."""
+        if progress.start != len(self.history):
+            raise ValueError(f"the run started at step {progress.start}, this trainer is at "
+                             f"step {len(self.history)}")
+        self._refresh()
+        self.graph.set_values({p: v for p, v in progress.values.items()
+                               if p in self.parameters}, finite=True)
+        self.optimizer, self.rng = progress.optimizer, progress.rng
+        self._queue, self._at, self._Xs, self._Ys = progress.queue, progress.at, None, None
+        self.history.extend(progress.losses)
+        self.last_rows, self._last_grads = progress.last_rows, progress.last_grads
+
+
+__all__ = ["Trainer", "TrainingError", "Progress", "accuracy", "DEFAULT_TRAINING",
+           "OPTIMIZERS"]
