@@ -4,7 +4,7 @@ import pytest
 
 import engine
 from engine import Kind
-from engine.training.datasets import Dataset, load_csv, make_dataset
+from engine.training.datasets import Dataset, make_dataset
 from engine.training.optim import SGD, Momentum
 from engine.training.trainer import Trainer, TrainingError, accuracy
 from tests.conftest import EXAMPLES
@@ -149,7 +149,8 @@ def test_user_csv_dataset(xor, tmp_path):
     rows = ["a,b,label"] + [f"{sx * 1.1},{sy * 0.9},{int(sx != sy)}"
                             for sx in (-1, 1) for sy in (-1, 1)] * 5
     (tmp_path / "mine.csv").write_text("\n".join(rows))
-    trainer = Trainer(xor, dataset=load_csv(tmp_path / "mine.csv"), batch_size=0)
+    trainer = Trainer(xor, data={"csv": "mine.csv", "features": "x", "targets": "y",
+                                 "standardize": False}, folder=tmp_path, batch_size=0)
     trainer.run(150)
     assert trainer.evaluate()[1] == 1.0
 

@@ -61,7 +61,7 @@ class TrainingAccess:
     def read_table(path):
         """The CSV at `path` as an ``engine.training.tables.Table`` of text cells (a preview and a
         column mapping); ValueError naming the file, line and column."""
-        return read_table(path, header=True)
+        return read_table(path)
 
     def show_live_values(self, values: dict) -> None:
         """Show parameter values while training runs: the canvas and every reader see them
@@ -88,7 +88,3 @@ class TrainingAccess:
                 self._timer.start()
         self._live = False
         self._update_modified()
-
-    @property
-    def live_values_shown(self) -> bool:
-        return self._live
