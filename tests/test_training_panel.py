@@ -91,6 +91,38 @@ def test_reset_restores_identical_weights_and_repeats_the_run(window, qtbot):
     assert all(np.array_equal(parameters(window)[p], first_run[p]) for p in first_run)
 
 
+def test_reset_after_the_trainer_was_rebuilt_returns_the_runs_initial_weights(window, qtbot):
+    """A new batch size typed into the panel rebuilds the Trainer at the next Train (from the
+    trained weights); Reset still goes back to the weights the run started from, and training
+    again from them is a headless run with the new batch size, bit for bit."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial = parameters(window)
+    panel.start(40)
+    wait_idle(qtbot, panel)
+    first = panel.session.trainer
+    panel.batch_box.setFocus()
+    panel.batch_box.selectAll()
+    QTest.keyClicks(panel.batch_box, "16")
+    QTest.keyClick(panel.batch_box, Qt.Key.Key_Return)
+    assert panel.session.training["batch_size"] == 16
+    panel.start(40)
+    wait_idle(qtbot, panel)
+    assert panel.session.trainer is not first and panel.session.trainer.batch_size == 16
+    assert panel.session.step_count == 80
+    click(panel.reset_button)
+    assert all(np.array_equal(parameters(window)[p], initial[p]) for p in initial)
+    assert panel.session.step_count == 0
+    reference = reference_trainer(window)
+    reference.run(40)
+    panel.start(40)
+    wait_idle(qtbot, panel)
+    expected = reference.parameter_values()
+    assert all(np.array_equal(parameters(window)[p], expected[p]) for p in expected)
+
+
 def test_reinitialise_draws_new_weights_and_reset_comes_back_to_them(window, qtbot):
     open_example(window, "xor_mlp")
     panel = window.training
