@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import threading
+import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -181,6 +182,7 @@ def _close_idle() -> None:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C is the app's: it closes us
+    warnings.simplefilter("ignore")                # this process has no one to tell
     serve(Connection(int(argv[0])))
     return 0
 

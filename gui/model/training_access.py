@@ -1,8 +1,9 @@
 """GraphModel's training API (a mixin of ``GraphModel``; see gui/model/graph_model.py).
 
-The training panel (gui/training) gets an engine Trainer over a copy of the graph: it and its
-worker thread call the Trainer's methods; the document changes only through the methods below
-and undo commands (docs/architecture.md, the boundary).
+The training panel (gui/training) gets an engine Trainer over a copy of the graph and calls its
+methods (a run trains a copy of it on a worker process: gui/model/training_runs.py); the
+document changes only through the methods below and undo commands (docs/architecture.md, the
+boundary).
 """
 from __future__ import annotations
 
