@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
 from numbers import Integral
 from operator import attrgetter, is_
 
@@ -56,26 +55,16 @@ from engine.errors import GraphError, Kind
 from engine.plan import FPChecks
 from engine.training.data import Fit, Standardization, TrainingData, prepare
 from engine.training.datasets import Dataset
-from engine.training.metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
+from engine.training.errors import TrainingError
+from engine.training.metrics import accuracy
 from engine.training.optim import OPTIMIZERS, Layout, Optimizer, make_optimizer
+from engine.training.results import Progress, Results, Transfer, locked
 from engine.training.rules import next_batch
 from engine.values import initial_value, is_finite, nonfinite_kind
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
 OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
 DIVERGED_HINT = " (the training diverged: try a smaller learning rate)"
-
-
-class TrainingError(ValueError):
-    """Training cannot start or go on; the message says why. `kind` (an ``engine.Kind`` or
-    None), `node` (the node to blame, or None) and `step` (the step that failed, or None)
-    let a GUI highlight the node; `role` ("features" or "targets") says which data node a
-    NO_DATA_NODE problem is about."""
-
-    def __init__(self, message: str, kind: Kind | None = None, node: str | None = None,
-                 step: int | None = None, port: int | None = None, role: str | None = None):
-        super().__init__(message)
-        self.kind, self.node, self.step, self.port, self.role = kind, node, step, port, role
 
 
 def _section(graph, name: str) -> dict:
@@ -106,30 +95,7 @@ def _width(graph, node_id: str) -> int | None:
 _VALUE = attrgetter("value")
 
 
-@dataclass
-class Progress:
-    """What steps changed in a Trainer since step `start`: carried from a copy that made a
-    run (another process) back to the original (``Trainer.adopt``)."""
-    start: int                  # the step count the run started from
-    losses: list                # the batch losses of steps start + 1, ...
-    values: dict                # parameter -> value now
-    optimizer: Optimizer        # with its state
-    rng: np.random.Generator
-    queue: np.ndarray
-    at: int
-    last_rows: np.ndarray | None
-    last_grads: dict | None
-
-
-def _locked(method):
-    def wrapper(self, *args, **kwargs):
-        with self._lock:
-            return method(self, *args, **kwargs)
-    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
-    return wrapper
-
-
-class Trainer:
+class Trainer(Results, Transfer):
     """Trains the `parameter` nodes of `graph`; see the module docstring and the "training"
     section of docs/architecture.md."""
 
@@ -301,12 +267,12 @@ class Trainer:
         self._bound = (flat, views, where)
         return self._bound
 
-    @_locked
+    @locked
     def next_rows(self) -> np.ndarray:
         """Draw the next batch's row indices into ``dataset`` (the batch is used up)."""
         return self._next_batch()[0]
 
-    @_locked
+    @locked
     def step(self) -> float:
         """One minibatch: forward, backward, update every parameter. Returns the batch loss.
         A nan or inf raises TrainingError (see the module doc); nothing changes then."""
@@ -391,7 +357,7 @@ class Trainer:
         self._stop = True
 
     # ------------------------------------------------------------ control
-    @_locked
+    @locked
     def reset(self) -> None:
         """Back to the weights this run started from (at construction or the last
         ``reinitialize``), with the optimizer's state, the history and the batch stream fresh:
@@ -401,7 +367,7 @@ class Trainer:
                                if p in self.parameters})
         self._restart()
 
-    @_locked
+    @locked
     def reinitialize(self, seed: int) -> dict:
         """New weights drawn by each parameter's initialiser with seeds derived from `seed`
         (``Graph.fresh_value``), then as ``reset``; returns them. They become the weights
@@ -419,7 +385,7 @@ class Trainer:
         self._restart()
         return fresh
 
-    @_locked
+    @locked
     def set_learning_rate(self, lr: float) -> None:
         """A new learning rate from the next step on; the optimizer keeps its state."""
         try:
@@ -427,7 +393,7 @@ class Trainer:
         except ValueError as error:
             raise TrainingError(str(error)) from None
 
-    @_locked
+    @locked
     def set_optimizer(self, optimizer: Optimizer | str, lr: float | None = None,
                       **options) -> Optimizer:
         """Switch optimizer from the next step on: a name (sgd, momentum, adam) keeps the
@@ -470,7 +436,7 @@ class Trainer:
     def loss_op(self) -> str:
         return self.graph.node(self.loss).op
 
-    @_locked
+    @locked
     def parameter_values(self) -> dict:
         """{parameter id: a copy of its current value}: the trainer updates its own arrays in
         place, these are the caller's (never written by the trainer), so they can be handed
@@ -478,69 +444,15 @@ class Trainer:
         self._refresh()
         return {p: np.array(self.graph.node(p).value, copy=True) for p in self.parameters}
 
-    @_locked
+    @locked
     def gradients(self) -> dict:
         """{parameter id: its gradient} of the last step ({} before the first step)."""
         return dict(self._last_grads or {})
 
-    @_locked
+    @locked
     def gradient_norms(self) -> dict:
         """{parameter id: the L2 norm of its gradient} of the last step ({} before one)."""
         return {p: math.sqrt(float(np.vdot(g, g))) for p, g in self.gradients().items()}
-
-    def _measure(self, data: Dataset) -> tuple[float, float | None]:
-        try:
-            loss = self._forward(data.X, data.Y)
-        except GraphError as error:
-            raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
-        node = self.prediction_node()
-        if node is None:
-            return loss, None
-        return loss, accuracy(self.loss_op, self.graph.values[node], data.Y)
-
-    @_locked
-    def evaluate(self) -> tuple[float, float | None]:
-        """(loss, accuracy or None) over the training rows, with the current parameters."""
-        return self._measure(self.dataset)
-
-    @_locked
-    def evaluate_test(self) -> tuple[float, float | None] | None:
-        """(loss, accuracy or None) over the held-out rows; None when there is no test split."""
-        return None if self.test_dataset is None else self._measure(self.test_dataset)
-
-    @_locked
-    def metrics(self) -> dict:
-        """{"loss", "accuracy", "test_loss", "test_accuracy"}: None where there is none."""
-        loss, acc = self.evaluate()
-        test = self.evaluate_test() or (None, None)
-        return {"loss": loss, "accuracy": acc, "test_loss": test[0], "test_accuracy": test[1]}
-
-    def prediction_node(self) -> str | None:
-        """The node feeding the loss's first port (logits or prediction), if any."""
-        sources = self.graph.input_sources(self.loss)
-        if self.graph.node(self.loss).op not in LOSS_OPS_WITH_ACCURACY or not sources:
-            return None
-        return sources[0]
-
-    @_locked
-    def predict(self, X, probabilities: bool = False) -> np.ndarray:
-        """The prediction node's value for features `X` (rows in the same units as
-        ``dataset.X``, i.e. standardised when the data is), e.g. a decision-boundary grid.
-        With `probabilities`: sigmoid of the logits for sigmoid_bce, softmax for softmax_ce.
-        Raises TrainingError when the loss is not mse, sigmoid_bce or softmax_ce."""
-        node = self.prediction_node()
-        if node is None:
-            raise TrainingError("the loss is not mse, sigmoid_bce or softmax_ce: "
-                                "no prediction node to read")
-        X = np.asarray(X, dtype=np.float64)
-        feeds = {self.features: X,
-                 self.targets: np.zeros((len(X),) + self.dataset.Y.shape[1:])}
-        try:
-            with np.errstate(all="ignore"):
-                out = self.graph.forward(feeds, record=False)[node]
-        except GraphError as error:
-            raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
-        return to_probabilities(self.loss_op, out) if probabilities else out
 
     # ------------------------------------------------------------ saving
     def data_section(self, folder) -> dict:
@@ -560,47 +472,6 @@ class Trainer:
         for key in OPTIMIZER_OPTIONS.get(opt.name, ()):
             section[key] = getattr(opt, key)
         return section
-
-
-    # ------------------------------------------------------------ another process
-    def __getstate__(self) -> dict:
-        """For pickling: no lock, the graph as a fresh copy (no compiled plan), no bound
-        vector (the copy binds its own at its first step)."""
-        with self._lock:
-            state = dict(self.__dict__)
-            state["graph"] = self.graph.copy()
-            state["_nodes"] = None
-            state.update(_lock=None, _bound=None, _Xs=None, _Ys=None, running=False,
-                         _stop=False, _version=None)
-            return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
-        self._find_loss_and_parameters()
-
-    @_locked
-    def progress(self, since: int) -> Progress:
-        """What the steps after step `since` changed, for ``adopt`` on the trainer this one
-        was copied from when it stood at `since`."""
-        return Progress(since, self.history[since:], self.parameter_values(), self.optimizer,
-                        self.rng, self._queue, self._at, self.last_rows, self._last_grads)
-
-    @_locked
-    def adopt(self, progress: Progress) -> None:
-        """Go on from a copy's run (``progress``): the weights, the optimizer and its state,
-        the batch stream and the losses become this trainer's. The copy must have started at
-        this trainer's step count (ValueError otherwise: this trainer changed meanwhile)."""
-        if progress.start != len(self.history):
-            raise ValueError(f"the run started at step {progress.start}, this trainer is at "
-                             f"step {len(self.history)}")
-        self._refresh()
-        self.graph.set_values({p: v for p, v in progress.values.items()
-                               if p in self.parameters}, finite=True)
-        self.optimizer, self.rng = progress.optimizer, progress.rng
-        self._queue, self._at, self._Xs, self._Ys = progress.queue, progress.at, None, None
-        self.history.extend(progress.losses)
-        self.last_rows, self._last_grads = progress.last_rows, progress.last_grads
 
 
 __all__ = ["Trainer", "TrainingError", "Progress", "accuracy", "DEFAULT_TRAINING",

@@ -216,12 +216,13 @@ class TrainingSession(FollowsDocument, QObject):
             self._drain()
 
     def hold_at(self, step: int | None) -> None:
-        """Test hook: hold the run (this one, or the next) after step `step` of the plots'
-        axis; ``held(step)`` on the worker says when; ``release_hold`` lets it go on. None:
-        no hold for the next run."""
-        self._hold_at = None if step is None else int(step)
+        """Test hook: hold the run going (or else the next one) after step `step` of the
+        plots' axis, showing that step; the worker's ``held`` signal says when, and
+        ``release_hold`` lets the run go on (Pause ends it there). None: no hold."""
         if self.worker is not None and step is not None:
             self.worker.hold_at(int(step) - self.step_offset)
+        else:
+            self._hold_at = None if step is None else int(step)
 
     def release_hold(self) -> None:
         """Test hook: a held run goes on."""
@@ -341,6 +342,7 @@ class TrainingSession(FollowsDocument, QObject):
                         for p in trainer.parameters if self.model.has_node(p)}
         self._run_start = trainer.step_count
         hold = None if self._hold_at is None else self._hold_at - self.step_offset
+        self._hold_at = None                 # the hook holds one run
         self.worker = TrainingRun(trainer, steps, self.probe.sampler if self.probe else None,
                                   hold_at=hold)
         self.worker.snapshot.connect(self._on_snapshot)
