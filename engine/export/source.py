@@ -1,6 +1,7 @@
 """Source text shared by the exported scripts: exact number literals, comments that name nodes,
-the script's docstring, and the pieces of the app's training loop (minibatch order, optimizer
-updates, accuracy) that both the numpy and the PyTorch script reproduce."""
+the script's docstring, and the pieces of the app's training loop — the minibatch order, the
+optimizer updates and the accuracy rule — copied word for word from the functions the app runs
+(engine/training/rules.py, metrics.py), never written again here."""
 from __future__ import annotations
 
 import inspect

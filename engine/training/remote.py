@@ -137,12 +137,13 @@ _idle_lock = threading.Lock()
 
 def acquire(mode: str = "process", wait_turn=None) -> Worker:
     """An idle worker of `mode`, or a new one (a thread when a process cannot start)."""
-    with _idle_lock:
-        while _idle:
-            worker = _idle.pop()
-            if worker.mode == mode and worker.alive() and mode == "process":
-                return worker
-            worker.close()
+    if mode == "process":
+        with _idle_lock:
+            while _idle:
+                worker = _idle.pop()
+                if worker.alive():
+                    return worker
+                worker.close()
     try:
         return start(mode, wait_turn)
     except OSError:
