@@ -182,7 +182,7 @@ class LiveRun:
     def _each(self, step: int, loss: float):
         if self.wait_turn is not None:
             self.wait_turn()
-        self._grads.append(self.trainer.gradients())   # norms at the snapshot, all at once
+        self._grads.append(self.trainer.last_gradients)   # norms at the snapshot, at once
         now = self.clock()
         options = self.options
         if step % self._measure_every == 0 and now < self._next and self._measure_cost < \

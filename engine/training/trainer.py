@@ -444,6 +444,13 @@ class Trainer(Results, Transfer):
         self._refresh()
         return {p: np.array(self.graph.node(p).value, copy=True) for p in self.parameters}
 
+    @property
+    def last_gradients(self) -> dict | None:
+        """The last step's {parameter id: gradient} as it is (None before a step): each step
+        makes a new dict of new arrays, so it is never written afterwards — read, never write
+        (``run``'s callback reads it without a copy)."""
+        return self._last_grads
+
     @locked
     def gradients(self) -> dict:
         """{parameter id: its gradient} of the last step ({} before the first step)."""
