@@ -361,15 +361,28 @@ def test_published_values_are_copies_never_written_by_later_steps(xor, optimizer
         assert not np.shares_memory(v, xor.node(p).value)
     trainer.record = True
     trainer.step()
-    traced = {p: xor.trace.values[p] for p in trainer.parameters}
+    traced = {p: xor.trace.values[p] for p in [*trainer.parameters, trainer.features]}
     traced_copy = {p: v.copy() for p, v in traced.items()}
     trainer.record = False
     trainer.run(3)
     for p in trainer.parameters:
         np.testing.assert_array_equal(published[p], kept[p])
-        np.testing.assert_array_equal(traced[p], traced_copy[p])
         np.testing.assert_array_equal(given[p], given_copy[p])
         assert not np.array_equal(xor.node(p).value, kept[p])     # training went on
+    for p in traced:                        # the parameters and the batch the pass was fed
+        np.testing.assert_array_equal(traced[p], traced_copy[p])
+
+
+def test_a_dataset_that_is_not_finite_is_refused_at_once_naming_the_node(xor):
+    X = np.array([[0.0, 1.0], [np.nan, 2.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [np.inf]])
+    with pytest.raises(TrainingError, match=r"^the mine data is not finite \(nan in the "
+                       r"features\)$") as caught:
+        Trainer(xor, dataset=Dataset(X, np.zeros((3, 1)), "binary", "mine"))
+    assert caught.value.node == "x"
+    with pytest.raises(TrainingError, match=r"\(inf in the targets\)$") as caught:
+        Trainer(xor, dataset=Dataset(np.zeros((3, 2)), Y, "binary", "mine"))
+    assert caught.value.node == "y"
 
 
 @pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression",

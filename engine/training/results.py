@@ -113,8 +113,8 @@ class Transfer:
             state = dict(self.__dict__)
             state["graph"] = self.graph.copy()
             state["_nodes"] = None
-            state.update(_lock=None, _bound=None, _Xs=None, _Ys=None, running=False,
-                         _stop=False, _version=None)
+            state.update(_lock=None, _bound=None, _Xs=None, _Ys=None, _buffers=None,
+                         running=False, _stop=False, _version=None)
             return state
 
     def __setstate__(self, state: dict) -> None:

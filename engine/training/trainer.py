@@ -18,9 +18,11 @@ new values into it once they are known to be finite. Whoever hands them on copie
 ``parameter_values()`` returns copies, a worker's snapshots carry copies, and with
 ``trainer.record`` True (each step keeps its Trace) every step writes a fresh vector instead,
 so a Trace's values stay as its pass saw them. A value given from outside (``reset``,
-``graph.set_value``) is never written: the next step copies it into a new vector. Steps keep no
-Trace unless ``trainer.record`` is True; ``graph.grads`` describe the last pass, and
-``graph.values`` too, but for the parameters, which hold their updated values.
+``graph.set_value``) is never written: the next step copies it into a new vector. The batches,
+likewise, are views of two buffers the trainer rewrites with each new epoch's rows (copies when
+recording). Steps keep no Trace unless ``trainer.record`` is True; ``graph.grads`` describe
+the last pass, and ``graph.values`` too, but for the parameters, which hold their updated
+values, and the fed batch, which a later epoch overwrites.
 
 Minibatches follow ``engine.training.rules.next_batch``: a seeded stream of shuffled epochs
 (``rng = np.random.default_rng(seed)``, each epoch ``rng.permutation(len(dataset))``) cut into
@@ -129,6 +131,7 @@ class Trainer(Results, Transfer):
         size = batch_size if batch_size is not None else training.get("batch_size")
         size = _count(size, "batch_size", allow_none=True)
         self.batch_size = len(self.dataset) if not size or size > len(self.dataset) else size
+        self._check_finite()
         self._check_fit()
         self.initial_values = {p: self.graph.node(p).value.copy() for p in self.parameters}
         self._restart()
@@ -201,6 +204,17 @@ class Trainer(Results, Transfer):
         if self.graph.version != self._version:
             self._find_loss_and_parameters()
 
+    def _check_finite(self) -> None:
+        """Every row is finite (a CSV's and a built-in set's always are; a Dataset given to
+        the trainer may not be): the batches drawn from them are trusted."""
+        for data in (self.dataset, self.test_dataset):
+            for array, node, what in ((data.X if data else None, self.features, "features"),
+                                      (data.Y if data else None, self.targets, "targets")):
+                if array is not None and not is_finite(np.asarray(array, dtype=np.float64)):
+                    raise TrainingError(f"the {data.name} data is not finite "
+                                        f"({nonfinite_kind(array)} in the {what})",
+                                        Kind.NONFINITE, node)
+
     def _check_fit(self) -> None:
         """One forward on a first batch: a shape that does not fit names the node (and
         parameters without a value get their initial one)."""
@@ -228,7 +242,7 @@ class Trainer(Results, Transfer):
         self.rng = np.random.default_rng(self.seed)
         self._queue = np.empty(0, dtype=np.intp)
         self._at = 0
-        self._Xs = self._Ys = None
+        self._Xs = self._Ys = self._buffers = None
         self.last_rows = None
         self._last_grads = None
 
@@ -244,9 +258,25 @@ class Trainer(Results, Transfer):
         queue, at = next_batch(self._queue, self._at, size, self.rng, len(self.dataset.X))
         if queue is not self._queue or self._Xs is None:
             self._queue = queue
-            self._Xs, self._Ys = self.dataset.X[queue], self.dataset.Y[queue]
+            self._Xs, self._Ys = self._gather(queue)
         self._at = end = at + size
+        if self.record:            # a Trace keeps what it was fed: arrays of its own
+            return queue[at:end], self._Xs[at:end].copy(), self._Ys[at:end].copy()
         return queue[at:end], self._Xs[at:end], self._Ys[at:end]
+
+    def _gather(self, queue) -> tuple:
+        """The dataset's rows in the queue's order, written into the trainer's own two
+        buffers: every batch is then a view of the same arrays, which the graph checked finite
+        once (the dataset is finite, so are its rows; a Trainer writes only finite numbers in
+        place)."""
+        X, Y = self.dataset.X, self.dataset.Y
+        n, buffers = len(queue), self._buffers
+        if buffers is None or len(buffers[0]) < n:
+            buffers = self._buffers = (np.zeros((n,) + X.shape[1:]), np.zeros((n,) + Y.shape[1:]))
+        xs, ys = buffers[0][:n], buffers[1][:n]
+        X.take(queue, axis=0, out=xs)
+        Y.take(queue, axis=0, out=ys)
+        return xs, ys
 
     def _flat_parameters(self) -> tuple:
         """(flat vector, its views, Layout) of the parameters, which are the views: bound
