@@ -274,8 +274,11 @@ class Trainer(Results, Transfer):
         if buffers is None or len(buffers[0]) < n:
             buffers = self._buffers = (np.zeros((n,) + X.shape[1:]), np.zeros((n,) + Y.shape[1:]))
         xs, ys = buffers[0][:n], buffers[1][:n]
-        X.take(queue, axis=0, out=xs)
-        Y.take(queue, axis=0, out=ys)
+        for data, out in ((X, xs), (Y, ys)):
+            if data.dtype == np.float64:
+                data.take(queue, axis=0, out=out)
+            else:                        # (a Dataset of integers, given to the trainer)
+                out[...] = data[queue]
         return xs, ys
 
     def _flat_parameters(self) -> tuple:
