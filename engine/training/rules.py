@@ -59,9 +59,8 @@ def next_batch(queue, at, batch_size, rng, n):
     left = len(queue) - at
     if left >= batch_size:
         return queue, at
-    parts = [queue[at:], rng.permutation(n)]
-    left += n
+    parts = [queue[at:]] if left else []
     while left < batch_size:
         parts.append(rng.permutation(n))
         left += n
-    return np.concatenate(parts), 0
+    return (parts[0] if len(parts) == 1 else np.concatenate(parts)), 0
