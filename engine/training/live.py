@@ -76,6 +76,7 @@ class Snapshot:
     run: int = 0                    # which run sent it
     measured: tuple = ()            # ((step, metrics), ...) measured since the previous
                                     # snapshot, before `step` (a fast run's curve has points)
+    cpu: float = 0.0                # seconds of CPU the run's thread used so far
 
     def all_metrics(self) -> list:
         """[(step, metrics)] of this snapshot in step order, its own last."""
@@ -146,7 +147,7 @@ class LiveRun:
         self.hold_at = self.options.hold_at
         self.stopped = False
         self._start = self._sent = trainer.step_count
-        self._started = self._next = self._next_poll = 0.0
+        self._started = self._next = self._next_poll = self._cpu = 0.0
         self._grads: list = []          # per step since the last snapshot: its gradients
         self._measured: list = []       # (step, metrics) since the last snapshot
         self._measure_every = max(1, self.steps // self.options.measures)
@@ -155,7 +156,7 @@ class LiveRun:
     def go(self) -> None:
         """Run, then send the final snapshot and the progress ("done")."""
         trainer = self.trainer
-        self._started = self.clock()
+        self._started, self._cpu = self.clock(), time.thread_time()
         self._next = self._started + self.options.interval
         error = None
         try:
@@ -260,4 +261,4 @@ class LiveRun:
         return Snapshot(count, first, losses, trainer.epochs, metrics, norms,
                         trainer.parameter_values(), prediction, final, error,
                         self.clock() - self._started, count - self._start,
-                        self.run_id, measured)
+                        self.run_id, measured, time.thread_time() - self._cpu)
