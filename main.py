@@ -1,27 +1,16 @@
 """Backprop Studio entry point (also the console script ``backprop-studio``).
 
-``argv[1]`` in {grad, train, export, shot, render} is a command; otherwise an existing FILE to
-open in the app. ``--help`` and ``--version`` answer at once; an unknown command, a typo or a
-path that does not exist is one line and exit status 2 before any window opens
-(``engine.cli.classify``). ``grad``, ``train`` and ``export --to numpy|pytorch`` never import
-Qt, so they start fast and run on machines with no display.
+``argv[1]`` in {grad, train, new, export, import, shot, render, lessons} is a command;
+otherwise an existing FILE to open in the app. ``--help`` and ``--version`` answer at once; an unknown
+command, a typo or a path that does not exist is one line and exit status 2 before any window
+opens (``engine.cli.classify``). ``grad``, ``train``, ``new``, ``lessons``, ``import`` and
+``export --to numpy|pytorch`` never import Qt, so they start fast and run on machines with no
+display.
 """
 from __future__ import annotations
 
 import os
 import sys
-
-NO_DISPLAY_MESSAGE = (
-    "backprop-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-    "run it under a virtual screen, e.g. `xvfb-run make run`, or render offscreen with "
-    "`python main.py shot FILE --out shot.png`"
-)
-
-
-def has_display(environ=os.environ) -> bool:
-    """True when Qt can open a window: a display, or a platform chosen explicitly."""
-    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
 
 def write_image(graph, kind: str, path: str, scale: float) -> None:
     """``export --to svg|png``: the Qt layer draws the graph, offscreen."""
@@ -40,9 +29,18 @@ def run_command(command: str, argv: list[str]) -> int:
     if command == "train":
         from engine.cli.train import main as train_main
         return train_main(argv)
+    if command == "new":
+        from engine.cli.new import main as new_main
+        return new_main(argv)
+    if command == "import":
+        from engine.cli.import_model import main as import_main
+        return import_main(argv)
     if command == "export":
         from engine.cli.export import main as export_main
         return export_main(argv, write_image=write_image)
+    if command == "lessons":
+        from engine.cli.lessons import main as lessons_main
+        return lessons_main(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")   # shot, render
     from gui.window import cli
     return cli.main(command, argv)
@@ -63,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if decision.kind == "command":
         return run_command(decision.command, list(decision.rest))
-    if not has_display():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+    from gui.window.display_check import display_problem
+    problem = display_problem(os.environ)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     from gui.window.app import run_app
     return run_app(decision.path)

@@ -8,20 +8,57 @@ the same op calls, in the same order, as one Python function with a local variab
 
 They are only a fast path. They raise on anything unusual — a floating-point error, an op
 refusing its inputs, a result to check that is not finite (``Redo``) — and the Plan then runs
-its loop on the same inputs, which deals with it as always (and names the node). Both give
-the same numbers, bit for bit. Ops return numpy arrays, never numpy scalars
-(tests/test_ops.py checks every case), so results are used as they come.
+its loop on the same inputs, which deals with it as always (and names the node: a GraphError
+is the expected end of such a pass). Both give the same numbers, bit for bit. Ops return numpy
+arrays, never numpy scalars (tests/test_ops.py checks every case), so results are used as they
+come.
+
+A *real* fallback — a function that cannot be written, or a fast pass that raised where the
+loop then succeeded — is a bug in the generated code. ``fell_back`` logs it once per plan
+(logger ``engine.compiled_pass``; the loop then runs that graph's passes), and with the
+environment variable ``BACKPROP_STUDIO_STRICT_FAST_PASS=1`` (set by tests/conftest.py) it
+raises ``FastPassError`` instead, so the tests check the generated code rather than trust it.
 """
 from __future__ import annotations
 
+import logging
+import os
+
 import numpy as np
 
-from engine.plan import accumulate, seed
+from engine.gradient_sums import accumulate, seed
 from engine.values import is_finite
+
+STRICT_ENV = "BACKPROP_STUDIO_STRICT_FAST_PASS"
+log = logging.getLogger(__name__)
+FAILURES: list = []   # FastPassErrors raised in this process (tests/conftest.py fails on any)
 
 
 class Redo(Exception):
     """A result of the fast path needs the careful loop (it is not finite)."""
+
+
+class FastPassError(RuntimeError):
+    """Under ``BACKPROP_STUDIO_STRICT_FAST_PASS=1``: the fast pass could not be written, or it
+    raised where the loop then succeeded."""
+
+
+def strict() -> bool:
+    return os.environ.get(STRICT_ENV) == "1"
+
+
+def fell_back(plan, what: str, error: BaseException) -> None:
+    """A real fallback to the plan's loop (``what`` happened, because of ``error``): raise
+    ``FastPassError`` when strict, else log it once per plan."""
+    reason = f"{type(error).__name__}: {error}"
+    if strict():
+        failure = FastPassError(f"the fast pass {what} ({reason})")
+        FAILURES.append(failure)
+        raise failure from error
+    if not plan.fallback_logged:
+        plan.fallback_logged = True
+        log.warning("the fast pass %s (%s); this graph's passes take the plan's loop", what,
+                    reason, exc_info=error)
 
 
 def forward_function(plan):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 
 from engine.errors import GraphError, Kind, Problem
@@ -80,6 +79,7 @@ def _evaluate(graph: Graph, previous_loss, ev: Evaluation) -> None:
 def _without_problems(graph: Graph, problems: dict) -> tuple[Graph, set]:
     """``graph`` itself when nothing is wrong, else a copy without the nodes that have a
     problem and everything downstream of them; and the set of nodes left out."""
+    import networkx as nx   # loaded with the first Graph (engine/graph.py)
     blocked = set()
     for node_id in problems:
         if node_id in graph and node_id not in blocked:
@@ -108,6 +108,7 @@ def working_loss(graph: Graph, runnable: Graph, values: dict, previous: str | No
 
 def _culprits(graph: Graph, loss: str, problems: dict) -> list:
     """The problems that keep ``loss`` from being computed: at it, or upstream of it."""
+    import networkx as nx
     upstream = nx.ancestors(graph.nx, loss) | {loss}
     return [p for node_id, p in problems.items() if node_id in upstream]
 

@@ -3,23 +3,23 @@
 Editing calls (``add_node``, ``connect``, ``set_attr``, ...) keep the graph valid as a DAG and
 bump ``version`` on every structural or attr change; ``check`` / ``infer_shapes`` say what is
 wrong or known without running anything; ``forward`` / ``backward`` run the cached ``Plan`` and
-leave the last pass in ``trace``.
+leave the last pass in ``trace``. networkx is imported when the first Graph is made, not
+with this module (``engine.cli``'s help and the GUI's vocabulary never load it).
 """
 from __future__ import annotations
 
 import copy
 import math
 import re
-from dataclasses import dataclass, field
 from operator import attrgetter
 
-import networkx as nx
 import numpy as np
 
 from engine.errors import GraphError, Kind, Problem
 from engine.ops import OPS, normalize_attrs
 from engine.ops.base import fmt
 from engine.leaf_values import LeafValues
+from engine.nodes import Edge, Node
 from engine.plan import Plan
 from engine.trace import Trace
 from engine.values import checked_position, initial_value, is_finite, nonfinite_kind
@@ -28,29 +28,12 @@ INIT_ATTRS = ("init", "shape", "seed")  # changing one re-initialises a paramete
 _SHAPE = attrgetter("shape")
 
 
-@dataclass
-class Node:
-    id: str
-    op: str
-    attrs: dict
-    value: np.ndarray | None = None
-    position: tuple | None = None
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    port: int
-    extra: dict = field(default_factory=dict, compare=False)
-
-
 class Graph(LeafValues):
     """A computation graph; see ``docs/architecture.md`` for the contract. Giving leaves their
     values and gathering a pass's leaf values live in ``engine/leaf_values.py``."""
 
     def __init__(self):
+        import networkx as nx   # here, not at the top: see the module's docstring
         self.nx = nx.MultiDiGraph()
         self.extra: dict = {}
         self.trace: Trace | None = None
@@ -194,6 +177,7 @@ class Graph(LeafValues):
                 return refuse(Kind.PORT, f"port {port} out of range: {op.name} has {has}")
             if not replace and (target, int(port)) in self._edges:
                 return refuse(Kind.OCCUPIED, f"input {port} of {target!r} is already connected")
+            import networkx as nx   # loaded by __init__ already: a dict look-up
             if nx.has_path(self.nx, target, source):
                 path = nx.shortest_path(self.nx, target, source)
                 return refuse(Kind.CYCLE, "would create a cycle: " + " → ".join([source, *path]))
@@ -234,6 +218,33 @@ class Graph(LeafValues):
             node.value = None
         self._changed()
 
+    def change_op(self, node_id, op: str, attrs=None) -> tuple[str, dict]:
+        """Turn ``node_id`` into another op of the same arity, keeping its id, wires, value,
+        position and extra keys (tanh → relu, add → mul). Attrs the new op shares with the old
+        one are kept, ``attrs`` override them, the rest take the new op's defaults. Returns the
+        old ``(op, attrs)`` (what an undo restores). GraphError when the op is unknown, has
+        another number of inputs, or an attr is bad; nothing changes then."""
+        node = self.node(node_id)
+        new = OPS.get(op)
+        if new is None:
+            raise GraphError(Kind.UNKNOWN_OP, f"unknown op {op!r}", node_id)
+        old = OPS.get(node.op)
+        if old is None or old.arity != new.arity:
+            has = "?" if old is None else old.arity
+            raise GraphError(Kind.PORT, f"cannot change {node.op} ({has} inputs) to {op} "
+                                        f"({new.arity} inputs): the arity must be the same",
+                             node_id)
+        kept = {k: v for k, v in node.attrs.items() if k in new.attrs}
+        try:
+            merged = normalize_attrs(op, {**kept, **dict(attrs or {})})
+        except ValueError as exc:
+            raise GraphError(Kind.BAD_ATTR, f"bad attr: {exc}", node_id) from None
+        before = (node.op, node.attrs)
+        if (op, merged) != before:
+            node.op, node.attrs = op, merged
+            self._changed()
+        return before
+
     def fresh_value(self, node_id, **attrs) -> np.ndarray:
         """A parameter's value drawn anew from its ``init``, ``shape`` and ``seed`` (``attrs``
         override them; a missing shape is the current value's). Changes nothing."""
@@ -265,6 +276,7 @@ class Graph(LeafValues):
             (new if t == old else t, p): Edge(new if e.source == old else e.source,
                                              new if e.target == old else e.target, p, e.extra)
             for (t, p), e in self._edges.items()}
+        import networkx as nx
         self.nx = nx.relabel_nodes(self.nx, {old: new}, copy=True)
         for (t, p), e in self._edges.items():
             self.nx.edges[e.source, e.target, p]["edge"] = e

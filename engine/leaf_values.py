@@ -13,17 +13,14 @@ from __future__ import annotations
 
 from itertools import repeat
 from operator import attrgetter, is_
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.errors import GraphError, Kind, Problem
+from engine.nodes import Node
 from engine.ops import OPS
+from engine.plan import Plan
 from engine.values import as_value, initial_value, is_finite, nonfinite_kind
-
-if TYPE_CHECKING:
-    from engine.graph import Node
-    from engine.plan import Plan
 
 _VALUE, _DTYPE, _BASE, _OP = (attrgetter(name) for name in ("value", "dtype", "base", "op"))
 _FLOAT64 = np.dtype(np.float64)

@@ -15,11 +15,14 @@ from contextvars import ContextVar
 from operator import itemgetter
 from typing import Callable, NamedTuple
 
-import networkx as nx
 import numpy as np
 
+from engine import compiled_pass
 from engine.errors import GraphError, Kind, Problem
-from engine.values import is_finite, nonfinite_kind
+from engine.gradient_sums import accumulate, seed
+from engine.ops import OPS
+from engine.nonfinite import backward_cause, forward_cause
+from engine.values import is_finite
 
 ndarray = np.ndarray
 RAISE_FP_ERRORS = {"all": "raise", "under": "ignore"}   # np.errstate for the passes
@@ -65,14 +68,15 @@ class Step(NamedTuple):
                                 # passed to a backward that takes it (Op.takes_needs)
 
 
-def forward_failure(node: str, op, out) -> GraphError:
-    return GraphError(Kind.NONFINITE, f"{op.nonfinite_hint} produced {nonfinite_kind(out)}",
-                      node)
+def forward_failure(node: str, step: Step, xs, out) -> GraphError:
+    """The node where a value first stopped being finite, with the cause its inputs show."""
+    return GraphError(Kind.NONFINITE, forward_cause(step.op, xs, step.attrs, out), node)
 
 
-def backward_failure(node: str, op, source: str, port: int, grad) -> GraphError:
-    return GraphError(Kind.NONFINITE, f"the gradient of {op.name} for {source!r} is "
-                      f"{nonfinite_kind(grad)}: its derivative is not finite here", node, port)
+def backward_failure(node: str, step: Step, xs, out, source: str, port: int,
+                     grad) -> GraphError:
+    return GraphError(Kind.NONFINITE,
+                      backward_cause(step.op, xs, out, step.attrs, source, grad), node, port)
 
 
 def _inputs(sources: tuple) -> tuple:
@@ -122,10 +126,11 @@ class Plan:
         self._pruned = {}           # (loss id, requested ids) -> (runs, requested unreached)
         self._fast_forward = None   # compiled_pass.forward_function (None: not yet; False: off)
         self._fast_gradients = {}   # (loss id, requested ids) -> gradient_function (or False)
+        self.fallback_logged = False  # a real fallback to the loops was logged (compiled_pass)
 
     @classmethod
     def build(cls, graph) -> "Plan":
-        from engine.ops import OPS
+        import networkx as nx   # loaded with the first Graph (engine/graph.py)
         g = graph.nx
         index = {nid: i for i, nid in enumerate(graph.node_ids())}
         cycle = None
@@ -192,13 +197,15 @@ class Plan:
             with FPChecks():
                 return self.run_forward(vals, record)
         fast = self._fast_forward if not record else False
+        failure = None
         if fast is not False:
             if fast is None:
                 fast = self._fast_forward = _compiled("forward_function", self)
+        if fast is not False:
             try:
                 return fast(vals)       # the same pass, as straight-line code
-            except Exception:
-                pass                    # the loop below does it again, carefully
+            except Exception as exc:    # the loop below does it again, carefully
+                failure = exc
         records = [] if record else None
         append = records.append if record else None
         for nid, forward, attrs, first, take, check, step in self.forward_runs:
@@ -211,12 +218,13 @@ class Plan:
             if out.__class__ is not ndarray:
                 out = np.asarray(out, dtype=np.float64)
             if check and not is_finite(out):
-                raise forward_failure(nid, step.op, out)
+                raise forward_failure(nid, step, xs, out)
             vals[nid] = out
             if append is not None:
                 append((nid, step.sources, out))
-        if fast is not False:           # the fast path failed where the loop did not:
+        if failure is not None:         # the fast path failed where the loop did not:
             self._fast_forward = False  # this graph's passes take the loop from now on
+            compiled_pass.fell_back(self, "forward raised where the loop did not", failure)
         return records
 
     def forward_records(self, vals: dict) -> list:
@@ -293,17 +301,20 @@ class Plan:
         key = (loss, wrt)
         fast = self._fast_gradients.get(key)
         if fast is None:
+            self.pruned_runs(loss, wrt)   # an unknown node is the pass's error, not the writer's
             fast = self._fast_gradients[key] = _compiled("gradient_function", self, loss, wrt)
+        failure = None
         if fast is not False:
             try:
                 return fast(vals)       # the same pass, as straight-line code
-            except Exception:
-                pass                    # the loop does it again, carefully
+            except Exception as exc:    # the loop does it again, carefully
+                failure = exc
         grads, _ = self.run_backward(vals, loss, False, wrt)
         for nid in self.unreached_of(loss, wrt):
             grads[nid] = np.zeros_like(vals[nid])
-        if fast is not False:           # the fast path failed where the loop did not
+        if failure is not None:         # the fast path failed where the loop did not
             self._fast_gradients[key] = False
+            compiled_pass.fell_back(self, "gradients raised where the loop did not", failure)
         return dict(zip(wrt, map(grads.__getitem__, wrt)))
 
     def run_backward(self, vals: dict, loss: str, record: bool = True,
@@ -349,34 +360,21 @@ class Plan:
                 if c.__class__ is not ndarray:
                     c = np.asarray(c, dtype=np.float64)
                 if check and not is_finite(c):
-                    raise backward_failure(nid, step.op, source, port, c)
+                    raise backward_failure(nid, step, xs, vals[nid], source, port, c)
                 total = grads[source] = c if fresh else accumulate(source, grads[source], c)
                 if append is not None:
                     append((source, nid, port, g, c, total))
         return grads, records
 
 
-def _compiled(name: str, *args):
+def _compiled(name: str, plan: Plan, *args):
     """A pass function of ``engine.compiled_pass``, or False when it cannot be written (the
-    loop then runs every pass)."""
-    from engine import compiled_pass
+    loop then runs every pass; ``compiled_pass.fell_back`` says so)."""
     try:
-        return getattr(compiled_pass, name)(*args)
-    except Exception:
+        return getattr(compiled_pass, name)(plan, *args)
+    except Exception as exc:
+        compiled_pass.fell_back(plan, f"{name} could not be written", exc)
         return False
-
-
-_SEEDS = {}
-
-
-def seed(shape: tuple) -> ndarray:
-    """Ones of the loss's shape, where every backward pass starts: one read-only array per
-    shape (every holder only reads it)."""
-    ones = _SEEDS.get(shape)
-    if ones is None:
-        ones = _SEEDS[shape] = np.ones(shape)
-        ones.flags.writeable = False
-    return ones
 
 
 def _forward_again(step: Step, xs, exc: Exception):
@@ -397,17 +395,3 @@ def _backward_again(step: Step, xs, out, g, exc: Exception):
             return step.op.backward(xs, out, g, step.attrs, step.needs)
     raise GraphError(Kind.OP_FAILED, f"the gradient of {step.op.name} failed: {exc}",
                      step.node) from None
-
-
-def accumulate(source, prev, c):
-    """prev + c as a new array; GraphError if the sum overflows."""
-    try:
-        total = prev + c
-    except FloatingPointError:
-        with np.errstate(all="ignore"):
-            total = prev + c
-        raise GraphError(Kind.NONFINITE, f"its gradient overflowed to {nonfinite_kind(total)}",
-                         source) from None
-    if total.__class__ is not ndarray:  # 0-d + 0-d gives a numpy scalar
-        total = np.asarray(total)
-    return total

@@ -6,6 +6,10 @@ import time
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# The engine's fast pass (engine/compiled_pass.py) is tested, not trusted: under the tests a
+# fast pass that cannot be written, or that raises where the careful loop then succeeds, is a
+# FastPassError (in this process and in every subprocess a test starts), not a quiet fallback.
+os.environ["BACKPROP_STUDIO_STRICT_FAST_PASS"] = "1"
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -41,6 +45,18 @@ def _collect_garbage_between_tests():
     yield
     _TESTS_RUN[0] += 1
     gc.collect(2 if _TESTS_RUN[0] % 50 == 0 else 1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_pass_fallbacks_fail_the_test():
+    """A FastPassError swallowed on the way (a worker thread, a broad except) still fails the
+    test that caused it."""
+    yield
+    module = sys.modules.get("engine.compiled_pass")
+    if module is not None and module.FAILURES:
+        failures = list(module.FAILURES)
+        module.FAILURES.clear()
+        pytest.fail(f"the fast pass fell back {len(failures)} time(s): {failures[0]}")
 
 
 # Hypothesis: CI is repeatable (derandomized, fixed example counts); "nightly" searches longer

@@ -4,7 +4,8 @@
 - only the model (gui/model/) holds the engine Graph: no other gui module reads ``.nx``, ``.graph`` or
   ``._graph``, and none calls Graph's methods;
 - other gui modules import from the engine only its vocabulary (the op registry, problem kinds,
-  error types, Trace records) — plus ``engine.load_graph`` in gui/model/files.py, which reads files.
+  error types, Trace records, the player's steps of a Trace and the predict mode's questions
+  about them) — plus ``engine.load_graph`` in gui/model/files.py, which reads files.
 """
 import ast
 from pathlib import Path
@@ -16,7 +17,9 @@ GUI = sorted((ROOT / "gui").rglob("*.py"))
 ENGINE = sorted((ROOT / "engine").rglob("*.py"))
 
 VOCABULARY = {"OPS", "CATEGORIES", "Op", "Kind", "Problem", "GraphError", "FileFormatError",
-              "Edge", "Trace", "ForwardStep", "BackwardStep", "ops", "errors"}
+              "Edge", "Trace", "ForwardStep", "BackwardStep", "ops", "errors", "steps", "predict"}
+# modules whose every name is vocabulary: pure functions of a Trace, no Graph behind them
+FREE_MODULES = ("steps", "predict")
 EXTRA = {"gui/model/files.py": {"load_graph"}}
 OWNER = "gui/model/"
 GRAPH_ATTRIBUTES = {"nx", "graph", "_graph"}
@@ -34,6 +37,9 @@ def engine_names(tree: ast.AST) -> set:
         if isinstance(node, ast.ImportFrom) and node.module and \
                 node.module.split(".")[0] == "engine":
             module = node.module.split(".")[1:]
+            if module and module[0] in FREE_MODULES:
+                names.add(module[0])
+                continue
             names |= {a.name for a in node.names} if not module else set(module) | (
                 {a.name for a in node.names} if module[0] in ("ops", "errors") else {"*"})
         elif isinstance(node, ast.Import):

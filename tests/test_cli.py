@@ -54,7 +54,7 @@ def test_version_is_the_packages():
     assert (status, out, err) == (0, f"backprop-studio {pyproject_version()}\n", "")
 
 
-@pytest.mark.parametrize("command", ["grad", "train", "export", "shot"])
+@pytest.mark.parametrize("command", ["grad", "train", "export", "shot", "lessons"])
 def test_every_command_has_help(command):
     status, out, err = call(command, "--help")
     assert status == 0 and err == ""

@@ -80,7 +80,7 @@ def test_non_finite_gradient_is_refused(tmp_path, capsys):
     g = build([("x", "input", 0.0), ("r", "sqrt")], [("x", "r", 0)])
     save_graph(g, tmp_path / "sqrt0.json")
     line = one_line_error(capsys, [str(tmp_path / "sqrt0.json")])
-    assert "node 'r': the gradient of sqrt for 'x' is inf" in line
+    assert "node 'r': the gradient sqrt sends to 'x' is inf: the derivative of sqrt is inf here" in line
 
 
 def test_bad_graph_names_the_node(tmp_path, capsys):

@@ -253,7 +253,7 @@ def test_non_finite_gradient_names_the_node():
     g.add_node("r", "sqrt")
     g.connect("x", "r", 0)
     assert float(g.forward()["r"]) == 0.0
-    with pytest.raises(GraphError, match="node 'r': the gradient of sqrt for 'x' is inf"):
+    with pytest.raises(GraphError, match="node 'r': the gradient sqrt sends to 'x' is inf: the derivative of sqrt is inf here"):
         g.backward()
 
 

@@ -184,7 +184,10 @@ def test_a_dead_relu_badge_on_the_card_its_tooltip_and_the_panel(window, qtbot, 
 def test_healthy_examples_show_no_badges(window):
     for path in sorted(EXAMPLES.glob("*.json")):
         assert window.open_file(path, ask=False)
-        assert all(item.badges == () for item in window.canvas.graph_scene.nodes.values()), path
+        badged = {n for n, item in window.canvas.graph_scene.nodes.items() if item.badges}
+        # vanishing_gradients shows its early nodes' badge on purpose
+        assert badged == ({"x", "w1", "z", "s1"} if path.stem == "vanishing_gradients"
+                          else set()), path
 
 
 def test_the_view_menu_toggles_the_chain_rule_dock(window, qtbot):

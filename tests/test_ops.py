@@ -57,6 +57,9 @@ CASES = (
        for op in ("sum", "mean", "max", "min") for axis in AXES for keep in (False, True)]
     + [case(op, [s], {"axis": axis}) for op in ("sum", "mean", "max", "min")
        for s, axis in [((), None), ((5,), None), ((5,), 0), ((2, 3), 1), ((2, 3), -2)]]
+    + [case(op, [s], {"axis": axis, "keepdims": keep, "ties": "first"}) for op in ("max", "min")
+       for s, axis in [((2, 3, 4), None), ((2, 3, 4), 0), ((2, 3, 4), -1), ((2, 3, 4), [0, 2]),
+                       ((2, 3, 4), []), ((), None), ((5,), 0)] for keep in (False, True)]
     + [case("reshape", [s], {"shape": new}) for s, new in [
         ((2, 3), [3, 2]), ((2, 3), [-1]), ((), [1, 1]), ((2, 3, 4), [4, -1]), ((6,), [2, -1, 1]),
         ((1, 1), [])]]
@@ -276,6 +279,15 @@ def test_shape_errors_are_clear(name, attrs, shapes, message):
     with pytest.raises(ValueError) as err:
         OPS[name].shape(shapes, normalize_attrs(name, attrs))
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min"])
+def test_a_reductions_backward_names_itself_in_an_axis_error(name):
+    """Called directly with an axis the input lacks, each backward says which op it is (a
+    mean's said "sum", a min's "max")."""
+    attrs = normalize_attrs(name, {"axis": 2})
+    with pytest.raises(ValueError, match=f"^{name}: axis 2 is out of range for shape \\(2, 3\\)"):
+        OPS[name].backward([np.ones((2, 3))], np.ones((2, 1)), np.ones((2, 1)), attrs)
 
 
 @pytest.mark.parametrize("name, attrs, shapes", [

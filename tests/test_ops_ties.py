@@ -84,6 +84,76 @@ def test_tied_extremes_share_the_gradient_evenly(name, attrs, expected):
         np.testing.assert_allclose(grad, reference[0], rtol=1e-15)
 
 
+@pytest.mark.parametrize("name, attrs, expected", [
+    ("max", {}, [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+    ("max", {"axis": 1}, [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]),
+    ("max", {"axis": 0, "keepdims": True}, [[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]),
+    ("max", {"axis": [0, 1], "keepdims": True}, [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+    ("max", {"axis": [1, 0]}, [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+    ("max", {"axis": []}, [[1.0] * 3, [1.0] * 3]),
+    ("min", {}, [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]),
+    ("min", {"axis": -1}, [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]),
+    ("min", {"axis": 0}, [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]]),
+])
+def test_ties_first_send_everything_to_the_first_tied_element(name, attrs, expected):
+    x = np.array([[1.0, 3.0, 3.0], [-2.0, 3.0, -2.0]])
+    attrs = {**attrs, "ties": "first"}
+    out, (grad,) = grads_of(name, attrs, [x])
+    np.testing.assert_array_equal(out, grads_of(name, {**attrs, "ties": "split"}, [x])[0])
+    np.testing.assert_array_equal(grad, expected)
+    reference = torch_grads(name, attrs, [x], np.ones(out.shape))
+    if reference is not None:
+        np.testing.assert_array_equal(grad, reference[0])
+
+
+def tied(shape, seed=0):
+    """Small integers: many ties along every axis."""
+    return np.random.default_rng(seed).integers(0, 3, shape).astype(np.float64)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_ties_first_is_torch_max_along_one_axis(name, axis):
+    torch = pytest.importorskip("torch")
+    x = tied((4, 5, 3))
+    for keep in (False, True):
+        attrs = {"axis": axis, "keepdims": keep, "ties": "first"}
+        g = np.random.default_rng(1).standard_normal(grads_of(name, attrs, [x])[0].shape)
+        out, (grad,) = grads_of(name, attrs, [x], g)
+        t = torch.tensor(x, requires_grad=True)
+        values = getattr(torch, name)(t, dim=axis, keepdim=keep).values
+        (values * torch.tensor(g)).sum().backward()
+        np.testing.assert_array_equal(out, values.detach().numpy())
+        np.testing.assert_array_equal(grad, t.grad.numpy())
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("axis", [None, 0, 2, [0, 2], [2, 1], [0, 1, 2], []])
+@pytest.mark.parametrize("ties", ["split", "first"])
+def test_the_pytorch_export_spelling_ties_as_the_engine(name, axis, ties):
+    """What ``export --to pytorch`` writes for max / min gives the engine's gradient, ties
+    included (run here, in this process)."""
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as F  # noqa: N812,F401 - names the written code may use
+    x = tied((3, 4, 3), seed=2)
+    for keep in (False, True):
+        attrs = normalize_attrs(name, {"axis": axis, "keepdims": keep, "ties": ties})
+        code = OPS[name].torch_code(["x"], attrs, (3,))
+        t = torch.tensor(x, requires_grad=True)
+        out = eval(code, {"torch": torch, "F": F, "x": t})
+        g = np.random.default_rng(3).standard_normal(tuple(out.shape))
+        (out * torch.tensor(g)).sum().backward()
+        engine_out, (grad,) = grads_of(name, attrs, [x], g)
+        np.testing.assert_array_equal(engine_out, out.detach().numpy(), err_msg=code)
+        np.testing.assert_array_equal(grad, t.grad.numpy(), err_msg=code)
+
+
+def test_ties_is_split_or_first():
+    assert normalize_attrs("max", {})["ties"] == "split"
+    with pytest.raises(ValueError, match="attr 'ties' must be one of split, first, got 'last'"):
+        normalize_attrs("min", {"ties": "last"})
+
+
 def test_reshape_infers_minus_one_and_concat_splits_the_gradient_back():
     x = np.arange(6.0).reshape(2, 3)
     out, (grad,) = grads_of("reshape", {"shape": [3, -1]}, [x], np.arange(6.0).reshape(3, 2))

@@ -245,6 +245,24 @@ def test_pow_texts_follow_the_exponent():
     assert derivatives.forward_text(op, {"exponent": 2.0}, ["t"], "x") == "x = t²"
 
 
+def test_the_mistake_at_the_output_reads_in_the_graphs_ids():
+    ops = engine.OPS
+    assert derivatives.at_output_text(ops["tanh"], {}, ["z1"], "h1") == "1 − tanh²(h1)"
+    assert derivatives.at_output_text(ops["sigmoid"], {}, ["z"], "p") == "σ(p)·(1 − σ(p))"
+    assert derivatives.at_output_text(ops["pow"], {"exponent": 3.0}, ["u"], "y") == "3·y²"
+    assert derivatives.at_output_text(ops["relu"], {}, ["z"], "h") == ""
+
+
+def test_max_texts_follow_the_ties_attr():
+    op = engine.OPS["max"]
+    split = {"axis": 1, "keepdims": False, "ties": "split"}
+    first = {**split, "ties": "first"}
+    assert derivatives.forward_text(op, split, ["x"], "m") == "m = max(x) over axis 1"
+    assert "(split evenly between ties)" in derivatives.vjp_text(op, split, 0, ["x"], "m", "g")
+    assert "the first of tied ones" in derivatives.vjp_text(op, first, 0, ["x"], "m", "g")
+    assert "the first of tied ones" in derivatives.local_text(op, first, 0, ["x"], "m")
+
+
 def test_the_plain_player_modules_import_no_qt():
     code = ("import sys; import gui.player.timeline, gui.player.explain, gui.player.derivatives;"
             "print('PySide6' in sys.modules)")

@@ -196,7 +196,7 @@ def test_a_diverging_learning_rate_stops_naming_and_revealing_the_node(window, q
     wait_idle(qtbot, panel)
     message = panel.error_label.text()
     assert panel.error_label.isVisible()
-    assert "node 'loss'" in message and "produced inf at step" in message
+    assert "node 'loss'" in message and "mse overflowed to inf at step" in message
     step = panel.session.error.step
     assert panel.session.error.node == "loss" and step > 1
     assert window.canvas.selected_nodes() == ["loss"]

@@ -22,6 +22,30 @@ def reduce(fn):
     return ref
 
 
+def extreme(name):
+    """amax / amin (ties split evenly); with ties "first", torch.max / torch.min along one
+    axis, whose gradient goes to the index it returns (the first tied one): over several
+    axes, along the reduced axes moved last and flattened into one."""
+    split, first = reduce(getattr(torch, f"a{name}")), getattr(torch, name)
+
+    def ref(x, attrs):
+        if attrs.get("ties", "split") != "first":
+            return split(x, attrs)
+        axis = attrs["axis"]
+        axes = list(range(x.dim())) if axis is None else [axis] if isinstance(axis, int) \
+            else list(axis)
+        axes = sorted(a % x.dim() for a in axes) if x.dim() else []
+        if not axes:
+            return x * 1.0
+        kept = [a for a in range(x.dim()) if a not in axes]
+        flat = x.permute(kept + axes).reshape([x.shape[a] for a in kept] + [-1])
+        out = first(flat, dim=-1).values
+        if attrs["keepdims"]:
+            out = out.reshape([1 if a in axes else x.shape[a] for a in range(x.dim())])
+        return out
+    return ref
+
+
 def softmax_ce(z, y, attrs):
     if z.dim() <= 2:
         return F.cross_entropy(z, y)  # probability targets; a 1-D input is one unbatched row
@@ -54,8 +78,8 @@ TORCH_OPS = {
     "reciprocal": lambda x, _: torch.reciprocal(x),
     "maximum": lambda a, b, _: torch.maximum(a, b),
     "minimum": lambda a, b, _: torch.minimum(a, b),
-    "max": reduce(torch.amax),
-    "min": reduce(torch.amin),
+    "max": extreme("max"),
+    "min": extreme("min"),
     "reshape": lambda x, a: x.reshape(a["shape"]),
     "concat": lambda a, b, attrs: torch.cat([a, b], dim=attrs["axis"]),
     "mse": lambda p, y, _: F.mse_loss(p, y),

@@ -3,7 +3,8 @@ turn a typo or a missing file into one line and exit status 2 (before any window
 
 ``main.py`` asks ``classify(argv)`` what the arguments mean and then runs the command; the
 subcommands parse their own options (``--help`` on each). Standard library only: this module
-is imported on every start, including the headless ``grad`` / ``train`` / ``export``.
+is imported on every start, including the headless ``grad`` / ``train`` / ``new`` /
+``export``.
 """
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ PROG = "backprop-studio"
 COMMANDS = {
     "grad": "one forward and backward pass: every node's value and gradient as JSON",
     "train": "train the graph on its data, headless: the final loss and accuracy as JSON",
+    "new": "a layered network for your CSV, written as a graph file (takes no FILE)",
     "export": "the graph as a numpy or PyTorch script, or as an SVG or PNG picture",
     "shot": "the main window with FILE open, rendered offscreen to a PNG",
     "render": "the backprop animation, step by step, as PNG frames and a GIF",
+    "lessons": "the lessons, one line each; --check [FILE ...] checks lesson files",
+    "import": "a small PyTorch nn.Module (MODEL.py) as a graph file, proven equal to PyTorch",
 }
-HEADLESS = ("grad", "train", "export")     # never import Qt (export's images aside)
+# never import Qt (export's images aside)
+HEADLESS = ("grad", "train", "new", "export", "lessons", "import")
 
 
 def usage() -> str:
@@ -29,6 +34,8 @@ def usage() -> str:
     commands = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
     return f"""usage: {PROG} [FILE]
        {PROG} COMMAND FILE [options]
+       {PROG} new --data CSV --out FILE [options]
+       {PROG} lessons [--check [FILE ...]]
 
 Backprop Studio: build computation graphs on a canvas and watch the chain rule at work.
 With no command it opens the app, and FILE (a graph, .json) if given.

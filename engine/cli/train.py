@@ -1,9 +1,13 @@
 """`python main.py train FILE [--steps N --lr --optimizer --batch-size --seed --save OUT]
-[--data CSV --target COLUMN --features NODE --targets NODE --test-fraction F --no-standardize]`.
+[--data CSV --target COLUMN --features NODE --targets NODE --test-fraction F --no-standardize
+--adapt]`.
 
 Headless training from the file's ``data`` and ``training`` sections, flags overriding them;
 ``--data CSV`` trains on the user's own table instead (see engine/training/data.py for how
-its columns become features and targets). Progress goes to stderr: a live carriage-return bar
+its columns become features and targets). When the CSV's feature or class count differs from
+the graph's (read from its layers), ``--adapt`` resizes the input and output layers
+(``engine.networks.adapt``) and says what changed on stderr; without it the mismatch is one
+line naming both widths. Progress goes to stderr: a live carriage-return bar
 when stderr is a terminal, otherwise one compact bar line when training ends. The last stdout
 line is JSON ``{"loss", "accuracy", "test_loss", "test_accuracy"}`` — loss and accuracy on the
 training rows, the test ones on the held-out rows, null where there is none. ``--save OUT``
@@ -24,7 +28,8 @@ from engine.cli.progress import ProgressBar
 from engine.training.optim import OPTIMIZERS
 
 PROG = "backprop-studio train"
-DATA_FLAGS = ("data", "target", "features", "targets", "test_fraction", "no_standardize")
+DATA_FLAGS = ("data", "target", "features", "targets", "test_fraction", "no_standardize",
+              "adapt")
 
 __all__ = ["main", "build_parser", "train", "ProgressBar"]
 
@@ -65,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--no-standardize", action="store_true", help="feed the CSV's numbers "
                       "as they are (default: each feature scaled to mean 0, std 1 over the "
                       "training rows)")
+    data.add_argument("--adapt", action="store_true", help="when the CSV's feature or class "
+                      "count differs from the graph's, resize (and draw afresh) the weights of "
+                      "its input and output layers to fit; what changes is said on stderr")
     return parser
 
 
@@ -99,6 +107,8 @@ def data_section(graph, args) -> dict:
         nodes = " and ".join(f"{role!r}" for role in missing)
         raise ValueError(f"no {nodes} input node: the file's data section names none; "
                          f"pass {flags}")
+    if args.adapt and not args.data:
+        raise ValueError("--adapt fits the graph to a CSV: pass --data CSV too")
     if args.test_fraction is not None:
         if not 0 <= args.test_fraction < 1:
             raise ValueError(f"--test-fraction must be from 0 up to (not including) 1, "
@@ -132,6 +142,8 @@ def train(args, stderr) -> dict:
     _check_args(args)
     graph = io.load_graph(args.file)
     section = data_section(graph, args)
+    if args.data:
+        graph = fitted(graph, section, args, stderr)
     trainer = Trainer(graph, optimizer=args.optimizer, batch_size=args.batch_size,
                       seed=args.seed, lr=args.lr, data=section,
                       folder=os.path.dirname(os.path.abspath(args.file)))
@@ -155,6 +167,27 @@ def train(args, stderr) -> dict:
         raise
     bar.finish(len(trainer.history), result["loss"])
     return result
+
+
+def fitted(graph, section: dict, args, stderr):
+    """The graph fitted to the --data CSV: adapted with --adapt (saying what changed on
+    stderr); without it, a width that differs is one line naming both, suggesting --adapt."""
+    from engine.networks.adapt import adapt_to_csv, csv_fit
+
+    if not args.adapt:
+        fit = csv_fit(graph, section)
+        if fit.differs:
+            raise ValueError(f"{fit.message()}; pass --adapt to resize the graph's input "
+                             "and output layers to the CSV")
+        return graph
+    seed = args.seed if args.seed is not None else (graph.training or {}).get("seed", 0)
+    adaptation, fit, _ = adapt_to_csv(graph, section, seed=seed)
+    if not adaptation.changed:
+        print(f"{PROG}: --adapt: the graph already fits {fit.source} ({fit.features} features, "
+              f"{fit.outputs} output{'s' if fit.outputs != 1 else ''})", file=stderr)
+    for line in adaptation.lines:
+        print(f"{PROG}: adapted {line}", file=stderr)
+    return adaptation.graph
 
 
 def _given(args, flag: str) -> bool:

@@ -13,7 +13,8 @@ import json
 import re
 
 from engine.ops import OPS
-from engine.export.numpy_ops import NUMPY, Site, helpers_for
+from engine.ops.kernels import kernel_source, kernels_with_their_needs
+from engine.ops.spelling import Site
 from engine.export.program import Program
 from engine.export.source import (COMMAND_LINE, accuracy_source, array_literal, call_text,
                                   docstring, label, minibatch_source, settings_constant,
@@ -49,7 +50,7 @@ def forward_section(program: Program) -> list:
         lines += with_comment(f"{names[leaf.id]} = values[{json.dumps(leaf.id)}]",
                               f"{leaf.op} {label(leaf.id)}")
     for node in program.ops:
-        code = f"{names[node.id]} = {NUMPY[node.op].forward(site_of(program, node))}"
+        code = f"{names[node.id]} = {OPS[node.op].numpy_forward(site_of(program, node))}"
         lines += with_comment(code, f"{label(node.id)} = "
                               f"{call_text(node.op, node.sources, node.attrs)}")
     everything = ", ".join(f"{json.dumps(n)}: {names[n]}" for n in program.node_order)
@@ -84,7 +85,7 @@ def backward_section(program: Program) -> list:
             current = edge.target
             body.append(f"    # {label(node.id)} = {call_text(node.op, node.sources, node.attrs)}")
         port_name = OPS[node.op].port_names[edge.port]
-        contribution = NUMPY[node.op].backward(site_of(program, node), edge.port)
+        contribution = OPS[node.op].numpy_backward(site_of(program, node), edge.port)
         target = grads[edge.source]
         if edge.first:
             code = f"{target} = {contribution}"
@@ -197,9 +198,15 @@ if __name__ == "__main__":
 '''.strip("\n")
 
 
+def kernels_section(program: Program) -> list:
+    """The source of every kernel the graph's ops call (the engine's own functions)."""
+    chosen = [fn for node in program.ops for fn in OPS[node.op].numpy.kernels_for(node.attrs)]
+    return [kernel_source(fn) for fn in kernels_with_their_needs(chosen)]
+
+
 def to_numpy_source(program: Program) -> str:
     """The whole script for ``program``."""
-    helpers = helpers_for({node.op for node in program.ops})
+    helpers = kernels_section(program)
     parts = ["#!/usr/bin/env python3", docstring(program, "numpy"),
              "from __future__ import annotations", "",
              "import argparse", "import json", "import math", "import os", "import sys", "",

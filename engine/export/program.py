@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.errors import GraphError
+from engine.ops import KERNELS
 
 # names an exported script defines itself (a node never takes one of them)
 SCRIPT_NAMES = frozenset("""
@@ -24,9 +25,8 @@ SCRIPT_NAMES = frozenset("""
     next_batch sgd_update momentum_update adam_update make_optimizer SETTINGS
     accuracy VALUES LOSS FEATURES TARGETS X Y BATCH_SIZE STEPS SEED LOSS_OP
     PREDICTION PARAMETERS INPUTS CONSTANTS OPTIMIZER Model model self device annotations
-    unbroadcast spread tie_share extreme_grad sigmoid softmax log_softmax rows mse sigmoid_bce
-    softmax_ce float int len range print list dict tuple object type id min max sum abs
-    """.split())
+    float int len range print list dict tuple object type id min max sum abs
+    """.split()) | frozenset(KERNELS)   # and the kernels a numpy script defines
 # attributes of torch.nn.Module a parameter or constant must not shadow
 MODULE_NAMES = frozenset("""
     T_destination add_module apply bfloat16 buffers call_super_init children compile cpu cuda

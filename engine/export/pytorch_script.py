@@ -15,7 +15,7 @@ from engine.export.program import Program
 from engine.export.source import (COMMAND_LINE, accuracy_source, array_literal, call_text,
                                   docstring, label, minibatch_source, settings_constant,
                                   training_constants, with_comment)
-from engine.export.torch_code import TORCH
+from engine.ops import OPS
 
 OPTIMIZERS = {
     "sgd": 'torch.optim.SGD(parameters, lr=s["lr"], foreach=False)',
@@ -72,8 +72,8 @@ def model_section(program: Program) -> list:
     lines += ["", f"    def forward({args}):",
               '        """Every node\'s value, in the engine\'s order; out[LOSS] is the loss."""']
     for node in program.ops:
-        expr = TORCH[node.op]([reference(program, s) for s in node.sources], node.attrs,
-                              node.in_ndims)
+        expr = OPS[node.op].torch_code([reference(program, s) for s in node.sources],
+                                       node.attrs, node.in_ndims)
         lines += with_comment(f"{names[node.id]} = {expr}",
                               f"{label(node.id)} = {call_text(node.op, node.sources, node.attrs)}",
                               indent="        ")

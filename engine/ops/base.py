@@ -1,7 +1,8 @@
-"""The op registry's building blocks: the `Op` record, the registry, attr checks, `unbroadcast`.
+"""The op registry's building blocks: the `Op` record, the registry, attr checks, shape helpers.
 
-Each op module (`ops_leaves`, `ops_elementwise`, `ops_tensor`, `ops_losses`) defines small
-forward/backward function pairs and registers one `Op` per name; `engine.ops` imports them all.
+Each family module (`leaves`, `arithmetic`, `activations`, `matrix`, `reductions`, `losses`)
+defines each op once — forward, backward, shape rule, the player's text, the numpy and PyTorch
+spellings, side by side — and registers one `Op` per name; `engine.ops` imports them all.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+
+from engine.ops.spelling import Fields, Numpy, Site, Text, fill, literal
 
 CATEGORIES = [
     "Inputs & parameters",
@@ -42,6 +45,14 @@ class Op:
         that place instead of computing it; ignoring `needs` is always correct. ``takes_needs``
         says whether it takes one (read from its signature).
     shape(in_shapes, attrs) -> tuple; raises ValueError with a clear reason.
+
+    How the op is written elsewhere, beside its kernels (every op but the leaves has all three;
+    tests/test_op_registry.py checks): ``text`` (a ``Text``: the formula and local derivatives
+    the player prints), ``numpy`` (a ``Numpy``: the source ``export --to numpy`` writes) and
+    ``torch`` (the PyTorch expression of its value for ``export --to pytorch``: a template, or
+    ``torch(args, attrs, ndims) -> str``; autograd does the backward). ``torch_forms`` names
+    the PyTorch functions, methods and ``nn`` modules that compute the same thing (for
+    importing a PyTorch model).
     """
 
     name: str
@@ -63,7 +74,15 @@ class Op:
     # op's results are checked). tests/test_graph_overflow.py overflows each such op.
     raises_forward: bool = False
     raises_backward: bool = False
-    nonfinite_hint: str = ""     # what a non-finite result most likely means ("log of a ...")
+    # Why a non-finite result came from finite inputs, when the inputs show it:
+    # nonfinite_cause(xs, attrs, out, bad) -> "log of a non-positive value" or None (then the
+    # result overflowed); `bad` marks the output's non-finite elements. engine/nonfinite.py
+    # words every case.
+    nonfinite_cause: Callable | None = None
+    text: Text | None = None
+    numpy: Numpy | None = None
+    torch: str | Callable | None = None
+    torch_forms: tuple = ()      # "torch.tanh", "torch.Tensor.tanh", "torch.nn.Tanh", ...
     takes_needs: bool = field(init=False, default=False)  # backward(xs, out, g, attrs, needs)
 
     def __post_init__(self):
@@ -71,8 +90,6 @@ class Op:
                            "needs" in inspect.signature(self.backward).parameters)
         if not self.label:
             object.__setattr__(self, "label", self.name)
-        if not self.nonfinite_hint:
-            object.__setattr__(self, "nonfinite_hint", self.name)
         if len(self.port_names) != self.arity:
             raise ValueError(f"{self.name}: {self.arity} inputs but ports {self.port_names}")
         if self.category not in CATEGORIES:
@@ -84,6 +101,37 @@ class Op:
     @property
     def is_leaf(self) -> bool:
         return self.arity == 0
+
+    # ------------------------------------------------------------ spellings
+    def numpy_forward(self, site: Site) -> str:
+        """The node's value as a numpy expression over the names in ``site``."""
+        code = self.numpy.forward
+        return code(site) if callable(code) else fill(code, site.fields(self.port_names))
+
+    def numpy_backward(self, site: Site, port: int) -> str:
+        """What flows back into ``port`` as a numpy expression (the node's gradient times the
+        local derivative, summed back to the input's shape)."""
+        code = self.numpy.backward
+        return code(site, port) if callable(code) else \
+            fill(code[port], site.fields(self.port_names))
+
+    def torch_code(self, args, attrs: dict, ndims: tuple) -> str:
+        """The node's value as a PyTorch expression of the expressions ``args`` of its inputs."""
+        if callable(self.torch):
+            return self.torch(args, attrs, ndims)
+        fields = Fields({name: arg for name, arg in zip(self.port_names, args)})
+        fields.update({key: literal(value) for key, value in attrs.items()})
+        return fill(self.torch, fields)
+
+    def local_at_output(self, x, attrs: dict):
+        """What the mistake ``text.at_output`` gives at input ``x``: the local derivative of a
+        one-input elementwise op evaluated at its output y = f(x) instead of at x (for tanh,
+        1 − tanh²(y)), elementwise. Floating-point errors are the caller's to set."""
+        if self.arity != 1 or not self.elementwise:
+            raise ValueError(f"{self.name}: only a one-input elementwise op has a local "
+                             "derivative to evaluate at its output")
+        y = self.forward([np.asarray(x, dtype=np.float64)], attrs)
+        return self.backward([y], self.forward([y], attrs), np.ones(y.shape), attrs)[0]
 
     def __repr__(self):
         return f"Op({self.name!r}, arity={self.arity})"
@@ -199,26 +247,7 @@ def check_new_shape(v):
     return shape
 
 
-# ---------------------------------------------------------------- shared math helpers
-_add_reduce = np.add.reduce   # what ndarray.sum calls, without its Python wrapper
-
-
-def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum `g` back down to `shape`, undoing numpy broadcasting (fast paths: shapes match; only
-    leading axes were added, e.g. a bias row added to every row of a batch)."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    if shape and g.shape[lead:] == shape:  # the same sum as below, without reshaping
-        return _add_reduce(g, 0 if lead == 1 else tuple(range(lead)))
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
-
-
+# ---------------------------------------------------------------- shared shape helpers
 def fmt(shape) -> str:
     """A shape as Python prints it: (3,), (4, 2), ()."""
     return str(tuple(shape))
@@ -254,3 +283,35 @@ def normalize_axes(name: str, axis, ndim: int, shape) -> tuple:
 def as_axis(axis):
     """An attr axis as numpy wants it (lists become tuples)."""
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+# ---------------------------------------------------------------- elementwise ops
+def same_as_input(in_shapes, attrs):
+    return tuple(in_shapes[0])
+
+
+def broadcasting(name):
+    def shape(in_shapes, attrs):
+        return broadcast_shape(name, in_shapes[0], in_shapes[1])
+    return shape
+
+
+def _facts(more: dict) -> dict:
+    """``raises=True`` stands for ``raises_forward=raises_backward=True``."""
+    if more.pop("raises", False):
+        more.update(raises_forward=True, raises_backward=True)
+    return more
+
+
+def unary_op(name: str, category: str, label: str, symbol: str, doc: str, forward, backward,
+             **more) -> Op:
+    """Register a one-input elementwise op (port ``x``; the value has x's shape)."""
+    attrs = more.pop("attrs", {})
+    return register(Op(name, 1, category, symbol, doc, attrs, ("x",), forward, backward,
+                       same_as_input, elementwise=True, label=label, **_facts(more)))
+
+
+def binary_op(name: str, label: str, symbol: str, doc: str, forward, backward, **more) -> Op:
+    """Register a two-input elementwise op with numpy broadcasting (ports ``a``, ``b``)."""
+    return register(Op(name, 2, "Arithmetic", symbol, doc, {}, ("a", "b"), forward, backward,
+                       broadcasting(name), elementwise=True, label=label, **_facts(more)))

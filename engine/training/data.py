@@ -12,8 +12,8 @@ A data section (the graph file's ``data``, or the panel's or the command line's 
 A CSV's header names its columns; the target defaults to the last column and the features
 are all the others. The target is encoded for the loss: **classes** are the sorted distinct
 labels of the whole column (numbers numerically, text lexically) — one-hot for softmax_ce
-(as many classes as the targets node is wide), 0/1 for sigmoid_bce (exactly two; the second
-is 1) — and numbers stay numbers for mse and any other loss.
+(as many classes as the layer producing the prediction is wide), 0/1 for sigmoid_bce
+(exactly two; the second is 1) — and numbers stay numbers for mse and any other loss.
 
 **Split**: with f > 0, ``round(f · n)`` rows (at least 1, at most n − 1) are held out: the
 first ones of ``np.random.default_rng([seed, 1]).permutation(n)``, where seed is the
@@ -50,13 +50,25 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Fit:
-    """What the graph expects of its data: the loss op and the input nodes' widths (the last
-    dimension of their current values; None when unknown)."""
+    """What the graph expects of its data: the loss op and the row widths it takes (None when
+    unknown), read from its layers (``engine.networks.widths``); `features_by` / `targets_by`
+    name the node that says so (a weight, the prediction), for messages."""
     loss_op: str
     features: str
     targets: str
     features_width: int | None = None
     targets_width: int | None = None
+    features_by: str | None = None
+    targets_by: str | None = None
+
+    def takes(self, role: str) -> str:
+        """"the features node 'x' takes 4 (it feeds 'W1')", for messages."""
+        node, width, by = ((self.features, self.features_width, self.features_by)
+                           if role == "features" else
+                           (self.targets, self.targets_width, self.targets_by))
+        said = "" if by is None or by == node else (
+            f" (it feeds {by!r})" if role == "features" else f" (the width of {by!r})")
+        return f"the {role} node {node!r} takes {width}{said}"
 
 
 @dataclass(frozen=True)
@@ -217,8 +229,8 @@ def _csv(section: dict, fit: Fit, folder) -> tuple[Dataset, tuple | None]:
     if fit.features_width is not None and len(features) != fit.features_width:
         raise DataError(f"{source}: {len(features)} feature column"
                          f"{'s' if len(features) != 1 else ''} "
-                         f"({_shown([table.names[k] for k in features])}) but the features "
-                         f"node {fit.features!r} takes {fit.features_width}", fit.features)
+                         f"({_shown([table.names[k] for k in features])}) but "
+                         f"{fit.takes('features')}", fit.features)
     table.check_complete(range(table.width))
     X = table.numbers(features)
     labels = None
@@ -228,22 +240,22 @@ def _csv(section: dict, fit: Fit, folder) -> tuple[Dataset, tuple | None]:
         counted = f"{k} class{'es' if k != 1 else ''} ({_shown(labels)})"
         if fit.loss_op == "softmax_ce":
             if fit.targets_width is not None and k != fit.targets_width:
-                raise DataError(f"{source}: column {name!r} has {counted} but the targets "
-                                f"node {fit.targets!r} takes {fit.targets_width} "
-                                "(softmax_ce: one column per class)", fit.targets)
+                raise DataError(f"{source}: column {name!r} has {counted} but "
+                                f"{fit.takes('targets')} (softmax_ce: one column per class)",
+                                fit.targets)
             Y, task = np.eye(k)[codes], "multiclass"
         else:
             if k != 2:
-                raise ValueError(f"{source}: column {name!r} has {counted}: sigmoid_bce needs "
-                                 "exactly 2")
+                raise DataError(f"{source}: column {name!r} has {counted}: sigmoid_bce needs "
+                                "exactly 2", fit.targets)
             Y, task = codes[:, None].astype(np.float64), "binary"
     else:
         Y = table.numbers([target], f" ({fit.loss_op} needs numbers)")
         task = "regression"
     width = Y.shape[1]
     if task != "multiclass" and fit.targets_width not in (None, width):
-        raise DataError(f"{source}: the target is one column ({name!r}) but the targets node "
-                        f"{fit.targets!r} takes {fit.targets_width}", fit.targets)
+        raise DataError(f"{source}: the target is one column ({name!r}) but "
+                        f"{fit.takes('targets')}", fit.targets)
     section.update(csv=str(path.resolve()), target=name)
     if labels is not None:
         section["labels"] = list(labels)

@@ -54,6 +54,8 @@ from operator import attrgetter, is_
 import numpy as np
 
 from engine.errors import GraphError, Kind
+from engine.networks.widths import data_widths
+from engine.nonfinite import forward_cause
 from engine.plan import FPChecks
 from engine.training.data import Fit, Standardization, TrainingData, prepare
 from engine.training.datasets import Dataset
@@ -87,11 +89,6 @@ def _count(value, what: str, allow_none: bool = False) -> int | None:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
         raise TrainingError(f"{what} must be a non-negative integer, got {value!r}")
     return int(value)
-
-
-def _width(graph, node_id: str) -> int | None:
-    value = graph.node(node_id).value
-    return value.shape[-1] if value is not None and value.ndim == 2 else None
 
 
 _VALUE = attrgetter("value")
@@ -159,21 +156,17 @@ class Trainer(Results, Transfer):
         if section.get("dataset") is None and section.get("csv") is None:
             raise TrainingError("no dataset: add \"dataset\" (or \"csv\") to the graph's data "
                                 "section or pass one to the trainer", Kind.NO_DATASET)
-        fit = Fit(self.graph.node(self.loss).op, self.features, self.targets,
-                  _width(self.graph, self.features), self._targets_width())
+        widths = data_widths(self.graph, self.features, self.targets)   # layers, not samples
+        fit = Fit(self.graph.node(self.loss).op, self.features, self.targets, widths.features,
+                  widths.targets, widths.features_by, widths.targets_by)
         try:
             return prepare(section, fit, self.seed, folder)
         except (ValueError, TypeError) as error:
             message = str(error) if "csv" in section else f"data: {error}"
-            node = getattr(error, "node", None)
-            raise TrainingError(message, Kind.SHAPE if node else None, node) from None
-
-    def _targets_width(self) -> int | None:
-        width = _width(self.graph, self.targets)
-        if width is None and (node := self.prediction_node()) is not None:
-            shape = self.graph.infer_shapes().get(node)
-            width = shape[-1] if shape is not None and len(shape) == 2 else None
-        return width
+            node = getattr(error, "node", None)   # a DataError: the rows' width does not fit
+            role = {self.features: "features", self.targets: "targets"}.get(node)
+            raise TrainingError(message, Kind.SHAPE if node else None, node,
+                                role=role) from None
 
     def _optimizer(self, optimizer, training: dict, lr) -> Optimizer:
         if isinstance(optimizer, Optimizer):
@@ -353,8 +346,9 @@ class Trainer(Results, Transfer):
         for node in self.graph.plan().order:
             value = values.get(node)
             if value is not None and not np.isfinite(value).all():
-                kind = "nan" if np.isnan(value).any() else "inf"
-                return GraphError(Kind.NONFINITE, f"produced {kind}", node)
+                op, attrs = self.graph.plan().node_ops[node]
+                xs = [values[source] for source in self.graph.input_sources(node)]
+                return GraphError(Kind.NONFINITE, forward_cause(op, xs, attrs, value), node)
         return GraphError(Kind.NONFINITE, "the loss is not finite", self.loss)
 
     def _failure(self, error: GraphError, step: int) -> TrainingError:

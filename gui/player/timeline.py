@@ -1,9 +1,8 @@
 """The player's timeline: a Trace cut into steps, and "the graph as it was at step k".
 
-Steps (pinned in the project's design, the frames of ``render``): 1 initial, 1 per forward step
-of an op node, 1 for the loss seed, 1 per backward edge step (granularity ``edge``) or per node
-that sends its gradient back (``node``), and 1 update when the graph has parameters. Without a
-backward pass (no loss) the timeline ends after the forward steps.
+The steps themselves (pinned in the project's design, the frames of ``render``) are the
+engine's (``engine.steps.player_steps``: lessons and the predict mode count the same steps);
+the timeline gives each a one-line title.
 
 ``record_at(k, progress)`` builds the ``DisplayRecord`` of step k. Everything in it comes from
 the Trace — values, gradients as they accumulated (``grad_after``), what flowed along each edge —
@@ -19,13 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.steps import (BACKWARD, FORWARD, GRANULARITIES, INITIAL, LOSS, UPDATE,
+                          check_granularity, frame_count, player_steps)
 from gui.display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
                        NodeDisplay)
 from gui.formatting import fmt_number, grad_symbol, shape_text
 from gui.player.derivatives import forward_text, is_scalar, vjp_text
 
-INITIAL, FORWARD, LOSS, BACKWARD, UPDATE = "initial", "forward", "loss", "backward", "update"
-GRANULARITIES = ("edge", "node")
+__all__ = ["BACKWARD", "FORWARD", "GRANULARITIES", "INITIAL", "LOSS", "UPDATE", "StepInfo",
+           "Timeline", "frame_count"]
 SETTLED_PULSE = 0.88         # where a settled step leaves its pulse: almost arrived
 NOT_DEPENDENT = "the loss does not depend on it"
 
@@ -44,18 +45,12 @@ class StepInfo:
     title: str = ""
 
     @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
     def caption(self) -> str:
         return f"step {self.index + 1}/{self.count} · {self.phase}"
-
-
-def frame_count(trace, granularity: str = "edge", has_parameters: bool = False) -> int:
-    """The pinned formula, from the Trace alone."""
-    count = 1 + len(trace.forward_steps)
-    if trace.has_backward:
-        count += 1 + (len(trace.backward_steps) if granularity == "edge"
-                      else len(_node_groups(trace.backward_steps)))
-        count += 1 if has_parameters else 0
-    return count
 
 
 def _short(array) -> str:
@@ -69,16 +64,6 @@ def _short(array) -> str:
     return f"{words}, ‖·‖ {fmt_number(size, 3)}"
 
 
-def _node_groups(steps) -> list:
-    """Runs of consecutive backward steps with the same target: ``[(start, stop)]``."""
-    groups, start = [], 0
-    for i in range(1, len(steps) + 1):
-        if i == len(steps) or steps[i].target != steps[start].target:
-            groups.append((start, i))
-            start = i
-    return groups
-
-
 class Timeline:
     """Steps over ``trace``; ``node_ids`` / ``edge_keys`` are every node and edge of the graph
     (nodes outside the Trace are drawn as ``base``, the live record, shows them); ``update`` is
@@ -86,9 +71,7 @@ class Timeline:
 
     def __init__(self, trace, node_ids, edge_keys, granularity: str = "edge", update=None,
                  base: DisplayRecord | None = None):
-        if granularity not in GRANULARITIES:
-            raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, "
-                             f"got {granularity!r}")
+        check_granularity(granularity)
         self.trace, self.granularity, self.update = trace, granularity, update
         self.node_ids = list(node_ids)
         self.edge_keys = [tuple(k) for k in edge_keys]
@@ -123,46 +106,32 @@ class Timeline:
         return k
 
     def _build_steps(self) -> list:
-        trace, raw = self.trace, []
-        raw.append(dict(phase=INITIAL, title="the leaves hold their values; "
-                                             "nothing is computed yet"))
-        for i, s in enumerate(self._forward):
-            op, attrs = trace.op_of(s.node) or (None, {})
-            raw.append(dict(phase=FORWARD, node=s.node, forward_index=i,
-                            edges=tuple((src, s.node, p) for p, src in enumerate(s.inputs)),
-                            title=f"{forward_text(op, attrs, s.inputs, s.node)} = "
-                                  f"{_short(s.value)}"))
-        if self.loss is not None:
-            loss = self.loss
-            raw.append(dict(phase=LOSS, node=loss,
-                            title=f"the backward pass starts at the loss: "
-                                  f"{grad_symbol(loss, loss)} = 1"))
-            groups = ([(i, i + 1) for i in range(len(self._backward))]
-                      if self.granularity == "edge" else _node_groups(self._backward))
-            for start, stop in groups:
-                raw.append(self._backward_step(start, stop))
-            if self._new_values:
-                u = self.update
-                raw.append(dict(phase=UPDATE, edges=(), title=f"{u.optimizer} step, "
-                                f"lr = {u.settings['lr']:g}: {len(u.parameters)} parameter"
-                                f"{'s' if len(u.parameters) != 1 else ''} change "
-                                f"(the document does not)"))
-        n = len(raw)
-        return [StepInfo(index=k, count=n, **fields) for k, fields in enumerate(raw)]
+        """The engine's steps (engine/steps.py), each with its one-line title."""
+        return [StepInfo(index=s.index, count=s.count, phase=s.phase, node=s.node,
+                         edges=s.edges, forward_index=s.forward_index,
+                         backward_indices=s.backward_indices, title=self._title(s))
+                for s in player_steps(self.trace, self.granularity, bool(self._new_values))]
 
-    def _backward_step(self, start: int, stop: int) -> dict:
-        steps = self._backward[start:stop]
-        first, loss = steps[0], self.loss
-        edges = tuple((s.source, s.target, s.port) for s in steps)
-        if stop - start == 1:
-            title = f"{first.target} → {first.source}: {self._edge_formula(start)}"
-            node = first.source
-        else:
-            sources = ", ".join(dict.fromkeys(s.source for s in steps))
-            title = f"{first.target} sends {grad_symbol(loss, first.target)} back to {sources}"
-            node = first.target
-        return dict(phase=BACKWARD, node=node, edges=edges,
-                    backward_indices=tuple(range(start, stop)), title=title)
+    def _title(self, step) -> str:
+        trace, loss = self.trace, self.loss
+        if step.phase == INITIAL:
+            return "the leaves hold their values; nothing is computed yet"
+        if step.phase == FORWARD:
+            s = self._forward[step.forward_index]
+            op, attrs = trace.op_of(s.node) or (None, {})
+            return f"{forward_text(op, attrs, s.inputs, s.node)} = {_short(s.value)}"
+        if step.phase == LOSS:
+            return f"the backward pass starts at the loss: {grad_symbol(loss, loss)} = 1"
+        if step.phase == BACKWARD:
+            first = self._backward[step.backward_indices[0]]
+            if len(step.backward_indices) == 1:
+                return (f"{first.target} → {first.source}: "
+                        f"{self._edge_formula(step.backward_indices[0])}")
+            sources = ", ".join(dict.fromkeys(key[0] for key in step.edges))
+            return f"{first.target} sends {grad_symbol(loss, first.target)} back to {sources}"
+        u = self.update
+        return (f"{u.optimizer} step, lr = {u.settings['lr']:g}: {len(u.parameters)} parameter"
+                f"{'s' if len(u.parameters) != 1 else ''} change (the document does not)")
 
     def _edge_formula(self, i: int) -> str:
         """``∂y/∂x += ∂y/∂x_squared · ∂x_squared/∂x = 31.6875 × 3 = 95.0625`` (numbers from
