@@ -106,13 +106,14 @@ def gradient_norms(rows: list, parameters) -> dict:
     norms = {}
     with np.errstate(all="ignore"):      # a huge gradient's norm is inf, not an error
         for p in parameters:
-            grads = [row.get(p) for row in rows]
-            if grads and all(g is not None and g.shape == grads[0].shape for g in grads):
-                stacked = np.stack(grads).reshape(len(grads), -1)
-                norms[p] = np.sqrt(np.einsum("ij,ij->i", stacked, stacked))
-            else:
+            try:                         # the usual case: every step has one, of one shape
+                stacked = np.stack([row[p] for row in rows]).reshape(len(rows), -1)
+            except (KeyError, ValueError):
+                grads = [row.get(p) for row in rows]
                 norms[p] = np.array([np.nan if g is None else math.sqrt(float(np.vdot(g, g)))
                                      for g in grads], dtype=np.float64)
+            else:
+                norms[p] = np.sqrt(np.einsum("ij,ij->i", stacked, stacked))
     return norms
 
 
