@@ -4,6 +4,7 @@ between steps, a run carried back bit for bit, from a process and from a thread.
 from __future__ import annotations
 
 import pickle
+import sys
 
 import numpy as np
 import pytest
@@ -145,3 +146,26 @@ def test_a_worker_runs_a_copy_and_sends_the_run_back(mode):
     reference.run(25)
     assert trainer.history == reference.history
     assert turns == ([1] * 25 if mode == "thread" else [])
+
+
+def test_a_process_that_cannot_run_sends_the_run_to_a_thread(qtbot, monkeypatch):
+    """A worker process that dies before its first word (here: an interpreter that exits at
+    once): the run goes to a thread instead, and so do later runs; nothing is lost."""
+    from gui.training.worker import TrainingRun
+    monkeypatch.setattr(remote, "COMMAND", [sys.executable, "-c", "raise SystemExit(3)"])
+    monkeypatch.setattr(remote, "_processes_work", True)
+    monkeypatch.setattr(remote, "_idle", [])
+    trainer = xor_trainer()
+    run = TrainingRun(trainer, 20, mode="process")
+    snaps = []
+    run.snapshot.connect(snaps.append)
+    run.start()
+    qtbot.waitUntil(lambda: bool(snaps) and snaps[-1].final, timeout=20000)
+    run.wait()
+    assert run.mode == "thread" and snaps[-1].error is None and trainer.step_count == 20
+    later = remote.acquire("process")
+    assert later.mode == "thread"
+    later.close()
+    reference = xor_trainer()
+    reference.run(20)
+    assert trainer.history == reference.history

@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 MODES = ("process", "thread")
+COMMAND = [sys.executable, "-m", "engine.training.remote"]   # + the socket's descriptor
 KEEP_IDLE = 2          # idle workers kept for the next runs
 ROOT = Path(__file__).resolve().parents[2]   # the folder holding the engine package
 
@@ -121,8 +122,9 @@ def start(mode: str = "process", wait_turn=None) -> Worker:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "engine.training.remote", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
+            [*COMMAND, str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)   # it talks over the socket
     except (OSError, ValueError) as error:
         ours.close()
         raise OSError(f"cannot start a training process: {error}") from None
@@ -133,10 +135,19 @@ def start(mode: str = "process", wait_turn=None) -> Worker:
 
 _idle: list = []
 _idle_lock = threading.Lock()
+_processes_work = True
+
+
+def processes_fail() -> None:
+    """A worker process died before it could answer: from now on runs go to threads."""
+    global _processes_work
+    _processes_work = False
 
 
 def acquire(mode: str = "process", wait_turn=None) -> Worker:
     """An idle worker of `mode`, or a new one (a thread when a process cannot start)."""
+    if mode == "process" and not _processes_work:
+        mode = "thread"
     if mode == "process":
         with _idle_lock:
             while _idle:
@@ -161,7 +172,7 @@ def release(worker: Worker) -> None:
 
 def prestart(mode: str = "process") -> None:
     """Have an idle worker ready for the next run (a process takes a while to start)."""
-    if mode != "process":
+    if mode != "process" or not _processes_work:
         return
     with _idle_lock:
         if any(w.mode == mode and w.alive() for w in _idle):

@@ -108,9 +108,10 @@ class TrainingRun(QThread):
         self.options = RunOptions.current(hold_at=hold_at)
         self._payload = pickle.dumps(trainer, protocol=pickle.HIGHEST_PROTOCOL)
         self._worker = None
-        self._sent = threading.Lock()   # commands wait in `_queued` until the run is sent
+        self._sent = threading.Lock()   # commands wait until the run itself is sent
         self._run_sent = False
-        self._queued: list = []
+        self._commands: list = []       # every command, to send again to a new worker
+        self._heard = False             # the worker answered this run
 
     # ------------------------------------------------------------ GUI thread
     def start(self, *args) -> None:
@@ -139,40 +140,62 @@ class TrainingRun(QThread):
         self._command("release")
 
     def _command(self, kind: str, *args) -> None:
-        worker, message = self._worker, (kind, self.run_id, *args)
+        message = (kind, self.run_id, *args)
         with self._sent:
-            if not self._run_sent:
-                self._queued.append(message)     # sent right after the run itself
-                return
-        if worker is not None and not self.isFinished():
+            self._commands.append(message)
+            if not self._run_sent or self.isFinished():
+                return                   # sent right after the run itself (or too late)
             try:
-                worker.send(message)
+                self._worker.send(message)
             except OSError:
-                pass                  # the worker is gone: the relay reports it
+                pass                     # the worker is gone: the relay reports it
 
     # ------------------------------------------------------------ relay thread
     def run(self) -> None:
-        worker = self._worker
         switch = _short_switch_interval() if self.mode == "thread" else nullcontext()
         with switch:
             try:
-                with self._sent:
-                    worker.send(("run", self.run_id, self._payload, self.steps, self.options,
-                                 self.sampler))
-                    self._run_sent = True
-                    for message in self._queued:
-                        worker.send(message)
-                self._relay(worker)
+                self._send_run()
+                self._relay(self._worker)
             except (EOFError, OSError, pickle.UnpicklingError) as error:
-                worker.broken = True
+                self._worker.broken = True
+                if self.mode != "process" or self._heard:
+                    self._lost(error)
+                else:                    # the process never answered: it cannot run here
+                    self._again_on_a_thread()
+        remote.release(self._worker)
+
+    def _send_run(self) -> None:
+        with self._sent:
+            self._worker.send(("run", self.run_id, self._payload, self.steps, self.options,
+                               self.sampler))
+            self._run_sent = True
+            for message in self._commands:
+                self._worker.send(message)
+
+    def _again_on_a_thread(self) -> None:
+        """A worker process that dies before its first word (it cannot start here: a broken
+        install, no interpreter to run it): this run, and every later one, goes to a thread."""
+        remote.release(self._worker)
+        remote.processes_fail()
+        with self._sent:
+            self._run_sent = False
+            self._worker = remote.acquire("thread", _wait_for_gui)
+            self.mode = "thread"
+        with _short_switch_interval():
+            try:
+                self._send_run()
+                self._relay(self._worker)
+            except (EOFError, OSError, pickle.UnpicklingError) as error:
+                self._worker.broken = True
                 self._lost(error)
-        remote.release(worker)
 
     def _relay(self, worker) -> None:
         while True:
             kind, run, *rest = worker.recv()
             if run != self.run_id:
                 continue
+            self._heard = True
             if kind == "snapshot":
                 self.snapshot.emit(rest[0])
             elif kind == "held":
