@@ -95,10 +95,20 @@ class Optimizer:
         if value == 0.0:
             raise ValueError("learning rate must be positive, got 0")
         self._lr = value
+        self._as_numpy = None
 
     def settings(self) -> dict:
         """The rule's settings as its keyword arguments: {"lr": ..., ...}."""
         return {"lr": self._lr}
+
+    def numpy_settings(self) -> dict:
+        """``settings()`` as numpy float64 numbers, which the rule's arithmetic is done with
+        here: the same numbers as Python floats, but a scalar that overflows (a step size
+        computed from a huge rate) raises under ``FPChecks`` like any array, so a step that
+        raises no floating-point error from finite values and gradients gives finite ones."""
+        if self.__dict__.get("_as_numpy") is None:
+            self._as_numpy = {k: np.float64(v) for k, v in self.settings().items()}
+        return self._as_numpy
 
     def parameter_state(self, pid) -> dict | None:
         """The state kept for parameter ``pid`` (momentum buffer, Adam moments and step
@@ -120,7 +130,7 @@ class Optimizer:
 
     def update(self, value: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
         """The new value; may write into `state` (a copy private to this step)."""
-        return self.rule(value, grad, state, **self.settings())
+        return self.rule(value, grad, state, **self.numpy_settings())
 
     def propose(self, params: dict, grads: dict) -> tuple[dict, object]:
         """(new values, new state) for a step, leaving this optimizer's state unchanged."""
@@ -287,7 +297,9 @@ class _Flat:
     def propose(self, optimizer: Optimizer, x: np.ndarray, g: np.ndarray):
         """One step of `optimizer` on the flat values `x` and gradients `g`."""
         state = {**self.scalars, **self.arrays}
-        new_x = optimizer.rule(x, g, state, **optimizer.settings())
+        new_x = optimizer.rule(x, g, state, **optimizer.numpy_settings())
+        if not state:                      # SGD: no state, this one stands
+            return new_x, self
         arrays, scalars = {}, {}
         for key, value in state.items():   # (none for SGD)
             (arrays if isinstance(value, np.ndarray) else scalars)[key] = value

@@ -319,16 +319,16 @@ class Trainer(Results, Transfer):
                 g = np.concatenate(list(map(grads.__getitem__, parameters)), axis=None)
                 if g.size != x.size:
                     raise GraphError(Kind.SHAPE, "a gradient does not match its parameter")
-                try:
-                    new, state = self.optimizer.propose_flat(where, x, g)
-                except FloatingPointError:  # an overflow: the check below names the parameter
+                try:    # finite values and gradients, no floating-point error: all finite
+                    new, state = self.optimizer.propose_flat(where, x, g)  # (numpy_settings)
+                except FloatingPointError:  # an overflow: name the parameter
                     with np.errstate(all="ignore"):
                         new, state = self.optimizer.propose_flat(where, x, g)
-            if not is_finite(new):
-                bad = where.first_not_finite(new)
-                part = new[where.slices[where.ids.index(bad)]]
-                raise GraphError(Kind.NONFINITE, "its new value is not finite "
-                                 f"({nonfinite_kind(part)})", bad)
+                    bad = where.first_not_finite(new)
+                    if bad is not None:
+                        part = new[where.slices[where.ids.index(bad)]]
+                        raise GraphError(Kind.NONFINITE, "its new value is not finite "
+                                         f"({nonfinite_kind(part)})", bad) from None
         except GraphError as error:
             raise self._failure(error, step) from None
         if self.record:         # the Trace holds this pass's values: a new vector
