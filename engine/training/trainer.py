@@ -39,10 +39,8 @@ method holds the trainer's lock while it runs, so calls from another thread (``s
 ``set_learning_rate``, ``set_optimizer``, ``evaluate``, ``predict``, ...) wait for the current
 step and take effect between steps; ``run`` releases the lock between steps.
 
-Processes: a Trainer pickles (without its lock; the graph as a fresh copy), so a run can be
-made on a copy in another process; ``progress(since)`` then carries what that run changed
-(weights, optimizer state, the batch stream, the losses) and ``adopt(progress)`` puts it into
-the original, which then goes on exactly as the copy would have.
+Processes: a run made on a pickled copy comes back with ``progress`` / ``adopt``
+(engine/training/results.py).
 """
 from __future__ import annotations
 
@@ -63,7 +61,7 @@ from engine.training.errors import TrainingError
 from engine.training.metrics import accuracy
 from engine.training.optim import OPTIMIZERS, Layout, Optimizer, make_optimizer
 from engine.training.results import Progress, Results, Transfer, locked
-from engine.training.rules import next_batch
+from engine.training.batches import Batches
 from engine.values import initial_value, is_finite, nonfinite_kind
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
@@ -94,7 +92,7 @@ def _count(value, what: str, allow_none: bool = False) -> int | None:
 _VALUE = attrgetter("value")
 
 
-class Trainer(Results, Transfer):
+class Trainer(Batches, Results, Transfer):
     """Trains the `parameter` nodes of `graph`; see the module docstring and the "training"
     section of docs/architecture.md."""
 
@@ -244,36 +242,6 @@ class Trainer(Results, Transfer):
         values = self.graph.forward({self.features: X, self.targets: Y}, record=self.record)
         return values[self.loss].item()
 
-    def _next_batch(self):
-        """(rows, X, Y) of the next batch (``rules.next_batch``); X and Y are views into the
-        queue's rows, gathered once per queue."""
-        size = self.batch_size
-        queue, at = next_batch(self._queue, self._at, size, self.rng, len(self.dataset.X))
-        if queue is not self._queue or self._Xs is None:
-            self._queue = queue
-            self._Xs, self._Ys = self._gather(queue)
-        self._at = end = at + size
-        if self.record:            # a Trace keeps what it was fed: arrays of its own
-            return queue[at:end], self._Xs[at:end].copy(), self._Ys[at:end].copy()
-        return queue[at:end], self._Xs[at:end], self._Ys[at:end]
-
-    def _gather(self, queue) -> tuple:
-        """The dataset's rows in the queue's order, written into the trainer's own two
-        buffers: every batch is then a view of the same arrays, which the graph checked finite
-        once (the dataset is finite, so are its rows; a Trainer writes only finite numbers in
-        place)."""
-        X, Y = self.dataset.X, self.dataset.Y
-        n, buffers = len(queue), self._buffers
-        if buffers is None or len(buffers[0]) < n:
-            buffers = self._buffers = (np.zeros((n,) + X.shape[1:]), np.zeros((n,) + Y.shape[1:]))
-        xs, ys = buffers[0][:n], buffers[1][:n]
-        for data, out in ((X, xs), (Y, ys)):
-            if data.dtype == np.float64:
-                data.take(queue, axis=0, out=out)
-            else:                        # (a Dataset of integers, given to the trainer)
-                out[...] = data[queue]
-        return xs, ys
-
     def _flat_parameters(self) -> tuple:
         """(flat vector, its views, Layout) of the parameters, which are the views: bound
         again (the values copied into a new vector) when a node got another array."""
@@ -292,11 +260,6 @@ class Trainer(Results, Transfer):
         self.graph.set_values(dict(zip(where.ids, views)), finite=True)
         self._bound = (flat, views, where)
         return self._bound
-
-    @locked
-    def next_rows(self) -> np.ndarray:
-        """Draw the next batch's row indices into ``dataset`` (the batch is used up)."""
-        return self._next_batch()[0]
 
     @locked
     def step(self) -> float:
