@@ -169,3 +169,21 @@ def test_a_process_that_cannot_run_sends_the_run_to_a_thread(qtbot, monkeypatch)
     reference = xor_trainer()
     reference.run(20)
     assert trainer.history == reference.history
+
+
+def test_a_worker_process_killed_mid_run_ends_the_run_with_one_line(qtbot):
+    """The process dies while held at step 5: the GUI hears that the run ended, with a clear
+    line, and the trainer stays where the run began (its progress never came back)."""
+    from gui.training.worker import TrainingRun
+    trainer = xor_trainer()
+    run = TrainingRun(trainer, 50, hold_at=5, mode="process")
+    snaps = []
+    run.snapshot.connect(snaps.append)
+    with qtbot.waitSignal(run.held, timeout=20000):
+        run.start()
+    assert run.mode == "process" and snaps[-1].step == 5
+    run._worker.process.kill()
+    qtbot.waitUntil(lambda: snaps[-1].final, timeout=20000)
+    run.wait()
+    assert snaps[-1].error.message.startswith("training stopped: the worker ended unexpectedly")
+    assert trainer.step_count == 0
