@@ -46,7 +46,9 @@ class RunOptions:
 
     @classmethod
     def current(cls, **changes) -> "RunOptions":
-        return cls(INTERVAL, MAX_SHARE, MEASURES, MEASURE_SHARE, MEASURE_FREE, **changes)
+        settings = dict(interval=INTERVAL, max_share=MAX_SHARE, measures=MEASURES,
+                        measure_share=MEASURE_SHARE, measure_free=MEASURE_FREE)
+        return cls(**{**settings, **changes})
 
 
 @dataclass(frozen=True)
