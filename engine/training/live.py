@@ -141,12 +141,13 @@ class LiveRun:
 
     def __init__(self, trainer, steps: int, channel, run: int = 0,
                  options: RunOptions | None = None, sampler: GridSampler | None = None,
-                 wait_turn=None, clock=time.perf_counter):
+                 wait_turn=None, clock=time.perf_counter, tidy=None):
         """`wait_turn()`: called between two steps (a worker thread lets the GUI thread
-        draw); None in a process of its own. `clock()`: seconds (tests drive it)."""
+        draw); None in a process of its own. `clock()`: seconds (tests drive it). `tidy()`:
+        called after each snapshot (the worker process collects its garbage then)."""
         self.trainer, self.steps, self.channel, self.run_id = trainer, int(steps), channel, run
         self.options = options or RunOptions.current()
-        self.sampler, self.wait_turn, self.clock = sampler, wait_turn, clock
+        self.sampler, self.wait_turn, self.clock, self.tidy = sampler, wait_turn, clock, tidy
         self.hold_at = self.options.hold_at
         self.stopped = False
         self._start = self._sent = trainer.step_count
@@ -198,6 +199,8 @@ class LiveRun:
             self._measure_cost += self.clock() - now
         if now >= self._next:
             self._send(self._take())
+            if self.tidy is not None:
+                self.tidy()
             done = self.clock()
             self._next = done + max(options.interval, (done - now) / options.max_share)
         if now >= self._next_poll:

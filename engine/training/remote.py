@@ -16,6 +16,7 @@ one ahead of time (a process imports numpy for a while; messages wait in the soc
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import pickle
 import signal
@@ -49,10 +50,29 @@ class Channel:
         return self.conn.recv()
 
 
-def serve(conn: Connection, wait_turn=None) -> None:
-    """The worker's loop (module doc). `wait_turn`: see ``LiveRun`` (thread mode)."""
+def collect_young() -> None:
+    """The cyclic garbage collector's young generations when they are due (as an automatic
+    collection would, but at a moment we choose: between two steps, after a snapshot)."""
+    counts = gc.get_count()
+    for generation, (count, threshold) in enumerate(zip(counts, THRESHOLDS)):
+        if count <= threshold:
+            break
+        gc.collect(generation)
+
+
+THRESHOLDS = gc.get_threshold()
+
+
+def serve(conn: Connection, wait_turn=None, own_process: bool = False) -> None:
+    """The worker's loop (module doc). `wait_turn`: see ``LiveRun`` (thread mode). In a
+    process of its own the garbage collector runs after each snapshot and between runs
+    rather than at any allocation: a training step allocates many small objects, and
+    automatic collections cost a run about a tenth of its speed (a thread leaves the GC to
+    the GUI, which collects on a timer of its own)."""
     from engine.training.live import LiveRun
     channel = Channel(conn)
+    if own_process:
+        gc.freeze()                        # what the imports made lives as long as we do
     try:
         while True:
             message = conn.recv()
@@ -61,8 +81,15 @@ def serve(conn: Connection, wait_turn=None) -> None:
             if message[0] != "run":
                 continue                   # a command for a run that has ended
             _, run, payload, steps, options, sampler = message
-            LiveRun(pickle.loads(payload), steps, channel, run, options, sampler,
-                    wait_turn).go()
+            if own_process:
+                gc.disable()
+            try:
+                LiveRun(pickle.loads(payload), steps, channel, run, options, sampler,
+                        wait_turn, tidy=collect_young if own_process else None).go()
+            finally:
+                if own_process:
+                    gc.enable()
+                    gc.collect()
     except (EOFError, OSError, KeyboardInterrupt):
         return                             # the other end is gone
     finally:
@@ -195,7 +222,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C is the app's: it closes us
     warnings.simplefilter("ignore")                # this process has no one to tell
-    serve(Connection(int(argv[0])))
+    serve(Connection(int(argv[0])), own_process=True)
     return 0
 
 
