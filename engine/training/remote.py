@@ -29,6 +29,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 MODES = ("process", "thread")
+# one BLAS thread in a worker process: the matrices of a step are small, and a second BLAS
+# thread would fight the GUI thread for a core (and spin while it waits, a fifth of a run)
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 COMMAND = [sys.executable, "-m", "engine.training.remote"]   # + the socket's descriptor
 KEEP_IDLE = 2          # idle workers kept for the next runs
 ROOT = Path(__file__).resolve().parents[2]   # the folder holding the engine package
@@ -147,6 +150,8 @@ def start(mode: str = "process", wait_turn=None) -> Worker:
         return Worker(Connection(ours.detach()), mode, thread=thread)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    for name in BLAS_THREADS:               # unless the user chose otherwise
+        env.setdefault(name, "1")
     try:
         process = subprocess.Popen(
             [*COMMAND, str(theirs.fileno())],
