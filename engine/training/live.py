@@ -103,20 +103,32 @@ class GridSampler:
 
 
 def gradient_norms(rows: list, parameters) -> dict:
-    """{parameter: the L2 norm of its gradient at each step} from one {parameter: gradient}
-    dict per step (nan where a step has none), computed in one numpy call per parameter."""
-    norms = {}
+    """{parameter: the L2 norm of its gradient at each step} from one (flat gradient of all
+    parameters, its ``Layout``) per step (``Trainer.last_flat_gradient``; None where a step
+    has none: nan), in a few numpy calls for all steps and parameters at once."""
+    where = rows[0][1] if rows and rows[0] is not None else None
     with np.errstate(all="ignore"):      # a huge gradient's norm is inf, not an error
-        for p in parameters:
-            try:                         # the usual case: every step has one, of one shape
-                stacked = np.stack([row[p] for row in rows]).reshape(len(rows), -1)
-            except (KeyError, ValueError):
-                grads = [row.get(p) for row in rows]
-                norms[p] = np.array([np.nan if g is None else math.sqrt(float(np.vdot(g, g)))
-                                     for g in grads], dtype=np.float64)
-            else:
-                norms[p] = np.sqrt(np.einsum("ij,ij->i", stacked, stacked))
-    return norms
+        if where is not None and all(map(_same_layout(where), rows)) \
+                and all(b > a for _, a, b, _ in where.bounds):
+            stacked = np.stack([g for g, _ in rows])
+            sums = np.add.reduceat(stacked * stacked, [a for _, a, _, _ in where.bounds], axis=1)
+            norms = np.sqrt(sums)
+            found = {pid: norms[:, k] for k, pid in enumerate(where.ids)}
+            return {p: found.get(p, np.full(len(rows), np.nan)) for p in parameters}
+        return {p: np.array([_norm(row, p) for row in rows], dtype=np.float64)
+                for p in parameters}
+
+
+def _same_layout(where):
+    return lambda row: row is not None and row[1] is where
+
+
+def _norm(row, p) -> float:
+    if row is None or p not in row[1].ids:
+        return math.nan
+    g, where = row
+    part = g[where.slices[where.ids.index(p)]]
+    return math.sqrt(float(np.vdot(part, part)))
 
 
 def finite_or_none(metrics: dict | None) -> dict | None:
@@ -187,7 +199,7 @@ class LiveRun:
     def _each(self, step: int, loss: float):
         if self.wait_turn is not None:
             self.wait_turn()
-        self._grads.append(self.trainer.last_gradients)   # norms at the snapshot, at once
+        self._grads.append(self.trainer.last_flat_gradient)   # norms at the snapshot
         now = self.clock()
         options = self.options
         if step % self._measure_every == 0 and now < self._next and self._measure_cost < \

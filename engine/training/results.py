@@ -144,3 +144,4 @@ class Transfer:
         self._queue, self._at, self._Xs, self._Ys = progress.queue, progress.at, None, None
         self.history.extend(progress.losses)
         self.last_rows, self._last_grads = progress.last_rows, progress.last_grads
+        self.last_flat_gradient = None

@@ -236,6 +236,8 @@ class Trainer(Batches, Results, Transfer):
         self._Xs = self._Ys = self._buffers = None
         self.last_rows = None
         self._last_grads = None
+        self.last_flat_gradient = None    # (all parameters' gradients of the last step in one
+                                          # new vector, its Layout): read, never write
 
     # ------------------------------------------------------------ passes
     def _forward(self, X, Y) -> float:
@@ -301,7 +303,7 @@ class Trainer(Batches, Results, Transfer):
             graph.values_written()
         self.optimizer.commit(state)
         self.history.append(loss)
-        self.last_rows, self._last_grads = rows, grads
+        self.last_rows, self._last_grads, self.last_flat_gradient = rows, grads, (g, where)
         return loss
 
     def _first_nonfinite(self, values: dict) -> GraphError:
@@ -434,12 +436,6 @@ class Trainer(Batches, Results, Transfer):
         self._refresh()
         return {p: np.array(self.graph.node(p).value, copy=True) for p in self.parameters}
 
-    @property
-    def last_gradients(self) -> dict | None:
-        """The last step's {parameter id: gradient} as it is (None before a step): each step
-        makes a new dict of new arrays, so it is never written afterwards — read, never write
-        (``run``'s callback reads it without a copy)."""
-        return self._last_grads
 
     @locked
     def gradients(self) -> dict:
