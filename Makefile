@@ -1,11 +1,13 @@
-# Backprop Studio: `make run` launches the app, `make test` runs the tests.
-# Both create .venv from pyproject.toml on first use.
+# Backprop Studio: `make run` launches the app, `make test` runs the tests, `make torch` adds
+# PyTorch (CPU) for the PyTorch checks and `import`. All create .venv from pyproject.toml first.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TORCH := 2.13.0
+TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: run test bench venv clean shot
+.PHONY: run test bench venv clean shot torch
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +20,13 @@ venv: $(STAMP)
 run: $(STAMP)
 	@# exit status 2 = no display: main.py has already said so in one line
 	@$(PY) main.py $(FILE) || { status=$$?; [ $$status -eq 2 ] || exit $$status; }
+
+# the CPU build: a local wheel when pip has one (torch==2.13.0+cpu), else PyTorch's CPU index
+torch: $(STAMP)
+	@$(PY) -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$(TORCH)')" 2>/dev/null \
+	  || $(PY) -m pip install --quiet "torch==$(TORCH)+cpu" 2>/dev/null \
+	  || $(PY) -m pip install --quiet "torch==$(TORCH)" --index-url $(TORCH_INDEX)
+	@$(PY) -c "import torch; print('torch', torch.__version__, 'in $(VENV): make test runs the PyTorch checks')"
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto $(PYTEST_ARGS)

@@ -92,7 +92,7 @@ def median(fn, repeat: int = 7) -> float:
 def panel_refresh(graph: Graph, node: str) -> float:
     """One ChainRulePanel.refresh (paths, rows, totals) in a real window, without the check."""
     from PySide6.QtCore import QSettings
-    from gui.window.app import make_application
+    from gui.window.application import make_application
     from gui.window.main_window import MainWindow
     app = make_application()
     folder = tempfile.mkdtemp()

@@ -135,7 +135,7 @@ def render_frames(app, path: Path, scratch: Path) -> tuple:
 
 
 def main() -> int:
-    from gui.window.app import make_application
+    from gui.window.application import make_application
     app = make_application()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)

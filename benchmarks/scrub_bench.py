@@ -137,7 +137,7 @@ def main() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.window.app import make_application
+    from gui.window.application import make_application
     app = make_application()
     from gui.window.main_window import MainWindow
 

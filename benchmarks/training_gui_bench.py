@@ -201,7 +201,7 @@ def main(argv=None) -> int:
                         help="where the run goes (default: both)")
     args = parser.parse_args(argv)
     modes = ("process", "thread") if args.mode == "both" else (args.mode,)
-    from gui.window.app import make_application
+    from gui.window.application import make_application
     app = make_application(["training_gui_bench"])
     import tempfile
     with tempfile.TemporaryDirectory() as scratch:

@@ -61,9 +61,46 @@ def describe_short(value, prefix: str = "") -> str:
 
 
 def norm(value) -> float:
-    """The Euclidean norm ‖·‖ of an array (nan-safe)."""
+    """The Euclidean norm ‖·‖ of an array, the app's only one (0 for an empty array; a nan or
+    inf in the array makes it nan or inf, without a warning)."""
     with np.errstate(all="ignore"):
-        return float(np.linalg.norm(np.asarray(value, dtype=float)))
+        return float(np.linalg.norm(np.asarray(value, dtype=float).reshape(-1)))
+
+
+def norm_text(value, digits: int = 3, of: str = "·") -> str:
+    """The app's one norm summary: ``‖·‖ = 0.41`` (``‖θ‖ = 0.41`` with ``of="θ"``)."""
+    return f"‖{of}‖ = {fmt_number(norm(value), digits)}"
+
+
+def shape_words(value) -> str:
+    """``4×2``; ``vector of 4`` for one axis (a bare ``4`` would read as a number)."""
+    shape = np.shape(value)
+    return f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
+
+
+def is_number(value) -> bool:
+    """One element: written as a number, not summarised as a tensor."""
+    return np.size(value) == 1
+
+
+def short_summary(value, digits: int = 6) -> str:
+    """A number (``95.0625``), or a tensor's shape and norm (``4×2, ‖·‖ = 0.41``)."""
+    if is_number(value):
+        return fmt_number(np.asarray(value, dtype=float).reshape(-1)[0], digits)
+    return f"{shape_words(value)}, {norm_text(value)}"
+
+
+def sum_text(parts, total, digits: int = 6) -> str:
+    """Where contributions meet, the sum that makes the total (the app's one spelling of it):
+    ``0.41218 + 1.64872 = 2.0609`` for numbers (a negative term subtracts: ``1 − 0.5 = 0.5``),
+    ``the sum of 3 contributions = 4×2, ‖·‖ = 0.41`` for tensors. ``total`` is the sum itself,
+    as computed (never recomputed here)."""
+    parts = list(parts)
+    if all(is_number(p) for p in parts) and is_number(total):
+        terms = " + ".join(fmt_number(np.asarray(p, dtype=float).reshape(-1)[0], digits)
+                           for p in parts).replace("+ −", "− ")
+        return f"{terms} = {short_summary(total, digits)}"
+    return f"the sum of {len(parts)} contributions = {short_summary(total, digits)}"
 
 
 def grad_symbol(loss: str | None, node_id: str) -> str:

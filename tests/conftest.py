@@ -31,7 +31,7 @@ def run_process(args, attempts=3, **kwargs):
 
 # Python's cyclic GC only between tests, never inside a Qt call: a collection that starts inside
 # QObject::disconnect can finalise PySide objects that need the same Qt mutex and deadlock the
-# run (seen here). The app does the same from a timer (gui.window.app.collect_garbage_between_events).
+# run (seen here). The app does the same from a timer (gui.window.application.GarbageCollector).
 import gc  # noqa: E402
 
 import pytest  # noqa: E402
@@ -66,3 +66,39 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, max_examples=50, print_blob=True)
 settings.register_profile("nightly", derandomize=False, max_examples=500, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# PyTorch is optional (the oracle tests, `import`): without it those tests skip, and the run
+# ends by saying how many and how to enable them. Counted on the controller (xdist workers send
+# their reports there), from the skips `pytest.importorskip("torch")` makes.
+TORCH_MISSING = "could not import 'torch'"
+
+
+def torch_skips(reports) -> tuple[int, int]:
+    """(modules, tests) skipped because torch could not be imported."""
+    modules = tests = 0
+    for report in reports:
+        if TORCH_MISSING in str(getattr(report, "longrepr", "")):
+            if isinstance(report, pytest.CollectReport):
+                modules += 1
+            else:
+                tests += 1
+    return modules, tests
+
+
+def torch_note(modules: int, tests: int) -> str:
+    where = [f"{n} {kind}{'s' if n != 1 else ''}"
+             for n, kind in ((modules, "test file"), (tests, "test")) if n]
+    return (f"PyTorch is not installed: {modules + tests} skipped ({' and '.join(where)}) "
+            "need it; `make torch` installs it, then `make test` runs them.")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "workerinput"):          # an xdist worker: the controller reports
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    modules, tests = torch_skips(reporter.stats.get("skipped", ()))
+    if modules or tests:
+        reporter.write_line(torch_note(modules, tests), yellow=True, bold=True)

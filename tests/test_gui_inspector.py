@@ -216,8 +216,8 @@ def test_tensor_results_show_heatmaps_on_symmetric_limits(window):
     heat = grad.heatmap
     assert heat.image.levels.tolist() == [-4.0, 4.0]          # centred on 0, symmetric
     assert (heat.low.text(), heat.high.text()) == ("−4", "+4")
-    assert heat.shown_numbers() == ["1", "-2", "3", "0.5", "0", "-4"]
-    assert heat.readout.text() == "2×3 · min -4 · max 3"
+    assert heat.shown_numbers() == ["1", "−2", "3", "0.5", "0", "−4"]    # the app's minus
+    assert heat.readout.text() == "2×3 · min −4 · max 3"
     # the colours: blue for the most negative cell, orange for the most positive
     r_neg, _, b_neg = heat.image.lut[0][:3]
     r_pos, _, b_pos = heat.image.lut[-1][:3]
@@ -259,7 +259,7 @@ def test_hovering_a_cell_reads_its_full_precision_value(window):
     hover(view.viewport(), view.mapFromScene(heat.box.mapViewToScene(QPointF(1.5, 0.5))))
     assert heat.readout.text() == "[0, 1] = -2.0"
     hover(view.viewport(), QPoint(view.viewport().width() + 5, 2))      # off the cells
-    assert heat.readout.text().startswith("2×2 · min -2")
+    assert heat.readout.text().startswith("2×2 · min −2")
 
 
 def test_vectors_are_a_one_row_strip_and_scalars_a_big_number(window):

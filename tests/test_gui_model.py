@@ -2,10 +2,11 @@
 errors that never escape, and the modified flag tied to the undo stack."""
 import numpy as np
 import pytest
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 import engine
-from gui.model import GraphModel
+from gui.model import GraphModel, graph_model
 
 
 def record(model, *names):
@@ -203,20 +204,71 @@ def test_no_previous_loss_and_two_scalar_ends_asks_for_a_choice(model):
 
 
 # ------------------------------------------------------------------ throttled re-runs
-def test_a_stream_of_edits_re_runs_while_it_lasts(model, qtbot):
-    """47 value edits 10 ms apart: re-runs keep coming (at most one per 30 ms), plus the last."""
+class Clock:
+    """Time for the model's timers, moved by the test: a ``QTimer`` stand-in fires when the
+    clock passes the moment it was started for (a restart moves that moment)."""
+
+    def __init__(self):
+        self.now, self.timers = 0, []
+
+    def timer_class(self):
+        clock = self
+
+        class ClockTimer(QObject):
+            timeout = Signal()
+
+            def __init__(self, parent=None):
+                super().__init__(parent)
+                self.interval, self.single, self.due = 0, False, None
+                clock.timers.append(self)
+
+            def setInterval(self, ms):
+                self.interval = ms
+
+            def setSingleShot(self, single):
+                self.single = single
+
+            def start(self):
+                self.due = clock.now + self.interval
+
+            def stop(self):
+                self.due = None
+
+            def isActive(self):
+                return self.due is not None
+
+        return ClockTimer
+
+    def advance(self, ms: int) -> None:
+        """``ms`` milliseconds pass, one at a time: due timers fire in order."""
+        for _ in range(ms):
+            self.now += 1
+            for timer in list(self.timers):
+                if timer.due is not None and timer.due <= self.now:
+                    timer.due = self.now + timer.interval if not timer.single else None
+                    timer.timeout.emit()
+
+
+def test_a_stream_of_edits_re_runs_while_it_lasts(monkeypatch):
+    """47 value edits 10 ms apart: re-runs keep coming (at most one per interval), plus the
+    last one after the stream; then nothing. The model's timers run on a test clock."""
+    clock = Clock()
+    monkeypatch.setattr(graph_model, "QTimer", clock.timer_class())
+    model = GraphModel(engine.Graph())
     model.add_node("x", "input", value=0.0)
     model.add_node("y", "exp")
     model.connect("x", "y", 0)
     model.run_now()
     runs = record(model, "results_changed")
+    interval = graph_model.RERUN_INTERVAL_MS
     for i in range(47):
         model.set_value("x", float(i) / 10)
-        qtbot.wait(10)
-    assert len(runs) >= 5, len(runs)                 # a restarted debounce gave 0 here
-    qtbot.waitUntil(lambda: float(model.values["y"]) == pytest.approx(np.exp(4.6)), timeout=1000)
+        clock.advance(10)
+    assert len(runs) >= 470 // interval - 1, len(runs)     # a restarted debounce gave 0 here
+    clock.advance(interval)
+    assert float(model.values["y"]) == pytest.approx(np.exp(4.6))
     settled = len(runs)
-    qtbot.wait(100)
+    clock.advance(10 * interval)
     assert len(runs) == settled                      # and then it stops
 
 

@@ -33,10 +33,12 @@ def press(win, key, modifiers=Qt.KeyboardModifier.NoModifier):
 
 
 def test_layout_docks_toolbar_menus(window):
-    assert window.centralWidget() is window.canvas
+    # the canvas in front of the central stack (the neuron view is its other page)
+    assert window.centralWidget().currentWidget() is window.canvas
     areas = {d.windowTitle(): window.dockWidgetArea(d) for d in window.findChildren(QDockWidget)}
     assert areas == {"Palette": Qt.DockWidgetArea.LeftDockWidgetArea,
                      "Inspector": Qt.DockWidgetArea.RightDockWidgetArea,
+                     "Network builder": Qt.DockWidgetArea.RightDockWidgetArea,
                      "Chain rule": Qt.DockWidgetArea.BottomDockWidgetArea,
                      "Player": Qt.DockWidgetArea.BottomDockWidgetArea,   # strip and card
                      "Training": Qt.DockWidgetArea.BottomDockWidgetArea}

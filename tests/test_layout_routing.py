@@ -63,6 +63,34 @@ def test_the_constant_sits_just_left_of_the_add_it_feeds(canvas):
     assert not wires_under_cards(view)
 
 
+def test_a_weights_transpose_sits_next_to_the_matmul_it_feeds(canvas):
+    """What depends on parameters alone (PyTorch's Wᵀ) moves as late as its consumer allows:
+    the second layer's transpose no longer waits in the second column, its wire running
+    under the first layer."""
+    model, _stack, view = canvas
+    graph = engine.Graph()
+    graph.add_node("x", "input", value=[[1.0, 2.0]])
+    source = "x"
+    for k, (fan_in, fan_out) in enumerate([(2, 3), (3, 3), (3, 1)], 1):
+        graph.add_node(f"W{k}", "parameter", value=[[0.1 * k] * fan_in] * fan_out)
+        graph.add_node(f"W{k}.T", "transpose")
+        graph.connect(f"W{k}", f"W{k}.T", 0)
+        graph.add_node(f"mm{k}", "matmul")
+        graph.connect(source, f"mm{k}", 0)
+        graph.connect(f"W{k}.T", f"mm{k}", 1)
+        graph.add_node(f"h{k}", "tanh")
+        graph.connect(f"mm{k}", f"h{k}", 0)
+        source = f"h{k}"
+    graph.add_node("loss", "sum")
+    graph.connect(source, "loss", 0)
+    lay_out(view, model, graph)
+    x = {n: model.node(n).position[0] for n in model.node_ids()}
+    for k in (1, 2, 3):
+        assert x[f"W{k}"] + 200 == x[f"W{k}.T"] == x[f"mm{k}"] - 200
+    assert x["x"] == x["mm1"] - 200 and x["mm1"] < x["mm2"] < x["mm3"] < x["loss"]
+    assert not wires_under_cards(view) and not cards_overlapping(view)
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json")))
 def test_no_wire_passes_under_a_card_in_any_example(canvas, name):
     model, _stack, view = canvas

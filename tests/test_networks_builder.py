@@ -218,3 +218,17 @@ def test_edits_name_what_they_cannot_do(net):
                           (lambda: editing.remove_unit(net, 1, 9), "units 0 to 3")]:
         with pytest.raises(editing.EditError, match=message):
             edit()
+
+
+@pytest.mark.parametrize("form", ["in_out", "out_in"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_the_layout_runs_every_wire_forward_in_both_forms(form, bias):
+    """A parameter (and, in PyTorch's form, its transpose) sits left of what it feeds, so no
+    wire turns back; no two nodes share a place."""
+    from engine.networks.builder import layout
+    graph = hand_built((3, 5, 4, 2), ["relu", None], form=form, bias=bias)
+    positions = layout(recognize(graph))
+    assert set(positions) == set(graph.node_ids())
+    assert len(set(positions.values())) == len(positions)
+    for edge in graph.edges():
+        assert positions[edge.source][0] < positions[edge.target][0], edge

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 from conftest import EXAMPLES
 from gui.model import commands
 from gui.display import NOT_YET
+from gui.formatting import fmt_number
+from gui.player.timeline import SETTLED_PULSE
 from gui_helpers import mouse_drag
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
@@ -62,11 +64,17 @@ def test_arrows_home_end_step_through_and_the_card_shows_the_seeds_numbers(windo
 
 
 def test_two_paths_card_shows_the_sum_over_both_paths(window):
+    """The card's sum line, read alone, holds the total (the step's title says the sum as
+    well: a test reading the whole card once let a sum line with the last term pass)."""
     open_example(window, "two_paths")
     key(window, Qt.Key.Key_End)
-    assert "∂z/∂t = 0.41218 + 1.64872 = 2.0609" in window.step_card.text()
+    total = fmt_number(float(window.model.grads["t"]), 6)
+    assert total == "2.0609"
+    assert window.step_card.row("sum") == f"∂z/∂t = 0.41218 + 1.64872 = {total}  " \
+                                          "(the sum over 2 paths)"
     key(window, Qt.Key.Key_Left)
-    assert "1 of 2 contributions" in window.step_card.text()
+    assert window.step_card.row("sum") is None
+    assert "1 of 2 contributions" in window.step_card.row("so far")
 
 
 def test_stepping_back_restores_exactly_what_was_shown(window):
@@ -173,7 +181,8 @@ def test_update_step_shows_the_optimizer_and_new_values(window):
     open_example(window, "xor_mlp")
     key(window, Qt.Key.Key_End)
     card = window.step_card.text()
-    assert "adam" in card and "m̂" in card and "b2: 0 − 0 = 0" in card
+    assert "adam" in card and "m̂" in card
+    assert "b2: b2 ← b2 − 0.05 · m̂/(√v̂ + ε) = 0 − 0.05 × 0 = 0   (new − old = 0;" in card
     w2 = window.model.update_preview().of("W2")
     assert window.canvas.graph_scene.record.node("W2").value is not None
     assert not window.model.modified and w2 is not None
@@ -283,12 +292,13 @@ def test_stepping_from_forward_into_backward_keeps_the_view_still(window, size):
 def test_a_canvas_squeezed_by_a_small_window_drops_the_legend_and_gets_it_back(window):
     """At 800×560 with the Training panel up, the legend covered most of a 40-px-high
     canvas (seen under Xvfb): below room for it, it goes, and the fitted graph uses the
-    whole canvas; a larger window brings it back."""
+    whole canvas; a larger window brings it back. (The canvas keeps half the window's
+    height now: a window 340 px tall squeezes it that far.)"""
     window.resize(1400, 900)
     open_example(window, "chain_rule")
     canvas = window.canvas
     assert not canvas.legend.isHidden()
-    window.resize(800, 420)
+    window.resize(800, 340)
     QApplication.processEvents()
     assert canvas.viewport().height() < 2 * canvas.legend.HEIGHT
     assert canvas.legend.isHidden() and canvas.fitted
@@ -348,3 +358,41 @@ def test_the_player_makes_room_when_its_caption_would_cover_a_hand_built_graph(w
     QApplication.processEvents()
     assert not canvas.caption_overlay.isHidden()
     assert overlay_hits(window) == [] or all(o == "legend" for _n, o in overlay_hits(window))
+
+
+class Clock:
+    """The player's clock, moved by the test (``time.monotonic`` in gui/player/controller)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_pausing_mid_animation_shows_the_settled_step(window, qtbot, monkeypatch):
+    """K in the middle of a step's pulse: the canvas, the card and the caption show the step
+    settled — what stepping to it shows — never the frame the pulse had reached."""
+    from gui.player import controller as controller_module
+    clock = Clock()
+    monkeypatch.setattr(controller_module, "time", clock)
+    open_example(window, "two_paths")
+    player = window.player
+    key(window, Qt.Key.Key_End)
+    key(window, Qt.Key.Key_Left)              # the last step plays next: the sum where t meets
+    key(window, Qt.Key.Key_K)
+    assert player.playing and player.current == player.count - 1
+    clock.now += 0.3 / player.speed           # a third of the way: the pulse is on the wire
+    scene = window.canvas.graph_scene
+    qtbot.waitUntil(lambda: any(0 < (e.pulse or 0) < 0.6 for e in scene.record.edges.values()),
+                    timeout=2000)             # the player's next tick drew that frame
+    midway = shown(window)
+    assert window.canvas.node_item("t").grad_text != "∂z/∂t = 2.061"   # not arrived yet
+    key(window, Qt.Key.Key_K)
+    assert not player.playing and player.current == player.count - 1
+    paused = shown(window)
+    assert all(e.pulse in (None, SETTLED_PULSE) for e in scene.record.edges.values())
+    key(window, Qt.Key.Key_Left)
+    key(window, Qt.Key.Key_Right)             # the same step, reached by stepping
+    assert paused == shown(window) != midway
+    assert window.canvas.node_item("t").grad_text == "∂z/∂t = 2.061"

@@ -91,3 +91,25 @@ def test_exit_after_copy_to_clipboard_is_clean():
     """, QT_QPA_PLATFORM="offscreen")
     assert result.returncode == 0, (result.returncode, result.stderr[-2000:])
     assert result.stdout.strip() == "copied"
+
+
+def test_a_run_without_torch_ends_by_counting_what_it_skipped():
+    """tests/conftest.py counts the skips ``importorskip("torch")`` made — whole files and
+    single tests — and names `make torch`; other skips are not counted."""
+    import pytest
+    from conftest import torch_note, torch_skips
+
+    def report(kind, reason):
+        longrepr = ("tests/x.py", 3, f"Skipped: {reason}")
+        if kind == "file":
+            return pytest.CollectReport("tests/x.py", "skipped", longrepr, [])
+        return pytest.TestReport("tests/x.py::t", ("tests/x.py", 3, "t"), {}, "skipped",
+                                 longrepr, "setup")
+
+    missing = "could not import 'torch': No module named 'torch'"
+    reports = [report("file", missing), report("test", missing), report("test", missing),
+               report("test", "no display")]
+    assert torch_skips(reports) == (1, 2)
+    assert torch_note(1, 2) == ("PyTorch is not installed: 3 skipped (1 test file and 2 tests) "
+                                "need it; `make torch` installs it, then `make test` runs them.")
+    assert torch_skips([report("test", "no display")]) == (0, 0)

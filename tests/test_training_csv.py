@@ -25,10 +25,14 @@ BAD = {   # file text → the phrase the message must contain
                       "line 3, column 'height_cm': missing value"),
     "text_in_a_feature": (GOOD.replace("9,9,orange", "9,big,orange"),
                           "line 4, column 'height_cm': 'big' is not a number"),
-    "too_many_features": ("a,b,c,fruit\n1,2,3,apple\n4,5,6,lemon\n7,8,9,orange\n",
-                          "3 feature columns (a, b, c) but the features node 'x' takes 2"),
     "header_without_rows": ("width_cm,height_cm,fruit\n", "has a header but no data rows"),
     "ragged_row": (GOOD.replace("9,9,orange", "9,orange"), "line 4: expected 3 values, found 2"),
+}
+# widths that differ from the layered network's: the dialog says what differs and offers to
+# adapt it (tests/test_network_gui.py adapts one through the dialog)
+DIFFERING = {
+    "too_many_features": ("a,b,c,fruit\n1,2,3,apple\n4,5,6,lemon\n7,8,9,orange\n",
+                          "3 feature columns (a, b, c) but the features node 'x' takes 2"),
     "four_classes": (GOOD + "6,6,plum\n", "4 classes (apple, lemon, orange, plum) but the "
                                           "targets node 'y' takes 3"),
 }
@@ -63,6 +67,32 @@ def test_every_bad_csv_says_why_and_changes_nothing(window, qtbot, tmp_path, cas
     assert not dialog.ok_button.isEnabled()
     dialog.accept()                                   # even forced, OK refuses
     assert dialog.isVisible() and dialog.result() == 0
+    assert unchanged(window) == before
+
+
+@pytest.mark.parametrize("case", sorted(DIFFERING))
+def test_a_differing_width_is_said_and_adapting_waits_for_ok(window, qtbot, tmp_path, case):
+    open_example(window, "spiral_classifier")
+    before = unchanged(window)
+    text, phrase = DIFFERING[case]
+    path = tmp_path / f"{case}.csv"
+    path.write_text(text)
+    dialog = dialog_for(window, qtbot, path)
+    assert phrase in dialog.adapt_label.text(), dialog.adapt_label.text()
+    assert dialog.ok_button.isEnabled() and dialog.ok_button.text().startswith("Adapt")
+    assert unchanged(window) == before                # nothing changes until OK
+    dialog.reject()
+    assert unchanged(window) == before
+
+
+def test_a_differing_width_is_refused_where_the_graph_has_no_layers(window, qtbot, tmp_path):
+    open_example(window, "line_fit")                  # x * w + b: no matmul to resize
+    before = unchanged(window)
+    path = tmp_path / "two_features.csv"
+    path.write_text("a,b,y\n1,2,3\n4,5,6\n7,8,9\n")
+    dialog = dialog_for(window, qtbot, path)
+    assert "does not fit the graph" in dialog.error_label.text(), dialog.error_label.text()
+    assert not dialog.ok_button.isEnabled() and dialog.adapt_label.isHidden()
     assert unchanged(window) == before
 
 

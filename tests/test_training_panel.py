@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from engine.training import live
 
-from training_helpers import (click, open_example, parameters, reference_trainer, undo_texts,
-                              wait_idle)
+from training_helpers import (click, open_example, parameters, reference_trainer, show_plot,
+                              undo_texts, wait_idle)
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
 LONG = 10 ** 6     # a run that only a pause ends
@@ -336,6 +336,7 @@ def test_hovering_a_plot_shows_exact_numbers(window, qtbot):
     step = int(text.split()[1])
     assert 1 <= step <= 200
     assert f"batch {panel.loss_plot.batch.y[step - 1]:.5g}" in text
+    show_plot(panel, panel.boundary_plot)
     boundary = panel.boundary_plot.plot
     box = boundary.getPlotItem().vb
     point = boundary.mapFromScene(box.mapViewToScene(box.viewRect().center()))
@@ -368,8 +369,9 @@ def test_the_gradient_norm_plot_gets_every_steps_norms(window, qtbot):
 
 
 def test_a_narrower_window_shows_every_plot_without_scrolling_sideways(window, qtbot):
-    """At 1250 px (docks at their default widths) the panel's controls and its four plots fit
-    the Training dock's width: nothing is cut off behind a horizontal scroll bar."""
+    """At 1250 px (docks at their default widths) the panel's controls and the plots shown
+    fit the Training dock's width: nothing is cut off behind a horizontal scroll bar, and
+    every plot is reached by its tab, at least 200×140."""
     open_example(window, "spiral_classifier")
     window.resize(1250, 850)
     panel = window.training
@@ -380,8 +382,10 @@ def test_a_narrower_window_shows_every_plot_without_scrolling_sideways(window, q
     assert panel.scroller.horizontalScrollBar().maximum() == 0
     visible = panel.scroller.viewport().rect()
     for plot in panel.plots:
+        show_plot(panel, plot)
         box = plot.rect().translated(plot.mapTo(panel.scroller.viewport(), plot.rect().topLeft()))
         assert visible.contains(box), type(plot).__name__
+        assert plot.plot.width() >= 200 and plot.plot.height() >= 140, type(plot).__name__
 
 
 def test_a_fast_run_still_draws_its_accuracy_and_test_curves_point_by_point(window, qtbot,

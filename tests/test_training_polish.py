@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from training_helpers import click, open_example, wait_idle
+from training_helpers import click, open_example, show_plot, wait_idle
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
 LONG = 10 ** 6     # a run that only a pause ends
@@ -172,21 +172,27 @@ def test_cleared_plots_forget_the_last_runs_scale(window, qtbot):
     click(panel.train_button)
     wait_idle(qtbot, panel)
     QApplication.processEvents()
-    assert all(x_range(p)[1] > 250 for p in curves), [x_range(p) for p in curves]
+    for plot in curves:                  # (a plot behind a tab takes its range when shown)
+        show_plot(panel, plot)
+        assert x_range(plot)[1] > 250, (type(plot).__name__, x_range(plot))
     panel.accuracy_plot.plot.getPlotItem().setXRange(-1000, 1000)   # as a zoom leaves it
     click(panel.reset_button)
     QApplication.processEvents()
     for plot in curves:
+        show_plot(panel, plot)
         assert x_range(plot)[1] < 10, (type(plot).__name__, x_range(plot))
         assert plot.plot.getPlotItem().vb.autoRangeEnabled()[0]
     assert panel.accuracy_plot.plot.getPlotItem().vb.viewRange()[1][1] <= 105
     click(panel.train_button)
     wait_idle(qtbot, panel)
     QApplication.processEvents()
-    assert all(250 < x_range(p)[1] < 400 for p in curves), [x_range(p) for p in curves]
+    for plot in curves:
+        show_plot(panel, plot)
+        assert 250 < x_range(plot)[1] < 400, (type(plot).__name__, x_range(plot))
     open_example(window, "spiral_classifier")
     QApplication.processEvents()
     for plot in curves:
+        show_plot(panel, plot)
         assert x_range(plot)[1] < 10, (type(plot).__name__, x_range(plot))
     low, high = panel.loss_plot.plot.getPlotItem().vb.viewRange()[1]
     assert low > -1 and high < 2          # the log axis no longer reaches down to 1e-10
@@ -233,6 +239,7 @@ def test_status_line_captions_and_top_ticks_are_never_cut(window, qtbot):
     status = panel.status_label
     assert status.text().count("\n") == 2 and "test acc" in status.text()
     assert status.height() >= status.sizeHint().height(), (status.height(), status.sizeHint())
+    show_plot(panel, panel.gradient_plot)
     caption = panel.gradient_plot.readout
     full = caption.text()
     caption.resize(120, caption.height())                     # a narrow plot
@@ -241,6 +248,7 @@ def test_status_line_captions_and_top_ticks_are_never_cut(window, qtbot):
     assert full.startswith(shown[:-2]) and full[len(shown) - 2:].startswith("  "), shown
     assert caption.fontMetrics().horizontalAdvance(shown) <= caption.contentsRect().width()
     for plot in panel.plots:                      # the plot area starts below half a label
+        show_plot(panel, plot)
         top = plot.plot.getPlotItem().vb.sceneBoundingRect().top()
         assert top >= plot.plot.fontMetrics().height() / 2, (type(plot).__name__, top)
 
@@ -343,17 +351,16 @@ def test_while_the_gui_draws_a_worker_thread_waits_its_turn(monkeypatch):
 
 
 def test_in_a_small_window_the_training_panel_leaves_the_canvas_room(window):
-    """At 800×560 the Training dock grew to 400 px and left a 40-px canvas: it now takes at
-    most about half the window when it makes room for its plots."""
-    from gui.training.install import MAX_SHARE
+    """At 800×560 the Training dock grew to 400 px and left a 40-px canvas: the canvas now
+    keeps half the window's height, whatever the panel wants."""
     window.resize(800, 560)
     QApplication.processEvents()
     open_example(window, "xor_mlp")              # a training example: the tab comes up
+    window.training_dock.show()
     window.training_dock.raise_()
     QApplication.processEvents()
     assert not window.training_dock.visibleRegion().isEmpty()
-    assert window.training_dock.height() <= int(window.height() * MAX_SHARE)
-    assert window.canvas.viewport().height() >= 100
+    assert window.canvas.viewport().height() >= 560 / 2
 
 
 def test_the_panel_words_a_training_problem_by_its_kind_not_its_wording():

@@ -24,6 +24,19 @@ def click(button) -> None:
     QApplication.processEvents()
 
 
+def show_plot(panel, plot) -> None:
+    """Bring ``plot``'s page of the plot tabs to the front by clicking its tab (a window too
+    small for all four plots shows them a page at a time)."""
+    grid = panel.plot_grid
+    if plot not in grid.shown():
+        tabs = grid.tabs
+        index = next(i for i, page in enumerate(grid.pages()) if plot in page)
+        QTest.mouseClick(tabs, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         tabs.tabRect(index).center())
+    QApplication.processEvents()
+    assert plot.isVisible(), type(plot).__name__
+
+
 def wait_idle(qtbot, panel, timeout: int = 60000) -> None:
     qtbot.waitUntil(lambda: not panel.running, timeout=timeout)
     QApplication.processEvents()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 import engine
-from gui.window.app import make_application
+from gui.window.application import make_application
 from gui.window.main_window import MainWindow
 
 

@@ -11,23 +11,39 @@ them, fitting them to data, and the chain of one weight.
 - ``adapt``      — fit a graph's input and output layers to a CSV (``csv_fit``, ``adapt``).
 - ``chain``      — ``weight_chain``: ∂L/∂W[i, j] as the sum of its paths, checked.
 - ``graph_edit`` — the difference between two graphs as one list of edits (one undo step).
-"""
-from engine.networks.adapt import Adaptation, Change, CsvFit, adapt, adapt_to_csv, csv_fit
-from engine.networks.builder import NetworkSpec, build_network
-from engine.networks.chain import ChainPath, Factor, RowTerm, WeightChain, weight_chain
-from engine.networks.editing import (EditError, add_layer, add_unit, remove_layer,
-                                     remove_unit, set_activation, set_units)
-from engine.networks.from_csv import CsvNetwork, network_for_csv
-from engine.networks.graph_edit import GraphEdit, apply_edit, graph_edit
-from engine.networks.layers import (ACTIVATIONS, FORM_IN_OUT, FORM_OUT_IN, Layer, Network,
-                                    NotLayered, network_or_reason, recognize)
-from engine.networks.targets import Target, choose_target, read_columns
-from engine.networks.widths import DataWidths, data_widths
 
-__all__ = ["Adaptation", "Change", "CsvFit", "adapt", "adapt_to_csv", "csv_fit", "NetworkSpec",
-           "build_network", "ChainPath", "Factor", "RowTerm", "WeightChain", "weight_chain",
-           "EditError", "add_layer", "add_unit", "remove_layer", "remove_unit",
-           "set_activation", "set_units", "CsvNetwork", "network_for_csv", "GraphEdit",
-           "apply_edit", "graph_edit", "ACTIVATIONS", "FORM_IN_OUT", "FORM_OUT_IN", "Layer",
-           "Network", "NotLayered", "network_or_reason", "recognize", "Target",
-           "choose_target", "read_columns", "DataWidths", "data_widths"]
+The names below are imported when first used (PEP 562): asking whether a graph is layered
+(``engine.networks.layers``) does not load the training data readers the others need.
+"""
+from __future__ import annotations
+
+_HOMES = {
+    "adapt": ("Adaptation", "Change", "CsvFit", "adapt", "adapt_to_csv", "csv_fit"),
+    "builder": ("NetworkSpec", "build_network"),
+    "chain": ("ChainPath", "Factor", "RowTerm", "WeightChain", "weight_chain"),
+    "editing": ("EditError", "add_layer", "add_unit", "remove_layer", "remove_unit",
+                "set_activation", "set_units"),
+    "from_csv": ("CsvNetwork", "network_for_csv"),
+    "graph_edit": ("GraphEdit", "apply_edit", "graph_edit"),
+    "layers": ("ACTIVATIONS", "FORM_IN_OUT", "FORM_OUT_IN", "Layer", "Network", "NotLayered",
+               "network_or_reason", "recognize"),
+    "targets": ("Target", "choose_target", "read_columns"),
+    "widths": ("DataWidths", "data_widths"),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+__all__ = [name for names in _HOMES.values() for name in names]
+
+
+def __getattr__(name: str):
+    """``engine.networks.recognize`` and the other names of ``__all__``, from their module."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine.networks' has no attribute {name!r}")
+    import importlib
+    value = globals()[name] = getattr(importlib.import_module(f"engine.networks.{module}"),
+                                      name)
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

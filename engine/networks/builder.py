@@ -8,8 +8,9 @@ The last layer's output is ``logits`` before softmax_ce / sigmoid_bce and ``pred
 before mse (as in sine_regression). Weights are ``xavier`` (``he`` in front of a relu or
 leaky_relu) with seeds ``seed``, ``seed + 1``, ... per layer; biases ``zeros``. Values are
 drawn at once, so the file holds them. Nodes sit left to right, 170 apart, on one row
-(y = 110) with the parameters above (y = 0); a transposed weight (PyTorch's form) sits above
-its transpose (y = -110).
+(y = 110) with the parameters above (y = 0), each one column left of the node it feeds, so
+every wire runs forward; in PyTorch's form the transpose takes the weight's place and the
+weight sits one column left of it, higher up (y = -110).
 
 ``canonical_names`` and ``layout`` are shared with the editing operations, which keep a
 builder-named network builder-named.
@@ -115,18 +116,15 @@ def layout(network: Network) -> dict:
     positions = {network.features: (0, ROW)}
     column = 0
     for layer in network.layers:
-        if layer.form == FORM_OUT_IN:
-            positions[layer.weight] = ((column + 1) * STEP, TRANSPOSED_ROW)
-            positions[layer.transpose] = ((column + 1) * STEP, PARAMETER_ROW)
+        if layer.form == FORM_OUT_IN:     # the transpose takes the weight's place
+            positions[layer.weight] = ((column - 1) * STEP, TRANSPOSED_ROW)
+            positions[layer.transpose] = (column * STEP, PARAMETER_ROW)
         else:
             positions[layer.weight] = (column * STEP, PARAMETER_ROW)
         column += 1
         positions[layer.matmul] = (column * STEP, ROW)
         if layer.bias is not None:
-            if layer.form == FORM_OUT_IN:
-                positions[layer.bias] = ((column + 1) * STEP, PARAMETER_ROW)
-            else:
-                positions[layer.bias] = (column * STEP, PARAMETER_ROW)
+            positions[layer.bias] = (column * STEP, PARAMETER_ROW)
             column += 1
             positions[layer.bias_add] = (column * STEP, ROW)
         if layer.activation_node is not None:

@@ -41,11 +41,12 @@ class CsvNetwork:
 
 
 def network_for_csv(path, target=None, task: str | None = None, hidden=(16,),
-                    activation: str = "tanh", test_fraction: float = 0.0, seed: int = 0,
+                    activation="tanh", test_fraction: float = 0.0, seed: int = 0,
                     folder=None) -> CsvNetwork:
-    """See the module doc. ValueError with one line for a CSV that cannot be used (one
-    class, no feature column, a missing value, text where numbers are needed, ...) or a bad
-    setting."""
+    """See the module doc. `activation`: one for every hidden layer, or a sequence of one
+    per hidden layer (the builder dialog's). ValueError with one line for a CSV that cannot
+    be used (one class, no feature column, a missing value, text where numbers are needed,
+    ...) or a bad setting."""
     columns = read_columns(read_table(path), target, task)
     chosen = columns.target
     section = {"csv": os.path.abspath(path), "target": chosen.column,
@@ -53,8 +54,12 @@ def network_for_csv(path, target=None, task: str | None = None, hidden=(16,),
                "features": "x", "targets": "y"}
     fit = Fit(chosen.loss_op, "x", "y", len(columns.features), chosen.outputs)
     data = prepare(section, fit, seed)
-    spec = NetworkSpec.of(len(columns.features), chosen.outputs, chosen.loss_op, hidden,
-                          activation, seed)
+    if isinstance(activation, str):
+        spec = NetworkSpec.of(len(columns.features), chosen.outputs, chosen.loss_op, hidden,
+                              activation, seed)
+    else:
+        spec = NetworkSpec(len(columns.features), chosen.outputs, chosen.loss_op,
+                           tuple(int(w) for w in hidden), tuple(activation), int(seed))
     rows = sample_rows(data.train.Y, chosen.labels is not None)
     graph = build_network(spec, (data.train.X[rows], data.train.Y[rows]))
     saved = data.section_for(folder) if folder is not None else dict(data.section)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from engine import Kind
+from gui.theme import colors
 
 # graph-level problems that stop gradients whatever the user is building
 ALWAYS = frozenset({Kind.LOSS_SHAPE, Kind.NONFINITE, Kind.OP_FAILED, Kind.INTERNAL})
@@ -41,8 +42,9 @@ class CanvasBanner(QLabel):
         self.setObjectName("canvasBanner")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setStyleSheet("QLabel#canvasBanner { background: rgba(61, 35, 39, 235); "
-                           "color: #ffb3b3; border-bottom: 1px solid #ff5c5c; "
+        c = colors.active()
+        self.setStyleSheet(f"QLabel#canvasBanner {{ background: {colors.rgba_css(c.banner_fill)}; "
+                           f"color: {c.banner_text}; border-bottom: 1px solid {c.node_error}; "
                            "padding: 0 12px; font-weight: 600; }")
         self.full_text = ""
         self.hide()

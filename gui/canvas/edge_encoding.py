@@ -14,21 +14,19 @@ import math
 import numpy as np
 from PySide6.QtGui import QColor
 
-from gui.formatting import describe_short, fmt_number
+from gui.formatting import describe_short, fmt_number, norm
 from gui.canvas import style
-from gui.canvas.thumbnail import COLOURS
 
-NEGATIVE = QColor(*COLOURS[0])
-POSITIVE = QColor(*COLOURS[2])
+NEGATIVE = style.NEGATIVE
+POSITIVE = style.POSITIVE
 NEUTRAL = style.EDGE
 DECADES = 4.0
 MIN_WIDTH, MAX_WIDTH = 1.4, 7.5
 
 
-def norm(array) -> float:
-    """The Euclidean norm, 0 for empty or non-finite arrays."""
-    with np.errstate(all="ignore"):
-        value = float(np.sqrt(np.sum(np.square(array)))) if np.size(array) else 0.0
+def size(array) -> float:
+    """What an edge's width shows: the norm (gui/formatting.norm), 0 when it is not finite."""
+    value = norm(array)
     return value if math.isfinite(value) else 0.0
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from gui.display import ACTIVE, DIM, GRAD_NOT_YET, PATH, NodeDisplay
+from gui.display import ACTIVE, DIM, GRAD_NOT_YET, HIDDEN, PATH, NodeDisplay
 from gui.formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
                           unfinished_hint)
 from gui.canvas import style
@@ -23,7 +23,6 @@ from gui.canvas.text_fit import fit_grad_line, fit_grad_line_in, fit_label, fitt
 from gui.canvas.thumbnail import heatmap_pixmap
 
 _NO_PEN = QPen(Qt.NoPen)
-_HEADER_MUTED = QColor(255, 255, 255, 200)
 
 
 def compact_value_pixels(lod: float) -> int:
@@ -45,9 +44,8 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(False)
         self.setPos(QPointF(*position))
-        ports_bottom = style.PORT_TOP + (max(self.arity, 1) - 1) * style.PORT_GAP + 10
-        self.band_bottom = max(style.BODY_MIN, ports_bottom)
-        self.height = self.band_bottom + 2 * style.LINE_H + 5
+        self.band_bottom = style.card_band_bottom(self.arity)
+        self.height = style.card_height(self.arity)
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
         self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
                                            style.PORT_R + 3, 3)   # badges overhang the top
@@ -115,6 +113,8 @@ class NodeItem(QGraphicsItem):
             value_short = describe_short(value, "= ")
             if shape is None:
                 shape = np.shape(value)
+        elif display.value_hidden and problem is None:     # predict mode: asked, not shown
+            value_text = value_compact = value_short = f"= {HIDDEN}"
         elif display.value_note and problem is None:
             value_text = value_compact = value_short = display.value_note
         else:
@@ -129,6 +129,10 @@ class NodeItem(QGraphicsItem):
             eq = "= " if small else ""
             self.grad_parts = (loss or "L", node_id,
                                (eq + grad_value, eq + describe(grad, "", 3 if small else 2, "…")))
+        elif display.grad_hidden:
+            grad_text = f"{symbol} = {HIDDEN}"
+            grad_compact = grad_short = f"∂ = {HIDDEN}"
+            self.grad_parts = (loss or "L", node_id, (f"= {HIDDEN}", f"= {HIDDEN}"))
         elif display.grad_note == GRAD_NOT_YET:
             grad_text = f"{symbol}: {GRAD_NOT_YET}"
             grad_compact = grad_short = f"∂: {GRAD_NOT_YET}"
@@ -137,7 +141,8 @@ class NodeItem(QGraphicsItem):
         else:
             grad_text = grad_compact = grad_short = ""
             self.grad_parts = None
-        self.pending = value is None and bool(display.value_note) and problem is None
+        self.pending = (value is None and bool(display.value_note) and problem is None
+                        and not display.value_hidden)
         self.grad_pending = grad is None and display.grad_note == GRAD_NOT_YET
         value_pixmap = self._thumbnail(value, 0)
         grad_pixmap = self._thumbnail(grad, 1)
@@ -186,7 +191,7 @@ class NodeItem(QGraphicsItem):
         readable summary when the card is small on screen), any badges."""
         tip = [f"<b>{escape(self.node_id, quote=False)}</b> — {self.op.label if self.op else '?'}"]
         if error:
-            tip.append(f"<span style='color:#ff7070'>{escape(error, quote=False)}</span>")
+            tip.append(f"<span style='color:{style.NODE_ERROR_TEXT}'>{escape(error, quote=False)}</span>")
         elif self.op is not None:
             tip.append(self.op.doc)
         if value_text.startswith("= "):
@@ -354,7 +359,7 @@ class NodeItem(QGraphicsItem):
     def _paint_header_text(self, painter) -> None:
         w = style.NODE_W
         painter.setFont(style.FONT_SHAPE)
-        painter.setPen(_HEADER_MUTED)
+        painter.setPen(style.HEADER_MUTED)
         shape_w = painter.fontMetrics().horizontalAdvance(self.shape_label) if self.shape_label else 0
         painter.drawText(QRectF(w - 8 - shape_w, 0, shape_w, style.HEADER_H),
                          Qt.AlignRight | Qt.AlignVCenter, self.shape_label)

@@ -8,13 +8,13 @@ its children when panning) and let the mouse through.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from gui.canvas import edge_encoding, style
 
-_PANEL = QColor(32, 34, 40, 228)
-_BORDER = QColor("#40444f")
+_PANEL = style.OVERLAY_FILL
+_BORDER = style.OVERLAY_BORDER
 MARGIN = 10
 
 

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, Q
 
 import engine
 from gui.model.templates import TEMPLATES
+from gui.theme import colors
 
 KIND_ROLE = Qt.UserRole
 NAME_ROLE = Qt.UserRole + 1
@@ -33,12 +34,14 @@ class QuickSearch(QFrame):
         super().__init__(parent)
         self.setObjectName("QuickSearch")
         self.setFrameShape(QFrame.StyledPanel)
+        c = colors.active()
         self.setStyleSheet(
-            "#QuickSearch { background: #262932; border: 1px solid #4a4f5c; border-radius: 6px; }"
-            "QLineEdit { background: #1b1d23; color: #e8eaef; border: 1px solid #3d414c;"
-            " border-radius: 4px; padding: 4px; }"
-            "QListWidget { background: #262932; color: #e8eaef; border: none; }"
-            "QListWidget::item:selected { background: #3f7cc4; }")
+            f"#QuickSearch {{ background: {c.search_fill}; border: 1px solid {c.search_border};"
+            " border-radius: 6px; }"
+            f"QLineEdit {{ background: {c.canvas}; color: {c.node_text};"
+            f" border: 1px solid {c.search_field_border}; border-radius: 4px; padding: 4px; }}"
+            f"QListWidget {{ background: {c.search_fill}; color: {c.node_text}; border: none; }}"
+            f"QListWidget::item:selected {{ background: {c.category('Inputs & parameters')}; }}")
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Add node… (type to search)")
         self.list = QListWidget(self)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPen
+from PySide6.QtGui import QFontMetricsF, QPen
 
 from gui.display import ACTIVE
 from gui.canvas import edge_encoding, style
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 
-_LABEL_FILL = QColor(27, 29, 35, 235)
+_LABEL_FILL = style.LABEL_FILL
 LABELS_BELOW = 0.45     # zoom under which edges drop their numbers
 LABEL_SCREEN_PX = 11.5  # the numbers' size on screen (scene size grows as the zoom shrinks)
 

@@ -1,8 +1,5 @@
-"""Small heatmaps of tensors: a diverging colormap centred on 0, cached by content.
-
-The colour mapping (``COLOURS``, ``LUT``, ``as_grid``, ``symmetric_limit``) is the app's one
-mapping of numbers to colours: the inspector's heatmaps (gui/inspector/tensor_view.py) use it too.
-"""
+"""Small heatmaps of tensors on the nodes, cached by content, in the app's one mapping of
+numbers to colours (gui/theme/heatmap.py)."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -11,24 +8,11 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 
-# blue (negative) → near-black (0) → orange (positive): readable on the dark canvas
-COLOURS = ((70, 140, 255), (38, 41, 48), (255, 150, 50))
-LUT = np.stack([np.interp(np.linspace(0, 1, 256), (0.0, 0.5, 1.0), channel)
-                for channel in zip(*COLOURS)], axis=1).astype(np.uint8)   # 256 × RGB
+from gui.theme.heatmap import LUT, as_grid, symmetric_limit
+
 MAX_CELLS = 64
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 1024
-
-
-def as_grid(a: np.ndarray) -> np.ndarray:
-    """The 2-D layout shown: a vector is one row (1×n), >2-D is rows × last axis."""
-    return a.reshape(1, -1) if a.ndim <= 1 else a.reshape(-1, a.shape[-1])
-
-
-def symmetric_limit(a: np.ndarray) -> float:
-    """max |x| over the finite entries (0 when there are none): colours run over ±this."""
-    finite = a[np.isfinite(a)]
-    return float(np.max(np.abs(finite))) if finite.size else 0.0
 
 
 def as_matrix(array) -> np.ndarray | None:

@@ -17,6 +17,7 @@ from gui.canvas.context_menu import build_context_menu
 from gui.canvas.controller import CanvasController
 from gui.canvas.drops import PaletteDrops
 from gui.canvas.edge_item import EdgeItem
+from gui.canvas.empty_hint import EmptyHint
 from gui.canvas.node_item import NodeItem
 from gui.canvas.overlays import CaptionOverlay, EdgeLegend
 from gui.canvas.quick_search import QuickSearch
@@ -38,6 +39,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
     selection_changed = Signal(list)
     space_tapped = Signal()        # Space pressed and released without panning (play/pause)
     escaped = Signal()             # Esc with no wire or scrub to cancel (the player leaves)
+    build_network_requested = Signal()   # the empty canvas's "Build a network…"
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -68,8 +70,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.StrongFocus)
         self.viewport().setMouseTracking(True)
-        self.quick_search = QuickSearch(self)
-        self.quick_search.chosen.connect(self._quick_search_chosen)
+        self._quick_search: QuickSearch | None = None    # made on first use
         self._quick_search_pos = QPointF()
         self._quick_search_wire: tuple[str, int] | None = None  # connect the chosen op here
         self._last_mouse = None        # viewport point of the last mouse event
@@ -92,6 +93,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.rename_editor = HeaderRenameEditor(self)
         self.rename_editor.refused.connect(self.refused)
         self.banner = CanvasBanner(self)     # why there are no gradients, in one line
+        self.empty_hint = EmptyHint(self)    # how to start, on an empty graph
         self.scrubber = ValueScrubber(self)  # drag a scalar's value on its card
         self.centerOn(0, 0)
 
@@ -131,7 +133,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         return self.controller.duplicate(self.selected_nodes())
 
     def add_node_at(self, op: str, scene_pos) -> str | None:
-        return self.controller.add_node(op, QPointF(scene_pos))
+        return self.controller.add_node(op, QPointF(scene_pos), self.visible_scene_rect())
 
     def insert_template(self, name: str, scene_pos) -> list[str]:
         return self.controller.insert_template(name, QPointF(scene_pos))
@@ -204,6 +206,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         finally:
             self._fitting = False
         self.banner.place()
+        self.empty_hint.place()
         self.caption_overlay.place()
         self.legend.place()
         if self.graph_scene.record is not None:
@@ -308,6 +311,14 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             return True
         return super().event(event)
 
+    @property
+    def quick_search(self) -> QuickSearch:
+        """The Tab / double-click search box (made the first time it is needed)."""
+        if self._quick_search is None:
+            self._quick_search = QuickSearch(self)
+            self._quick_search.chosen.connect(self._quick_search_chosen)
+        return self._quick_search
+
     def open_quick_search(self, viewport_pos: QPoint | None = None, wire_from=None) -> None:
         """The add-node popup at ``viewport_pos`` (the cursor by default); with ``wire_from``
         (node id, port) the chosen op is wired to that port."""
@@ -316,6 +327,10 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             viewport_pos = self._cursor_in_viewport()
         self._quick_search_pos = self.mapToScene(viewport_pos)
         self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the view shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def _cursor_in_viewport(self) -> QPoint:
         if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
@@ -329,7 +344,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         elif wire_from is not None:
             self.controller.add_connected(name, self._quick_search_pos, wire_from)
         else:
-            self.controller.add_node(name, self._quick_search_pos)
+            self.controller.add_node(name, self._quick_search_pos, self.visible_scene_rect())
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():

@@ -1,218 +1,26 @@
-"""A read-only view of one array: a big number for scalars, a heatmap for tensors.
+"""A read-only view of one array: a big number for scalars, a heatmap for tensors (laid out
+from the tensor's shape each time: gui/inspector/heatmap.py).
 
-The heatmap is a pyqtgraph ImageItem with the canvas's diverging colours (blue negative, dark
-at 0, orange positive) on symmetric limits ±max|x|, so the sign and the pattern of a gradient
-read at a glance. A colour bar with its limits sits below; small tensors print their numbers in
-the cells; hovering a cell shows its index and full-precision value. Widgets are built once:
-a re-run only calls `setImage` and moves a few labels.
+The heatmap (gui/inspector/heatmap.py, pyqtgraph) is built the first time a tensor is shown:
+a window that shows only numbers never imports pyqtgraph.
 """
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import (QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
 
 from gui import theme
-from gui.canvas.thumbnail import LUT, as_grid, symmetric_limit   # the canvas's colour mapping
-
-MAX_SIDE = 400        # longer axes are shown strided (every k-th row / column)
-MAX_CELL_W = 72       # px: a 2×4 matrix stays a compact block, not a banner
-MAX_CELL_H = 26
-MAX_HEIGHT = 200
-TEXT_CELLS = 64       # at most this many cells print their number
-BAR_HEIGHT = 10
-
-
-def format_number(x: float) -> str:
-    """Short but honest: 6 significant digits (full precision is in the tooltip)."""
-    x = float(x)
-    if x == 0:
-        return "0"
-    return f"{x:.6g}"
-
-
-def colour_bar_pixmap(width: int, height: int = BAR_HEIGHT) -> QPixmap:
-    row = np.ascontiguousarray(np.repeat(LUT[np.linspace(0, 255, max(width, 2)).astype(int)]
-                                         [None, :, :], height, axis=0))
-    image = QImage(row.data, row.shape[1], height, 3 * row.shape[1], QImage.Format.Format_RGB888)
-    return QPixmap.fromImage(image.copy())
-
-
-class Heatmap(QWidget):
-    """The tensor part of a TensorView: image, cell numbers, colour bar, hover read-out."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.view = pg.GraphicsView(background=theme.BASE)
-        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.view.setFrameShape(pg.GraphicsView.Shape.NoFrame)
-        self.view.setMouseTracking(True)
-        self.view.viewport().setMouseTracking(True)   # hover read-out without a button held
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.box = pg.ViewBox(enableMouse=False, enableMenu=False, invertY=True, defaultPadding=0)
-        self.view.setCentralItem(self.box)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(LUT)
-        self.box.addItem(self.image)
-        self.grid_lines = QGraphicsPathItem()
-        pen = QPen(QColor(theme.PANEL))
-        pen.setCosmetic(True)
-        self.grid_lines.setPen(pen)
-        self.box.addItem(self.grid_lines)
-        self.labels: list[pg.TextItem] = []
-        self.view.scene().sigMouseMoved.connect(self._hover)
-
-        self.low = QLabel(objectName="muted")
-        self.high = QLabel(objectName="muted")
-        for label, align in ((self.low, Qt.AlignmentFlag.AlignLeft),
-                             (self.high, Qt.AlignmentFlag.AlignRight)):
-            label.setFont(theme.mono_font(8.5))
-            label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-            label.setFixedWidth(QFontMetrics(label.font()).horizontalAdvance("−0.000e-00"))
-        self.bar = QLabel()
-        self.bar.setFixedHeight(BAR_HEIGHT)
-        self.bar.setScaledContents(True)
-        self.bar.setPixmap(colour_bar_pixmap(256))
-        self.bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.bar.setToolTip("Colour scale: blue negative, dark zero, orange positive; "
-                            "symmetric about 0")
-        scale = QHBoxLayout()
-        scale.setContentsMargins(0, 0, 0, 0)
-        scale.setSpacing(6)
-        scale.addWidget(self.low)
-        scale.addWidget(self.bar, 1)
-        scale.addWidget(self.high)
-        self.readout = QLabel(objectName="muted")
-        self.readout.setFont(theme.mono_font(8.5))
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.view, 1)
-        row.addStretch(0)
-        layout.addLayout(row)
-        layout.addLayout(scale)
-        layout.addWidget(self.readout)
-        self.array: np.ndarray | None = None
-        self.shown = np.zeros((1, 1))
-        self.steps = (1, 1)
-        self.limit = 0.0
-        self.summary = ""
-
-    # -- data ----------------------------------------------------------------------------------
-    def set_array(self, a: np.ndarray) -> None:
-        self.array = a
-        grid = as_grid(a)
-        self.steps = tuple(max(1, -(-n // MAX_SIDE)) for n in grid.shape)
-        self.shown = grid[::self.steps[0], ::self.steps[1]]
-        with np.errstate(all="ignore"):
-            self.limit = symmetric_limit(a)
-            display = np.where(np.isfinite(self.shown), self.shown, 0.0)
-            low, high = float(np.nanmin(a)), float(np.nanmax(a))
-        level = self.limit or 1.0
-        self.image.setImage(display, levels=(-level, level), autoLevels=False)
-        self.image.setRect(QRectF(0, 0, self.shown.shape[1], self.shown.shape[0]))
-        self.box.setRange(xRange=(0, self.shown.shape[1]), yRange=(0, self.shown.shape[0]),
-                          padding=0)
-        self.low.setText(f"−{self.limit:.3g}" if self.limit else "0")
-        self.high.setText(f"+{self.limit:.3g}" if self.limit else "0")
-        shape = "×".join(str(n) for n in a.shape)
-        strided = "" if self.steps == (1, 1) else f", every {max(self.steps)}th shown"
-        self.summary = f"{shape}{strided} · min {low:.4g} · max {high:.4g}"
-        self.readout.setText(self.summary)
-        self.view.setToolTip("Hover a cell for its value")
-        self.relayout()
-
-    def relayout(self) -> None:
-        """Cell size from the width available; numbers in the cells when they fit."""
-        if self.array is None:
-            return
-        rows, cols = self.shown.shape
-        avail = max(self.width(), 160)
-        cell_w = min(avail / cols, MAX_CELL_W)
-        cell_h = min(MAX_CELL_H, MAX_HEIGHT / rows)
-        width, height = max(int(cols * cell_w), 24), max(int(rows * cell_h), 12)
-        self.view.setMinimumWidth(min(width, 24))
-        self.view.setMaximumWidth(width)
-        self.view.setFixedHeight(height)
-        self._grid(rows, cols, cell_w, cell_h)
-        self._numbers(rows, cols, cell_w, cell_h)
-
-    def _grid(self, rows: int, cols: int, cell_w: float, cell_h: float) -> None:
-        path = QPainterPath()
-        if min(cell_w, cell_h) >= 8:
-            for c in range(1, cols):
-                path.moveTo(c, 0)
-                path.lineTo(c, rows)
-            for r in range(1, rows):
-                path.moveTo(0, r)
-                path.lineTo(cols, r)
-        self.grid_lines.setPath(path)
-
-    def _numbers(self, rows: int, cols: int, cell_w: float, cell_h: float) -> None:
-        texts = []
-        if rows * cols <= TEXT_CELLS and self.steps == (1, 1) and cell_h >= 15 and cell_w >= 30:
-            texts = [format(float(x), ".3g") if x else "0" for x in self.shown.ravel()]
-            metrics = QFontMetrics(theme.mono_font(8))
-            if max(metrics.horizontalAdvance(t) for t in texts) > cell_w - 4:
-                texts = []
-        while len(self.labels) < len(texts):
-            label = pg.TextItem(anchor=(0.5, 0.5))
-            label.setFont(theme.mono_font(8))
-            self.box.addItem(label)
-            self.labels.append(label)
-        limit = self.limit or 1.0
-        for i, label in enumerate(self.labels):
-            if i >= len(texts):
-                label.hide()
-                continue
-            r, c = divmod(i, cols)
-            strong = abs(float(self.shown[r, c])) / limit > 0.6
-            label.setColor(QColor("#15171b" if strong else theme.TEXT))
-            label.setText(texts[i])
-            label.setPos(c + 0.5, r + 0.5)
-            label.show()
-
-    def shown_numbers(self) -> list[str]:
-        """The numbers printed in the cells (empty when the cells are too small)."""
-        return [label.textItem.toPlainText() for label in self.labels if label.isVisible()]
-
-    # -- hover ---------------------------------------------------------------------------------
-    def index_at(self, scene_pos) -> tuple | None:
-        """The array index under a scene point, or None outside the image."""
-        point = self.box.mapSceneToView(scene_pos)
-        r, c = int(np.floor(point.y())), int(np.floor(point.x()))
-        rows, cols = self.shown.shape
-        if self.array is None or not (0 <= r < rows and 0 <= c < cols):
-            return None
-        r, c = r * self.steps[0], c * self.steps[1]
-        if self.array.ndim <= 1:
-            return (c,)
-        width = self.array.shape[-1]
-        return tuple(int(i) for i in np.unravel_index(r * width + c, self.array.shape))
-
-    def _hover(self, scene_pos) -> None:
-        index = self.index_at(scene_pos)
-        if index is None:
-            self.readout.setText(self.summary)
-            return
-        value = float(self.array[index])
-        self.readout.setText(f"[{', '.join(map(str, index))}] = {value!r}")
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if event.oldSize().width() != event.size().width():
-            self.relayout()
+from gui.display import HIDDEN
+from gui.formatting import fmt_number
 
 
 class TensorView(QWidget):
-    """Shows an array (or a placeholder text when there is none)."""
+    """Shows an array (or a placeholder text when there is none); a heatmap cell clicked
+    emits its index (``cell_clicked``)."""
+
+    cell_clicked = Signal(tuple)
 
     def __init__(self, colour: str = theme.TEXT, parent=None):
         super().__init__(parent)
@@ -220,10 +28,9 @@ class TensorView(QWidget):
         self.caption = QLabel(objectName="muted")
         self.scalar = QLabel(wordWrap=True)
         self.scalar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.heatmap = Heatmap()
+        self._heatmap = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.scalar)
-        self.stack.addWidget(self.heatmap)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -232,6 +39,21 @@ class TensorView(QWidget):
         self.array = None
         self.set_array(None)
 
+    @property
+    def heatmap(self):
+        """The tensor view (made when first needed)."""
+        if self._heatmap is None:
+            from gui.inspector.heatmap import Heatmap
+            self._heatmap = Heatmap()
+            self._heatmap.cell_clicked.connect(self.cell_clicked)
+            self.stack.addWidget(self._heatmap)
+        return self._heatmap
+
+    def mark(self, index) -> None:
+        """Outline one element in the heatmap (None: none)."""
+        if self._heatmap is not None:
+            self._heatmap.mark(index)
+
     def set_array(self, array, placeholder: str = "—") -> None:
         self.array = None if array is None else np.asarray(array, dtype=float)
         a = self.array
@@ -239,7 +61,7 @@ class TensorView(QWidget):
             self.heatmap.set_array(a)
             self.caption.hide()
             self.stack.setCurrentWidget(self.heatmap)
-            self.stack.setFixedHeight(self.heatmap.sizeHint().height())
+            self.stack.setFixedHeight(self.heatmap.content_height())
             return
         if a is None or a.size == 0:
             self.scalar.setText(placeholder if a is None else f"empty, shape {tuple(a.shape)}")
@@ -248,7 +70,7 @@ class TensorView(QWidget):
             self.scalar.setToolTip("")
         else:
             number = float(a.reshape(()))
-            self.scalar.setText(format_number(number))
+            self.scalar.setText(fmt_number(number, 6))
             self.scalar.setFont(theme.mono_font(17))
             self.scalar.setStyleSheet(f"color: {self.colour}; padding: 0;")
             self.scalar.setToolTip(repr(number))
@@ -260,10 +82,22 @@ class TensorView(QWidget):
         self.stack.setFixedHeight(max(number_height,
                                       self.scalar.heightForWidth(max(self.width(), 260))))
 
+    def set_hidden(self) -> None:
+        """A number the learner is asked to predict: a big "?" in the view's colour (no
+        heatmap, no shape: nothing of the number)."""
+        self.array = None
+        self.scalar.setText(HIDDEN)
+        self.scalar.setFont(theme.mono_font(17))
+        self.scalar.setStyleSheet(f"color: {self.colour}; padding: 0;")
+        self.scalar.setToolTip("hidden: predict it, then step on to see it")
+        self.caption.hide()
+        self.stack.setCurrentWidget(self.scalar)
+        self.stack.setFixedHeight(QFontMetrics(theme.mono_font(17)).height() + 2)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.stack.currentWidget() is self.heatmap:
-            self.stack.setFixedHeight(self.heatmap.sizeHint().height())
+        if self._heatmap is not None and self.stack.currentWidget() is self._heatmap:
+            self.stack.setFixedHeight(self._heatmap.content_height())
 
     def text(self) -> str:
         """What is shown, as text (for tests and the clipboard)."""

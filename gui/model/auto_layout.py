@@ -3,9 +3,10 @@
 Reads the graph through GraphModel (node ids and edges), returns ``{id: (x, y)}``; the canvas
 applies it as one undo step (``commands.AutoLayout``).
 
-1. Layers: each node one layer right of its latest input; then every source (a leaf) moves as
-   late as its consumers allow, so a constant sits just left of the op that reads it instead
-   of in layer 0 with a wire running under the nodes between.
+1. Layers: each node one layer right of its latest input; then every source, and every
+   node that depends on no input node (a weight's transpose), moves as late as its consumers
+   allow, so a constant sits just left of the op that reads it instead of in layer 0 with a
+   wire running under the nodes between.
 2. An edge that still spans several layers gets a placeholder in each layer it crosses: a slot
    the wire runs through, so no node is put in its way (the canvas routes the wire there,
    ``gui/canvas/routing.py``).
@@ -24,16 +25,23 @@ DUMMY_GAP = 40.0        # the height of a slot a long wire passes through
 SWEEPS = 4
 
 
-def layer_of_nodes(graph: nx.DiGraph, order: dict) -> dict:
-    """node → layer: one right of its latest input; sources as late as their consumers allow;
+def layer_of_nodes(graph: nx.DiGraph, order: dict, data=frozenset()) -> dict:
+    """node → layer: one right of its latest input; then, from the right, every source, and
+    every node that depends on no ``data`` node (an input: it depends on parameters and
+    constants alone, as the transpose of a weight does), as late as its consumers allow;
     empty layers squeezed out."""
+    ordered = list(nx.topological_sort(graph))
     layer = {}
-    for node in nx.topological_sort(graph):
+    for node in ordered:
         preds = list(graph.predecessors(node))
         layer[node] = max((layer[p] + 1 for p in preds), default=0)
-    for node in graph.nodes:
+    fixed = set()          # nodes that depend on no input
+    for node in ordered:
+        if node not in data and all(p in fixed for p in graph.predecessors(node)):
+            fixed.add(node)
+    for node in reversed(ordered):
         succs = list(graph.successors(node))
-        if graph.in_degree(node) == 0 and succs:
+        if succs and (node in fixed or graph.in_degree(node) == 0):
             layer[node] = min(layer[s] for s in succs) - 1
     used = sorted(set(layer.values()))
     index = {value: i for i, value in enumerate(used)}
@@ -145,7 +153,7 @@ def layered_positions(model, x_gap: float = 200.0, y_gap: float = 125.0,
         if not graph.has_edge(e.source, e.target) or e.port < graph[e.source][e.target]["port"]:
             graph.add_edge(e.source, e.target, port=e.port)
     order = {n: i for i, n in enumerate(ids)}
-    layer = layer_of_nodes(graph, order)
+    layer = layer_of_nodes(graph, order, {n for n in ids if model.node(n).op == "input"})
     proper, layers = _with_placeholders(graph, layer)
     rows = _order_layers(proper, layers, order)
     anchors = _stack(rows, y_gap, dummy_gap, anchor)

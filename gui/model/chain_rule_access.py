@@ -46,8 +46,3 @@ class ChainRuleAccess:
             if blocked in graph:
                 graph.remove_node(blocked)
         return lambda: check_node(graph, node_id, analytic, of=loss)
-
-    def gradient_check(self, node_id: str):
-        """``gradient_check_task(node_id)`` run now (None when there is no gradient)."""
-        task = self.gradient_check_task(node_id)
-        return task() if task is not None else None

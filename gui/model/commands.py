@@ -321,3 +321,69 @@ class AutoLayout(ModelCommand):
     def revert(self):
         for node_id, pos in self.old.items():
             self.model.move_node(node_id, pos)
+
+
+SETTINGS_TEXT = "Change training settings"
+
+
+class SetTrainingSections(ModelCommand):
+    """The document's data and training sections replaced, one undo step. Settings edits in
+    a row (`merge`) become one step; the step that ends a run (recording the data's
+    standardisation) does not merge."""
+
+    MERGE_ID = 7801
+
+    def __init__(self, model, data: dict | None, training: dict | None,
+                 text: str = SETTINGS_TEXT, merge: bool = True, parent=None):
+        super().__init__(text, parent)
+        self.model, self.merge = model, merge
+        self.old = model.training_sections()
+        self.new = (copy.deepcopy(data), copy.deepcopy(training))
+
+    def id(self) -> int:
+        return self.MERGE_ID if self.merge else -1
+
+    def mergeWith(self, other) -> bool:
+        if not isinstance(other, SetTrainingSections) or not other.merge \
+                or other.model is not self.model:
+            return False
+        self.new = other.new
+        return True
+
+    def apply(self):
+        self.model.set_training_sections(*copy.deepcopy(self.new))
+
+    def revert(self):
+        self.model.set_training_sections(*copy.deepcopy(self.old))
+
+
+class Steps(QUndoCommand):
+    """Several commands as one undo step (Python-owned parts: no Qt parent to outlive)."""
+
+    def __init__(self, text: str, parts: list):
+        super().__init__(text)
+        self.parts = parts
+
+    def redo(self):
+        for part in self.parts:
+            part.redo()
+
+    def undo(self):
+        for part in reversed(self.parts):
+            part.undo()
+
+
+class ChangeNetwork(ModelCommand):
+    """A change of the document's network (``GraphModel.network_change`` and friends: a
+    unit, a layer, an activation, adapting to data, a new network) as one undo step; undo
+    restores the document exactly."""
+
+    def __init__(self, model, change, parent=None):
+        super().__init__(change.text, parent)
+        self.model, self.change = model, change
+
+    def apply(self):
+        self.model.apply_graph_edit(self.change.forward)
+
+    def revert(self):
+        self.model.apply_graph_edit(self.change.backward)

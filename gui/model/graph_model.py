@@ -26,11 +26,9 @@ import engine
 from engine import Graph, Kind, Problem
 from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
-from engine.training.datasets import DATASETS
-from engine.training.trainer import DEFAULT_TRAINING, OPTIMIZERS, TrainingError  # noqa: F401 (re-exported)
-from engine.training.update_preview import preview_update
 
 from gui.model.chain_rule_access import ChainRuleAccess
+from gui.model.network_access import NetworkAccess
 from gui.model.training_access import TrainingAccess
 from gui.model.values import copy_value as _copy
 
@@ -63,7 +61,34 @@ class NodeView:
         return engine.OPS[self.op]
 
 
-class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
+def __getattr__(name: str):
+    """``TrainingError`` (re-exported by gui.model) comes with the engine's trainer, imported
+    when first asked for: a window that never trains never loads it."""
+    if name == "TrainingError":
+        from engine.training.trainer import TrainingError
+        return TrainingError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _TrainingVocabulary:
+    """A class attribute read from the engine's training modules when first asked for."""
+
+    _sources = {"DATASETS": ("engine.training.datasets", "DATASETS"),
+                "OPTIMIZERS": ("engine.training.trainer", "OPTIMIZERS"),
+                "DEFAULT_TRAINING": ("engine.training.trainer", "DEFAULT_TRAINING")}
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner):
+        import importlib
+        module, attribute = self._sources[self.name]
+        value = getattr(importlib.import_module(module), attribute)
+        setattr(owner, self.name, value)      # read once: a plain class attribute from now on
+        return value
+
+
+class GraphModel(TrainingAccess, ChainRuleAccess, NetworkAccess, QObject):
     node_added = Signal(str)
     node_removed = Signal(str)
     edge_added = Signal(str, str, int)
@@ -79,10 +104,12 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
     edits_settled = Signal()       # once after a burst of structural edits (deleting 1,000
                                    # nodes is one burst): for views that rebuild from scratch
 
-    # training vocabulary for gui/training (which may not import the engine's trainer)
-    DATASETS = DATASETS                    # built-in data sets: name -> one-line description
-    OPTIMIZERS = OPTIMIZERS                # ("sgd", "momentum", "adam")
-    DEFAULT_TRAINING = DEFAULT_TRAINING    # the training section's defaults
+    # training vocabulary for gui/training (which may not import the engine's trainer):
+    # DATASETS (name -> one-line description), OPTIMIZERS ("sgd", "momentum", "adam") and
+    # DEFAULT_TRAINING (the training section's defaults), read when first asked for
+    DATASETS = _TrainingVocabulary()
+    OPTIMIZERS = _TrainingVocabulary()
+    DEFAULT_TRAINING = _TrainingVocabulary()
 
     def __init__(self, graph: Graph | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -115,6 +142,7 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
         for signal in (self.node_added, self.node_removed, self.node_changed,
                        self.node_renamed, self.edge_added, self.edge_removed, self.graph_reset):
             signal.connect(self._settle.start)
+            signal.connect(self._forget_network)    # the layers are read again when asked
         self.run_now()
 
     # ------------------------------------------------------------ read access
@@ -234,6 +262,7 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
         trace = self.trace
         if trace is None or not trace.has_backward:
             return None
+        from engine.training.update_preview import preview_update
         return preview_update(self._graph.training, trace.values, trace.grads,
                               self.parameter_ids())
 
@@ -339,6 +368,7 @@ class GraphModel(TrainingAccess, ChainRuleAccess, QObject):
     def set_loss(self, node_id: str | None) -> None:
         """Name the node to differentiate (None: the single sink)."""
         self._graph.loss = node_id
+        self._forget_network()
         self._edited()
 
     def load_graph(self, graph: Graph | None = None) -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import copy
 import os
 
-from engine.training.tables import read_table
-from engine.training.trainer import Trainer
-
 from gui.model.values import copy_value as _copy
 
 
@@ -47,11 +44,12 @@ class TrainingAccess:
             data["csv"] = os.path.normpath(os.path.join(os.fspath(folder), csv))
 
     def make_trainer(self, data: dict | None = None, training: dict | None = None,
-                     folder=None) -> Trainer:
+                     folder=None):
         """An ``engine.training.trainer.Trainer`` over a copy of the graph made now, trained on the
         `data` section (default: the document's) with the `training` settings (default: the
         document's); a relative CSV path is read from `folder`. TrainingError (one line, with
         ``.node`` where a node is to blame) when it cannot train."""
+        from engine.training.trainer import Trainer
         graph = self._graph.copy()
         if training is not None:
             graph.extra["training"] = copy.deepcopy(training)
@@ -62,6 +60,7 @@ class TrainingAccess:
     def read_table(path):
         """The CSV at `path` as an ``engine.training.tables.Table`` of text cells (a preview and a
         column mapping); ValueError naming the file, line and column."""
+        from engine.training.tables import read_table
         return read_table(path)
 
     def show_live_values(self, values: dict) -> None:

@@ -13,7 +13,7 @@ from html import escape
 import numpy as np
 
 from gui import theme
-from gui.formatting import fmt_number, grad_symbol, norm, shape_text
+from gui.formatting import fmt_number, grad_symbol, norm, norm_text, shape_text
 
 DIGITS = 6           # the panel has room: 95.0625, not 95.06
 MAX_FACTORS = 8      # a longer path shows its first and last factors around "… k more …"
@@ -33,7 +33,7 @@ def array_text(array) -> str:
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return number(a.reshape(-1)[0])
-    return f"{shape_text(a.shape)}, ‖·‖ = {fmt_number(norm(a), 4)}"
+    return f"{shape_text(a.shape)}, {norm_text(a, 4)}"
 
 
 def factor_symbol(factor) -> str:

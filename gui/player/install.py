@@ -1,9 +1,10 @@
 """The player in the main window: one call from the window's dock set-up, one from its menus.
 
-``install_player(window)`` creates the PlayerController over the window's canvas, its QActions
-(K play/pause, → / ← step, Home / End, and Space tapped on the canvas), a Play button on the
-main toolbar, and the Player dock under the canvas — the strip of controls above the step
-card — shown while a replay runs.
+``install_player(window)`` creates the player's QActions (K play/pause, → / ← step, Home / End,
+and Space tapped on the canvas) and the Player dock under the canvas — the strip of controls
+above the step card — shown while a replay runs. The PlayerController over the window's
+canvas, the strip and the card are built the first time the player is used
+(``window.player``): a window that never replays never imports them.
 ``add_player_controls(window, toolbar)`` adds ▶ Play to the main toolbar, View ▸ Player and
 File ▸ Export animation…. The keys act where the player lives — the canvas, the strip, the card — so arrow
 keys keep working in the palette, the inspector and text fields.
@@ -14,15 +15,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
-from gui.player.step_card import StepCard
-from gui.actions import insert_tool_action, menu_named
-from gui.player.controller import PlayerController
-from gui.player.explain import explain
+from gui.actions import LazyDock, declare_needs, insert_tool_action, menu_named
 from gui.theme.icons import player_icon
-from gui.player.strip import PlayerStrip
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
 SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
+CARD_MIN = (300, 120)   # the step card, at its smallest (the window's policy keeps it)
+STRIP_HEIGHT = 40       # the strip's height before it is built
 _ACTIONS = (  # name, text, key, tip, icon
     ("play", "Play", "K", "Play / pause the passes (K, or tap Space on the canvas)", "play"),
     ("forward", "Step Forward", "Right", "Next step (→)", "step_forward"),
@@ -33,12 +32,13 @@ _ACTIONS = (  # name, text, key, tip, icon
 )
 
 
-def install_player(window) -> PlayerController:
-    """Controller, actions, strip and step card for ``window`` (a MainWindow)."""
+def install_player(window) -> LazyDock:
+    """The player's actions (with their keys, on the canvas) and the Player dock under the
+    canvas, hidden until a replay starts. The controller, the strip and the step card are
+    built the first time the player is used (``window.player``) or its dock shown."""
     canvas = window.canvas
-    player = PlayerController(window.model, canvas.graph_scene, window)
-    slots = {"play": player.toggle, "forward": player.step_forward, "back": player.step_back,
-             "first": player.first, "last": player.last, "live": player.leave}
+    slots = {"play": "toggle", "forward": "step_forward", "back": "step_back",
+             "first": "first", "last": "last", "live": "leave"}
     actions = {}
     for name, text, key, tip, icon in _ACTIONS:
         action = QAction(player_icon(icon), text, window)
@@ -47,23 +47,13 @@ def install_player(window) -> PlayerController:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(tip)
-        action.triggered.connect(lambda checked=False, slot=slots[name]: slot())
+        action.triggered.connect(
+            lambda checked=False, slot=slots[name]: getattr(window.player, slot)())
         actions[name] = action
-    player.actions = actions
-    canvas.space_tapped.connect(player.toggle)
-    canvas.escaped.connect(player.leave)     # Esc: back to the live view
-
-    card = StepCard()
-    strip = PlayerStrip(player, actions)
-    panel = QWidget()
-    column = QVBoxLayout(panel)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(0)
-    column.addWidget(strip)
-    column.addWidget(card, 1)
-    dock = QDockWidget("Player", window)
-    dock.setObjectName("player_dock")
-    dock.setWidget(panel)
+    actions["live"].setEnabled(False)
+    canvas.space_tapped.connect(lambda: window.player.toggle())
+    canvas.escaped.connect(lambda: window.leave_player())     # Esc: back to the live view
+    dock = LazyDock("Player", window, lambda: _build(window, actions, dock), "player_dock")
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
     # the bottom area lies under the canvas only: the palette and inspector keep their height
@@ -74,19 +64,40 @@ def install_player(window) -> PlayerController:
     if neighbour is not None:        # one bottom panel at a time: tabs, the player on top
         window.tabifyDockWidget(neighbour, dock)
     dock.hide()
-    for widget in (canvas, panel):
-        widget.addActions([a for a in actions.values() if a.shortcut()])
-    window.player, window.player_strip, window.step_card, window.player_dock = \
-        player, strip, card, dock
+    declare_needs(dock, lambda: _minimum(dock), lambda: _panel_height(window.player)
+                  if dock.is_built else PANEL_HEIGHT)
+    canvas.addActions([a for a in actions.values() if a.shortcut()])
+    window.player_actions, window.player_dock = actions, dock
+    return dock
+
+
+def _build(window, actions, dock) -> QWidget:
+    """Controller, strip and step card (``panel.player``, ``.strip``, ``.card``), wired."""
+    from gui.player.controller import PlayerController
+    from gui.player.explain import explain
+    from gui.player.step_card import StepCard
+    from gui.player.strip import PlayerStrip
+
+    player = PlayerController(window.model, window.canvas.graph_scene, window)
+    player.actions = actions
+    card = StepCard()
+    strip = PlayerStrip(player, actions)
+    panel = QWidget()
+    column = QVBoxLayout(panel)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(strip)
+    column.addWidget(card, 1)
+    panel.addActions([a for a in actions.values() if a.shortcut()])
+    panel.player, panel.strip, panel.card = player, strip, card
 
     def on_step(k: int) -> None:
         card.show_explanation(explain(player.timeline, k))
 
     def on_active(active: bool) -> None:
-        if active:
-            if dock.isHidden():
+        if active:      # the window's policy gives it its height (and brings back the
+            if dock.isHidden():     # tab that was in front when it is hidden again)
                 dock.show()
-                window.resizeDocks([dock], [_panel_height(player)], Qt.Orientation.Vertical)
             dock.raise_()
         else:
             card.show_hint()
@@ -95,7 +106,13 @@ def install_player(window) -> PlayerController:
     player.step_changed.connect(on_step)
     player.active_changed.connect(on_active)
     player.message.connect(window.show_warning)
-    return player
+    return panel
+
+
+def _minimum(dock) -> tuple[int, int]:
+    """Strip and step card at their smallest."""
+    strip = dock.widget().strip.sizeHint().height() if dock.is_built else STRIP_HEIGHT
+    return CARD_MIN[0], strip + CARD_MIN[1]
 
 
 def _panel_height(player) -> int:
@@ -109,14 +126,14 @@ def add_player_controls(window, toolbar) -> None:
     """▶ Play on the main toolbar, View ▸ Player and File ▸ Export animation… (called while
     the window builds its toolbar, after its menus)."""
     # ▶ Play beside the view buttons, before the Run / Step slot of training
-    insert_tool_action(toolbar, window.player.actions["play"],
+    insert_tool_action(toolbar, window.player_actions["play"],
                        getattr(window, "run_toolbar_separator", None))
     add_player_menus(window, menu_named(window, "File"), menu_named(window, "View"))
 
 
 def add_player_menus(window, file_menu, view_menu) -> None:
     """View ▸ Player (controls, granularity, the Player panel) and File ▸ Export animation…."""
-    player, actions = window.player, window.player.actions
+    actions = window.player_actions
     menu = view_menu.addMenu("&Player")
     menu.addActions([actions[n] for n in ("play", "forward", "back", "first", "last")])
     menu.addSeparator()
@@ -124,12 +141,17 @@ def add_player_menus(window, file_menu, view_menu) -> None:
     for value, text in (("edge", "Backward &Edge by Edge"), ("node", "Backward &Node by Node")):
         action = menu.addAction(text)
         action.setCheckable(True)
-        action.setChecked(player.granularity == value)
+        action.setChecked(value == "edge")           # the player's default
         action.setObjectName(f"player_granularity_{value}")
-        action.triggered.connect(lambda checked=False, v=value: player.set_granularity(v))
+        action.triggered.connect(lambda checked=False, v=value: window.player.set_granularity(v))
         group.addAction(action)
-    player.timeline_changed.connect(lambda: [a.setChecked(a.objectName().endswith(
-        player.granularity)) for a in group.actions()])
+
+    def follow(panel) -> None:
+        player = panel.player
+        player.timeline_changed.connect(lambda: [a.setChecked(a.objectName().endswith(
+            player.granularity)) for a in group.actions()])
+
+    window.player_dock.when_built(follow)
     menu.addSeparator()
     menu.addAction(actions["live"])
     menu.addAction(window.player_dock.toggleViewAction())

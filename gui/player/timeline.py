@@ -22,7 +22,7 @@ from engine.steps import (BACKWARD, FORWARD, GRANULARITIES, INITIAL, LOSS, UPDAT
                           check_granularity, frame_count, player_steps)
 from gui.display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
                        NodeDisplay)
-from gui.formatting import fmt_number, grad_symbol, shape_text
+from gui.formatting import grad_symbol, norm, short_summary as _short, sum_text
 from gui.player.derivatives import forward_text, is_scalar, vjp_text
 
 __all__ = ["BACKWARD", "FORWARD", "GRANULARITIES", "INITIAL", "LOSS", "UPDATE", "StepInfo",
@@ -53,15 +53,6 @@ class StepInfo:
         return f"step {self.index + 1}/{self.count} · {self.phase}"
 
 
-def _short(array) -> str:
-    """A number with 6 significant digits, or a tensor's shape and norm (``4×4, ‖·‖ 0.24``)."""
-    if is_scalar(array):
-        return fmt_number(np.asarray(array).reshape(-1)[0], 6)
-    with np.errstate(all="ignore"):
-        size = float(np.sqrt(np.sum(np.square(array))))
-    shape = np.shape(array)
-    words = f"vector of {shape[0]}" if len(shape) == 1 else shape_text(shape)
-    return f"{words}, ‖·‖ {fmt_number(size, 3)}"
 
 
 class Timeline:
@@ -153,13 +144,17 @@ class Timeline:
                     f" → {_short(s.contribution)}")
         arrivals = self._arrivals[s.source]
         if len(arrivals) > 1 and arrivals[-1] == i:
-            parts = [trace.backward_steps[j].contribution for j in arrivals]
-            if all(is_scalar(p) for p in parts):
-                terms = " + ".join(_short(p) for p in parts).replace("+ −", "− ")
-                text += f";  {gradient} = {terms} = {_short(s.grad_after)}"
-            else:
-                text += f";  {gradient} = the sum of {len(parts)} → {_short(s.grad_after)}"
+            text += f";  {gradient} = {self.fan_in_sum(i)}"
         return text
+
+    def fan_in_sum(self, i: int) -> str:
+        """Where several paths meet at backward step ``i``'s source: the sum of what arrived
+        so far and its total (``0.41218 + 1.64872 = 2.0609``; the step card's sum line and
+        the step's title both say it)."""
+        step = self._backward[i]
+        arrivals = self._arrivals[step.source]
+        parts = [self._backward[j].contribution for j in arrivals if j <= i]
+        return sum_text(parts, step.grad_after)
 
     # ------------------------------------------------------------ records
     def record_at(self, k: int, progress: float = 1.0) -> DisplayRecord:
@@ -205,14 +200,16 @@ class Timeline:
             value, value_note = None, NOT_YET
         elif updated and n in self._new_values:
             value = self._new_values[n]
-        grad, grad_note = None, ""
+        grad, grad_note, complete = None, "", False
         dependent = n == self.loss or n in self._arrivals
         if seeded:
+            complete = True
             if n == self.loss:
                 grad = trace.grads.get(n)
             elif n in self._arrivals:
                 arrivals = self._arrivals[n]
                 got = bisect_left(arrivals, backward_done)
+                complete = got == len(arrivals)
                 if got:
                     grad = self._backward[arrivals[got - 1]].grad_after
                 else:
@@ -228,13 +225,14 @@ class Timeline:
             highlight = DONE
         else:
             highlight = None
-        key = (n, id(value), value_note, id(grad), grad_note, highlight)
+        key = (n, id(value), value_note, id(grad), grad_note, highlight, complete)
         shown = self._node_cache.get(key)
         if shown is None:
-            base = self.base.node(n)
+            # gradient-health badges judge the final gradient: shown once it is complete
+            badges = self.base.node(n).badges if complete else ()
             shown = NodeDisplay(value=value, grad=grad, value_note=value_note,
                                 grad_note=grad_note, highlight=highlight,
-                                is_loss=n == self.loss, badges=base.badges)
+                                is_loss=n == self.loss, badges=badges)
             self._node_cache[key] = shown
         return shown
 
@@ -270,19 +268,10 @@ class Timeline:
     def _largest_contribution(self) -> float:
         """The scale of edge widths: the largest contribution of the whole pass, so widths do
         not jump while stepping (0 when nothing but zeros flowed back)."""
-        top = 0.0
-        with np.errstate(all="ignore"):
-            for s in self._backward:
-                c = s.contribution
-                norm = float(np.sqrt(np.sum(np.square(c)))) if np.size(c) else 0.0
-                if math.isfinite(norm):
-                    top = max(top, norm)
-        return top
+        sizes = (norm(s.contribution) for s in self._backward)
+        return max((size for size in sizes if math.isfinite(size)), default=0.0)
 
     # ------------------------------------------------------------ look-ups for the card
     def arrivals(self, node: str) -> list:
         """Indices of the backward steps that add to ``node``'s gradient, in order."""
         return list(self._arrivals.get(node, ()))
-
-    def backward_index(self, key) -> int | None:
-        return self._edge_step.get(tuple(key))

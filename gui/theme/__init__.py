@@ -1,4 +1,5 @@
-"""The application's look: Fusion style, a calm dark palette, fonts, a style sheet and icons.
+"""The application's look: Fusion style, the palette of the colour table (gui/theme/colors.py),
+fonts, a style sheet and icons.
 
 Icons are drawn with QPainter at runtime (crisp at any size, no image files to ship); the
 window icon is `resources/icons/app.svg`.
@@ -12,34 +13,33 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QIcon, QPainter, QPaint
                            QPixmap)
 from PySide6.QtWidgets import QApplication
 
+from gui.theme import colors
+
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 
-# Dark, to sit with the canvas (gui/canvas/style.py): one accent and a few neutrals.
-ACCENT = "#4f8fea"
-TEXT = "#e3e6ec"
-MUTED = "#9aa1ad"
-WINDOW = "#202228"
-PANEL = "#262930"
-BASE = "#1a1c21"
-RAISED = "#2d3139"
-BORDER = "#393d47"
-HOVER = "#323743"
-SELECTED = "#2f4366"
-ERROR = "#ff6b6b"
-INCOMPLETE = "#e0a84a"  # a node still being built (the canvas's amber, not an alarm)
-GRAD = "#ffa657"      # gradients are shown in a warm colour everywhere (as on the canvas)
-VALUE = "#7fd1ff"     # values in a cool one
+C = colors.active()   # the colour table (gui/theme/colors.py): every colour below comes from it
+ACCENT = C.accent
+TEXT = C.text
+MUTED = C.muted
+WINDOW = C.window
+PANEL = C.panel
+BASE = C.base
+RAISED = C.raised
+BORDER = C.border
+HOVER = C.hover
+SELECTED = C.selected
+ERROR = C.error
+INCOMPLETE = C.warning  # a node still being built (the canvas's amber, not an alarm)
+GRAD = C.grad           # gradients are shown in a warm colour everywhere (as on the canvas)
+VALUE = C.value         # values in a cool one
+DISABLED = C.disabled
 
-TEMPLATE_COLOUR = "#6b7280"
+TEMPLATE_COLOUR = C.other_category
 
 
 def category_colour(op=None, category: str | None = None) -> str:
     """The colour of an op's category, the same as its node header on the canvas."""
-    from gui.canvas import style
-    if op is not None:
-        return style.category_color(op).name()
-    colour = style.CATEGORY_COLORS.get(category)
-    return colour.name() if colour is not None else TEMPLATE_COLOUR
+    return C.op_colour(op) if op is not None else C.category(category)
 
 
 FONT_FAMILIES = ["Inter", "Segoe UI", "Cantarell", "Noto Sans", "DejaVu Sans", "Sans Serif"]
@@ -59,7 +59,8 @@ QToolBar {{ background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER
 QToolBar QToolButton {{ padding: 5px 8px; border-radius: 5px; color: {TEXT}; }}
 QToolBar QToolButton:hover {{ background: {HOVER}; }}
 QToolBar QToolButton:pressed {{ background: {SELECTED}; }}
-QToolBar QToolButton:disabled {{ color: #5b616d; }}
+QToolBar QToolButton:disabled {{ color: {DISABLED}; }}
+QToolButton:checked {{ background: {SELECTED}; border-radius: 5px; }}
 QToolBar::separator {{ background: {BORDER}; width: 1px; margin: 6px 6px; }}
 QDockWidget {{ color: {MUTED}; font-weight: 600; }}
 QDockWidget::title {{ background: {WINDOW}; padding: 8px 12px 6px 12px; text-transform: uppercase; }}
@@ -68,14 +69,14 @@ QMainWindow::separator {{ background: {BORDER}; width: 1px; height: 1px; }}
 QStatusBar {{ background: {WINDOW}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
 QStatusBar QLabel {{ padding: 0 10px; }}
 QStatusBar::item {{ border: none; }}
-QStatusBar[warning="true"] {{ color: {INCOMPLETE}; background: #3a3020; font-weight: 600;
+QStatusBar[warning="true"] {{ color: {INCOMPLETE}; background: {C.warning_background}; font-weight: 600;
                              border-top: 1px solid {INCOMPLETE}; }}
 QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     background: {BASE}; border: 1px solid {BORDER}; border-radius: 5px; padding: 4px 6px;
     color: {TEXT}; selection-background-color: {ACCENT}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 1px solid {ERROR};
-    background: #3d2327; }}
+    background: {C.error_background}; }}
 QLineEdit#headerRename {{ border: 1px solid {ACCENT}; border-radius: 3px; padding: 0 4px;
     font-weight: 600; }}
 QComboBox::drop-down {{ border: none; width: 22px; }}
@@ -107,7 +108,7 @@ QLabel#muted {{ color: {MUTED}; }}
 QLabel#resultCaption {{ color: {TEXT}; font-weight: 500; }}
 QLabel#error {{ color: {ERROR}; }}
 QLabel#incomplete {{ color: {INCOMPLETE}; font-weight: 600; }}
-QLabel#opBadge {{ color: white; border-radius: 4px; padding: 3px 8px; font-weight: 600; }}
+QLabel#opBadge {{ color: {C.badge_text}; border-radius: 4px; padding: 3px 8px; font-weight: 600; }}
 QScrollArea {{ border: none; background: {PANEL}; }}
 QScrollArea > QWidget > QWidget {{ background: {PANEL}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
@@ -119,7 +120,7 @@ QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QMenu {{ background: {RAISED}; border: 1px solid {BORDER}; padding: 4px; }}
 QMenu::item {{ padding: 5px 28px 5px 12px; border-radius: 4px; }}
 QMenu::item:selected {{ background: {SELECTED}; }}
-QMenu::item:disabled {{ color: #5b616d; }}
+QMenu::item:disabled {{ color: {DISABLED}; }}
 QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 6px; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; padding: 5px; }}
 """
@@ -150,16 +151,16 @@ def apply_theme(app: QApplication) -> None:
         QPalette.ColorRole.Base: BASE, QPalette.ColorRole.AlternateBase: PANEL,
         QPalette.ColorRole.Text: TEXT, QPalette.ColorRole.Button: PANEL,
         QPalette.ColorRole.ButtonText: TEXT, QPalette.ColorRole.Highlight: ACCENT,
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: RAISED,
-        QPalette.ColorRole.ToolTipText: TEXT, QPalette.ColorRole.PlaceholderText: "#6b7280",
+        QPalette.ColorRole.HighlightedText: C.on_accent, QPalette.ColorRole.ToolTipBase: RAISED,
+        QPalette.ColorRole.ToolTipText: TEXT, QPalette.ColorRole.PlaceholderText: C.placeholder,
         QPalette.ColorRole.Light: HOVER, QPalette.ColorRole.Midlight: RAISED,
-        QPalette.ColorRole.Dark: BASE, QPalette.ColorRole.Shadow: "#000000",
+        QPalette.ColorRole.Dark: BASE, QPalette.ColorRole.Shadow: C.shadow,
         QPalette.ColorRole.Link: ACCENT, QPalette.ColorRole.Mid: BORDER,
     }
     for role, colour in roles.items():
         palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#5b616d"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#5b616d"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(DISABLED))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(DISABLED))
     app.setPalette(palette)
     app.setFont(ui_font(10))
     app.setStyleSheet(STYLE_SHEET)
@@ -253,10 +254,10 @@ def _draw(name: str, p: QPainter, colour: str) -> None:
         p.drawEllipse(QPointF(12, 12), 7, 7)
 
 
-def make_icon(name: str, colour: str = "#c9ced8") -> QIcon:
+def make_icon(name: str, colour: str | None = None) -> QIcon:
     """A 24-px line icon (rendered at 2× for crispness), with a greyed disabled state."""
     icon = QIcon()
-    for mode, tint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, "#5b616d")):
+    for mode, tint in ((QIcon.Mode.Normal, colour or C.icon), (QIcon.Mode.Disabled, DISABLED)):
         pixmap = QPixmap(48, 48)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
@@ -281,7 +282,7 @@ def symbol_icon(symbol: str, colour: str, size: int = 22) -> QIcon:
     painter.setBrush(base)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawRoundedRect(rect, 5, 5)
-    painter.setPen(QColor("#ffffff"))
+    painter.setPen(QColor(C.badge_text))
     size_pt = 8.5
     font = ui_font(size_pt, bold=True)
     while size_pt > 5.5 and QFontMetricsF(font).horizontalAdvance(symbol) > rect.width() - 6:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-_COLOUR = "#c9ced8"
-_DISABLED = "#5b616d"
+from gui.theme import colors
 
 
 def _triangle(p: QPainter, left: float, right: float, flip: bool = False) -> None:
@@ -50,7 +49,8 @@ def _draw(name: str, p: QPainter, colour: QColor) -> None:
 
 def player_icon(name: str) -> QIcon:
     icon = QIcon()
-    for mode, tint in ((QIcon.Mode.Normal, _COLOUR), (QIcon.Mode.Disabled, _DISABLED)):
+    table = colors.active()
+    for mode, tint in ((QIcon.Mode.Normal, table.icon), (QIcon.Mode.Disabled, table.disabled)):
         pixmap = QPixmap(48, 48)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)

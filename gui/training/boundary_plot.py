@@ -17,15 +17,14 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel
 
 from gui import theme
-from gui.canvas.thumbnail import COLOURS, LUT
+from gui.theme import colors
+from gui.theme.heatmap import COLOURS, LUT
 from gui.training.plot_card import PlotCard, TEST, fmt
 
 BACKGROUND = np.array(COLOURS[1], dtype=np.float64)
-CLASS_COLOURS = np.array([COLOURS[0], COLOURS[2], (90, 200, 120), (190, 130, 245),
-                          (255, 105, 115), (230, 210, 80), (60, 200, 200), (240, 120, 190),
-                          (170, 170, 170), (140, 110, 70)], dtype=np.float64)
+CLASS_COLOURS = np.array([colors.rgb(c) for c in colors.active().classes], dtype=np.float64)
 STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
-FIT = "#ffa657"
+FIT = colors.active().plot_fit
 NOTE_WIDTH = 20      # characters per line of the note shown when there is nothing to draw
 
 
@@ -63,7 +62,7 @@ class BoundaryPlot(PlotCard):
         self.image.setZValue(-10)
         item.addItem(self.image)
         self.train_dots = pg.ScatterPlotItem(size=5, pen=pg.mkPen(theme.BASE, width=1))
-        self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(0, 0, 0, 0))
+        self.test_dots = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(None))
         self.fit_curves: list[pg.PlotDataItem] = []
         item.addItem(self.train_dots)
         item.addItem(self.test_dots)
@@ -116,9 +115,6 @@ class BoundaryPlot(PlotCard):
             self._curve_points(probe)
         self.dirty = True
 
-    def _brushes(self, classes):
-        return [pg.mkBrush(QColor(*class_colour(int(c)).astype(int))) for c in classes]
-
     def _dots(self, dots, points, filled: bool) -> None:
         if points is None:
             return
@@ -134,7 +130,7 @@ class BoundaryPlot(PlotCard):
             dots.setData(x, y, brush=[pg.mkBrush(c) for c in colours])
         else:
             dots.setData(x, y, pen=[pg.mkPen(c, width=1.6) for c in colours],
-                         brush=pg.mkBrush(0, 0, 0, 0))
+                         brush=pg.mkBrush(None))
 
     def _curve_points(self, probe) -> None:
         item = self.plot.getPlotItem()

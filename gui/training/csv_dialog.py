@@ -7,9 +7,17 @@ loss (class labels → one-hot for softmax_ce, 0/1 for sigmoid_bce, numbers for 
 standardise option and the test fraction. Every change is checked by building a Trainer on
 it, so a bad file says why in one line (the file, line and column) and OK stays disabled;
 nothing in the document changes until OK.
+
+When the CSV's feature or class count differs from the graph's (read from its layers), the
+dialog says exactly what differs and, for a layered network, offers to adapt it: the lines
+below say what will change (only the parameters touching the input or the output are resized
+and drawn afresh), and OK ("Adapt the network and use this data") applies it and the data as
+ONE undo step. "Build a network for this data…" closes the dialog with ``BUILD`` (the panel
+opens the network builder on the CSV).
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,11 +26,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from gui import theme
-from gui.model import TrainingError
+from gui.model import TrainingError, commands
 from gui.training.settings import csv_section
 
 PREVIEW_ROWS = 12
 CHECK_DELAY_MS = 120
+BUILD = 2              # the dialog's result when the network builder is asked for
 
 
 class CsvDialog(QDialog):
@@ -86,18 +95,32 @@ class CsvDialog(QDialog):
         self.error_label.setObjectName("csv_error")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {theme.ERROR};")
+        self.adapt_label = QLabel()
+        self.adapt_label.setObjectName("csv_adapt")
+        self.adapt_label.setWordWrap(True)
+        self.adapt_label.setTextFormat(Qt.TextFormat.RichText)
+        self.adapt_label.hide()
+        self.adaptation = None          # the change OK applies when the widths differ
+        self.build_section: dict | None = None
+        self.build_button = QPushButton("Build a network for this data…")
+        self.build_button.setObjectName("csv_build_network")
+        self.build_button.setToolTip("Close this dialog and open the network builder with "
+                                     "this CSV: inputs, outputs and loss from its columns")
+        self.build_button.clicked.connect(self.build_network)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Use this data")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.addButton(self.build_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         column = QVBoxLayout(self)
         column.addLayout(row)
         column.addWidget(self.preview, 1)
         column.addWidget(self.rows_label)
         column.addLayout(form)
+        column.addWidget(self.adapt_label)
         column.addWidget(self.error_label)
         column.addWidget(self.buttons)
         self.resize(720, 620)
@@ -231,20 +254,60 @@ class CsvDialog(QDialog):
                            self.targets_node.currentText() or None)
 
     def check(self) -> str | None:
-        """Build a Trainer on the proposed data; the problem (shown) or None (OK enabled)."""
+        """Build a Trainer on the proposed data; the problem (shown) or None (OK enabled).
+        A width that differs from a layered network's is no problem: OK adapts it."""
         self._timer.stop()
+        self._show_adaptation(None)
         if self.table is None:
             self.ok_button.setEnabled(False)
             return self.problem
+        section = self.section()
+        adaptation = None
+        if self.model.network() is not None:
+            try:
+                adaptation = self.model.csv_adaptation(section, self.session.folder)
+            except ValueError:
+                adaptation = None       # the Trainer below says what is wrong with the CSV
+        if adaptation is not None and adaptation.change is not None:
+            self._show_adaptation(adaptation)
+            self.problem = None
+            self.error_label.setText("")
+            self.ok_button.setEnabled(True)
+            return None
         try:
-            self.model.make_trainer(self.section(), self.session.training, self.session.folder)
+            self.model.make_trainer(section, self.session.training, self.session.folder)
         except (TrainingError, ValueError, TypeError) as error:
-            self._show_problem(str(error))
+            reason = adaptation.reason if adaptation is not None else None
+            self._show_problem(str(error) + (f" (cannot adapt: {reason})" if reason else ""))
             return self.problem
         self.problem = None
         self.error_label.setText("")
         self.ok_button.setEnabled(True)
         return None
+
+    def _show_adaptation(self, adaptation) -> None:
+        """What differs and what adapting changes (None: nothing to adapt)."""
+        self.adaptation = adaptation
+        self.ok_button.setText("Use this data" if adaptation is None else
+                               "Adapt the network and use this data")
+        if adaptation is None:
+            self.adapt_label.hide()
+            return
+        lines = "".join(f"<li>{html.escape(line, quote=False)}</li>" for line in adaptation.change.lines)
+        self.adapt_label.setText(
+            f'<p style="color:{theme.INCOMPLETE}">⚠ {html.escape(adaptation.message, quote=False)}</p>'
+            f"<p>The network can be adapted to it: only the parameters that touch the input "
+            f"or the output are resized and drawn afresh; the other layers keep their "
+            f"weights. One undo step brings the old graph back.</p><ul>{lines}</ul>")
+        self.adapt_label.show()
+
+    def build_network(self) -> None:
+        """Close with ``BUILD``: the panel opens the network builder on this CSV."""
+        path = self._path()
+        if path is None or self.table is None:
+            return
+        self.build_section = self.section()
+        self.done(BUILD)
 
     def _show_problem(self, text: str) -> None:
         self.problem = text
@@ -254,5 +317,9 @@ class CsvDialog(QDialog):
     def accept(self) -> None:
         if self.check() is not None:
             return                      # stays open: the message says why
-        self.session.set_data(self.section())
+        if self.adaptation is not None:      # the network and the data in one undo step
+            self.session.undo_stack.push(commands.ChangeNetwork(self.model,
+                                                                self.adaptation.change))
+        else:
+            self.session.set_data(self.section())
         super().accept()

@@ -1,8 +1,9 @@
 """The Training panel in the main window: one call from the window's dock set-up, one from
 its toolbar.
 
-``install_training(window)`` creates ``window.training`` (the TrainingPanel) in the Training
-dock under the canvas (a tab beside the chain rule and the player), wires its messages to the
+``install_training(window)`` creates the Training dock under the canvas (a tab beside the chain
+rule and the player; the window's layout policy gives it its height, gui/actions.DockNeeds). Its panel, ``window.training`` (the TrainingPanel, gui/training/panel.py),
+is built the first time the tab is shown or the panel is asked for: then it is wired to the
 status bar, reveals the node a nan came from, makes the player leave before a run, and stops
 the worker cleanly when the window closes or the application quits.
 ``add_training_controls(window, toolbar)`` adds ▶ Train / Step to the toolbar's Run slot and
@@ -17,13 +18,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from shiboken6 import isValid
 
-from gui.model import files
-from gui.actions import insert_tool_action, menu_named
+from gui.actions import LazyDock, declare_needs, document_folder, insert_tool_action, menu_named
 
-from gui.training.panel import TrainingPanel
-
-PANEL_HEIGHT = 400
-MAX_SHARE = 0.55        # of the window's height, at most, when the dock makes room
+PANEL_HEIGHT = 400          # preferred: the window's policy caps it (the canvas keeps its share)
+UNBUILT_MINIMUM = (560, 230)     # the panel's least useful size before it is built
 
 
 class _CloseGuard(QObject):
@@ -40,21 +38,10 @@ class _CloseGuard(QObject):
         return False
 
 
-def document_folder(window):
-    """Where the document's relative paths start: its file's folder; the examples' folder
-    for an example (opened untitled); None for a new document."""
-    if getattr(window, "path", None) is not None:
-        return window.path.parent
-    if "(example)" in getattr(window, "display_name", ""):
-        return files.EXAMPLES_DIR
-    return None
-
-
-def install_training(window) -> TrainingPanel:
-    panel = TrainingPanel(window.model, window.undo_stack, lambda: document_folder(window))
-    dock = QDockWidget("Training", window)
-    dock.setObjectName("training_dock")
-    dock.setWidget(panel)
+def install_training(window) -> LazyDock:
+    """The Training dock, tabbed with the chain rule; its panel (pyqtgraph, the session, the
+    worker) is built the first time the tab is shown or ``window.training`` is asked for."""
+    dock = LazyDock("Training", window, lambda: _build_panel(window, dock), "training_dock")
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -63,32 +50,9 @@ def install_training(window) -> TrainingPanel:
     if neighbour is not None:
         window.tabifyDockWidget(neighbour, dock)
         neighbour.raise_()
-    window.training, window.training_dock = panel, dock
-    session = panel.session
-
-    def make_room() -> None:
-        """The plots need height: a short dock grows to about half the window, never more
-        than MAX_SHARE of it (a small window keeps a canvas to see the graph on)."""
-        if not dock.isFloating() and dock.height() < PANEL_HEIGHT:
-            height = min(max(PANEL_HEIGHT, int(window.height() * 0.48)),
-                         int(window.height() * MAX_SHARE))
-            if height > dock.height():
-                window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
-
-    def bring_up() -> None:
-        player = getattr(window, "player", None)
-        if player is not None:
-            player.leave()
-        if dock.isHidden():
-            dock.show()
-        dock.raise_()
-        make_room()
-
-    def on_visible(visible: bool) -> None:
-        if visible and window.isVisible():
-            make_room()
-
-    dock.visibilityChanged.connect(on_visible)
+    window.training_dock = dock
+    declare_needs(dock, lambda: dock.widget().useful_minimum() if dock.is_built
+                  else UNBUILT_MINIMUM, PANEL_HEIGHT)
 
     def on_document() -> None:
         """Another document: the Training tab comes to the front only when the file is about
@@ -103,11 +67,32 @@ def install_training(window) -> TrainingPanel:
         (dock if about_training else neighbour).raise_()
 
     window.model.graph_reset.connect(on_document)
+    return dock
+
+
+def _build_panel(window, dock):
+    """The Training panel and its session, wired to the window (once, when first needed)."""
+    from gui.training.panel import TrainingPanel
+
+    panel = TrainingPanel(window.model, window.undo_stack, lambda: document_folder(window))
+    session = panel.session
+
+    def bring_up() -> None:
+        leave_player = getattr(window, "leave_player", None)
+        if leave_player is not None:
+            leave_player()
+        if dock.isHidden():
+            dock.show()
+        dock.raise_()
+
     session.about_to_start.connect(bring_up)
     session.live.repaint = lambda: window.canvas.viewport().repaint()
     panel.message.connect(window.show_message)
     panel.warning.connect(window.show_warning)
     panel.node_failed.connect(window.reveal_node)
+    network = getattr(window, "network", None)      # the builder (gui/network), when there
+    if network is not None:
+        panel.network_requested.connect(network.open_builder)
     window.installEventFilter(_CloseGuard(session, window))
     app = QApplication.instance()
     if app is not None:
@@ -124,28 +109,32 @@ def install_training(window) -> TrainingPanel:
 
 def add_training_controls(window, toolbar) -> None:
     """▶ Train / Step in the toolbar's Run slot (before ``window.run_toolbar_anchor``) and
-    View ▸ Training (the dock)."""
-    session = window.training.session
+    View ▸ Training (the dock). They build the panel when first used."""
     train = QAction("Train", window)
     train.setObjectName("train")
     train.setShortcut(QKeySequence("Ctrl+T"))
     train.setToolTip("Train the graph on its data; again to pause (Ctrl+T)")
-    train.triggered.connect(lambda checked=False: session.toggle())
+    train.triggered.connect(lambda checked=False: window.training.session.toggle())
     step = QAction("Train Step", window)
     step.setObjectName("train_step")
     step.setShortcut(QKeySequence("Ctrl+Shift+T"))
     step.setToolTip("One training step on one batch (Ctrl+Shift+T)")
-    step.triggered.connect(lambda checked=False: session.step())
+    step.triggered.connect(lambda checked=False: window.training.session.step())
     for action in (train, step):
         window.addAction(action)
         window.actions_by_name[action.objectName()] = action
 
-    def follow() -> None:
-        train.setText("Pause" if session.running else "Train")
-        step.setEnabled(not session.running)
+    def follow_session(panel) -> None:
+        session = panel.session
 
-    session.state_changed.connect(follow)
-    follow()
+        def follow() -> None:
+            train.setText("Pause" if session.running else "Train")
+            step.setEnabled(not session.running)
+
+        session.state_changed.connect(follow)
+        follow()
+
+    window.training_dock.when_built(follow_session)
     button = insert_tool_action(toolbar, train, getattr(window, "run_toolbar_anchor", None),
                                 Qt.ToolButtonStyle.ToolButtonTextOnly)
     if button is not None:

@@ -4,6 +4,7 @@ controls, the palette) instead of the file format's — a GUI user picks nodes i
 from __future__ import annotations
 
 from engine import Kind
+from gui.formatting import fmt_number
 
 NO_PARAMETERS_TEXT = ("This graph has no parameters to train: add a Parameter (θ) node from "
                       "the palette and wire it into the loss")
@@ -53,11 +54,12 @@ def metric_parts(m: dict, short: bool = False) -> list:
     (``short``: "acc" for "accuracy"), leaving out what is not known."""
     acc = "acc" if short else "accuracy"
     parts = []
-    for key, label, form in (("loss", "loss", "{:.4g}"), ("accuracy", acc, "{:.1%}"),
-                             ("test_loss", "test loss", "{:.4g}"),
-                             ("test_accuracy", f"test {acc}", "{:.1%}")):
+    for key, label in (("loss", "loss"), ("accuracy", acc), ("test_loss", "test loss"),
+                       ("test_accuracy", f"test {acc}")):
         if m.get(key) is not None:
-            parts.append(f"{label} {form.format(m[key])}")
+            value = m[key]
+            parts.append(f"{label} {value:.1%}" if key.endswith("accuracy")
+                         else f"{label} {fmt_number(value, 4)}")
     return parts
 
 

@@ -8,7 +8,7 @@ Python API (lessons, tests): ``panel.start(steps=None)``, ``panel.pause()``, ``p
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from gui import theme
@@ -32,6 +32,7 @@ class TrainingPanel(QWidget):
     message = Signal(str)
     warning = Signal(str)
     node_failed = Signal(str)      # the node that produced a nan / inf: reveal it
+    network_requested = Signal(dict)   # the CSV dialog's "Build a network for this data…"
 
     def __init__(self, model, undo_stack, folder=None, parent=None):
         super().__init__(parent)
@@ -51,11 +52,14 @@ class TrainingPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFixedWidth(CONTROLS_WIDTH + 14)
+        self.controls_scroll = scroll
         self.plot_grid = PlotGrid(self.plots)
+        self.plot_grid.arranged.connect(self._plots_arranged)
         content = QWidget()
         row = QHBoxLayout(content)
-        row.setContentsMargins(6, 4, 6, 4)
+        row.setContentsMargins(4, 2, 4, 2)
         row.setSpacing(8)
+        self.content_row = row
         row.addWidget(scroll)
         row.addWidget(self.plot_grid, 1)
         outer = QScrollArea()          # a narrow window scrolls the panel, never grows for it
@@ -73,14 +77,28 @@ class TrainingPanel(QWidget):
         self.update_state()
         self.boundary_plot.set_probe(None)
 
-    def resizeEvent(self, event) -> None:
-        """Four plots in a row on a wide panel, two by two on a narrower one."""
-        super().resizeEvent(event)
-        size = event.size()
-        room = size.width() - CONTROLS_WIDTH - 30
-        columns = 4 if room > 2.4 * size.height() else 2
-        self.plot_grid.arrange(columns)
-        self.loss_plot.smooth_word.setVisible(room / columns >= 250)   # narrow: slider only
+    _shown_once = False
+
+    def showEvent(self, event) -> None:
+        """The first time it is shown (the panel is built when first needed, maybe after its
+        document was opened), empty plots take their empty ranges at their real size."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self.session.latest is None:
+                self._clear_plots()
+
+    def _plots_arranged(self, cell_width: int) -> None:
+        """The plots reflow themselves (PlotGrid); a narrow loss plot drops its "smooth"."""
+        self.loss_plot.smooth_word.setVisible(cell_width >= 250)
+
+    def useful_minimum(self) -> tuple[int, int]:
+        """The least size at which the controls and one plot of at least MIN_PLOT fit with
+        no scroll bar (the window's layout policy collapses the dock below it)."""
+        margins, gap = self.content_row.contentsMargins(), self.content_row.spacing()
+        grid = self.plot_grid.minimumSizeHint()
+        return (margins.left() + self.controls_scroll.width() + gap + grid.width()
+                + margins.right(), margins.top() + grid.height() + margins.bottom())
 
     # ------------------------------------------------------------ the API
     def start(self, steps: int | None = None) -> bool:
@@ -399,14 +417,16 @@ class TrainingPanel(QWidget):
         self.load_settings()
 
     def open_csv_dialog(self, path: str | None = None) -> bool:
-        from gui.training.csv_dialog import CsvDialog
+        from gui.training.csv_dialog import BUILD, CsvDialog
         dialog = CsvDialog(self.session, path, self.window())
         self.csv_dialog = dialog
-        accepted = bool(dialog.exec())
+        result = dialog.exec()
         self.csv_dialog = None
-        if accepted:
+        if result:
             self.load_settings()
-        return accepted
+        if result == BUILD:                  # the builder takes the CSV from here
+            self.network_requested.emit(dialog.build_section)
+        return result == QDialog.DialogCode.Accepted
 
     def _training_edited(self, *_args) -> None:
         if self._loading:

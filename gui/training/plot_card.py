@@ -14,11 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
+from gui.formatting import fmt_number
 from gui.training.panel_widgets import ElidedLabel
 from gui.training.worker import gui_turn
 
-TRAIN = "#7fd1ff"
-TEST = "#f0c674"
+TRAIN = theme.C.plot_train
+TEST = theme.C.plot_test
 DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
 TOP_MARGIN = 8            # px above the plot area: half a tick label's height
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
@@ -62,11 +63,8 @@ def power_text(exponent: float) -> str:
 
 
 def fmt(value, digits: int = 5) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return f"{value:.{digits}g}"
+    """A read-out's number in the app's one format (gui/formatting.py); "–" for none."""
+    return "–" if value is None else fmt_number(value, digits)
 
 
 class TimedPlotWidget(pg.PlotWidget):

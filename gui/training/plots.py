@@ -15,13 +15,13 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QLabel, QSlider
 
 from gui import theme
+from gui.theme import colors
 from gui.training.plot_card import TEST, TRAIN, PlotCard, cheap_curve, fmt, legend_entry, log10_safe
 from gui.training.series import Series, Smoothed
 
-LEGEND_BRUSH = (26, 28, 33, 190)   # the plot background, a little see-through
+LEGEND_BRUSH = (*colors.rgb(theme.C.plot_legend_fill), colors.alpha(theme.C.plot_legend_fill))
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
-PALETTE = ("#7fd1ff", "#ffa657", "#7ee787", "#d2a8ff", "#ff7b72", "#f0c674", "#56d4dd",
-           "#f778ba", "#a5d6ff", "#ffdf5d")
+PALETTE = theme.C.plot_pens
 
 
 class LossPlot(PlotCard):

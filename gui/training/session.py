@@ -28,15 +28,15 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.model.commands import SetValues
 from gui.model import TrainingError
 from gui.training.live_canvas import LiveCanvas
 from gui.training.messages import cannot_train, in_panel_terms, plural as _plural, stop_text
 from gui.training.probe import Probe
 from gui.training.session_document import DATA_REBUILD, FollowsDocument
-from gui.training.settings import SETTINGS_TEXT, SetTrainingSections, Steps, guess_nodes, sections_of
+from gui.model.commands import SETTINGS_TEXT, SetTrainingSections, SetValues, Steps
+from gui.training.settings import guess_nodes, sections_of
 from gui.training.worker import Failure, TrainingRun, prestart, still_snapshot
 
 
@@ -71,6 +71,7 @@ class TrainingSession(FollowsDocument, QObject):
         self.live = LiveCanvas(model, self._editing, lambda: self._foreign,
                                lambda: self.worker is not None, self)
         self._connect_model()
+        QTimer.singleShot(0, self._adopt_folder)   # made for a document already open
 
     # ------------------------------------------------------------ read
     @property

@@ -1,21 +1,15 @@
 """The training panel's settings: the document's ``data`` and ``training`` sections.
 
 The panel edits plain dicts shaped as the file format pins them (docs/file-format.md) and
-writes them into the document through ``SetTrainingSections``, one undo step; consecutive
-settings edits merge into one step, so nudging a spin box does not flood the undo stack.
+writes them into the document through ``gui.model.commands.SetTrainingSections``, one undo
+step; consecutive settings edits merge into one step, so nudging a spin box does not flood the
+undo stack.
 """
 from __future__ import annotations
-
-import copy
-
-from PySide6.QtGui import QUndoCommand
-
-from gui.model.commands import ModelCommand
 
 BUILTIN_KEYS = ("dataset", "n", "noise", "seed", "classes")
 CSV_KEYS = ("csv", "target", "labels", "standardize")
 DEFAULT_DATA = {"dataset": "xor", "n": 200, "noise": 0.1, "seed": 0}
-SETTINGS_TEXT = "Change training settings"
 
 
 def guess_nodes(model) -> tuple[str | None, str | None]:
@@ -86,50 +80,3 @@ def csv_section(current: dict, path: str, target: str | None, test_fraction: flo
     if targets:
         section["targets"] = targets
     return section
-
-
-class SetTrainingSections(ModelCommand):
-    """The document's data and training sections replaced, one undo step. Settings edits in
-    a row (`merge`) become one step; the step that ends a run (recording the data's
-    standardisation) does not merge."""
-
-    MERGE_ID = 7801
-
-    def __init__(self, model, data: dict | None, training: dict | None,
-                 text: str = SETTINGS_TEXT, merge: bool = True, parent=None):
-        super().__init__(text, parent)
-        self.model, self.merge = model, merge
-        self.old = model.training_sections()
-        self.new = (copy.deepcopy(data), copy.deepcopy(training))
-
-    def id(self) -> int:
-        return self.MERGE_ID if self.merge else -1
-
-    def mergeWith(self, other) -> bool:
-        if not isinstance(other, SetTrainingSections) or not other.merge \
-                or other.model is not self.model:
-            return False
-        self.new = other.new
-        return True
-
-    def apply(self):
-        self.model.set_training_sections(*copy.deepcopy(self.new))
-
-    def revert(self):
-        self.model.set_training_sections(*copy.deepcopy(self.old))
-
-
-class Steps(QUndoCommand):
-    """Several commands as one undo step (Python-owned parts: no Qt parent to outlive)."""
-
-    def __init__(self, text: str, parts: list):
-        super().__init__(text)
-        self.parts = parts
-
-    def redo(self):
-        for part in self.parts:
-            part.redo()
-
-    def undo(self):
-        for part in reversed(self.parts):
-            part.undo()

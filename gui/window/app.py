@@ -1,4 +1,5 @@
-"""Application start-up: QApplication, identity for QSettings, theme, icon, error handling.
+"""Application start-up: the window, the file to open, crash recovery and error handling (the
+QApplication itself, its identity and theme: gui/window/application.py).
 
 `run_app(path)` is what `python main.py [FILE]` calls. An unexpected Python exception never shows
 a traceback to the user: it is written to a log file beside the user's settings (and stderr) and
@@ -17,14 +18,11 @@ import traceback
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, qInstallMessageHandler
-from PySide6.QtGui import QPixmapCache
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gui import theme
+from gui.window.application import make_application, quiet_qt_messages
 
-APP_NAME = "Backprop Studio"
-ORGANISATION = "Backprop Studio"
 EXIT_AFTER_SHOW = "BACKPROP_STUDIO_EXIT_AFTER_SHOW"
 _IMPORTED_AT = time.perf_counter()
 
@@ -39,48 +37,6 @@ def process_age() -> float:
         return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError):
         return time.perf_counter() - _IMPORTED_AT
-
-
-def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (created once), named for QSettings, themed, with the window icon."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else APP_NAME])
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(ORGANISATION)
-    app.setOrganizationDomain("backprop-studio.invalid")
-    if not app.property("backprop_studio_themed"):   # once: a new style sheet re-polishes
-        theme.apply_theme(app)                         # every widget in the process
-        app.setWindowIcon(theme.app_icon())
-        app.setProperty("backprop_studio_themed", True)
-        # canvas item caches live in QPixmapCache: room for a screenful of nodes at any zoom
-        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
-        collect_garbage_between_events(app)
-    return app
-
-
-def collect_garbage_between_events(app) -> None:
-    """Python's cyclic garbage collector, run from a timer in the GUI thread instead of at any
-    allocation: a collection that starts inside a Qt call (e.g. a signal disconnect, which holds
-    a Qt mutex) can finalise objects that need the same mutex and freeze the app, and one in a
-    worker thread can delete Qt objects there. pyqtgraph's GarbageCollector does exactly this."""
-    from pyqtgraph.util.garbage_collector import GarbageCollector
-    app._backprop_studio_gc = GarbageCollector(interval=1.0)
-
-
-# Platform-plugin chatter that says nothing to a user (the offscreen plugin prints it per window).
-_NOISE = ("This plugin does not support",)
-
-
-def _qt_message(_mode, _context, message: str) -> None:
-    if not message.startswith(_NOISE):
-        print(message, file=sys.stderr)
-
-
-def quiet_qt_messages() -> None:
-    """Send Qt's messages to stderr, minus the platform plugin's meaningless notices.
-    (Not done in make_application: tests keep pytest-qt's own handler.)"""
-    qInstallMessageHandler(_qt_message)
 
 
 def log_path(settings=None) -> Path:

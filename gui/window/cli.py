@@ -3,10 +3,11 @@
 `render FILE --out DIR [--gif FILE] [--size WxH] [--granularity node|edge]` writes the backprop
 player's steps as PNG frames (gui/player/render.py); its last stdout line is `{"frames": N}`.
 
-`shot FILE --out PNG [--width W --height H --select NODE --train N]` renders the main window
-with FILE open, fitted, after the model's re-run (values and gradients are on the nodes); with
-`--train N` after N training steps run through the app's own training path (the Training
-panel's worker, the live plots and the decision boundary drawn). Every failure is one line on
+`shot FILE --out PNG [--width W --height H --select NODE --train N --view graph|neurons]`
+renders the main window with FILE open, fitted, after the model's re-run (values and gradients
+are on the nodes); with `--train N` after N training steps run through the app's own training
+path (the Training panel's worker, the live plots and the decision boundary drawn); with
+`--view neurons` showing the neuron view (a graph that is not layered is refused, saying why). Every failure is one line on
 stderr and exit code 2.
 """
 from __future__ import annotations
@@ -38,13 +39,16 @@ def _fail(message: str) -> int:
 def _shot_parser() -> _Parser:
     parser = _Parser(prog=f"{PROG} shot",
                      description="Render the main window with FILE open to a PNG (offscreen).")
-    parser.add_argument("file", help="graph file (.json)")
-    parser.add_argument("--out", required=True, help="PNG file to write")
+    parser.add_argument("file", metavar="FILE", help="graph file (.json)")
+    parser.add_argument("--out", required=True, metavar="PNG", help="PNG file to write")
     parser.add_argument("--width", type=int, default=1400, help="window width in pixels (1400)")
     parser.add_argument("--height", type=int, default=900, help="window height in pixels (900)")
-    parser.add_argument("--select", default=None, help="node to select (shown in the inspector)")
+    parser.add_argument("--select", default=None, metavar="NODE",
+                        help="node to select (shown in the inspector)")
     parser.add_argument("--train", type=int, default=None, metavar="N",
                         help="first train N steps in the Training panel (its plots shown)")
+    parser.add_argument("--view", choices=("graph", "neurons"), default="graph",
+                        help="the op graph (default) or the neuron view of a layered network")
     return parser
 
 
@@ -65,7 +69,7 @@ def shot(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
 
     from gui.model import files
-    from gui.window.app import make_application, quiet_qt_messages
+    from gui.window.application import make_application, quiet_qt_messages
 
     try:
         graph = files.read_graph(args.file)
@@ -80,9 +84,7 @@ def shot(argv: list[str]) -> int:
         window = MainWindow(settings=settings)
         window.resize(args.width, args.height)
         window.show()
-        app.processEvents()
         window.open_graph(graph, Path(args.file).resolve(), Path(args.file).name)
-        window.model.run_now()
         if args.select:
             if not window.model.has_node(args.select):
                 window.close()
@@ -95,11 +97,15 @@ def shot(argv: list[str]) -> int:
             if problem is not None:
                 window.close_without_asking()
                 return _fail(f"{PROG} shot: {Path(args.file).name}: {problem}")
+        if args.view == "neurons" and not window.network.show_neurons(True):
+            reason = window.model.network_state()[1]
+            window.close_without_asking()
+            return _fail(f"{PROG} shot: {Path(args.file).name} has no neuron view: {reason}")
         window.canvas.fit_view()
         app.processEvents()
         image = window.grab()
         ok = image.save(str(out), "PNG")
-        metrics = window.training.metrics()
+        metrics = window.training.metrics() if args.train is not None else None
         window.close_without_asking()
         settings.sync()
     if not ok:
@@ -144,10 +150,13 @@ def _render_parser() -> _Parser:
     parser = _Parser(prog=f"{PROG} render",
                      description="Render the backprop player's steps of FILE as PNG frames "
                                  "(DIR/frame_0000.png, …) and optionally a GIF (offscreen).")
-    parser.add_argument("file", help="graph file (.json)")
-    parser.add_argument("--out", required=True, help="folder for the frames (created if missing)")
-    parser.add_argument("--gif", default=None, help="also write this GIF, one frame per step")
-    parser.add_argument("--size", default="1280x800", help="frame size WxH in pixels (1280x800)")
+    parser.add_argument("file", metavar="FILE", help="graph file (.json)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="folder for the frames (created if missing)")
+    parser.add_argument("--gif", default=None, metavar="GIF",
+                        help="also write this GIF, one frame per step")
+    parser.add_argument("--size", default="1280x800", metavar="WxH",
+                        help="frame size WxH in pixels (1280x800)")
     parser.add_argument("--granularity", choices=("edge", "node"), default="edge",
                         help="backward pass: one frame per edge (default) or per node")
     return parser
@@ -184,7 +193,7 @@ def render(argv: list[str]) -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from gui.model import files
-    from gui.window.app import make_application, quiet_qt_messages
+    from gui.window.application import make_application, quiet_qt_messages
 
     try:
         graph = files.read_graph(args.file)

@@ -31,7 +31,7 @@ def _scene_for(source):
     """(app, model, scene) for ``source`` — an engine graph as ``engine.load_graph`` returned
     it, or a GraphModel (the app hands over ``model.clone()``) — run and drawn in vector mode."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from gui.window.app import make_application
+    from gui.window.application import make_application
     app = make_application()
     from gui.canvas.scene import GraphScene
     from gui.model import GraphModel

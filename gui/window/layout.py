@@ -1,16 +1,17 @@
 """The main window in a small screen: docks that give way to the canvas, a toolbar whose every
-action stays reachable.
+action stays reachable (the policy that decides who gets what: gui/window/dock_policy.py).
 
 - Docks are resizable down to sensible minimums (``PALETTE_MIN``, ``INSPECTOR_MIN``). When the
-  window is resized, they take at most ``DOCK_SHARE`` of its width between them, shrinking in
-  proportion to the widths wanted (what the user last set, else their preferred widths), and
-  grow back to those widths when there is room again.
+  window is resized, the side docks share the width the policy leaves them (at most
+  ``DOCK_SHARE`` of the window's), in proportion to the widths wanted (what the user last set,
+  else their preferred widths), and grow back to those widths when there is room again.
 - The toolbar shows text beside its icons while that fits, icons only when it does not, and its
   overflow button (») lists whatever is still cut off.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QToolButton
 
 from gui import theme
@@ -27,7 +28,8 @@ class DockBalancer:
     def __init__(self, window, docks_and_widths):
         self.window = window
         self.docks = [dock for dock, _ in docks_and_widths]
-        self.wanted = [width for _, width in docks_and_widths]
+        self.preferred = [width for _, width in docks_and_widths]
+        self.wanted = list(self.preferred)
         self.applied: list | None = None
         for dock, minimum in zip(self.docks, (PALETTE_MIN, INSPECTOR_MIN)):
             dock.setMinimumWidth(minimum)
@@ -36,8 +38,14 @@ class DockBalancer:
     def _side_docks(self):
         return [(i, d) for i, d in enumerate(self.docks) if d.isVisible() and not d.isFloating()]
 
-    def balance(self) -> None:
-        """Give each visible docked dock its wanted width, scaled down to fit the share."""
+    def reset(self) -> None:
+        """Forget the widths the user set (View ▸ Reset Layout)."""
+        self.wanted = list(self.preferred)
+        self.applied = None
+
+    def balance(self, room: float | None = None) -> None:
+        """Give each visible docked dock its wanted width, scaled down to fit ``room`` (and
+        the share)."""
         docks = self._side_docks()
         if not docks:
             return
@@ -47,7 +55,7 @@ class DockBalancer:
             for (i, _), width in zip(docks, current):   # the user dragged a dock's edge
                 self.wanted[i] = width
         wanted = [self.wanted[i] for i, _ in docks]
-        room = self.window.width() * DOCK_SHARE
+        room = min(self.window.width() * DOCK_SHARE, room if room is not None else 1e9)
         scale = min(1.0, room / max(1, sum(wanted)))
         widths = [max(d.minimumWidth(), round(w * scale)) for (_, d), w in zip(docks, wanted)]
         if widths != current:
@@ -99,3 +107,14 @@ def overflow_actions(toolbar) -> list:
                 and isinstance(widget, QToolButton) and not widget.isVisible():
             hidden.append(action)
     return hidden
+
+
+def fit_to_screen(window, fraction: float) -> None:
+    """``window`` at ``fraction`` of its screen's available area, centred (a first start)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
+    rect.moveCenter(area.center())
+    window.setGeometry(rect)

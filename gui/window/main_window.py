@@ -9,32 +9,35 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
 from gui import theme
+from gui.actions import LazyDock, declare_needs
 from gui.model import files
-from gui.window import recovery
+from gui.window import recovery, status
+from gui.window.application import APP_NAME
 from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
 from gui.panels.palette import PaletteWidget
-from gui.panels.chain_rule import ChainRulePanel
 from gui.player.install import install_player
 from gui.training.install import install_training
-from gui.formatting import describe, grad_symbol
-from gui.model.node_status import attention_summary
-from gui.window.layout import DockBalancer, fit_toolbar, show_overflow_button
+from gui.network.install import install_network
+from gui.window.dock_policy import LayoutPolicy
+from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_to_screen,
+                               fit_toolbar, show_overflow_button)
 from gui.window.menus import build_actions, build_menus, build_toolbar
 
-APP_NAME = "Backprop Studio"
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 STATUS_TIMEOUT_MS = 6000
 WARNING_TIMEOUT_MS = 6000     # a refusal ("Cannot connect: …") stays this long, in amber
 INSPECTOR_WIDTH = 330    # a 4-column heatmap prints its numbers; the canvas gets the rest
 CHAIN_RULE_HEIGHT = 215  # the chain-rule panel under the canvas: a title and two path rows
+CHAIN_RULE_MIN = (240, 110)   # a title and one path row
+SIDE_DOCK_MIN_HEIGHT = 150
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +68,13 @@ class MainWindow(QMainWindow):
                          [self.palette.preferred_width(), INSPECTOR_WIDTH],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.chain_rule_dock], [CHAIN_RULE_HEIGHT], Qt.Orientation.Vertical)
+        declare_needs(self.palette_dock, (PALETTE_MIN, SIDE_DOCK_MIN_HEIGHT),
+                      self.palette.preferred_width(), collapse_order=10)
+        declare_needs(self.inspector_dock, (INSPECTOR_MIN, SIDE_DOCK_MIN_HEIGHT),
+                      INSPECTOR_WIDTH, collapse_order=20)
+        declare_needs(self.chain_rule_dock, CHAIN_RULE_MIN, CHAIN_RULE_HEIGHT)
+        self.layout_policy = LayoutPolicy(self, self.docks)
+        self.default_state = self.saveState()      # View ▸ Reset Layout returns here
         show_overflow_button(self.toolbar)
         self._add_offset = 0
         self._discarding = False
@@ -78,10 +88,10 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.palette = PaletteWidget()
         self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector = Inspector(self.model, self.undo_stack)
+        self.inspector = Inspector(self.model, self.undo_stack, self.canvas.graph_scene)
         self.inspector_dock = self._dock("Inspector", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.chain_rule_dock = self._dock("Chain rule", ChainRulePanel(self.model, self.canvas),
+        self.chain_rule_dock = self._dock("Chain rule", self._chain_rule_panel,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         for corner, area in ((Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
                              (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)):
@@ -89,11 +99,16 @@ class MainWindow(QMainWindow):
                                             # sit under the canvas only
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
         install_training(self)   # self.training: the Training dock (gui/training)
+        install_network(self)    # self.network: the neuron view and the builder (gui/network)
 
-    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}_dock")
-        dock.setWidget(widget)
+    def _dock(self, title: str, content, area) -> QDockWidget:
+        """A dock for ``content``: a widget, or a function that builds it when first shown."""
+        if callable(content) and not isinstance(content, QWidget):
+            dock = LazyDock(title, self, content)
+        else:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{title.lower()}_dock")
+            dock.setWidget(content)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
@@ -116,12 +131,41 @@ class MainWindow(QMainWindow):
         self.canvas.refused.connect(self.show_warning)
         self.canvas.selection_changed.connect(self._selection_changed)
         self.model.results_changed.connect(self.update_status)
+        self.canvas.graph_scene.record_shown.connect(self._record_shown)
         self.model.node_renamed.connect(lambda *_: self.update_status())
         self.palette.entry_activated.connect(self.add_entry_at_centre)
         self.inspector.message.connect(self.show_message)
         self.inspector.refused.connect(self.show_warning)
         self.inspector.node_requested.connect(self.reveal_node)
         self.inspector.example_requested.connect(self.open_example)
+
+    def _chain_rule_panel(self):
+        from gui.panels.chain_rule import ChainRulePanel
+        return ChainRulePanel(self.model, self.canvas)
+
+    # -- the features built when first needed (gui/actions.LazyDock) ---------------------------
+    @property
+    def training(self):
+        """The Training panel (gui/training/panel.py), built on first use."""
+        return self.training_dock.widget()
+
+    @property
+    def player(self):
+        """The PlayerController (gui/player/controller.py), built on first use."""
+        return self.player_dock.widget().player
+
+    @property
+    def player_strip(self):
+        return self.player_dock.widget().strip
+
+    @property
+    def step_card(self):
+        return self.player_dock.widget().card
+
+    def leave_player(self) -> None:
+        """Back to the live view, if the player was ever used."""
+        if self.player_dock.is_built:
+            self.player.leave()
 
     # -- status and title ---------------------------------------------------------------------
     @property
@@ -163,32 +207,26 @@ class MainWindow(QMainWindow):
         self.inspector.set_selection(list(node_ids))
         self.update_status()
 
+    def _record_shown(self) -> None:
+        """The canvas shows another record (a replay's step): the read-outs follow, once per
+        step (not per frame of its animation)."""
+        record = self.canvas.graph_scene.record
+        state = ("live",) if record.live else (        # a re-run updates the live view
+            record.caption, record.node(self.model.loss_id or ""),
+            *(record.node(n) for n in self.inspector.selection[:1]))
+        if state != getattr(self, "_status_shown", None):
+            self._status_shown = state
+            self.update_status()
+
     def update_status(self) -> None:
-        model = self.model
-        if model.status:
-            text, colour = model.status, theme.ERROR
-        elif model.problems:
-            broken = any(not p.unfinished for p in model.problems.values())
-            text, colour = attention_summary(model), theme.ERROR if broken else theme.INCOMPLETE
-        elif model.loss_id and model.loss_id in model.values:
-            name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
-            loss_value = describe(model.values[model.loss_id], digits=6, with_shape=True)
-            text, colour = f"{name} = {loss_value}", theme.TEXT
-        else:
-            text, colour = f"{len(model.node_ids())} nodes", theme.MUTED
+        """The loss (or what is wrong) and the selected node's numbers, as the canvas shows
+        them (gui/window/status.py): in a replay, at the step shown."""
+        model, record = self.model, self.canvas.graph_scene.record
+        selected = [n for n in self.inspector.selection if model.has_node(n)]
+        text, colour = status.model_text(model, record)
         self.model_label.setText(text)
         self.model_label.setStyleSheet(f"color: {colour};")
-        selected = [n for n in self.inspector.selection if model.has_node(n)]
-        if len(selected) == 1:
-            node_id = selected[0]
-            value = model.values.get(node_id)
-            parts = [f"{node_id} = {describe(value, digits=6, with_shape=True)}"]
-            if node_id in model.grads:
-                parts.append(f"{grad_symbol(model.loss_id, node_id)} = "
-                             f"{describe(model.grads[node_id], digits=6, with_shape=True)}")
-            self.selection_label.setText("   ".join(parts))
-        else:
-            self.selection_label.setText(f"{len(selected)} selected" if selected else "")
+        self.selection_label.setText(status.selection_text(model, record, selected))
 
     # -- documents ----------------------------------------------------------------------------
     def ask_save_changes(self) -> QMessageBox.StandardButton:
@@ -388,15 +426,29 @@ class MainWindow(QMainWindow):
         return super().eventFilter(obj, event)
 
     def resizeEvent(self, event) -> None:
-        """Small windows: docks give way to the canvas, the toolbar drops its texts."""
+        """Small windows: docks give way to the canvas (gui/window/dock_policy.py), the
+        toolbar drops its texts."""
         super().resizeEvent(event)
-        self.docks.balance()
-        fit_toolbar(self.toolbar, self.width())
+        self.layout_policy.resized()
+        self._fit_toolbar()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.docks.balance()
-        fit_toolbar(self.toolbar, self.width())
+        self.layout_policy.resized()
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:     # icons only in the menu bar's row
+        fit_toolbar(self.toolbar, 0 if self.layout_policy.chrome.on else self.width())
+
+    def reset_layout(self) -> None:
+        """View ▸ Reset Layout: every dock back where a first start puts it, at its preferred
+        size (the window keeps its size; a running player stays in front)."""
+        self.layout_policy.reset(self.default_state)
+        if self.player_dock.is_built and self.player.active:
+            self.player_dock.show()
+            self.player_dock.raise_()
+        self._fit_toolbar()
+        self.show_message("Layout reset")
 
     def close_without_asking(self) -> None:
         """Close, dropping unsaved changes (the offscreen renderers use it)."""
@@ -436,7 +488,7 @@ class MainWindow(QMainWindow):
             self.autosaver.timer.stop()
             self.autosaver.clear()
             self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            self.layout_policy.save(self.settings)      # the dock state and heights
             event.accept()
         else:
             event.ignore()
@@ -445,17 +497,6 @@ class MainWindow(QMainWindow):
         """Window size and dock layout from the last session; on a first start (nothing saved)
         90 % of the screen's available area, centred (the app calls this, not tests)."""
         geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.fit_to_screen()
-        if state is not None:
-            self.restoreState(state)
-
-    def fit_to_screen(self, fraction: float = 0.9) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        rect = QRect(0, 0, round(area.width() * fraction), round(area.height() * fraction))
-        rect.moveCenter(area.center())
-        self.setGeometry(rect)
+            fit_to_screen(self, 0.9)
+        self.layout_policy.restore(self.settings, self.settings.value("window/state"))

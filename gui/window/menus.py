@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QToolBar, QWidget
 
@@ -24,7 +24,7 @@ def _version() -> str:
 
 
 ABOUT_TEXT = """<h3>Backprop Studio</h3>
-<p style="color: gray">Version {version}</p>
+<p style="color: {muted}">Version {version}</p>
 <p>Build computation graphs node by node and watch the chain rule at work: every node shows its
 value (forward pass) and its gradient (backward pass), recomputed after every edit.</p>
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
@@ -63,6 +63,11 @@ Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's
 and watch every gradient follow.</p>"""
 
 
+def _import_pytorch(window) -> None:
+    from gui.window.import_dialog import open_import_dialog   # loaded when first used
+    open_import_dialog(window)
+
+
 def _action(window, name, text, slot, shortcut=None, icon=None, tip=None) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
@@ -87,6 +92,9 @@ def build_actions(window) -> dict[str, QAction]:
         "new": _action(window, "new", "&New", window.new_document, std.New, "new", "New graph"),
         "open": _action(window, "open", "&Open…", window.open_dialog, std.Open, "open",
                         "Open a graph"),
+        "import_torch": _action(window, "import_torch", "&Import PyTorch Model…",
+                                lambda: _import_pytorch(window),
+                                tip="Import a small nn.Module from a Python file"),
         "save": _action(window, "save", "&Save", window.save, std.Save, "save", "Save"),
         "save_as": _action(window, "save_as", "Save &As…", window.save_as, std.SaveAs),
         "quit": _action(window, "quit", "&Quit", window.close, std.Quit),
@@ -112,13 +120,16 @@ def build_actions(window) -> dict[str, QAction]:
                             std.ZoomOut, "zoom_out"),
         "zoom_reset": _action(window, "zoom_reset", "Actual &Size", lambda: window.zoom(None),
                               "Ctrl+0"),
+        "reset_layout": _action(window, "reset_layout", "&Reset Layout", window.reset_layout,
+                                tip="Every panel back where it starts, at its first size"),
         "chain_rule": _action(window, "chain_rule", "The &Chain Rule…",
                               lambda: QMessageBox.information(window, "The chain rule",
                                                               CHAIN_RULE_TEXT),
                               std.HelpContents, "help", "Quick help on the chain rule"),
         "about": _action(window, "about", "&About Backprop Studio",
                          lambda: QMessageBox.about(window, "About Backprop Studio",
-                                                   ABOUT_TEXT.format(version=_version()))),
+                                                   ABOUT_TEXT.format(version=_version(),
+                                                                     muted=theme.MUTED))),
     }
     undo = window.undo_stack.createUndoAction(window, "&Undo")
     undo.setShortcuts(QKeySequence.keyBindings(std.Undo))
@@ -168,6 +179,7 @@ def build_menus(window) -> None:
         action.triggered.connect(lambda checked=False, p=path: window.open_example(p))
     if not window.examples_menu.actions():
         window.examples_menu.addAction("No examples found").setEnabled(False)
+    file_menu.addAction(a["import_torch"])
     file_menu.addSeparator()
     file_menu.addActions([a["save"], a["save_as"]])
     add_export_menu(window, file_menu)
@@ -189,6 +201,7 @@ def build_menus(window) -> None:
     view.addAction(window.palette_dock.toggleViewAction())
     view.addAction(window.inspector_dock.toggleViewAction())
     view.addAction(window.chain_rule_dock.toggleViewAction())
+    view.addAction(a["reset_layout"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a["chain_rule"], a["about"]])
@@ -196,7 +209,18 @@ def build_menus(window) -> None:
 
 class MainToolBar(QToolBar):
     """The toolbar; the separator before the Run / Step slot shows only once it holds actions
-    (an empty slot would leave a stray divider)."""
+    (an empty slot would leave a stray divider). In a short window it sits in the menu bar's
+    row (gui/window/compact.py) and asks for the width the menus leave there."""
+
+    in_menu_row = False
+    menus_width = 0
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        row = self.parentWidget()
+        if self.in_menu_row and row is not None:
+            return QSize(max(40, row.width() - self.menus_width), hint.height())
+        return hint
 
     def actionEvent(self, event) -> None:
         super().actionEvent(event)
@@ -236,6 +260,8 @@ def build_toolbar(window) -> QToolBar:
         button = toolbar.widgetForAction(a[name])
         if button is not None:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    from gui.network.install import add_network_controls   # Neurons, File ▸ New Network…
+    add_network_controls(window, toolbar)
     from gui.player.install import add_player_controls   # ▶ Play, View ▸ Player, Export animation…
     add_player_controls(window, toolbar)
     from gui.training.install import add_training_controls   # ▶ Train / Step, View ▸ Training
