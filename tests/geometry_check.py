@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QComboBox, QLabel, QLayout,
-                               QPushButton, QRadioButton, QToolButton, QWidget)
+                               QPushButton, QRadioButton, QToolBar, QToolButton,
+                               QWidget)
 
 ELLIPSIS = "…"
 
@@ -79,8 +80,8 @@ def overlaps(root: QWidget) -> list[str]:
     found = []
     for parent in [root, *root.findChildren(QWidget)]:
         layout = parent.layout()
-        if layout is None or not _shown(parent):
-            continue
+        if layout is None or not _shown(parent) or isinstance(parent, QToolBar):
+            continue        # a toolbar lays out its own overflow (behind », stale geometry)
         widgets = [w for w in _layout_widgets(layout) if _shown(w) and w.parent() is parent]
         rects = [(w, QRect(w.geometry())) for w in widgets]
         for i, (a, ra) in enumerate(rects):

@@ -34,6 +34,7 @@ BACKGROUND = GRID_MINOR = GRID_MAJOR = NODE_BODY = NODE_BORDER = NODE_SELECTED =
 NODE_ERROR = NODE_ERROR_BODY = NODE_INCOMPLETE = TEXT = TEXT_MUTED = HEADER_TEXT = QColor()
 HEADER_MUTED = SYMBOL = VALUE = GRAD = PARAMETER_COLOR = DEFAULT_CATEGORY = QColor()
 PORT_FILL = PORT_EMPTY = PORT_RING = PORT_HIGHLIGHT = PATH = PATH_GLOW = FOCUS = QColor()
+SPOTLIGHT = QColor()
 EDGE = EDGE_SELECTED = EDGE_EMPHASIS = EDGE_WIRE = PULSE_RING = LABEL_FILL = QColor()
 OVERLAY_FILL = OVERLAY_BORDER = NEGATIVE = POSITIVE = BADGE_GLYPH = QColor()
 NODE_ERROR_TEXT = ""
@@ -48,7 +49,7 @@ def _reload() -> None:
     global _C, BACKGROUND, GRID_MINOR, GRID_MAJOR, NODE_BODY, NODE_BORDER, NODE_SELECTED
     global NODE_ERROR, NODE_ERROR_BODY, NODE_INCOMPLETE, TEXT, TEXT_MUTED, HEADER_TEXT
     global HEADER_MUTED, SYMBOL, VALUE, GRAD, PARAMETER_COLOR, DEFAULT_CATEGORY
-    global PORT_FILL, PORT_EMPTY, PORT_RING, PORT_HIGHLIGHT, PATH, PATH_GLOW, FOCUS
+    global PORT_FILL, PORT_EMPTY, PORT_RING, PORT_HIGHLIGHT, PATH, PATH_GLOW, FOCUS, SPOTLIGHT
     global EDGE, EDGE_SELECTED, EDGE_EMPHASIS, EDGE_WIRE, PULSE_RING, LABEL_FILL
     global OVERLAY_FILL, OVERLAY_BORDER, NEGATIVE, POSITIVE, BADGE_GLYPH
     global NODE_ERROR_TEXT, CATEGORY_COLORS, BADGES
@@ -66,6 +67,7 @@ def _reload() -> None:
     PORT_FILL, PORT_EMPTY = QColor(c.port_fill), QColor(c.port_empty)
     PORT_RING, PORT_HIGHLIGHT = QColor(c.port_ring), QColor(c.port_highlight)
     PATH, PATH_GLOW, FOCUS = QColor(c.path), QColor(c.path_glow), QColor(c.focus)
+    SPOTLIGHT = QColor(c.spotlight)            # a node a lesson points at
     # gradient-health badges on a node's corner: kind -> (glyph, colour)
     BADGES = {"vanishing": ("↓", QColor(c.badge_vanishing)),
               "exploding": ("↑", QColor(c.badge_exploding)),

@@ -98,6 +98,9 @@ class GraphOverview(QWidget):
         self.status_label = QLabel(objectName="muted", wordWrap=True)
         self.description_label = QLabel(objectName="muted", wordWrap=True)   # the file's own
         self.description_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.try_label = QLabel(objectName="try_lines", wordWrap=True,     # "what to try"
+                                textFormat=Qt.TextFormat.RichText)
+        self.try_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption = QLabel("Leaves: values and gradients", objectName="muted", wordWrap=True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["node", "shape", "value", "gradient"])
@@ -121,27 +124,48 @@ class GraphOverview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.examples = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.examples.setText(self._examples_html())
-        self.examples.linkActivated.connect(self.example_requested)
+        self.examples = self._example_links()
         for widget in (self.loss_label, self.status_label, self.caption, self.table,
-                       self.description_label, self.examples):
+                       self.description_label, self.try_label, self.examples):
             layout.addWidget(widget)
         self.refresh()
 
+    def _example_links(self) -> QWidget:
+        """"Start from an example:" and one link per example, each with its one-line
+        summary as a tooltip."""
+        box = QWidget(objectName="example_links")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(3)
+        paths = files.example_files()
+        if paths:
+            column.addWidget(QLabel("Start from an example:", objectName="muted"))
+        self._links = []
+        for path in paths:
+            link = QLabel(self._link_html(path), textFormat=Qt.TextFormat.RichText)
+            self._links.append((link, path))
+            link.setToolTip(files.example_summary(path))
+            link.linkActivated.connect(self.example_requested)
+            column.addWidget(link)
+        box.has_links = bool(paths)
+        return box
+
     @staticmethod
-    def _examples_html() -> str:
-        links = "".join(f'<p style="margin: 3px 0"><a style="color: {theme.C.link}; '
-                        f'text-decoration: none" href="{html.escape(str(p))}">'
-                        f"{html.escape(files.example_title(p))}</a></p>"
-                        for p in files.example_files())
-        return (f'<p style="color: {theme.MUTED}">Start from an example:</p>{links}'
-                if links else "")
+    def _link_html(path) -> str:
+        """An example's link, in the theme's link colour (re-made on a switch of theme)."""
+        return (f'<a style="color: {theme.C.link}; text-decoration: none" '
+                f'href="{html.escape(str(path))}">{html.escape(files.example_title(path))}</a>')
+
+    def example_link(self, title: str) -> QLabel | None:
+        """The link of the example titled ``title`` (tests)."""
+        return next((label for label in self.examples.findChildren(QLabel)
+                     if f">{html.escape(title)}</a>" in label.text()), None)
 
     def restyle(self) -> None:
         """A change of theme or text size: links, row heights and cell colours again."""
         self.table.verticalHeader().setDefaultSectionSize(round(22 * look.text_scale()))
-        self.examples.setText(self._examples_html())
+        for link, path in self._links:
+            link.setText(self._link_html(path))
         self.refresh()
 
     def refresh_numbers(self) -> None:
@@ -187,9 +211,20 @@ class GraphOverview(QWidget):
             lines.append(attention)
         self.status_label.setText("\n".join(lines))
         description = model.description()
+        tries = model.try_lines()
+        if any(n.value_hidden or n.grad_hidden for n in record.nodes.values()):
+            # predict mode asks a number: the example's own prose may quote it
+            description = "The example's description is hidden while you predict." \
+                if description or tries else ""
+            tries = []
         self.description_label.setText(description)
         self.description_label.setVisible(bool(description))
-        self.examples.setVisible(not ids and bool(self.examples.text()))
+        self.try_label.setText(
+            f'<p style="margin: 0 0 2px 0"><b>Try:</b></p><ul style="margin: 0; '
+            f'-qt-list-indent: 1">{"".join(f"<li>{html.escape(t)}</li>" for t in tries)}</ul>'
+            if tries else "")
+        self.try_label.setVisible(bool(tries))
+        self.examples.setVisible(not ids and self.examples.has_links)
         all_leaves = [n for n in ids if model.op(n).is_leaf]
         leaves = all_leaves[:MAX_ROWS]
         more = len(all_leaves) - len(leaves)

@@ -1,14 +1,16 @@
 """The player strip: a toolbar atop the Player dock with the controls of the player.
 
-⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", the speed, node/edge granularity
-and "Live View". It drives a PlayerController and follows its signals; the same
+⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", "Live View", Predict (predict
+mode: gui/player/predict.py), then the speed and node/edge granularity (on a narrow strip the
+first to go behind its » button). It drives a PlayerController and follows its signals; the same
 QActions (with their keys) sit in View ▸ Player.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar, QToolButton
 
+from gui import theme
 from gui.player.controller import SPEEDS
 from gui.theme.icons import player_icon
 
@@ -25,7 +27,7 @@ class PlayerStrip(QToolBar):
             self.addAction(actions[name])
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("player_slider")
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(120)
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setPageStep(1)
         self.slider.setToolTip("Drag to scrub through the steps")
@@ -36,6 +38,13 @@ class PlayerStrip(QToolBar):
         self.label.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.label)
         self.addSeparator()
+        self.addAction(actions["live"])
+        self.addAction(actions["predict"])          # predict mode (its tally: on the card)
+        for name in ("live", "predict"):
+            button = self.widgetForAction(actions[name])
+            if button is not None:
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addSeparator()                         # the settings last: the first to go to »
         self.speed = QComboBox()
         self.speed.setObjectName("player_speed")
         self.speed.setToolTip("Speed: steps per second while playing")
@@ -53,15 +62,30 @@ class PlayerStrip(QToolBar):
         self.granularity.currentIndexChanged.connect(
             lambda i: controller.set_granularity(self.granularity.itemData(i)))
         self.addWidget(self.granularity)
-        self.addAction(actions["live"])
-        live = self.widgetForAction(actions["live"])
-        if live is not None:
-            live.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            button.setIcon(theme.make_icon("more"))   # », visible (Qt's is drawn dark)
+            button.setToolTip("More player controls")
+            button.setMinimumWidth(22)
         controller.step_changed.connect(self._follow)
         controller.active_changed.connect(lambda _active: self._follow())
         controller.timeline_changed.connect(self._follow)
         controller.playing_changed.connect(self._playing)
         self._follow()
+
+    def resizeEvent(self, event) -> None:
+        """A narrow strip drops the texts of Live View, then Predict, before a control goes
+        behind »."""
+        super().resizeEvent(event)
+        buttons = [self.widgetForAction(self.actions_by_name[n]) for n in ("live", "predict")]
+        buttons = [b for b in buttons if b is not None]
+        for button in buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for button in buttons:
+            self.layout().invalidate()
+            if self.sizeHint().width() - self.speed.sizeHint().width() \
+                    - self.granularity.sizeHint().width() <= self.width():
+                break
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _scrubbed(self, value: int) -> None:
         if self._updating:

@@ -162,6 +162,7 @@ QToolBar {{ background: {c.window}; border: none; border-bottom: 1px solid {c.di
 QToolBar QToolButton {{ padding: 5px 8px; border-radius: 5px; color: {c.text}; }}
 QToolBar QToolButton:hover {{ background: {c.hover}; }}
 QToolBar QToolButton:pressed {{ background: {c.selected}; }}
+QToolBar QToolButton:checked {{ background: {c.selected}; }}
 QToolBar QToolButton:disabled {{ color: {c.disabled}; }}
 QToolButton:checked {{ background: {c.selected}; border-radius: 5px; }}
 QToolButton:disabled {{ color: {c.disabled}; }}
@@ -286,6 +287,8 @@ QLabel#pathRoute {{ color: {c.muted}; }}
 QLabel#canvasBanner {{ background: {colors.rgba_css(c.banner_fill)}; color: {c.banner_text};
     border-bottom: 1px solid {c.node_error}; padding: 0 12px; font-weight: 600; }}
 QLabel#import_trust {{ border: 1px solid {c.warning}; border-radius: 5px; padding: 8px; }}
+QLabel#lesson_reveal {{ border-left: 3px solid {c.accent}; padding: 4px 0 4px 8px; }}
+QFrame#predict_box {{ border: 1px solid {c.accent}; border-radius: 6px; }}
 """
 
 

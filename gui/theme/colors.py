@@ -79,6 +79,7 @@ class Colors:
     port_highlight: str
     path: str              # a path the chain-rule panel points at
     path_glow: str
+    spotlight: str         # a node a lesson points at: the ring around its card
     badge_vanishing: str
     badge_exploding: str
     badge_dead_relu: str
@@ -146,7 +147,7 @@ DARK = Colors(
                 "Losses": "#a23e70"},
     parameter="#5a4bb8", other_category="#575e6b",
     port_fill="#c9ced8", port_empty="#1b1d23", port_ring="#aab1bd", port_highlight="#f5c26b",
-    path="#5eead4", path_glow="#5a5eead4",
+    path="#5eead4", path_glow="#5a5eead4", spotlight="#b0f5c26b",
     badge_vanishing="#e8b04f", badge_exploding="#ff6b6b", badge_dead_relu="#b79cff",
     badge_glyph="#1b1d23",
     edge="#8c93a0", edge_selected="#f5c26b", edge_emphasis="#d9dde6", edge_wire="#f5c26b",
@@ -184,7 +185,7 @@ LIGHT = Colors(
                 "Losses": "#a0386c"},
     parameter="#5646b5", other_category="#5a616e",
     port_fill="#5a616e", port_empty="#ffffff", port_ring="#5a616e", port_highlight="#b35900",
-    path="#0c7c70", path_glow="#500c7c70",
+    path="#0c7c70", path_glow="#500c7c70", spotlight="#e0b35900",
     badge_vanishing="#8f5d00", badge_exploding="#b3261e", badge_dead_relu="#6a48c8",
     badge_glyph="#ffffff",
     edge="#6b7280", edge_selected="#b35900", edge_emphasis="#262b33", edge_wire="#b35900",
@@ -243,7 +244,7 @@ PAIRS = (
     + _pairs(GRAPHIC, "focus", "window panel base raised canvas node_body")
     + _pairs(GRAPHIC, "accent", "base")                          # a checked box
     + _pairs(GRAPHIC, "icon", "window raised")
-    + _pairs(GRAPHIC, "node_border node_selected node_error node_incomplete path "
+    + _pairs(GRAPHIC, "node_border node_selected node_error node_incomplete path spotlight "
                       "port_highlight edge edge_selected edge_emphasis edge_wire value grad "
                       "negative positive badge_vanishing badge_exploding badge_dead_relu "
                       "search_border", "canvas")
