@@ -82,11 +82,21 @@ def test_view_theme_switches_every_panel_dock_plot_and_dialog_live(window, qtbot
     wait_idle(qtbot, panel)
     widgets = everything(window)
     assert_follows(widgets, LIGHT, DARK)                # … they are built in it
-    window.player.enter(3)                              # the player and its step card
+    window.player.enter(3)                              # the player and its step card …
     QApplication.processEvents()
-    player = {"player": window.player_dock, "step card": window.step_card}
+    window.player_actions["predict"].trigger()          # … in predict mode
+    QApplication.processEvents()
+    assert window.player.predict.enabled
+    player = {"player": window.player_dock, "step card": window.step_card,
+              "predict box": window.step_card.predict_box}
     assert_follows(player, LIGHT, DARK)
+    window.player_actions["predict"].trigger()
     window.player.leave()
+    window.actions_by_name["lessons"].trigger()         # Help ▸ Lessons, Help ▸ The Chain Rule
+    window.actions_by_name["chain_rule"].trigger()
+    QApplication.processEvents()
+    widgets["lessons"], widgets["help"] = window.lessons_dock, window.help_dock
+    assert_follows({"lessons": window.lessons_dock, "help": window.help_dock}, LIGHT, DARK)
     window.network.show_neurons(True)                   # the neuron view
     QApplication.processEvents()
     widgets["neuron view"] = window.network.page
