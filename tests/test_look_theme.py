@@ -192,3 +192,20 @@ def test_series_classes_and_signs_differ_by_more_than_colour(window, qtbot, defa
     from gui.network.neuron_picture import _line_pen
     assert _line_pen(-0.5, 1.0, False).style() == Qt.PenStyle.CustomDashLine
     assert _line_pen(0.5, 1.0, False).style() == Qt.PenStyle.SolidLine
+
+
+def test_the_saved_look_is_read_and_nonsense_is_the_default(tmp_path):
+    from PySide6.QtCore import QSettings
+    from gui.window.look_menu import saved_look
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    assert saved_look(settings) == ("system", 100, False)          # a first start
+    for key, value in (("look/theme", "light"), ("look/text_size", 175),
+                       ("look/reduce_motion", True)):
+        settings.setValue(key, value)
+    assert saved_look(settings) == ("light", 175, True)
+    for key, value in (("look/theme", "pink"), ("look/text_size", "huge"),
+                       ("look/reduce_motion", "maybe")):
+        settings.setValue(key, value)                                # a hand-edited file
+    assert saved_look(settings) == ("system", 100, False)
+    settings.setValue("look/text_size", 130)                         # not on the menu
+    assert saved_look(settings)[1] == 100
