@@ -22,6 +22,7 @@ from engine.predict import SUM
 from engine.steps import BACKWARD, FORWARD, UPDATE
 from engine.predict.text import number, signed
 from gui import theme
+from gui.theme import look
 from gui.player.explain import summary
 from gui.player.predict import (HIDDEN, RIGHT, SKIPPED, WRONG, hidden_results, hidden_title,
                                 without)
@@ -160,6 +161,9 @@ class PredictBox(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.verdict)
         layout.addLayout(self.formulas)
+        self._outcome = None                # the verdict shown: re-coloured on a new theme
+        look.follow(self, lambda: self.verdict.setText(verdict_html(self._outcome))
+                    if self._outcome is not None else None)
         self.hide()
 
     def show_question(self, question, outcome=None, tally=None) -> None:
@@ -183,6 +187,7 @@ class PredictBox(QFrame):
                               else "Go on: the next step (Enter)")
         for button in (self.reveal, self.skip):
             button.setVisible(open_)
+        self._outcome = outcome
         if open_:
             self.field.clear()
             self.verdict.setText("")
