@@ -8,6 +8,7 @@ panels, fields, buttons, canvas, node bodies) and a good share of its own."""
 from __future__ import annotations
 
 import os
+import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -154,7 +155,7 @@ def test_shot_ignores_saved_settings_and_takes_theme(tmp_path):
     shots = {}
     for name, extra in (("default", []), ("light", ["--theme", "light"])):
         out = tmp_path / f"{name}.png"
-        result = run_process([os.sys.executable, "main.py", "shot",
+        result = run_process([sys.executable, "main.py", "shot",
                               str(EXAMPLES / "chain_rule.json"), "--width", "900", "--height", "600",
                               "--out", str(out), *extra], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
