@@ -219,3 +219,29 @@ def test_a_lesson_asks_before_replacing_unsaved_work(window, dialogs):
     press(panel.next_button)                                  # lesson edits: no more questions
     assert dialogs.kinds() == ["warning", "warning"]
     QTest.mouseMove(window.canvas.viewport(), QPoint(5, 5))
+
+
+def test_a_prediction_keeps_the_step_card_in_front_after_an_edit_or_back(window):
+    """Step 6 of the chain-rule lesson sets x, then asks: the player left and came back, and
+    the chain-rule tab that was in front before must not come over the card's question."""
+    from layout_helpers import front_bottom_tab, settle_layout
+    window.resize(1440, 900)
+    window.show()
+    panel = lessons(window)
+    panel.start(LESSONS_DIR / "02_chain_rule.json")           # step 1 brings the chain rule
+    settle_layout()
+    assert front_bottom_tab(window) == "Chain rule"
+    for _ in range(4):                                         # to step 5, a prediction
+        if not panel.next_button.isEnabled():
+            type_text(window.step_card.predict_box.field,
+                      number(window.player.predict.question().answer))
+        press(panel.next_button)
+    settle_layout()
+    assert panel.driver.current == 5 and front_bottom_tab(window) == "Player"
+    type_text(window.step_card.predict_box.field, "95.0625")
+    press(panel.next_button)                                   # step 6: x = −1, then predict
+    settle_layout()
+    assert panel.driver.current == 6 and front_bottom_tab(window) == "Player"
+    press(panel.back_button)                                   # the document is opened again
+    settle_layout()
+    assert panel.driver.current == 5 and front_bottom_tab(window) == "Player"
