@@ -245,3 +245,18 @@ def test_a_prediction_keeps_the_step_card_in_front_after_an_edit_or_back(window)
     press(panel.back_button)                                   # the document is opened again
     settle_layout()
     assert panel.driver.current == 5 and front_bottom_tab(window) == "Player"
+
+
+def test_the_inspector_fits_its_dock_while_a_lesson_plays_a_network(window):
+    """Step 10 of lesson 4 selects W1 and shows the update step: the results' captions name
+    the player's step, and the inspector's page must still fit the dock (nothing cut)."""
+    from layout_helpers import settle_layout
+    window.resize(1296, 810)
+    window.show()
+    panel = lessons(window)
+    panel.start(LESSONS_DIR / "04_neuron_to_network.json", at=10)
+    settle_layout()
+    scroll = window.inspector.scroll
+    assert window.inspector.selection == ["W1"]
+    assert "step 15/15" in window.inspector.value_caption.text()
+    assert scroll.widget().width() <= scroll.viewport().width()

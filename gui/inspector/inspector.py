@@ -177,8 +177,10 @@ class Inspector(QWidget):
         results = QGroupBox("Results")
         rform = QVBoxLayout(results)
         rform.setSpacing(4)
-        self.value_caption = QLabel(objectName="resultCaption")
-        self.grad_caption = QLabel(objectName="resultCaption")
+        # wrapped: a player's caption ("· step 12/15 · backward · predict") must not widen
+        # the page past the dock (its horizontal scroll bar is off: the rest would be cut)
+        self.value_caption = QLabel(objectName="resultCaption", wordWrap=True)
+        self.grad_caption = QLabel(objectName="resultCaption", wordWrap=True)
         rform.addWidget(self.value_caption)
         rform.addWidget(self.value_view)
         rform.addSpacing(8)
