@@ -260,3 +260,20 @@ def test_the_inspector_fits_its_dock_while_a_lesson_plays_a_network(window):
     assert window.inspector.selection == ["W1"]
     assert "step 15/15" in window.inspector.value_caption.text()
     assert scroll.widget().width() <= scroll.viewport().width()
+
+
+def test_the_empty_canvas_has_one_hint_whose_buttons_are_on_top(window):
+    """One panel on the empty canvas offers both ways in; nothing covers either button (a
+    second hint once lay under it: its text showed through and its button was unreachable)."""
+    window.resize(1440, 900)
+    window.show()
+    settle()
+    hint = window.canvas.empty_hint
+    assert hint is window.canvas_hint and hint.isVisible()
+    for button in (hint.build_button, hint.button):
+        assert button.isVisible()
+        centre = button.mapTo(window, button.rect().center())
+        assert window.childAt(centre) is button, window.childAt(centre)
+    QTest.mouseClick(hint.build_button, Qt.MouseButton.LeftButton)
+    settle()
+    assert window.network.dock.isVisible()

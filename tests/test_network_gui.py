@@ -146,7 +146,7 @@ def test_a_network_for_a_new_csv_from_the_empty_canvas(window, dialogs, qtbot, t
     path = seven_feature_csv(tmp_path / "plants.csv")
     hint = window.canvas.empty_hint
     assert hint.isVisible()
-    click(hint.button)                                            # "Build a network…"
+    click(hint.build_button)                                      # "Build a network…"
     builder = window.network.builder
     assert window.network.dock.isVisible() and builder.isVisible()
     dialogs.open_path = str(path)

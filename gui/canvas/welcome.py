@@ -1,7 +1,10 @@
-"""What an empty canvas says: how to start building, and a way into the lessons.
+"""What an empty canvas says: how to start building, with a way into the network builder and
+(once the window offers them, ``offer_lessons``) into the lessons.
 
 A small panel centred on the viewport while the graph has no nodes; it lets every click outside
-its buttons through to the canvas and goes away with the first node.
+its buttons through to the canvas and goes away with the first node. "Build a network…" emits
+the view's ``build_network_requested`` (the window opens the builder). The one empty-canvas
+hint: a second one under it showed through its translucent panel and hid its button.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout
 from gui.theme import colors
 
 TEXT = ("Drag an op from the palette, or press <b>Tab</b> here to search for one. "
-        "Or open an example (<i>File ▸ Examples</i>).")
+        "Or open an example (<i>File ▸ Examples</i>), or build a network of layers for "
+        "your data.")
 
 
 class EmptyCanvasHint(QFrame):
@@ -29,15 +33,21 @@ class EmptyCanvasHint(QFrame):
                            "border: none; }")
         heading = QLabel("An empty graph", objectName="heading")
         text = QLabel(TEXT, wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.build_button = QPushButton("Build a network…", objectName="empty_build_network")
+        self.build_button.setToolTip("Open the network builder: layers, widths and "
+                                     "activations, inputs and outputs from your CSV")
+        self.build_button.clicked.connect(view.build_network_requested)
         self.button = QPushButton("New here? Take a lesson ▸", objectName="empty_lessons")
         self.button.setToolTip("Short lessons that walk you through backprop on this app "
                                "(Help ▸ Lessons)")
         self.button.clicked.connect(self.lessons_requested)
+        self.button.hide()                 # until the window offers the lessons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(8)
         layout.addWidget(heading, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(text)
+        layout.addWidget(self.build_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.setFixedWidth(340)
         model = view.model
@@ -46,6 +56,12 @@ class EmptyCanvasHint(QFrame):
         self._watcher = _Resized(self)
         view.installEventFilter(self._watcher)
         self.refresh()
+
+    def offer_lessons(self) -> None:
+        """Show "New here? Take a lesson ▸" (its ``lessons_requested`` is now answered)."""
+        self.button.show()
+        if not self.isHidden():
+            self.place()
 
     def refresh(self, *_args) -> None:
         empty = not self.view.model.node_ids()
