@@ -8,7 +8,7 @@ import json
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from engine.lessons import LESSONS_DIR
 from engine.predict.text import number
@@ -178,10 +178,14 @@ def test_a_training_step_trains_and_the_next_one_pauses_and_plays(window):
 def test_the_empty_canvas_offers_the_lessons(window):
     hint = window.canvas_hint
     assert hint.isVisible()
-    viewport = window.canvas.viewport().geometry()         # both in the view's coordinates
+    cards = [w for w in window.canvas.findChildren(QLabel)
+             if w.isVisible() and "empty graph" in w.text().lower()]
+    assert len(cards) == 1                                 # one card, not two on each other
+    viewport = window.canvas.viewport().rect()             # the hint is the viewport's child
     assert viewport.contains(hint.geometry())
     assert abs(hint.geometry().center().x() - viewport.center().x()) <= 2
-    QTest.mouseClick(hint.button, Qt.MouseButton.LeftButton)
+    assert hint.button.isVisible() and hint.lessons_button.isVisible()
+    QTest.mouseClick(hint.lessons_button, Qt.MouseButton.LeftButton)
     settle()
     assert window.lessons_dock.isVisible()
     assert window.lessons_dock.widget().pages.currentIndex() == 0
@@ -263,17 +267,17 @@ def test_the_inspector_fits_its_dock_while_a_lesson_plays_a_network(window):
 
 
 def test_the_empty_canvas_has_one_hint_whose_buttons_are_on_top(window):
-    """One panel on the empty canvas offers both ways in; nothing covers either button (a
-    second hint once lay under it: its text showed through and its button was unreachable)."""
+    """One card on the empty canvas offers both ways in, and nothing covers either button: a
+    real click at its centre reaches it (two hints once lay on top of each other)."""
     window.resize(1440, 900)
     window.show()
     settle()
     hint = window.canvas.empty_hint
     assert hint is window.canvas_hint and hint.isVisible()
-    for button in (hint.build_button, hint.button):
+    for button in (hint.button, hint.lessons_button):
         assert button.isVisible()
         centre = button.mapTo(window, button.rect().center())
         assert window.childAt(centre) is button, window.childAt(centre)
-    QTest.mouseClick(hint.build_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(hint.button, Qt.MouseButton.LeftButton)          # "Build a network…"
     settle()
     assert window.network.dock.isVisible()

@@ -17,7 +17,7 @@ from gui.canvas.context_menu import build_context_menu
 from gui.canvas.controller import CanvasController
 from gui.canvas.drops import PaletteDrops
 from gui.canvas.edge_item import EdgeItem
-from gui.canvas.welcome import EmptyCanvasHint
+from gui.canvas.empty_hint import EmptyHint
 from gui.canvas.node_item import NodeItem
 from gui.canvas.overlays import CaptionOverlay, EdgeLegend
 from gui.canvas.quick_search import QuickSearch
@@ -93,7 +93,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.rename_editor = HeaderRenameEditor(self)
         self.rename_editor.refused.connect(self.refused)
         self.banner = CanvasBanner(self)     # why there are no gradients, in one line
-        self.empty_hint = EmptyCanvasHint(self)   # how to start, on an empty graph
+        self.empty_hint = EmptyHint(self)    # how to start, on an empty graph
         self.scrubber = ValueScrubber(self)  # drag a scalar's value on its card
         self.centerOn(0, 0)
 

@@ -30,8 +30,10 @@ def install_lessons(window) -> LazyDock:
     declare_needs(dock, (LESSONS_MIN, SIDE_MIN_HEIGHT), LESSONS_WIDTH, collapse_order=30)
     window.lessons_dock = dock
     window.canvas_hint = window.canvas.empty_hint
-    window.canvas_hint.lessons_requested.connect(lambda: show_lessons(window))
-    window.canvas_hint.offer_lessons()
+    window.canvas_hint.lessons_button = window.canvas_hint.add_button(
+        "New here? Take a lesson ▸", "empty_lessons",
+        "Short lessons that walk you through backprop on this app (Help ▸ Lessons)",
+        lambda: show_lessons(window))
     return dock
 
 
