@@ -87,8 +87,11 @@ def test_a_lesson_runs_from_start_to_end_through_the_dock(window, settings):
         press(panel.next_button)
     assert answered == 4 and predict.tally["right"] == 4
     assert not driver.active and panel.pages.currentIndex() == 0
+    assert not predict.enabled                 # the lesson gives predict mode back as it found it
     assert "done ✓" in panel.cards[2].text()
     assert str(settings.value("lessons/03_several_paths/done")).lower() == "true"
+    press(panel.cards[0].start_button)         # the next lesson counts its own answers
+    assert sum(predict.tally.values()) == 0
 
 
 def test_progress_is_remembered_and_a_lesson_can_be_restarted(window, settings):
