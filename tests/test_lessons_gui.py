@@ -164,6 +164,19 @@ def test_a_wait_for_change_to_is_satisfied_through_the_context_menu(window):
     assert abs(after) < abs(before) and number(after) in panel.lesson_text()
 
 
+def test_a_step_about_a_plot_brings_it_in_sight(window):
+    window.resize(1024, 700)                       # the plots share tabs at this size
+    settle()
+    panel = lessons(window)
+    panel.start(VANISHING, at=6)                   # "watch the gradient-norm plot"
+    settle()
+    training = window.training
+    assert window.training_dock.isVisible()
+    assert training.plot_grid.tabs.isVisible() and training.gradient_plot.isVisible()
+    assert not training.loss_plot.isVisible()
+    training.pause(wait=True)
+
+
 def test_a_training_step_trains_and_the_next_one_pauses_and_plays(window):
     panel = lessons(window)
     panel.start(LESSONS_DIR / "05_forward_backward_update.json", at=9)

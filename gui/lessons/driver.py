@@ -184,10 +184,12 @@ class LessonDriver(QObject):
         window.canvas.graph_scene.set_spotlight(step.highlight)
         docks = {"inspector": window.inspector_dock, "chain_rule": window.chain_rule_dock,
                  "step_card": window.player_dock, "training": window.training_dock}
-        dock = docks.get(step.panel)
+        dock = docks.get("training" if step.plot else step.panel)
         if dock is not None:
             dock.show()
             dock.raise_()
+        if step.plot:
+            window.training.show_plot(step.plot)
 
     def _drive_player(self, step) -> None:
         window = self.window
