@@ -57,12 +57,30 @@ class CaptionOverlay(_Overlay):
         self.place()
         self.update()
 
+    def detail_lines(self, room: float) -> list[str]:
+        """The step's line, or two when it does not fit ``room``: cut after a "; " (the
+        clause nearest the middle), never inside a number."""
+        metrics = QFontMetricsF(self.detail_font)
+        if not self.detail or metrics.horizontalAdvance(self.detail) <= room:
+            return [self.detail] if self.detail else []
+        cuts = [i for i in range(len(self.detail)) if self.detail.startswith("; ", i)]
+        if not cuts:
+            return [self.detail]
+        middle = len(self.detail) / 2
+        cut = min(cuts, key=lambda i: abs(i - middle))
+        return [self.detail[:cut + 1], self.detail[cut + 2:]]
+
+    def _room(self) -> float:
+        """The widest the text may be: the parent's width less the margins and padding."""
+        return self.parentWidget().width() - 2 * MARGIN - 28
+
     def sizeHint(self) -> QSize:
-        width = max(QFontMetricsF(self.caption_font).horizontalAdvance(self.caption),
-                    QFontMetricsF(self.detail_font).horizontalAdvance(self.detail))
-        lines = 2 if self.detail else 1
-        line = 21 * look.text_scale()
-        return QSize(round(width * 1.08) + 40, round(14 + line * lines))   # glyph fallbacks
+        lines = self.detail_lines(self._room())
+        metrics = QFontMetricsF(self.detail_font)
+        width = max([QFontMetricsF(self.caption_font).horizontalAdvance(self.caption)]
+                    + [metrics.horizontalAdvance(line) for line in lines])
+        line = 21 * look.text_scale()                     # × 1.08: room for glyph fallbacks
+        return QSize(round(width * 1.08) + 40, round(14 + line * (1 + len(lines))))
 
     def place(self) -> None:
         parent = self.parentWidget()
@@ -80,13 +98,13 @@ class CaptionOverlay(_Overlay):
         metrics = QFontMetricsF(self.caption_font)
         painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line), Qt.AlignCenter,
                          metrics.elidedText(self.caption, Qt.ElideRight, rect.width()))
-        if self.detail:
-            painter.setFont(self.detail_font)
-            painter.setPen(style.TEXT)
-            metrics = QFontMetricsF(self.detail_font)
-            painter.drawText(QRectF(rect.left(), rect.top() + line, rect.width(), line),
+        painter.setFont(self.detail_font)
+        painter.setPen(style.TEXT)
+        metrics = QFontMetricsF(self.detail_font)
+        for row, text in enumerate(self.detail_lines(self._room()), start=1):
+            painter.drawText(QRectF(rect.left(), rect.top() + line * row, rect.width(), line),
                              Qt.AlignCenter,
-                             metrics.elidedText(self.detail, Qt.ElideMiddle, rect.width()))
+                             metrics.elidedText(text, Qt.ElideRight, rect.width()))
 
 
 class EdgeLegend(_Overlay):
