@@ -1,7 +1,7 @@
 """The Tab popup: type to filter the ops (and templates), Enter adds the chosen one at the cursor."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 import engine
@@ -44,7 +44,9 @@ class QuickSearch(QFrame):
             f"QListWidget::item:selected {{ background: {c.category('Inputs & parameters')}; }}")
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Add node… (type to search)")
+        self.edit.setAccessibleName("Add node: type an op's name, Enter adds it")
         self.list = QListWidget(self)
+        self.list.setAccessibleName("Matching ops and templates")
         self.list.setFocusPolicy(Qt.NoFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -133,3 +135,43 @@ class QuickSearch(QFrame):
             if not self.list.underMouse():
                 self.hide()
         return super().eventFilter(obj, event)
+
+
+class QuickAdd:
+    """CanvasView's part: the Tab / double-click search box, made the first time it is needed;
+    the chosen op is added where the box was opened (wired to a port when it came from a
+    wire dropped on empty canvas)."""
+
+    _quick_search: QuickSearch | None = None
+    _quick_search_wire: tuple | None = None
+
+    @property
+    def quick_search(self) -> QuickSearch:
+        if self._quick_search is None:
+            self._quick_search = QuickSearch(self)
+            self._quick_search.chosen.connect(self._quick_search_chosen)
+        return self._quick_search
+
+    def open_quick_search(self, viewport_pos: QPoint | None = None, wire_from=None) -> None:
+        """The add-node popup at ``viewport_pos`` (the cursor by default); with ``wire_from``
+        (node id, port) the chosen op is wired to that port."""
+        self._quick_search_wire = wire_from
+        if viewport_pos is None:
+            viewport_pos = self._cursor_in_viewport()
+        self._quick_search_pos = self.mapToScene(viewport_pos)
+        self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
+
+    def _cursor_in_viewport(self) -> QPoint:
+        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
+            return self._last_mouse
+        return self.viewport().rect().center()
+
+    def _quick_search_chosen(self, kind: str, name: str) -> None:
+        wire_from, self._quick_search_wire = self._quick_search_wire, None
+        at = getattr(self, "_quick_search_pos", QPointF())
+        if kind == "template":
+            self.controller.insert_template(name, at)
+        elif wire_from is not None:
+            self.controller.add_connected(name, at, wire_from)
+        else:
+            self.controller.add_node(name, at)

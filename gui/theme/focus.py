@@ -1,0 +1,25 @@
+"""The keyboard focus ring on every control, in the colour table's ``focus`` role.
+
+Appended to the application's style sheet (``gui.theme.apply_theme``). Each control that can
+take the focus draws a 2 px ring in the focus colour while it has it, without changing its
+size: where the ring replaces a 1 px border, the padding gives up the pixel. The canvas draws
+its own ring (gui/canvas/keyboard.py), and the focused node's is drawn by the node.
+"""
+from __future__ import annotations
+
+
+def focus_style_sheet(c) -> str:
+    """Style-sheet rules for the focus ring of table ``c`` (a ``colors.Colors``)."""
+    f = c.focus
+    return f"""
+QPushButton:focus {{ border: 2px solid {f}; padding: 4px 11px; }}
+QToolButton:focus {{ border: 2px solid {f}; border-radius: 5px; }}
+QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border: 2px solid {f}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,
+QComboBox:focus {{ border: 2px solid {f}; padding: 3px 5px; }}
+QAbstractItemView:focus, QTreeView:focus, QTableView:focus, QListView:focus,
+QTreeWidget:focus, QTableWidget:focus, QListWidget:focus {{ border: 2px solid {f}; }}
+QSlider:focus {{ border: 2px solid {f}; border-radius: 4px; }}
+QTabBar::tab:focus {{ border: 2px solid {f}; }}
+QGroupBox:focus {{ border: 2px solid {f}; }}
+"""
