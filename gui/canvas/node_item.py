@@ -24,7 +24,7 @@ from gui.canvas.thumbnail import heatmap_pixmap
 from gui.theme import colors
 
 _NO_PEN = QPen(Qt.NoPen)
-FOCUS_GAP = 4.0      # the focus ring's distance outside the card
+FOCUS_OUTSIDE = 3.0  # the focus ring's outer edge, outside the card (within its bounds)
 
 
 def compact_value_pixels(lod: float) -> int:
@@ -51,8 +51,8 @@ class NodeItem(QGraphicsItem):
         self.height = self.band_bottom + 2 * style.LINE_H + 5
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
         self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
-                                           style.PORT_R + 3, FOCUS_GAP + 4)  # badges overhang
-        #                                                   the top, the focus ring the bottom
+                                           style.PORT_R + 3, FOCUS_OUTSIDE)  # badges overhang
+        #                                                    the top
         self._body_path = QPainterPath()
         self._body_path.addRoundedRect(self._rect, style.CORNER, style.CORNER)
         self._header_path = QPainterPath()
@@ -284,14 +284,14 @@ class NodeItem(QGraphicsItem):
             self._paint_focus_ring(painter, lod)
 
     def _paint_focus_ring(self, painter, lod: float) -> None:
-        """The keyboard's node: a ring in the focus colour just outside the card (2 px on
-        screen, or more, down to a zoom of 0.3; inside the item's bounds below that)."""
-        width = min(max(2.5, 2.0 / max(lod, 1e-3)), 7.0)
+        """The keyboard's node: a ring in the focus colour round the card, its outer edge
+        FOCUS_OUTSIDE beyond it; at least 2 px on screen (thicker inwards when zoomed out)."""
+        width = min(max(3.0, 2.0 / max(lod, 1e-3)), 9.0)
+        gap = FOCUS_OUTSIDE - width / 2
         painter.setPen(QPen(QColor(colors.active().focus), width))
         painter.setBrush(Qt.NoBrush)
-        painter.drawRoundedRect(self._rect.adjusted(-FOCUS_GAP, -FOCUS_GAP, FOCUS_GAP,
-                                                    FOCUS_GAP), style.CORNER + 2,
-                                style.CORNER + 2)
+        painter.drawRoundedRect(self._rect.adjusted(-gap, -gap, gap, gap), style.CORNER + gap,
+                                style.CORNER + gap)
 
     def _paint_badges(self, painter, lod: float) -> None:
         """Gradient-health badges: glyph discs on the top-right corner, legible when zoomed

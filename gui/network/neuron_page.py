@@ -71,7 +71,9 @@ class NeuronPage(QWidget):
         bar.addWidget(self.weights_button)
         bar.addWidget(self.gradients_button)
         bar.addSpacing(12)
-        bar.addWidget(QLabel("Row"))
+        row_label = QLabel("Row")
+        row_label.setBuddy(self.row_box)        # names the box for a screen reader
+        bar.addWidget(row_label)
         bar.addWidget(self.row_box)
         bar.addSpacing(12)
         bar.addWidget(self.caption)
@@ -84,6 +86,7 @@ class NeuronPage(QWidget):
         self.chain_view = QTextBrowser()
         self.chain_view.setObjectName("weight_chain")
         self.chain_view.setOpenLinks(False)
+        self.chain_view.setAccessibleName("The chosen weight's chain rule")
         self.chain_view.setMinimumWidth(260)
         self.chain_view.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

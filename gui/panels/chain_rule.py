@@ -174,6 +174,7 @@ class ChainRulePanel(QWidget):
         rows_page = QWidget()
         rows_page.setLayout(self.rows_box)
         self.scroll = QScrollArea()
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # it only frames the rows
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.scroll.setWidget(rows_page)
@@ -213,6 +214,7 @@ class ChainRulePanel(QWidget):
         page = QWidget()
         page.setLayout(right)
         self.right = QScrollArea()        # a short dock scrolls instead of growing the window
+        self.right.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.right.setWidgetResizable(True)
         self.right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.right.setWidget(page)

@@ -18,10 +18,10 @@ from gui import theme
 from gui.player.explain import MAX_TENSORS, Explanation
 from gui.inspector.tensor_view import TensorView
 
-HINT = ("Press <b>K</b> (or tap <b>Space</b>) to play the forward and backward passes of this "
-        "graph, <b>→</b> / <b>←</b> to step, <b>Home</b> / <b>End</b> for the first and last "
-        "step. Every number comes from the engine's last pass; any edit returns to the live "
-        "view.")
+HINT = ("Press <b>K</b> (or tap <b>Space</b>) on the canvas to play the forward and backward "
+        "passes of this graph, <b>Home</b> / <b>End</b> for the first and last step, then "
+        "<b>→</b> / <b>←</b> to step. Every number comes from the engine's last pass; any edit "
+        "returns to the live view.")
 _COLOURS = {"value": theme.VALUE, "grad": theme.GRAD}
 
 
@@ -73,6 +73,7 @@ class StepCard(QWidget):
         layout.addLayout(self.tensor_row)
         layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)          # it only frames the card
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)

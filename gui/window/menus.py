@@ -56,11 +56,16 @@ times it: <code>∂L/∂x = ∂z/∂x · ∂L/∂z</code>. Where a node feeds se
 back along each wire is added. Hover a wire on the canvas to see its step, or press
 <b>Play</b> to watch the whole pass, one step at a time.</p>
 
-<p><b>Player keys:</b> K or a tap of Space play / pause · → ← one step · Home End the first /
-last step · Esc back to the live view.</p>
+<p><b>Player keys:</b> K or a tap of Space play / pause · Home End the first / last step ·
+→ ← one step while the player runs · Esc back to the live view.</p>
 <p><b>Keys:</b> F fit · Tab quick add · Del delete · Ctrl+D duplicate · Ctrl+Z undo ·
 Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's value: scrub it
-and watch every gradient follow.</p>"""
+and watch every gradient follow.</p>
+<p><b>Without a mouse:</b> the arrow keys move between nodes (Shift adds to the selection) ·
+Alt+arrows move the selected nodes (Alt+Shift: by 1 px) · Enter edits the node's value in the
+inspector, Esc comes back · Ctrl+E connects two nodes · the Menu key or Shift+F10 opens the
+node's menu · Tab on the canvas adds a node, Shift+Tab or F6 leaves the canvas · F6 / Shift+F6
+go round the panels. One-letter keys (F, K, N) work while the canvas has the focus.</p>"""
 
 
 def _import_pytorch(window) -> None:
