@@ -41,6 +41,39 @@ def load_graph(path) -> Graph:
     return loads(text, source=source)
 
 
+# Python's JSON messages, some of which end mid-sentence ("Unterminated string starting at"),
+# as whole sentences about the place the error names
+_JSON_PROBLEMS = {
+    "Unterminated string starting at": "a string starts here and is never closed",
+    "Expecting value": "a value (a number, a string, a list or an object) should start here",
+    "Expecting ',' delimiter": "a comma is missing here, between two items",
+    "Expecting ':' delimiter": "a colon is missing here, after a key",
+    "Expecting property name enclosed in double quotes": "a key in double quotes should "
+                                                         "start here",
+    "Extra data": "the JSON ended before this point, and more text follows it",
+    "Invalid control character at": "a string holds a raw control character here (write a "
+                                    "tab or line break as \\t or \\n)",
+    "Invalid \\escape": "a backslash here starts an escape JSON does not know",
+}
+CUT_SHORT = "the file looks cut short (an interrupted save or copy?)"
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong at the place a JSONDecodeError names, as a whole sentence (Python's own
+    message is a fragment, "Unterminated string starting at"); a file that ends before the
+    JSON is complete is said to look cut short."""
+    problem = _JSON_PROBLEMS.get(exc.msg, exc.msg.removesuffix(" at").rstrip(":"))
+    doc = exc.doc or ""
+    if exc.msg.startswith("Unterminated string"):
+        problem += f": {CUT_SHORT}"
+    elif not doc[exc.pos:].strip() and exc.msg != "Extra data":
+        problem = ("the file ends before the JSON is complete: it looks cut short (an "
+                   "interrupted save or copy?)")
+    elif exc.msg.startswith("Expecting property name") and doc[:exc.pos].rstrip().endswith(","):
+        problem += " (JSON allows no comma before a closing brace)"
+    return problem[0].upper() + problem[1:] + "."
+
+
 def _reject_constant(name):
     raise ValueError(f"{name} is not allowed")
 
@@ -53,7 +86,7 @@ def loads(text: str, source: str = "<string>") -> Graph:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{source}: not valid JSON (line {exc.lineno}, column "
-                              f"{exc.colno}): {exc.msg}") from None
+                              f"{exc.colno}): {json_problem(exc)}") from None
     except (ValueError, RecursionError) as exc:
         raise FileFormatError(f"{source}: not valid JSON: {exc}") from None
     return graph_from_dict(data, source=source)

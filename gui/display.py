@@ -7,6 +7,16 @@ cannot tell the two apart, so "the graph as it was at step k" is just another re
 A node's value and gradient are either known (an array) or not, and when not, the record says
 why in a few words (``value_note``/``grad_note``): "not computed yet" while a replay has not
 reached the node, which is visibly different from a value of 0.
+
+Every view that shows numbers reads the record the canvas shows (``GraphScene.record``, with
+its ``record_shown`` signal): the node cards, edge labels and tooltips, the inspector and its
+overview of the leaves, the status bar's read-outs and the chain-rule panel. So during a replay
+they all describe the step shown, never the final pass.
+
+A number can also be *hidden* (``hide``): it exists, but the learner is asked to predict it.
+A hidden value or gradient is ``None`` with the note ``HIDDEN``; a hidden edge has ``note ==
+HIDDEN`` and no contribution. Every view draws it as "?" and nothing of the number leaks (no
+heatmap, no edge width or colour, no tooltip).
 """
 from __future__ import annotations
 
@@ -18,6 +28,7 @@ from engine import Problem
 
 NOT_YET = "not computed yet"      # a replay has not reached this node
 GRAD_NOT_YET = "not yet"          # the backward pass has not reached it
+HIDDEN = "?"                      # there is a number, hidden: the learner predicts it
 
 # highlight of a node or an edge in a replay
 ACTIVE = "active"       # the step being shown
@@ -37,6 +48,14 @@ class NodeDisplay:
     is_loss: bool = False
     badges: tuple = ()          # (kind, one-line explanation), e.g. gradient health
 
+    @property
+    def value_hidden(self) -> bool:
+        return self.value is None and self.value_note == HIDDEN
+
+    @property
+    def grad_hidden(self) -> bool:
+        return self.grad is None and self.grad_note == HIDDEN
+
 
 @dataclass(frozen=True, eq=False)   # holds arrays: compared by identity
 class EdgeDisplay:
@@ -44,6 +63,11 @@ class EdgeDisplay:
     highlight: str | None = None
     pulse: float | None = None     # 0..1: where a travelling pulse is along the edge
     backward: bool = False         # the pulse travels from target back to source
+    note: str = ""                 # HIDDEN: what flowed back is hidden (contribution None)
+
+    @property
+    def hidden(self) -> bool:
+        return self.note == HIDDEN
 
 
 @dataclass
@@ -98,6 +122,39 @@ def live_record(model) -> DisplayRecord:
     return DisplayRecord(nodes, edges, loss if model.grads else None)
 
 
+def current_record(records, model) -> DisplayRecord:
+    """The record the canvas shows (``records``: the GraphScene, which holds ``record`` and
+    emits ``record_shown``), or with no canvas the model's live record: what a view that shows
+    numbers reads."""
+    return records.record if records is not None else live_record(model)
+
+
+def hide(record: DisplayRecord, values=(), grads=(), edges=(),
+         detail: str = "") -> DisplayRecord:
+    """``record`` with the values of ``values``, the gradients of ``grads`` (node ids) and
+    what flowed along ``edges`` (keys ``(source, target, port)``) hidden: every view shows "?"
+    for them (predict mode: the learner is asked for the number first). A hidden gradient
+    also hides the node's gradient-health badges (they would tell its size). The step's one
+    line (``detail``, the canvas caption's second line, written with the numbers) is replaced
+    by ``detail``: "" drops it."""
+    if not (values or grads or edges):
+        return record
+    nodes = dict(record.nodes)
+    for n in {*values, *grads}:
+        shown = record.node(n)
+        changes = {}
+        if n in values:
+            changes.update(value=None, value_note=HIDDEN)
+        if n in grads:
+            changes.update(grad=None, grad_note=HIDDEN, badges=())
+        nodes[n] = replace(shown, **changes)
+    lines = dict(record.edges)
+    for key in edges:
+        key = tuple(key)
+        lines[key] = replace(record.edge(key), contribution=None, note=HIDDEN)
+    return replace(record, nodes=nodes, edges=lines, detail=detail)
+
+
 def with_path(record: DisplayRecord, node_ids, edge_keys, every_node=(),
               every_edge=()) -> DisplayRecord:
     """``record`` with one path picked out: its nodes and edges ``PATH``, every other node and
@@ -108,7 +165,7 @@ def with_path(record: DisplayRecord, node_ids, edge_keys, every_node=(),
              for n in {*record.nodes, *every_node, *node_ids}}
     edges = {k: replace(record.edge(k), highlight=PATH if k in edge_keys else DIM)
              for k in {*record.edges, *every_edge, *edge_keys}}
-    return DisplayRecord(nodes, edges, record.loss, record.caption, record.live)
+    return replace(record, nodes=nodes, edges=edges)
 
 
 def no_gradient_note(model) -> str:

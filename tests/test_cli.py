@@ -61,6 +61,14 @@ def test_every_command_has_help(command):
     assert out.startswith(f"usage: backprop-studio {command}")
 
 
+@pytest.mark.parametrize("command", ["grad", "train", "export", "shot", "render"])
+def test_every_usage_line_writes_the_graph_as_FILE(command):
+    """Issue 15 item 11: one spelling for the graph argument in every usage line."""
+    status, out, _err = call(command, "--help")
+    usage = out.split("\n\n")[0]
+    assert status == 0 and re.search(r"\sFILE$", usage) and not re.search(r"\bfile\b", usage)
+
+
 def test_the_console_script_and_main_py_list_the_commands():
     script = Path(sys.executable).parent / "backprop-studio"
     if not script.exists():

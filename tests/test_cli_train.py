@@ -113,7 +113,7 @@ def bad_cases(tmp_path):
         "unknown optimizer": ([XOR, "--optimizer", "rmsprop"], "invalid choice"),
         "negative steps": ([XOR, "--steps", "-1"], "--steps must be non-negative"),
         "bad lr": ([XOR, "--lr", "0"], "learning rate must be positive"),
-        "no file": ([], "required: file"),
+        "no file": ([], "required: FILE"),
         "diverges": ([SINE, "--optimizer", "sgd", "--lr", "1e6", "--batch-size", "0",
                       "--steps", "100"], "try a smaller learning rate"),
         "unwritable save": ([XOR, "--steps", "1", "--save", str(tmp_path / "no" / "x.json")],

@@ -162,11 +162,15 @@ def bad_csvs(tmp_path):
         "target without csv": (["--target", "k"], "--target names a column of a CSV"),
         "bad fraction": ([csv("f.csv", "a,b,k\n" + good_rows), "--test-fraction", "1"],
                          "--test-fraction must be from 0 up to (not including) 1"),
+        "decimal comma": ([csv("d.csv", "a;b;k\n1,5;2;owl\n3;4;cat\n5;6;bee\n")],
+                          "d.csv, line 2, column 'a': '1,5' is not a number: the file writes "
+                          "decimals with a comma (and separates its cells with semicolons)"),
     }
 
 
 CASES = ["missing value", "text in a feature", "unknown target", "column count",
-         "header, no rows", "missing file", "class count", "target without csv", "bad fraction"]
+         "header, no rows", "missing file", "class count", "target without csv", "bad fraction",
+         "decimal comma"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -198,3 +198,27 @@ def test_csv_reads_back_every_float_exactly(tmp_path_factory, rows, delimiter):
     table = np.array(rows)
     np.testing.assert_array_equal(data.X, table[:, :-1])
     np.testing.assert_array_equal(data.Y, table[:, -1:])
+
+
+@pytest.mark.parametrize("text, cell, separator", [
+    ("width;height;label\n14,23;1,5;0\n12,1;2,25;1\n", "'14,23'", " (and separates its cells "
+                                                                   "with semicolons)"),
+    ('width,height,label\n"14,23","1,5",0\n', "'14,23'", ""),
+    ("width\theight\tlabel\n-0,5\t1\t0\n", "'-0,5'", " (and separates its cells with tabs)"),
+])
+def test_a_decimal_comma_csv_says_what_to_do(tmp_path, text, cell, separator):
+    """Issue 15 item 11: not just "'14,23' is not a number": the header is still found, and
+    the message says the file writes decimals with a comma and how to fix it."""
+    with pytest.raises(ValueError) as error:
+        load_csv(write(tmp_path, text, "d.csv"))
+    point = cell.strip("'").replace(",", ".")
+    assert str(error.value) == (
+        f"d.csv, line 2, column 'width': {cell} is not a number: the file writes decimals "
+        f"with a comma{separator}, the way spreadsheets in French, German and many other "
+        f"languages save CSV. Write numbers with a decimal point ({point}): export the CSV "
+        "with '.' as the decimal separator, or replace those commas with points")
+
+
+def test_text_gets_no_decimal_comma_hint(tmp_path):
+    with pytest.raises(ValueError, match=r"'abc' is not a number$"):
+        load_csv(write(tmp_path, "x;y\nabc;1\n2;3\n"))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 import engine
 from gui.canvas import mime, style
+from gui.canvas.scene import card_rect
 from gui_helpers import drop_mime, drop_palette_item, make_canvas, mouse_drag, palette_mime
 from tests.conftest import EXAMPLES
 
@@ -70,6 +71,35 @@ def test_tab_opens_quick_search_and_enter_adds_the_op(canvas, qtbot):
     assert not view.quick_search.isVisible()
     assert model.graph.node_ids() == ["sigmoid1"]
     assert view.node_item("sigmoid1").sceneBoundingRect().contains(QPointF(200, 100))
+
+
+def test_tab_quick_add_over_a_node_lands_in_free_space_near_the_mouse(canvas):
+    """Issue 15 item 11: Tab + Enter with the mouse over a card (and again, and again) puts
+    each new card in the nearest free space: no card overlaps another, all near the mouse."""
+    model, _stack, view = canvas
+    model.add_node("a", "input", value=1.0, position=(100, 100))
+    model.add_node("m", "mul", position=(100 + style.NODE_W + 20, 100))
+    QApplication.processEvents()
+    view.resetTransform()
+    mouse = QPointF(150, 120)                          # on the header of a
+    view.centerOn(mouse)
+    view.setFocus()
+    for query in ("exp", "tanh", "add"):
+        QTest.mouseMove(view.viewport(), view.mapFromScene(mouse))
+        QTest.keyClick(view, Qt.Key_Tab)
+        QTest.keyClicks(view.quick_search.edit, query)
+        QTest.keyClick(view.quick_search.edit, Qt.Key_Return)
+        QApplication.processEvents()
+    assert len(model.node_ids()) == 5
+    cards = {n: card_rect(item) for n, item in view.graph_scene.nodes.items()}
+    for n, rect in cards.items():
+        room = rect.adjusted(-style.CARD_GAP + 1, -style.CARD_GAP + 1, style.CARD_GAP - 1,
+                             style.CARD_GAP - 1)
+        assert not [o for o, other in cards.items() if o != n and room.intersects(other)], n
+    for n in ("exp1", "tanh1", "add1"):
+        centre = cards[n].center()
+        assert abs(centre.x() - mouse.x()) + abs(centre.y() - mouse.y()) < 400, n
+        assert view.visible_scene_rect().contains(cards[n]), n      # on screen, not off it
 
 
 def test_quick_search_escape_adds_nothing(canvas):

@@ -191,3 +191,30 @@ def test_missing_file_and_binary_file(tmp_path):
 def test_a_node_computing_its_value_cannot_carry_one():
     with pytest.raises(FileFormatError, match="node 'n': a neg node computes its value"):
         graph_from_dict(doc([{"id": "n", "op": "neg", "value": 1.0}]), "g.json")
+
+
+@pytest.mark.parametrize("text, sentence", [
+    ('{"format": "backprop-studio-graph", "nodes": [{"id": "x", "op": "inp',
+     "(line 1, column 65): A string starts here and is never closed: the file looks cut short"),
+    ('{"format": "backprop-studio-graph", "nodes": [',
+     "(line 1, column 47): The file ends before the JSON is complete: it looks cut short"),
+    ('{"a": 1,\n}', "(line 2, column 1): A key in double quotes should start here (JSON allows "
+                    "no comma before a closing brace)."),
+    ('{"a" 1}', "(line 1, column 6): A colon is missing here, after a key."),
+    ('[1 2]', "(line 1, column 4): A comma is missing here, between two items."),
+    ('{} x', "(line 1, column 4): The JSON ended before this point, and more text follows it."),
+    ('{"a": "b\tc"}', "(line 1, column 9): A string holds a raw control character here"),
+    ('{"a": }', "(line 1, column 7): A value (a number, a string, a list or an object) should "
+                "start here."),
+])
+def test_a_json_error_is_one_whole_sentence_with_its_place(tmp_path, monkeypatch, text,
+                                                           sentence):
+    """Issue 15 item 11: Python's fragments ("Unterminated string starting at") become whole
+    sentences naming line and column, and a cut-short file says so."""
+    write(tmp_path, text)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileFormatError) as err:
+        load_graph("bad.json")
+    message = str(err.value)
+    assert message.startswith("bad.json: not valid JSON " + sentence), message
+    assert message.endswith((".", ".)")) and not message.endswith(" at.")

@@ -144,6 +144,56 @@ def test_update_step_shows_new_parameter_values_without_changing_the_trace():
     assert np.array_equal(graph.node("W1").value, trace.values["W1"])   # document unchanged
 
 
+def _update_graph(training):
+    """L = w · sum(x @ W): ∂L/∂w = −4.5 (w rises), ∂L/∂W = [[0.5, 0.5], [−1, −1]] (the
+    first row drops, the second rises)."""
+    graph = build([("x", "input", np.array([[1.0, -2.0]])),
+                   ("W", "parameter", np.array([[0.5, -1.0], [2.0, 0.0]])),
+                   ("w", "parameter", 0.5), ("xW", "matmul"), ("s", "sum"), ("L", "mul")],
+                  [("x", "xW", 0), ("W", "xW", 1), ("xW", "s", 0), ("s", "L", 0),
+                   ("w", "L", 1)])
+    graph.extra["training"] = training
+    return graph
+
+
+@pytest.mark.parametrize("training, direction", [
+    ({"optimizer": "sgd", "lr": 0.1}, "∂L/∂w"),
+    ({"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}, "v"),
+    ({"optimizer": "adam", "lr": 0.05}, "m̂/(√v̂ + ε)")])
+def test_the_update_card_writes_the_change_that_happens(training, direction):
+    """Issue 15 item 7: "θ ← θ − lr · d" with the numbers, and new − old signed, for every
+    optimizer, on a scalar (that rises) and a tensor (half drops, half rises)."""
+    timeline, _ = timeline_of(_update_graph(training))
+    card = explain(timeline, timeline.count - 1)
+    rows = {line.label: line.text for line in card.lines}
+    update, lr = timeline.update, fmt_number(training["lr"], 6)
+    w = update.of("w")
+    d = float(w.direction)
+    assert d < 0 and float(w.change) > 0                     # the gradient is negative: w rises
+    assert rows["w"].startswith(f"w ← w − {lr} · {direction} = 0.5 − {lr} × ({n6(d)}) = "
+                                f"{n6(w.new)}   (new − old = +{fmt_number(float(w.change), 3)}")
+    assert float(w.new) == pytest.approx(0.5 - training["lr"] * d, rel=1e-12)
+    big = update.of("W")
+    assert np.array_equal(big.change, big.new - big.old)
+    assert (big.change[0] < 0).all() and (big.change[1] > 0).all()
+    low, high = fmt_number(big.change.min(), 3), fmt_number(big.change.max(), 3)
+    assert rows["W"].startswith(f"W ← W − {lr} · {direction.replace('w', 'W')}: new − old "
+                                f"from {low} to +{high} (2 drop, 2 rise)")
+    assert low.startswith("−")
+    heatmap = next(t for t in card.tensors if t.label == "W: new − old")
+    assert np.array_equal(heatmap.array, big.change)
+    assert "step" not in rows["W"] + rows["w"]
+
+
+def test_xors_update_says_every_weight_of_w2_drops():
+    timeline, _ = timeline_of(example("xor_mlp"))
+    rows = {line.label: line.text for line in explain(timeline, timeline.count - 1).lines}
+    w2 = timeline.update.of("W2")
+    assert (w2.change < 0).all()
+    assert rows["W2"].startswith("W2 ← W2 − 0.05 · m̂/(√v̂ + ε): new − old = −0.05 for all 4 "
+                                 "(each drops)")
+
+
 def _snapshot(record):
     nodes = {n: (id(d.value), id(d.grad), d.value_note, d.grad_note, d.highlight)
              for n, d in record.nodes.items()}
@@ -291,3 +341,22 @@ def test_the_plain_player_modules_import_no_qt():
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_a_node_step_says_the_upstream_once_and_one_row_per_edge():
+    """Node by node, a step that sends along several edges fits the card: the upstream
+    gradient once, each edge's local derivative and what it sends in one row, and the
+    source's gradient on a row of its own only where several paths meet."""
+    timeline, trace = timeline_of(example("chain_rule"), "node")
+    k = next(s.index for s in timeline.steps if len(s.backward_indices) > 1)
+    rows = [(line.label, line.text) for line in explain(timeline, k).lines]
+    assert rows == [
+        ("upstream", "∂y/∂u = 31.6875"),
+        ("→ x_squared", "∂u/∂x_squared = 1; sent back 31.6875 × 1 = 31.6875  (its only path: "
+                        "∂y/∂x_squared complete)"),
+        ("→ one", "∂u/∂one = 1; sent back 31.6875 × 1 = 31.6875  (its only path: ∂y/∂one "
+                  "complete)")]
+    timeline, trace = timeline_of(example("used_twice"), "node")
+    k = next(s.index for s in timeline.steps if len(s.backward_indices) > 1)
+    labels = [line.label for line in explain(timeline, k).lines]
+    assert labels == ["upstream", "→ x", "so far", "→ h"]

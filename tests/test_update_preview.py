@@ -76,3 +76,15 @@ def test_the_models_preview_uses_the_files_training_section_and_changes_nothing(
         assert p.grad is model.trace.grads[p.node]
         assert np.array_equal(graph.node(p.node).value, before[p.node])
     assert not model.modified
+
+
+@pytest.mark.parametrize("section, name", [({"optimizer": "sgd", "lr": 0.1}, "g"),
+                                           ({"optimizer": "momentum", "lr": 0.1}, "v"),
+                                           ({"optimizer": "adam", "lr": 0.05}, "m̂/(√v̂ + ε)")])
+def test_the_step_is_lr_times_the_direction_and_change_is_new_minus_old(section, name):
+    preview = preview_update(section, OLD, GRAD, ["w", "b"])
+    assert preview.direction == name
+    for p in preview.parameters:
+        assert np.allclose(section["lr"] * p.direction, p.step, rtol=1e-12, atol=0)
+        assert np.array_equal(p.change, p.new - p.old)
+        assert np.array_equal(np.sign(p.change), -np.sign(GRAD[p.node]))   # against g

@@ -47,11 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Train a graph headlessly from its data and "
                      "training sections (or your own CSV); print the final loss and accuracy "
                      "(and the held-out rows' test_loss and test_accuracy) as JSON.")
-    parser.add_argument("file", help="graph file (format v1) with data and training sections")
-    parser.add_argument("--steps", type=int, help="optimizer steps (default: the file's)")
+    parser.add_argument("file", metavar="FILE",
+                        help="graph file (format v1) with data and training sections")
+    parser.add_argument("--steps", type=int, metavar="N",
+                        help="optimizer steps (default: the file's)")
     parser.add_argument("--lr", type=float, help="learning rate (default: the file's)")
     parser.add_argument("--optimizer", choices=OPTIMIZERS, help="default: the file's")
-    parser.add_argument("--batch-size", type=int, help="rows per step; 0 = the whole dataset")
+    parser.add_argument("--batch-size", type=int, metavar="N",
+                        help="rows per step; 0 = the whole dataset")
     parser.add_argument("--seed", type=int, help="seed of the minibatch shuffling and of the "
                         "test split")
     parser.add_argument("--save", metavar="OUT", help="write the trained graph to OUT")

@@ -10,12 +10,16 @@ message names the file, and the line and column when there is one::
 
 Cells are separated by commas (or ``;``, a tab, or spaces, guessed from the first line);
 quotes work as in any CSV. Blank lines and lines starting with ``#`` are skipped. An empty
-cell, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` or ``?`` is a missing value.
+cell, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` or ``?`` is a missing value. Numbers use a
+decimal point: a decimal comma (``14,23``, the CSV of a spreadsheet set to a language that
+writes decimals so, usually with ``;`` between cells) is refused with a message that says so
+and what to do.
 """
 from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
@@ -23,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 
 
 def is_missing(cell: str) -> bool:
@@ -37,6 +42,20 @@ def is_number(cell: str) -> bool:
     return True
 
 
+def decimal_comma_hint(cell: str, delimiter: str) -> str:
+    """What to do about ``cell`` when it is a number written with a decimal comma ("" when
+    it is not one)."""
+    if not DECIMAL_COMMA.fullmatch(cell.strip()):
+        return ""
+    separated = {";": "semicolons", "\t": "tabs", " ": "spaces"}.get(delimiter)
+    cells = f" (and separates its cells with {separated})" if separated else ""
+    point = cell.strip().replace(",", ".")
+    return (f": the file writes decimals with a comma{cells}, the way spreadsheets in French, "
+            f"German and many other languages save CSV. Write numbers with a decimal point "
+            f"({point}): export the CSV with '.' as the decimal separator, or replace those "
+            "commas with points")
+
+
 @dataclass(frozen=True)
 class Table:
     """Rows of text cells. `names` has one name per column (the header's, else
@@ -46,6 +65,7 @@ class Table:
     rows: tuple
     lines: tuple
     has_header: bool
+    delimiter: str = ","
 
     @property
     def width(self) -> int:
@@ -94,8 +114,9 @@ class Table:
                 try:
                     value = float(cells[c])
                 except ValueError:
+                    hint = decimal_comma_hint(cells[c], self.delimiter) or why
                     raise ValueError(f"{self.where(r, c)}: {cells[c]!r} is not a number"
-                                     f"{why}") from None
+                                     f"{hint}") from None
                 if not math.isfinite(value):
                     raise ValueError(f"{self.where(r, c)}: {cells[c]!r} is not a finite number")
                 data[r, j] = value
@@ -132,8 +153,12 @@ def _lines(path: Path) -> list[tuple[int, str]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
+def _delimiter(lines) -> str:
+    return next((d for d in ",;\t" if d in lines[0][1]), " ")
+
+
 def _split(lines) -> list[tuple[int, list[str]]]:
-    delimiter = next((d for d in ",;\t" if d in lines[0][1]), " ")
+    delimiter = _delimiter(lines)
     rows = []
     for number, line in lines:
         cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
@@ -143,13 +168,18 @@ def _split(lines) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _numeric(cell: str) -> bool:
+    """A number, or one written with a decimal comma (a header row is told apart by it)."""
+    return is_number(cell) or bool(DECIMAL_COMMA.fullmatch(cell.strip()))
+
+
 def _looks_like_header(first: list[str], second: list[str] | None) -> bool:
     """A first row is a header when a column has text in it and a number below it (or, with
     no row below, when it is not all numbers)."""
     if second is None or len(second) != len(first):
-        return not all(is_number(c) for c in first)
-    return any(not is_number(a) and is_number(b) for a, b in zip(first, second)) \
-        or all(not is_number(a) for a in first) and any(is_number(b) for b in second)
+        return not all(_numeric(c) for c in first)
+    return any(not _numeric(a) and _numeric(b) for a, b in zip(first, second)) \
+        or all(not _numeric(a) for a in first) and any(_numeric(b) for b in second)
 
 
 def read_table(path, header=True) -> Table:
@@ -184,4 +214,4 @@ def read_table(path, header=True) -> Table:
             raise ValueError(f"{source}, line {number}: expected {width} values, "
                              f"found {len(cells)}")
     return Table(source, names, tuple(tuple(c) for _, c in rows),
-                 tuple(n for n, _ in rows), bool(header))
+                 tuple(n for n, _ in rows), bool(header), _delimiter(lines))

@@ -22,18 +22,28 @@ FORMULAS = {
     "adam": ("m ← (1−β1)·g,  v ← (1−β2)·g²;  m̂ = m/(1−β1),  v̂ = v/(1−β2);  "
              "θ ← θ − lr·m̂/(√v̂ + ε)  (first step: m̂ = g, v̂ = g²)"),
 }
+# what the learning rate multiplies in each rule (θ ← θ − lr·direction)
+DIRECTIONS = {"sgd": "g", "momentum": "v", "adam": "m̂/(√v̂ + ε)"}
 
 
 @dataclass(frozen=True)
 class ParameterUpdate:
-    """One parameter: ``old`` − ``step`` = ``new``; ``parts`` names the formula's pieces
-    (``{"m̂": array, "v̂": array}`` for Adam, ``{"v": array}`` for momentum)."""
+    """One parameter: ``old`` − ``step`` = ``new``, ``step`` = lr · ``direction`` (the
+    gradient for SGD, the velocity for momentum, m̂/(√v̂ + ε) for Adam); ``parts`` names the
+    formula's pieces (``{"m̂": array, "v̂": array}`` for Adam, ``{"v": array}`` for
+    momentum). ``change`` = new − old, signed: negative where the parameter drops."""
     node: str
     old: np.ndarray
     grad: np.ndarray
     step: np.ndarray          # what is subtracted: new = old − step
     new: np.ndarray
     parts: dict = field(default_factory=dict)
+    direction: np.ndarray | None = None   # what lr multiplies (UpdatePreview.direction)
+
+    @property
+    def change(self) -> np.ndarray:
+        """new − old: what the step does to each element (negative: it drops)."""
+        return np.asarray(self.new, dtype=np.float64) - self.old
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class UpdatePreview:
     formula: str              # the rule in words and symbols
     parameters: tuple         # ParameterUpdate per parameter, in graph order
     problem: str = ""         # why the section could not be used ("" when it could)
+    direction: str = "g"      # the symbol of what lr multiplies (DIRECTIONS)
 
     def of(self, node: str) -> ParameterUpdate | None:
         return next((p for p in self.parameters if p.node == node), None)
@@ -82,14 +93,17 @@ def preview_update(section, values: dict, grads: dict, parameters) -> UpdatePrev
         for p in ids:
             old = np.asarray(values[p], dtype=np.float64)
             state = optimizer.parameter_state(p) or {}
-            parts = {}
+            parts, direction = {}, np.asarray(grads[p], dtype=np.float64)
             if name == "momentum":
                 parts = {"v": state["velocity"]}
+                direction = state["velocity"]
             elif name == "adam":
                 t = state["t"]
                 parts = {"m": state["m"], "v": state["v"],
                          "m̂": state["m"] / (1.0 - optimizer.beta1 ** t),
                          "v̂": state["v"] / (1.0 - optimizer.beta2 ** t)}
+                direction = parts["m̂"] / (np.sqrt(parts["v̂"]) + optimizer.eps)
             updates.append(ParameterUpdate(p, old, np.asarray(grads[p]), old - new[p], new[p],
-                                           parts))
-    return UpdatePreview(name, settings, FORMULAS[name], tuple(updates), problem)
+                                           parts, np.asarray(direction, dtype=np.float64)))
+    return UpdatePreview(name, settings, FORMULAS[name], tuple(updates), problem,
+                         DIRECTIONS[name])

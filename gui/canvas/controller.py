@@ -6,6 +6,9 @@ pushes one command (or one macro) per user action.
 """
 from __future__ import annotations
 
+from functools import cache
+
+import numpy as np
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -23,6 +26,17 @@ PASTE_STEP = 5.0 * style.GRID_STEP
 # a fresh leaf computes at once (a scalar the inspector can change) instead of starting red
 DEFAULT_VALUES = {"input": 1.0, "constant": 1.0, "parameter": 0.5}
 CARD_H = 90.0     # a card's height with up to two inputs (NodeItem.height)
+SEARCH_STEP, SEARCH_RINGS = 12.0, 60   # a new card looks this far (720 px) for free space
+
+
+@cache
+def _offsets() -> np.ndarray:
+    """Where a new card may move to look for room, nearest first (right, then down, first
+    among equals)."""
+    steps = np.arange(-SEARCH_RINGS, SEARCH_RINGS + 1) * SEARCH_STEP
+    dx, dy = (a.ravel() for a in np.meshgrid(steps, steps, indexing="ij"))
+    order = np.lexsort((-dy, -dx, dx * dx + dy * dy))
+    return np.stack([dx[order], dy[order]], axis=1)
 
 
 class CanvasController(QObject):
@@ -36,28 +50,57 @@ class CanvasController(QObject):
         self._paste_count = 0
 
     # ------------------------------------------------------------ nodes
-    def add_node(self, op: str, scene_pos: QPointF) -> str | None:
-        """Add an ``op`` node centred under ``scene_pos``; returns its id."""
+    def add_node(self, op: str, scene_pos: QPointF, within=None) -> str | None:
+        """Add an ``op`` node centred under ``scene_pos`` — or, where cards are, in the
+        nearest free space (inside ``within``, the scene rect on screen, when there is room
+        there); returns its id."""
         if op not in engine.OPS:
             self.refused.emit(f"unknown op {op!r}")
             return None
         node_id = default_id(self.model, op)
-        position = self._free_spot(round(scene_pos.x() - style.NODE_W / 2),
-                                   round(scene_pos.y() - style.HEADER_H / 2))
+        position = self.free_spot(scene_pos.x() - style.NODE_W / 2,
+                                  scene_pos.y() - style.HEADER_H / 2, engine.OPS[op].arity,
+                                  within)
         self.stack.push(cmd.AddNode(self.model, node_id, op, value=DEFAULT_VALUES.get(op),
                                     position=position))
         self.inserted.emit([node_id])
         return node_id
 
-    def _free_spot(self, x: float, y: float) -> tuple:
-        """(x, y), stepped down-right while a node already sits exactly there (adding twice at
-        the window's centre must not hide the first node under the second)."""
-        taken = {tuple(map(round, n.position)) for n in
-                 (self.model.node(i) for i in self.model.node_ids())
-                 if n.position is not None}
-        while (round(x), round(y)) in taken:
-            x, y = x + 24, y + 24
-        return (x, y)
+    def free_spot(self, x: float, y: float, arity: int = 1, within=None) -> tuple:
+        """Where a new card (top-left ``x``, ``y``) may go: there, or the nearest place around
+        it where it keeps ``style.CARD_GAP`` from every other card (adding where a node
+        already sits must not hide one under the other); places inside ``within`` (a QRectF:
+        what the view shows) first."""
+        width, height, gap = style.NODE_W, style.card_height(arity), style.CARD_GAP
+        reach = SEARCH_RINGS * SEARCH_STEP + max(width, height) + gap
+        cards = []
+        for node_id in self.model.node_ids():
+            node = self.model.node(node_id)
+            if node.position is None:
+                continue
+            cx, cy = node.position
+            if abs(cx - x) < reach and abs(cy - y) < reach:
+                arity_of = node.op_info.arity if node.op_info is not None else 1
+                cards.append((cx, cy, cx + style.NODE_W, cy + style.card_height(arity_of)))
+        if not cards:
+            return (round(x), round(y))
+        boxes = np.array(cards, dtype=float)
+        offsets = _offsets()
+        if within is not None:                            # on screen first, nearest first
+            spots = offsets + (x, y)
+            shown = ((spots[:, 0] >= within.left()) & (spots[:, 1] >= within.top())
+                     & (spots[:, 0] + width <= within.right())
+                     & (spots[:, 1] + height <= within.bottom()))
+            offsets = np.concatenate([offsets[shown], offsets[~shown]])
+        for start in range(0, len(offsets), 2048):        # the nearest spots first
+            spots = offsets[start:start + 2048] + (x, y)
+            left, top = spots[:, :1], spots[:, 1:]
+            overlap = ((boxes[:, 0] < left + width + gap) & (boxes[:, 2] + gap > left)
+                       & (boxes[:, 1] < top + height + gap) & (boxes[:, 3] + gap > top))
+            free = np.flatnonzero(~overlap.any(axis=1))
+            if free.size:
+                return (round(spots[free[0]][0]), round(spots[free[0]][1]))
+        return (round(x + reach), round(y))              # crowded all round: beyond them
 
     def add_connected(self, op: str, scene_pos: QPointF, wire_from: tuple[str, int]) -> str | None:
         """A wire dropped on empty canvas, then an op chosen: add it there, wired to the port

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from gui.display import ACTIVE, DIM, PATH
+from gui.display import ACTIVE, DIM, HIDDEN, PATH
 from gui.canvas import edge_encoding as encoding
 from gui.canvas import style
 from gui.canvas.port_item import OUTPUT
@@ -54,6 +54,7 @@ class EdgeItem(QGraphicsItem):
         self.grad_strength: float | None = None  # 0..1 (log scale) once something flowed back
         self.grad_balance = 0.0        # sign of what flowed back: −1 … 1 (see edge_encoding)
         self.label = ""                # the number printed on the edge ("" for none)
+        self._label = ""               # the label of ``_contribution``
         self._contribution = None      # the array the encoding above was computed from
         self._norm = 0.0
         self.scale = None              # the contribution drawn at full width
@@ -110,11 +111,13 @@ class EdgeItem(QGraphicsItem):
         if contribution is not self._contribution:
             self._contribution = contribution
             if contribution is None:
-                self._norm, self.grad_balance, self.label = 0.0, 0.0, ""
+                self._norm, self.grad_balance, self._label = 0.0, 0.0, ""
             else:
                 self._norm = encoding.size(contribution)
                 self.grad_balance = encoding.balance(contribution)
-                self.label = encoding.label_text(contribution)
+                self._label = encoding.label_text(contribution)
+        # hidden (predict mode): "?" on a plain wire, nothing of the number's size or sign
+        self.label = HIDDEN if display is not None and display.hidden else self._label
         self.scale = scale
         self.grad_strength = (None if contribution is None
                               else encoding.strength(self._norm, scale))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from gui.display import ACTIVE, DIM, GRAD_NOT_YET, PATH, NodeDisplay
+from gui.display import ACTIVE, DIM, GRAD_NOT_YET, HIDDEN, PATH, NodeDisplay
 from gui.formatting import (describe, describe_short, grad_symbol, node_symbol, shape_text,
                           unfinished_hint)
 from gui.canvas import style
@@ -46,9 +46,8 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(False)
         self.setPos(QPointF(*position))
-        ports_bottom = style.PORT_TOP + (max(self.arity, 1) - 1) * style.PORT_GAP + 10
-        self.band_bottom = max(style.BODY_MIN, ports_bottom)
-        self.height = self.band_bottom + 2 * style.LINE_H + 5
+        self.band_bottom = style.card_band_bottom(self.arity)
+        self.height = style.card_height(self.arity)
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
         self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
                                            style.PORT_R + 3, FOCUS_OUTSIDE)  # badges overhang
@@ -118,6 +117,8 @@ class NodeItem(QGraphicsItem):
             value_short = describe_short(value, "= ")
             if shape is None:
                 shape = np.shape(value)
+        elif display.value_hidden and problem is None:     # predict mode: asked, not shown
+            value_text = value_compact = value_short = f"= {HIDDEN}"
         elif display.value_note and problem is None:
             value_text = value_compact = value_short = display.value_note
         else:
@@ -132,6 +133,10 @@ class NodeItem(QGraphicsItem):
             eq = "= " if small else ""
             self.grad_parts = (loss or "L", node_id,
                                (eq + grad_value, eq + describe(grad, "", 3 if small else 2, "…")))
+        elif display.grad_hidden:
+            grad_text = f"{symbol} = {HIDDEN}"
+            grad_compact = grad_short = f"∂ = {HIDDEN}"
+            self.grad_parts = (loss or "L", node_id, (f"= {HIDDEN}", f"= {HIDDEN}"))
         elif display.grad_note == GRAD_NOT_YET:
             grad_text = f"{symbol}: {GRAD_NOT_YET}"
             grad_compact = grad_short = f"∂: {GRAD_NOT_YET}"
@@ -140,7 +145,8 @@ class NodeItem(QGraphicsItem):
         else:
             grad_text = grad_compact = grad_short = ""
             self.grad_parts = None
-        self.pending = value is None and bool(display.value_note) and problem is None
+        self.pending = (value is None and bool(display.value_note) and problem is None
+                        and not display.value_hidden)
         self.grad_pending = grad is None and display.grad_note == GRAD_NOT_YET
         value_pixmap = self._thumbnail(value, 0)
         grad_pixmap = self._thumbnail(grad, 1)

@@ -174,4 +174,4 @@ class QuickAdd:
         elif wire_from is not None:
             self.controller.add_connected(name, at, wire_from)
         else:
-            self.controller.add_node(name, at)
+            self.controller.add_node(name, at, self.visible_scene_rect())

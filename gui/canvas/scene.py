@@ -308,14 +308,18 @@ class GraphScene(QGraphicsScene):
         """Edge tooltips explain the chain-rule step on that edge (built on demand)."""
         for item in self.items(event.scenePos()):
             if isinstance(item, EdgeItem) and item.isVisible():
-                QToolTip.showText(event.screenPos(), edge_explanation(self.model, item.key,
-                                                                      self._steps))
+                QToolTip.showText(event.screenPos(), self.edge_tooltip(item.key))
                 event.accept()
                 return
             if isinstance(item, NodeItem):
                 item.toolTip()          # built on demand: make it current before Qt reads it
                 break
         super().helpEvent(event)
+
+    def edge_tooltip(self, key) -> str:
+        """What the edge ``key`` carries, as the record shown describes it (a replay: the
+        step shown)."""
+        return edge_explanation(self.model, key, self._steps, self.record)
 
     def _emphasise_selected_edges(self) -> None:
         if not isValid(self):

@@ -21,6 +21,7 @@ PORT_R = 5.0
 LINE_H = 14.0
 BODY_MIN = HEADER_H + 34.0     # the symbol/thumbnail band ends here at the least
 THUMB = 28                     # tensor heatmap edge, in scene pixels
+CARD_GAP = 16.0                # the least room a new card keeps from the others
 CORNER = 6.0
 COMPACT_BELOW = 0.8            # zoom under which nodes switch to big-font summary cards
 READABLE_PX = 12               # on-screen pixels of a zoomed-out card's numbers (9 pt at 96 dpi)
@@ -96,3 +97,13 @@ FONT_VALUE = font(8.5)  # the numbers a user came for: legible at 100 %
 
 def category_color(op) -> QColor:
     return QColor(_C.op_colour(op))
+
+
+def card_band_bottom(arity: int) -> float:
+    """Where a card's symbol and ports band ends (its value and gradient lines below)."""
+    return max(BODY_MIN, PORT_TOP + (max(arity, 1) - 1) * PORT_GAP + 10)
+
+
+def card_height(arity: int) -> float:
+    """The height of the card of a node with ``arity`` inputs (NodeItem.height)."""
+    return card_band_bottom(arity) + 2 * LINE_H + 5

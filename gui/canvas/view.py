@@ -135,7 +135,7 @@ class CanvasView(CanvasKeyboard, QuickAdd, PaletteDrops, WireDrawing, QGraphicsV
         return self.controller.duplicate(self.selected_nodes())
 
     def add_node_at(self, op: str, scene_pos) -> str | None:
-        return self.controller.add_node(op, QPointF(scene_pos))
+        return self.controller.add_node(op, QPointF(scene_pos), self.visible_scene_rect())
 
     def insert_template(self, name: str, scene_pos) -> list[str]:
         return self.controller.insert_template(name, QPointF(scene_pos))
@@ -319,6 +319,10 @@ class CanvasView(CanvasKeyboard, QuickAdd, PaletteDrops, WireDrawing, QGraphicsV
         if handle_shortcut_override(self, event):
             return True
         return super().event(event)
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the view shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():

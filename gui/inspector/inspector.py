@@ -3,7 +3,9 @@
 Every edit is a QUndoCommand (RenameNode, SetAttr, SetValue) pushed on the window's undo stack,
 so Ctrl+Z undoes it. Input is checked before anything is pushed — with the engine's own attr
 checks — and refused with a message while the old value stays. The panel follows GraphModel's
-signals, so a re-run or an undo updates what it shows.
+signals, so a re-run or an undo updates what it shows. The value and gradient it shows (and
+the overview's leaves) are those of the record the canvas shows (``records``, the scene): in
+a replay, the step shown; a hidden number is "?".
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from gui.model.naming import rename_problem
 from gui.formatting import grad_symbol
 from gui.model.node_status import badge_text, error_parts
 from gui.inspector.tensor_view import TensorView
-from gui.display import no_gradient_note
+from gui.display import current_record, no_gradient_note
 from gui.inspector.undo_passthrough import pass_undo_to_window
 from gui.inspector.value_edit import InputError, attr_text, parse_json_attr
 from gui.inspector.value_field import ValueField
@@ -39,10 +41,12 @@ class Inspector(QWidget):
     element_clicked = Signal(str, tuple)   # a cell of the node's value or gradient clicked
     escaped = Signal()       # Esc in the inspector: the focus goes back to the canvas
 
-    def __init__(self, model, undo_stack, parent=None):
+    def __init__(self, model, undo_stack, records=None, parent=None):
         super().__init__(parent)
         self.model = model
         self.undo_stack = undo_stack
+        self.records = records      # what the canvas shows: ``.record``, ``.record_shown``
+        self._numbers_shown = None  # (node, its NodeDisplay, caption) the results show
         self.node_id: str | None = None
         self.selection: list[str] = []
         self.attr_editors: dict[str, tuple[QWidget, callable]] = {}
@@ -63,7 +67,7 @@ class Inspector(QWidget):
         for view in (self.value_view, self.grad_view):
             view.cell_clicked.connect(
                 lambda index: self.node_id and self.element_clicked.emit(self.node_id, index))
-        self.overview = GraphOverview(model)
+        self.overview = GraphOverview(model, records)
         self.overview.node_clicked.connect(self.node_requested)
         self.overview.example_requested.connect(self.example_requested)
         self._build()
@@ -75,6 +79,8 @@ class Inspector(QWidget):
         model.edge_removed.connect(self._on_edge)
         model.graph_reset.connect(lambda: self.set_selection([]))
         model.results_changed.connect(self.refresh_results)
+        if records is not None:
+            records.record_shown.connect(self._follow_record)
 
     # -- public ----------------------------------------------------------------------------
     def set_selection(self, node_ids) -> None:
@@ -131,6 +137,7 @@ class Inspector(QWidget):
         self.scroll.setWidget(page)
         self.feedback.hide()
         pass_undo_to_window(page)
+        self._numbers_shown = None       # new captions: show the numbers again
         self.refresh_results()
 
     def _build_empty(self) -> None:
@@ -464,24 +471,53 @@ class Inspector(QWidget):
     def refresh_results(self) -> None:
         """Value, gradient and error of the node from the model's last re-run."""
         if self.node_id is None or not self.model.has_node(self.node_id):
-            if self.node_id is None:
-                self.overview.refresh()
+            if self.node_id is None:      # after the canvas's record: once per re-run
+                self.overview.refresh_numbers()
             return
         self._refresh_loss_box()
-        node_id = self.node_id
-        error = self.model.errors.get(node_id, "")
         self._refresh_badge()
         self._show_error()
+        self._refresh_numbers()
+
+    def _follow_record(self) -> None:
+        """The canvas shows another record (a replay's step): show its numbers."""
+        if self.node_id is None:
+            self.overview.refresh_numbers()
+        elif self.model.has_node(self.node_id):
+            self._refresh_numbers()
+
+    def _refresh_numbers(self) -> None:
+        """The node's value and gradient as the canvas shows them (a replay: at the step
+        shown; hidden: "?")."""
+        node_id = self.node_id
+        record = current_record(self.records, self.model)
+        shown = record.node(node_id)
+        state = (node_id, shown, record.caption, record.loss)
+        if state == self._numbers_shown:
+            return
+        self._numbers_shown = state
+        when = (f" <span style='color:{theme.MUTED}'>· {html.escape(record.caption)}</span>"
+                if not record.live and record.caption else "")
         self.value_caption.setText(f"<span style='color:{theme.VALUE}'>■</span>&nbsp; "
-                                   f"Value of <b>{html.escape(node_id)}</b>")
+                                   f"Value of <b>{html.escape(node_id)}</b>{when}")
         self.grad_caption.setText(f"<span style='color:{theme.GRAD}'>■</span>&nbsp; Gradient "
-                                  f"{html.escape(grad_symbol(self.model.loss_id, node_id))}")
-        value = self.model.values.get(node_id)
-        grad = self.model.grads.get(node_id)
-        self.value_view.set_array(value, placeholder="not computed" + (": see below"
-                                                                       if error else ""))
-        reason = no_gradient_note(self.model) if value is not None else "not computed"
-        self.grad_view.set_array(grad, placeholder=reason)
+                                  f"{html.escape(grad_symbol(self.model.loss_id, node_id))}"
+                                  f"{when}")
+        error = self.model.errors.get(node_id, "")
+        if shown.value_hidden:
+            self.value_view.set_hidden()
+        else:
+            self.value_view.set_array(shown.value, placeholder=shown.value_note or (
+                "not computed" + (": see below" if error else "")))
+        if shown.grad_hidden:
+            self.grad_view.set_hidden()
+        elif shown.grad is not None or record.live:
+            reason = shown.grad_note or (no_gradient_note(self.model)
+                                         if shown.value is not None else "not computed")
+            self.grad_view.set_array(shown.grad, placeholder=reason)
+        else:       # a replay before the backward pass reaches the node
+            self.grad_view.set_array(None, placeholder=shown.grad_note or
+                                     "not yet: the backward pass has not started")
         self._show_mark()
 
     def mark_element(self, node_id: str, index) -> None:

@@ -1,11 +1,13 @@
 """What the inspector shows when no single node is selected: the loss and, for every leaf
 (input, constant, parameter), its value and its gradient — the answer backprop gives.
 
-Clicking a row asks for that node to be selected (`node_clicked`). In a narrow dock the
-table gives way by priority (``LEVELS``), never by cutting a column down to "…": first the
-headers shorten, then a tensor's ``‖·‖ = 8.929`` becomes ``‖8.929‖``, then numbers keep three
-digits, then the shape column goes (its text stays in the tooltips); only then does the node
-column elide, in the middle.
+Clicking a row asks for that node to be selected (`node_clicked`). The numbers are those of
+the record the canvas shows (``records``): in a replay, the step shown ("not computed yet",
+"not yet", or "?" for a hidden number), never the final pass. In a narrow dock the table gives
+way by priority (``LEVELS``), never by cutting a column down to "…": first the headers
+shorten, then a tensor's ``‖·‖ = 8.929`` becomes ``‖8.929‖``, then numbers keep three digits,
+then the shape column goes (its text stays in the tooltips); only then does the node column
+elide, in the middle.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui import theme
+from gui.display import GRAD_NOT_YET, HIDDEN, NOT_YET, current_record
 from gui.model import files
 from gui.formatting import describe, fmt_number, grad_symbol, norm, norm_text
 from gui.model.node_status import attention_summary
@@ -40,21 +43,25 @@ def shape_cell(array) -> str:
     return "scalar" if shape == () else str(tuple(shape))
 
 
-def short(array, spelled: bool = True, digits: int = 4) -> str:
+def short(array, note: str = "", spelled: bool = True, digits: int = 4) -> str:
     """A value or gradient cell: the number for a scalar, the norm ``‖·‖ = 0.2204`` for a
-    tensor (its shape has a column of its own); not ``spelled``: ``‖0.2204‖``."""
+    tensor (its shape has a column of its own; not ``spelled``: ``‖0.2204‖``); with no array
+    "?" (hidden), "not yet" (a replay has not reached it) or "—" (the cell's tooltip says
+    why)."""
     if array is None:
-        return "—"
+        return {HIDDEN: HIDDEN, NOT_YET: "not yet", GRAD_NOT_YET: "not yet"}.get(note, "—")
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return describe(a, digits=6 if digits >= 4 else digits + 1)
     return norm_text(a, digits) if spelled else f"‖{fmt_number(norm(a), digits)}‖"
 
 
-def cell_tooltip(label: str, array) -> str:
+def cell_tooltip(label: str, array, note: str = "") -> str:
     """The full story of one cell: the exact number, or shape, range and norm of a tensor."""
+    if note == HIDDEN:
+        return f"{label} = {HIDDEN} (hidden: predict it, then step on to see it)"
     if array is None:
-        return f"{label}: not computed"
+        return f"{label}: {note or 'not computed'}"
     a = np.asarray(array, dtype=float)
     if a.size == 1:
         return f"{label} = {float(a.reshape(()))!r}"
@@ -81,9 +88,11 @@ class GraphOverview(QWidget):
     node_clicked = Signal(str)
     example_requested = Signal(str)   # path of an example to open (links on an empty graph)
 
-    def __init__(self, model, parent=None):
+    def __init__(self, model, records=None, parent=None):
         super().__init__(parent)
         self.model = model
+        self.records = records      # what the canvas shows (the scene), None: the model
+        self._numbers_shown = None
         self.loss_label = QLabel(objectName="heading", wordWrap=True)
         self.status_label = QLabel(objectName="muted", wordWrap=True)
         self.description_label = QLabel(objectName="muted", wordWrap=True)   # the file's own
@@ -129,19 +138,39 @@ class GraphOverview(QWidget):
         return (f'<p style="color: {theme.MUTED}">Start from an example:</p>{links}'
                 if links else "")
 
+    def refresh_numbers(self) -> None:
+        """The canvas shows another record: refresh when the loss or a leaf shows another
+        number (a replay's animation frames mostly do not)."""
+        if self._state(current_record(self.records, self.model)) != self._numbers_shown:
+            self.refresh()
+
+    def _state(self, record) -> tuple:
+        """What the overview's numbers depend on (display objects compare by identity)."""
+        ids = self.model.node_ids()
+        return (record.caption, record.loss, self.model.loss_id, self.model.status, len(ids),
+                tuple(record.node(n) for n in ids[:4 * MAX_ROWS]))
+
     def refresh(self) -> None:
         model = self.model
+        record = current_record(self.records, model)
         ids = model.node_ids()
+        self._numbers_shown = self._state(record)
         loss = model.loss_id
-        if loss and loss in model.values:
-            name = "Loss" if loss.lower() == "loss" else f"Loss {loss}"
-            self.loss_label.setText(f"{name} = {describe(model.values[loss], digits=6)}")
+        shown_loss = record.node(loss) if loss else None
+        name = ("Loss" if loss.lower() == "loss" else f"Loss {loss}") if loss else ""
+        if shown_loss is not None and shown_loss.value is not None:
+            self.loss_label.setText(f"{name} = {describe(shown_loss.value, digits=6)}")
+        elif shown_loss is not None and not record.live and shown_loss.value_note:
+            self.loss_label.setText(f"{name} = {HIDDEN}" if shown_loss.value_hidden
+                                    else f"{name}: {shown_loss.value_note}")
         elif ids:
             self.loss_label.setText("No loss yet")
         else:
             self.loss_label.setText("Empty graph")
         edges = len(model.edges())
         lines = [f"{len(ids)} node{'s' * (len(ids) != 1)}, {edges} edge{'s' * (edges != 1)}"]
+        if not record.live and record.caption:
+            lines.append(f"Replaying the last pass: {record.caption}")
         rows = sample_rows_note(model)
         if rows and loss and loss in model.values:
             lines.append(rows)
@@ -175,11 +204,16 @@ class GraphOverview(QWidget):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.leaves = []
         for row, node_id in enumerate(leaves):
-            value, grad = model.values.get(node_id), model.grads.get(node_id)
-            shape = shape_cell(value if value is not None else model.node(node_id).value)
-            self.leaves.append((node_id, shape, value, grad))
-            cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value),
-                         cell_tooltip(node_id, value), cell_tooltip(grad_symbol(loss, node_id), grad))
+            shown = record.node(node_id)
+            value, grad = shown.value, shown.grad
+            grad_note = shown.grad_note or ("" if record.live else GRAD_NOT_YET)
+            # a hidden value keeps its shape cell: the shape is the question, not the answer
+            known = model.values.get(node_id) if shown.value_hidden else value
+            shape = shape_cell(known if known is not None else model.node(node_id).value)
+            self.leaves.append((node_id, shape, value, grad, shown.value_note, grad_note))
+            cell_tips = (f"Select {node_id}", cell_tooltip(node_id, value, shown.value_note),
+                         cell_tooltip(node_id, value, shown.value_note),
+                         cell_tooltip(grad_symbol(loss, node_id), grad, grad_note))
             colours = (theme.TEXT, theme.MUTED, theme.VALUE, theme.GRAD)
             for col, colour in enumerate(colours):
                 item = QTableWidgetItem()
@@ -206,8 +240,9 @@ class GraphOverview(QWidget):
     def texts(self, level) -> list[tuple[str, str, str, str]]:
         """The cells' texts at one level of ``LEVELS``."""
         spelled, digits, _shape, _short = level
-        return [(node_id, shape, short(value, spelled, digits), short(grad, spelled, digits))
-                for node_id, shape, value, grad in getattr(self, "leaves", [])]
+        return [(node_id, shape, short(value, value_note, spelled, digits),
+                 short(grad, grad_note, spelled, digits))
+                for node_id, shape, value, grad, value_note, grad_note in self.leaves]
 
     def widths(self, level) -> list[int]:
         """The widths the shape, value and gradient columns want at ``level`` (0: hidden)."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt, Signal
 
 from gui import theme
+from gui.display import HIDDEN
 from gui.formatting import fmt_number
 
 
@@ -80,6 +81,18 @@ class TensorView(QWidget):
         number_height = QFontMetrics(theme.mono_font(17)).height() + 2
         self.stack.setFixedHeight(max(number_height,
                                       self.scalar.heightForWidth(max(self.width(), 260))))
+
+    def set_hidden(self) -> None:
+        """A number the learner is asked to predict: a big "?" in the view's colour (no
+        heatmap, no shape: nothing of the number)."""
+        self.array = None
+        self.scalar.setText(HIDDEN)
+        self.scalar.setFont(theme.mono_font(17))
+        self.scalar.setStyleSheet(f"color: {self.colour}; padding: 0;")
+        self.scalar.setToolTip("hidden: predict it, then step on to see it")
+        self.caption.hide()
+        self.stack.setCurrentWidget(self.scalar)
+        self.stack.setFixedHeight(QFontMetrics(theme.mono_font(17)).height() + 2)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

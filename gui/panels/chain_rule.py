@@ -7,6 +7,10 @@ difference check of that node (run through the engine on a worker thread), and t
 gradient-health badges. Hovering a path picks it out on the canvas (``GraphScene.show_path``);
 leaving restores the view. Everything comes from GraphModel (``paths_to_loss``,
 ``gradient_check_task``, ``gradient_health``): the panel only writes text.
+
+During a replay the panel follows the step the canvas shows (the scene's record): the paths of
+a node appear once its gradient is complete at that step; before, it says the gradient has
+not arrived (or how much has), and a hidden gradient (predict mode) is never given away.
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ from shiboken6 import isValid
 
 from gui import theme
 from gui.canvas import style
-from gui.formatting import fmt_number, grad_symbol, norm
+from gui.display import HIDDEN
+from gui.formatting import fmt_number, grad_symbol, norm, short_summary
 from gui.panels.chain_text import array_text, equation_html, esc, route_text, sum_html
 
 ROW_STYLE = f"""
@@ -128,6 +133,7 @@ class ChainRulePanel(QWidget):
         super().__init__(parent)
         self.model, self.scene = model, canvas.graph_scene
         self.node_id: str | None = None
+        self.step_note = ""               # why a replay's step shows no paths yet ("": it does)
         self.report = None
         self.check = None                 # the NodeCheck shown, or None
         self.check_error = ""
@@ -149,6 +155,7 @@ class ChainRulePanel(QWidget):
         model.node_removed.connect(self._on_removed)
         model.graph_reset.connect(lambda: self.set_selection([]))
         canvas.selection_changed.connect(self.set_selection)
+        self.scene.record_shown.connect(self._follow_record)
         self.refresh()
 
     # -- layout --------------------------------------------------------------------------------
@@ -257,13 +264,45 @@ class ChainRulePanel(QWidget):
         node, model = self.node_id, self.model
         self.report, self.check, self.check_error = None, None, ""
         self._generation += 1
-        if node is not None and model.has_node(node) and self.isVisible():
+        self.step_note = self._step_note()
+        if node is not None and model.has_node(node) and self.isVisible() \
+                and not self.step_note:
             self.report = model.paths_to_loss(node)
             self._start_check()
         self._show()
         # a big graph re-running fast (training) must not spend the GUI thread here
         spent_ms = (time.perf_counter() - started) * 1000
         self._refresh_timer.setInterval(max(REFRESH_MS, int(4 * spent_ms)))
+
+    def _follow_record(self) -> None:
+        """The canvas shows another record (a replay's step): refresh when what the panel
+        may show of the selected node changes."""
+        if self.node_id is not None and self._step_note() != self.step_note:
+            self.refresh()
+
+    def _step_note(self) -> str:
+        """During a replay, why the selected node's paths are not shown at the step shown:
+        its gradient has not arrived, is partly summed, or is hidden ("" when complete)."""
+        record, node, model = self.scene.record, self.node_id, self.model
+        trace = model.trace
+        if record.live or node is None or not model.has_node(node) or trace is None \
+                or node not in model.grads:
+            return ""
+        shown = record.node(node)
+        name = grad_symbol(model.loss_id, node)
+        step = record.caption.split(" · ")[0] or "this step"
+        out = [(s.source, s.target, s.port) for s in trace.backward_steps if s.source == node]
+        if shown.grad_hidden or any(record.edge(k).hidden for k in out):
+            return f"At {step}, {name} is {HIDDEN}: predict it first."
+        arrived = sum(record.edge(k).contribution is not None for k in out)
+        if shown.grad is None or (out and not arrived):
+            return (f"At {step} the backward pass has not reached {node} yet: its paths to "
+                    f"the loss appear here once {name} is complete.")
+        if arrived < len(out):
+            return (f"At {step}, {arrived} of {len(out)} contributions have arrived: so far "
+                    f"{name} = {short_summary(shown.grad)}. The paths appear here once the "
+                    "last one arrives.")
+        return ""
 
     def _start_check(self) -> None:
         """One check at a time; edits during a check ask for one more after it."""
@@ -326,6 +365,10 @@ class ChainRulePanel(QWidget):
             self.subtitle.setText("")
             self._note("Select a node to see every path from it to the loss: each path is the "
                        "product of its local derivatives, and the gradient is their sum.")
+        elif self.step_note:
+            self.title.setText(esc(grad_symbol(loss, node)))
+            self.subtitle.setText(f"replaying: {self.scene.record.caption}")
+            self._note(esc(self.step_note))
         elif report is None or report.reason:
             self.title.setText(esc(grad_symbol(loss, node)))
             self.subtitle.setText("")
@@ -336,7 +379,10 @@ class ChainRulePanel(QWidget):
                                                if report is not None and report.loss else ""))
         else:
             self.title.setText(esc(grad_symbol(report.loss, node)))
-            self.subtitle.setText(self._subtitle(report))
+            record = self.scene.record
+            self.subtitle.setText(self._subtitle(report) + (
+                f" · complete at {record.caption}" if not record.live and record.caption
+                else ""))
             self._add_rows(report)
         self.rows_box.addStretch(1)
         self._show_totals()
@@ -414,11 +460,13 @@ class ChainRulePanel(QWidget):
         health = self.model.gradient_health()
         node = self.node_id
         lines = []
-        for kind, text in health.get(node, ()) if node is not None else ():
+        # a replay's step before the node's gradient is there: no hint of its size
+        own = () if node is None or self.step_note else health.get(node, ())
+        for kind, text in own:
             glyph, colour = style.BADGES.get(kind, ("!", style.NODE_INCOMPLETE))
             lines.append(f"<span style='color:{colour.name()}'><b>{glyph}</b></span> "
                          f"{esc(text)}")
-        if node is not None and not lines and self.model.grads:
+        if node is not None and not lines and self.model.grads and not self.step_note:
             lines.append(f"<span style='color:{theme.C.ok}'>✓</span> gradient health: nothing "
                          "vanishes or explodes here")
         others = [n for n in health if n != node]

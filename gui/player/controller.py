@@ -6,11 +6,14 @@ The small API the window, the lessons and the tests drive::
     player.play(); player.pause(); player.toggle()
     player.current, player.count, player.step_info(k), player.playing, player.active
     player.leave()       # back to the live view (any edit, and starting training, call it)
+    player.set_record_filter(f)   # f(record, step_info) -> record, e.g. gui.display.hide(...)
+    player.reshow()      # show the current step again (the filter's answer changed)
 
 While playing, a 60 Hz timer moves each step's pulse along its edges for the first part of
 the step (what it brings arrives at the end of the pulse), then holds the settled step. Stepping
 shows settled steps only, so stepping back restores exactly what was shown. The canvas shows
-records through ``GraphScene.show_replay``; nothing here edits the model.
+records through ``GraphScene.show_replay``; nothing here edits the model. A record filter
+(predict mode) sees every record before the canvas does: what it hides ("?") no view shows.
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ class PlayerController(QObject):
         self._started = 0.0            # when the current step began playing (monotonic s)
         self._settled = True           # the canvas shows the current step's end state
         self._entering = False
+        self.record_filter = None      # (DisplayRecord, StepInfo) -> DisplayRecord, or None
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -152,9 +156,24 @@ class PlayerController(QObject):
         changed = announce or k != self.current
         self.current = k
         self._settled = progress >= 1.0
-        self.scene.show_replay(self.timeline.record_at(k, progress))
+        record = self.timeline.record_at(k, progress)
+        if self.record_filter is not None:
+            record = self.record_filter(record, self.timeline.step_info(k))
+        self.scene.show_replay(record)
         if changed:
             self.step_changed.emit(k)
+
+    def set_record_filter(self, record_filter) -> None:
+        """Pass every record through ``record_filter(record, step_info)`` before the canvas
+        (and every view that follows it) shows it — predict mode hides the next number with
+        ``gui.display.hide``; None: records as they are. The current step is shown again."""
+        self.record_filter = record_filter
+        self.reshow()
+
+    def reshow(self) -> None:
+        """Show the current step again, settled (e.g. a number was revealed)."""
+        if self.active and not self.playing:
+            self._show(self.current)
 
     # ------------------------------------------------------------ playing
     def play(self) -> bool:

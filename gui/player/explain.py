@@ -115,15 +115,56 @@ def _loss(timeline, info):
 
 
 def _backward(timeline, info):
-    lines, tensors = [], []
+    if len(info.backward_indices) > 1:
+        return _node_step(timeline, info)
+    return _edge(timeline, info.backward_indices[0])
+
+
+def _node_step(timeline, info):
+    """A node sending its gradient along several edges at once (node by node): the upstream
+    gradient once, then per edge one row — the local derivative and what is sent back —
+    and the source's gradient (its own row only where several paths meet)."""
+    trace, loss = timeline.trace, timeline.loss
+    first = trace.backward_steps[info.backward_indices[0]]
+    upstream = grad_symbol(loss, first.target)
+    lines = [Line("upstream", f"{upstream} = {summary(first.upstream)}", "grad")]
+    tensors = [] if d.is_scalar(first.upstream) else [Tensor(upstream, first.upstream)]
     for j in info.backward_indices:
-        more_lines, more_tensors = _edge(timeline, j, several=len(info.backward_indices) > 1)
-        lines += more_lines
-        tensors += more_tensors
+        step = trace.backward_steps[j]
+        sent, arrived = _sent_back(timeline, j), _accumulated(timeline, j)
+        if arrived.label == "gradient":          # the only path: the gradient is complete
+            lines.append(Line(f"→ {step.source}", f"{sent}  (its only path: "
+                                                  f"{grad_symbol(loss, step.source)} complete)",
+                              "grad"))
+        else:
+            lines += [Line(f"→ {step.source}", sent, "grad"), arrived]
+        if not d.is_scalar(step.contribution):
+            tensors.append(Tensor(f"sent to {step.source}", step.contribution))
     return lines, tensors
 
 
-def _edge(timeline, j: int, several: bool):
+def _sent_back(timeline, j: int) -> str:
+    """One edge of a node step in a line: ``∂u/∂x = 2·x = 3; sent back 31.6875 × 3 =
+    95.0625`` (a tensor: the product named, then what was sent)."""
+    trace, loss = timeline.trace, timeline.loss
+    step = trace.backward_steps[j]
+    op, attrs = trace.op_of(step.target) or (None, {})
+    inputs = trace.inputs_of(step.target)
+    local, local_name = trace.local_derivative(j), f"∂{step.target}/∂{step.source}"
+    symbolic = d.local_text(op, attrs, step.port, inputs, step.target)
+    if local is not None and d.is_scalar(local) and d.is_scalar(step.upstream) \
+            and d.is_scalar(step.contribution):
+        numeric = number(local)
+        rule = f"{local_name} = {symbolic}" + ("" if symbolic == numeric else f" = {numeric}")
+        return (f"{rule}; sent back {number(step.upstream)} × {numeric} = "
+                f"{number(step.contribution)}")
+    rule = d.vjp_text(op, attrs, step.port, inputs, step.target, grad_symbol(loss, step.target))
+    note = d.broadcast_note(np.shape(local) if local is not None else None,
+                            np.shape(step.contribution))
+    return f"{rule}{', ' + note if note else ''} = {summary(step.contribution)}"
+
+
+def _edge(timeline, j: int):
     trace, loss = timeline.trace, timeline.loss
     step = trace.backward_steps[j]
     source, target, port = step.source, step.target, step.port
@@ -133,23 +174,20 @@ def _edge(timeline, j: int, several: bool):
     local_name = f"∂{target}/∂{source}"
     symbolic = d.local_text(op, attrs, port, inputs, target)
     local = trace.local_derivative(j)
-    prefix = f"{source}: " if several else ""
-    lines = [Line("edge", f"{target} → {source}  (back through input "
-                          f"{d.port_name(op, port)} of {target})")] if several else []
-    lines.append(Line("upstream", f"{upstream_name} = {summary(step.upstream)}", "grad"))
+    lines = [Line("upstream", f"{upstream_name} = {summary(step.upstream)}", "grad")]
     tensors = []
     scalar = d.is_scalar(step.upstream) and d.is_scalar(step.contribution)
     if local is not None and d.is_scalar(local) and scalar:
         numeric = number(local)
         lines.append(Line("local", f"{local_name} = {symbolic}"
                                    + ("" if symbolic == numeric else f" = {numeric}")))
-        lines.append(Line("sent back", f"{prefix}{upstream_name} · {local_name} = "
+        lines.append(Line("sent back", f"{upstream_name} · {local_name} = "
                                        f"{number(step.upstream)} × {number(local)} = "
                                        f"{number(step.contribution)}", "grad"))
     elif local is not None:       # elementwise on tensors: one local derivative per element
         lines.append(Line("local", f"{local_name} = {symbolic}, elementwise: {summary(local)}"))
         note = d.broadcast_note(np.shape(local), np.shape(step.contribution))
-        lines.append(Line("sent back", f"{prefix}{upstream_name} ⊙ {local_name}"
+        lines.append(Line("sent back", f"{upstream_name} ⊙ {local_name}"
                                        f"{', ' + note if note else ''} = "
                                        f"{summary(step.contribution)}", "grad"))
         tensors += [Tensor(upstream_name, step.upstream), Tensor(local_name, local, "local")]
@@ -158,7 +196,7 @@ def _edge(timeline, j: int, several: bool):
         lines.append(Line("local", f"no single number: the vector–Jacobian product "
                                    f"{vjp}  ({shape_text(np.shape(step.upstream))} → "
                                    f"{shape_text(np.shape(step.contribution))})"))
-        lines.append(Line("sent back", f"{prefix}{summary(step.contribution)}", "grad"))
+        lines.append(Line("sent back", summary(step.contribution), "grad"))
         if not d.is_scalar(step.upstream):
             tensors.append(Tensor(upstream_name, step.upstream))
     if not d.is_scalar(step.contribution):
@@ -187,27 +225,61 @@ def _accumulated(timeline, j: int) -> Line:
 
 def _update(timeline, info):
     u = timeline.update
-    settings = ", ".join(f"{_setting_name(k)} = {v:g}" for k, v in u.settings.items())
-    lines = [Line("rule", u.formula), Line("settings", f"{u.optimizer}: {settings}")]
+    options = ", ".join(f"{_setting_name(k)} = {v:g}" for k, v in u.settings.items()
+                        if k != "lr")                 # lr: in the title and every row
+    lines = [Line("rule", u.formula + (f";  {options}" if options else ""))]
     if u.problem:
         lines.append(Line("note", u.problem))
     tensors = []
     for p in u.parameters:
-        lines.append(Line(p.node, _parameter_text(timeline, p), "value"))
+        lines.append(Line(p.node, update_text(u, p, timeline.loss), "value"))
         if not d.is_scalar(p.old):
-            tensors.append(Tensor(f"{p.node}: − step", -np.asarray(p.step), "value"))
-    lines.append(Line("", "a preview: the document keeps its values (Train changes them)"))
+            tensors.append(Tensor(f"{p.node}: new − old", p.change, "value"))
     return lines, tensors
 
 
-def _parameter_text(timeline, p) -> str:
-    g = grad_symbol(timeline.loss, p.node)
+def update_text(update, p, loss) -> str:
+    """The change that happens, written as it happens: ``w ← w − 0.1 · ∂L/∂w = 0.5 − 0.1 ×
+    0.3 = 0.47   (new − old = −0.03)`` for a number; for a tensor the rule, then new − old
+    signed per element (``= −0.05 for all 4 (each drops)``, or its range and how many drop
+    and rise) and the norm before → after."""
+    g = grad_symbol(loss, p.node)
+    direction = g if update.direction == "g" else update.direction
+    lr = fmt_number(update.settings["lr"], DIGITS)
+    rule = f"{p.node} ← {p.node} − {lr} · {direction}"
     if d.is_scalar(p.old):
-        return (f"{number(p.old)} − {number(p.step)} = {number(p.new)}   "
-                f"({g} = {number(p.grad)})")
-    return (f"{shape_words(p.old)}: {norm_text(p.old, 4, 'θ')} → "
-            f"{fmt_number(norm(p.new), 4)}, step {describe(p.step, '', 3, ' … ')}, "
-            f"{norm_text(p.grad, 3, g)}")
+        d_value = np.asarray(p.direction if p.direction is not None else p.grad).reshape(-1)[0]
+        times = number(d_value) if d_value >= 0 else f"({number(d_value)})"
+        why = "" if update.direction == "g" else f"; {g} = {number(p.grad)}"
+        return (f"{rule} = {number(p.old)} − {lr} × {times} = {number(p.new)}   "
+                f"(new − old = {signed(p.change)}{why})")
+    return (f"{rule}: {change_text(p.change)};  ‖{p.node}‖ {fmt_number(norm(p.old), 4)} → "
+            f"{fmt_number(norm(p.new), 4)}")
+
+
+def signed(x, digits: int = 3) -> str:
+    """``+0.05`` / ``−0.05`` / ``0``: a change with its direction always written."""
+    x = float(np.asarray(x).reshape(-1)[0])
+    text = fmt_number(x, digits)
+    return f"+{text}" if x > 0 else text
+
+
+def change_text(change) -> str:
+    """new − old of a tensor, signed: ``new − old = −0.05 for all 4 (each drops)``, or
+    ``new − old from −0.05 to +0.05 (3 drop, 5 rise)``."""
+    c = np.asarray(change, dtype=np.float64).reshape(-1)
+    finite = c[np.isfinite(c)]
+    if finite.size == 0:
+        return "new − old is not finite"
+    low, high = signed(finite.min()), signed(finite.max())
+    drop, rise = int(np.sum(finite < 0)), int(np.sum(finite > 0))
+    if low == high:
+        what = "each drops" if drop == c.size else "each rises" if rise == c.size else \
+            "none changes" if drop == rise == 0 else f"{drop} drop, {rise} rise"
+        return f"new − old = {low} for all {c.size} ({what})"
+    counts = [f"{n} {word}" for n, word in ((drop, "drop"), (rise, "rise"),
+                                            (c.size - drop - rise, "stay")) if n]
+    return f"new − old from {low} to {high} ({', '.join(counts)})"
 
 
 def _setting_name(key: str) -> str:

@@ -200,14 +200,16 @@ class Timeline:
             value, value_note = None, NOT_YET
         elif updated and n in self._new_values:
             value = self._new_values[n]
-        grad, grad_note = None, ""
+        grad, grad_note, complete = None, "", False
         dependent = n == self.loss or n in self._arrivals
         if seeded:
+            complete = True
             if n == self.loss:
                 grad = trace.grads.get(n)
             elif n in self._arrivals:
                 arrivals = self._arrivals[n]
                 got = bisect_left(arrivals, backward_done)
+                complete = got == len(arrivals)
                 if got:
                     grad = self._backward[arrivals[got - 1]].grad_after
                 else:
@@ -223,13 +225,14 @@ class Timeline:
             highlight = DONE
         else:
             highlight = None
-        key = (n, id(value), value_note, id(grad), grad_note, highlight)
+        key = (n, id(value), value_note, id(grad), grad_note, highlight, complete)
         shown = self._node_cache.get(key)
         if shown is None:
-            base = self.base.node(n)
+            # gradient-health badges judge the final gradient: shown once it is complete
+            badges = self.base.node(n).badges if complete else ()
             shown = NodeDisplay(value=value, grad=grad, value_note=value_note,
                                 grad_note=grad_note, highlight=highlight,
-                                is_loss=n == self.loss, badges=base.badges)
+                                is_loss=n == self.loss, badges=badges)
             self._node_cache[key] = shown
         return shown
 

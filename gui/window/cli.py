@@ -39,11 +39,12 @@ def _fail(message: str) -> int:
 def _shot_parser() -> _Parser:
     parser = _Parser(prog=f"{PROG} shot",
                      description="Render the main window with FILE open to a PNG (offscreen).")
-    parser.add_argument("file", help="graph file (.json)")
-    parser.add_argument("--out", required=True, help="PNG file to write")
+    parser.add_argument("file", metavar="FILE", help="graph file (.json)")
+    parser.add_argument("--out", required=True, metavar="PNG", help="PNG file to write")
     parser.add_argument("--width", type=int, default=1400, help="window width in pixels (1400)")
     parser.add_argument("--height", type=int, default=900, help="window height in pixels (900)")
-    parser.add_argument("--select", default=None, help="node to select (shown in the inspector)")
+    parser.add_argument("--select", default=None, metavar="NODE",
+                        help="node to select (shown in the inspector)")
     parser.add_argument("--train", type=int, default=None, metavar="N",
                         help="first train N steps in the Training panel (its plots shown)")
     parser.add_argument("--view", choices=("graph", "neurons"), default="graph",
@@ -149,10 +150,13 @@ def _render_parser() -> _Parser:
     parser = _Parser(prog=f"{PROG} render",
                      description="Render the backprop player's steps of FILE as PNG frames "
                                  "(DIR/frame_0000.png, …) and optionally a GIF (offscreen).")
-    parser.add_argument("file", help="graph file (.json)")
-    parser.add_argument("--out", required=True, help="folder for the frames (created if missing)")
-    parser.add_argument("--gif", default=None, help="also write this GIF, one frame per step")
-    parser.add_argument("--size", default="1280x800", help="frame size WxH in pixels (1280x800)")
+    parser.add_argument("file", metavar="FILE", help="graph file (.json)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="folder for the frames (created if missing)")
+    parser.add_argument("--gif", default=None, metavar="GIF",
+                        help="also write this GIF, one frame per step")
+    parser.add_argument("--size", default="1280x800", metavar="WxH",
+                        help="frame size WxH in pixels (1280x800)")
     parser.add_argument("--granularity", choices=("edge", "node"), default="edge",
                         help="backward pass: one frame per edge (default) or per node")
     return parser

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
 from gui import theme
 from gui.actions import LazyDock, declare_needs
 from gui.model import files
-from gui.window import recovery
+from gui.window import recovery, status
 from gui.window.application import APP_NAME
 from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
@@ -26,8 +26,6 @@ from gui.panels.palette import PaletteWidget
 from gui.player.install import install_player
 from gui.training.install import install_training
 from gui.network.install import install_network
-from gui.formatting import describe, grad_symbol
-from gui.model.node_status import attention_summary
 from gui.window.dock_policy import LayoutPolicy
 from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_to_screen,
                                fit_toolbar, show_overflow_button)
@@ -92,7 +90,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.palette = PaletteWidget()
         self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector = Inspector(self.model, self.undo_stack)
+        self.inspector = Inspector(self.model, self.undo_stack, self.canvas.graph_scene)
         self.inspector_dock = self._dock("Inspector", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.chain_rule_dock = self._dock("Chain rule", self._chain_rule_panel,
@@ -135,6 +133,7 @@ class MainWindow(QMainWindow):
         self.canvas.refused.connect(self.show_warning)
         self.canvas.selection_changed.connect(self._selection_changed)
         self.model.results_changed.connect(self.update_status)
+        self.canvas.graph_scene.record_shown.connect(self._record_shown)
         self.model.node_renamed.connect(lambda *_: self.update_status())
         self.palette.entry_activated.connect(self.add_entry_at_centre)
         self.inspector.message.connect(self.show_message)
@@ -210,32 +209,26 @@ class MainWindow(QMainWindow):
         self.inspector.set_selection(list(node_ids))
         self.update_status()
 
+    def _record_shown(self) -> None:
+        """The canvas shows another record (a replay's step): the read-outs follow, once per
+        step (not per frame of its animation)."""
+        record = self.canvas.graph_scene.record
+        state = ("live",) if record.live else (        # a re-run updates the live view
+            record.caption, record.node(self.model.loss_id or ""),
+            *(record.node(n) for n in self.inspector.selection[:1]))
+        if state != getattr(self, "_status_shown", None):
+            self._status_shown = state
+            self.update_status()
+
     def update_status(self) -> None:
-        model = self.model
-        if model.status:
-            text, colour = model.status, theme.ERROR
-        elif model.problems:
-            broken = any(not p.unfinished for p in model.problems.values())
-            text, colour = attention_summary(model), theme.ERROR if broken else theme.INCOMPLETE
-        elif model.loss_id and model.loss_id in model.values:
-            name = "loss" if model.loss_id == "loss" else f"loss {model.loss_id}"
-            loss_value = describe(model.values[model.loss_id], digits=6, with_shape=True)
-            text, colour = f"{name} = {loss_value}", theme.TEXT
-        else:
-            text, colour = f"{len(model.node_ids())} nodes", theme.MUTED
+        """The loss (or what is wrong) and the selected node's numbers, as the canvas shows
+        them (gui/window/status.py): in a replay, at the step shown."""
+        model, record = self.model, self.canvas.graph_scene.record
+        selected = [n for n in self.inspector.selection if model.has_node(n)]
+        text, colour = status.model_text(model, record)
         self.model_label.setText(text)
         self.model_label.setStyleSheet(f"color: {colour};")
-        selected = [n for n in self.inspector.selection if model.has_node(n)]
-        if len(selected) == 1:
-            node_id = selected[0]
-            value = model.values.get(node_id)
-            parts = [f"{node_id} = {describe(value, digits=6, with_shape=True)}"]
-            if node_id in model.grads:
-                parts.append(f"{grad_symbol(model.loss_id, node_id)} = "
-                             f"{describe(model.grads[node_id], digits=6, with_shape=True)}")
-            self.selection_label.setText("   ".join(parts))
-        else:
-            self.selection_label.setText(f"{len(selected)} selected" if selected else "")
+        self.selection_label.setText(status.selection_text(model, record, selected))
 
     # -- documents ----------------------------------------------------------------------------
     def ask_save_changes(self) -> QMessageBox.StandardButton:
