@@ -20,11 +20,12 @@ from PySide6.QtWidgets import QAccessibleWidget
 from shiboken6 import isValid
 
 from gui import accessibility
+from gui.display import GRAD_NOT_YET, HIDDEN
 from gui.formatting import describe, fmt_number, grad_symbol, shape_text, unfinished_hint
 
 KEYS_TEXT = ("Arrow keys move between nodes, Alt+arrows move the selected nodes, Enter edits "
-             "the node's value, Tab adds a node, Ctrl+E connects two nodes, the Menu key opens "
-             "the node's menu. Shift+Tab or F6 leaves the canvas.")
+             "the node's value, F2 renames it, Tab adds a node, Ctrl+E connects two nodes, the "
+             "Menu key opens the node's menu. Shift+Tab or F6 leaves the canvas.")
 
 
 def number_words(array) -> str:
@@ -55,8 +56,10 @@ def node_name(item, display, loss: str | None) -> str:
         parts.append(f"value {display.value_note}")
     if display.grad is not None:
         parts.append(f"{grad_symbol(loss, node_id)} {number_words(display.grad)}")
-    elif display.grad_note and display.value is not None or display.grad_note == "?":
+    elif display.grad_note in (GRAD_NOT_YET, HIDDEN):      # "not yet" in a replay; "?"
         parts.append(f"{grad_symbol(loss, node_id)} {display.grad_note}")
+    elif display.grad_note and display.value is not None:
+        parts.append(f"no gradient: {display.grad_note}")
     if problem is not None:
         if problem.unfinished:
             parts.append(f"incomplete: {unfinished_hint(problem, item.port_names)}")
@@ -175,6 +178,7 @@ class CanvasAccessible(QAccessibleWidget):
         self.nodes: dict[str, NodeAccessible] = {}
         nodes = self.nodes
         view.destroyed.connect(lambda *_: _forget_all(nodes))
+        view.accessible_interface = self     # the view tells it of removed and renamed nodes
 
     def _ids(self) -> list[str]:
         view = self.view

@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QVBoxLayout)
 
+from shiboken6 import isValid
+
 from gui import accessibility
 
 
@@ -109,6 +111,14 @@ class ConnectDialog(QDialog):
             return
         accessibility.announce(f"Connected {source} to {self.target.currentText()}", self)
         super().accept()
+
+    def done(self, result: int) -> None:
+        """Closed either way: the keyboard goes back to the canvas, where it came from."""
+        super().done(result)
+        view = self.view
+        if isValid(view) and view.isVisible():
+            view.window().activateWindow()
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _refuse(self, text: str) -> None:
         self.reason.setText(text)

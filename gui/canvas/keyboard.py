@@ -5,7 +5,8 @@
   player shows a step, → and ← are the player's (its actions' shortcuts), ↑ and ↓ still move.
 * Alt+arrows move the selected nodes 10 px, Alt+Shift+arrows 1 px; moves in a row are one
   undo step (``NudgeNodes``).
-* Enter asks for the node's editor in the inspector (``edit_requested``).
+* Enter asks for the node's editor in the inspector (``edit_requested``); F2 renames the node
+  in place.
 * The Menu key and Shift+F10 open the current node's context menu at the node (the empty
   canvas's menu at the centre when no node is selected). Qt's own keyboard context-menu event
   is ignored, so the menu opens once.
@@ -32,7 +33,8 @@ SIDEWAYS_COST = 2.0     # how much a step sideways counts against a node in the 
 
 
 def centre(item) -> QPointF:
-    return item.pos() + QPointF(style.NODE_W / 2, item.height / 2)
+    """The middle of the node's header (cards differ in height, never in their headers)."""
+    return item.pos() + QPointF(style.NODE_W / 2, style.HEADER_H / 2)
 
 
 def reading_order(items) -> list:
@@ -174,6 +176,11 @@ class CanvasKeyboard:
                 self.edit_requested.emit(node)
                 return True
             return False
+        if key == Qt.Key.Key_F2 and plain:
+            node = self.current_node or (self.selected_nodes() or [None])[0]
+            if node is not None:
+                self.rename_inline(node)
+            return node is not None
         if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10
                                       and mods & Qt.KeyboardModifier.ShiftModifier):
             self.open_keyboard_menu()

@@ -5,6 +5,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 import engine
+from gui.canvas import style
 from gui.model.templates import TEMPLATES
 from gui.theme import colors
 
@@ -56,7 +57,6 @@ class QuickSearch(QFrame):
         self.resize(300, 320)
         self._entries = []
         self.edit.textChanged.connect(self._filter)
-        self.edit.returnPressed.connect(self.accept)
         self.edit.installEventFilter(self)
         self.list.itemClicked.connect(lambda item: self.accept())
         self.hide()
@@ -129,6 +129,9 @@ class QuickSearch(QFrame):
             if key == Qt.Key_Escape:
                 self.cancel()
                 return True
+            if key in (Qt.Key_Return, Qt.Key_Enter):
+                self.accept()           # taken here: the canvas must not get the Enter too
+                return True
             if key == Qt.Key_Tab:
                 return True
         if obj is self.edit and event.type() == QEvent.FocusOut and self.isVisible():
@@ -156,10 +159,21 @@ class QuickAdd:
         """The add-node popup at ``viewport_pos`` (the cursor by default); with ``wire_from``
         (node id, port) the chosen op is wired to that port."""
         self._quick_search_wire = wire_from
+        beside = self._beside_current() if viewport_pos is None else None
         if viewport_pos is None:
             viewport_pos = self._cursor_in_viewport()
-        self._quick_search_pos = self.mapToScene(viewport_pos)
+        self._quick_search_pos = self.mapToScene(viewport_pos) if beside is None else beside
         self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
+
+    def _beside_current(self) -> QPointF | None:
+        """By keyboard (the mouse is not on the canvas), a new node goes to the right of the
+        node the keyboard is on, where the node it feeds would be."""
+        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
+            return None
+        item = self.graph_scene.nodes.get(self.current_node) if self.current_node else None
+        if item is None:
+            return None
+        return item.pos() + QPointF(style.NODE_W * 1.5 + style.CARD_GAP * 2, style.HEADER_H / 2)
 
     def _cursor_in_viewport(self) -> QPoint:
         if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):

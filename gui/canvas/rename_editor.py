@@ -38,6 +38,7 @@ class HeaderRenameEditor(QLineEdit):
     def start(self, item) -> None:
         """Open over ``item``'s header with its id selected."""
         self.node_id = item.node_id
+        self.setAccessibleName(f"New name for {item.node_id}: Enter renames, Esc cancels")
         self.setText(item.node_id)
         self.selectAll()
         self._mark(False)

@@ -173,8 +173,8 @@ class Inspector(QWidget):
         # way, so completing a wire moves nothing under the cursor
         self.ports_label = QLabel(objectName="muted", textFormat=Qt.TextFormat.RichText)
         self.ports_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.ports_label.setVisible(bool(op.port_names))
-        self.page.addWidget(self.ports_label)
+        self.page.addWidget(self.ports_label)     # first: shown without a parent, a label
+        self.ports_label.setVisible(bool(op.port_names))   # is a window (it took the focus)
         self._refresh_ports()
         self.loss_box = QCheckBox("Loss: differentiate this node")
         self.loss_box.setToolTip("Gradients are of this node (it must hold one number). "

@@ -2,7 +2,8 @@
 
 Appended to the application's style sheet (``gui.theme.apply_theme``). Each control that can
 take the focus draws a 2 px ring in the focus colour while it has it, without changing its
-size: where the ring replaces a 1 px border, the padding gives up the pixel. The canvas draws
+size: where the ring replaces a 1 px border, the padding gives up the pixel; check boxes and
+sliders always keep a transparent 2 px border the ring colours in. The canvas draws
 its own ring (gui/canvas/keyboard.py), and the focused node's is drawn by the node.
 """
 from __future__ import annotations
@@ -14,12 +15,14 @@ def focus_style_sheet(c) -> str:
     return f"""
 QPushButton:focus {{ border: 2px solid {f}; padding: 4px 11px; }}
 QToolButton:focus {{ border: 2px solid {f}; border-radius: 5px; }}
-QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border: 2px solid {f}; }}
+QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 4px; }}
+QCheckBox:focus, QRadioButton:focus {{ border-color: {f}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,
 QComboBox:focus {{ border: 2px solid {f}; padding: 3px 5px; }}
 QAbstractItemView:focus, QTreeView:focus, QTableView:focus, QListView:focus,
 QTreeWidget:focus, QTableWidget:focus, QListWidget:focus {{ border: 2px solid {f}; }}
-QSlider:focus {{ border: 2px solid {f}; border-radius: 4px; }}
+QSlider {{ border: 2px solid transparent; border-radius: 4px; }}
+QSlider:focus {{ border-color: {f}; }}
 QTabBar::tab:focus {{ border: 2px solid {f}; }}
 QGroupBox:focus {{ border: 2px solid {f}; }}
 """

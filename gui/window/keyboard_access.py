@@ -105,9 +105,9 @@ def _content(dock) -> QWidget | None:
 
 def _showing(dock) -> bool:
     """A dock the user can see: open and, when tabbed, the front tab."""
-    content = _content(dock)
+    content = _content(dock)      # a tab behind another is "visible" at zero height
     return dock.isVisible() and content is not None and content.isVisible() \
-        and not content.visibleRegion().isEmpty()
+        and content.height() > 0 and not dock.visibleRegion().isEmpty()
 
 
 def _front_bottom_docks(window, docks) -> list:
@@ -126,8 +126,14 @@ def cycle_focus(window, step: int) -> QWidget | None:
                  if focus is not None and (t is focus or t.isAncestorOf(focus))), None)
     if here is None:        # the focus is on none of them (the toolbar, nowhere): the canvas
         here = next((i for i, t in enumerate(targets) if t is window.canvas), 0) - step
-    target = targets[(here + step) % len(targets)]
-    return focus_panel(target)
+    for offset in range(1, len(targets) + 1):      # a panel with nothing to focus is passed
+        target = targets[(here + step * offset) % len(targets)]
+        if target.isAncestorOf(focus) or target is focus:
+            return None
+        focused = focus_panel(target)
+        if focused is not None:
+            return focused
+    return None
 
 
 def focus_panel(panel: QWidget) -> QWidget | None:

@@ -63,9 +63,10 @@ Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's
 and watch every gradient follow.</p>
 <p><b>Without a mouse:</b> the arrow keys move between nodes (Shift adds to the selection) ·
 Alt+arrows move the selected nodes (Alt+Shift: by 1 px) · Enter edits the node's value in the
-inspector, Esc comes back · Ctrl+E connects two nodes · the Menu key or Shift+F10 opens the
-node's menu · Tab on the canvas adds a node, Shift+Tab or F6 leaves the canvas · F6 / Shift+F6
-go round the panels. One-letter keys (F, K, N) work while the canvas has the focus.</p>"""
+inspector, Esc comes back · F2 renames it · Ctrl+E connects two nodes · the Menu key or
+Shift+F10 opens the node's menu · Tab on the canvas adds a node, Shift+Tab or F6 leaves the
+canvas · F6 / Shift+F6 go round the panels. One-letter keys (F, K, N) work while the canvas
+has the focus.</p>"""
 
 
 def _import_pytorch(window) -> None:
