@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QContextMenuEvent, QCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -251,6 +251,7 @@ def test_single_key_shortcuts_act_only_on_the_canvas(window):
 def test_the_chain_rule_example_built_by_keyboard_alone(window):
     """Tab adds, Enter edits, F2 renames, Ctrl+E connects, arrows move between nodes: the
     chain-rule example, every number equal to the shipped file's."""
+    QCursor.setPos(window.palette.mapToGlobal(QPoint(5, 5)))    # the mouse is off the canvas
     focus_canvas(window)
     canvas, model = window.canvas, window.model
 

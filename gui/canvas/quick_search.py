@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 import engine
@@ -166,9 +167,9 @@ class QuickAdd:
         self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
 
     def _beside_current(self) -> QPointF | None:
-        """By keyboard (the mouse is not on the canvas), a new node goes to the right of the
+        """By keyboard (the mouse pointer is off the canvas), a new node goes to the right of the
         node the keyboard is on, where the node it feeds would be."""
-        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
+        if self.viewport().rect().contains(self.viewport().mapFromGlobal(QCursor.pos())):
             return None
         item = self.graph_scene.nodes.get(self.current_node) if self.current_node else None
         if item is None:
