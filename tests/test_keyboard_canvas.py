@@ -40,6 +40,11 @@ def focused():
     return QApplication.focusWidget()
 
 
+def keys_go_to():
+    """Where a key goes on a real display: an open popup (a completion list) first."""
+    return QApplication.activePopupWidget() or focused()
+
+
 def test_arrows_walk_to_the_nearest_node_in_their_direction(window):
     open_example(window, "chain_rule")        # x (0,0)  x_squared (200,0)  one (200,140)
     focus_canvas(window)                      # u (400,50)  y (600,50)
@@ -283,11 +288,12 @@ def test_the_chain_rule_example_built_by_keyboard_alone(window):
         if source is not None:                           # From: typed over the selected node
             dialog.source.lineEdit().selectAll()
             type_text(dialog.source.lineEdit(), source)
-        press(focused(), K.Key_Tab)
-        assert focused() is dialog.target
+        press(keys_go_to(), K.Key_Tab)                   # (the completion list has the keys)
+        assert focused() is dialog.target and not QApplication.activePopupWidget()
         dialog.target.lineEdit().selectAll()
         type_text(dialog.target.lineEdit(), target)
-        press(focused(), K.Key_Return)
+        assert keys_go_to() is dialog.target.completer().popup()     # it lists the matches
+        press(keys_go_to(), K.Key_Return)
         if dialog.isVisible():                           # refused: it says why, Esc closes
             reason = dialog.reason.text()
             press(focused(), K.Key_Escape)

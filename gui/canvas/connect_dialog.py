@@ -8,7 +8,7 @@ open to choose again.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QVBoxLayout)
 
@@ -43,9 +43,12 @@ class ConnectDialog(QDialog):
         self.target = QComboBox(editable=True)
         self.target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.target.addItems([text for text, _node, _port in self.ports])
+        self._popups = {}
         for box in (self.source, self.target):
             box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
             box.completer().setCompletionMode(box.completer().CompletionMode.PopupCompletion)
+            self._popups[box.completer().popup()] = box
+            box.completer().popup().installEventFilter(self)
         self.reason = QLabel(objectName="error", wordWrap=True)
         self.reason.hide()
         form = QFormLayout()
@@ -66,6 +69,24 @@ class ConnectDialog(QDialog):
         self._choose_target()
         self.source.setFocus()
         self.source.lineEdit().selectAll()
+
+    def eventFilter(self, obj, event) -> bool:
+        """While a completion list shows it has the keys: Enter takes the highlighted name
+        and connects, Tab takes it and goes on to the next field (the list alone would only
+        close on either)."""
+        box = self._popups.get(obj)
+        if box is not None and event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            index = obj.currentIndex()
+            if index.isValid():
+                box.setCurrentText(index.data())
+            obj.hide()
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.accept()
+            else:
+                self.focusNextPrevChild(event.key() == Qt.Key.Key_Tab)
+            return True
+        return super().eventFilter(obj, event)
 
     def _choose_target(self) -> None:
         """The first input port that would take From (an empty one before an occupied one)."""
@@ -114,6 +135,8 @@ class ConnectDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closed either way: the keyboard goes back to the canvas, where it came from."""
+        for box in (self.source, self.target):      # a completion list left open would
+            box.completer().popup().hide()          # take the next keys meant for the canvas
         super().done(result)
         view = self.view
         if isValid(view) and view.isVisible():

@@ -1,7 +1,7 @@
 """The Tab popup: type to filter the ops (and templates), Enter adds the chosen one at the cursor."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
@@ -108,16 +108,19 @@ class QuickSearch(QFrame):
 
     def accept(self) -> None:
         item = self.list.currentItem()
-        self.hide()
+        self._back_to_canvas()
         if item is not None:
             self.chosen.emit(item.data(KIND_ROLE), item.data(NAME_ROLE))
-        if self.parentWidget() is not None:
-            self.parentWidget().setFocus()
 
     def cancel(self) -> None:
-        self.hide()
+        self._back_to_canvas()
+
+    def _back_to_canvas(self) -> None:
+        """The focus goes back to the canvas before the box hides (hidden first, Qt would
+        pass it to the window's next control, and a screen reader would say so)."""
         if self.parentWidget() is not None:
-            self.parentWidget().setFocus()
+            self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.hide()
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.edit and event.type() == QEvent.KeyPress:
@@ -174,7 +177,9 @@ class QuickAdd:
         item = self.graph_scene.nodes.get(self.current_node) if self.current_node else None
         if item is None:
             return None
-        return item.pos() + QPointF(style.NODE_W * 1.5 + style.CARD_GAP * 2, style.HEADER_H / 2)
+        spot = item.pos() + QPointF(style.NODE_W + style.CARD_GAP * 2, 0)
+        self.ensureVisible(QRectF(spot, QSizeF(style.NODE_W, style.card_height(2))), 20, 20)
+        return spot + QPointF(style.NODE_W / 2, style.HEADER_H / 2)    # (where a click is)
 
     def _cursor_in_viewport(self) -> QPoint:
         if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):

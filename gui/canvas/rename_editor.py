@@ -82,8 +82,8 @@ class HeaderRenameEditor(QLineEdit):
 
     def _close(self) -> None:
         self.node_id = None
-        self.hide()
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)    # first: else Qt moves the
+        self.hide()                                             # focus to the next control
 
     def _mark(self, invalid: bool) -> None:
         self.setProperty("invalid", invalid)
