@@ -33,7 +33,9 @@ def problems(root, where: str) -> list[str]:
 
 
 def test_every_control_is_named_with_every_dock_and_tab_shown_in_turn(window):
+    window.palette.search.setText("exp")             # its clear button shows
     found = problems(window, "empty document")
+    window.palette.search.clear()
     open_example(window, "xor_mlp")
     found += problems(window, "xor_mlp")
     for node_id in ("x", "W1", "h1", "loss"):             # input, parameter, op, loss
