@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import engine
@@ -232,11 +233,17 @@ def test_saved_file_loads_in_the_engine(window, tmp_path):
     assert float(graph.backward()["x"]) == 10.0
 
 
-def test_empty_graph_offers_example_links(window):
+def test_empty_graph_offers_example_links_with_one_line_tooltips(window):
     overview = window.inspector.overview
     assert overview.examples.isVisible()
-    assert all(str(p) in overview.examples.text() for p in EXAMPLES)
-    overview.examples.linkActivated.emit(str(EXAMPLES[0]))
+    for path in EXAMPLES:
+        link = overview.example_link(files.example_title(path))
+        assert str(path) in link.text()
+        tip = link.toolTip()          # the description's first sentence, on one line
+        assert tip and "\n" not in tip and tip.endswith(".")
+        assert engine.load_graph(path).extra["description"].startswith(tip[:-1])
+    link = overview.example_link(files.example_title(EXAMPLES[0]))
+    QTest.mouseClick(link, Qt.MouseButton.LeftButton, pos=QPoint(8, link.height() // 2))
     assert window.model.graph.node_ids() and "(example)" in window.windowTitle()
     assert not overview.examples.isVisible()
 
@@ -256,3 +263,29 @@ def test_file_dialogs_start_in_the_last_folder_used(window, dialogs, tmp_path, m
                         lambda parent, title, start, filt: seen.append(start) or ("", ""))
     assert not window.open_dialog()
     assert seen == [str(folder.resolve())]
+
+
+def test_examples_menu_tooltips_and_the_overviews_try_lines(window):
+    menu = window.examples_menu
+    assert menu.toolTipsVisible()
+    for action in menu.actions():
+        path = Path(action.data())
+        assert action.toolTip() == files.example_summary(path) != ""
+    window.open_file(str(EXAMPLES[0].parent / "two_paths.json"), ask=False)
+    settle_window()
+    overview = window.inspector.overview
+    tries = engine.load_graph(EXAMPLES[0].parent / "two_paths.json").extra["try"]
+    assert overview.try_label.isVisible() and len(tries) >= 2
+    shown = QTextDocumentText(overview.try_label.text())
+    assert shown.startswith("Try:") and all(t in shown for t in tries)
+
+
+def QTextDocumentText(html: str) -> str:
+    from PySide6.QtGui import QTextDocument
+    document = QTextDocument()
+    document.setHtml(html)
+    return document.toPlainText()
+
+
+def settle_window():
+    QApplication.processEvents()

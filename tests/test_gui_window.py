@@ -41,7 +41,9 @@ def test_layout_docks_toolbar_menus(window):
                      "Network builder": Qt.DockWidgetArea.RightDockWidgetArea,
                      "Chain rule": Qt.DockWidgetArea.BottomDockWidgetArea,
                      "Player": Qt.DockWidgetArea.BottomDockWidgetArea,   # strip and card
-                     "Training": Qt.DockWidgetArea.BottomDockWidgetArea}
+                     "Training": Qt.DockWidgetArea.BottomDockWidgetArea,
+                     "Help": Qt.DockWidgetArea.LeftDockWidgetArea,      # beside the canvas
+                     "Lessons": Qt.DockWidgetArea.LeftDockWidgetArea}
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
     toolbar = [a.objectName() for a in window.toolbar.actions() if a.objectName()]
@@ -143,16 +145,22 @@ def test_status_bar_shows_loss_and_canvas_messages(window, tmp_path):
     assert window.model_label.text() == window.model.status or "attention" in window.model_label.text()
 
 
-def test_help_and_about_show_dialogs(window, dialogs):
+def test_help_is_a_dock_beside_the_canvas_and_about_a_dialog(window, dialogs):
+    """Help is not modal: it opens in a dock, and the canvas takes edits while it shows."""
+    assert window.help_dock.isHidden()
     window.actions_by_name["chain_rule"].trigger()
+    assert window.help_dock.isVisible() and not window.help_dock.isFloating()
+    assert "∂L/∂x" in window.help_dock.widget().toPlainText()
+    assert dialogs.kinds() == []
+    add(window, "x", "input", value=2.0)
+    assert window.model.node_ids() == ["x"] and window.help_dock.isVisible()
     window.actions_by_name["about"].trigger()
-    assert dialogs.kinds() == ["information", "about"]
-    assert "∂L/∂x" in dialogs.shown[0][2]
+    assert dialogs.kinds() == ["about"]
 
 
 def test_chain_rule_help_quotes_the_examples_numbers_as_the_engine_computes_them():
     from engine import load_graph
-    from gui.window.menus import CHAIN_RULE_TEXT
+    from gui.panels.help import CHAIN_RULE_TEXT
     examples = ROOT / "resources" / "examples"
     assert "dy/dx = dy/du · du/dx" in CHAIN_RULE_TEXT
     assert "dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt" in CHAIN_RULE_TEXT
@@ -166,8 +174,8 @@ def test_chain_rule_help_names_the_player_keys_the_player_answers(window):
     """The help lists the player's keys (a user found only F, Tab, Del …); each one it names
     does what it says on the chain-rule example."""
     from PySide6.QtTest import QTest
-    from gui.window.menus import CHAIN_RULE_TEXT
-    keys = CHAIN_RULE_TEXT.split("<b>Player keys:</b>")[1].split("</p>")[0]
+    from gui.panels.help import CHAIN_RULE_TEXT
+    keys = CHAIN_RULE_TEXT.split("<h4>The player</h4>")[1].split("</p>")[0]
     for name in ("K", "Space", "→", "←", "Home", "End", "Esc"):
         assert name in keys, name
     assert window.open_file(ROOT / "resources" / "examples" / "chain_rule.json", ask=False)

@@ -28,6 +28,7 @@ LAYERS = [
     ("network", ("gui.network",)),
     ("player", ("gui.player",)),
     ("training", ("gui.training",)),
+    ("lessons", ("gui.lessons",)),
     ("window", ("gui.window",)),
     ("entry point", ("main",)),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
+import engine
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 
@@ -23,6 +24,7 @@ def build_context_menu(view, viewport_pos, item=None) -> QMenu:
         loss.setEnabled(view.model.loss != node_id)
         menu.addAction("Rename…  (double-click the header)", lambda: view.rename_inline(node_id))
         menu.addAction("Connect…  (Ctrl+E)", lambda: view.open_connect_dialog(node_id))
+        add_change_menu(menu, view, node_id)
         menu.addAction("Duplicate", view.duplicate_selection)
         menu.addAction("Copy", view.copy_selection)
         menu.addAction("Disconnect inputs",
@@ -40,3 +42,42 @@ def build_context_menu(view, viewport_pos, item=None) -> QMenu:
         menu.addAction("Auto-layout", view.auto_layout)
         menu.addAction("Fit view", view.fit_view)
     return menu
+
+
+def add_change_menu(menu: QMenu, view, node_id: str) -> QMenu | None:
+    """"Change to…": the ops with as many inputs as ``node_id``'s, by palette category; the
+    choice changes every selected node of that arity in place (wires and ids kept), one undo
+    step."""
+    model = view.model
+    choices = model.ops_like(node_id)
+    if not choices:
+        return None
+    arity = model.op(node_id).arity
+    targets = [n for n in view.selected_nodes() if model.has_node(n)
+               and model.op(n).arity == arity and model.op(n).is_leaf == model.op(node_id).is_leaf]
+    if node_id not in targets:
+        targets = [node_id]
+    what = node_id if len(targets) == 1 else f"{len(targets)} nodes"
+    sub = menu.addMenu("Change to…")
+    sub.setObjectName("change_to_menu")
+    sub.setToolTipsVisible(True)
+    sub.setToolTip(f"Turn {what} into another op with {arity} input{'s' * (arity != 1)}, "
+                   "keeping its wires and id (one undo step)")
+    category = None
+    for name in choices:
+        op = engine.OPS[name]
+        if op.category != category:
+            if category is not None:
+                sub.addSeparator()
+            category = op.category
+            heading = sub.addAction(category)        # a greyed title: every style shows it
+            heading.setEnabled(False)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+        action = sub.addAction(f"{op.label or name}\t{op.symbol}",
+                               lambda n=name: view.controller.change_op(targets, n))
+        action.setObjectName(f"change_to_{name}")
+        action.setData(name)
+        action.setToolTip(op.doc.split("\n")[0])
+    return sub

@@ -187,6 +187,16 @@ class CanvasController(QObject):
         if node_id != self.model.loss:
             self.stack.push(cmd.SetLoss(self.model, node_id))
 
+    def change_op(self, node_ids, op: str) -> bool:
+        """Change to…: turn ``node_ids`` into ``op`` in place, one undo step (the model
+        refuses another arity, and the status bar says why)."""
+        ids = [n for n in node_ids if self.model.has_node(n) and self.model.node(n).op != op]
+        if not ids:
+            return False
+        before = self.stack.count()
+        self.stack.push(cmd.ChangeOp(self.model, ids, op))
+        return self.stack.count() > before
+
     def disconnect_inputs(self, node_ids) -> None:
         """Remove every edge into ``node_ids`` as one step."""
         edges = [(e.source, e.target, e.port) for e in self.model.edges()

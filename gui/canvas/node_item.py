@@ -101,6 +101,21 @@ class NodeItem(QGraphicsItem):
             self.symbol = symbol
             self.update()
 
+    def set_op(self, op, attrs) -> None:
+        """The node was changed into another op of the same arity (Change to…): its header
+        colour, symbol, port names and tooltip follow; the card keeps its size and wires."""
+        if op is self.op:
+            self.set_symbol(attrs)
+            return
+        self.op = op
+        self.header_color = style.category_color(op)
+        self.port_names = tuple(op.port_names) if op is not None else ()
+        self.symbol = None
+        self.set_symbol(attrs)
+        self._state = None              # redraw the results too (unfinished hints name ports)
+        self._tip_dirty = True
+        self.update()
+
     def show(self, display: NodeDisplay, loss: str | None, shape=None) -> None:
         """Draw ``display`` (value, gradient, problem, highlight); repaint only on change.
         ``loss`` names the node differentiated, for the gradient's label ``∂loss/∂node``."""
@@ -497,3 +512,4 @@ class NodeItem(QGraphicsItem):
                 painter.drawText(QRectF(9, y, width, 2 * style.LINE_H),
                                  Qt.AlignLeft | Qt.AlignVCenter,
                                  two_lines(metrics, self.error_text, width))
+

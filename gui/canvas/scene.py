@@ -22,6 +22,7 @@ from gui.canvas.edge_item import EdgeItem
 from gui.canvas.edge_tooltip import backward_steps, edge_explanation
 from gui.canvas.node_item import NodeItem
 from gui.canvas.scene_paint import draw_edge_labels, draw_grid
+from gui.canvas.spotlight import set_ring
 
 EVERYWHERE = QRectF(-1e7, -1e7, 2e7, 2e7)  # a null rect would invalidate nothing in the views
 REROUTE_ALL_ABOVE = 40     # cards changed in one edit beyond which every wire is routed again
@@ -77,6 +78,7 @@ class GraphScene(QGraphicsScene):
         model.results_changed.connect(self.refresh_results)
         self._rebuilding = False
         self.live_drag = False           # a value is being scrubbed: see _show
+        self.spotlight: tuple = ()       # nodes a lesson points at (set_spotlight)
         self._pending: list = []         # items left for catch_up
         self._norms: dict = {}
         self._top_norm = 1.0
@@ -98,6 +100,7 @@ class GraphScene(QGraphicsScene):
         """Recreate every item (a new graph was loaded); ``refresh``: draw the results too."""
         for item in list(self.nodes.values()) + list(self.edges.values()):
             self.removeItem(item)
+        self.spotlight = ()              # the rings went with their cards
         self.nodes.clear()
         self.edges.clear()
         model = self.model
@@ -183,7 +186,8 @@ class GraphScene(QGraphicsScene):
     def _on_node_changed(self, node_id: str) -> None:
         item = self.nodes.get(node_id)
         if item is not None and self.model.has_node(node_id):
-            item.set_symbol(self.model.node(node_id).attrs)
+            node = self.model.node(node_id)
+            item.set_op(node.op_info, node.attrs)        # Change to… keeps the item
 
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self.nodes.pop(old, None)
@@ -467,6 +471,20 @@ class GraphScene(QGraphicsScene):
         if self.overview:
             painter.setPen(self._overview_pen)
             painter.drawLines(self._edge_lines())
+
+
+    def set_spotlight(self, node_ids) -> None:
+        """Ring the cards of ``node_ids`` (a lesson's "look here"); () for none."""
+        ids = tuple(n for n in node_ids if n in self.nodes)
+        if ids == self.spotlight:
+            return
+        for node_id in self.spotlight:
+            item = self.nodes.get(node_id)
+            if item is not None and isValid(item):
+                set_ring(item, False)
+        self.spotlight = ids
+        for node_id in ids:
+            set_ring(self.nodes[node_id], True)
 
     def drawForeground(self, painter, rect: QRectF) -> None:
         """The numbers on edges (see ``scene_paint.draw_edge_labels``)."""

@@ -51,6 +51,7 @@ PORT_HIGHLIGHT = QColor(_C.port_highlight)
 
 PATH = QColor(_C.path)            # a path the chain-rule panel points at
 PATH_GLOW = QColor(_C.path_glow)
+SPOTLIGHT = QColor(_C.spotlight)   # a node a lesson points at
 # gradient-health badges on a node's corner: kind -> (glyph, colour)
 BADGES = {"vanishing": ("↓", QColor(_C.badge_vanishing)),
           "exploding": ("↑", QColor(_C.badge_exploding)),

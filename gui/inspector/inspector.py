@@ -51,6 +51,7 @@ class Inspector(QWidget):
         self.selection: list[str] = []
         self.attr_editors: dict[str, tuple[QWidget, callable]] = {}
         self.value_field: ValueField | None = None
+        self._built_op: str | None = None      # the op whose fields the panel shows
 
         self.scroll = QScrollArea()
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # it only frames the fields
@@ -152,6 +153,7 @@ class Inspector(QWidget):
 
     def _build_node(self, node_id: str) -> None:
         node = self.model.node(node_id)
+        self._built_op = node.op
         op = node.op_info
         colour = theme.category_colour(op)
         badge = self.badge = QLabel(objectName="opBadge")
@@ -406,7 +408,10 @@ class Inspector(QWidget):
     # -- following the model -----------------------------------------------------------------
     def _on_node_changed(self, node_id: str) -> None:
         if node_id == self.node_id:
-            self._refresh_editors()
+            if self.model.node(node_id).op != self._built_op:   # Change to…: another op's panel
+                self._build()
+            else:
+                self._refresh_editors()
 
     def _on_renamed(self, old: str, new: str) -> None:
         self.selection = [new if n == old else n for n in self.selection]

@@ -97,6 +97,9 @@ class GraphOverview(QWidget):
         self.status_label = QLabel(objectName="muted", wordWrap=True)
         self.description_label = QLabel(objectName="muted", wordWrap=True)   # the file's own
         self.description_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.try_label = QLabel(objectName="try_lines", wordWrap=True,     # "what to try"
+                                textFormat=Qt.TextFormat.RichText)
+        self.try_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption = QLabel("Leaves: values and gradients", objectName="muted", wordWrap=True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["node", "shape", "value", "gradient"])
@@ -121,22 +124,37 @@ class GraphOverview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.examples = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.examples.setText(self._examples_html())
-        self.examples.linkActivated.connect(self.example_requested)
+        self.examples = self._example_links()
         for widget in (self.loss_label, self.status_label, self.caption, self.table,
-                       self.description_label, self.examples):
+                       self.description_label, self.try_label, self.examples):
             layout.addWidget(widget)
         self.refresh()
 
-    @staticmethod
-    def _examples_html() -> str:
-        links = "".join(f'<p style="margin: 3px 0"><a style="color: {theme.ACCENT}; '
-                        f'text-decoration: none" href="{html.escape(str(p))}">'
-                        f"{html.escape(files.example_title(p))}</a></p>"
-                        for p in files.example_files())
-        return (f'<p style="color: {theme.MUTED}">Start from an example:</p>{links}'
-                if links else "")
+    def _example_links(self) -> QWidget:
+        """"Start from an example:" and one link per example, each with its one-line
+        summary as a tooltip."""
+        box = QWidget(objectName="example_links")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(3)
+        paths = files.example_files()
+        if paths:
+            column.addWidget(QLabel("Start from an example:", objectName="muted"))
+        for path in paths:
+            link = QLabel(f'<a style="color: {theme.ACCENT}; text-decoration: none" '
+                          f'href="{html.escape(str(path))}">'
+                          f"{html.escape(files.example_title(path))}</a>",
+                          textFormat=Qt.TextFormat.RichText)
+            link.setToolTip(files.example_summary(path))
+            link.linkActivated.connect(self.example_requested)
+            column.addWidget(link)
+        box.has_links = bool(paths)
+        return box
+
+    def example_link(self, title: str) -> QLabel | None:
+        """The link of the example titled ``title`` (tests)."""
+        return next((label for label in self.examples.findChildren(QLabel)
+                     if f">{html.escape(title)}</a>" in label.text()), None)
 
     def refresh_numbers(self) -> None:
         """The canvas shows another record: refresh when the loss or a leaf shows another
@@ -181,9 +199,20 @@ class GraphOverview(QWidget):
             lines.append(attention)
         self.status_label.setText("\n".join(lines))
         description = model.description()
+        tries = model.try_lines()
+        if any(n.value_hidden or n.grad_hidden for n in record.nodes.values()):
+            # predict mode asks a number: the example's own prose may quote it
+            description = "The example's description is hidden while you predict." \
+                if description or tries else ""
+            tries = []
         self.description_label.setText(description)
         self.description_label.setVisible(bool(description))
-        self.examples.setVisible(not ids and bool(self.examples.text()))
+        self.try_label.setText(
+            f'<p style="margin: 0 0 2px 0"><b>Try:</b></p><ul style="margin: 0; '
+            f'-qt-list-indent: 1">{"".join(f"<li>{html.escape(t)}</li>" for t in tries)}</ul>'
+            if tries else "")
+        self.try_label.setVisible(bool(tries))
+        self.examples.setVisible(not ids and self.examples.has_links)
         all_leaves = [n for n in ids if model.op(n).is_leaf]
         leaves = all_leaves[:MAX_ROWS]
         more = len(all_leaves) - len(leaves)

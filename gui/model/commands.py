@@ -211,6 +211,35 @@ class SetAttr(ModelCommand):
         self.model.set_attr(self.node_id, self.name, copy.deepcopy(self.old))
 
 
+class ChangeOp(ModelCommand):
+    """Turn one node, or several, into ``op`` in place (same arity: wires, ids and values
+    kept): one undo step that brings back each node's old op and attrs."""
+
+    def __init__(self, model, node_ids, op, attrs=None, parent=None):
+        ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
+        text = (f"Change '{ids[0]}' to {op}" if len(ids) == 1
+                else f"Change {len(ids)} nodes to {op}")
+        super().__init__(text, parent)
+        self.model, self.node_ids, self.op = model, ids, op
+        self.attrs = copy.deepcopy(attrs)
+        self.old = {n: (model.node(n).op, dict(model.node(n).attrs)) for n in ids}
+
+    def apply(self):
+        done = []
+        try:
+            for node_id in self.node_ids:
+                self.model.change_op(node_id, self.op, copy.deepcopy(self.attrs))
+                done.append(node_id)
+        except GraphError as exc:
+            for node_id in reversed(done):     # all or nothing
+                self.model.change_op(node_id, *copy.deepcopy(self.old[node_id]))
+            refused(self, self.model, exc)
+
+    def revert(self):
+        for node_id in reversed(self.node_ids):
+            self.model.change_op(node_id, *copy.deepcopy(self.old[node_id]))
+
+
 class SetValue(ModelCommand):
     def __init__(self, model, node_id, value, parent=None):
         super().__init__(f"Set value of '{node_id}'", parent)

@@ -6,7 +6,9 @@ act on, so the window never shows a traceback.
 """
 from __future__ import annotations
 
+import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -74,6 +76,29 @@ def example_title(path: Path) -> str:
     words = [w.upper() if w.lower() in ACRONYMS else w for w in words]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def example_summary(path) -> str:
+    """An example's one-line tooltip: the first sentence of its description ("" without)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return ""
+    return _summary(str(path), stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _summary(path: str, _mtime: int) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            description = json.load(handle).get("description", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    if not isinstance(description, str):
+        return ""
+    text = " ".join(description.split())
+    end = text.find(". ")
+    return text if end < 0 else text[:end + 1]
 
 
 def is_example(path: str | os.PathLike | None) -> bool:

@@ -28,6 +28,7 @@ from engine.evaluate import evaluate
 from engine.fragments import fragment_dict, plan_insertion
 
 from gui.model.chain_rule_access import ChainRuleAccess
+from gui.model.lesson_access import LessonAccess
 from gui.model.network_access import NetworkAccess
 from gui.model.training_access import TrainingAccess
 from gui.model.values import copy_value as _copy
@@ -88,7 +89,7 @@ class _TrainingVocabulary:
         return value
 
 
-class GraphModel(TrainingAccess, ChainRuleAccess, NetworkAccess, QObject):
+class GraphModel(TrainingAccess, ChainRuleAccess, NetworkAccess, LessonAccess, QObject):
     node_added = Signal(str)
     node_removed = Signal(str)
     edge_added = Signal(str, str, int)
@@ -324,6 +325,14 @@ class GraphModel(TrainingAccess, ChainRuleAccess, NetworkAccess, QObject):
         self._graph.set_attr(node_id, name, copy.deepcopy(value))
         self.node_changed.emit(node_id)
         self._edited()
+
+    def change_op(self, node_id: str, op: str, attrs=None) -> tuple[str, dict]:
+        """Turn ``node_id`` into another op of the same arity, keeping its id, wires and value;
+        returns the old ``(op, attrs)``. GraphError (nothing changed) for another arity."""
+        before = self._graph.change_op(node_id, op, copy.deepcopy(attrs))
+        self.node_changed.emit(node_id)
+        self._edited()
+        return before[0], copy.deepcopy(dict(before[1]))
 
     def set_value(self, node_id: str, value) -> None:
         """Give a leaf a value; the engine's rule decides what a value is (GraphError)."""

@@ -49,6 +49,7 @@ class PlayerController(QObject):
         self._settled = True           # the canvas shows the current step's end state
         self._entering = False
         self.record_filter = None      # (DisplayRecord, StepInfo) -> DisplayRecord, or None
+        self.predict = None            # PredictMode (gui/player/predict.py): Play stops there
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -163,6 +164,9 @@ class PlayerController(QObject):
         if changed:
             self.step_changed.emit(k)
 
+    def _stops_at(self, k: int) -> bool:
+        return self.predict is not None and self.predict.stops_at(k)
+
     def set_record_filter(self, record_filter) -> None:
         """Pass every record through ``record_filter(record, step_info)`` before the canvas
         (and every view that follows it) shows it — predict mode hides the next number with
@@ -181,8 +185,15 @@ class PlayerController(QObject):
             return False
         if self.playing:
             return True
+        if self._stops_at(self.current):
+            self.message.emit("Predict first: type your answer on the step card, or reveal "
+                              "or skip this step")
+            return False
         if self.current >= self.timeline.count - 1:
             self._show(0)
+        if self._stops_at(self.current + 1):     # predict mode: the next step asks first
+            self._show(self.current + 1)
+            return True
         self.playing = True
         self._begin_step(self.current + 1)
         self._timer.start()
@@ -206,6 +217,10 @@ class PlayerController(QObject):
 
     def _begin_step(self, k: int) -> None:
         self._started = time.monotonic()
+        if self._stops_at(k):          # predict mode: the learner answers first
+            self._show(k)
+            self.pause()
+            return
         self._show(k, 0.0)
 
     def _tick(self) -> None:

@@ -23,6 +23,7 @@ from gui.theme.icons import player_icon
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
 SCALAR_PANEL_HEIGHT = 250   # … or, when every value is a number, strip and card only
+PREDICT_PANEL_HEIGHT = 380  # predict mode: the question and the verdict above the card
 CARD_MIN = (300, 120)   # the step card, at its smallest (the window's policy keeps it)
 STRIP_HEIGHT = 40       # the strip's height before it is built
 _ACTIONS = (  # name, text, key, tip, icon
@@ -32,6 +33,8 @@ _ACTIONS = (  # name, text, key, tip, icon
     ("first", "First Step", "Home", "First step (Home)", "first"),
     ("last", "Last Step", "End", "Last step (End)", "last"),
     ("live", "Live View", None, "Leave the player: back to the live results (Esc)", "live"),
+    ("predict", "Predict", "P", "Predict mode: each step's number stays hidden until you "
+     "predict it (P)", "predict"),
 )
 
 
@@ -50,8 +53,12 @@ def install_player(window) -> LazyDock:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(tip)
-        action.triggered.connect(
-            lambda checked=False, slot=slots[name]: getattr(window.player, slot)())
+        if name == "predict":
+            action.setCheckable(True)
+            action.triggered.connect(lambda checked: window.player.predict.set_enabled(checked))
+        else:
+            action.triggered.connect(
+                lambda checked=False, slot=slots[name]: getattr(window.player, slot)())
         actions[name] = action
     actions["live"].setEnabled(False)
     canvas.space_tapped.connect(lambda: window.player.toggle())
@@ -78,11 +85,15 @@ def _build(window, actions, dock) -> QWidget:
     """Controller, strip and step card (``panel.player``, ``.strip``, ``.card``), wired."""
     from gui.player.controller import PlayerController
     from gui.player.explain import explain
+    from gui.player.predict import PredictMode
+    from gui.player.predict_card import masked
     from gui.player.step_card import StepCard
     from gui.player.strip import PlayerStrip
 
     player = PlayerController(window.model, window.canvas.graph_scene, window)
     player.actions = actions
+    predict = player.predict = PredictMode(player, window.model)
+    player.set_record_filter(predict.mask)       # what predict mode hides, no view shows
     card = StepCard()
     strip = PlayerStrip(player, actions)
     panel = QWidget()
@@ -93,11 +104,44 @@ def _build(window, actions, dock) -> QWidget:
     column.addWidget(card, 1)
     # the arrows, Home and End step from the strip and the card too; K only on the canvas
     panel.addActions([a for a in actions.values() if a.shortcut() and not single_key(a)])
-    panel.player, panel.strip, panel.card = player, strip, card
+    panel.player, panel.strip, panel.card, panel.predict = player, strip, card, predict
 
     def on_step(k: int) -> None:
-        card.show_explanation(explain(player.timeline, k))
+        explanation = explain(player.timeline, k)
+        question = predict.question(k)
+        if predict.hidden(k):
+            explanation = masked(explanation, question, player.timeline,
+                                 player.timeline.step_info(k))
+        card.show_explanation(explanation)
+        card.predict_box.show_question(question, predict.outcome(k), predict.tally)
         announce_step(card, window)
+
+    def on_predict() -> None:
+        actions["predict"].setChecked(predict.enabled)
+        height = _panel_height(player)        # the window's policy caps it (canvas first)
+        if predict.enabled and dock.isVisible() and dock.height() < height:
+            window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+        if player.active:
+            on_step(player.current)
+        else:
+            card.predict_box.show_question(None)
+
+    def on_answer_typed(text: str) -> None:
+        from gui.player.predict import NotANumber
+        if predict.outcome() is not None:      # answered: Enter goes on (a lesson's step,
+            if predict.go_on is None or not predict.go_on():     # else the player's)
+                player.step_forward()
+            return
+        try:
+            predict.submit(text)
+        except NotANumber as why:
+            card.predict_box.say(str(why))
+
+    predict.changed.connect(on_predict)
+    box = card.predict_box
+    box.submitted.connect(on_answer_typed)
+    box.reveal_requested.connect(predict.reveal)
+    box.skip_requested.connect(predict.skip)
 
     def on_active(active: bool) -> None:
         if active:      # the window's policy gives it its height (and brings back the
@@ -129,7 +173,10 @@ def _minimum(dock) -> tuple[int, int]:
 
 
 def _panel_height(player) -> int:
-    """Room for heatmaps only when the graph has tensors: the canvas keeps the rest."""
+    """Room for heatmaps only when the graph has tensors, and for the question in predict
+    mode: the canvas keeps the rest (the window's policy keeps it at least half)."""
+    if player.predict is not None and player.predict.enabled:
+        return PREDICT_PANEL_HEIGHT
     timeline = player.timeline
     values = timeline.trace.values.values() if timeline is not None else ()
     return PANEL_HEIGHT if any(v.size > 1 for v in values) else SCALAR_PANEL_HEIGHT
@@ -166,6 +213,7 @@ def add_player_menus(window, file_menu, view_menu) -> None:
 
     window.player_dock.when_built(follow)
     menu.addSeparator()
+    menu.addAction(actions["predict"])
     menu.addAction(actions["live"])
     menu.addAction(window.player_dock.toggleViewAction())
 

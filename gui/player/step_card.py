@@ -25,6 +25,7 @@ from gui import theme
 from gui.canvas.thumbnail import heatmap_pixmap
 from gui.formatting import describe, norm_text, shape_text
 from gui.player.explain import MAX_TENSORS, Explanation
+from gui.player.predict_card import PredictBox
 from gui.inspector.tensor_view import TensorView
 
 HINT = ("Press <b>K</b> (or tap <b>Space</b>) on the canvas to play the forward and backward "
@@ -80,6 +81,8 @@ class StepCard(QWidget):
         head.addWidget(self.caption)
         head.addWidget(self.title, 1)
         layout.addLayout(head)
+        self.predict_box = PredictBox()           # predict mode: the question, the verdict
+        layout.addWidget(self.predict_box)
         self.content = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.content.setSpacing(8)
         self.content.addLayout(self.rows, 1)
@@ -322,7 +325,8 @@ class StepCard(QWidget):
             return self.caption.text()
         rows = [f"{n.text()}: {t.text()}" if n.text() else t.text()
                 for n, t in self._row_labels if not t.isHidden()]
-        return "\n".join([self.caption.text(), self.title.text(), *rows])
+        return "\n".join([self.caption.text(), self.title.text(), self.predict_box.text(),
+                          *rows])
 
     def fits(self) -> bool:
         """Everything on the card is in view (no scrolling needed)."""

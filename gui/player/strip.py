@@ -1,7 +1,8 @@
 """The player strip: a toolbar atop the Player dock with the controls of the player.
 
-⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", the speed, node/edge granularity
-and "Live View". It drives a PlayerController and follows its signals; the same
+⏮ ◀ ▶/⏸ ▶ ⏭, the timeline slider (drag to scrub), "k/N", "Live View", Predict (predict
+mode: gui/player/predict.py), then the speed and node/edge granularity (on a narrow strip the
+first to go behind its » button). It drives a PlayerController and follows its signals; the same
 QActions (with their keys) sit in View ▸ Player.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ class PlayerStrip(QToolBar):
             self.addAction(actions[name])
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("player_slider")
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(120)
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setPageStep(1)
         self.slider.setToolTip("Drag to scrub through the steps")
@@ -45,6 +46,13 @@ class PlayerStrip(QToolBar):
         self.label.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.label)
         self.addSeparator()
+        self.addAction(actions["live"])
+        self.addAction(actions["predict"])          # predict mode (its tally: on the card)
+        for name in ("live", "predict"):
+            button = self.widgetForAction(actions[name])
+            if button is not None:
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addSeparator()                         # the settings last: the first to go to »
         self.speed = QComboBox()
         self.addWidget(_label("speed", self.speed))
         self.speed.setObjectName("player_speed")
@@ -64,10 +72,6 @@ class PlayerStrip(QToolBar):
         self.granularity.currentIndexChanged.connect(
             lambda i: controller.set_granularity(self.granularity.itemData(i)))
         self.addWidget(self.granularity)
-        self.addAction(actions["live"])
-        live = self.widgetForAction(actions["live"])
-        if live is not None:
-            live.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
             button.setAccessibleName("More player controls")    # Qt's » has no name
         controller.step_changed.connect(self._follow)
@@ -75,6 +79,21 @@ class PlayerStrip(QToolBar):
         controller.timeline_changed.connect(self._follow)
         controller.playing_changed.connect(self._playing)
         self._follow()
+
+    def resizeEvent(self, event) -> None:
+        """A narrow strip drops the texts of Live View, then Predict, before a control goes
+        behind »."""
+        super().resizeEvent(event)
+        buttons = [self.widgetForAction(self.actions_by_name[n]) for n in ("live", "predict")]
+        buttons = [b for b in buttons if b is not None]
+        for button in buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for button in buttons:
+            self.layout().invalidate()
+            if self.sizeHint().width() - self.speed.sizeHint().width() \
+                    - self.granularity.sizeHint().width() <= self.width():
+                break
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _scrubbed(self, value: int) -> None:
         if self._updating:

@@ -60,6 +60,7 @@ QToolBar {{ background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER
 QToolBar QToolButton {{ padding: 5px 8px; border-radius: 5px; color: {TEXT}; }}
 QToolBar QToolButton:hover {{ background: {HOVER}; }}
 QToolBar QToolButton:pressed {{ background: {SELECTED}; }}
+QToolBar QToolButton:checked {{ background: {SELECTED}; }}
 QToolBar QToolButton:disabled {{ color: {DISABLED}; }}
 QToolButton:checked {{ background: {SELECTED}; border-radius: 5px; }}
 QToolBar::separator {{ background: {BORDER}; width: 1px; margin: 6px 6px; }}

@@ -68,6 +68,7 @@ class Colors:
     port_highlight: str
     path: str              # a path the chain-rule panel points at
     path_glow: str
+    spotlight: str         # a node a lesson points at: the ring around its card
     badge_vanishing: str
     badge_exploding: str
     badge_dead_relu: str
@@ -132,7 +133,7 @@ DARK = Colors(
                 "Losses": "#c2558a"},
     parameter="#6a5acd", other_category="#6b7280",
     port_fill="#c9ced8", port_empty="#1b1d23", port_ring="#aab1bd", port_highlight="#f5c26b",
-    path="#5eead4", path_glow="#5a5eead4",
+    path="#5eead4", path_glow="#5a5eead4", spotlight="#b0f5c26b",
     badge_vanishing="#e0a84a", badge_exploding="#ff5c5c", badge_dead_relu="#a78bfa",
     edge="#8c93a0", edge_selected="#f5c26b", edge_emphasis="#d9dde6", edge_wire="#f5c26b",
     pulse_ring="#dcffffff", edge_label_fill="#eb1b1d23", overlay_fill="#e4202228",

@@ -1,4 +1,5 @@
-"""The player's line icons (play, pause, step, first, last), drawn like the app's others."""
+"""The player's line icons (play, pause, step, first, last, predict), drawn like the app's
+others."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
@@ -45,6 +46,21 @@ def _draw(name: str, p: QPainter, colour: QColor) -> None:
         pen.setWidthF(1.8)
         p.setPen(pen)
         p.drawEllipse(QPointF(12, 12), 8, 8)
+    elif name == "predict":          # a question mark in a speech bubble: "your guess?"
+        pen = p.pen()
+        pen.setStyle(Qt.SolidLine)
+        pen.setColor(colour)
+        pen.setWidthF(1.8)
+        p.setPen(pen)
+        p.setBrush(Qt.NoBrush)
+        p.drawRoundedRect(4, 4, 16, 13, 3, 3)
+        p.drawLine(QPointF(8, 17), QPointF(7, 21))
+        p.drawLine(QPointF(7, 21), QPointF(12, 17))
+        font = p.font()
+        font.setPixelSize(11)
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(4, 4, 16, 13, Qt.AlignCenter, "?")
 
 
 def player_icon(name: str) -> QIcon:

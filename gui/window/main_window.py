@@ -23,6 +23,7 @@ from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
 from gui.panels.palette import PaletteWidget
+from gui.lessons.install import install_lessons
 from gui.player.install import install_player
 from gui.training.install import install_training
 from gui.network.install import install_network
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         install_player(self)   # self.player (go_to, play, pause, leave), strip, step card
         install_training(self)   # self.training: the Training dock (gui/training)
         install_network(self)    # self.network: the neuron view and the builder (gui/network)
+        install_lessons(self)    # the Lessons and Help docks beside the canvas (gui/lessons)
 
     def _dock(self, title: str, content, area) -> QDockWidget:
         """A dock for ``content``: a widget, or a function that builds it when first shown."""

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QToolBar, QWidget
 
 from gui import theme
 from gui.model import files
+from gui.lessons.install import show_lessons
+from gui.panels.help import show_help
 from gui.window.export_menu import add_export_menu
 
 def _version() -> str:
@@ -28,46 +30,6 @@ ABOUT_TEXT = """<h3>Backprop Studio</h3>
 <p>Build computation graphs node by node and watch the chain rule at work: every node shows its
 value (forward pass) and its gradient (backward pass), recomputed after every edit.</p>
 <p>The math runs in a plain numpy engine, checked against finite differences.</p>"""
-
-CHAIN_RULE_TEXT = f"""<h3>The chain rule, on a graph</h3>
-<p>Every node computes a value from its inputs: the <b>forward</b> pass runs left to right and
-ends at the loss <i>L</i>. The <b>backward</b> pass asks how <i>L</i> changes when each earlier
-node changes: the gradient <span style="color:{theme.GRAD}">∂L/∂node</span>. Values are shown in
-<span style="color:{theme.VALUE}">blue</span>, gradients in
-<span style="color:{theme.GRAD}">orange</span>.</p>
-
-<h4>One path: multiply the local derivatives</h4>
-<p>When <i>y</i> depends on <i>x</i> through <i>u</i>:</p>
-<p style="margin-left:24px; font-size:12pt"><nobr><code>dy/dx = dy/du · du/dx</code></nobr></p>
-<p><i>File → Examples → Chain rule</i>: y = u³ with u = x² + 1, at x = 1.5.
-Then u = 3.25, dy/du = 3u² = 31.6875 and du/dx = 2x = 3, so
-dy/dx = 31.6875 · 3 = <b>95.0625</b>. Select <i>x</i>: the inspector shows that number.</p>
-
-<h4>Several paths: add them up</h4>
-<p>When <i>t</i> reaches <i>z</i> along several paths, each path contributes its product and
-the contributions add:</p>
-<p style="margin-left:24px; font-size:12pt"><nobr><code>dz/dt = ∂z/∂x · dx/dt + ∂z/∂y · dy/dt</code></nobr></p>
-<p><i>File → Examples → Two paths</i>: z = x · y with x = t² and y = eᵗ, at t = 0.5.
-dz/dt = y · 2t + x · eᵗ = 1.6487 · 1 + 0.25 · 1.6487 = <b>2.0609</b>.</p>
-
-<h4>What each node does</h4>
-<p>A node that knows its upstream gradient ∂L/∂z passes to each input the local derivative
-times it: <code>∂L/∂x = ∂z/∂x · ∂L/∂z</code>. Where a node feeds several others, what flows
-back along each wire is added. Hover a wire on the canvas to see its step, or press
-<b>Play</b> to watch the whole pass, one step at a time.</p>
-
-<p><b>Player keys:</b> K or a tap of Space play / pause · Home End the first / last step ·
-→ ← one step while the player runs · Esc back to the live view.</p>
-<p><b>Keys:</b> F fit · Tab quick add · Del delete · Ctrl+D duplicate · Ctrl+Z undo ·
-Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's value: scrub it
-and watch every gradient follow.</p>
-<p><b>Without a mouse:</b> the arrow keys move between nodes (Shift adds to the selection) ·
-Alt+arrows move the selected nodes (Alt+Shift: by 1 px) · Enter edits the node's value in the
-inspector, Esc comes back · F2 renames it · Ctrl+E connects two nodes · the Menu key or
-Shift+F10 opens the node's menu · Tab on the canvas adds a node, Shift+Tab or F6 leaves the
-canvas · F6 / Shift+F6 go round the panels. One-letter keys (F, K, N) work while the canvas
-has the focus.</p>"""
-
 
 def _import_pytorch(window) -> None:
     from gui.window.import_dialog import open_import_dialog   # loaded when first used
@@ -128,10 +90,13 @@ def build_actions(window) -> dict[str, QAction]:
                               "Ctrl+0"),
         "reset_layout": _action(window, "reset_layout", "&Reset Layout", window.reset_layout,
                                 tip="Every panel back where it starts, at its first size"),
-        "chain_rule": _action(window, "chain_rule", "The &Chain Rule…",
-                              lambda: QMessageBox.information(window, "The chain rule",
-                                                              CHAIN_RULE_TEXT),
-                              std.HelpContents, "help", "Quick help on the chain rule"),
+        "chain_rule": _action(window, "chain_rule", "The &Chain Rule",
+                              lambda: show_help(window), std.HelpContents, "help",
+                              "Quick help on the chain rule, the player and predict mode, "
+                              "beside the canvas"),
+        "lessons": _action(window, "lessons", "&Lessons",
+                           lambda: show_lessons(window), tip="Step-by-step lessons that "
+                           "drive the app: derivatives, the chain rule, paths, training"),
         "about": _action(window, "about", "&About Backprop Studio",
                          lambda: QMessageBox.about(window, "About Backprop Studio",
                                                    ABOUT_TEXT.format(version=_version(),
@@ -178,8 +143,10 @@ def build_menus(window) -> None:
     window.recent_menu.aboutToShow.connect(lambda: _fill_recent(window, window.recent_menu))
     _fill_recent(window, window.recent_menu)
     window.examples_menu = file_menu.addMenu("&Examples")
+    window.examples_menu.setToolTipsVisible(True)
     for path in files.example_files():
         action = window.examples_menu.addAction(files.example_title(path))
+        action.setToolTip(files.example_summary(path) or files.example_title(path))
         action.setStatusTip(str(path))
         action.setData(str(path))
         action.triggered.connect(lambda checked=False, p=path: window.open_example(p))
@@ -210,7 +177,9 @@ def build_menus(window) -> None:
     view.addAction(a["reset_layout"])
 
     help_menu = bar.addMenu("&Help")
-    help_menu.addActions([a["chain_rule"], a["about"]])
+    help_menu.addActions([a["lessons"], a["chain_rule"]])
+    help_menu.addSeparator()
+    help_menu.addAction(a["about"])
 
 
 class MainToolBar(QToolBar):
