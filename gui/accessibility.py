@@ -20,7 +20,8 @@ from __future__ import annotations
 import atexit
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
+from PySide6.QtGui import (QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent,
+                           QTextDocumentFragment)
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from shiboken6 import isValid
 
@@ -134,6 +135,12 @@ def label_for(label: QLabel, widget: QWidget) -> QLabel:
     """``label`` names ``widget`` for a screen reader (Qt reads a buddy's text)."""
     label.setBuddy(widget)
     return label
+
+
+def plain(text: str) -> str:
+    """What a rich-text label says, without its markup (``<b>3</b>`` → ``3``)."""
+    return " ".join(QTextDocumentFragment.fromHtml(text).toPlainText().split()) \
+        if "<" in text or "&" in text else " ".join(text.split())
 
 
 def first_sentence(text: str) -> str:

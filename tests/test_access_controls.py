@@ -52,14 +52,29 @@ def test_every_control_is_named_with_every_dock_and_tab_shown_in_turn(window):
         found += problems(window, dock.objectName())
     window.player.go_to(3)
     found += problems(window, "player at step 4")
+    window.player.predict.set_enabled(True)              # predict mode: its answer box
+    window.player.go_to(1)
+    assert window.player.predict.hidden()
+    window.step_card.predict_box.field.setText("2")      # its clear button shows
+    found += problems(window, "predict mode, asked")
+    assert window.step_card.predict_box.field.accessibleName().startswith(
+        "Your prediction: ")                             # … and the question asked
+    window.player.predict.set_enabled(False)
     window.leave_player()
+    from engine.lessons import LESSONS_DIR
+    from gui.lessons.install import show_lessons
+    show_lessons(window)                                 # the list of lessons …
+    found += problems(window, "lessons list")
+    show_lessons(window, LESSONS_DIR / "03_several_paths.json")      # … and one running
+    found += problems(window, "a lesson")
+    window.lessons_dock.hide()
     window.network.show_neurons(True)
     found += problems(window, "neuron view")
     window.network.show_neurons(False)
     open_example(window, "chain_rule")
     window.canvas.select_nodes(["x_squared"])             # an op with an attr (exponent)
     found += problems(window, "chain_rule, pow selected")
-    assert found == []
+    assert found == [], "\n".join(found)
 
 
 def test_the_dialogs_name_their_controls(window):
@@ -77,7 +92,7 @@ def test_the_dialogs_name_their_controls(window):
         found += problems(dialog, dialog.windowTitle())
         dialog.reject()
         dialog.deleteLater()
-    assert found == []
+    assert found == [], "\n".join(found)
 
 
 def test_the_walk_finds_what_it_is_there_to_find(qtbot):

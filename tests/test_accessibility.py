@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from conftest import EXAMPLES
-from gui.accessibility import announcer, first_sentence
+from gui.accessibility import announcer, first_sentence, plain
 from gui.canvas.accessible import CanvasAccessible
 from gui.display import hide
 from gui.formatting import fmt_number
@@ -175,7 +175,8 @@ def test_each_player_step_is_announced_as_its_caption_and_the_cards_first_senten
         "step 2/9 · forward. x_squared = x² = 2.25",
         "step 9/9 · backward. x_squared → x: ∂y/∂x += ∂y/∂x_squared · ∂x_squared/∂x = "
         "31.6875 × 3 = 95.0625",
-        "step 8/9 · backward. u → one: ∂y/∂one += ∂y/∂u · ∂u/∂one = 31.6875 × 1 = 31.6875"]
+        "step 8/9 · backward. u → one: ∂y/∂one += ∂y/∂u · ∂u/∂one = 31.6875 × 1 = 31.6875"], \
+        heard.said
     assert heard.said[-1] == f"{card.caption.text()}. {first_sentence(card.title.text())}"
     assert first_sentence("y = 2.25. Then more.") == "y = 2.25."
 
@@ -198,3 +199,24 @@ def test_training_start_pause_and_done_are_announced_with_loss_and_accuracy(wind
     assert heard.said[-2] == "Training started: 1000000 steps"
     assert heard.said[-1].startswith(f"Training paused at step {session.step_count} (")
     assert "loss " in heard.said[-1] and "accuracy " in heard.said[-1]
+
+
+def test_predict_mode_announces_the_hidden_step_and_the_verdict(window):
+    open_example(window, "chain_rule")
+    heard = Heard()
+    player = window.player
+    player.predict.set_enabled(True)
+    key(window, Qt.Key.Key_Home)
+    key(window, Qt.Key.Key_Right)                 # x_squared = x² = 2.25, asked
+    assert player.predict.hidden()
+    assert heard.said[-1] == "step 2/9 · forward · predict. x_squared = x² = ?"
+    assert names(window)["x_squared"].startswith("x_squared: pow, value ?")
+    box = window.step_card.predict_box
+    assert box.field.accessibleName() == f"Your prediction: {plain(box.prompt.text())}"
+    box.field.setFocus()
+    QTest.keyClicks(box.field, "2.25")
+    QTest.keyClick(box.field, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert player.predict.outcome() is not None
+    assert heard.said[-1] == plain(box.verdict.text()) == "✓ Right: x_squared = 2.25 (yours: 2.25)"
+    assert heard.said.count(heard.said[-1]) == 1          # once, not once per redraw

@@ -94,6 +94,7 @@ def install_help(window) -> LazyDock:
 def _browser() -> QTextBrowser:
     browser = QTextBrowser()
     browser.setObjectName("help_text")
+    browser.setAccessibleName("Help: the chain rule, the player and the keys")
     browser.setOpenExternalLinks(False)
     browser.setHtml(CHAIN_RULE_TEXT)
     return browser

@@ -114,7 +114,6 @@ def _build(window, actions, dock) -> QWidget:
                                  player.timeline.step_info(k))
         card.show_explanation(explanation)
         card.predict_box.show_question(question, predict.outcome(k), predict.tally)
-        announce_step(card, window)
 
     def on_predict() -> None:
         actions["predict"].setChecked(predict.enabled)
@@ -153,6 +152,7 @@ def _build(window, actions, dock) -> QWidget:
             dock.hide()
 
     player.step_changed.connect(on_step)
+    player.step_changed.connect(lambda _k: announce_step(card, window))    # once, when drawn
     player.active_changed.connect(on_active)
     player.message.connect(window.show_warning)
     return panel
