@@ -228,6 +228,15 @@ def test_tab_adds_shift_tab_and_f6_leave_and_f6_goes_round_the_panels(window):
     QApplication.processEvents()
     press(order[0], K.Key_F6)
     assert focused() is order[2]
+    canvas.select_nodes(["x"])                 # now the tab lists x's path to the loss
+    QApplication.processEvents()
+    window.inspector.setFocus()
+    press(window.inspector, K.Key_F6)
+    (row,) = window.chain_rule_dock.widget().rows
+    assert focused() is row and row.property("hovered")      # picked out on the canvas too
+    assert row.accessibleName() == ("Path 1: x → x_squared → u → y. ∂y/∂x = ∂y/∂u · "
+                                    "∂u/∂x_squared · ∂x_squared/∂x = 31.6875 · 1 · 3 = "
+                                    "95.0625, 100% of the gradient")
 
 
 def test_single_key_shortcuts_act_only_on_the_canvas(window):

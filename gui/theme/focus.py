@@ -26,3 +26,10 @@ QSlider:focus {{ border-color: {f}; }}
 QTabBar::tab:focus {{ border: 2px solid {f}; }}
 QGroupBox:focus {{ border: 2px solid {f}; }}
 """
+
+
+def focus_ring(selector: str) -> str:
+    """The ring for widgets a panel's own style sheet draws (a panel's rules outrank the
+    application's): append it to that style sheet."""
+    from gui.theme import colors
+    return f"\n{selector}:focus {{ border: 2px solid {colors.active().focus}; }}\n"
