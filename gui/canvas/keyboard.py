@@ -85,6 +85,8 @@ class CanvasKeyboard:
     def set_current_node(self, node_id: str | None) -> None:
         """Make ``node_id`` the node the keyboard is on (its focus ring, the screen reader's
         focus)."""
+        if node_id is not None and node_id == self.current_node:
+            return                            # told already (the selection got there first)
         old = self.graph_scene.nodes.get(self.current_node) if self.current_node else None
         self.current_node = node_id if node_id in self.graph_scene.nodes else None
         new = self.graph_scene.nodes.get(self.current_node) if self.current_node else None
