@@ -246,10 +246,11 @@ def test_single_key_shortcuts_act_only_on_the_canvas(window):
     window.activateWindow()
     window.palette.tree.setFocus()
     QApplication.processEvents()
-    for key in (K.Key_F, K.Key_K, K.Key_N):
+    for key in (K.Key_F, K.Key_K, K.Key_N, K.Key_P):
         press(window.palette.tree, key)
     assert canvas.transform().m11() == 1.0                  # F did not fit
     assert not window.player_dock.is_built or not window.player.active     # K did not play
+    assert not window.player_actions["predict"].isChecked()                # nor P predict
     window.palette.search.setFocus()
     type_text(window.palette.search, "fk")
     assert window.palette.search.text() == "fk"
@@ -260,6 +261,8 @@ def test_single_key_shortcuts_act_only_on_the_canvas(window):
     assert window.player.playing
     press(canvas, K.Key_K)
     assert not window.player.playing
+    press(canvas, K.Key_P)
+    assert window.player.predict.enabled
 
 
 def test_the_chain_rule_example_built_by_keyboard_alone(window):
