@@ -81,6 +81,8 @@ class NeuronPage(QWidget):
         bar.addWidget(self.summary)
 
         self.picture = NeuronPicture()
+        self.picture.setAccessibleName("The network's neurons: click a line to read its "
+                                       "weight's chain rule")
         self.picture.weight_clicked.connect(self.choose_weight)
         self.picture.level_clicked.connect(self._level_clicked)
         self.chain_view = QTextBrowser()
@@ -191,6 +193,7 @@ class NeuronPage(QWidget):
         self.caption.setText(caption)
         self.caption.setToolTip(record.detail)
         self.summary.setText("" if caption else self.model.network_summary())
+        self.picture.setAccessibleDescription(caption or self.model.network_summary())
 
     # ------------------------------------------------------------ choosing
     def _valid(self, weight) -> bool:
