@@ -8,6 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
 from conftest import EXAMPLES
+from gui.theme import colors
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
 K = Qt.Key
@@ -345,3 +346,33 @@ def test_the_chain_rule_example_built_by_keyboard_alone(window):
     for node_id, grad in grads.items():
         assert np.array_equal(model.grads[node_id], grad), node_id
     assert float(model.grads["x"]) == 95.0625
+
+
+def test_the_neuron_view_chooses_a_weight_by_keyboard(window):
+    from gui.accessibility import announcer
+    from network_graphs import hand_built
+    window.open_graph(hand_built((2, 3, 2), ["tanh"], "softmax_ce", rows=4, seed=3), None, "net")
+    window.model.run_now()
+    window.network.show_neurons(True)
+    QApplication.processEvents()
+    page = window.network.page
+    said = []
+    announcer().announced.connect(said.append)
+    page.picture.setFocus()
+    QApplication.processEvents()
+    none = Qt.KeyboardModifier.NoModifier
+    walk = [(K.Key_Down, none, (1, 0, 0)),               # none chosen: the first weight
+            (K.Key_Down, none, (1, 0, 1)), (K.Key_Down, SHIFT, (1, 1, 1)),
+            (K.Key_Down, none, (1, 1, 2)), (K.Key_Down, none, (1, 1, 2)),   # kept in the layer
+            (K.Key_Right, none, (2, 1, 1)), (K.Key_Left, none, (1, 1, 1))]
+    for key, mods, chosen in walk:
+        press(page.picture, key, mods)
+        assert page.chosen == chosen, key
+        chain = page.chain
+        assert (chain.layer, chain.i, chain.j) == chosen and chain.agrees
+    assert said[-1] == "Weight L1.weight: unit 1 to unit 1"
+    assert f"∂L/∂L1.weight[1,1]" in page.chain_view.toPlainText()
+    assert page.picture.accessibleName().endswith("weight L1.weight: unit 1 to unit 1")
+    assert not window.player_dock.is_built or not window.player.active     # → stayed here
+    image = page.picture.grab().toImage()
+    assert image.pixelColor(image.width() // 2, 1).name() == colors.active().focus   # ring
