@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLab
 from shiboken6 import isValid
 
 from gui import theme
+from gui.accessibility import plain
 from gui.canvas import style
 from gui.theme import look
 from gui.display import HIDDEN
@@ -101,6 +102,19 @@ class PathRow(QFrame):
         positive = bool(np.sum(value) >= 0)
         layout.addWidget(ShareBar(share if np.isfinite(share) else 0.0, positive), 2, 0, 1, 3)
         layout.setColumnStretch(1, 1)
+        # Tab reaches each path; a screen reader reads it whole (issue 19)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setAccessibleName(f"Path {index}: {plain(route)}. {plain(equation)}"
+                               + (f", {share:.0%} of the gradient" if np.isfinite(share)
+                                  else ""))
+
+    def focusInEvent(self, event) -> None:      # the keyboard picks the path out, as hovering
+        self.panel.hover_path(self)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.panel.unhover_path(self)
+        super().focusOutEvent(event)
 
     def set_hovered(self, on: bool) -> None:
         if bool(self.property("hovered")) != on:
@@ -174,6 +188,7 @@ class ChainRulePanel(QWidget):
         rows_page = QWidget()
         rows_page.setLayout(self.rows_box)
         self.scroll = QScrollArea()
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # it only frames the rows
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.scroll.setWidget(rows_page)
@@ -213,6 +228,7 @@ class ChainRulePanel(QWidget):
         page = QWidget()
         page.setLayout(right)
         self.right = QScrollArea()        # a short dock scrolls instead of growing the window
+        self.right.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.right.setWidgetResizable(True)
         self.right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.right.setWidget(page)

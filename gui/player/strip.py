@@ -15,6 +15,14 @@ from gui.player.controller import SPEEDS
 from gui.theme.icons import player_icon
 
 
+def _label(text: str, buddy) -> QLabel:
+    """A small label that names ``buddy`` (a screen reader reads it as the box's name)."""
+    label = QLabel(text, objectName="muted")
+    label.setContentsMargins(6, 0, 3, 0)
+    label.setBuddy(buddy)
+    return label
+
+
 class PlayerStrip(QToolBar):
     def __init__(self, controller, actions: dict, parent=None):
         super().__init__("Player", parent)
@@ -31,6 +39,7 @@ class PlayerStrip(QToolBar):
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setPageStep(1)
         self.slider.setToolTip("Drag to scrub through the steps")
+        self.slider.setAccessibleName("Player step")
         self.slider.valueChanged.connect(self._scrubbed)
         self.addWidget(self.slider)
         self.label = QLabel()             # "step k/N": the card below says the phase
@@ -46,6 +55,7 @@ class PlayerStrip(QToolBar):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addSeparator()                         # the settings last: the first to go to »
         self.speed = QComboBox()
+        self.addWidget(_label("speed", self.speed))
         self.speed.setObjectName("player_speed")
         self.speed.setToolTip("Speed: steps per second while playing")
         for s in SPEEDS:
@@ -55,6 +65,7 @@ class PlayerStrip(QToolBar):
             lambda i: controller.set_speed(self.speed.itemData(i)))
         self.addWidget(self.speed)
         self.granularity = QComboBox()
+        self.addWidget(_label("backward", self.granularity))
         self.granularity.setObjectName("player_granularity")
         self.granularity.setToolTip("Backward pass: one step per edge, or per node")
         self.granularity.addItem("per edge", "edge")
@@ -66,6 +77,7 @@ class PlayerStrip(QToolBar):
             button.setIcon(theme.make_icon("more"))   # », visible (Qt's is drawn dark)
             button.setToolTip("More player controls")
             button.setMinimumWidth(22)
+            button.setAccessibleName("More player controls")    # Qt's » has no name
         controller.step_changed.connect(self._follow)
         controller.active_changed.connect(lambda _active: self._follow())
         controller.timeline_changed.connect(self._follow)

@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from gui.theme import colors, look
+from gui.theme.focus import focus_style_sheet
 from gui.theme.drawing import make_icon, symbol_icon  # noqa: F401  (the theme's icons)
 
 __all__ = ["QColor", "apply_look", "apply_theme", "make_icon", "symbol_icon", "ui_font",
@@ -276,6 +277,7 @@ QProgressBar::chunk {{ background: {c.accent}; }}
 QFrame#pathRow {{ background: {c.raised}; border: 1px solid {c.divider};
                   border-left: 3px solid {c.divider}; border-radius: 6px; }}
 QFrame#pathRow[hovered="true"] {{ background: {c.hover}; border-left: 3px solid {c.path}; }}
+QFrame#pathRow:focus {{ border: 2px solid {c.focus}; }}
 QLabel#pathIndex {{ color: {c.muted}; font-weight: 600; }}
 QLabel#pathRoute {{ color: {c.muted}; }}
 #QuickSearch {{ background: {c.search_fill}; border: 1px solid {c.search_border};
@@ -336,7 +338,7 @@ def apply_look(app: QApplication, choice: str | None = None, text_percent: int |
         app.setStyle("Fusion")
     app.setPalette(_palette(c))
     app.setFont(ui_font())
-    app.setStyleSheet(style_sheet(c))
+    app.setStyleSheet(style_sheet(c) + focus_style_sheet(c))   # rings: gui/theme/focus.py
     _refont_widgets(app)
     _follow_the_desktop(app)
     look.signals().changed.emit()

@@ -18,7 +18,7 @@ from gui.theme.icons import player_icon
 from gui.training.boundary_plot import BoundaryPlot
 from gui.training.messages import metric_parts
 from gui.training.pacing import PlotPacer
-from gui.training.panel_widgets import LearningRateBox, PlotGrid
+from gui.training.panel_widgets import LearningRateBox, PlotGrid, name_fields
 from gui.training.plots import AccuracyPlot, GradientPlot, LossPlot
 from gui.training.session import TrainingSession
 from gui.training.settings import builtin_section
@@ -52,6 +52,7 @@ class TrainingPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)    # it only frames the controls
         self.controls_scroll = scroll
         self._fit_controls()
         look.follow(self, self._fit_controls)
@@ -68,6 +69,7 @@ class TrainingPanel(QWidget):
         outer.setWidget(content)
         outer.setWidgetResizable(True)
         outer.setFrameShape(QFrame.Shape.NoFrame)
+        outer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroller = outer
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -178,8 +180,10 @@ class TrainingPanel(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         column.addWidget(self.error_label)
-        column.addWidget(self._heading("Data"))
+        data_heading = self._heading("Data")
+        column.addWidget(data_heading)
         column.addLayout(self._build_data())
+        data_heading.setBuddy(self.dataset_box)       # names the data set box for a reader
         column.addWidget(self._heading("Optimization"))
         column.addLayout(self._build_optimization())
         column.addStretch(1)
@@ -251,6 +255,7 @@ class TrainingPanel(QWidget):
         self.features_box.setToolTip("The input node that receives the feature rows")
         self.targets_box.setToolTip("The input node that receives the target rows")
         self.classes_label = self._label("arms")
+        self.classes_label.setBuddy(self.classes_box)
         grid.addWidget(self.dataset_box, 0, 0, 1, 2)
         grid.addWidget(self.classes_label, 0, 2)
         grid.addWidget(self.classes_box, 0, 3)
@@ -262,6 +267,7 @@ class TrainingPanel(QWidget):
         for row, pairs in rows:
             for k, (text, widget) in enumerate(pairs):
                 label = self._label(text)
+                label.setBuddy(widget)
                 grid.addWidget(label, row, 2 * k)
                 grid.addWidget(widget, row, 2 * k + 1)
                 if widget in (self.n_box, self.noise_box, self.data_seed_box):
@@ -296,8 +302,11 @@ class TrainingPanel(QWidget):
                 (("seed", self.seed_box),))
         for r, pairs in enumerate(rows):
             for k, (text, widget) in enumerate(pairs):
-                grid.addWidget(self._label(text), r, 2 * k)
+                label = self._label(text)
+                label.setBuddy(widget)
+                grid.addWidget(label, r, 2 * k)
                 grid.addWidget(widget, r, 2 * k + 1)
+        name_fields(self)
         return grid
 
     def _wire(self) -> None:

@@ -23,6 +23,19 @@ def min_plot() -> QSize:
     return QSize(round(MIN_PLOT.width() * s), round(MIN_PLOT.height() * s))
 
 
+FIELD_NAMES = {"n_box": "Rows in the data set", "noise_box": "Noise",
+               "data_seed_box": "Data seed", "classes_box": "Spiral arms",
+               "test_box": "Test fraction", "lr_box": "Learning rate",
+               "batch_box": "Batch size", "steps_box": "Steps per run",
+               "seed_box": "Training seed"}
+
+
+def name_fields(panel) -> None:
+    """What a screen reader calls the panel's fields (the labels beside them are short)."""
+    for attribute, text in FIELD_NAMES.items():
+        getattr(panel, attribute).setAccessibleName(text)
+
+
 class LearningRateBox(QDoubleSpinBox):
     """A learning rate: arrows multiply or divide by 2 (rates live on a log scale)."""
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from gui import theme
+from gui import accessibility, theme
 
 APP_NAME = "Backprop Studio"
 ORGANISATION = "Backprop Studio"
@@ -27,6 +27,7 @@ def make_application(argv: list[str] | None = None, choice: str = "system",
     look it starts with: theme ``choice`` (light, dark, or system: the desktop's, Dark where
     it does not say), the text size and reduce motion. Later changes go through
     ``theme.apply_look``, live; a second call here keeps the look in use."""
+    accessibility.install_factory()      # before any widget is asked for its interface
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else APP_NAME])
