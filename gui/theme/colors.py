@@ -132,7 +132,7 @@ DARK = Colors(
     name="dark",
     window="#202228", panel="#262930", base="#1a1c21", raised="#2d3139", border="#767d8b",
     divider="#393d47", hover="#353a46", selected="#283a58", text="#e3e6ec", muted="#a3aab6",
-    disabled="#6a707c", placeholder="#8a919d", accent="#2f6fd6", link="#7fb0ff", focus="#6ea8ff",
+    disabled="#6a707c", placeholder="#8a919d", accent="#2f6fd6", link="#7fb0ff", focus="#cfe0ff",
     on_accent="#ffffff", shadow="#000000",
     error="#ff7b7b", error_background="#3d2327", warning="#e8b04f",
     warning_background="#3a3020", ok="#5fd38d", value="#7fd1ff", grad="#ffa657",
@@ -168,9 +168,9 @@ DARK = Colors(
 
 LIGHT = Colors(
     name="light",
-    window="#eef0f3", panel="#f8f9fa", base="#ffffff", raised="#e6e9ee", border="#747b88",
+    window="#eef0f3", panel="#f8f9fa", base="#ffffff", raised="#e6e9ee", border="#80878f",
     divider="#cdd2da", hover="#dde3ec", selected="#d6e4f8", text="#1b1f26", muted="#4f5662",
-    disabled="#8a909b", placeholder="#646b77", accent="#1f62cc", link="#1f5bbd", focus="#1a5fd0",
+    disabled="#8a909b", placeholder="#646b77", accent="#1f62cc", link="#1f5bbd", focus="#08357f",
     on_accent="#ffffff", shadow="#9aa1ad",
     error="#b3261e", error_background="#fde8e7", warning="#7f5300",
     warning_background="#fbefd5", ok="#1c7a3e", value="#0b63a5", grad="#a04300",
@@ -241,7 +241,8 @@ PAIRS = (
     + _pairs(TEXT, "muted", "plot_legend_fill/base")
     + _pairs(LARGE, "symbol", "node_body")
     + _pairs(GRAPHIC, "border", "window panel base")
-    + _pairs(GRAPHIC, "focus", "window panel base raised canvas node_body")
+    + _pairs(GRAPHIC, "focus", "window panel base raised hover selected canvas node_body "
+                      "border")                   # a ring in place of a border: 3:1 to it too
     + _pairs(GRAPHIC, "accent", "base")                          # a checked box
     + _pairs(GRAPHIC, "icon", "window raised")
     + _pairs(GRAPHIC, "node_border node_selected node_error node_incomplete path spotlight "
