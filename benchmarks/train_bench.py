@@ -11,9 +11,16 @@ one thread) runs the same loop when installed. Before timing, the Trainer and th
 are run side by side and must agree to 1e-10 (same batches, same arithmetic).
 
 Times are the CPU time of this thread (``time.thread_time``; BLAS runs single-threaded here,
-as it should for matrices this small), so other programs on a busy machine do not count;
-contenders run in interleaved batches of steps and the ratio is the median of per-batch
-ratios. Goal: engine / numpy ≤ 1.2.
+as it should for matrices this small). On a shared virtual machine that clock still runs
+faster or slower from one second to the next, so **every contender of every case runs in the
+same rounds** (batches of steps, interleaved): the times of two cases compare as well as the
+two contenders of one case. (Measured one case after the other, as this script once did, the
+SGD cases could come out slower than the Adam ones on both sides — an artifact of when they
+ran: per phase, SGD's update costs a fifth of Adam's and everything else is the same.) The
+ratio is the median of per-round ratios. Goal: engine / numpy ≤ 1.2.
+
+``--phases`` also prints where a step's time goes (the median of each phase, by the wall
+clock): drawing the batch, forward, backward, the update — for the numpy loop and the Trainer.
 """
 from __future__ import annotations
 
@@ -53,9 +60,9 @@ def make_problem(rows: int, seed: int = 0):
     return X, Y, params
 
 
-def interleaved(fns: dict, repeat: int, batches: int) -> tuple[dict, dict]:
-    """(median seconds per call, median per-batch ratio to the first function) for each
-    function, timed in alternating batches of `repeat` calls by this thread's CPU clock."""
+def interleaved(fns: dict, repeat: int, batches: int) -> dict:
+    """{name: [seconds per call in each round]}: the functions timed in alternating batches
+    of `repeat` calls by this thread's CPU clock, all of them in every round."""
     for fn in fns.values():
         for _ in range(repeat):
             fn()
@@ -66,10 +73,7 @@ def interleaved(fns: dict, repeat: int, batches: int) -> tuple[dict, dict]:
             for _ in range(repeat):
                 fn()
             times[name].append((time.thread_time() - start) / repeat)
-    first = next(iter(times.values()))
-    ratios = {name: statistics.median(a / b for a, b in zip(t, first))
-              for name, t in times.items()}
-    return {name: statistics.median(t) for name, t in times.items()}, ratios
+    return times
 
 
 class NumpyLoop:
@@ -173,7 +177,11 @@ def check_same_run(rows: int, optimizer: str) -> None:
         np.testing.assert_allclose(trainer.graph.node(k).value, p, rtol=1e-9, atol=1e-12)
 
 
-def measure(rows: int, optimizer: str, repeat: int, batches: int) -> dict:
+CASES = [(rows, optimizer) for rows in (BATCH, 16 * BATCH) for optimizer in ("sgd", "adam")]
+
+
+def contenders(rows: int, optimizer: str) -> dict:
+    """{"numpy", "engine"[, "torch"]: one training step each} for a case, checked first."""
     check_same_run(rows, optimizer)
     X, Y, params = make_problem(rows)
     trainer, loop = make_trainer(X, Y, params, optimizer), NumpyLoop(X, Y, params, optimizer)
@@ -181,28 +189,92 @@ def measure(rows: int, optimizer: str, repeat: int, batches: int) -> dict:
     step = torch_loop(X, Y, params, optimizer)
     if step is not None:
         fns["torch"] = step
-    times, ratios = interleaved(fns, repeat, batches)
-    return {**times, "ratio": ratios["engine"]}
+    return fns
+
+
+def measure(repeat: int, batches: int) -> dict:
+    """{case: {contender: median seconds per step, "ratio": engine / numpy}}, every case's
+    contenders interleaved in the same rounds."""
+    fns = {(case, name): fn for case in CASES for name, fn in contenders(*case).items()}
+    times = interleaved(fns, repeat, batches)
+    results = {}
+    for case in CASES:
+        mine = {name: t for (c, name), t in times.items() if c == case}
+        result = {name: statistics.median(t) for name, t in mine.items()}
+        result["ratio"] = statistics.median(e / n for e, n in zip(mine["engine"], mine["numpy"]))
+        results[case] = result
+    return results
+
+
+def phases(rows: int, optimizer: str, steps: int = 600) -> dict:
+    """{"numpy": {phase: median µs}, "engine": {...}}: where a step's time goes."""
+    X, Y, params = make_problem(rows)
+    clock = time.perf_counter
+    loop = NumpyLoop(X, Y, params, optimizer)
+    numpy_parts = []
+    batch = loop.batch
+
+    def timed_batch():
+        start = clock()
+        out = batch()
+        numpy_parts.append({"batch": clock() - start})
+        return out
+
+    loop.batch = timed_batch
+    trainer = make_trainer(X, Y, params, optimizer)
+    engine_parts = []
+    originals = {"batch": trainer._next_batch, "forward": trainer.graph.forward,
+                 "backward": trainer.graph.backward}
+
+    def wrap(name, fn):
+        def timed(*args, **kwargs):
+            start = clock()
+            out = fn(*args, **kwargs)
+            engine_parts[-1][name] = clock() - start
+            return out
+        return timed
+
+    trainer._next_batch = wrap("batch", originals["batch"])
+    trainer.graph.forward = wrap("forward", originals["forward"])
+    trainer.graph.backward = wrap("backward", originals["backward"])
+    result = {}
+    for name, step, parts in (("numpy", loop.step, numpy_parts),
+                              ("engine", trainer.step, engine_parts)):
+        for _ in range(steps):
+            if name == "engine":
+                parts.append({})
+            start = clock()
+            step()
+            parts[-1]["total"] = clock() - start
+        result[name] = {k: statistics.median(p[k] for p in parts) * 1e6 for k in parts[0]}
+    return result
 
 
 def main(argv=None) -> int:
-    quick = "--quick" in (argv if argv is not None else sys.argv[1:])
+    argv = argv if argv is not None else sys.argv[1:]
+    quick = "--quick" in argv
     repeat, batches = (20, 11) if quick else (50, 41)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Training step: MLP {'-'.join(map(str, SIZES))} tanh + MSE, batch {BATCH}, "
           f"Trainer.step() vs hand-written numpy (load average {load:.2f} on "
-          f"{os.cpu_count()} cores)")
+          f"{os.cpu_count()} cores; all cases in the same rounds)")
     print(f"{'rows':>6s} {'optimizer':>9s} {'numpy µs':>9s} {'engine µs':>10s} "
           f"{'torch µs':>9s} {'engine/numpy':>13s}")
     worst = 0.0
-    for rows in (BATCH, 16 * BATCH):
-        for optimizer in ("sgd", "adam"):
-            r = measure(rows, optimizer, repeat, batches)
-            worst = max(worst, r["ratio"])
-            torch_text = f"{r['torch'] * 1e6:9.1f}" if "torch" in r else f"{'-':>9s}"
-            print(f"{rows:6d} {optimizer:>9s} {r['numpy'] * 1e6:9.1f} {r['engine'] * 1e6:10.1f} "
-                  f"{torch_text} {r['ratio']:12.2f}×")
+    for (rows, optimizer), r in measure(repeat, batches).items():
+        worst = max(worst, r["ratio"])
+        torch_text = f"{r['torch'] * 1e6:9.1f}" if "torch" in r else f"{'-':>9s}"
+        print(f"{rows:6d} {optimizer:>9s} {r['numpy'] * 1e6:9.1f} {r['engine'] * 1e6:10.1f} "
+              f"{torch_text} {r['ratio']:12.2f}×")
     print(f"worst engine / numpy {worst:.2f}× (goal ≤ {GOAL})")
+    if "--phases" in argv:
+        print("where a step's time goes (median µs, wall clock; update = total − the rest)")
+        for rows, optimizer in CASES:
+            for name, parts in phases(rows, optimizer).items():
+                rest = parts["total"] - sum(v for k, v in parts.items() if k != "total")
+                shown = "  ".join(f"{k} {v:6.1f}" for k, v in parts.items() if k != "total")
+                print(f"{rows:6d} {optimizer:>9s} {name:>7s}  {shown}  update+rest {rest:6.1f}"
+                      f"  total {parts['total']:6.1f}")
     return 0
 
 

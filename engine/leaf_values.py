@@ -3,7 +3,8 @@
 ``LeafValues`` is the part of ``Graph`` that gives input, constant and parameter nodes their
 values (``set_value``, ``set_values``, ``value_problem``) and gathers a pass's leaf values and
 feeds (``_leaf_values``). A leaf's or fed array found finite is trusted until another array
-comes (arrays are never written in place); a fed view is vouched for by its base, so the
+comes (arrays are never written in place, but by a Trainer, which writes only finite numbers
+and says so: ``values_written``); a fed view is vouched for by its base, so the
 minibatches sliced from one shuffled epoch are checked once. The Graph keeps the state:
 ``_nodes``, ``_finite_ok`` (leaf id -> the array last found finite), ``_fed_ok`` (the same for
 feeds) and ``_fresh``.
@@ -36,6 +37,12 @@ class LeafValues:
         if value is not None:
             value = self._leaf_value(node_id, node.op, value)
         node.value = value
+        self._fresh = False
+
+    def values_written(self) -> None:
+        """The caller wrote new numbers into leaf arrays in place (a Trainer's step writes its
+        parameters so, once they are known to be finite): the values of the last pass are
+        stale. Leaves' arrays are otherwise never written in place."""
         self._fresh = False
 
     def value_problem(self, node_id, value) -> Problem | None:

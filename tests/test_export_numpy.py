@@ -193,3 +193,28 @@ def test_a_data_section_the_trainer_refuses_leaves_the_reason_in_the_script(caps
         ns["main"](["--train"])
     assert done.value.code == 2
     assert "cannot train:" in capsys.readouterr().err and "nowhere" in ns["NO_TRAINING"]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_the_training_arithmetic_is_the_trainers_own_source(optimizer):
+    """The script's update, minibatch order and accuracy are the very functions the Trainer
+    runs (engine/training/rules.py, metrics.py), their source copied word for word: the two
+    cannot drift apart. The PyTorch script takes the same minibatch order."""
+    import inspect
+    import textwrap
+
+    from conftest import EXAMPLES
+    from engine import load_graph
+    from engine.training import metrics, rules
+    from engine.training.trainer import Trainer
+    graph = load_graph(EXAMPLES / "xor_mlp.json")
+    graph.extra["training"] = {**graph.extra["training"], "optimizer": optimizer}
+    trainer = Trainer(graph.copy())
+    rule = type(trainer.optimizer).rule
+    assert rule is rules.UPDATES[optimizer]
+    numpy_text, torch_text = to_numpy(graph), to_pytorch(graph)
+    for function in (rule, rules.next_batch, metrics.accuracy):
+        assert textwrap.dedent(inspect.getsource(function)).strip() in numpy_text
+    for function in (rules.next_batch, metrics.accuracy):
+        assert textwrap.dedent(inspect.getsource(function)).strip() in torch_text
+    assert f"new = {{p: {rule.__name__}(v[p], grads[p], state[p], **SETTINGS)" in numpy_text

@@ -4,8 +4,6 @@ and the neuron view picking the same things, the player and a training run follo
 layer forms, bias-free layers and a layer too wide to draw whole."""
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -15,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 from conftest import EXAMPLES
 from gui.formatting import fmt_number
 from gui.network.neuron_frame import GRADIENTS, WEIGHTS
-from gui.training.worker import TrainingRun
 from network_graphs import hand_built
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
@@ -220,33 +217,24 @@ def test_the_neuron_view_follows_the_player(window):
     assert not player.active and page.frame.live and page.caption.text() == ""
 
 
-def test_the_lines_follow_a_training_run(window, qtbot, monkeypatch):
+def test_the_lines_follow_a_training_run(window, qtbot):
     open_example(window, "xor_mlp")
     page = neurons_on(window)
-    held, reached, seen = threading.Event(), threading.Event(), {}
-    original = TrainingRun._each
-
-    def hold_at_step_5(run, step, loss):
-        result = original(run, step, loss)
-        if step == 5 and not reached.is_set():
-            seen.update(run.trainer.parameter_values())
-            run.snapshot.emit(run._take())
-            reached.set()
-            held.wait(20)
-        return result
-
-    monkeypatch.setattr(TrainingRun, "_each", hold_at_step_5)
+    session = window.training.session
     before = np.array(window.model.values["W1"])
+    session.hold_at(5)                                  # the test hook: the run waits there
     window.actions_by_name["train"].trigger()
     try:
-        assert reached.wait(20)
+        with qtbot.waitSignal(session.worker.held, timeout=20000):
+            pass
+        seen = session.latest.values                    # the weights after step 5
+        assert session.latest.step == 5
         qtbot.waitUntil(lambda: page.frame is not None and np.array_equal(
             page.frame.links[0].matrix, seen["W1"]), timeout=5000)
         assert not np.array_equal(page.frame.links[0].matrix, before)
         np.testing.assert_array_equal(page.frame.links[1].matrix, seen["W2"])
     finally:
-        held.set()
-        window.training.session.pause(wait=True)
+        session.pause(wait=True)
 
 
 def test_the_chain_keeps_the_readers_place_while_the_numbers_change(window, qtbot):

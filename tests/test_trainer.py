@@ -4,7 +4,7 @@ import pytest
 
 import engine
 from engine import Kind
-from engine.training.datasets import Dataset, load_csv, make_dataset
+from engine.training.datasets import Dataset, make_dataset
 from engine.training.optim import SGD, Momentum
 from engine.training.trainer import Trainer, TrainingError, accuracy
 from tests.conftest import EXAMPLES
@@ -22,7 +22,7 @@ def xor():
 def test_defaults_come_from_the_file(xor):
     trainer = Trainer(xor)
     assert type(trainer.optimizer).__name__ == "Adam" and trainer.optimizer.lr == 0.05
-    assert trainer.batch_size == 32 and trainer.steps == xor.training["steps"]
+    assert trainer.batch_size == 32 and trainer.default_steps == xor.training["steps"]
     assert trainer.dataset.name == "xor" and len(trainer.dataset) == 200
     assert (trainer.features, trainer.targets, trainer.loss) == ("x", "y", "loss")
     assert trainer.parameters == ["W1", "b1", "W2", "b2"]
@@ -149,7 +149,8 @@ def test_user_csv_dataset(xor, tmp_path):
     rows = ["a,b,label"] + [f"{sx * 1.1},{sy * 0.9},{int(sx != sy)}"
                             for sx in (-1, 1) for sy in (-1, 1)] * 5
     (tmp_path / "mine.csv").write_text("\n".join(rows))
-    trainer = Trainer(xor, dataset=load_csv(tmp_path / "mine.csv"), batch_size=0)
+    trainer = Trainer(xor, data={"csv": "mine.csv", "features": "x", "targets": "y",
+                                 "standardize": False}, folder=tmp_path, batch_size=0)
     trainer.run(150)
     assert trainer.evaluate()[1] == 1.0
 
@@ -270,7 +271,7 @@ def test_dataset_object_is_used_as_given(xor):
 def test_section_numbers_written_as_floats_and_bad_seed(xor):
     xor.training.update(steps=50.0, batch_size=16.0)
     trainer = Trainer(xor)
-    assert (trainer.steps, trainer.batch_size) == (50, 16)
+    assert (trainer.default_steps, trainer.batch_size) == (50, 16)
     xor.training["seed"] = "abc"
     with pytest.raises(TrainingError, match="seed must be a non-negative integer"):
         Trainer(xor)
@@ -341,7 +342,47 @@ def test_epochs_and_parameter_values(xor):
     assert set(latest) == {"W1", "b1", "W2", "b2"}
     for k in first:
         np.testing.assert_array_equal(first[k], frozen[k])   # old arrays untouched
-        assert latest[k] is xor.node(k).value and not np.array_equal(latest[k], first[k])
+        np.testing.assert_array_equal(latest[k], xor.node(k).value)
+        assert not np.array_equal(latest[k], first[k])
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_published_values_are_copies_never_written_by_later_steps(xor, optimizer):
+    """The trainer updates its parameters in place (one flat vector); what it hands out —
+    parameter_values(), the values a recorded step's Trace holds, the arrays given to it —
+    is never written afterwards."""
+    trainer = Trainer(xor, optimizer=optimizer, batch_size=50)
+    given = {p: xor.node(p).value for p in trainer.parameters}
+    given_copy = {p: v.copy() for p, v in given.items()}
+    trainer.run(3)
+    published = trainer.parameter_values()
+    kept = {p: v.copy() for p, v in published.items()}
+    for p, v in published.items():
+        assert not np.shares_memory(v, xor.node(p).value)
+    trainer.record = True
+    trainer.step()
+    traced = {p: xor.trace.values[p] for p in [*trainer.parameters, trainer.features]}
+    traced_copy = {p: v.copy() for p, v in traced.items()}
+    trainer.record = False
+    trainer.run(3)
+    for p in trainer.parameters:
+        np.testing.assert_array_equal(published[p], kept[p])
+        np.testing.assert_array_equal(given[p], given_copy[p])
+        assert not np.array_equal(xor.node(p).value, kept[p])     # training went on
+    for p in traced:                        # the parameters and the batch the pass was fed
+        np.testing.assert_array_equal(traced[p], traced_copy[p])
+
+
+def test_a_dataset_that_is_not_finite_is_refused_at_once_naming_the_node(xor):
+    X = np.array([[0.0, 1.0], [np.nan, 2.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [np.inf]])
+    with pytest.raises(TrainingError, match=r"^the mine data is not finite \(nan in the "
+                       r"features\)$") as caught:
+        Trainer(xor, dataset=Dataset(X, np.zeros((3, 1)), "binary", "mine"))
+    assert caught.value.node == "x"
+    with pytest.raises(TrainingError, match=r"\(inf in the targets\)$") as caught:
+        Trainer(xor, dataset=Dataset(np.zeros((3, 2)), Y, "binary", "mine"))
+    assert caught.value.node == "y"
 
 
 @pytest.mark.parametrize("name", ["xor_mlp", "spiral_classifier", "sine_regression",

@@ -1,6 +1,7 @@
 """The user's CSV as training data: classes, the test split, standardisation, bad files."""
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from engine.training.tables import read_table
 from engine.training.data import Fit, Standardization, prepare, split_rows
@@ -199,11 +200,44 @@ def test_bad_test_fraction(fraction):
         prepare({"dataset": "xor", "test_fraction": fraction}, Fit("mse", "x", "y"))
 
 
-def test_read_table_guesses_a_header_above_text_labels(tmp_path):
-    headed = read_table(write(tmp_path, "a,b,k\n1,2,x\n"), header="auto")
-    assert headed.has_header and headed.names == ("a", "b", "k")
-    bare = read_table(write(tmp_path, "1,2,x\n3,4,y\n", "bare.csv"), header="auto")
-    assert not bare.has_header and len(bare) == 2
+@pytest.mark.parametrize("text", [
+    "a,b,label\n# a comment\n0.5,1,0\n\n-1,2.5,1\n3,4e-1,1\n",   # comments, blank lines
+    "a;b;label\n0.5;1;0\n-1;2.5;1\n3;4e-1;1\n",
+    "a\tb\tlabel\n0.5\t1\t0\n-1\t2.5\t1\n3\t4e-1\t1\n",
+    "a  b label\n0.5 1  0\n-1  2.5 1\n3 4e-1 1\n",
+    '"a","b","label"\n0.5,"1",0\n-1,2.5,1\n3,4e-1,1\n',
+])
+def test_separators_quotes_comments_and_blank_lines(tmp_path, text):
+    data = prepare(csv_section(write(tmp_path, text), standardize=False), MSE)
+    np.testing.assert_array_equal(data.train.X, [[0.5, 1], [-1, 2.5], [3, 0.4]])
+    np.testing.assert_array_equal(data.train.Y, [[0], [1], [1]])
+    assert data.train.feature_names == ("a", "b") and data.section["target"] == "label"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b,c\n1,2,3\n3,nan,4\n", r"line 3, column 'b': missing value \('nan'\)"),
+    ("a,b,c\n1,2,3\n3,-inf,4\n", "line 3, column 'b': '-inf' is not a finite number"),
+    ("a\n1\n2\n", "need at least two columns"),
+])
+def test_values_that_are_not_numbers_and_too_few_columns(tmp_path, text, message):
+    with pytest.raises(ValueError, match=message):
+        prepare(csv_section(write(tmp_path, text)), MSE)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.lists(finite, min_size=3, max_size=3), min_size=1, max_size=8),
+       st.sampled_from([",", ";", "\t"]))
+def test_every_float_reads_back_exactly(tmp_path_factory, rows, delimiter):
+    path = tmp_path_factory.mktemp("csv") / "numbers.csv"
+    path.write_text("\n".join(delimiter.join(row) for row in [["a", "b", "y"]] +
+                              [[repr(v) for v in row] for row in rows]))
+    data = prepare(csv_section(path, standardize=False), MSE)
+    table = np.array(rows)
+    np.testing.assert_array_equal(data.train.X, table[:, :-1])
+    np.testing.assert_array_equal(data.train.Y, table[:, -1:])
 
 
 def test_duplicate_or_blank_header_names(tmp_path):
@@ -211,3 +245,27 @@ def test_duplicate_or_blank_header_names(tmp_path):
         read_table(write(tmp_path, "a,a,k\n1,2,x\n"))
     with pytest.raises(ValueError, match="column 2 has no name"):
         read_table(write(tmp_path, "a,,k\n1,2,x\n", "blank.csv"))
+
+
+@pytest.mark.parametrize("text, cell, separator", [
+    ("width;height;label\n14,23;1,5;0\n12,1;2,25;1\n", "'14,23'", " (and separates its cells "
+                                                                   "with semicolons)"),
+    ('width,height,label\n"14,23","1,5",0\n', "'14,23'", ""),
+    ("width\theight\tlabel\n-0,5\t1\t0\n", "'-0,5'", " (and separates its cells with tabs)"),
+])
+def test_a_decimal_comma_csv_says_what_to_do(tmp_path, text, cell, separator):
+    """Issue 15 item 11: not just "'14,23' is not a number": the message says the file writes
+    decimals with a comma and how to fix it."""
+    with pytest.raises(ValueError) as error:
+        prepare(csv_section(write(tmp_path, text, "d.csv")), MSE)
+    point = cell.strip("'").replace(",", ".")
+    assert str(error.value) == (
+        f"d.csv, line 2, column 'width': {cell} is not a number: the file writes decimals "
+        f"with a comma{separator}, the way spreadsheets in French, German and many other "
+        f"languages save CSV. Write numbers with a decimal point ({point}): export the CSV "
+        "with '.' as the decimal separator, or replace those commas with points")
+
+
+def test_text_gets_no_decimal_comma_hint(tmp_path):
+    with pytest.raises(ValueError, match=r"'abc' is not a number$"):
+        prepare(csv_section(write(tmp_path, "x;z;y\nabc;1;1\n2;3;1\n")), MSE)

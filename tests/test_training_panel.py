@@ -5,12 +5,11 @@ reveals its node, closing the window or opening another file stops the worker.""
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
-from gui.training import worker
+from engine.training import live
 
 from training_helpers import (click, open_example, parameters, reference_trainer, show_plot,
                               undo_texts, wait_idle)
@@ -53,12 +52,15 @@ def test_pause_and_resume_is_the_same_run_bit_for_bit(window, qtbot):
     panel.steps_box.setValue(STEPS)
     reference = reference_trainer(window)
     reference.run(STEPS)
+    panel.session.hold_at(1000)                  # the test hook: the worker waits there
     click(panel.train_button)
-    qtbot.waitUntil(lambda: panel.session.step_count >= 100, timeout=20000)
-    click(panel.train_button)                    # pause
+    with qtbot.waitSignal(panel.session.worker.held, timeout=20000) as held:
+        pass
+    assert held.args == [1000] and panel.session.step_count == 1000
+    click(panel.train_button)                    # pause, mid-run
     wait_idle(qtbot, panel)
     paused_at = panel.session.step_count
-    assert 100 <= paused_at < STEPS and panel.session.paused
+    assert paused_at == 1000 and panel.session.paused
     assert panel.train_button.text() == "Resume"
     assert undo_texts(window)[-1] == f"Train {paused_at} steps"
     click(panel.train_button)                    # resume
@@ -87,6 +89,38 @@ def test_reset_restores_identical_weights_and_repeats_the_run(window, qtbot):
     click(panel.train_button)
     wait_idle(qtbot, panel)
     assert all(np.array_equal(parameters(window)[p], first_run[p]) for p in first_run)
+
+
+def test_reset_after_the_trainer_was_rebuilt_returns_the_runs_initial_weights(window, qtbot):
+    """A new batch size typed into the panel rebuilds the Trainer at the next Train (from the
+    trained weights); Reset still goes back to the weights the run started from, and training
+    again from them is a headless run with the new batch size, bit for bit."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial = parameters(window)
+    panel.start(40)
+    wait_idle(qtbot, panel)
+    first = panel.session.trainer
+    panel.batch_box.setFocus()
+    panel.batch_box.selectAll()
+    QTest.keyClicks(panel.batch_box, "16")
+    QTest.keyClick(panel.batch_box, Qt.Key.Key_Return)
+    assert panel.session.training["batch_size"] == 16
+    panel.start(40)
+    wait_idle(qtbot, panel)
+    assert panel.session.trainer is not first and panel.session.trainer.batch_size == 16
+    assert panel.session.step_count == 80
+    click(panel.reset_button)
+    assert all(np.array_equal(parameters(window)[p], initial[p]) for p in initial)
+    assert panel.session.step_count == 0
+    reference = reference_trainer(window)
+    reference.run(40)
+    panel.start(40)
+    wait_idle(qtbot, panel)
+    expected = reference.parameter_values()
+    assert all(np.array_equal(parameters(window)[p], expected[p]) for p in expected)
 
 
 def test_reinitialise_draws_new_weights_and_reset_comes_back_to_them(window, qtbot):
@@ -360,7 +394,7 @@ def test_a_fast_run_still_draws_its_accuracy_and_test_curves_point_by_point(wind
     way (every 2nd step here), so the curves have points, each equal to a headless
     trainer's metrics at that step. The time budget for measuring is lifted here: how many
     points fit in it depends on the machine's speed (CI once drew 47 under load)."""
-    monkeypatch.setattr(worker, "MEASURE_FREE", 600.0)
+    monkeypatch.setattr(live, "MEASURE_FREE", 600.0)
     open_example(window, "iris_classifier")
     panel = window.training
     reference = reference_trainer(window)
@@ -382,18 +416,18 @@ def test_a_fast_run_still_draws_its_accuracy_and_test_curves_point_by_point(wind
 
 def test_measuring_the_curves_stays_within_its_time_budget(window, qtbot, monkeypatch):
     """With no time to spare for measuring, the accuracy curve has only the snapshots'
-    points (about 20 a second), not one every 2nd step: measuring never slows training
-    beyond its share."""
-    monkeypatch.setattr(worker, "MEASURE_FREE", 0.0)
-    monkeypatch.setattr(worker, "MEASURE_SHARE", 0.0)
+    points, not one every 2nd step: measuring never slows training beyond its share (the
+    budget itself, on a clock the test drives: tests/test_training_live.py)."""
+    monkeypatch.setattr(live, "MEASURE_FREE", 0.0)
+    monkeypatch.setattr(live, "MEASURE_SHARE", 0.0)
     open_example(window, "iris_classifier")
     panel = window.training
-    started = time.perf_counter()
+    snaps = []
+    panel.session.snapshot.connect(snaps.append)
     click(panel.train_button)
     wait_idle(qtbot, panel)
-    seconds = time.perf_counter() - started
-    snapshots_at_most = 2 + seconds / worker.INTERVAL
-    assert 2 <= len(panel.accuracy_plot.train) <= snapshots_at_most
+    assert all(not s.measured for s in snaps) and snaps[-1].final
+    assert len(panel.accuracy_plot.train) == sum(1 for s in snaps if s.metrics) >= 2
     assert panel.session.step_count == 200
 
 

@@ -313,26 +313,41 @@ def test_undoing_a_run_does_not_leave_the_panel_claiming_its_result(window, qtbo
     assert panel.metrics()["step"] == 300
 
 
-def test_while_a_plot_draws_the_worker_waits_its_turn(window, qtbot):
-    """A plot's paint under a running worker took several times its own cost (the two
-    threads traded the GIL every half millisecond), and the UI answered late. While the GUI
-    thread draws (``gui_turn``) the worker takes no step; afterwards it goes on."""
-    import time
+def test_while_the_gui_draws_a_worker_thread_waits_its_turn(monkeypatch):
+    """With the run on a thread of this process (the fallback), a plot's paint under a
+    running worker took several times its own cost (the two threads traded the GIL every half
+    millisecond). While the GUI thread draws (``gui_turn``, which nests) the worker waits
+    between steps, at most GUI_TURN_MAX; when nothing is drawn it does not wait at all (the
+    thread calls this between every two steps: tests/test_training_live.py)."""
+    from gui.training import worker
+    calls = []
 
-    from gui.training.worker import GUI_TURN_MAX, gui_turn
-    open_example(window, "xor_mlp")
-    panel = window.training
-    panel.start(LONG)
-    trainer = panel.session.trainer
-    qtbot.waitUntil(lambda: trainer.step_count > 50, timeout=20000)
-    with gui_turn():
-        time.sleep(0.01)                   # the step in flight ends
-        before = trainer.step_count
-        time.sleep(GUI_TURN_MAX / 2)       # the GIL is free: a worker that did not wait steps
-        during = trainer.step_count - before
-    qtbot.waitUntil(lambda: trainer.step_count > before + 50, timeout=20000)
-    panel.pause(wait=True)
-    assert during == 0
+    class Idle:
+        def __init__(self, event):
+            self.event = event
+
+        def is_set(self):
+            return self.event.is_set()
+
+        def set(self):
+            self.event.set()
+
+        def clear(self):
+            self.event.clear()
+
+        def wait(self, timeout):
+            calls.append(timeout)
+            return True
+
+    monkeypatch.setattr(worker, "_gui_idle", Idle(worker._gui_idle))
+    worker._wait_for_gui()
+    assert calls == []
+    with worker.gui_turn():
+        with worker.gui_turn():
+            pass
+        assert not worker._gui_idle.is_set()
+        worker._wait_for_gui()
+    assert calls == [worker.GUI_TURN_MAX] and worker._gui_idle.is_set()
 
 
 def test_in_a_small_window_the_training_panel_leaves_the_canvas_room(window):

@@ -150,7 +150,7 @@ def train(args, stderr) -> dict:
     trainer = Trainer(graph, optimizer=args.optimizer, batch_size=args.batch_size,
                       seed=args.seed, lr=args.lr, data=section,
                       folder=os.path.dirname(os.path.abspath(args.file)))
-    steps = trainer.steps if args.steps is None else args.steps
+    steps = trainer.default_steps if args.steps is None else args.steps
     bar = ProgressBar(steps, stderr)
     try:
         trainer.run(steps, callback=lambda step, loss: bar.update(step, loss))

@@ -4,7 +4,8 @@ Layout of the script: the docstring; the graph's leaf values (exact literals); t
 functions the graph's ops need (the engine's kernels); ``forward(values)`` op by op in the
 engine's order; ``backward(values)`` edge by edge in the order of the engine's backward pass,
 a node's gradient adding up where paths meet; with a ``data`` section, the app's training loop
-(same minibatch order, same optimizer arithmetic, same accuracy rule); and ``main``.
+(the minibatch order, the optimizer's update and the accuracy rule: the functions the app
+runs, their source copied word for word); and ``main``.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from engine.ops import OPS
 from engine.ops.kernels import kernel_source, kernels_with_their_needs
 from engine.ops.spelling import Site
 from engine.export.program import Program
-from engine.export.source import (BATCHES, COMMAND_LINE, NUMPY_UPDATES, accuracy_source, array_literal, call_text,
-                     docstring, label, optimizer_constants, training_constants, with_comment)
+from engine.export.source import (COMMAND_LINE, accuracy_source, array_literal, call_text,
+                                  docstring, label, minibatch_source, settings_constant,
+                                  training_constants, update_source, with_comment)
 
 RULE = "# " + "-" * 40
 
@@ -126,12 +128,13 @@ def training_section(program: Program) -> list:
     training = program.training
     if training is None:
         return [RULE + " training", f"NO_TRAINING = {json.dumps(program.no_training)}"]
+    update, update_text = update_source(training.optimizer["name"])
     lines = [RULE + " training, step by step as the app's Trainer",
-             *training_constants(training, "np.array("),
-             *optimizer_constants(training.optimizer), "", "", BATCHES, "", "",
-             NUMPY_UPDATES[training.optimizer["name"]].strip("\n"), "", "",
-             "# the app's accuracy rule, word for word (engine/training/trainer.py)", accuracy_source(),
-             "", "", TRAIN]
+             *training_constants(training, "np.array("), settings_constant(training.optimizer),
+             "", "", "# the app's minibatch order and optimizer update, word for word "
+             "(engine/training/rules.py)", minibatch_source(), "", "", update_text, "", "",
+             "# the app's accuracy rule, word for word (engine/training/metrics.py)",
+             accuracy_source(), "", "", TRAIN.replace("UPDATE", update)]
     return lines
 
 
@@ -141,16 +144,18 @@ def train(steps, seed):
     forward and backward, and updates every parameter; then the loss and accuracy on all rows."""
     values = dict(VALUES)
     state = {p: {} for p in PARAMETERS}
-    minibatches = batches(len(X), BATCH_SIZE, seed)
+    rng = np.random.default_rng(seed)
+    queue, at = np.empty(0, dtype=np.intp), 0
     with np.errstate(all="ignore"):
         for step in range(1, steps + 1):
-            rows = next(minibatches)
+            queue, start = next_batch(queue, at, BATCH_SIZE, rng, len(X))
+            rows, at = queue[start:start + BATCH_SIZE], start + BATCH_SIZE
             v = forward({**values, FEATURES: X[rows], TARGETS: Y[rows]})
             loss = float(np.asarray(v[LOSS]).reshape(()))
             if not math.isfinite(loss):
                 fail(f"the loss became {loss} at step {step}: try a smaller learning rate")
             grads = backward(v)
-            new = {p: update(v[p], grads[p], state[p]) for p in PARAMETERS}
+            new = {p: UPDATE(v[p], grads[p], state[p], **SETTINGS) for p in PARAMETERS}
             bad = [p for p in PARAMETERS if not np.isfinite(new[p]).all()]
             if bad:
                 fail(f"node {bad[0]!r}: the update is not finite at step {step}: "

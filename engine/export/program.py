@@ -22,7 +22,8 @@ from engine.ops import KERNELS
 # names an exported script defines itself (a node never takes one of them)
 SCRIPT_NAMES = frozenset("""
     np math json sys os argparse script_name command_line fail gradients run torch nn F forward backward leaves values v grads main train
-    batches accuracy update VALUES LOSS FEATURES TARGETS X Y BATCH_SIZE STEPS SEED LOSS_OP
+    next_batch sgd_update momentum_update adam_update make_optimizer SETTINGS
+    accuracy VALUES LOSS FEATURES TARGETS X Y BATCH_SIZE STEPS SEED LOSS_OP
     PREDICTION PARAMETERS INPUTS CONSTANTS OPTIMIZER Model model self device annotations
     float int len range print list dict tuple object type id min max sum abs
     """.split()) | frozenset(KERNELS)   # and the kernels a numpy script defines
@@ -72,7 +73,7 @@ class Training:
     Y: np.ndarray
     dataset: str
     batch_size: int
-    steps: int
+    default_steps: int         # a run's length (the training section's "steps")
     seed: int | None
     optimizer: dict            # {"name": "adam", "lr": ..., "beta1": ..., ...}
     loss_op: str
@@ -144,14 +145,11 @@ def read_training(graph) -> tuple[Training | None, str]:
     except (ValueError, GraphError, OSError) as error:  # TrainingError is a ValueError
         return None, " ".join(str(error).split())
     opt = trainer.optimizer
-    settings = {"name": opt.name, "lr": opt.lr}
-    for key in ("momentum", "beta1", "beta2", "eps"):
-        if hasattr(opt, key):
-            settings[key] = float(getattr(opt, key))
+    settings = {"name": opt.name, **opt.settings()}
     dataset = trainer.dataset
     return Training(trainer.features, trainer.targets, np.asarray(dataset.X, dtype=np.float64),
                     np.asarray(dataset.Y, dtype=np.float64), str(getattr(dataset, "name", "")),
-                    int(trainer.batch_size), int(trainer.steps), trainer.seed, settings,
+                    int(trainer.batch_size), int(trainer.default_steps), trainer.seed, settings,
                     trainer.graph.node(trainer.loss).op, trainer.prediction_node(),
                     tuple(trainer.parameters)), ""
 

@@ -12,14 +12,16 @@ import json
 
 from engine.export.numpy_script import RULE, wrap_return
 from engine.export.program import Program
-from engine.export.source import (BATCHES, COMMAND_LINE, accuracy_source, array_literal, call_text, docstring, label,
-                     training_constants, with_comment)
+from engine.export.source import (COMMAND_LINE, accuracy_source, array_literal, call_text,
+                                  docstring, label, minibatch_source, settings_constant,
+                                  training_constants, with_comment)
 from engine.ops import OPS
 
 OPTIMIZERS = {
-    "sgd": "torch.optim.SGD(parameters, lr=LR, foreach=False)",
-    "momentum": "torch.optim.SGD(parameters, lr=LR, momentum=MOMENTUM, foreach=False)",
-    "adam": "torch.optim.Adam(parameters, lr=LR, betas=(BETA1, BETA2), eps=EPS, foreach=False)",
+    "sgd": 'torch.optim.SGD(parameters, lr=s["lr"], foreach=False)',
+    "momentum": 'torch.optim.SGD(parameters, lr=s["lr"], momentum=s["momentum"], foreach=False)',
+    "adam": ('torch.optim.Adam(parameters, lr=s["lr"], betas=(s["beta1"], s["beta2"]),\n'
+             '                            eps=s["eps"], foreach=False)'),
 }
 
 
@@ -87,14 +89,14 @@ def training_section(program: Program) -> list:
         return [RULE + " training", f"NO_TRAINING = {json.dumps(program.no_training)}"]
     settings = training.optimizer
     lines = [RULE + " training with torch.optim",
-             *training_constants(training, "torch.tensor("),
-             *[f"{key.upper()} = {float(value)!r}" for key, value in settings.items()
-               if key != "name"],
+             *training_constants(training, "torch.tensor("), settings_constant(settings),
              "", "", "def make_optimizer(parameters):",
-             f'    """{settings["name"]} as the graph asks for it."""',
-             f"    return {OPTIMIZERS[settings['name']]}", "", "", BATCHES, "", "",
-             "# the app's accuracy rule, word for word (engine/training/trainer.py)", accuracy_source(),
-             "", "", TRAIN]
+             f'    """{settings["name"]} as the graph asks for it (torch.optim)."""',
+             "    s = SETTINGS", f"    return {OPTIMIZERS[settings['name']]}", "", "",
+             "# the app's minibatch order, word for word (engine/training/rules.py)",
+             minibatch_source(), "", "",
+             "# the app's accuracy rule, word for word (engine/training/metrics.py)",
+             accuracy_source(), "", "", TRAIN]
     return lines
 
 
@@ -107,9 +109,12 @@ def train(steps, seed, device):
     optimizer = make_optimizer(model.parameters())
     x_all, y_all = X.to(device), Y.to(device)
     fixed = {node: value.to(device) for node, value in INPUTS.items()}
-    minibatches = batches(len(X), BATCH_SIZE, seed)
+    rng = np.random.default_rng(seed)
+    queue, at = np.empty(0, dtype=np.intp), 0
     for step in range(1, steps + 1):
-        rows = torch.as_tensor(next(minibatches), device=device)
+        queue, start = next_batch(queue, at, BATCH_SIZE, rng, len(X))
+        rows = torch.as_tensor(queue[start:start + BATCH_SIZE], device=device)
+        at = start + BATCH_SIZE
         loss = run(model, {**fixed, FEATURES: x_all[rows], TARGETS: y_all[rows]})[LOSS]
         if not bool(torch.isfinite(loss).all()):
             fail(f"the loss became {loss.item()} at step {step}: try a smaller learning rate")

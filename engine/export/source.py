@@ -1,6 +1,7 @@
 """Source text shared by the exported scripts: exact number literals, comments that name nodes,
-the script's docstring, and the pieces of the app's training loop (minibatch order, optimizer
-updates, accuracy) that both the numpy and the PyTorch script reproduce."""
+the script's docstring, and the pieces of the app's training loop — the minibatch order, the
+optimizer updates and the accuracy rule — copied word for word from the functions the app runs
+(engine/training/rules.py, metrics.py), never written again here."""
 from __future__ import annotations
 
 import inspect
@@ -143,59 +144,36 @@ def command_line(extra=()):
 
 
 # ---------------------------------------------------------------- training pieces
-BATCHES = '''
-def batches(n, batch_size, seed):
-    """Row numbers of each minibatch, as the app draws them: a seeded stream of shuffled
-    epochs, so every batch has batch_size rows (one at an epoch boundary ends one epoch and
-    starts the next)."""
-    rng = np.random.default_rng(seed)
-    queue = np.empty(0, dtype=np.intp)
-    while True:
-        while len(queue) < batch_size:
-            queue = np.concatenate([queue, rng.permutation(n)])
-        rows, queue = queue[:batch_size], queue[batch_size:]
-        yield rows
-'''.strip("\n")
-
-NUMPY_UPDATES = {
-    "sgd": '''
-def update(value, grad, state):
-    """SGD: p <- p - lr * g."""
-    return value - LR * grad
-''',
-    "momentum": '''
-def update(value, grad, state):
-    """SGD with momentum (as torch.optim.SGD): v <- momentum * v + g (v = g at the first
-    step); p <- p - lr * v."""
-    velocity = state.get("velocity")
-    velocity = grad.copy() if velocity is None else MOMENTUM * velocity + grad
-    state["velocity"] = velocity
-    return value - LR * velocity
-''',
-    "adam": '''
-def update(value, grad, state):
-    """Adam with bias correction (as torch.optim.Adam)."""
-    t = state.get("t", 0) + 1
-    m = BETA1 * state.get("m", 0.0) + (1.0 - BETA1) * grad
-    v = BETA2 * state.get("v", 0.0) + (1.0 - BETA2) * grad * grad
-    state.update(t=t, m=m, v=v)
-    step_size = LR / (1.0 - BETA1 ** t)
-    denom = np.sqrt(v) / math.sqrt(1.0 - BETA2 ** t) + EPS
-    return value - step_size * (m / denom)
-''',
-}
+def definition(function) -> str:
+    """A function's source as the app runs it, word for word (``engine.training.rules``: the
+    optimizers' updates and the minibatch order; the accuracy rule)."""
+    return textwrap.dedent(inspect.getsource(function)).strip("\n")
 
 
-def optimizer_constants(settings: dict) -> list:
-    """``LR = 0.05`` and the optimizer's other settings, one per line."""
-    return [f"{key.upper()} = {number(value)}" for key, value in settings.items()
-            if key != "name"]
+def minibatch_source() -> str:
+    """The app's minibatch order (``engine.training.rules.next_batch``)."""
+    from engine.training.rules import next_batch
+    return definition(next_batch)
+
+
+def update_source(name: str) -> tuple[str, str]:
+    """(function name, source) of the optimizer `name`'s update, as the Trainer runs it."""
+    from engine.training.rules import UPDATES
+    function = UPDATES[name]
+    return function.__name__, definition(function)
+
+
+def settings_constant(settings: dict) -> str:
+    """``SETTINGS = {"lr": 0.05, ...}``: the optimizer's settings (``Optimizer.settings``)."""
+    items = ", ".join(f"{json.dumps(key)}: {number(value)}" for key, value in settings.items()
+                      if key != "name")
+    return f"SETTINGS = {{{items}}}  # {settings['name']}"
 
 
 def accuracy_source() -> str:
-    """The app's accuracy rule (engine.training.trainer.accuracy), word for word."""
-    from engine.training.trainer import accuracy
-    return textwrap.dedent(inspect.getsource(accuracy)).strip("\n")
+    """The app's accuracy rule (engine.training.metrics.accuracy), word for word."""
+    from engine.training.metrics import accuracy
+    return definition(accuracy)
 
 
 def training_constants(training, array_prefix: str) -> list:
@@ -206,7 +184,7 @@ def training_constants(training, array_prefix: str) -> list:
              "X = " + array_literal(training.X, array_prefix, 4),
              "Y = " + array_literal(training.Y, array_prefix, 4),
              f"BATCH_SIZE = {training.batch_size}",
-             f"STEPS = {training.steps}",
+             f"STEPS = {training.default_steps}",
              f"SEED = {training.seed!r}",
              f"PARAMETERS = {json.dumps(list(training.parameters))}",
              f"LOSS_OP = {json.dumps(training.loss_op)}",

@@ -137,7 +137,7 @@ def csv_fit(graph, section: dict, folder=None) -> CsvFit:
     path = Path(section["csv"])
     if not path.is_absolute():
         path = Path(folder or ".") / path
-    table = read_table(path, header=True)
+    table = read_table(path)
     if table.width < 2:
         raise ValueError(f"{table.source}: no feature columns: the only column, "
                          f"{table.names[0]!r}, is the target")

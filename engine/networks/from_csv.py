@@ -47,7 +47,7 @@ def network_for_csv(path, target=None, task: str | None = None, hidden=(16,),
     per hidden layer (the builder dialog's). ValueError with one line for a CSV that cannot
     be used (one class, no feature column, a missing value, text where numbers are needed,
     ...) or a bad setting."""
-    columns = read_columns(read_table(path, header=True), target, task)
+    columns = read_columns(read_table(path), target, task)
     chosen = columns.target
     section = {"csv": os.path.abspath(path), "target": chosen.column,
                "test_fraction": test_fraction, "standardize": True,

@@ -218,7 +218,7 @@ def _csv(section: dict, fit: Fit, folder) -> tuple[Dataset, tuple | None]:
     path = Path(section["csv"])
     if not path.is_absolute():
         path = Path(folder or ".") / path
-    table = read_table(path, header=True)
+    table = read_table(path)
     source = table.source
     if table.width < 2:
         raise ValueError(f"{source}: need at least two columns (features and a target), "

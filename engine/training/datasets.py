@@ -1,4 +1,4 @@
-"""Toy datasets for training, and the user's own data from CSV (read by ``engine.training.tables``).
+"""The built-in toy datasets, and ``Dataset``: the rows a Trainer trains on.
 
 ``make_dataset(name, n=200, noise=0.1, seed=0, classes=3)`` builds one of ``DATASETS``; the
 same arguments always give the same arrays. ``X`` is (n, features), ``Y`` is (n, outputs):
@@ -9,18 +9,17 @@ same arguments always give the same arrays. ``X`` is (n, features), ``Y`` is (n,
 
 `noise` is the standard deviation of Gaussian noise: added to each coordinate for the 2-D
 sets, to the target for the regression sets. Rows of the classification sets are shuffled.
-The arrays are read-only, so nobody can change a dataset behind the trainer's back.
+The arrays are read-only, so nobody can change a dataset behind the trainer's back. The
+user's own data (a CSV) becomes a Dataset in ``engine.training.data``.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
 
-from engine.training.tables import Table, is_number, read_table
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -146,87 +145,7 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.1, seed: int | None =
     return Dataset(_frozen(X[order]), _frozen(Y[order]), task, name, ("x1", "x2"), targets)
 
 
-# ---------------------------------------------------------------- CSV
-
-def _target_indices(target_columns, table: Table) -> list[int]:
-    if target_columns is None:
-        return [table.width - 1]
-    if isinstance(target_columns, (str, Integral)):
-        target_columns = [target_columns]
-    indices = []
-    for column in target_columns:
-        index = table.column(column)
-        if index not in indices:
-            indices.append(index)
-    if not indices or len(indices) == table.width:
-        raise ValueError(f"{table.source}: need at least one feature and one target column")
-    return indices
-
-
-def _infer_task(Y: np.ndarray) -> str:
-    binary_values = np.isin(Y, (0.0, 1.0)).all()
-    if Y.shape[1] == 1:
-        return "binary" if binary_values else "regression"
-    return "multiclass" if binary_values and (Y.sum(axis=1) == 1).all() else "regression"
-
-
-def class_targets(table: Table, column: int, task: str) -> tuple[np.ndarray, tuple]:
-    """(Y, labels) for a column of class labels (text or numbers, sorted as ``Table.classes``
-    says): one-hot for ``multiclass``, 0/1 for ``binary`` (exactly two labels, the second is 1).
-    A binary column without exactly two labels is a ValueError naming it and the count."""
-    codes, labels = table.classes(column)
-    if task == "binary":
-        if len(labels) != 2:
-            raise ValueError(f"{table.source}: column {table.names[column]!r} has "
-                             f"{_count(labels, 'class', 'classes')} ({_shown(labels)}): binary "
-                             "targets need exactly 2")
-        return codes[:, None].astype(np.float64), labels
-    return np.eye(len(labels))[codes], labels
-
-
-def _count(items, one: str, many: str) -> str:
-    return f"{len(items)} {one if len(items) == 1 else many}"
-
-
 def _shown(labels, limit: int = 6) -> str:
+    """Labels for a message: the first `limit`, then how many more."""
     shown = ", ".join(labels[:limit])
     return shown + (f", ... {len(labels) - limit} more" if len(labels) > limit else "")
-
-
-def load_csv(path, target_columns=None, header="auto", task=None) -> Dataset:
-    """A Dataset from a CSV file (see ``engine.training.tables`` for the format and the messages).
-
-    `target_columns`: index, name or list of them (default: the last column). `header`:
-    True, False or "auto". `task` defaults to binary for a single 0/1 column, multiclass for
-    one-hot columns, else regression; a single column of text labels is binary with two
-    labels and multiclass with more. ``task="multiclass"`` (or ``"binary"``) with one column
-    of labels, text or numbers, makes them one-hot (or 0/1) in sorted order. Bad input →
-    ValueError naming the line and column.
-    """
-    table = read_table(path, header)
-    if table.width < 2:
-        raise ValueError(f"{table.source}: need at least two columns (features and a "
-                         f"target), found {table.width}")
-    targets = _target_indices(target_columns, table)
-    features = [k for k in range(table.width) if k not in targets]
-    table.check_complete(range(table.width))
-    X = table.numbers(features)
-    if task is not None and task not in TASKS:
-        raise ValueError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}")
-    target_names = tuple(table.names[k] for k in targets)
-    single = len(targets) == 1
-    text = single and not all(is_number(row[targets[0]]) for row in table.rows)
-    if text and task is None:
-        task = "binary" if len(table.classes(targets[0])[1]) == 2 else "multiclass"
-    if single and task in ("binary", "multiclass"):
-        Y, labels = class_targets(table, targets[0], task)
-        if task == "multiclass":
-            target_names = labels
-    else:
-        Y = table.numbers(targets)
-        if task is None:
-            task = _infer_task(Y)
-        elif task == "binary" and (Y.shape[1] != 1 or not np.isin(Y, (0.0, 1.0)).all()):
-            raise ValueError(f"{table.source}: binary targets must be one column of 0 and 1")
-    return Dataset(_frozen(X), _frozen(Y), task, Path(path).stem,
-                   tuple(table.names[k] for k in features), target_names)

@@ -1,6 +1,6 @@
 """The user's CSV as a table of text cells: reading it, columns as numbers, class labels.
 
-``read_table(path, header=True)`` keeps every cell as text, so that a column of class names
+``read_table(path)`` keeps every cell as text, so that a column of class names
 ("setosa", "virginica") and a column of numbers are read the same way; ``Table.numbers`` and
 ``Table.classes`` then turn chosen columns into arrays. Every problem is a ValueError whose
 message names the file, and the line and column when there is one::
@@ -8,7 +8,8 @@ message names the file, and the line and column when there is one::
     iris.csv, line 7, column 'sepal_width': missing value
     iris.csv, line 9, column 'petal_length': 'abc' is not a number
 
-Cells are separated by commas (or ``;``, a tab, or spaces, guessed from the first line);
+The first row is the header: it names the columns. Cells are separated by commas (or ``;``,
+a tab, or spaces, guessed from the first line);
 quotes work as in any CSV. Blank lines and lines starting with ``#`` are skipped. An empty
 cell, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` or ``?`` is a missing value. Numbers use a
 decimal point: a decimal comma (``14,23``, the CSV of a spreadsheet set to a language that
@@ -58,13 +59,12 @@ def decimal_comma_hint(cell: str, delimiter: str) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """Rows of text cells. `names` has one name per column (the header's, else
-    "column 1", ...); `lines[r]` is the file line of row r, for messages."""
+    """Rows of text cells. `names` has one name per column (the header's); `lines[r]` is
+    the file line of row r, for messages."""
     source: str
     names: tuple
     rows: tuple
     lines: tuple
-    has_header: bool
     delimiter: str = ","
 
     @property
@@ -91,8 +91,7 @@ class Table:
         """'data.csv, line 7, column 'b'' for messages."""
         text = f"{self.source}, line {self.lines[row]}"
         if column is not None:
-            name = self.names[column]
-            text += f", column {name!r}" if self.has_header else f", {name}"
+            text += f", column {self.names[column]!r}"
         return text
 
     def check_complete(self, columns) -> None:
@@ -168,50 +167,31 @@ def _split(lines) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _numeric(cell: str) -> bool:
-    """A number, or one written with a decimal comma (a header row is told apart by it)."""
-    return is_number(cell) or bool(DECIMAL_COMMA.fullmatch(cell.strip()))
-
-
-def _looks_like_header(first: list[str], second: list[str] | None) -> bool:
-    """A first row is a header when a column has text in it and a number below it (or, with
-    no row below, when it is not all numbers)."""
-    if second is None or len(second) != len(first):
-        return not all(_numeric(c) for c in first)
-    return any(not _numeric(a) and _numeric(b) for a, b in zip(first, second)) \
-        or all(not _numeric(a) for a in first) and any(_numeric(b) for b in second)
-
-
-def read_table(path, header=True) -> Table:
-    """The CSV at `path` as a Table. `header`: True (the first row names the columns), False,
-    or "auto" (guessed: see ``_looks_like_header``). Every row must have as many cells as the
-    first; ValueError otherwise (a missing file, no data, a header with no rows, ...)."""
+def read_table(path) -> Table:
+    """The CSV at `path` as a Table; its first row is the header. Every row must have as many
+    cells as the header; ValueError otherwise (a missing file, no data, a header with no rows,
+    a blank or repeated column name, ...)."""
     path = Path(path)
     rows = _split(lines) if (lines := _lines(path)) else []
     source = path.name
     if not rows:
         raise ValueError(f"{source}: the file holds no data")
     first_line, first = rows[0]
-    if header == "auto":
-        header = _looks_like_header(first, rows[1][1] if len(rows) > 1 else None)
     width = len(first)
-    if header:
-        names, rows = tuple(first), rows[1:]
-        if not rows:
-            raise ValueError(f"{source}: the file has a header but no data rows")
-        blank = [k + 1 for k, name in enumerate(names) if not name]
-        if blank:
-            raise ValueError(f"{source}, line {first_line}: column {blank[0]} has no name "
-                             "in the header")
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"{source}, line {first_line}: the header names column "
-                             f"{repeated[0]!r} twice")
-    else:
-        names = tuple(f"column {k + 1}" for k in range(width))
+    names, rows = tuple(first), rows[1:]
+    if not rows:
+        raise ValueError(f"{source}: the file has a header but no data rows")
+    blank = [k + 1 for k, name in enumerate(names) if not name]
+    if blank:
+        raise ValueError(f"{source}, line {first_line}: column {blank[0]} has no name "
+                         "in the header")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"{source}, line {first_line}: the header names column "
+                         f"{repeated[0]!r} twice")
     for number, cells in rows:
         if len(cells) != width:
             raise ValueError(f"{source}, line {number}: expected {width} values, "
                              f"found {len(cells)}")
     return Table(source, names, tuple(tuple(c) for _, c in rows),
-                 tuple(n for n, _ in rows), bool(header), _delimiter(lines))
+                 tuple(n for n, _ in rows), _delimiter(lines))

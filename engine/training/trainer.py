@@ -11,58 +11,62 @@ plus, when present in "training", the optimizer's options: ``momentum`` (momentu
 
 Each ``step()`` feeds one minibatch to the `features` and `targets` input nodes through
 ``graph.forward(feeds)`` (feeds apply to that pass only: the input nodes' stored values are
-never changed), runs ``backward()``, and gives every ``parameter`` node a new value (new
-arrays; arrays held by a Trace or another thread are never written). Steps keep no Trace
-unless ``trainer.record`` is True; ``graph.values`` and ``graph.grads`` describe the last pass.
+never changed), runs ``backward()``, and updates every ``parameter`` node by the optimizer's
+rule (``engine.training.rules``). **The parameters are updated in place**: the trainer keeps
+them as one flat vector whose views are the parameter nodes' values, and writes each step's
+new values into it once they are known to be finite. Whoever hands them on copies them:
+``parameter_values()`` returns copies, a worker's snapshots carry copies, and with
+``trainer.record`` True (each step keeps its Trace) every step writes a fresh vector instead,
+so a Trace's values stay as its pass saw them. A value given from outside (``reset``,
+``graph.set_value``) is never written: the next step copies it into a new vector. The batches,
+likewise, are views of two buffers the trainer rewrites with each new epoch's rows (copies when
+recording). Steps keep no Trace unless ``trainer.record`` is True; ``graph.grads`` describe
+the last pass, and ``graph.values`` too, but for the parameters, which hold their updated
+values, and the fed batch, which a later epoch overwrites.
 
-Minibatches are drawn from a seeded stream of shuffled epochs: ``rng =
-np.random.default_rng(seed)``, each epoch ``rng.permutation(len(dataset))``, the stream cut
-into batches of exactly `batch_size` rows (a batch at an epoch boundary ends one epoch and
-starts the next); a `batch_size` of None, 0, or at least the dataset size trains on the full
-dataset each step. ``dataset`` is the training rows (after the test split and the
-standardisation); ``next_rows()`` draws the next batch's row indices into it.
+Minibatches follow ``engine.training.rules.next_batch``: a seeded stream of shuffled epochs
+(``rng = np.random.default_rng(seed)``, each epoch ``rng.permutation(len(dataset))``) cut into
+batches of exactly `batch_size` rows; a `batch_size` of None, 0, or at least the dataset size
+trains on the full dataset each step. ``dataset`` is the training rows (after the test split
+and the standardisation); ``next_rows()`` draws the next batch's row indices into it.
 
 Non-finite values stop training at once: ``TrainingError`` names the node that produced the
 first nan or inf and the step (``.node``, ``.step``, ``.kind``), and the parameters and the
 optimizer's state stay as they were after the last good step.
 
-Threads: the trainer mutates its graph, so a GUI trains a ``graph.copy()`` in a worker thread.
-Every public method holds the trainer's lock while it runs, so calls from another thread
-(``stop``, ``set_learning_rate``, ``set_optimizer``, ``evaluate``, ``predict``, ...) wait for
-the current step and take effect between steps; ``run`` releases the lock between steps.
+Threads: the trainer mutates its graph, so a GUI trains a ``graph.copy()``. Every public
+method holds the trainer's lock while it runs, so calls from another thread (``stop``,
+``set_learning_rate``, ``set_optimizer``, ``evaluate``, ``predict``, ...) wait for the current
+step and take effect between steps; ``run`` releases the lock between steps.
+
+Processes: a run made on a pickled copy comes back with ``progress`` / ``adopt``
+(engine/training/results.py).
 """
 from __future__ import annotations
 
 import math
 import threading
 from numbers import Integral
+from operator import attrgetter, is_
 
 import numpy as np
 
-from engine.training.datasets import Dataset
 from engine.errors import GraphError, Kind
-from engine.training.optim import OPTIMIZERS, Optimizer, make_optimizer
+from engine.networks.widths import data_widths
 from engine.nonfinite import forward_cause
 from engine.plan import FPChecks
 from engine.training.data import Fit, Standardization, TrainingData, prepare
-from engine.training.metrics import LOSS_OPS_WITH_ACCURACY, accuracy, to_probabilities
-from engine.networks.widths import data_widths
+from engine.training.datasets import Dataset
+from engine.training.errors import TrainingError
+from engine.training.metrics import accuracy
+from engine.training.optim import OPTIMIZERS, Layout, Optimizer, make_optimizer
+from engine.training.results import Progress, Results, Transfer, locked
+from engine.training.batches import Batches
+from engine.values import initial_value, is_finite, nonfinite_kind
 
 DEFAULT_TRAINING = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "steps": 2000, "seed": 0}
 OPTIMIZER_OPTIONS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
 DIVERGED_HINT = " (the training diverged: try a smaller learning rate)"
-
-
-class TrainingError(ValueError):
-    """Training cannot start or go on; the message says why. `kind` (an ``engine.Kind`` or
-    None), `node` (the node to blame, or None) and `step` (the step that failed, or None)
-    let a GUI highlight the node; `role` ("features" or "targets") says which data node a
-    NO_DATA_NODE problem, or a SHAPE problem (the data's width does not fit), is about."""
-
-    def __init__(self, message: str, kind: Kind | None = None, node: str | None = None,
-                 step: int | None = None, port: int | None = None, role: str | None = None):
-        super().__init__(message)
-        self.kind, self.node, self.step, self.port, self.role = kind, node, step, port, role
 
 
 def _section(graph, name: str) -> dict:
@@ -85,15 +89,10 @@ def _count(value, what: str, allow_none: bool = False) -> int | None:
     return int(value)
 
 
-def _locked(method):
-    def wrapper(self, *args, **kwargs):
-        with self._lock:
-            return method(self, *args, **kwargs)
-    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
-    return wrapper
+_VALUE = attrgetter("value")
 
 
-class Trainer:
+class Trainer(Batches, Results, Transfer):
     """Trains the `parameter` nodes of `graph`; see the module docstring and the "training"
     section of docs/architecture.md."""
 
@@ -119,7 +118,7 @@ class Trainer:
         self.targets = self._input_node(targets or section.get("targets"), "targets")
         self._find_loss_and_parameters()
         self.optimizer = self._optimizer(optimizer, training, lr)
-        self.steps = _count(training.get("steps"), "steps")
+        self.default_steps = _count(training.get("steps"), "steps")   # a run's length
         self.seed = _count(seed if seed is not None else training.get("seed", 0), "seed",
                            allow_none=True)
         self.data = self._data(dataset, test_dataset, section, folder)
@@ -127,6 +126,7 @@ class Trainer:
         size = batch_size if batch_size is not None else training.get("batch_size")
         size = _count(size, "batch_size", allow_none=True)
         self.batch_size = len(self.dataset) if not size or size > len(self.dataset) else size
+        self._check_finite()
         self._check_fit()
         self.initial_values = {p: self.graph.node(p).value.copy() for p in self.parameters}
         self._restart()
@@ -187,11 +187,24 @@ class Trainer:
         if not self.parameters:
             raise TrainingError("nothing to train: the graph has no parameter nodes",
                                 Kind.NO_PARAMETERS)
+        self._nodes = [graph.node(p) for p in self.parameters]
+        self._bound = None          # (flat vector, its views, Layout): the nodes' values
         self._version = graph.version
 
     def _refresh(self) -> None:
         if self.graph.version != self._version:
             self._find_loss_and_parameters()
+
+    def _check_finite(self) -> None:
+        """Every row is finite (a CSV's and a built-in set's always are; a Dataset given to
+        the trainer may not be): the batches drawn from them are trusted."""
+        for data in (self.dataset, self.test_dataset):
+            for array, node, what in ((data.X if data else None, self.features, "features"),
+                                      (data.Y if data else None, self.targets, "targets")):
+                if array is not None and not is_finite(np.asarray(array, dtype=np.float64)):
+                    raise TrainingError(f"the {data.name} data is not finite "
+                                        f"({nonfinite_kind(array)} in the {what})",
+                                        Kind.NONFINITE, node)
 
     def _check_fit(self) -> None:
         """One forward on a first batch: a shape that does not fit names the node (and
@@ -218,38 +231,39 @@ class Trainer:
         self.optimizer.reset()
         self.history: list[float] = []
         self.rng = np.random.default_rng(self.seed)
-        self._order = np.empty(0, dtype=np.intp)
+        self._queue = np.empty(0, dtype=np.intp)
         self._at = 0
-        self._Xs = self._Ys = None
+        self._Xs = self._Ys = self._buffers = None
         self.last_rows = None
         self._last_grads = None
+        self.last_flat_gradient = None    # (all parameters' gradients of the last step in one
+                                          # new vector, its Layout): read, never write
 
     # ------------------------------------------------------------ passes
     def _forward(self, X, Y) -> float:
         values = self.graph.forward({self.features: X, self.targets: Y}, record=self.record)
         return values[self.loss].item()
 
-    def _next_batch(self):
-        """(rows, X, Y) of the next batch; X and Y are views into this epoch's shuffled copy."""
-        at, size, order = self._at, self.batch_size, self._order
-        if len(order) - at < size:
-            count, n = len(order) - at, len(self.dataset.X)
-            parts = [order[at:]] if count else []
-            while count < size:
-                parts.append(self.rng.permutation(n))
-                count += n
-            order = self._order = parts[0] if len(parts) == 1 else np.concatenate(parts)
-            self._Xs, self._Ys = self.dataset.X[order], self.dataset.Y[order]
-            at = 0
-        self._at = end = at + size
-        return order[at:end], self._Xs[at:end], self._Ys[at:end]
+    def _flat_parameters(self) -> tuple:
+        """(flat vector, its views, Layout) of the parameters, which are the views: bound
+        again (the values copied into a new vector) when a node got another array."""
+        bound = self._bound
+        if bound is not None and all(map(is_, map(_VALUE, self._nodes), bound[1])):
+            return bound
+        values = {p: node.value if node.value is not None else initial_value(node)
+                  for p, node in zip(self.parameters, self._nodes)}   # (as a pass would)
+        where = Layout.of(values)
+        if bound is not None and bound[2].layout == where.layout:
+            where = bound[2]                   # the optimizer's flat state stays in use
+        return self._bind(np.concatenate(list(values.values()), axis=None), where)
 
-    @_locked
-    def next_rows(self) -> np.ndarray:
-        """Draw the next batch's row indices into ``dataset`` (the batch is used up)."""
-        return self._next_batch()[0]
+    def _bind(self, flat: np.ndarray, where: Layout) -> tuple:
+        views = where.split(flat)
+        self.graph.set_values(dict(zip(where.ids, views)), finite=True)
+        self._bound = (flat, views, where)
+        return self._bound
 
-    @_locked
+    @locked
     def step(self) -> float:
         """One minibatch: forward, backward, update every parameter. Returns the batch loss.
         A nan or inf raises TrainingError (see the module doc); nothing changes then."""
@@ -257,27 +271,39 @@ class Trainer:
         if graph.version != self._version:
             self._find_loss_and_parameters()
         parameters = self.parameters
-        rows, X, Y = self._next_batch()
         step = len(self.history) + 1
         try:
+            x, _views, where = self._flat_parameters()
+            rows, X, Y = self._next_batch()
             with FPChecks():     # one np.errstate for both passes and the update
                 loss = graph.forward({self.features: X, self.targets: Y},
                                      record=self.record)[self.loss].item()
                 if not math.isfinite(loss):
                     raise self._first_nonfinite(graph.values)
                 grads = graph.backward(record=self.record, wrt=parameters)
-                params = dict(zip(parameters, map(graph.values.__getitem__, parameters)))
-                try:
-                    new, state = self.optimizer.propose(params, grads)
-                except FloatingPointError:  # an overflow: the check below names the parameter
+                g = np.concatenate(list(map(grads.__getitem__, parameters)), axis=None)
+                if g.size != x.size:
+                    raise GraphError(Kind.SHAPE, "a gradient does not match its parameter")
+                try:    # finite values and gradients, no floating-point error: all finite
+                    new, state = self.optimizer.propose_flat(where, x, g)  # (numpy_settings)
+                except FloatingPointError:  # an overflow: name the parameter
                     with np.errstate(all="ignore"):
-                        new, state = self.optimizer.propose(params, grads)
-                graph.set_values(new, finite=True)
+                        new, state = self.optimizer.propose_flat(where, x, g)
+                    bad = where.first_not_finite(new)
+                    if bad is not None:
+                        part = new[where.slices[where.ids.index(bad)]]
+                        raise GraphError(Kind.NONFINITE, "its new value is not finite "
+                                         f"({nonfinite_kind(part)})", bad) from None
         except GraphError as error:
             raise self._failure(error, step) from None
+        if self.record:         # the Trace holds this pass's values: a new vector
+            self._bind(new, where)
+        else:
+            np.copyto(x, new)   # in place: the nodes' values are views of x
+            graph.values_written()
         self.optimizer.commit(state)
         self.history.append(loss)
-        self.last_rows, self._last_grads = rows, grads
+        self.last_rows, self._last_grads, self.last_flat_gradient = rows, grads, (g, where)
         return loss
 
     def _first_nonfinite(self, values: dict) -> GraphError:
@@ -303,7 +329,7 @@ class Trainer:
         as does ``stop()`` (from any thread, also just before `run` starts). Returns this
         run's losses. Pausing is ``stop()``; resuming is another ``run``: run(40) then run(60)
         gives exactly run(100)."""
-        steps = self.steps if steps is None else _count(steps, "steps")
+        steps = self.default_steps if steps is None else _count(steps, "steps")
         losses = []
         self.running = True
         try:
@@ -323,7 +349,7 @@ class Trainer:
         self._stop = True
 
     # ------------------------------------------------------------ control
-    @_locked
+    @locked
     def reset(self) -> None:
         """Back to the weights this run started from (at construction or the last
         ``reinitialize``), with the optimizer's state, the history and the batch stream fresh:
@@ -333,7 +359,7 @@ class Trainer:
                                if p in self.parameters})
         self._restart()
 
-    @_locked
+    @locked
     def reinitialize(self, seed: int) -> dict:
         """New weights drawn by each parameter's initialiser with seeds derived from `seed`
         (``Graph.fresh_value``), then as ``reset``; returns them. They become the weights
@@ -351,7 +377,7 @@ class Trainer:
         self._restart()
         return fresh
 
-    @_locked
+    @locked
     def set_learning_rate(self, lr: float) -> None:
         """A new learning rate from the next step on; the optimizer keeps its state."""
         try:
@@ -359,7 +385,7 @@ class Trainer:
         except ValueError as error:
             raise TrainingError(str(error)) from None
 
-    @_locked
+    @locked
     def set_optimizer(self, optimizer: Optimizer | str, lr: float | None = None,
                       **options) -> Optimizer:
         """Switch optimizer from the next step on: a name (sgd, momentum, adam) keeps the
@@ -402,75 +428,24 @@ class Trainer:
     def loss_op(self) -> str:
         return self.graph.node(self.loss).op
 
-    @_locked
+    @locked
     def parameter_values(self) -> dict:
-        """{parameter id: current value}; the arrays are never mutated afterwards, so they
-        can be handed to another thread (e.g. the GUI's model) as they are."""
-        return {p: self.graph.node(p).value for p in self.parameters}
+        """{parameter id: a copy of its current value}: the trainer updates its own arrays in
+        place, these are the caller's (never written by the trainer), so they can be handed
+        to another thread (e.g. the GUI's model) as they are."""
+        self._refresh()
+        return {p: np.array(self.graph.node(p).value, copy=True) for p in self.parameters}
 
-    @_locked
+
+    @locked
     def gradients(self) -> dict:
         """{parameter id: its gradient} of the last step ({} before the first step)."""
         return dict(self._last_grads or {})
 
-    @_locked
+    @locked
     def gradient_norms(self) -> dict:
         """{parameter id: the L2 norm of its gradient} of the last step ({} before one)."""
         return {p: math.sqrt(float(np.vdot(g, g))) for p, g in self.gradients().items()}
-
-    def _measure(self, data: Dataset) -> tuple[float, float | None]:
-        try:
-            loss = self._forward(data.X, data.Y)
-        except GraphError as error:
-            raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
-        node = self.prediction_node()
-        if node is None:
-            return loss, None
-        return loss, accuracy(self.loss_op, self.graph.values[node], data.Y)
-
-    @_locked
-    def evaluate(self) -> tuple[float, float | None]:
-        """(loss, accuracy or None) over the training rows, with the current parameters."""
-        return self._measure(self.dataset)
-
-    @_locked
-    def evaluate_test(self) -> tuple[float, float | None] | None:
-        """(loss, accuracy or None) over the held-out rows; None when there is no test split."""
-        return None if self.test_dataset is None else self._measure(self.test_dataset)
-
-    @_locked
-    def metrics(self) -> dict:
-        """{"loss", "accuracy", "test_loss", "test_accuracy"}: None where there is none."""
-        loss, acc = self.evaluate()
-        test = self.evaluate_test() or (None, None)
-        return {"loss": loss, "accuracy": acc, "test_loss": test[0], "test_accuracy": test[1]}
-
-    def prediction_node(self) -> str | None:
-        """The node feeding the loss's first port (logits or prediction), if any."""
-        sources = self.graph.input_sources(self.loss)
-        if self.graph.node(self.loss).op not in LOSS_OPS_WITH_ACCURACY or not sources:
-            return None
-        return sources[0]
-
-    @_locked
-    def predict(self, X, probabilities: bool = False) -> np.ndarray:
-        """The prediction node's value for features `X` (rows in the same units as
-        ``dataset.X``, i.e. standardised when the data is), e.g. a decision-boundary grid.
-        With `probabilities`: sigmoid of the logits for sigmoid_bce, softmax for softmax_ce.
-        Raises TrainingError when the loss is not mse, sigmoid_bce or softmax_ce."""
-        node = self.prediction_node()
-        if node is None:
-            raise TrainingError("the loss is not mse, sigmoid_bce or softmax_ce: "
-                                "no prediction node to read")
-        X = np.asarray(X, dtype=np.float64)
-        feeds = {self.features: X,
-                 self.targets: np.zeros((len(X),) + self.dataset.Y.shape[1:])}
-        try:
-            with np.errstate(all="ignore"):
-                out = self.graph.forward(feeds, record=False)[node]
-        except GraphError as error:
-            raise TrainingError(str(error), error.kind, error.node, None, error.port) from None
-        return to_probabilities(self.loss_op, out) if probabilities else out
 
     # ------------------------------------------------------------ saving
     def data_section(self, folder) -> dict:
@@ -485,10 +460,12 @@ class Trainer:
         steps, seed."""
         opt = self.optimizer
         section = {"optimizer": opt.name, "lr": opt.lr,
-                   "batch_size": self.batch_size, "steps": self.steps, "seed": self.seed}
+                   "batch_size": self.batch_size, "steps": self.default_steps,
+                   "seed": self.seed}
         for key in OPTIMIZER_OPTIONS.get(opt.name, ()):
             section[key] = getattr(opt, key)
         return section
 
 
-__all__ = ["Trainer", "TrainingError", "accuracy", "DEFAULT_TRAINING", "OPTIMIZERS"]
+__all__ = ["Trainer", "TrainingError", "Progress", "accuracy", "DEFAULT_TRAINING",
+           "OPTIMIZERS"]

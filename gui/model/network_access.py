@@ -206,7 +206,7 @@ class NetworkAccess:
             path = section["csv"]
             if not os.path.isabs(path) and folder is not None:
                 path = os.path.join(os.fspath(folder), path)
-            table = read_table(path, header=True)
+            table = read_table(path)
             columns = read_columns(table, section.get("target"), task)
             target = columns.target
             return DataShape(f"{table.source}: target {target.column}",

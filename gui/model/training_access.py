@@ -1,8 +1,9 @@
 """GraphModel's training API (a mixin of ``GraphModel``; see gui/model/graph_model.py).
 
-The training panel (gui/training) gets an engine Trainer over a copy of the graph: it and its
-worker thread call the Trainer's methods; the document changes only through the methods below
-and undo commands (docs/architecture.md, the boundary).
+The training panel (gui/training) gets an engine Trainer over a copy of the graph and calls its
+methods (a run trains a copy of it on a worker process: gui/model/training_runs.py); the
+document changes only through the methods below and undo commands (docs/architecture.md, the
+boundary).
 """
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ class TrainingAccess:
         """The CSV at `path` as an ``engine.training.tables.Table`` of text cells (a preview and a
         column mapping); ValueError naming the file, line and column."""
         from engine.training.tables import read_table
-        return read_table(path, header=True)
+        return read_table(path)
 
     def show_live_values(self, values: dict) -> None:
         """Show parameter values while training runs: the canvas and every reader see them
@@ -87,7 +88,3 @@ class TrainingAccess:
                 self._timer.start()
         self._live = False
         self._update_modified()
-
-    @property
-    def live_values_shown(self) -> bool:
-        return self._live

@@ -3,14 +3,17 @@
 ``Probe.of(trainer)`` (GUI thread, once per Trainer) decides what can be drawn — a heatmap of
 the prediction over the plane for 2 input features, a curve over the line for 1 — and lays out
 the grid in the **features' units** (the CSV's, before standardisation) together with the data
-points. ``probe.sample(trainer)`` (worker thread, between steps) runs the grid through
-``Trainer.predict`` and returns plain arrays. No Qt here.
+points. ``probe.sampler`` is what a run takes along to its worker (an
+``engine.training.live.GridSampler``: the grid in the trainer's units), and
+``probe.sample(trainer)`` runs it here; both give plain arrays. No Qt here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from gui.model.training_runs import GridSampler
 
 GRID = 56          # heatmap cells per side
 CURVE = 240        # points of a fitted curve
@@ -79,18 +82,21 @@ class Probe:
     def _none(cls, reason, task, labels, names) -> "Probe":
         return cls(None, reason, task, labels, names, (), None, None, None, None, False)
 
-    def sample(self, trainer) -> np.ndarray | None:
-        """The prediction over the grid: boundary → (GRID, GRID, outputs), curve → (CURVE,
-        outputs); probabilities for sigmoid_bce / softmax_ce. None when nothing is drawn or
-        the prediction is not finite."""
+    @property
+    def sampler(self) -> GridSampler | None:
+        """The prediction over the grid, as a run computes it: boundary → (GRID, GRID,
+        outputs), curve → (CURVE, outputs); probabilities for sigmoid_bce / softmax_ce.
+        None when nothing is drawn."""
         if self.grid is None:
             return None
-        out = np.asarray(trainer.predict(self.grid, probabilities=self.probabilities))
-        if out.ndim == 1:
-            out = out[:, None]
-        if not np.isfinite(out).all():
-            return None
-        return out.reshape(GRID, GRID, -1) if self.kind == "boundary" else out
+        shape = (GRID, GRID, -1) if self.kind == "boundary" else (len(self.grid), -1)
+        return GridSampler(self.grid, self.probabilities, shape)
+
+    def sample(self, trainer) -> np.ndarray | None:
+        """The sampler's prediction for `trainer` now (None when nothing is drawn or it is
+        not finite)."""
+        sampler = self.sampler
+        return None if sampler is None else sampler.sample(trainer)
 
 
 def _points(X: np.ndarray, Y: np.ndarray, task: str) -> Points:

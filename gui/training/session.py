@@ -9,7 +9,10 @@
     session.running, session.step_count, session.trainer, session.probe
 
 The session owns one engine Trainer over a copy of the document (``GraphModel.make_trainer``)
-and a ``TrainingRun`` worker per run. While a run goes, the latest parameters are shown on the
+and a ``TrainingRun`` per run, which trains a copy of it on a worker process and, when the run
+ends, brings the run's progress back into it (gui/training/worker.py): between runs the
+session's Trainer is the whole truth, and during a run the snapshots are (``latest``,
+``step_count``). While a run goes, the latest parameters are shown on the
 canvas by ``LiveCanvas`` (gui/training/live_canvas.py, throttled) through
 ``GraphModel.show_live_values`` — no undo step each time; when the run stops (finished,
 paused, failed) the values before it are put back and ONE ``SetValues`` "Train N steps"
@@ -34,8 +37,7 @@ from gui.training.probe import Probe
 from gui.training.session_document import DATA_REBUILD, FollowsDocument
 from gui.model.commands import SETTINGS_TEXT, SetTrainingSections, SetValues, Steps
 from gui.training.settings import guess_nodes, sections_of
-from gui.training.worker import Failure, Snapshot, TrainingRun
-
+from gui.training.worker import Failure, TrainingRun, prestart, still_snapshot
 
 
 class TrainingSession(FollowsDocument, QObject):
@@ -64,6 +66,7 @@ class TrainingSession(FollowsDocument, QObject):
         self._foreign = False              # the document was edited elsewhere during a run
         self._before: dict = {}            # parameters at the start of the run
         self._run_start = 0
+        self._hold_at: int | None = None   # test hook: hold the next run after this step
         self.data, self.training, self.stored = sections_of(model)
         self.live = LiveCanvas(model, self._editing, lambda: self._foreign,
                                lambda: self.worker is not None, self)
@@ -77,7 +80,11 @@ class TrainingSession(FollowsDocument, QObject):
 
     @property
     def step_count(self) -> int:
-        """Steps shown on the plots' axis (the trainer's, plus earlier trainers' of this run)."""
+        """Steps shown on the plots' axis (the trainer's — during a run, the latest
+        snapshot's — plus earlier trainers' of this run)."""
+        worker, snap = self.worker, self.latest
+        if worker is not None and snap is not None and snap.run == worker.run_id:
+            return self.step_offset + snap.step
         return self.step_offset + (self.trainer.step_count if self.trainer is not None else 0)
 
     @property
@@ -149,8 +156,12 @@ class TrainingSession(FollowsDocument, QObject):
             try:
                 if training["optimizer"] != old["optimizer"]:
                     trainer.set_optimizer(training["optimizer"], lr=float(training["lr"]))
+                    if self.worker is not None:     # the running copy too, between steps
+                        self.worker.set_optimizer(training["optimizer"], float(training["lr"]))
                 elif training["lr"] != old["lr"]:
                     trainer.set_learning_rate(float(training["lr"]))
+                    if self.worker is not None:
+                        self.worker.set_learning_rate(float(training["lr"]))
             except (TrainingError, ValueError, TypeError) as error:
                 self.training = old
                 self.failed.emit(str(error), "")
@@ -200,10 +211,25 @@ class TrainingSession(FollowsDocument, QObject):
         worker = self.worker
         if worker is None:
             return
-        worker.pause()
+        worker.stop()
         if wait:
             worker.wait()
             self._drain()
+
+    def hold_at(self, step: int | None) -> None:
+        """Test hook: hold the run going (or else the next one) after step `step` of the
+        plots' axis, showing that step; the worker's ``held`` signal says when, and
+        ``release_hold`` lets the run go on (Pause ends it there). None: no hold."""
+        if self.worker is not None and step is not None:
+            self.worker.hold_at(int(step) - self.step_offset)
+        else:
+            self._hold_at = None if step is None else int(step)
+
+    def release_hold(self) -> None:
+        """Test hook: a held run goes on."""
+        self._hold_at = None
+        if self.worker is not None:
+            self.worker.release()
 
     def toggle(self) -> None:
         self.pause() if self.running else self.start()
@@ -241,7 +267,7 @@ class TrainingSession(FollowsDocument, QObject):
         worker = self.worker
         if worker is None:
             return
-        worker.pause()
+        worker.stop()
         worker.wait()
         if commit:
             self._drain()
@@ -283,6 +309,7 @@ class TrainingSession(FollowsDocument, QObject):
             return False
         if not self.stored:               # the first run: the file keeps what it trained on
             self._write_sections()
+        prestart()                        # a worker gets ready while the user looks
         if old is not None and self._same_parameters(old, trainer):
             trainer.initial_values = {k: v.copy() for k, v in old.initial_values.items()}
             if "values" not in self._stale:
@@ -315,7 +342,10 @@ class TrainingSession(FollowsDocument, QObject):
         self._before = {p: _copied(self.model.node(p).value)
                         for p in trainer.parameters if self.model.has_node(p)}
         self._run_start = trainer.step_count
-        self.worker = TrainingRun(trainer, steps, self.probe)
+        hold = None if self._hold_at is None else self._hold_at - self.step_offset
+        self._hold_at = None                 # the hook holds one run
+        self.worker = TrainingRun(trainer, steps, self.probe.sampler if self.probe else None,
+                                  hold_at=hold)
         self.worker.snapshot.connect(self._on_snapshot)
         self.live.start(self._before)
         self.worker.start()
@@ -357,7 +387,7 @@ class TrainingSession(FollowsDocument, QObject):
             self.error = snap.error
             self.failed.emit(snap.error.message, snap.error.node or "")
         elif done > 0:
-            self.message.emit(stop_text(worker.pause_requested, done, self.step_count,
+            self.message.emit(stop_text(worker.stop_requested, done, self.step_count,
                                         self.metrics()))
 
     def _drop_worker(self) -> None:
@@ -405,14 +435,7 @@ class TrainingSession(FollowsDocument, QObject):
 
     def _emit_still(self) -> None:
         """A snapshot of the trainer as it stands (after reset / re-initialise)."""
-        trainer = self.trainer
-        try:
-            metrics = trainer.metrics()
-            prediction = self.probe.sample(trainer) if self.probe is not None else None
-        except ValueError:
-            metrics, prediction = None, None
-        snap = Snapshot(trainer.step_count, trainer.step_count + 1, np.empty(0), trainer.epochs,
-                        metrics, {}, trainer.parameter_values(), prediction)
+        snap = still_snapshot(self.trainer, self.probe.sampler if self.probe else None)
         self.latest = snap
         self.snapshot.emit(snap)
         self.state_changed.emit()
