@@ -306,6 +306,7 @@ class TrainingPanel(QWidget):
         s.snapshot.connect(self._on_snapshot)
         s.trainer_changed.connect(self._on_trainer)
         s.history_cleared.connect(self._clear_plots)
+        s.history_moved.connect(self._show_history)
         s.state_changed.connect(self.update_state)
         s.settings_changed.connect(self.load_settings)
         s.failed.connect(self._on_failed)
@@ -492,9 +493,36 @@ class TrainingPanel(QWidget):
         self.pacer.clear()
         for plot in self.plots:
             plot.clear()
+        self._timeline = self.session.timeline
         self._schedule_render()
 
+    _timeline = None        # the session's Timeline the plots hold
+
+    def _show_history(self, timeline, step: int) -> None:
+        """The weights shown are those of `step` on `timeline` (an undo, a redo, Reset): the
+        plots hold that timeline, in colour up to the step and greyed after it; the boundary
+        and the numbers are the restored weights'."""
+        if timeline is not self._timeline:
+            self.pacer.clear()
+            for plot in self.plots:
+                plot.clear()
+            for snap, offset in timeline.records:
+                for plot in self.plots:
+                    plot.offset = offset
+                    plot.add(snap)
+            self._timeline = timeline
+        for plot in self.plots:
+            plot.set_shown(step)
+        latest = self.session.latest
+        if latest is not None:
+            self.boundary_plot.add(latest)
+        self._status()
+        self.render()
+
     def _on_snapshot(self, snap) -> None:
+        if self.plots[0].shown is not None:                  # a run: every curve in colour
+            for plot in self.plots:
+                plot.set_shown(None)
         self.pacer.add(snap, self.session.step_offset)     # the plots get it at the next frame
 
     def _schedule_render(self) -> None:

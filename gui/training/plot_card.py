@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
@@ -20,6 +21,7 @@ from gui.training.worker import gui_turn
 
 TRAIN = theme.C.plot_train
 TEST = theme.C.plot_test
+UNDONE = theme.MUTED      # the curves of an undone run, after the step the weights are at
 DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
 TOP_MARGIN = 8            # px above the plot area: half a tick label's height
 FLOOR = 1e-12        # log axes: a loss or norm of 0 is drawn here
@@ -137,6 +139,17 @@ class PlotCard(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.plot.viewport().installEventFilter(self)
         self.dirty = False
+        self.shown: float | None = None     # the step of the weights shown: later, greyed
+
+    def set_shown(self, step: float | None) -> None:
+        """The weights on the canvas are those of `step`: the curves after it belong to an
+        undone run and are drawn greyed (None: every curve in colour)."""
+        if step != self.shown:
+            self.shown = step
+            self.dirty = True
+
+    def undone(self, step: float) -> bool:
+        return self.shown is not None and step > self.shown
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == event.Type.Leave:
@@ -165,6 +178,7 @@ class PlotCard(QWidget):
     def clear(self) -> None:
         """No data: the axes start over too (the last run's scale is not kept)."""
         self.dirty = True
+        self.shown = None
         self.readout.setText(" ")
         self.show_marker(None)
         self.reset_range()
@@ -207,6 +221,32 @@ def cheap_curve(curve):
     curve.setDownsampling(auto=True, method="peak")
     curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
     return curve
+
+
+def grey_curve(item):
+    """The greyed twin of a curve: the part of it after the shown step (an undone run)."""
+    colour = QColor(UNDONE)
+    colour.setAlpha(170)
+    curve = cheap_curve(item.plot(pen=pg.mkPen(colour, width=1.6)))
+    curve.setZValue(-1)
+    return curve
+
+
+def split_at(x: np.ndarray, y: np.ndarray, shown: float | None):
+    """(x, y) up to `shown`, and from the last of those on (the greyed rest, joined to it);
+    everything in colour when `shown` is None or past the end."""
+    if shown is None or not len(x) or x[-1] <= shown:
+        return x, y, x[:0], y[:0]
+    k = int(np.searchsorted(x, shown, side="right"))
+    j = max(k - 1, 0)
+    return x[:k], y[:k], x[j:], y[j:]
+
+
+def upto(xs: np.ndarray, shown: float | None) -> int:
+    """How many of the ascending `xs` are at or before `shown` (all of them when None)."""
+    if shown is None:
+        return len(xs)
+    return int(np.searchsorted(xs, shown, side="right"))
 
 
 def log10_safe(y: np.ndarray) -> np.ndarray:

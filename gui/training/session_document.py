@@ -1,7 +1,8 @@
 """How a TrainingSession follows the document it trains (a mixin of TrainingSession):
 edits from elsewhere pause a run and mark the Trainer stale, weights replaced by an undo
 start the panel over, and another document drops the run. Needs the session's ``model``,
-``running``, ``pause``, ``shutdown``, ``_prepare``, ``_restart_history`` and its signals."""
+``running``, ``pause``, ``shutdown``, ``_prepare``, ``_restart_history``, the history mixin's
+``_arrive_by_fingerprint`` / ``_new_timeline`` and its signals."""
 from __future__ import annotations
 
 import contextlib
@@ -58,13 +59,15 @@ class FollowsDocument:
         if not self._weights_replaced or self.running:
             return
         self._weights_replaced = False
+        if self._arrive_by_fingerprint():          # weights the panel had shown before
+            return
         if self._prepare(quiet=True):
             self._restart_history()
         else:
             self.step_offset, self._target, self.latest = 0, None, None
-            self.history_cleared.emit()
+            self._new_timeline()
             self.state_changed.emit()
-        self.message.emit("The weights were changed (undo or an edit): the step counter "
+        self.message.emit("The weights were changed (an edit): the step counter "
                           "starts over from them")
 
     def differing(self, values: dict) -> set:
@@ -89,7 +92,8 @@ class FollowsDocument:
         self._stale, self._target, self.step_offset = set(), None, 0
         self._weights_replaced = False
         self._init_seed = 0
-        self.history_cleared.emit()
+        self._seen.clear()
+        self._new_timeline()
         self.trainer_changed.emit(None)
         self.reload_settings()
         self.state_changed.emit()
