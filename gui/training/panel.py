@@ -28,6 +28,22 @@ CONTROLS_WIDTH = 300
 NO_NODE = "(none)"        # an input box with no node chosen
 
 
+PAUSE_TO_CHANGE = "Pause to change: the run uses this setting until it stops."
+STEP_WHILE_RUNNING = ("Step is off while training runs: pause first (the Pause button), "
+                      "then Step takes one batch at a time.")
+
+
+def set_running_look(widget, running: bool, why: str) -> None:
+    """Disable `widget` while a run goes, its tooltip saying why; put its own tooltip back
+    after."""
+    own = widget.property("idle_tooltip")
+    if own is None:
+        own = widget.toolTip()
+        widget.setProperty("idle_tooltip", own)
+    widget.setEnabled(not running)
+    widget.setToolTip(f"{why}\n{own}" if running and own else (why if running else own))
+
+
 class TrainingPanel(QWidget):
     message = Signal(str)
     warning = Signal(str)
@@ -142,11 +158,13 @@ class TrainingPanel(QWidget):
         self.step_button.setToolTip("One optimizer step on one batch")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setObjectName("reset_button")
-        self.reset_button.setToolTip("Back to the same initial weights (the plots start over)")
+        self.reset_button.setToolTip("Back to the run's initial weights, step 0 (a run is "
+                                     "paused first); undo brings the weights back")
         self.reinit_button = QPushButton("Re-init")
         self.reinit_button.setObjectName("reinit_button")
         self.reinit_button.setToolTip("Re-initialise: new initial weights from each "
-                                      "parameter's initialiser, with a new seed")
+                                      "parameter's initialiser, with a new seed (a run is "
+                                      "paused first); undo brings the weights back")
         self.train_button.setMinimumWidth(84)
         for button in (self.train_button, self.step_button, self.reset_button,
                        self.reinit_button):
@@ -446,17 +464,22 @@ class TrainingPanel(QWidget):
         running = s.running
         self.train_button.setText("Pause" if running else ("Resume" if s.paused else "Train"))
         self.train_button.setIcon(player_icon("pause" if running else "play"))
-        for widget in (self.step_button, self.reset_button, self.reinit_button,
-                       self.dataset_box, self.csv_button, self.n_box, self.noise_box,
-                       self.data_seed_box, self.classes_box, self.test_box, self.features_box,
-                       self.targets_box, self.batch_box, self.steps_box, self.seed_box):
-            widget.setEnabled(not running)
+        set_running_look(self.step_button, running, STEP_WHILE_RUNNING)
+        for widget in self.fixed_while_running():
+            set_running_look(widget, running, PAUSE_TO_CHANGE)
         self._status()
         if running:
             self._schedule_render()
         else:
             self.pacer.stop()
             self.render()
+
+    def fixed_while_running(self) -> list:
+        """The data and settings controls a run cannot take mid-way (the learning rate and
+        the optimizer can: they stay enabled; Reset and Re-init pause the run, then act)."""
+        return [self.dataset_box, self.csv_button, self.n_box, self.noise_box,
+                self.data_seed_box, self.classes_box, self.test_box, self.features_box,
+                self.targets_box, self.batch_box, self.steps_box, self.seed_box]
 
     def _status(self) -> None:
         m = self.session.metrics()

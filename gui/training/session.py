@@ -268,13 +268,13 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
         if not self._prepare():
             return False
         seed = self._next_seed() if seed is None else int(seed)
+        before = self.mark()
         try:
             fresh = self.trainer.reinitialize(seed)
         except TrainingError as error:
             self.failed.emit(str(error), error.node or "")
             return False
         self._init_seed = seed
-        before = self.mark()
         self._restart_history(fresh)
         self._commit_values(fresh, f"Re-initialise weights (seed {seed})", before)
         self.message.emit(f"New initial weights (seed {seed})")
