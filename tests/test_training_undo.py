@@ -135,3 +135,53 @@ def click_menu(window, title: str, action_name: str) -> None:
     QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      menu.actionGeometry(action).center())
     QApplication.processEvents()
+
+
+def test_reset_and_reinit_mid_run_pause_the_run_then_act_as_undo_steps(window, qtbot):
+    """Reset mid-run (a real click: it is enabled) pauses, commits the run, then resets;
+    undo brings the run's weights back. Re-init mid-run does the same."""
+    open_example(window, "xor_mlp")
+    panel = window.training
+    initial = parameters(window)
+    reference = reference_trainer(window)
+    reference.run(40)
+    train_held_at(qtbot, panel, 40)
+    click(panel.reset_button)
+    assert not panel.running and same(parameters(window), initial)
+    assert undo_texts(window)[-2:] == ["Train 40 steps", "Reset weights"]
+    assert panel.metrics()["step"] == 0 and panel.loss_plot.shown == 0
+    window.undo_stack.undo()
+    assert same(parameters(window), reference.parameter_values())
+    assert panel.metrics()["step"] == 40
+    window.undo_stack.redo()
+    train_held_at(qtbot, panel, 25)
+    click(panel.reinit_button)
+    assert not panel.running
+    assert undo_texts(window)[-2] == "Train 25 steps"
+    assert undo_texts(window)[-1].startswith("Re-initialise weights (seed ")
+    assert panel.metrics()["step"] == 0 and len(panel.loss_plot.batch) == 0   # a new start
+    window.undo_stack.undo()
+    assert panel.metrics()["step"] == 25 and len(panel.loss_plot.batch) == 25
+
+
+def test_while_running_step_and_the_fixed_settings_are_greyed_saying_why(window, qtbot):
+    open_example(window, "xor_mlp")
+    panel = window.training
+    own = {w: w.toolTip() for w in panel.fixed_while_running()}
+    step_tip = panel.step_button.toolTip()
+    train_held_at(qtbot, panel, 10)
+    assert not panel.step_button.isEnabled()
+    assert panel.step_button.toolTip().startswith("Step is off while training runs: pause")
+    for widget in panel.fixed_while_running():
+        assert not widget.isEnabled(), widget
+        assert widget.toolTip().startswith("Pause to change"), widget
+    for widget in (panel.lr_box, panel.optimizer_box, panel.reset_button, panel.reinit_button,
+                   panel.train_button):
+        assert widget.isEnabled(), widget          # these work mid-run
+    toolbar_step = window.actions_by_name["train_step"]
+    assert not toolbar_step.isEnabled() and "pause first" in toolbar_step.toolTip()
+    click(panel.train_button)                      # pause
+    wait_idle(qtbot, panel)
+    assert panel.step_button.isEnabled() and panel.step_button.toolTip() == step_tip
+    assert all(w.isEnabled() and w.toolTip() == own[w] for w in panel.fixed_while_running())
+    assert toolbar_step.isEnabled()

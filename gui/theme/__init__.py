@@ -124,6 +124,12 @@ QMenu::item:selected {{ background: {SELECTED}; }}
 QMenu::item:disabled {{ color: {DISABLED}; }}
 QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 6px; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; padding: 5px; }}
+QPushButton:disabled, QLineEdit:disabled, QPlainTextEdit:disabled, QSpinBox:disabled,
+QDoubleSpinBox:disabled, QComboBox:disabled {{ color: {DISABLED}; background: {PANEL};
+    border-color: {RAISED}; }}
+QToolButton:disabled, QCheckBox:disabled, QRadioButton:disabled, QLabel:disabled,
+QLabel#muted:disabled, QTabBar::tab:disabled, QGroupBox:disabled {{ color: {DISABLED}; }}
+QCheckBox::indicator:disabled {{ background: {PANEL}; border-color: {RAISED}; }}
 """
 
 
