@@ -128,7 +128,7 @@ class PlotCard(QWidget):
         self.marker.setZValue(50)
         item.addItem(self.marker, ignoreBounds=True)
         column.addWidget(self.plot, 1)
-        self.readout = ElidedLabel(" ")
+        self.readout = ElidedLabel(" ", lines=2)      # a hover text fits on two lines
         self.readout.setObjectName("muted")
         self.readout.setFont(theme.mono_font(8.5))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -113,6 +113,14 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
             result.update(snap.metrics)
         return result
 
+    def metrics_of(self, snap, offset: int) -> dict:
+        """``metrics()`` as they were at `snap` (the plots' step `offset` + its step)."""
+        result = {"step": offset + snap.step, "epochs": self.epoch_offset + snap.epochs,
+                  "loss": None, "accuracy": None, "test_loss": None, "test_accuracy": None}
+        if snap.metrics:
+            result.update(snap.metrics)
+        return result
+
     # ------------------------------------------------------------ settings
     def reload_settings(self) -> None:
         """Read the document's sections again (another document, an undo)."""
