@@ -17,9 +17,11 @@ GUI = sorted((ROOT / "gui").rglob("*.py"))
 ENGINE = sorted((ROOT / "engine").rglob("*.py"))
 
 VOCABULARY = {"OPS", "CATEGORIES", "Op", "Kind", "Problem", "GraphError", "FileFormatError",
-              "Edge", "Trace", "ForwardStep", "BackwardStep", "ops", "errors", "steps", "predict"}
-# modules whose every name is vocabulary: pure functions of a Trace, no Graph behind them
-FREE_MODULES = ("steps", "predict")
+              "Edge", "Trace", "ForwardStep", "BackwardStep", "ops", "errors", "steps", "predict",
+              "cli.parsing"}
+# modules whose every name is vocabulary: pure functions of a Trace, no Graph behind them, and
+# the command line's one-line usage errors (stdlib only)
+FREE_MODULES = ("steps", "predict", "cli.parsing")
 EXTRA = {"gui/model/files.py": {"load_graph"}}
 OWNER = "gui/model/"
 GRAPH_ATTRIBUTES = {"nx", "graph", "_graph"}
@@ -37,8 +39,9 @@ def engine_names(tree: ast.AST) -> set:
         if isinstance(node, ast.ImportFrom) and node.module and \
                 node.module.split(".")[0] == "engine":
             module = node.module.split(".")[1:]
-            if module and module[0] in FREE_MODULES:
-                names.add(module[0])
+            free = [f for f in FREE_MODULES if ".".join(module + [""]).startswith(f + ".")]
+            if free:
+                names.add(free[0])
                 continue
             names |= {a.name for a in node.names} if not module else set(module) | (
                 {a.name for a in node.names} if module[0] in ("ops", "errors") else {"*"})

@@ -8,7 +8,7 @@ import json
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from engine.lessons import LESSONS_DIR
 from engine.predict.text import number
@@ -178,10 +178,14 @@ def test_a_training_step_trains_and_the_next_one_pauses_and_plays(window):
 def test_the_empty_canvas_offers_the_lessons(window):
     hint = window.canvas_hint
     assert hint.isVisible()
-    viewport = window.canvas.viewport().geometry()         # both in the view's coordinates
+    cards = [w for w in window.canvas.findChildren(QLabel)
+             if w.isVisible() and "empty graph" in w.text().lower()]
+    assert len(cards) == 1                                 # one card, not two on each other
+    viewport = window.canvas.viewport().rect()             # the hint is the viewport's child
     assert viewport.contains(hint.geometry())
     assert abs(hint.geometry().center().x() - viewport.center().x()) <= 2
-    QTest.mouseClick(hint.button, Qt.MouseButton.LeftButton)
+    assert hint.button.isVisible() and hint.lessons_button.isVisible()
+    QTest.mouseClick(hint.lessons_button, Qt.MouseButton.LeftButton)
     settle()
     assert window.lessons_dock.isVisible()
     assert window.lessons_dock.widget().pages.currentIndex() == 0

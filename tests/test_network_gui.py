@@ -12,7 +12,7 @@ import sys
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QSpinBox, QToolButton
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QScrollArea, QSpinBox, QToolButton
 
 from conftest import EXAMPLES, ROOT
 from network_graphs import wine_like_csv
@@ -146,9 +146,13 @@ def test_a_network_for_a_new_csv_from_the_empty_canvas(window, dialogs, qtbot, t
     path = seven_feature_csv(tmp_path / "plants.csv")
     hint = window.canvas.empty_hint
     assert hint.isVisible()
+    window.resize(1440, 900)
     click(hint.button)                                            # "Build a network…"
     builder = window.network.builder
     assert window.network.dock.isVisible() and builder.isVisible()
+    QApplication.processEvents()
+    scroll = builder.findChild(QScrollArea)                       # its rows fit, unclipped
+    assert not scroll.horizontalScrollBar().isVisible()
     dialogs.open_path = str(path)
     click(child(builder, QPushButton, "builder_csv"))             # "Choose a CSV…"
     assert "7 features" in builder.data_label.text() and "3 classes" in builder.data_label.text()

@@ -14,22 +14,15 @@ import os
 import sys
 from pathlib import Path
 
+from engine.cli.parsing import Parser, UsageError, parse_args
+
 PROG = "backprop-studio export"
 FORMATS = ("numpy", "pytorch", "svg", "png")
 MAX_SCALE = 16.0
 
 
-class UsageError(Exception):
-    """A command-line mistake, reported as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Export a graph: a numpy or PyTorch script that reproduces the app's "
                     "loss and gradients (and, with the graph's data, its training), or a "
@@ -94,15 +87,9 @@ def write_text(path: str, text: str) -> None:
 
 def main(argv: list[str] | None = None, write_image=None) -> int:
     """Run ``export``; returns the exit status (0 done, 2 any problem, 1 a bug of ours)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = build_parser().parse_args(argv)
-        check(args)
-    except UsageError as error:
-        print(f"{PROG}: {error} (see --help)", file=sys.stderr)
-        return 2
-    except SystemExit as done:  # --help
-        return int(done.code or 0)
+    args, status = parse_args(build_parser(), argv, PROG, check)
+    if args is None:
+        return status
     from engine.errors import FileFormatError, GraphError, one_line
     try:
         line = export(args, write_image)

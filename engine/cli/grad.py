@@ -11,22 +11,13 @@ import json
 import os
 import sys
 
+from engine.cli.parsing import Parser, parse_args
+
 PROG = "backprop-studio grad"
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit 2."""
-
-    def error(self, message):
-        raise _UsageError(message)
-
-
-class _UsageError(Exception):
-    pass
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(
+    parser = Parser(
         prog=PROG, description="Run one forward and backward pass and print every node's "
                                "value and gradient as JSON.")
     parser.add_argument("file", metavar="FILE", help="a Backprop Studio graph (.json)")
@@ -50,14 +41,9 @@ def run(path: str, of: str | None = None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = _parser().parse_args(argv)
-    except _UsageError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+    args, status = parse_args(_parser(), argv, PROG, hint="")
+    if args is None:
+        return status
     from engine.errors import FileFormatError, GraphError, one_line
     try:
         result = run(args.file, args.of)

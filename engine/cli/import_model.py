@@ -17,21 +17,14 @@ import os
 import sys
 from pathlib import Path
 
+from engine.cli.parsing import Parser, UsageError, parse_args
+
 PROG = "backprop-studio import"
 LOSS_CHOICES = ("none", "mse", "bce", "ce")
 
 
-class UsageError(Exception):
-    """A command-line mistake, reported as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Import a small PyTorch nn.Module as a graph you can step through and "
                     "train. The module is read with torch.fx; the import runs the graph and "
@@ -83,20 +76,16 @@ def check(args) -> list:
         raise UsageError(f"cannot write {args.out}: the folder {folder} does not exist")
     if Path(args.out).is_dir():
         raise UsageError(f"cannot write {args.out}: it is a folder")
+    args.input_shapes = shapes
     return shapes
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``import``; returns the exit status (0 written, 2 refused, 1 proof failed)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = build_parser().parse_args(argv)
-        shapes = check(args)
-    except UsageError as error:
-        print(f"{PROG}: {error} (see --help)", file=sys.stderr)
-        return 2
-    except SystemExit as done:  # --help
-        return int(done.code or 0)
+    args, status = parse_args(build_parser(), argv, PROG, check)
+    if args is None:
+        return status
+    shapes = args.input_shapes
     from engine.errors import FileFormatError, one_line
     from engine.torch_import import ProofFailed, Refused, import_model
     try:

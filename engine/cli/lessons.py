@@ -14,20 +14,13 @@ import json
 import os
 import sys
 
+from engine.cli.parsing import Parser, parse_args
+
 PROG = "backprop-studio lessons"
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        raise _UsageError(message)
-
-
-class _UsageError(Exception):
-    pass
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(
+    parser = Parser(
         prog=PROG, description="List the lessons (title and file, a line each), or check "
                                "lesson files: each one's example, nodes, player steps, "
                                "placeholders and predictions, without opening a window.",
@@ -85,14 +78,9 @@ def check_lessons(files, out, err) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = _parser().parse_args(argv)
-    except _UsageError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+    args, status = parse_args(_parser(), argv, PROG, hint="")
+    if args is None:
+        return status
     if args.files and not args.check:
         print(f"{PROG}: FILE is checked with --check (lessons --check FILE ...)",
               file=sys.stderr)

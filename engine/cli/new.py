@@ -17,21 +17,14 @@ import json
 import os
 import sys
 
+from engine.cli.parsing import Parser, parse_args
+
 PROG = "backprop-studio new"
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
 
 
-class UsageError(Exception):
-    """A command-line mistake, reported as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Write a layered network for your CSV: as many "
+    parser = Parser(prog=PROG, description="Write a layered network for your CSV: as many "
                      "inputs as it has feature columns, hidden layers as asked, and an output "
                      "and loss chosen from the target column (3 or more classes: softmax_ce; "
                      "2: sigmoid_bce; numbers: mse). Train it with `train FILE`.")
@@ -108,13 +101,9 @@ def new(args, stderr) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Run the `new` subcommand; returns the exit status (0 ok, 2 any problem)."""
     stderr = sys.stderr
-    try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    except UsageError as error:
-        print(f"{PROG}: {error} (see --help)", file=stderr)
-        return 2
-    except SystemExit as done:  # --help
-        return int(done.code or 0)
+    args, status = parse_args(build_parser(), argv, PROG)
+    if args is None:
+        return status
     try:
         result = new(args, stderr)
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ import math
 import os
 import sys
 
+from engine.cli.parsing import Parser, parse_args
 from engine.cli.progress import ProgressBar
 from engine.training.optim import OPTIMIZERS
 
@@ -34,17 +35,8 @@ DATA_FLAGS = ("data", "target", "features", "targets", "test_fraction", "no_stan
 __all__ = ["main", "build_parser", "train", "ProgressBar"]
 
 
-class UsageError(Exception):
-    """A command-line mistake, reported as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Train a graph headlessly from its data and "
+    parser = Parser(prog=PROG, description="Train a graph headlessly from its data and "
                      "training sections (or your own CSV); print the final loss and accuracy "
                      "(and the held-out rows' test_loss and test_accuracy) as JSON.")
     parser.add_argument("file", metavar="FILE",
@@ -201,13 +193,9 @@ def _given(args, flag: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the `train` subcommand; returns the exit status (0 ok, 2 any problem)."""
     stderr = sys.stderr
-    try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    except UsageError as error:
-        print(f"{PROG}: {error} (see --help)", file=stderr)
-        return 2
-    except SystemExit as done:  # --help
-        return int(done.code or 0)
+    args, status = parse_args(build_parser(), argv, PROG)
+    if args is None:
+        return status
     try:
         result = train(args, stderr)
     except KeyboardInterrupt:

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from gui.actions import LazyDock, declare_needs
-from gui.canvas.welcome import EmptyCanvasHint
 from gui.panels.help import beside_palette, install_help
 
 LESSONS_WIDTH = 360      # the dock when a lesson starts: room for its prose
@@ -30,8 +29,11 @@ def install_lessons(window) -> LazyDock:
     dock.hide()            # tabbed with the palette when first shown (beside_palette)
     declare_needs(dock, (LESSONS_MIN, SIDE_MIN_HEIGHT), LESSONS_WIDTH, collapse_order=30)
     window.lessons_dock = dock
-    window.canvas_hint = EmptyCanvasHint(window.canvas)
-    window.canvas_hint.lessons_requested.connect(lambda: show_lessons(window))
+    window.canvas_hint = window.canvas.empty_hint
+    window.canvas_hint.lessons_button = window.canvas_hint.add_button(
+        "New here? Take a lesson ▸", "empty_lessons",
+        "Short lessons that walk you through backprop on this app (Help ▸ Lessons)",
+        lambda: show_lessons(window))
     return dock
 
 

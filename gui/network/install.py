@@ -19,8 +19,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QStackedWidget
 
-from gui.actions import LazyDock, document_folder, insert_tool_action, menu_named
+from gui.actions import (LazyDock, declare_needs, document_folder, insert_tool_action,
+                         menu_named)
 
+BUILDER_WIDTH = 360      # the builder when it opens: its rows unclipped (hidden layers, CSV)
+BUILDER_MIN = 300        # narrower, its rows are cut off (the dock collapses instead)
 NEURONS_TIP = "Show the network as neurons and weights (N)"
 
 
@@ -48,6 +51,7 @@ class NetworkFeature:
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                               | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        declare_needs(self.dock, (BUILDER_MIN, 300), BUILDER_WIDTH, collapse_order=25)
         self.dock.hide()
         self._tabbed = False        # tabbed with the inspector when first opened
         for signal in (model.results_changed, model.graph_reset):
@@ -151,6 +155,8 @@ class NetworkFeature:
             self._tabbed = True
         self.dock.show()
         self.dock.raise_()
+        if self.dock.width() < BUILDER_WIDTH:     # tabbed with a narrower inspector
+            self.window.resizeDocks([self.dock], [BUILDER_WIDTH], Qt.Orientation.Horizontal)
         builder = self.builder
         if section is not None and section.get("csv"):
             builder.use_csv(section)

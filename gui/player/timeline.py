@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.steps import (BACKWARD, FORWARD, GRANULARITIES, INITIAL, LOSS, UPDATE,
-                          check_granularity, frame_count, player_steps)
+                          PlayerStep, check_granularity, frame_count, player_steps)
 from gui.display import (ACTIVE, DIM, DONE, GRAD_NOT_YET, NOT_YET, DisplayRecord, EdgeDisplay,
                        NodeDisplay)
 from gui.formatting import grad_symbol, norm, short_summary as _short, sum_text
@@ -32,27 +32,10 @@ NOT_DEPENDENT = "the loss does not depend on it"
 
 
 @dataclass(frozen=True)
-class StepInfo:
-    """Step ``index`` of ``count``: its phase, the node it is about, the edges that carry
-    something (keys ``(source, target, port)``), which Trace records it shows, one line."""
-    index: int
-    count: int
-    phase: str
-    node: str | None = None
-    edges: tuple = ()
-    forward_index: int | None = None
-    backward_indices: tuple = ()
+class StepInfo(PlayerStep):
+    """The engine's step (``engine.steps.PlayerStep``: phase, node, edges, Trace records) with
+    the one-line title the player shows."""
     title: str = ""
-
-    @property
-    def number(self) -> int:
-        return self.index + 1
-
-    @property
-    def caption(self) -> str:
-        return f"step {self.index + 1}/{self.count} · {self.phase}"
-
-
 
 
 class Timeline:

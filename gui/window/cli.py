@@ -12,23 +12,15 @@ stderr and exit code 2.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
+from engine.cli.parsing import Parser, parse_args
+
 PROG = "backprop-studio"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):   # one line, exit 2 (argparse prints usage + message by default)
-        raise _UsageError(f"{self.prog}: {message}")
-
-
-class _UsageError(Exception):
-    pass
 
 
 def _fail(message: str) -> int:
@@ -36,8 +28,8 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _shot_parser() -> _Parser:
-    parser = _Parser(prog=f"{PROG} shot",
+def _shot_parser() -> Parser:
+    parser = Parser(prog=f"{PROG} shot",
                      description="Render the main window with FILE open to a PNG (offscreen).")
     parser.add_argument("file", metavar="FILE", help="graph file (.json)")
     parser.add_argument("--out", required=True, metavar="PNG", help="PNG file to write")
@@ -53,10 +45,9 @@ def _shot_parser() -> _Parser:
 
 
 def shot(argv: list[str]) -> int:
-    try:
-        args = _shot_parser().parse_args(argv)
-    except _UsageError as error:
-        return _fail(str(error))
+    args, status = parse_args(_shot_parser(), argv, f"{PROG} shot", hint="")
+    if args is None:
+        return status
     if not (200 <= args.width <= 10000 and 200 <= args.height <= 10000):
         return _fail(f"{PROG} shot: --width and --height must be between 200 and 10000")
     if args.train is not None and args.train < 1:
@@ -146,8 +137,8 @@ def _select(window, node_id: str) -> None:
     window.update_status()
 
 
-def _render_parser() -> _Parser:
-    parser = _Parser(prog=f"{PROG} render",
+def _render_parser() -> Parser:
+    parser = Parser(prog=f"{PROG} render",
                      description="Render the backprop player's steps of FILE as PNG frames "
                                  "(DIR/frame_0000.png, …) and optionally a GIF (offscreen).")
     parser.add_argument("file", metavar="FILE", help="graph file (.json)")
@@ -176,11 +167,13 @@ def parse_size(text: str) -> tuple[int, int]:
 def render(argv: list[str]) -> int:
     """`render FILE --out DIR [--gif FILE] [--size WxH] [--granularity node|edge]`: one PNG per
     player step, the last stdout line JSON {"frames": N}."""
+    args, status = parse_args(_render_parser(), argv, f"{PROG} render", hint="")
+    if args is None:
+        return status
     try:
-        args = _render_parser().parse_args(argv)
         size = parse_size(args.size)
-    except (_UsageError, ValueError) as error:
-        return _fail(str(error) if isinstance(error, _UsageError) else f"{PROG} render: {error}")
+    except ValueError as error:
+        return _fail(f"{PROG} render: {error}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         return _fail(f"{PROG} render: --out {out} is a file, not a folder")

@@ -93,6 +93,10 @@ class LayoutPolicy(QObject):
     def side_docks(self) -> list[QDockWidget]:
         return [d for d in self.docks() if self.area(d) in SIDE and is_open(d)]
 
+    def tabbed_with(self, dock: QDockWidget) -> list[QDockWidget]:
+        """The docks in one tab group with ``dock`` (not itself)."""
+        return self.window.tabifiedDockWidgets(dock)
+
     def current_front(self) -> QDockWidget | None:
         """The bottom tab in front: the last one to come forward that is still open."""
         bottoms = self.bottom_docks()
@@ -290,7 +294,15 @@ class LayoutPolicy(QObject):
         sep = self.separator()
 
         def total(docks) -> int:
-            return sum(needs_of(d).minimum_size()[0] + sep for d in docks)
+            """Their width together: docks tabbed together share one column."""
+            width, seen = 0, set()
+            for dock in docks:
+                if id(dock) in seen:
+                    continue
+                column = [d for d in docks if d is dock or d in self.tabbed_with(dock)]
+                seen.update(id(d) for d in column)
+                width += max(needs_of(d).minimum_size()[0] for d in column) + sep
+            return width
 
         docks = sorted(self.side_docks(), key=lambda d: needs_of(d).collapse_order)
         while docks and total(docks) > budget:
@@ -303,7 +315,7 @@ class LayoutPolicy(QObject):
                 self._expand(dock)
         docks = self.side_docks()
         for dock in docks:
-            others = total(docks) - needs_of(dock).minimum_size()[0] - sep
+            others = total([d for d in docks if d is not dock and d not in self.tabbed_with(dock)])
             dock.setMaximumWidth(max(budget - others - sep, dock.minimumSizeHint().width()))
         self.balancer.balance(room=budget - sep * len(docks))
 
