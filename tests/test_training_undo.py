@@ -185,3 +185,23 @@ def test_while_running_step_and_the_fixed_settings_are_greyed_saying_why(window,
     assert panel.step_button.isEnabled() and panel.step_button.toolTip() == step_tip
     assert all(w.isEnabled() and w.toolTip() == own[w] for w in panel.fixed_while_running())
     assert toolbar_step.isEnabled()
+
+
+def test_weights_put_back_by_undoing_an_edit_take_their_step_back(window, qtbot):
+    """An edit of a weight from elsewhere (the inspector's command) starts the panel over;
+    undoing it puts the trained weights back, and the panel knows them: step 50 again, with
+    the run's curves."""
+    from gui.model.commands import SetValue
+    open_example(window, "xor_mlp")
+    panel = window.training
+    panel.start(50)
+    wait_idle(qtbot, panel)
+    trained = parameters(window)
+    window.undo_stack.push(SetValue(window.model, "b2", np.array([3.0])))
+    qtbot.waitUntil(lambda: panel.metrics()["step"] == 0, timeout=5000)
+    assert len(panel.loss_plot.batch) == 0                 # edited weights: a new start
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: panel.metrics()["step"] == 50, timeout=5000)
+    assert same(parameters(window), trained)
+    assert len(panel.loss_plot.batch) == 50 and panel.loss_plot.shown == 50
+    assert panel.metrics()["loss"] == reference_trainer(window).metrics()["loss"]

@@ -19,13 +19,20 @@ paused, failed) the values before it are put back and ONE ``SetValues`` "Train N
 records before → after (with the data section as trained when that changed, e.g. the
 standardisation recorded). Learning rate and optimizer change
 while training; other settings rebuild the Trainer at the next start, keeping the weights it
-started from, so Reset still returns to them. An edit of the document from elsewhere (undo,
-the inspector, a structural edit) pauses the run and the next start reads the document
-afresh; opening another document stops the worker and drops the run.
+started from, so Reset still returns to them. An edit of the document from elsewhere (the
+inspector, a structural edit) pauses the run and the next start reads the document afresh;
+opening another document stops the worker and drops the run.
+
+Undo never loses a run (gui/training/session_history.py): an undo or redo while a run goes
+first pauses it, so the run so far is its own undo step; every run, Reset and Re-init is one
+undo step that carries where on the plots it goes from and to, so after an undo or redo the
+panel shows the restored weights' step and numbers, the undone steps' curves greyed, and Train
+starts a new run from those weights (fresh optimizer state, the step counter going on).
 """
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -36,10 +43,10 @@ from gui.training.messages import cannot_train, in_panel_terms, plural as _plura
 from gui.training.probe import Probe
 from gui.training.session_document import DATA_REBUILD, FollowsDocument
 from gui.training.session_history import RunHistory
-from gui.training.timeline import Mark, Timeline
+from gui.training.timeline import Mark
 from gui.model.commands import SETTINGS_TEXT, SetTrainingSections, SetValues, Steps
 from gui.training.settings import guess_nodes, sections_of
-from gui.training.worker import Failure, TrainingRun, prestart, still_snapshot
+from gui.training.worker import Failure, TrainingRun, prestart
 
 
 class TrainingSession(RunHistory, FollowsDocument, QObject):
@@ -344,6 +351,8 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
         elif continuing and "values" not in self._stale:
             self.step_offset += old.step_count
             self.epoch_offset += old.epochs
+            if self.latest is not None:       # its epochs counted from the old trainer's 0
+                self.latest = replace(self.latest, epochs=self.latest.epochs - old.epochs)
         else:
             self._weights_replaced = False
             self._new_timeline()
@@ -465,31 +474,6 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
         with self._editing():
             self.undo_stack.push(command)
         self._remember(after)
-
-    @staticmethod
-    def _differs(a: dict, b: dict) -> bool:
-        return any(not np.array_equal(a[k], b[k]) for k in a)
-
-    def _restart_history(self, weights: dict | None = None) -> None:
-        """The plots start over at step 0 from `weights` (default: the trainer's)."""
-        self.step_offset, self.epoch_offset = 0, 0.0
-        self._target = None
-        self.latest = None
-        self.timeline = Timeline(initial={k: np.array(v, copy=True) for k, v in
-                                          (weights or self.trainer.parameter_values()).items()})
-        self.history_cleared.emit()
-        self.trainer_changed.emit(self.probe)
-        self._emit_still()
-
-    def _emit_still(self, record: bool = True) -> None:
-        """A snapshot of the trainer as it stands (after reset / re-initialise): the first
-        point of a new timeline (`record`), or only the numbers shown."""
-        snap = still_snapshot(self.trainer, self.probe.sampler if self.probe else None)
-        self.latest = snap
-        if record:
-            self._record(snap)
-            self.snapshot.emit(snap)
-        self.state_changed.emit()
 
 
 def _copied(value):

@@ -18,7 +18,7 @@ DATA_REBUILD = "data"
 class FollowsDocument:
     """Follows the model's signals (``_connect_model`` once, from the session's init)."""
 
-    _weights_replaced = False       # undo / an edit replaced the weights: start over
+    _weights_replaced = False       # an edit from elsewhere replaced the weights
 
     @contextlib.contextmanager
     def _editing(self):
@@ -50,12 +50,14 @@ class FollowsDocument:
             self._stale.add("document")
             if self.trainer is not None and self.differing(self.trainer.parameter_values()):
                 self._stale.add("values")
-                self._weights_replaced = True      # the panel starts over once edits settle
+                self._weights_replaced = True      # the panel follows once edits settle
 
     def _on_edits_settled(self) -> None:
-        """The weights were replaced from elsewhere (an undo of "Train N steps", the
-        inspector): the panel must not go on claiming the old run's step and loss. The
-        plots start over from the weights as they are now (a Trainer rebuilt quietly)."""
+        """The weights were replaced from elsewhere (the inspector, an undo of its edit): the
+        panel must not go on claiming the old run's step and loss. Weights it showed before
+        take their step back (their fingerprint); others start the plots over from them (a
+        Trainer rebuilt quietly). An undo of the session's own steps lands at once
+        (gui/training/session_history.py)."""
         if not self._weights_replaced or self.running:
             return
         self._weights_replaced = False

@@ -13,6 +13,8 @@ undone) are recognised by their fingerprint. Needs the session's ``model``, ``un
 """
 from __future__ import annotations
 
+import numpy as np
+
 from gui.training.timeline import Mark, Timeline, fingerprint
 from gui.training.worker import still_snapshot
 
@@ -123,3 +125,28 @@ class RunHistory:
 
     def _record(self, snap) -> None:
         self.timeline.add(snap, self.step_offset)
+
+    @staticmethod
+    def _differs(a: dict, b: dict) -> bool:
+        return any(not np.array_equal(a[k], b[k]) for k in a)
+
+    def _restart_history(self, weights: dict | None = None) -> None:
+        """The plots start over at step 0 from `weights` (default: the trainer's)."""
+        self.step_offset, self.epoch_offset = 0, 0.0
+        self._target = None
+        self.latest = None
+        self.timeline = Timeline(initial={k: np.array(v, copy=True) for k, v in
+                                          (weights or self.trainer.parameter_values()).items()})
+        self.history_cleared.emit()
+        self.trainer_changed.emit(self.probe)
+        self._emit_still()
+
+    def _emit_still(self, record: bool = True) -> None:
+        """A snapshot of the trainer as it stands (after reset / re-initialise): the first
+        point of a new timeline (`record`), or only the numbers shown."""
+        snap = still_snapshot(self.trainer, self.probe.sampler if self.probe else None)
+        self.latest = snap
+        if record:
+            self._record(snap)
+            self.snapshot.emit(snap)
+        self.state_changed.emit()
