@@ -79,7 +79,7 @@ class PlotGrid(QWidget):
             column = card.layout()
             m = column.contentsMargins()
             rows = (card.header.sizeHint().height(), MIN_PLOT.height(),
-                    card.readout.sizeHint().height())
+                    card.readout.fontMetrics().height())      # one line of read-out
             height = max(height, m.top() + m.bottom() + sum(rows)
                          + column.spacing() * (len(rows) - 1))
             width = max(width, m.left() + m.right() + MIN_PLOT.width())
@@ -205,16 +205,21 @@ class ElidedLabel(QLabel):
     def __init__(self, text: str = "", parent=None, lines: int = 1):
         super().__init__(parent)
         self._full = ""
-        self.lines = lines
-        if lines > 1:
-            self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 2)
-            self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.lines = 1
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.set_lines(lines)
         self.setText(text)
+
+    def set_lines(self, lines: int) -> None:
+        """Keep the height of `lines` lines and use them."""
+        self.lines = max(1, int(lines))
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * self.lines + 2
+                              if self.lines > 1 else 0)
+        self._elide()
 
     def setFont(self, font) -> None:
         super().setFont(font)
-        if self.lines > 1:
-            self.setMinimumHeight(self.fontMetrics().lineSpacing() * self.lines + 2)
+        self.set_lines(self.lines)
 
     def setText(self, text: str) -> None:
         self._full = text

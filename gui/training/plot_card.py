@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from gui import theme
 from gui.formatting import fmt_number
-from gui.training.panel_widgets import ElidedLabel
+from gui.training.panel_widgets import MIN_PLOT, ElidedLabel
 from gui.training.worker import gui_turn
 
 TRAIN = theme.C.plot_train
@@ -128,7 +128,7 @@ class PlotCard(QWidget):
         self.marker.setZValue(50)
         item.addItem(self.marker, ignoreBounds=True)
         column.addWidget(self.plot, 1)
-        self.readout = ElidedLabel(" ", lines=2)      # a hover text fits on two lines
+        self.readout = ElidedLabel(" ")        # two lines where the card has room for them
         self.readout.setObjectName("muted")
         self.readout.setFont(theme.mono_font(8.5))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -150,6 +150,17 @@ class PlotCard(QWidget):
 
     def undone(self, step: float) -> bool:
         return self.shown is not None and step > self.shown
+
+    def resizeEvent(self, event) -> None:
+        """A hover text may take a second line while the plot keeps MIN_PLOT's height; a
+        card at its least size keeps one line (the read-out's tooltip then holds it all).
+        The layout policy counts one line (``PlotGrid.card_minimum``)."""
+        super().resizeEvent(event)
+        line = self.readout.fontMetrics().lineSpacing()
+        plot = self.plot.height() + (line if self.readout.lines > 1 else 0)
+        lines = 2 if plot - line >= MIN_PLOT.height() else 1
+        if lines != self.readout.lines:
+            self.readout.set_lines(lines)
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == event.Type.Leave:
