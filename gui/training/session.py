@@ -357,6 +357,7 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
             self._weights_replaced = False
             self._new_timeline()
         self.trainer, self._stale, self.error = trainer, set(), None
+        self._built_structure = self.structure()
         self._target = None
         try:
             self.probe = Probe.of(trainer)

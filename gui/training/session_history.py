@@ -78,15 +78,16 @@ class RunHistory:
         """The document's weights are `mark`'s (an undo, a redo): a Trainer from them, the
         step counter at its step, the plots on its timeline."""
         self._weights_replaced = False
-        self._stale.discard("values")
-        self._stale.add("document")
-        self._arriving = True
-        try:
-            ready = self._prepare(quiet=True)
-        finally:
-            self._arriving = False
-        if not ready:
-            return False
+        if not self._restart_trainer():
+            self._stale.discard("values")
+            self._stale.add("document")
+            self._arriving = True
+            try:
+                ready = self._prepare(quiet=True)
+            finally:
+                self._arriving = False
+            if not ready:
+                return False
         trainer = self.trainer
         if mark.timeline.initial is not None and \
                 mark.timeline.initial.keys() == trainer.initial_values.keys():
@@ -100,6 +101,36 @@ class RunHistory:
         self.history_moved.emit(mark.timeline, mark.step)
         self.state_changed.emit()
         return True
+
+    def _restart_trainer(self) -> bool:
+        """Only the weights changed since the Trainer was built (same graph, same settings):
+        it starts afresh from the document's weights — step 0, fresh optimizer state and
+        batch stream, as a rebuilt one would — without rebuilding it or its pictures. False
+        when it must be rebuilt."""
+        trainer = self.trainer
+        if trainer is None or self._stale - {"document", "values"} or \
+                self.structure() != self._built_structure:
+            return False
+        weights = self.document_weights()
+        if weights.keys() != trainer.initial_values.keys() or any(
+                np.shape(weights[k]) != np.shape(v) for k, v in trainer.initial_values.items()):
+            return False
+        initial = trainer.initial_values
+        trainer.initial_values = {k: np.array(v, copy=True) for k, v in weights.items()}
+        trainer.reset()
+        trainer.initial_values = initial
+        self._stale = set()
+        return True
+
+    _built_structure = None
+
+    def structure(self) -> tuple:
+        """The document's graph without its values: each node's id, op and attributes, and
+        the wires (a Trainer built from it trains the same graph)."""
+        model = self.model
+        nodes = tuple((i, model.node(i).op, repr(sorted(model.node(i).attrs.items())))
+                      for i in model.node_ids())
+        return nodes, repr(model.edges())
 
     def _arrive_by_fingerprint(self) -> bool:
         """Weights put back from elsewhere (an undone inspector edit): the mark they had."""
