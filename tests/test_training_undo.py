@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from training_helpers import (click, open_example, parameters, reference_trainer, undo_texts,
-                              wait_idle)
+from test_training_readouts import hover_at
+from training_helpers import (click, open_example, parameters, reference_trainer, show_plot,
+                              undo_texts, wait_idle)
 from window_fixtures import dialogs, settings, window  # noqa: F401 (fixtures)
 
 
@@ -76,6 +77,10 @@ def test_ctrl_z_mid_run_pauses_commits_the_run_and_undoes_it_redo_brings_it_back
     assert len(loss.train_grey.xData) > 1 and loss.train_grey.xData[-1] == 7707
     assert panel.accuracy_plot.shown == 0 and panel.gradient_plot.shown == 0
     assert "greyed" in window.statusBar().currentMessage()
+    show_plot(panel, loss)                               # hovering the grey part says so
+    hover_at(loss, 5000, float(np.mean(loss.plot.getPlotItem().vb.viewRange()[1])))
+    text = loss.readout.text()
+    assert 4900 < int(text.split()[1]) < 5100 and text.endswith("(undone)"), text
     # redo: the trained weights of step 7707, in colour again
     QTest.keyClick(window.canvas, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
