@@ -180,6 +180,8 @@ def test_while_running_step_and_the_fixed_settings_are_greyed_saying_why(window,
     for widget in panel.fixed_while_running():
         assert not widget.isEnabled(), widget
         assert widget.toolTip().startswith("Pause to change"), widget
+    assert not panel.labels[panel.n_box].isEnabled()        # "n" greys with its box
+    assert panel.labels[panel.lr_box].isEnabled()
     for widget in (panel.lr_box, panel.optimizer_box, panel.reset_button, panel.reinit_button,
                    panel.train_button):
         assert widget.isEnabled(), widget          # these work mid-run
@@ -189,6 +191,7 @@ def test_while_running_step_and_the_fixed_settings_are_greyed_saying_why(window,
     wait_idle(qtbot, panel)
     assert panel.step_button.isEnabled() and panel.step_button.toolTip() == step_tip
     assert all(w.isEnabled() and w.toolTip() == own[w] for w in panel.fixed_while_running())
+    assert panel.labels[panel.n_box].isEnabled()
     assert toolbar_step.isEnabled()
 
 

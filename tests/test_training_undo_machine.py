@@ -74,7 +74,7 @@ def test_every_order_of_training_actions_keeps_every_set_of_weights_reachable(wi
             session = self.panel.session
             remaining = STEPS
             if session.paused:                   # Train resumes the paused run
-                remaining = session._target - session.trainer.step_count
+                remaining = session.run_end - session.step_count
             if k >= remaining:                   # the run ends by itself
                 click(self.panel.train_button)
                 wait_idle(qtbot, self.panel)
@@ -99,7 +99,7 @@ def test_every_order_of_training_actions_keeps_every_set_of_weights_reachable(wi
         @rule()
         def finish(self):
             session = self.panel.session
-            end = session.step_offset + session._target
+            end = session.run_end
             session.release_hold()
             wait_idle(qtbot, self.panel)
             self.running = None

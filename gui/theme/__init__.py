@@ -124,6 +124,7 @@ QMenu::item:selected {{ background: {SELECTED}; }}
 QMenu::item:disabled {{ color: {DISABLED}; }}
 QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 6px; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; padding: 5px; }}
+QWidget:disabled {{ color: {DISABLED}; }}
 QPushButton:disabled, QLineEdit:disabled, QPlainTextEdit:disabled, QSpinBox:disabled,
 QDoubleSpinBox:disabled, QComboBox:disabled {{ color: {DISABLED}; background: {PANEL};
     border-color: {RAISED}; }}

@@ -238,6 +238,7 @@ class TrainingPanel(RunView, QWidget):
         self.features_box.setToolTip("The input node that receives the feature rows")
         self.targets_box.setToolTip("The input node that receives the target rows")
         self.classes_label = self._label("arms")
+        self.labels = {self.classes_box: self.classes_label}   # a setting's caption
         grid.addWidget(self.dataset_box, 0, 0, 1, 2)
         grid.addWidget(self.classes_label, 0, 2)
         grid.addWidget(self.classes_box, 0, 3)
@@ -249,6 +250,7 @@ class TrainingPanel(RunView, QWidget):
         for row, pairs in rows:
             for k, (text, widget) in enumerate(pairs):
                 label = self._label(text)
+                self.labels[widget] = label
                 grid.addWidget(label, row, 2 * k)
                 grid.addWidget(widget, row, 2 * k + 1)
                 if widget in (self.n_box, self.noise_box, self.data_seed_box):
@@ -283,7 +285,8 @@ class TrainingPanel(RunView, QWidget):
                 (("seed", self.seed_box),))
         for r, pairs in enumerate(rows):
             for k, (text, widget) in enumerate(pairs):
-                grid.addWidget(self._label(text), r, 2 * k)
+                self.labels[widget] = self._label(text)
+                grid.addWidget(self.labels[widget], r, 2 * k)
                 grid.addWidget(widget, r, 2 * k + 1)
         return grid
 

@@ -38,6 +38,8 @@ class RunView:
         set_running_look(self.step_button, running, STEP_WHILE_RUNNING)
         for widget in self.fixed_while_running():
             set_running_look(widget, running, PAUSE_TO_CHANGE)
+            if widget in self.labels:                    # its caption greys with it
+                self.labels[widget].setEnabled(not running)
         self._status()
         if running:
             self._schedule_render()

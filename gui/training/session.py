@@ -104,6 +104,11 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
         return self._folder()
 
     @property
+    def run_end(self) -> int | None:
+        """The plots' step at which the run going (or paused) ends; None when there is none."""
+        return None if self._target is None else self.step_offset + self._target
+
+    @property
     def paused(self) -> bool:
         """A run was paused before its target (Train resumes it)."""
         return (not self.running and self.trainer is not None and self._target is not None
