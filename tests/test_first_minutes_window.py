@@ -314,6 +314,26 @@ def shown_text(table, row: int, column: int) -> str:
     return table.fontMetrics().elidedText(text, table.textElideMode(), room)
 
 
+def test_long_ids_stay_whole_while_the_shape_column_can_give_way(window):
+    """An imported model's ids (block.inner.weight, block.outer.weight) differ only in the
+    middle: at 1440×900 the table drops the shape column before it elides an id."""
+    window.open_file(EXAMPLES / "xor_mlp.json", ask=False)
+    for old, new in (("W1", "block.inner.weight"), ("W2", "block.outer.weight"),
+                     ("b1", "block.inner.bias"), ("b2", "block.outer.bias")):
+        window.undo_stack.push(commands.RenameNode(window.model, old, new))
+    window.model.run_now()
+    window.canvas.graph_scene.clearSelection()
+    window.resize(1440, 900)
+    settle()
+    table = window.inspector.overview.table
+    assert table.horizontalScrollBar().maximum() == 0
+    ids = [shown_text(table, row, 0) for row in range(table.rowCount())]
+    assert "block.inner.weight" in ids and "block.outer.weight" in ids, ids
+    for row in range(table.rowCount()):
+        for column in (2, 3):                         # the numbers are whole too
+            assert shown_text(table, row, column) == table.item(row, column).text()
+
+
 @pytest.mark.parametrize("example", ["two_paths", "spiral_classifier"])
 def test_the_leaves_table_fits_a_narrow_dock(window, example):
     """At its narrowest the inspector's table gives way by priority (short headers, ‖x‖,

@@ -83,7 +83,7 @@ def test_axis_as_text_and_keepdims_checkbox(window):
     window.undo_stack.push(commands.Connect(window.model, "m", "s", 0))
     select(window, "s")
     axis = editor(window, "axis")
-    assert axis.text() == "null"
+    assert axis.text() == "" and axis.placeholderText() == "none: every axis"
     type_into(axis, "[0, 1]")
     assert window.model.node("s").attrs["axis"] == [0, 1]
     type_into(axis, "1")
@@ -100,7 +100,7 @@ def test_axis_as_text_and_keepdims_checkbox(window):
     for _ in range(3):
         window.undo_stack.undo()
     assert window.model.node("s").attrs == {"axis": None, "keepdims": False}
-    assert axis.text() == "null" and not keepdims.isChecked()
+    assert axis.text() == "" and not keepdims.isChecked()
 
 
 def test_value_editor_accepts_nested_lists_and_refuses_ragged_ones(window):
@@ -412,3 +412,14 @@ def test_new_seed_redraws_a_parameter_and_undo_brings_the_old_value_back(window)
     assert window.model.node("W").attrs["seed"] == 0 and window.undo_stack.count() == 3
     window.undo_stack.redo()
     np.testing.assert_array_equal(window.model.node("W").value, initialize("xavier", (1, 3), 5))
+
+
+def test_a_scalar_parameters_shape_reads_as_unset_not_null(window):
+    add(window, "w", "parameter", value=0.5)
+    select(window, "w")
+    shape = editor(window, "shape")
+    assert shape.text() == "" and shape.placeholderText() == "none: from its value"
+    type_into(shape, "[2, 3]")
+    assert window.model.node("w").attrs["shape"] == [2, 3]
+    type_into(shape, "")
+    assert window.model.node("w").attrs["shape"] is None and shape.text() == ""

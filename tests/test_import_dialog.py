@@ -158,6 +158,10 @@ def test_cancel_stops_the_running_import_and_keeps_the_document(qtbot, window, t
     assert process is not None and not dialog.import_button.isEnabled()
     assert not dialog.file_edit.isEnabled() and dialog.progress.isVisible()
     assert dialog.message.text().startswith("Importing Net: running model.py and PyTorch")
+    QApplication.processEvents()                    # the message and the bar take room: the
+    for field in (dialog.file_edit, dialog.class_box, dialog.loss_box, dialog.weights_edit,
+                  dialog.seed):                     # dialog grows, no field is squeezed
+        assert field.height() >= field.sizeHint().height(), field
     qtbot.waitUntil(lambda: process.state() == QProcess.ProcessState.Running, timeout=20_000)
     pid, out_dir = process.processId(), dialog.out_dir
     click(dialog.cancel_button)

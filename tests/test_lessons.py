@@ -98,6 +98,8 @@ def test_the_command_runs_without_qt():
                                                            "does not load"),
     ([{"text": "a", "wait": {"for": "step", "step": 11}}], "step 1", "beyond the last"),
     ([{"text": "a", "train": 5}], "step 1", "cannot be trained"),
+    ([{"text": "a", "plot": "norms"}], "step 1", "unknown plot 'norms' (plots: loss, accuracy, "
+                                                "gradients, boundary)"),
 ])
 def test_a_broken_lesson_names_its_file_step_and_cause(tmp_path, capsys, steps, where, cause):
     path = write(tmp_path, lesson(steps))

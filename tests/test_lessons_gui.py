@@ -87,8 +87,11 @@ def test_a_lesson_runs_from_start_to_end_through_the_dock(window, settings):
         press(panel.next_button)
     assert answered == 4 and predict.tally["right"] == 4
     assert not driver.active and panel.pages.currentIndex() == 0
+    assert not predict.enabled                 # the lesson gives predict mode back as it found it
     assert "done ✓" in panel.cards[2].text()
     assert str(settings.value("lessons/03_several_paths/done")).lower() == "true"
+    press(panel.cards[0].start_button)         # the next lesson counts its own answers
+    assert sum(predict.tally.values()) == 0
 
 
 def test_progress_is_remembered_and_a_lesson_can_be_restarted(window, settings):
@@ -161,6 +164,19 @@ def test_a_wait_for_change_to_is_satisfied_through_the_context_menu(window):
     assert abs(after) < abs(before) and number(after) in panel.lesson_text()
 
 
+def test_a_step_about_a_plot_brings_it_in_sight(window):
+    window.resize(1024, 700)                       # the plots share tabs at this size
+    settle()
+    panel = lessons(window)
+    panel.start(VANISHING, at=6)                   # "watch the gradient-norm plot"
+    settle()
+    training = window.training
+    assert window.training_dock.isVisible()
+    assert training.plot_grid.tabs.isVisible() and training.gradient_plot.isVisible()
+    assert not training.loss_plot.isVisible()
+    training.pause(wait=True)
+
+
 def test_a_training_step_trains_and_the_next_one_pauses_and_plays(window):
     panel = lessons(window)
     panel.start(LESSONS_DIR / "05_forward_backward_update.json", at=9)
@@ -223,3 +239,61 @@ def test_a_lesson_asks_before_replacing_unsaved_work(window, dialogs):
     press(panel.next_button)                                  # lesson edits: no more questions
     assert dialogs.kinds() == ["warning", "warning"]
     QTest.mouseMove(window.canvas.viewport(), QPoint(5, 5))
+
+
+def test_a_prediction_keeps_the_step_card_in_front_after_an_edit_or_back(window):
+    """Step 6 of the chain-rule lesson sets x, then asks: the player left and came back, and
+    the chain-rule tab that was in front before must not come over the card's question."""
+    from layout_helpers import front_bottom_tab, settle_layout
+    window.resize(1440, 900)
+    window.show()
+    panel = lessons(window)
+    panel.start(LESSONS_DIR / "02_chain_rule.json")           # step 1 brings the chain rule
+    settle_layout()
+    assert front_bottom_tab(window) == "Chain rule"
+    for _ in range(4):                                         # to step 5, a prediction
+        if not panel.next_button.isEnabled():
+            type_text(window.step_card.predict_box.field,
+                      number(window.player.predict.question().answer))
+        press(panel.next_button)
+    settle_layout()
+    assert panel.driver.current == 5 and front_bottom_tab(window) == "Player"
+    type_text(window.step_card.predict_box.field, "95.0625")
+    press(panel.next_button)                                   # step 6: x = −1, then predict
+    settle_layout()
+    assert panel.driver.current == 6 and front_bottom_tab(window) == "Player"
+    press(panel.back_button)                                   # the document is opened again
+    settle_layout()
+    assert panel.driver.current == 5 and front_bottom_tab(window) == "Player"
+
+
+def test_the_inspector_fits_its_dock_while_a_lesson_plays_a_network(window):
+    """Step 10 of lesson 4 selects W1 and shows the update step: the results' captions name
+    the player's step, and the inspector's page must still fit the dock (nothing cut)."""
+    from layout_helpers import settle_layout
+    window.resize(1296, 810)
+    window.show()
+    panel = lessons(window)
+    panel.start(LESSONS_DIR / "04_neuron_to_network.json", at=10)
+    settle_layout()
+    scroll = window.inspector.scroll
+    assert window.inspector.selection == ["W1"]
+    assert "step 15/15" in window.inspector.value_caption.text()
+    assert scroll.widget().width() <= scroll.viewport().width()
+
+
+def test_the_empty_canvas_has_one_hint_whose_buttons_are_on_top(window):
+    """One card on the empty canvas offers both ways in, and nothing covers either button: a
+    real click at its centre reaches it (two hints once lay on top of each other)."""
+    window.resize(1440, 900)
+    window.show()
+    settle()
+    hint = window.canvas.empty_hint
+    assert hint is window.canvas_hint and hint.isVisible()
+    for button in (hint.button, hint.lessons_button):
+        assert button.isVisible()
+        centre = button.mapTo(window, button.rect().center())
+        assert window.childAt(centre) is button, window.childAt(centre)
+    QTest.mouseClick(hint.button, Qt.MouseButton.LeftButton)          # "Build a network…"
+    settle()
+    assert window.network.dock.isVisible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
@@ -396,3 +397,24 @@ def test_pausing_mid_animation_shows_the_settled_step(window, qtbot, monkeypatch
     key(window, Qt.Key.Key_Right)             # the same step, reached by stepping
     assert paused == shown(window) != midway
     assert window.canvas.node_item("t").grad_text == "∂z/∂t = 2.061"
+
+
+def test_a_long_step_line_wraps_at_a_clause_never_inside_a_number(window):
+    window.resize(900, 640)
+    open_example(window, "two_paths")
+    overlay = window.canvas.caption_overlay
+    player = window.player
+    wrapped = 0
+    for k in range(player.count):
+        player.go_to(k)
+        QApplication.processEvents()
+        room = overlay._room()
+        lines = overlay.detail_lines(room)
+        if len(lines) == 2:
+            wrapped += 1
+            assert lines[0].endswith(";") and "; ".join([lines[0][:-1], lines[1]]) == \
+                overlay.detail                       # nothing lost between the two lines
+            assert overlay.height() >= overlay.sizeHint().height()
+        metrics = QFontMetricsF(overlay.detail_font)
+        assert all(metrics.horizontalAdvance(line) <= room for line in lines) or len(lines) == 1
+    assert wrapped > 0                                 # at this width some lines need two

@@ -21,8 +21,9 @@ VERSION = 1
 TOP_KEYS = ("format", "version", "title", "summary", "example", "granularity", "tolerance",
             "steps")
 STEP_KEYS = ("text", "open", "change", "set", "select", "highlight", "panel", "play",
-             "predict", "reveal", "train", "wait")
+             "predict", "reveal", "train", "wait", "plot")
 PANELS = ("inspector", "chain_rule", "step_card", "training")
+PLOTS = ("loss", "accuracy", "gradients", "boundary")      # the Training panel's plots
 WAITS = {"value": ("node",), "op": ("node", "op"), "step": ("step",), "trained": ("steps",)}
 PLAYER_OFF, TRAIN_PAUSE = "off", "pause"
 
@@ -82,6 +83,7 @@ class LessonStep:
     reveal: str = ""
     train: int | str | None = None          # training steps to run, or "pause"
     wait: Wait | None = None
+    plot: str | None = None                 # the Training panel's plot brought in sight
 
     @property
     def edits(self) -> bool:
@@ -162,12 +164,15 @@ def _step(path: Path, number: int, data) -> LessonStep:
     panel = data.get("panel")
     if panel is not None and panel not in PANELS:
         r.fail(f"unknown panel {panel!r} (panels: {', '.join(PANELS)})")
+    plot = data.get("plot")
+    if plot is not None and plot not in PLOTS:
+        r.fail(f"unknown plot {plot!r} (plots: {', '.join(PLOTS)})")
     return LessonStep(number, text, r.text(data, "open") or None,
                       tuple(r.change(c) for c in r.listed(data.get("change"), "change")),
                       tuple(r.set_value(s) for s in r.listed(data.get("set"), "set")),
                       r.node(data.get("select"), "select"), r.highlight(data.get("highlight")),
                       panel, r.play(data.get("play")), predict, reveal,
-                      r.train(data.get("train")), r.wait(data.get("wait")))
+                      r.train(data.get("train")), r.wait(data.get("wait")), plot)
 
 
 def _kind(value) -> str:

@@ -52,11 +52,29 @@ class CaptionOverlay(_Overlay):
         self.place()
         self.update()
 
+    def detail_lines(self, room: float) -> list[str]:
+        """The step's line, or two when it does not fit ``room``: cut after a "; " (the
+        clause nearest the middle), never inside a number."""
+        metrics = QFontMetricsF(self.detail_font)
+        if not self.detail or metrics.horizontalAdvance(self.detail) <= room:
+            return [self.detail] if self.detail else []
+        cuts = [i for i in range(len(self.detail)) if self.detail.startswith("; ", i)]
+        if not cuts:
+            return [self.detail]
+        middle = len(self.detail) / 2
+        cut = min(cuts, key=lambda i: abs(i - middle))
+        return [self.detail[:cut + 1], self.detail[cut + 2:]]
+
+    def _room(self) -> float:
+        """The widest the text may be: the parent's width less the margins and padding."""
+        return self.parentWidget().width() - 2 * MARGIN - 28
+
     def sizeHint(self) -> QSize:
-        width = max(QFontMetricsF(self.caption_font).horizontalAdvance(self.caption),
-                    QFontMetricsF(self.detail_font).horizontalAdvance(self.detail))
-        lines = 2 if self.detail else 1
-        return QSize(round(width * 1.08) + 40, 14 + 21 * lines)   # room for glyph fallbacks
+        lines = self.detail_lines(self._room())
+        metrics = QFontMetricsF(self.detail_font)
+        width = max([QFontMetricsF(self.caption_font).horizontalAdvance(self.caption)]
+                    + [metrics.horizontalAdvance(line) for line in lines])
+        return QSize(round(width * 1.08) + 40, 14 + 21 * (1 + len(lines)))  # glyph fallbacks
 
     def place(self) -> None:
         parent = self.parentWidget()
@@ -73,13 +91,13 @@ class CaptionOverlay(_Overlay):
         metrics = QFontMetricsF(self.caption_font)
         painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), 21), Qt.AlignCenter,
                          metrics.elidedText(self.caption, Qt.ElideRight, rect.width()))
-        if self.detail:
-            painter.setFont(self.detail_font)
-            painter.setPen(style.TEXT)
-            metrics = QFontMetricsF(self.detail_font)
-            painter.drawText(QRectF(rect.left(), rect.top() + 21, rect.width(), 21),
+        painter.setFont(self.detail_font)
+        painter.setPen(style.TEXT)
+        metrics = QFontMetricsF(self.detail_font)
+        for row, line in enumerate(self.detail_lines(self._room()), start=1):
+            painter.drawText(QRectF(rect.left(), rect.top() + 21 * row, rect.width(), 21),
                              Qt.AlignCenter,
-                             metrics.elidedText(self.detail, Qt.ElideMiddle, rect.width()))
+                             metrics.elidedText(line, Qt.ElideRight, rect.width()))
 
 
 class EdgeLegend(_Overlay):

@@ -27,7 +27,7 @@ from gui.model.node_status import badge_text, error_parts
 from gui.inspector.tensor_view import TensorView
 from gui.display import current_record, no_gradient_note
 from gui.inspector.undo_passthrough import pass_undo_to_window
-from gui.inspector.value_edit import InputError, attr_text, parse_json_attr
+from gui.inspector.value_edit import UNSET_MEANS, InputError, attr_text, parse_json_attr
 from gui.inspector.value_field import ValueField
 
 
@@ -177,8 +177,10 @@ class Inspector(QWidget):
         results = QGroupBox("Results")
         rform = QVBoxLayout(results)
         rform.setSpacing(4)
-        self.value_caption = QLabel(objectName="resultCaption")
-        self.grad_caption = QLabel(objectName="resultCaption")
+        # wrapped: a player's caption ("· step 12/15 · backward · predict") must not widen
+        # the page past the dock (its horizontal scroll bar is off: the rest would be cut)
+        self.value_caption = QLabel(objectName="resultCaption", wordWrap=True)
+        self.grad_caption = QLabel(objectName="resultCaption", wordWrap=True)
         rform.addWidget(self.value_caption)
         rform.addWidget(self.value_view)
         rform.addSpacing(8)
@@ -232,7 +234,8 @@ class Inspector(QWidget):
             editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text(), kind))
         else:   # axis, shape and anything JSON-shaped
             editor = QLineEdit()
-            editor.setToolTip(f"{name}: null, an int, or a list such as [0, 1]")
+            editor.setToolTip(f"{name}: empty (none), an int, or a list such as [0, 1]")
+            editor.setPlaceholderText(UNSET_MEANS.get(name, "none"))
             setter = lambda v: editor.setText(attr_text(v))  # noqa: E731
             editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text()))
         editor.setObjectName(f"attr_{name}")
@@ -289,7 +292,7 @@ class Inspector(QWidget):
             checked = op.checks[name](value) if name in op.checks else value
         except (ValueError, TypeError) as error:
             self._restore_attr(name)
-            self._refuse(f"{self.node_id}: {error}; kept {attr_text(node.attrs.get(name))}")
+            self._refuse(f"{self.node_id}: {error}; kept {attr_text(node.attrs.get(name)) or 'none'}")
             return
         self._accept()
         if checked == node.attrs.get(name):

@@ -288,19 +288,32 @@ class GraphOverview(QWidget):
                           + CELL_PADDING)
         return wanted
 
+    def first_level_fitting(self, room: int):
+        """``(level, widths)`` of the first level of ``LEVELS`` whose columns fit ``room``."""
+        for level in LEVELS:
+            widths = self.widths(level)
+            if sum(widths) <= room:
+                return level, widths
+        return None
+
     def fit_columns(self) -> None:
         """Shape, value and gradient as wide as their cells and headers; in a narrow dock the
         table gives way by ``LEVELS``, the node column last (elided in the middle): no
         scroll bar, and no column cut down to "…"."""
         table = self.table
-        room = table.viewport().width() - NODE_COLUMN_MIN
-        level, wanted = LEVELS[-1], self.widths(LEVELS[-1])
-        for candidate in LEVELS:
-            widths = self.widths(candidate)
-            if sum(widths) <= room:
-                level, wanted = candidate, widths
+        viewport = table.viewport().width()
+        ids = max((table.fontMetrics().horizontalAdvance(leaf[0]) for leaf in self.leaves),
+                  default=0) + CELL_PADDING
+        fitted = None
+        for node_room in dict.fromkeys((max(ids, NODE_COLUMN_MIN), NODE_COLUMN_MIN)):
+            room = viewport - node_room      # whole ids first: they elide only at the last
+            fitted = self.first_level_fitting(room)
+            if fitted is not None:
                 break
+        if fitted is not None:
+            level, wanted = fitted
         else:
+            level, wanted = LEVELS[-1], self.widths(LEVELS[-1])
             if sum(wanted) > room > 0:             # the last resort: all in proportion
                 wanted = [w * room // sum(wanted) for w in wanted]
         if level != self.level:

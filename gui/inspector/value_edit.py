@@ -69,8 +69,13 @@ def parse_json_attr(text: str):
     return _literal(text, f"not valid: {text[:40]!r} (try null, 0 or [0, 1])")
 
 
+# what an attr left unset means, shown in its empty field
+UNSET_MEANS = {"axis": "none: every axis", "shape": "none: from its value"}
+
+
 def attr_text(value) -> str:
-    return "null" if value is None else json.dumps(value)
+    """An attr as its field shows it: unset is an empty field (its placeholder says why)."""
+    return "" if value is None else json.dumps(value)
 
 
 class ValueEdit(QPlainTextEdit):

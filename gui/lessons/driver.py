@@ -64,6 +64,9 @@ class LessonDriver(QObject):
         if not self._own_document and not self.window.maybe_save():
             return False
         self.close(quiet=True)
+        predict = self.window.player.predict
+        self._predict_before = predict.enabled    # given back when the lesson ends
+        predict.reset_tally()                     # each lesson counts its own answers
         self.guide = guide
         self._loading = False
         step, done = self.progress.where(guide.path)
@@ -79,8 +82,10 @@ class LessonDriver(QObject):
         self.current = 0
         self.window.canvas.graph_scene.set_spotlight(())
         if self.window.player_dock.is_built:
-            self.window.player.predict.clear_focus()
-            self.window.player.predict.go_on = None
+            predict = self.window.player.predict
+            predict.clear_focus()
+            predict.go_on = None
+            predict.set_enabled(getattr(self, "_predict_before", False))
         if not quiet:
             self.ended.emit()
 
@@ -179,10 +184,12 @@ class LessonDriver(QObject):
         window.canvas.graph_scene.set_spotlight(step.highlight)
         docks = {"inspector": window.inspector_dock, "chain_rule": window.chain_rule_dock,
                  "step_card": window.player_dock, "training": window.training_dock}
-        dock = docks.get(step.panel)
+        dock = docks.get("training" if step.plot else step.panel)
         if dock is not None:
             dock.show()
             dock.raise_()
+        if step.plot:
+            window.training.show_plot(step.plot)
 
     def _drive_player(self, step) -> None:
         window = self.window

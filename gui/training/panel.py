@@ -101,6 +101,13 @@ class TrainingPanel(RunView, QWidget):
                 + margins.right(), margins.top() + grid.height() + margins.bottom())
 
     # ------------------------------------------------------------ the API
+    def show_plot(self, name: str) -> None:
+        """Bring a plot ("loss", "accuracy", "gradients" or "boundary") in sight: its tab in
+        front when the plots share tabs."""
+        cards = {"loss": self.loss_plot, "accuracy": self.accuracy_plot,
+                 "gradients": self.gradient_plot, "boundary": self.boundary_plot}
+        self.plot_grid.show_card(cards[name])
+
     def start(self, steps: int | None = None) -> bool:
         return self.session.start(steps)
 

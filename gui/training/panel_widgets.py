@@ -166,6 +166,12 @@ class PlotGrid(QWidget):
         self.tabs.setVisible(len(pages) > 1)
         self._fill()
 
+    def show_card(self, card) -> None:
+        """The page that holds ``card`` in front."""
+        page = self.plots.index(card) // max(1, self.per_page)
+        if self.tabs.count() > page:
+            self.tabs.setCurrentIndex(page)       # its signal fills the grid
+
     def _page_chosen(self, index: int) -> None:
         if 0 <= index < len(self.pages()):
             self.page = index

@@ -54,6 +54,7 @@ class LayoutPolicy(QObject):
         self.applied = 0                           # … the height this policy gave it
         self.history: list[QDockWidget] = []       # bottom tabs, the latest in front last
         self.restore_to: QDockWidget | None = None
+        self.closed: QDockWidget | None = None      # the tab whose closing set restore_to
         self.opened_since_resize: set[int] = set()
         self._quiet = False
         self._watched: set[str] = set()
@@ -128,6 +129,7 @@ class LayoutPolicy(QObject):
             if self.history and self.history[-1] is dock:
                 earlier = [d for d in self.history[:-1] if is_open(d)]
                 self.restore_to = earlier[-1] if earlier else None
+                self.closed = dock
             if dock in self.history:
                 self.history.remove(dock)
         self.schedule()
@@ -182,7 +184,9 @@ class LayoutPolicy(QObject):
         if self.chrome.set(self.window.height() < COMPACT_BELOW):
             self.balancer.applied = None
         restore, self.restore_to = self.restore_to, None
-        if restore is not None and is_open(restore) and self.area(restore) == BOTTOM:
+        reopened = self.closed is not None and is_open(self.closed)   # e.g. the player again
+        if restore is not None and not reopened and is_open(restore) \
+                and self.area(restore) == BOTTOM:
             restore.raise_()
         self.chrome.update_title_bars()
         self._free_others()

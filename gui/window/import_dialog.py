@@ -346,6 +346,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(not on and self.torch)
         self.cancel_button.setToolTip("Stop the import" if on else "")
         self.progress.setVisible(on)
+        self.grow()
         if on:
             self.clock.start()
             self.ticker.start()
@@ -373,6 +374,19 @@ class ImportDialog(QDialog):
         self.message.setText(text or "")
         self.message.setStyleSheet(f"color: {theme.ERROR if error else theme.MUTED};")
         self.message.setProperty("error", bool(error and text))
+        self.grow()
+
+    def grow(self) -> None:
+        """As tall as the fields, the message and the progress bar need: a dialog shown
+        before them would otherwise squeeze its fields to make room."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        need = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                else layout.totalSizeHint().height())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def reject(self) -> None:
         """Cancel: stops a running import (the dialog stays), else closes the dialog."""
