@@ -14,6 +14,7 @@ undone) are recognised by their fingerprint. Needs the session's ``model``, ``un
 from __future__ import annotations
 
 import numpy as np
+from shiboken6 import isValid
 
 from gui.training.timeline import Mark, Timeline, fingerprint
 from gui.training.worker import still_snapshot
@@ -29,9 +30,11 @@ class RunHistory:
     def _init_history(self) -> None:
         self.timeline = Timeline()
         self._seen: dict = {}               # fingerprint of weights -> the Mark they are at
-        add = getattr(self.undo_stack, "add_settler", None)
-        if add is not None:
-            add(self._settle)
+        stack = self.undo_stack
+        if hasattr(stack, "add_settler"):
+            stack.add_settler(self._settle)
+            settle = self._settle              # not self: the session is going
+            self.destroyed.connect(lambda *_: isValid(stack) and stack.remove_settler(settle))
 
     def mark(self) -> Mark:
         """Where the weights shown now sit: this timeline, this step."""
