@@ -1,14 +1,34 @@
 """Where features put themselves in the main window: a toolbar slot, a named menu, a dock
 whose content is built the first time it is shown (``LazyDock``), what a dock needs to be
-useful (``declare_needs``: the window's layout policy, gui/window/dock_policy.py, reads it), and
-where the document's relative paths start (``document_folder``)."""
+useful (``declare_needs``: the window's layout policy, gui/window/dock_policy.py, reads it),
+where the document's relative paths start (``document_folder``), and which shortcuts are one
+character key (``single_key``: they belong to the canvas)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QWidget
+
+_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+              | Qt.KeyboardModifier.MetaModifier)
+
+
+def single_key(action) -> bool:
+    """``action`` has a shortcut that is one character key (F, K, N, Space …), with no Ctrl,
+    Alt or Meta: such keys act only where the canvas has the focus (WCAG 2.1.4), never while
+    the user types or works elsewhere."""
+    for sequence in action.shortcuts():
+        if sequence.count() != 1:
+            continue
+        combination = sequence[0]
+        key = combination.key()
+        if not combination.keyboardModifiers() & _MODIFIERS \
+                and Qt.Key.Key_Space.value <= key.value <= Qt.Key.Key_AsciiTilde.value:
+            return True
+    return False
 
 
 def insert_tool_action(toolbar, action, before=None,

@@ -68,7 +68,7 @@ def test_long_names_are_elided_in_the_middle_never_to_a_dot(canvas):
         assert "∂·" not in shown and "∂L/" not in shown
 
 
-def test_fit_grad_line_keeps_both_ids():
+def test_fit_grad_line_keeps_both_ids(qapp):      # QFontMetrics needs the application
     metrics = QFontMetrics(style.FONT_VALUE)
     line = fit_grad_line(metrics, 150, "cross_entropy_loss", "hidden_weights",
                          ("= 0.12345", "= 0.123"))

@@ -243,7 +243,7 @@ def test_the_shipped_mlp_imports_opens_by_layers_and_the_player_steps_back_throu
     for edge in model.edges():                                      # every wire runs forward
         assert x[edge.source] < x[edge.target], edge
 
-    key(window, Qt.Key.Key_Right)
+    key(window, Qt.Key.Key_Home)
     player = window.player
     assert player.active and player.current == 0
     # 1 initial + 12 ops forward + the loss's seed + 19 edges back + the update

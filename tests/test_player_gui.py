@@ -46,7 +46,9 @@ def shown(win) -> dict:
 def test_arrows_home_end_step_through_and_the_card_shows_the_seeds_numbers(window):
     open_example(window, "chain_rule")
     player = window.player
-    key(window, Qt.Key.Key_Right)
+    key(window, Qt.Key.Key_Right)           # the live view: → selects a node, the player waits
+    assert not player.active and window.canvas.selected_nodes() == ["x"]
+    key(window, Qt.Key.Key_Home)
     assert player.active and player.current == 0 and window.player_dock.isVisible()
     assert window.canvas.graph_scene.replaying
     assert window.canvas.node_item("u").value_text == NOT_YET       # not computed yet

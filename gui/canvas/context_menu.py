@@ -9,11 +9,13 @@ from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 
 
-def build_context_menu(view, viewport_pos) -> QMenu:
-    """The menu for what is under ``viewport_pos`` of ``view`` (built, not shown)."""
+def build_context_menu(view, viewport_pos, item=None) -> QMenu:
+    """The menu for what is under ``viewport_pos`` of ``view`` (built, not shown); for
+    ``item`` when given (the keyboard's menu: the current node; False: the empty canvas)."""
     menu = QMenu(view)
     controller = view.controller
-    item = view.itemAt(viewport_pos)
+    if item is None:
+        item = view.itemAt(viewport_pos)
     if isinstance(item, NodeItem):
         if not item.isSelected():
             view.select_nodes([item.node_id])
@@ -21,6 +23,7 @@ def build_context_menu(view, viewport_pos) -> QMenu:
         loss = menu.addAction("Use as loss", lambda: controller.set_loss(node_id))
         loss.setEnabled(view.model.loss != node_id)
         menu.addAction("Rename…  (double-click the header)", lambda: view.rename_inline(node_id))
+        menu.addAction("Connect…  (Ctrl+E)", lambda: view.open_connect_dialog(node_id))
         add_change_menu(menu, view, node_id)
         menu.addAction("Duplicate", view.duplicate_selection)
         menu.addAction("Copy", view.copy_selection)

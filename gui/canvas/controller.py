@@ -161,6 +161,14 @@ class CanvasController(QObject):
         if moves:
             self.stack.push(cmd.MoveNodes(self.model, moves))
 
+    def nudge(self, moves: dict) -> None:
+        """``{id: (old_xy, new_xy)}`` from the keyboard (Alt+arrows); nudges of the same nodes
+        in a row are one undo step."""
+        moves = {k: (tuple(old), tuple(new)) for k, (old, new) in moves.items()
+                 if self.model.has_node(k)}
+        if moves:
+            self.stack.push(cmd.NudgeNodes(self.model, moves))
+
     def delete(self, node_ids, edges=()) -> None:
         """Delete nodes (with their edges) and the edges ``(source, target, port)``, one step."""
         node_ids = [n for n in node_ids if self.model.has_node(n)]

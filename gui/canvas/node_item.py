@@ -21,8 +21,10 @@ from gui.canvas import style
 from gui.canvas.port_item import OUTPUT, hit_port, input_port_pos, output_port_pos, port_pos
 from gui.canvas.text_fit import fit_grad_line, fit_grad_line_in, fit_label, fitting, shrunk_to_fit, two_lines
 from gui.canvas.thumbnail import heatmap_pixmap
+from gui.theme import colors
 
 _NO_PEN = QPen(Qt.NoPen)
+FOCUS_OUTSIDE = 3.0  # the focus ring's outer edge, outside the card (within its bounds)
 
 
 def compact_value_pixels(lod: float) -> int:
@@ -48,7 +50,8 @@ class NodeItem(QGraphicsItem):
         self.height = style.card_height(self.arity)
         self._rect = QRectF(0, 0, style.NODE_W, self.height)
         self._bounds = self._rect.adjusted(-style.PORT_R - 3, -style.BADGE_R_MAX - 4,
-                                           style.PORT_R + 3, 3)   # badges overhang the top
+                                           style.PORT_R + 3, FOCUS_OUTSIDE)  # badges overhang
+        #                                                    the top
         self._body_path = QPainterPath()
         self._body_path.addRoundedRect(self._rect, style.CORNER, style.CORNER)
         self._header_path = QPainterPath()
@@ -82,6 +85,7 @@ class NodeItem(QGraphicsItem):
         self.pending = False           # "not computed yet": a replay has not reached the node
         self.grad_pending = False
         self.grad_parts = None         # (loss, node, ("= 95.06", "= 95.1")) to fit the line
+        self.focus_ring = False        # the keyboard is on this node and the canvas has focus
         self._state = None
         self._tip_args: tuple = (None, "", (), "")
         self._tip_dirty = True
@@ -221,6 +225,11 @@ class NodeItem(QGraphicsItem):
                        f"{escape(text, quote=False)}</span>")
         return "<br>".join(tip)
 
+    def set_focus_ring(self, on: bool) -> None:
+        if on != self.focus_ring:
+            self.focus_ring = on
+            self.update()
+
     def set_connected(self, port: int, connected: bool) -> None:
         (self.connected_ports.add if connected else self.connected_ports.discard)(port)
         self.update()
@@ -262,6 +271,8 @@ class NodeItem(QGraphicsItem):
         if lod < 0.3:
             painter.fillRect(self._rect, style.NODE_SELECTED if selected else
                              (style.NODE_ERROR if broken else self.header_color))
+            if self.focus_ring:
+                self._paint_focus_ring(painter, lod)
             return
         if self.highlight == ACTIVE:   # the player's current step
             pen = QPen(style.PORT_HIGHLIGHT, 3.0)
@@ -290,6 +301,18 @@ class NodeItem(QGraphicsItem):
             self._paint_results(painter)
         if self.badges:
             self._paint_badges(painter, lod)
+        if self.focus_ring:
+            self._paint_focus_ring(painter, lod)
+
+    def _paint_focus_ring(self, painter, lod: float) -> None:
+        """The keyboard's node: a ring in the focus colour round the card, its outer edge
+        FOCUS_OUTSIDE beyond it; at least 2 px on screen (thicker inwards when zoomed out)."""
+        width = min(max(3.0, 2.0 / max(lod, 1e-3)), 9.0)
+        gap = FOCUS_OUTSIDE - width / 2
+        painter.setPen(QPen(QColor(colors.active().focus), width))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRoundedRect(self._rect.adjusted(-gap, -gap, gap, gap), style.CORNER + gap,
+                                style.CORNER + gap)
 
     def _paint_badges(self, painter, lod: float) -> None:
         """Gradient-health badges: glyph discs on the top-right corner, legible when zoomed

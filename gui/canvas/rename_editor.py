@@ -38,6 +38,7 @@ class HeaderRenameEditor(QLineEdit):
     def start(self, item) -> None:
         """Open over ``item``'s header with its id selected."""
         self.node_id = item.node_id
+        self.setAccessibleName(f"New name for {item.node_id}: Enter renames, Esc cancels")
         self.setText(item.node_id)
         self.selectAll()
         self._mark(False)
@@ -81,8 +82,8 @@ class HeaderRenameEditor(QLineEdit):
 
     def _close(self) -> None:
         self.node_id = None
-        self.hide()
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)    # first: else Qt moves the
+        self.hide()                                             # focus to the next control
 
     def _mark(self, invalid: bool) -> None:
         self.setProperty("invalid", invalid)

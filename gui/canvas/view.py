@@ -17,10 +17,11 @@ from gui.canvas.context_menu import build_context_menu
 from gui.canvas.controller import CanvasController
 from gui.canvas.drops import PaletteDrops
 from gui.canvas.edge_item import EdgeItem
+from gui.canvas.keyboard import CanvasKeyboard, handle_shortcut_override
 from gui.canvas.empty_hint import EmptyHint
 from gui.canvas.node_item import NodeItem
 from gui.canvas.overlays import CaptionOverlay, EdgeLegend
-from gui.canvas.quick_search import QuickSearch
+from gui.canvas.quick_search import QuickAdd
 from gui.canvas.rename_editor import HeaderRenameEditor
 from gui.canvas.scene import GraphScene
 from gui.canvas.scrub import ValueScrubber
@@ -33,13 +34,14 @@ FIT_MARGIN = 24               # scene pixels around the nodes when fitting
 WORLD = QRectF(-500_000, -500_000, 1_000_000, 1_000_000)
 
 
-class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
+class CanvasView(CanvasKeyboard, QuickAdd, PaletteDrops, WireDrawing, QGraphicsView):
     status_message = Signal(str)   # information
     refused = Signal(str)          # an action refused, and why (shown as a warning)
     selection_changed = Signal(list)
     space_tapped = Signal()        # Space pressed and released without panning (play/pause)
     escaped = Signal()             # Esc with no wire or scrub to cancel (the player leaves)
     build_network_requested = Signal()   # the empty canvas's "Build a network…"
+    edit_requested = Signal(str)   # Enter on a node: its editor in the inspector, please
 
     def __init__(self, model, undo_stack, parent=None):
         super().__init__(parent)
@@ -70,9 +72,7 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.StrongFocus)
         self.viewport().setMouseTracking(True)
-        self._quick_search: QuickSearch | None = None    # made on first use
-        self._quick_search_pos = QPointF()
-        self._quick_search_wire: tuple[str, int] | None = None  # connect the chosen op here
+        self._quick_search_pos = QPointF()   # where the Tab box was opened (QuickAdd)
         self._last_mouse = None        # viewport point of the last mouse event
         self._space_down = False
         self._space_panned = False     # a drag happened while Space was held: not a tap
@@ -95,6 +95,8 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         self.banner = CanvasBanner(self)     # why there are no gradients, in one line
         self.empty_hint = EmptyHint(self)    # how to start, on an empty graph
         self.scrubber = ValueScrubber(self)  # drag a scalar's value on its card
+        self._init_keyboard()                # arrows, Alt+arrows, Enter, Menu (keyboard.py)
+        self.connect_dialog = None           # Edit ▸ Connect… while it is open
         self.centerOn(0, 0)
 
     # ------------------------------------------------------------ public API (contract)
@@ -218,6 +220,8 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         if not self._fitting:
             self._fit_transform = None   # panned: no longer fitted
         super().scrollContentsBy(dx, dy)
+        if self.hasFocus():
+            self.viewport().update()     # the focus ring was scrolled with the pixels
         banner = getattr(self, "banner", None)
         if banner is not None:
             banner.move(0, 0)            # scrolling moves the viewport's children: not this one
@@ -243,7 +247,9 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
     # ------------------------------------------------------------ selection helpers
     def _on_selection_changed(self) -> None:
         if isValid(self) and isValid(self.graph_scene):  # not while Qt tears the scene down
-            self.selection_changed.emit(self.selected_nodes())
+            selected = self.selected_nodes()
+            self._follow_selection(selected)
+            self.selection_changed.emit(selected)
 
     def _select_ids(self, ids: list) -> None:
         nodes = self.graph_scene.nodes
@@ -303,48 +309,20 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
         # the zoom may have changed through any QGraphicsView call (scale, fitInView, ...)
         self.graph_scene.set_overview(self.transform().m11() < OVERVIEW_BELOW)
         super().paintEvent(event)
+        self.paint_focus_ring()
 
     # ------------------------------------------------------------ keyboard
     def event(self, event) -> bool:
         if event.type() == QEvent.KeyPress and event.key() == Qt.Key_Tab:
             self.open_quick_search()
             return True
+        if handle_shortcut_override(self, event):
+            return True
         return super().event(event)
-
-    @property
-    def quick_search(self) -> QuickSearch:
-        """The Tab / double-click search box (made the first time it is needed)."""
-        if self._quick_search is None:
-            self._quick_search = QuickSearch(self)
-            self._quick_search.chosen.connect(self._quick_search_chosen)
-        return self._quick_search
-
-    def open_quick_search(self, viewport_pos: QPoint | None = None, wire_from=None) -> None:
-        """The add-node popup at ``viewport_pos`` (the cursor by default); with ``wire_from``
-        (node id, port) the chosen op is wired to that port."""
-        self._quick_search_wire = wire_from
-        if viewport_pos is None:
-            viewport_pos = self._cursor_in_viewport()
-        self._quick_search_pos = self.mapToScene(viewport_pos)
-        self.quick_search.popup(self.viewport().mapTo(self, viewport_pos))
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene the view shows."""
         return self.mapToScene(self.viewport().rect()).boundingRect()
-
-    def _cursor_in_viewport(self) -> QPoint:
-        if self._last_mouse is not None and self.viewport().rect().contains(self._last_mouse):
-            return self._last_mouse
-        return self.viewport().rect().center()
-
-    def _quick_search_chosen(self, kind: str, name: str) -> None:
-        wire_from, self._quick_search_wire = self._quick_search_wire, None
-        if kind == "template":
-            self.controller.insert_template(name, self._quick_search_pos)
-        elif wire_from is not None:
-            self.controller.add_connected(name, self._quick_search_pos, wire_from)
-        else:
-            self.controller.add_node(name, self._quick_search_pos, self.visible_scene_rect())
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():
@@ -360,6 +338,9 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             return
         if event.key() == Qt.Key_Escape:
             self.escaped.emit()
+        if self.keyboard_key(event):
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:
@@ -490,11 +471,26 @@ class CanvasView(PaletteDrops, WireDrawing, QGraphicsView):
             self.controller.move_nodes(moves)
 
     # ------------------------------------------------------------ context menu
-    def context_menu(self, viewport_pos: QPoint) -> QMenu:
-        """The right-click menu for what is under ``viewport_pos`` (built, not shown)."""
-        return build_context_menu(self, viewport_pos)
+    def context_menu(self, viewport_pos: QPoint, item=None) -> QMenu:
+        """The right-click menu for what is under ``viewport_pos`` (built, not shown); for
+        ``item`` instead when given (False: the empty canvas's menu)."""
+        return build_context_menu(self, viewport_pos, item)
+
+    def open_connect_dialog(self, source: str | None = None):
+        """Edit ▸ Connect…: From (``source``, else the selected node) and To (node.port)."""
+        from gui.canvas.connect_dialog import ConnectDialog
+        if self.connect_dialog is not None and isValid(self.connect_dialog):
+            self.connect_dialog.close()
+        selected = self.selected_nodes()
+        self.connect_dialog = ConnectDialog(self, source or self.current_node
+                                            or (selected[0] if selected else None))
+        self.connect_dialog.open()
+        return self.connect_dialog
 
     def contextMenuEvent(self, event) -> None:
+        if self.keyboard_context_event(event):
+            event.accept()          # the Menu key / Shift+F10 press opened it already
+            return
         menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()

@@ -39,6 +39,7 @@ class Inspector(QWidget):
     node_requested = Signal(str)   # "select this node" (a row of the graph overview)
     example_requested = Signal(str)   # "open this example" (links on an empty graph)
     element_clicked = Signal(str, tuple)   # a cell of the node's value or gradient clicked
+    escaped = Signal()       # Esc in the inspector: the focus goes back to the canvas
 
     def __init__(self, model, undo_stack, records=None, parent=None):
         super().__init__(parent)
@@ -53,6 +54,7 @@ class Inspector(QWidget):
         self._built_op: str | None = None      # the op whose fields the panel shows
 
         self.scroll = QScrollArea()
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # it only frames the fields
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.feedback = QLabel(objectName="error", wordWrap=True)
@@ -91,6 +93,27 @@ class Inspector(QWidget):
             self._build()
         else:
             self._refresh_editors()
+
+    def focus_editor(self) -> QWidget | None:
+        """Put the focus in the node's value box (else its first setting, else its id): Enter
+        on the canvas does. Returns the widget, or None with no node shown."""
+        editors = [self.value_edit, *(e for e, _setter in self.attr_editors.values()),
+                   getattr(self, "name_edit", None) if self.node_id is not None else None]
+        for editor in editors:
+            if editor is not None and editor.isVisibleTo(self) and editor.isEnabled():
+                editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                if hasattr(editor, "selectAll"):
+                    editor.selectAll()
+                self.scroll.ensureWidgetVisible(editor)
+                return editor
+        return None
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -140,6 +163,7 @@ class Inspector(QWidget):
         self.name_edit = QLineEdit(node_id)
         self.name_edit.setFont(theme.ui_font(11, bold=True))
         self.name_edit.setToolTip("The node's id; press Enter to rename")
+        self.name_edit.setAccessibleName("Node id")
         self.name_edit.editingFinished.connect(self._rename)
         head = QHBoxLayout()
         head.addWidget(badge)
@@ -151,8 +175,8 @@ class Inspector(QWidget):
         # way, so completing a wire moves nothing under the cursor
         self.ports_label = QLabel(objectName="muted", textFormat=Qt.TextFormat.RichText)
         self.ports_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.ports_label.setVisible(bool(op.port_names))
-        self.page.addWidget(self.ports_label)
+        self.page.addWidget(self.ports_label)     # first: shown without a parent, a label
+        self.ports_label.setVisible(bool(op.port_names))   # is a window (it took the focus)
         self._refresh_ports()
         self.loss_box = QCheckBox("Loss: differentiate this node")
         self.loss_box.setToolTip("Gradients are of this node (it must hold one number). "
@@ -397,6 +421,8 @@ class Inspector(QWidget):
         if self.node_id == old:
             self.node_id = new
             self.name_edit.setText(new)
+            if self.value_field is not None:
+                self.value_field.rename(new)
             self.refresh_results()
         if self.node_id is not None:
             self._refresh_ports()

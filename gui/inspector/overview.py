@@ -103,6 +103,7 @@ class GraphOverview(QWidget):
         self.caption = QLabel("Leaves: values and gradients", objectName="muted", wordWrap=True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["node", "shape", "value", "gradient"])
+        self.table.setAccessibleName("Leaves: values and gradients")
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -1,6 +1,7 @@
 """A text field for a node's value that shows a matrix one row per line.
 
-Enter applies (as in a line edit), Shift+Enter starts a new line, leaving the field applies too;
+Enter applies (as in a line edit), Shift+Enter starts a new line, leaving the field applies too,
+Esc puts the node's value back (and the inspector returns the focus to the canvas);
 `editingFinished` fires once per edit (``finished_by`` says whether Enter or leaving the field
 did it). Numbers are written in full precision (repr), so what the user sees is exactly what
 the engine computes with. The parsers here read what the user typed as data, or say why they
@@ -80,6 +81,7 @@ def attr_text(value) -> str:
 
 class ValueEdit(QPlainTextEdit):
     editingFinished = Signal()
+    cancelled = Signal()       # Esc with typed text not applied: the node's value comes back
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -137,6 +139,12 @@ class ValueEdit(QPlainTextEdit):
             self.editingFinished.emit()
 
     def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            if self._dirty:
+                self._dirty = False
+                self.cancelled.emit()
+            event.ignore()           # and on to the inspector: back to the canvas
+            return
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._finish("enter")

@@ -39,10 +39,19 @@ class ValueField(QWidget):
         layout.setSpacing(2)
         for widget in (self.edit, self.hint, self.shape_label):
             layout.addWidget(widget)
+        self.edit.setAccessibleName(f"Value of {node_id}")
+        self.edit.setAccessibleDescription("A number or nested lists. Enter applies, Shift+Enter "
+                                           "starts a new row, Esc puts the value back")
         self.edit.textChanged.connect(self._validate)
         self.edit.editingFinished.connect(self._commit)
+        self.edit.cancelled.connect(self.refresh)
         self.reason: str | None = None
         self.refresh()
+
+    def rename(self, node_id: str) -> None:
+        """The node was renamed: the box edits it under its new id."""
+        self.node_id = node_id
+        self.edit.setAccessibleName(f"Value of {node_id}")
 
     # -- reading -----------------------------------------------------------------------------
     def check(self, text: str):

@@ -178,6 +178,26 @@ class MoveNodes(ModelCommand):
             self.model.move_node(node_id, old)
 
 
+class NudgeNodes(MoveNodes):
+    """A move by the keyboard (Alt+arrows). Consecutive nudges of the same nodes merge into
+    one undo step; nudges that end where they began leave none."""
+
+    ID = 0x6E0D
+
+    def id(self):
+        return self.ID
+
+    def mergeWith(self, other) -> bool:
+        if not isinstance(other, NudgeNodes) or other.model is not self.model \
+                or other.moves.keys() != self.moves.keys():
+            return False
+        self.moves = {k: (old, other.moves[k][1]) for k, (old, _new) in self.moves.items()}
+        self.setText(other.text())
+        if all(old == new for old, new in self.moves.values()):
+            self.setObsolete(True)
+        return True
+
+
 class SetAttr(ModelCommand):
     def __init__(self, model, node_id, name, value, parent=None):
         super().__init__(f"Set {node_id}.{name}", parent)

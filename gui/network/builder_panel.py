@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, Q
                                QLabel, QPushButton, QScrollArea, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
+from gui.accessibility import label_for
 from gui.model import commands
 
 TASKS = (("From the target", None), ("Classify", "classify"), ("Regress", "regress"))
@@ -69,18 +70,22 @@ class BuilderPanel(QWidget):
         data = QGridLayout(data_box)
         data.addWidget(self.data_label, 0, 0, 1, 2)
         data.addWidget(self.csv_button, 1, 0, 1, 2)
-        data.addWidget(QLabel("Target"), 2, 0)
+        data.addWidget(label_for(QLabel("Target"), self.target_box), 2, 0)
         data.addWidget(self.target_box, 2, 1)
-        data.addWidget(QLabel("Task"), 3, 0)
+        data.addWidget(label_for(QLabel("Task"), self.task_box), 3, 0)
         data.addWidget(self.task_box, 3, 1)
         data.addWidget(self.fit_button, 4, 0, 1, 2)
 
         self.inputs = self._spin("builder_inputs", 1)
+        self.inputs.setAccessibleName("Inputs: features per row")
         self.inputs.editingFinished.connect(self._ends_changed)
         self.outputs = self._spin("builder_outputs", 1)
+        self.outputs.setAccessibleName("Outputs")
         self.outputs.editingFinished.connect(self._ends_changed)
         self.loss_box = self._compact(QComboBox(objectName="builder_loss"))
         self.loss_box.addItems(list(model.LOSS_OPS))
+        self.loss_box.setAccessibleName("Loss")
+        self.loss_box.setToolTip("The loss on the outputs")
         self.loss_box.currentTextChanged.connect(self._ends_changed)
         self.layers_box = QGroupBox("Layers")
         self.grid = QGridLayout(self.layers_box)
@@ -108,6 +113,7 @@ class BuilderPanel(QWidget):
         column.addWidget(self.error)
         column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)          # it only frames the rows
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)          # a dock narrower than the rows scrolls, never clips
         outer = QVBoxLayout(self)
@@ -239,7 +245,7 @@ class BuilderPanel(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self.layer_rows = []
-        self.grid.addWidget(QLabel("Inputs"), 0, 0, 1, 2)
+        self.grid.addWidget(label_for(QLabel("Inputs"), self.inputs), 0, 0, 1, 2)
         self.grid.addWidget(self.inputs, 0, 2)
         hidden = QLabel("Hidden layers: units and activation" if self.spec["hidden"] else
                         "No hidden layer", objectName="muted")
@@ -249,9 +255,11 @@ class BuilderPanel(QWidget):
             self.layer_rows.append(self._layer_row(k, units, activation))
         row = len(self.layer_rows) + 2
         self.grid.addWidget(self.add_layer_button, row, 0, 1, 6)
-        self.grid.addWidget(QLabel("Outputs"), row + 1, 0, 1, 2)
+        self.grid.addWidget(label_for(QLabel("Outputs"), self.outputs), row + 1, 0, 1, 2)
         self.grid.addWidget(self.outputs, row + 1, 2)
-        self.grid.addWidget(self.loss_box, row + 1, 3, 1, 3)
+        self.grid.addWidget(label_for(QLabel("loss", objectName="muted"), self.loss_box),
+                            row + 1, 3)
+        self.grid.addWidget(self.loss_box, row + 1, 4, 1, 2)
 
     def _layer_row(self, k: int, units: int, activation: str) -> dict:
         minus, plus = QToolButton(), QToolButton()
@@ -271,12 +279,15 @@ class BuilderPanel(QWidget):
         for widget, name in ((minus, "minus"), (plus, "plus"), (remove, "remove")):
             widget.setObjectName(f"builder_{name}_{k}")
             widget.setFixedWidth(24)
+            widget.setAccessibleName(widget.toolTip())     # not "−", "+" or "✕"
+        spin.setAccessibleName(f"Units of hidden layer {k}")
+        box.setAccessibleName(f"Activation of hidden layer {k}")
         minus.clicked.connect(lambda: self.change_units(k, -1))
         plus.clicked.connect(lambda: self.change_units(k, +1))
         spin.editingFinished.connect(lambda: self.set_units(k, spin.value()))
         box.currentTextChanged.connect(lambda text: self.set_activation(k, text))
         remove.clicked.connect(lambda: self.remove_layer(k))
-        label = QLabel(f"{k}")
+        label = label_for(QLabel(f"{k}"), box)
         label.setToolTip(f"Hidden layer {k}: its units and activation")
         for column, widget in enumerate((label, minus, spin, plus, box, remove)):
             self.grid.addWidget(widget, k + 1, column)

@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QSplitter,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
-from gui import theme
+from gui import accessibility, theme
 from gui.network.neuron_frame import GRADIENTS, WEIGHTS, batch_rows, neuron_frame
 from gui.network.neuron_picture import NeuronPicture
 from gui.network.weight_chain_text import chain_html
@@ -71,7 +71,9 @@ class NeuronPage(QWidget):
         bar.addWidget(self.weights_button)
         bar.addWidget(self.gradients_button)
         bar.addSpacing(12)
-        bar.addWidget(QLabel("Row"))
+        row_label = QLabel("Row")
+        row_label.setBuddy(self.row_box)        # names the box for a screen reader
+        bar.addWidget(row_label)
         bar.addWidget(self.row_box)
         bar.addSpacing(12)
         bar.addWidget(self.caption)
@@ -79,11 +81,15 @@ class NeuronPage(QWidget):
         bar.addWidget(self.summary)
 
         self.picture = NeuronPicture()
+        self.picture.setAccessibleName("The network's neurons: click a line to read its "
+                                       "weight's chain rule")
         self.picture.weight_clicked.connect(self.choose_weight)
+        self.picture.weight_stepped.connect(self.step_weight)
         self.picture.level_clicked.connect(self._level_clicked)
         self.chain_view = QTextBrowser()
         self.chain_view.setObjectName("weight_chain")
         self.chain_view.setOpenLinks(False)
+        self.chain_view.setAccessibleName("The chosen weight's chain rule")
         self.chain_view.setMinimumWidth(260)
         self.chain_view.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -188,6 +194,7 @@ class NeuronPage(QWidget):
         self.caption.setText(caption)
         self.caption.setToolTip(record.detail)
         self.summary.setText("" if caption else self.model.network_summary())
+        self.picture.setAccessibleDescription(caption or self.model.network_summary())
 
     # ------------------------------------------------------------ choosing
     def _valid(self, weight) -> bool:
@@ -205,6 +212,25 @@ class NeuronPage(QWidget):
         self.refresh_chain(keep_place=False)
         lay = self.network.layers[layer - 1]
         self.weight_chosen.emit(lay.weight, tuple(lay.weight_index(i, j)))
+
+    def step_weight(self, d_layer: int, d_i: int, d_j: int) -> None:
+        """The keyboard's move from the chosen weight (the first weight when none is):
+        to the next layer, or to the next unit on either end, kept inside the layer."""
+        network = self.network
+        if network is None or not network.layers:
+            return
+        if self.chosen is None:
+            self.choose_weight(1, 0, 0)
+        else:
+            layer, i, j = self.chosen
+            layer = min(max(layer + d_layer, 1), len(network.layers))
+            lay = network.layers[layer - 1]
+            self.choose_weight(layer, min(max(i + d_i, 0), lay.fan_in - 1),
+                               min(max(j + d_j, 0), lay.fan_out - 1))
+        layer, i, j = self.chosen
+        name = f"{self.network.layers[layer - 1].weight}: unit {i} to unit {j}"
+        self.picture.setAccessibleName(f"The network's neurons, weight {name}")
+        accessibility.announce(f"Weight {name}", self.picture)
 
     def choose_element(self, node_id: str, index) -> None:
         """An element of a weight picked in the op view (the inspector's heatmap)."""

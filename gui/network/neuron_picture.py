@@ -51,11 +51,13 @@ def _line_pen(value: float, scale: float, dim: bool, widest: float = MAX_WIDTH) 
 class NeuronPicture(QWidget):
     weight_clicked = Signal(int, int, int)    # layer (1-based), input unit i, unit j
     level_clicked = Signal(int)               # column k (0: the features)
+    weight_stepped = Signal(int, int, int)    # by keyboard: (Δlayer, Δi, Δj)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("neuron_picture")
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)     # arrows choose a weight
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.frame = None
@@ -167,7 +169,32 @@ class NeuronPicture(QWidget):
         if line is not None:
             self.weight_clicked.emit(*line)
 
+    def keyPressEvent(self, event) -> None:
+        """← → the previous / next layer's weights, ↑ ↓ the unit fed (j), Shift+↑ ↓ the
+        unit feeding it (i)."""
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        step = {Qt.Key.Key_Left: (-1, 0, 0), Qt.Key.Key_Right: (1, 0, 0),
+                Qt.Key.Key_Up: (0, -1, 0) if shift else (0, 0, -1),
+                Qt.Key.Key_Down: (0, 1, 0) if shift else (0, 0, 1)}.get(event.key())
+        if step is None or self.frame is None:
+            return super().keyPressEvent(event)
+        self.weight_stepped.emit(*step)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
     def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self.frame is not None \
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left,
+                                    Qt.Key.Key_Right) \
+                and (self.frame.live or event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)):
+            event.accept()          # the arrows are ours (← → the player's while it runs)
+            return True
         if event.type() == QEvent.Type.ToolTip and self.frame is not None:
             text = self.tooltip_at(QPointF(event.pos()))
             if text:
@@ -215,6 +242,10 @@ class NeuronPicture(QWidget):
             self._paint_links(painter, k, links, xs, ys, widest)
         for k, level in enumerate(frame.levels):
             self._paint_level(painter, k, level, xs[k], ys[k], radii[k], spacings[k])
+        if self.hasFocus():                  # the focus ring, as on the canvas
+            painter.setPen(QPen(QColor(theme.C.focus), 6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.rect())
         self._paint_chosen(painter, xs, ys)
         self._paint_legend(painter)
 

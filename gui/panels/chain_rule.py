@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLab
 from shiboken6 import isValid
 
 from gui import theme
+from gui.accessibility import plain
 from gui.canvas import style
 from gui.display import HIDDEN
 from gui.formatting import fmt_number, grad_symbol, norm, short_summary
 from gui.panels.chain_text import array_text, equation_html, esc, route_text, sum_html
+from gui.theme.focus import focus_ring
 
 ROW_STYLE = f"""
 QFrame#pathRow {{ background: {theme.RAISED}; border: 1px solid {theme.BORDER};
@@ -108,6 +110,19 @@ class PathRow(QFrame):
         positive = bool(np.sum(value) >= 0)
         layout.addWidget(ShareBar(share if np.isfinite(share) else 0.0, positive), 2, 0, 1, 3)
         layout.setColumnStretch(1, 1)
+        # Tab reaches each path; a screen reader reads it whole (issue 19)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setAccessibleName(f"Path {index}: {plain(route)}. {plain(equation)}"
+                               + (f", {share:.0%} of the gradient" if np.isfinite(share)
+                                  else ""))
+
+    def focusInEvent(self, event) -> None:      # the keyboard picks the path out, as hovering
+        self.panel.hover_path(self)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.panel.unhover_path(self)
+        super().focusOutEvent(event)
 
     def set_hovered(self, on: bool) -> None:
         if bool(self.property("hovered")) != on:
@@ -148,7 +163,7 @@ class ChainRulePanel(QWidget):
         self._done.finished.connect(self._on_check)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.setStyleSheet(ROW_STYLE)
+        self.setStyleSheet(ROW_STYLE + focus_ring("QFrame#pathRow"))
         self._build()
         model.results_changed.connect(self.schedule_refresh)
         model.node_renamed.connect(self._on_renamed)
@@ -181,6 +196,7 @@ class ChainRulePanel(QWidget):
         rows_page = QWidget()
         rows_page.setLayout(self.rows_box)
         self.scroll = QScrollArea()
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # it only frames the rows
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.scroll.setWidget(rows_page)
@@ -220,6 +236,7 @@ class ChainRulePanel(QWidget):
         page = QWidget()
         page.setLayout(right)
         self.right = QScrollArea()        # a short dock scrolls instead of growing the window
+        self.right.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.right.setWidgetResizable(True)
         self.right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.right.setWidget(page)

@@ -41,9 +41,10 @@ back along each wire is added. Hover a wire on the canvas to see its step, or pr
 <b>Play</b> to watch the whole pass, one step at a time.</p>
 
 <h4>The player</h4>
-<p><b>K</b> or a tap of <b>Space</b> play / pause · <b>→</b> <b>←</b> one step ·
-<b>Home</b> <b>End</b> the first / last step · <b>Esc</b> back to the live view. Each step
-shows on the canvas and on the step card under it.</p>
+<p><b>K</b> or a tap of <b>Space</b> play / pause · <b>Home</b> <b>End</b> the first / last
+step · <b>→</b> <b>←</b> one step while the player runs (in the live view the arrows move
+between nodes) · <b>Esc</b> back to the live view. Each step shows on the canvas and on the
+step card under it.</p>
 
 <h4>Predict mode: commit to a number first</h4>
 <p>Press <b>P</b> (or Predict on the player's strip). Each step then hides the number it would
@@ -66,7 +67,13 @@ another op with as many inputs (tanh → ReLU, add → mul), keeping its wires: 
 
 <p><b>Keys:</b> F fit · Tab quick add · Del delete · Ctrl+D duplicate · Ctrl+Z undo ·
 Space+drag pan · wheel zoom · double-click a header: rename · drag a scalar's value: scrub it
-and watch every gradient follow.</p>"""
+and watch every gradient follow.</p>
+<p><b>Without a mouse:</b> the arrow keys move between nodes (Shift adds to the selection) ·
+Alt+arrows move the selected nodes (Alt+Shift: by 1 px) · Enter edits the node's value in the
+inspector, Esc comes back · F2 renames it · Ctrl+E connects two nodes · the Menu key or
+Shift+F10 opens the node's menu · Tab on the canvas adds a node, Shift+Tab or F6 leaves the
+canvas · F6 / Shift+F6 go round the panels. One-letter keys (F, K, N, P) work while the canvas
+has the focus.</p>"""
 HELP_WIDTH = 360
 HELP_MIN = 220
 
@@ -87,6 +94,7 @@ def install_help(window) -> LazyDock:
 def _browser() -> QTextBrowser:
     browser = QTextBrowser()
     browser.setObjectName("help_text")
+    browser.setAccessibleName("Help: the chain rule, the player and the keys")
     browser.setOpenExternalLinks(False)
     browser.setHtml(CHAIN_RULE_TEXT)
     return browser

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLineEdit, QStyle,
-                               QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget,
+                               QStyledItemDelegate, QStyleOptionViewItem, QToolButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from engine import ops as engine_ops
@@ -127,7 +127,11 @@ class PaletteWidget(QWidget):
         self.search = QLineEdit(placeholderText="Search ops…")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Filter by name, symbol or description. Enter adds the first match.")
+        self.search.setAccessibleName("Search ops")
+        for button in self.search.findChildren(QToolButton):       # the clear button
+            button.setAccessibleName("Clear the search")
         self.tree = PaletteTree()
+        self.tree.setAccessibleName("Ops and templates: Enter adds one to the canvas")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)

@@ -6,8 +6,10 @@ above the step card — shown while a replay runs. The PlayerController over the
 canvas, the strip and the card are built the first time the player is used
 (``window.player``): a window that never replays never imports them.
 ``add_player_controls(window, toolbar)`` adds ▶ Play to the main toolbar, View ▸ Player and
-File ▸ Export animation…. The keys act where the player lives — the canvas, the strip, the card — so arrow
-keys keep working in the palette, the inspector and text fields.
+File ▸ Export animation…. The keys act where the player lives — the canvas, the strip, the
+card — so arrow keys keep working in the palette, the inspector and text fields; K, a character
+key, acts on the canvas only. In the live view the canvas keeps ← and → for moving between
+nodes (gui/canvas/keyboard.py): Home, End, K, a tap of Space and ▶ Play enter the player.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
-from gui.actions import LazyDock, declare_needs, insert_tool_action, menu_named
+from gui.accessibility import announce, first_sentence
+from gui.actions import LazyDock, declare_needs, insert_tool_action, menu_named, single_key
 from gui.theme.icons import player_icon
 
 PANEL_HEIGHT = 360      # the Player dock when it opens: strip, card and a row of heatmaps …
@@ -99,7 +102,8 @@ def _build(window, actions, dock) -> QWidget:
     column.setSpacing(0)
     column.addWidget(strip)
     column.addWidget(card, 1)
-    panel.addActions([a for a in actions.values() if a.shortcut()])
+    # the arrows, Home and End step from the strip and the card too; K only on the canvas
+    panel.addActions([a for a in actions.values() if a.shortcut() and not single_key(a)])
     panel.player, panel.strip, panel.card, panel.predict = player, strip, card, predict
 
     def on_step(k: int) -> None:
@@ -148,9 +152,18 @@ def _build(window, actions, dock) -> QWidget:
             dock.hide()
 
     player.step_changed.connect(on_step)
+    player.step_changed.connect(lambda _k: announce_step(card, window))    # once, when drawn
     player.active_changed.connect(on_active)
     player.message.connect(window.show_warning)
     return panel
+
+
+def announce_step(card, window) -> None:
+    """The step the card shows, for a screen reader: its caption and the card's first
+    sentence ("step 6/9 · backward. y → u: ∂y/∂u += …")."""
+    caption = card.caption.text()
+    sentence = first_sentence(card.title.text())
+    announce(f"{caption}. {sentence}" if sentence else caption, window.canvas)
 
 
 def _minimum(dock) -> tuple[int, int]:

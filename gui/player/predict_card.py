@@ -16,12 +16,13 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout)
+                               QPushButton, QToolButton, QVBoxLayout)
 
 from engine.predict import SUM
 from engine.steps import BACKWARD, FORWARD, UPDATE
 from engine.predict.text import number, signed
-from gui import theme
+from gui import accessibility, theme
+from gui.accessibility import plain
 from gui.player.explain import summary
 from gui.player.predict import (HIDDEN, RIGHT, SKIPPED, WRONG, hidden_results, hidden_title,
                                 without)
@@ -108,10 +109,14 @@ class PredictBox(QFrame):
         self.tally.setToolTip("Your predictions this session: right, wrong, skipped")
         self.tally.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.pointer = QLabel(objectName="muted", wordWrap=True)     # a tensor's element
+        self._told = None                       # the outcome last announced
         self.field = QLineEdit(objectName="predict_field")
+        self.field.setAccessibleName("Your prediction")
         self.field.setPlaceholderText("your prediction (arithmetic is fine: 2 × 0.5)")
         self.field.setFont(theme.mono_font(10))
         self.field.setClearButtonEnabled(True)
+        for button in self.field.findChildren(QToolButton):       # the clear button
+            button.setAccessibleName("Clear the prediction")
         self.field.returnPressed.connect(lambda: self.submitted.emit(self.field.text()))
         self.check = QPushButton("Check  ⏎", objectName="predict_check")
         self.check.setToolTip("Check your prediction (Enter)")
@@ -174,6 +179,7 @@ class PredictBox(QFrame):
             self.tally.setText(f"✓ {tally['right']}   ✗ {tally['wrong']}   "
                                f"skipped {tally['skipped']}")
         self.prompt.setText(question.prompt)
+        self.field.setAccessibleName(f"Your prediction: {plain(question.prompt)}")
         self.pointer.setText(f"Asked: element {question.element} of {question.node}, the "
                              "one largest in size (rows and columns count from 0)."
                              if question.element else "")
@@ -192,6 +198,9 @@ class PredictBox(QFrame):
             if outcome.verdict is not None:
                 self.field.setText(number(outcome.verdict.guess))
             self.verdict.setText(verdict_html(outcome))
+            if outcome is not self._told:             # once per answer, not per redraw
+                self._told = outcome
+                accessibility.announce(plain(self.verdict.text()), self)
         self.verdict.setVisible(not open_)
         diagnosis = outcome.verdict.diagnosis if outcome and outcome.verdict else None
         for (label, text), formula in zip(self._formula_labels,

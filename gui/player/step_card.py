@@ -28,10 +28,10 @@ from gui.player.explain import MAX_TENSORS, Explanation
 from gui.player.predict_card import PredictBox
 from gui.inspector.tensor_view import TensorView
 
-HINT = ("Press <b>K</b> (or tap <b>Space</b>) to play the forward and backward passes of this "
-        "graph, <b>→</b> / <b>←</b> to step, <b>Home</b> / <b>End</b> for the first and last "
-        "step. Every number comes from the engine's last pass; any edit returns to the live "
-        "view.")
+HINT = ("Press <b>K</b> (or tap <b>Space</b>) on the canvas to play the forward and backward "
+        "passes of this graph, <b>Home</b> / <b>End</b> for the first and last step, then "
+        "<b>→</b> / <b>←</b> to step. Every number comes from the engine's last pass; any edit "
+        "returns to the live view.")
 _COLOURS = {"value": theme.VALUE, "grad": theme.GRAD}
 # where the heatmaps go (``layout_mode``): big below or beside the rows, small below or beside
 BELOW, BESIDE, SMALL, SMALL_BESIDE = "below", "beside", "small", "small beside"
@@ -90,6 +90,7 @@ class StepCard(QWidget):
         layout.addLayout(self.content)
         layout.addStretch(1)
         self.scroll = QScrollArea()
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # it only frames the card
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.body)

@@ -8,10 +8,18 @@ QActions (with their keys) sit in View ▸ Player.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QSlider, QToolBar, QToolButton
 
 from gui.player.controller import SPEEDS
 from gui.theme.icons import player_icon
+
+
+def _label(text: str, buddy) -> QLabel:
+    """A small label that names ``buddy`` (a screen reader reads it as the box's name)."""
+    label = QLabel(text, objectName="muted")
+    label.setContentsMargins(6, 0, 3, 0)
+    label.setBuddy(buddy)
+    return label
 
 
 class PlayerStrip(QToolBar):
@@ -30,6 +38,7 @@ class PlayerStrip(QToolBar):
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setPageStep(1)
         self.slider.setToolTip("Drag to scrub through the steps")
+        self.slider.setAccessibleName("Player step")
         self.slider.valueChanged.connect(self._scrubbed)
         self.addWidget(self.slider)
         self.label = QLabel()             # "step k/N": the card below says the phase
@@ -45,6 +54,7 @@ class PlayerStrip(QToolBar):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addSeparator()                         # the settings last: the first to go to »
         self.speed = QComboBox()
+        self.addWidget(_label("speed", self.speed))
         self.speed.setObjectName("player_speed")
         self.speed.setToolTip("Speed: steps per second while playing")
         for s in SPEEDS:
@@ -54,6 +64,7 @@ class PlayerStrip(QToolBar):
             lambda i: controller.set_speed(self.speed.itemData(i)))
         self.addWidget(self.speed)
         self.granularity = QComboBox()
+        self.addWidget(_label("backward", self.granularity))
         self.granularity.setObjectName("player_granularity")
         self.granularity.setToolTip("Backward pass: one step per edge, or per node")
         self.granularity.addItem("per edge", "edge")
@@ -61,6 +72,8 @@ class PlayerStrip(QToolBar):
         self.granularity.currentIndexChanged.connect(
             lambda i: controller.set_granularity(self.granularity.itemData(i)))
         self.addWidget(self.granularity)
+        for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            button.setAccessibleName("More player controls")    # Qt's » has no name
         controller.step_changed.connect(self._follow)
         controller.active_changed.connect(lambda _active: self._follow())
         controller.timeline_changed.connect(self._follow)

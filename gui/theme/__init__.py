@@ -14,6 +14,7 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QIcon, QPainter, QPaint
 from PySide6.QtWidgets import QApplication
 
 from gui.theme import colors
+from gui.theme.focus import focus_style_sheet
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 
@@ -171,7 +172,7 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(DISABLED))
     app.setPalette(palette)
     app.setFont(ui_font(10))
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET + focus_style_sheet(C))
 
 
 def app_icon() -> QIcon:

@@ -29,7 +29,9 @@ class Colors:
     muted: str             # secondary text: captions, dock titles, units
     disabled: str          # disabled text and icons
     placeholder: str       # a field's grey hint
-    accent: str            # focus rings, checked boxes, links, the selection in a field
+    accent: str            # checked boxes, links, the selection in a field
+    focus: str             # the keyboard focus ring (controls, the canvas, the focused node):
+    #                        at least 3:1 against every surface it is drawn on
     on_accent: str         # text on the accent colour
     shadow: str
     error: str             # an error message
@@ -117,7 +119,7 @@ DARK = Colors(
     name="dark",
     window="#202228", panel="#262930", base="#1a1c21", raised="#2d3139", border="#393d47",
     hover="#323743", selected="#2f4366", text="#e3e6ec", muted="#9aa1ad", disabled="#5b616d",
-    placeholder="#6b7280", accent="#4f8fea", on_accent="#ffffff", shadow="#000000",
+    placeholder="#6b7280", accent="#4f8fea", focus="#6ea8ff", on_accent="#ffffff", shadow="#000000",
     error="#ff6b6b", error_background="#3d2327", warning="#e0a84a",
     warning_background="#3a3020", ok="#5fd38d", value="#7fd1ff", grad="#ffa657",
     emphasis="#f5c26b", icon="#c9ced8", badge_text="#ffffff",

@@ -47,7 +47,9 @@ class CsvDialog(QDialog):
 
         self.path_edit = QLineEdit(path or (current.get("csv") or ""))
         self.path_edit.setPlaceholderText("path/to/data.csv")
+        self.path_edit.setAccessibleName("CSV file")
         browse = QPushButton("Browse…")
+        browse.setAccessibleName("Browse for a CSV file")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -58,6 +60,7 @@ class CsvDialog(QDialog):
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setVisible(False)
         self.preview.setMinimumHeight(200)
+        self.preview.setAccessibleName("The CSV's first rows")
         self.rows_label = QLabel(objectName="muted")
 
         self.target_box = QComboBox()

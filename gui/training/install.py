@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from shiboken6 import isValid
 
+from gui.accessibility import announce
 from gui.actions import LazyDock, declare_needs, document_folder, insert_tool_action, menu_named
 
 PANEL_HEIGHT = 400          # preferred: the window's policy caps it (the canvas keeps its share)
@@ -72,6 +73,7 @@ def install_training(window) -> LazyDock:
 
 def _build_panel(window, dock):
     """The Training panel and its session, wired to the window (once, when first needed)."""
+    from gui.training.messages import plural
     from gui.training.panel import TrainingPanel
 
     panel = TrainingPanel(window.model, window.undo_stack, lambda: document_folder(window))
@@ -86,6 +88,9 @@ def _build_panel(window, dock):
         dock.raise_()
 
     session.about_to_start.connect(bring_up)
+    session.run_started.connect(lambda steps: announce(
+        f"Training started: {plural(steps, 'step')}", window))
+    session.run_ended.connect(lambda text: announce(text, window))
     session.live.repaint = lambda: window.canvas.viewport().repaint()
     panel.message.connect(window.show_message)
     panel.warning.connect(window.show_warning)

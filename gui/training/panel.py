@@ -16,7 +16,7 @@ from gui.theme.icons import player_icon
 
 from gui.training.boundary_plot import BoundaryPlot
 from gui.training.pacing import PlotPacer
-from gui.training.panel_widgets import LearningRateBox, PlotGrid
+from gui.training.panel_widgets import LearningRateBox, PlotGrid, name_fields
 from gui.training.plots import AccuracyPlot, GradientPlot, LossPlot
 from gui.training.run_view import RunView
 from gui.training.session import TrainingSession
@@ -52,6 +52,7 @@ class TrainingPanel(RunView, QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFixedWidth(CONTROLS_WIDTH + 14)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)    # it only frames the controls
         self.controls_scroll = scroll
         self.plot_grid = PlotGrid(self.plots)
         self.plot_grid.arranged.connect(self._plots_arranged)
@@ -66,6 +67,7 @@ class TrainingPanel(RunView, QWidget):
         outer.setWidget(content)
         outer.setWidgetResizable(True)
         outer.setFrameShape(QFrame.Shape.NoFrame)
+        outer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroller = outer
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -172,8 +174,10 @@ class TrainingPanel(RunView, QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         column.addWidget(self.error_label)
-        column.addWidget(self._heading("Data"))
+        data_heading = self._heading("Data")
+        column.addWidget(data_heading)
         column.addLayout(self._build_data())
+        data_heading.setBuddy(self.dataset_box)       # names the data set box for a reader
         column.addWidget(self._heading("Optimization"))
         column.addLayout(self._build_optimization())
         column.addStretch(1)
@@ -245,6 +249,7 @@ class TrainingPanel(RunView, QWidget):
         self.features_box.setToolTip("The input node that receives the feature rows")
         self.targets_box.setToolTip("The input node that receives the target rows")
         self.classes_label = self._label("arms")
+        self.classes_label.setBuddy(self.classes_box)
         self.labels = {self.classes_box: self.classes_label}   # a setting's caption
         grid.addWidget(self.dataset_box, 0, 0, 1, 2)
         grid.addWidget(self.classes_label, 0, 2)
@@ -257,6 +262,7 @@ class TrainingPanel(RunView, QWidget):
         for row, pairs in rows:
             for k, (text, widget) in enumerate(pairs):
                 label = self._label(text)
+                label.setBuddy(widget)
                 self.labels[widget] = label
                 grid.addWidget(label, row, 2 * k)
                 grid.addWidget(widget, row, 2 * k + 1)
@@ -292,9 +298,12 @@ class TrainingPanel(RunView, QWidget):
                 (("seed", self.seed_box),))
         for r, pairs in enumerate(rows):
             for k, (text, widget) in enumerate(pairs):
-                self.labels[widget] = self._label(text)
-                grid.addWidget(self.labels[widget], r, 2 * k)
+                label = self._label(text)
+                label.setBuddy(widget)
+                self.labels[widget] = label
+                grid.addWidget(label, r, 2 * k)
                 grid.addWidget(widget, r, 2 * k + 1)
+        name_fields(self)
         return grid
 
     def _wire(self) -> None:

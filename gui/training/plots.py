@@ -42,6 +42,7 @@ class LossPlot(PlotCard):
         self.smooth.setMinimumWidth(28)       # shrinks first when the panel is narrow
         self.smooth.setMaximumWidth(70)
         self.smooth.setToolTip("Smoothing of the batch loss (exponential moving average)")
+        self.smooth.setAccessibleName("Loss smoothing")
         self.smooth_label = QLabel()
         self.smooth_label.setObjectName("muted")
         self.header.addWidget(self.log_box)

@@ -60,6 +60,8 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
     failed = Signal(str, str)          # message, node to blame ("" when none)
     message = Signal(str)              # information for the status bar
     about_to_start = Signal()          # the player leaves, the dock comes up
+    run_started = Signal(int)          # a run of N steps began (announced to screen readers)
+    run_ended = Signal(str)            # a run ended: "Training paused at step …: loss …"
 
     def __init__(self, model, undo_stack, folder=None, parent=None):
         super().__init__(parent)
@@ -396,6 +398,7 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
         self.worker.start()
         self._pending(True)
         self.state_changed.emit()
+        self.run_started.emit(steps)
 
     def _on_snapshot(self, snap) -> None:
         if self.worker is None or snap.run != self.worker.run_id:
@@ -433,9 +436,11 @@ class TrainingSession(RunHistory, FollowsDocument, QObject):
         if snap.error is not None:
             self.error = snap.error
             self.failed.emit(snap.error.message, snap.error.node or "")
+            self.run_ended.emit(f"Training stopped: {snap.error.message}")
         elif done > 0:
-            self.message.emit(stop_text(worker.stop_requested, done, self.step_count,
-                                        self.metrics()))
+            text = stop_text(worker.stop_requested, done, self.step_count, self.metrics())
+            self.message.emit(text)
+            self.run_ended.emit(text)
 
     def _drop_worker(self) -> None:
         worker, self.worker = self.worker, None

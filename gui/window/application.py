@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from gui import theme
+from gui import accessibility, theme
 
 APP_NAME = "Backprop Studio"
 ORGANISATION = "Backprop Studio"
@@ -23,6 +23,7 @@ GC_INTERVAL_MS = 1000
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), named for QSettings, themed, with the window icon."""
+    accessibility.install_factory()      # before any widget is asked for its interface
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else APP_NAME])

@@ -95,6 +95,7 @@ def show_overflow_button(toolbar) -> None:
         if button.objectName() == "qt_toolbar_ext_button":
             button.setIcon(theme.make_icon("more"))
             button.setToolTip("More actions")
+            button.setAccessibleName("More actions")
             button.setMinimumWidth(22)
 
 

@@ -30,6 +30,7 @@ from gui.network.install import install_network
 from gui.window.dock_policy import LayoutPolicy
 from gui.window.layout import (INSPECTOR_MIN, PALETTE_MIN, DockBalancer, fit_to_screen,
                                fit_toolbar, show_overflow_button)
+from gui.window.keyboard_access import install_keyboard_access
 from gui.window.menus import build_actions, build_menus, build_toolbar
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.toolbar = build_toolbar(self)
         self._build_status_bar()
         self._wire()
+        install_keyboard_access(self)   # F6, Enter/Esc, Ctrl+E, single keys on the canvas
         self.setWindowIcon(theme.app_icon())
         self.setAcceptDrops(True)
         self.resize(1400, 900)
