@@ -84,7 +84,8 @@ def test_reset_restores_identical_weights_and_repeats_the_run(window, qtbot):
     first_run = parameters(window)
     click(panel.reset_button)
     assert all(np.array_equal(parameters(window)[p], initial[p]) for p in initial)
-    assert panel.session.step_count == 0 and len(panel.loss_plot.batch) == 0
+    assert panel.session.step_count == 0 and panel.metrics()["step"] == 0
+    assert len(panel.loss_plot.batch) == 300 and panel.loss_plot.shown == 0   # greyed, kept
     assert undo_texts(window)[-1] == "Reset weights"
     click(panel.train_button)
     wait_idle(qtbot, panel)

@@ -164,8 +164,9 @@ def x_range(plot):
 
 
 def test_cleared_plots_forget_the_last_runs_scale(window, qtbot):
-    """After 300 steps the plots span 0–300; Reset and opening another file start the axes
-    over (auto-range again), so the next run is not drawn at the old scale."""
+    """After 300 steps the plots span 0–300; Re-init and opening another file start the axes
+    over (auto-range again), so the next run is not drawn at the old scale. (Reset keeps the
+    run's curves, greyed: an undo of it brings them back.)"""
     open_example(window, "xor_mlp")
     panel = window.training
     curves = (panel.loss_plot, panel.accuracy_plot, panel.gradient_plot)
@@ -176,7 +177,7 @@ def test_cleared_plots_forget_the_last_runs_scale(window, qtbot):
         show_plot(panel, plot)
         assert x_range(plot)[1] > 250, (type(plot).__name__, x_range(plot))
     panel.accuracy_plot.plot.getPlotItem().setXRange(-1000, 1000)   # as a zoom leaves it
-    click(panel.reset_button)
+    click(panel.reinit_button)
     QApplication.processEvents()
     for plot in curves:
         show_plot(panel, plot)
@@ -288,7 +289,8 @@ def test_new_data_from_the_csv_dialog_start_a_new_run_from_the_current_weights(w
 
 def test_undoing_a_run_does_not_leave_the_panel_claiming_its_result(window, qtbot):
     """Train 300 steps, Ctrl+Z: the weights are the initial ones again and the panel says
-    so — step 0, the initial loss, plots started over — not "step 300 · acc 100%"."""
+    so — step 0, the initial loss, the run's curves kept but greyed after step 0 — not
+    "step 300 · acc 100%"."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from training_helpers import reference_trainer
@@ -304,8 +306,8 @@ def test_undoing_a_run_does_not_leave_the_panel_claiming_its_result(window, qtbo
     QApplication.processEvents()
     assert panel.metrics()["loss"] == initial_loss
     assert panel.status_label.text().startswith("step 0 ")
-    assert len(panel.loss_plot.batch) == 0
-    assert "step counter starts over" in window.statusBar().currentMessage()
+    assert len(panel.loss_plot.batch) == 300 and panel.loss_plot.shown == 0
+    assert "greyed" in window.statusBar().currentMessage()
     for plot in panel.plots[:3]:        # one point at step 0: never "step (x0.001)"
         assert "x0.001" not in plot.plot.getPlotItem().getAxis("bottom").labelString()
     click(panel.train_button)                          # trains again from the undone weights

@@ -34,14 +34,18 @@ class ModelCommand(QUndoCommand):
     """A command whose ``apply`` / ``revert`` edit the model as the undo stack's edits."""
 
     model = None
+    landed = None       # optional callable("after" | "before"): called once the command is
+                        # done / undone (the training session follows where its runs land)
 
     def redo(self):
         with self.model.command_edit():
             self.apply()
+        _landed(self, "after")
 
     def undo(self):
         with self.model.command_edit():
             self.revert()
+        _landed(self, "before")
 
     def apply(self):
         raise NotImplementedError
@@ -413,13 +417,22 @@ class Steps(QUndoCommand):
         super().__init__(text)
         self.parts = parts
 
+    landed = None       # as ModelCommand.landed, once every part is done / undone
+
     def redo(self):
         for part in self.parts:
             part.redo()
+        _landed(self, "after")
 
     def undo(self):
         for part in reversed(self.parts):
             part.undo()
+        _landed(self, "before")
+
+
+def _landed(command, where: str) -> None:
+    if command.landed is not None:
+        command.landed(where)
 
 
 class ChangeNetwork(ModelCommand):

@@ -288,6 +288,8 @@ QLabel#pathRoute {{ color: {c.muted}; }}
 #QuickSearch QListWidget::item:selected {{ background: {c.selected}; color: {c.text}; }}
 QLabel#canvasBanner {{ background: {colors.rgba_css(c.banner_fill)}; color: {c.banner_text};
     border-bottom: 1px solid {c.node_error}; padding: 0 12px; font-weight: 600; }}
+QWidget:disabled {{ color: {c.disabled}; }}
+QLabel:disabled, QLabel#muted:disabled, QGroupBox:disabled {{ color: {c.disabled}; }}
 QLabel#import_trust {{ border: 1px solid {c.warning}; border-radius: 5px; padding: 8px; }}
 QLabel#lesson_reveal {{ border-left: 3px solid {c.accent}; padding: 4px 0 4px 8px; }}
 QFrame#predict_box {{ border: 1px solid {c.accent}; border-radius: 6px; }}

@@ -1,6 +1,12 @@
 """The model over its input space: a decision-boundary heatmap (2 features) or the fitted
 curve (1 feature), with the data points, in the features' own units.
 
+The model is drawn over the plot's whole visible range, at the weights of the newest
+snapshot the plots got (the same one as the loss and accuracy curves): the probe's
+``Predictor`` evaluates a private copy of the model over a grid of the visible range, again
+when the user pans or zooms. Without weights (none yet) the run's own grid over the data's
+extent is drawn.
+
 The heatmap is one pyqtgraph ImageItem (RGB, GRID × GRID, set with ``setImage``); each class
 has a colour (Okabe–Ito's, lightened or darkened for the theme) and a marker shape of its own,
 and a cell's colour is the probability-weighted mix, faded towards the background where the
@@ -13,17 +19,19 @@ import textwrap
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel
 
 from gui import theme
 from gui.theme import colors, heatmap
 from gui.training.plot_card import PlotCard, fmt, test_colour
+from gui.training.probe import CURVE, GRID
 
 STRENGTH = 0.78        # the most confident cell: this far from the background to the colour
 NOTE_WIDTH = 20      # characters per line of the note shown when there is nothing to draw
 MARKERS = ("o", "s", "t", "d", "star", "h", "t1", "p", "+", "x")   # class k's marker shape
+RANGE_DELAY_MS = 40  # a pan or zoom redraws the model over the new range after this pause
 
 
 def class_colour(k: int) -> np.ndarray:
@@ -75,24 +83,42 @@ class BoundaryPlot(PlotCard):
         self.note = pg.TextItem("", anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
         self.probe = None
-        self.prediction = None
+        self.prediction = None       # the run's grid over the probe's extent (a fallback)
+        self.values = None           # the weights of the newest snapshot
+        self.drawn = None            # (extent, prediction) as drawn: the hover reads it
         self.heading = self.findChild(QLabel, "plotTitle")
+        self._range_timer = QTimer(self)
+        self._range_timer.setSingleShot(True)
+        self._range_timer.setInterval(RANGE_DELAY_MS)
+        self._range_timer.timeout.connect(self._redraw_range)
+        item.getViewBox().sigRangeChanged.connect(self._range_changed)
         self.restyle_curves()
 
     def restyle_curves(self) -> None:
-        """A change of theme: the dots, the curves and the picture in the new colours."""
+        """A change of theme: the dots, the fitted curves and the picture in the new colours
+        (the view's range and the weights drawn are kept)."""
         self.note.setColor(theme.MUTED)
         self.note.setFont(theme.ui_font(9))
-        if self.probe is not None:
-            prediction = self.prediction
-            self.set_probe(self.probe)
-            self.prediction = prediction
-            self.dirty = prediction is not None
+        probe = self.probe
+        if probe is None or not probe.kind:
+            return
+        if probe.kind == "boundary":
+            self._dots(self.train_dots, probe.train, filled=True)
+            self._dots(self.test_dots, probe.test, filled=False)
+        else:
+            item = self.plot.getPlotItem()
+            for curve in self.fit_curves:
+                item.removeItem(curve)
+            self.fit_curves = []
+            x_range, y_range = item.getViewBox().viewRange()
+            self._curve_points(probe)
+            item.setRange(xRange=x_range, yRange=y_range, padding=0)
+        self.dirty = self.dirty or self.drawn is not None   # the picture in the new colours
 
     # ------------------------------------------------------------ a new Trainer
     def set_probe(self, probe) -> None:
         """What to draw (gui/training/probe.py); None: nothing yet."""
-        self.probe, self.prediction = probe, None
+        self.probe, self.prediction, self.values, self.drawn = probe, None, None, None
         item = self.plot.getPlotItem()
         for curve in self.fit_curves:
             item.removeItem(curve)
@@ -193,56 +219,114 @@ class BoundaryPlot(PlotCard):
 
     # ------------------------------------------------------------ live
     def add(self, snap) -> None:
-        if snap.prediction is not None and self.probe is not None and self.probe.kind:
+        if self.probe is None or not self.probe.kind:
+            return
+        if snap.values:
+            self.values = snap.values
+            self.dirty = True
+        if snap.prediction is not None:
             self.prediction = snap.prediction
             self.dirty = True
 
     def clear(self) -> None:
-        self.prediction = None
+        self.prediction = self.values = self.drawn = None
         super().clear()
+
+    def _range_changed(self, *_args) -> None:
+        if self.values is not None and not self._drawing:
+            self._range_timer.start()
+
+    def _redraw_range(self) -> None:
+        self.dirty = True
+        self.render()
+
+    _drawing = False
+
+    def visible_range(self) -> tuple:
+        (x0, x1), (y0, y1) = self.plot.getPlotItem().getViewBox().viewRange()
+        return x0, x1, y0, y1
 
     def reset_range(self) -> None:
         """The range follows the data's plane (``set_probe``), not the last run."""
 
     def draw(self) -> None:
-        probe, prediction = self.probe, self.prediction
-        if probe is None or probe.kind is None or prediction is None:
+        probe = self.probe
+        if probe is None or probe.kind is None:
             return
+        self._drawing = True
+        try:
+            drawn = self._over_visible_range() or self._over_extent()
+            if drawn is None:
+                return
+            self.drawn = drawn
+            extent, prediction = drawn
+            if probe.kind == "boundary":
+                self.image.setImage(boundary_image(prediction, probe.task), autoLevels=False,
+                                    levels=(0, 255))
+                x0, x1, y0, y1 = extent        # the cells tile the extent exactly
+                self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+                self.image.setVisible(True)
+                return
+            axis = cell_centres(extent[0], extent[1], len(prediction))
+            for k, curve in enumerate(self.fit_curves):
+                curve.setData(axis, prediction[:, min(k, prediction.shape[1] - 1)])
+        finally:
+            self._drawing = False
+
+    def _over_visible_range(self):
+        """(visible extent, prediction over it) at the newest weights, or None."""
+        probe, values = self.probe, self.values
+        predictor = getattr(probe, "predictor", None)
+        if values is None or predictor is None:
+            return None
+        x0, x1, y0, y1 = self.visible_range()
+        if not (x1 > x0 and y1 > y0):
+            return None
+        xs = cell_centres(x0, x1, GRID if probe.kind == "boundary" else CURVE)
         if probe.kind == "boundary":
-            self.image.setImage(boundary_image(prediction, probe.task), autoLevels=False,
-                                levels=(0, 255))
-            x0, x1, y0, y1 = probe.extent      # grid points are the cells' centres
+            ys = cell_centres(y0, y1, GRID)
+            gx, gy = np.meshgrid(xs, ys)         # row r = y index, column c = x index
+            out = predictor(values, np.column_stack([gx.ravel(), gy.ravel()]))
+            return None if out is None else ((x0, x1, y0, y1), out.reshape(GRID, GRID, -1))
+        out = predictor(values, xs[:, None])
+        return None if out is None else ((x0, x1), out)
+
+    def _over_extent(self):
+        """The run's own grid over the data's extent (no weights to evaluate here)."""
+        prediction, probe = self.prediction, self.probe
+        if prediction is None:
+            return None
+        if probe.kind == "boundary":
+            x0, x1, y0, y1 = probe.extent       # its points are the cells' centres
             grid = prediction.shape[0]
             dx, dy = (x1 - x0) / (grid - 1), (y1 - y0) / (grid - 1)
-            # after setImage: the rect scales the image's pixels
-            self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
-            self.image.setVisible(True)
-            return
-        for k, curve in enumerate(self.fit_curves):
-            curve.setData(probe.axis, prediction[:, min(k, prediction.shape[1] - 1)])
+            return (x0 - dx / 2, x1 + dx / 2, y0 - dy / 2, y1 + dy / 2), prediction
+        x0, x1 = probe.extent
+        step = (x1 - x0) / (len(prediction) - 1)
+        return (x0 - step / 2, x1 + step / 2), prediction
 
     def latest_text(self) -> str:
         probe = self.probe
-        if probe is None or probe.kind is None or self.prediction is None:
+        if probe is None or probe.kind is None or self.drawn is None:
             return " "
         if probe.kind == "boundary":
             return "hover for the prediction"
         return "hover to read the fitted value"
 
     def readout_at(self, x: float, y: float) -> str | None:
-        probe, prediction = self.probe, self.prediction
-        if probe is None or probe.kind is None or prediction is None:
+        probe = self.probe
+        if probe is None or probe.kind is None or self.drawn is None:
             return None
+        extent, prediction = self.drawn
         names = probe.feature_names or ("x1", "x2")
         if probe.kind == "curve":
-            axis = probe.axis
-            i = int(np.clip(np.searchsorted(axis, x), 0, len(axis) - 1))
-            self.show_marker(axis[i])
-            return f"{names[0]} {fmt(axis[i], 4)} → {self._describe(prediction[i])}"
-        x0, x1, y0, y1 = probe.extent
-        grid = prediction.shape[0]
-        col = int(np.clip(round((x - x0) / (x1 - x0) * (grid - 1)), 0, grid - 1))
-        row = int(np.clip(round((y - y0) / (y1 - y0) * (grid - 1)), 0, grid - 1))
+            i = cell_of(x, extent[0], extent[1], len(prediction))
+            at = cell_centres(extent[0], extent[1], len(prediction))[i]
+            self.show_marker(at)
+            return f"{names[0]} {fmt(at, 4)} → {self._describe(prediction[i])}"
+        x0, x1, y0, y1 = extent
+        col = cell_of(x, x0, x1, prediction.shape[1])
+        row = cell_of(y, y0, y1, prediction.shape[0])
         return (f"{names[0]} {fmt(x, 4)}, {names[1] if len(names) > 1 else 'x2'} {fmt(y, 4)} → "
                 f"{self._describe(prediction[row, col])}")
 
@@ -259,3 +343,13 @@ class BoundaryPlot(PlotCard):
         k = int(np.argmax(out))
         name = labels[k] if len(labels) > k else f"class {k}"
         return f"{name} (p = {float(out[k]):.3f})"
+
+
+def cell_centres(low: float, high: float, n: int) -> np.ndarray:
+    """The centres of `n` equal cells tiling [low, high]."""
+    return low + (np.arange(n) + 0.5) * ((high - low) / n)
+
+
+def cell_of(value: float, low: float, high: float, n: int) -> int:
+    """The cell of `n` tiling [low, high] that holds `value` (clipped to the ends)."""
+    return int(np.clip(np.floor((value - low) / (high - low) * n), 0, n - 1))

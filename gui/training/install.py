@@ -112,6 +112,10 @@ def _build_panel(window, dock):
     return panel
 
 
+STEP_TIP = "One training step on one batch (Ctrl+Shift+T)"
+STEP_WHILE_RUNNING = "Train Step is off while training runs: pause first (Ctrl+T)"
+
+
 def add_training_controls(window, toolbar) -> None:
     """▶ Train / Step in the toolbar's Run slot (before ``window.run_toolbar_anchor``) and
     View ▸ Training (the dock). They build the panel when first used."""
@@ -123,7 +127,7 @@ def add_training_controls(window, toolbar) -> None:
     step = QAction("Train Step", window)
     step.setObjectName("train_step")
     step.setShortcut(QKeySequence("Ctrl+Shift+T"))
-    step.setToolTip("One training step on one batch (Ctrl+Shift+T)")
+    step.setToolTip(STEP_TIP)
     step.triggered.connect(lambda checked=False: window.training.session.step())
     for action in (train, step):
         window.addAction(action)
@@ -135,6 +139,7 @@ def add_training_controls(window, toolbar) -> None:
         def follow() -> None:
             train.setText("Pause" if session.running else "Train")
             step.setEnabled(not session.running)
+            step.setToolTip(STEP_WHILE_RUNNING if session.running else STEP_TIP)
 
         session.state_changed.connect(follow)
         follow()

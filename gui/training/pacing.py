@@ -33,6 +33,8 @@ class PlotPacer:
         self.timer.timeout.connect(self._next)
         self.costs: dict = {}          # plot -> seconds its last render + paint took
         self.pending: list = []        # (snapshot, step offset) not yet handed to the plots
+        self.latest = None             # (snapshot, step offset) the plots got last: the
+                                       # panel's numbers show it too, so all say one moment
         self.frames = 0                # frames started (tests, benchmarks)
 
     def add(self, snap, offset: int) -> None:
@@ -43,6 +45,7 @@ class PlotPacer:
     def clear(self) -> None:
         """The plots start over: waiting snapshots belonged to the old history."""
         self.pending.clear()
+        self.latest = None
 
     def frame_seconds(self) -> float:
         wanted = sum(self.costs.values()) / RENDER_SHARE
@@ -66,6 +69,8 @@ class PlotPacer:
     def _take(self) -> None:
         """Start a frame: every plot gets every waiting snapshot."""
         pending, self.pending = self.pending, []
+        if pending:
+            self.latest = pending[-1]
         for snap, offset in pending:
             for plot in self.plots:
                 plot.offset = offset

@@ -16,10 +16,10 @@ from gui.theme import look
 from gui.theme.icons import player_icon
 
 from gui.training.boundary_plot import BoundaryPlot
-from gui.training.messages import metric_parts
 from gui.training.pacing import PlotPacer
 from gui.training.panel_widgets import LearningRateBox, PlotGrid, name_fields
 from gui.training.plots import AccuracyPlot, GradientPlot, LossPlot
+from gui.training.run_view import RunView
 from gui.training.session import TrainingSession
 from gui.training.settings import builtin_section
 
@@ -29,7 +29,7 @@ CONTROLS_WIDTH = 300
 NO_NODE = "(none)"        # an input box with no node chosen
 
 
-class TrainingPanel(QWidget):
+class TrainingPanel(RunView, QWidget):
     message = Signal(str)
     warning = Signal(str)
     node_failed = Signal(str)      # the node that produced a nan / inf: reveal it
@@ -159,11 +159,13 @@ class TrainingPanel(QWidget):
         self.step_button.setToolTip("One optimizer step on one batch")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setObjectName("reset_button")
-        self.reset_button.setToolTip("Back to the same initial weights (the plots start over)")
+        self.reset_button.setToolTip("Back to the run's initial weights, step 0 (a run is "
+                                     "paused first); undo brings the weights back")
         self.reinit_button = QPushButton("Re-init")
         self.reinit_button.setObjectName("reinit_button")
         self.reinit_button.setToolTip("Re-initialise: new initial weights from each "
-                                      "parameter's initialiser, with a new seed")
+                                      "parameter's initialiser, with a new seed (a run is "
+                                      "paused first); undo brings the weights back")
         self.train_button.setMinimumWidth(84)
         for button in (self.train_button, self.step_button, self.reset_button,
                        self.reinit_button):
@@ -256,6 +258,7 @@ class TrainingPanel(QWidget):
         self.targets_box.setToolTip("The input node that receives the target rows")
         self.classes_label = self._label("arms")
         self.classes_label.setBuddy(self.classes_box)
+        self.labels = {self.classes_box: self.classes_label}   # a setting's caption
         grid.addWidget(self.dataset_box, 0, 0, 1, 2)
         grid.addWidget(self.classes_label, 0, 2)
         grid.addWidget(self.classes_box, 0, 3)
@@ -268,6 +271,7 @@ class TrainingPanel(QWidget):
             for k, (text, widget) in enumerate(pairs):
                 label = self._label(text)
                 label.setBuddy(widget)
+                self.labels[widget] = label
                 grid.addWidget(label, row, 2 * k)
                 grid.addWidget(widget, row, 2 * k + 1)
                 if widget in (self.n_box, self.noise_box, self.data_seed_box):
@@ -304,6 +308,7 @@ class TrainingPanel(QWidget):
             for k, (text, widget) in enumerate(pairs):
                 label = self._label(text)
                 label.setBuddy(widget)
+                self.labels[widget] = label
                 grid.addWidget(label, r, 2 * k)
                 grid.addWidget(widget, r, 2 * k + 1)
         name_fields(self)
@@ -330,6 +335,7 @@ class TrainingPanel(QWidget):
         s.snapshot.connect(self._on_snapshot)
         s.trainer_changed.connect(self._on_trainer)
         s.history_cleared.connect(self._clear_plots)
+        s.history_moved.connect(self._show_history)
         s.state_changed.connect(self.update_state)
         s.settings_changed.connect(self.load_settings)
         s.failed.connect(self._on_failed)
@@ -460,36 +466,6 @@ class TrainingPanel(QWidget):
                                   batch_size=self.batch_box.value(),
                                   steps=self.steps_box.value(), seed=self.seed_box.value())
 
-    # ------------------------------------------------------------ training state
-    def _train_clicked(self) -> None:
-        self.session.toggle()
-
-    def update_state(self) -> None:
-        s = self.session
-        running = s.running
-        self.train_button.setText("Pause" if running else ("Resume" if s.paused else "Train"))
-        self.train_button.setIcon(player_icon("pause" if running else "play"))
-        for widget in (self.step_button, self.reset_button, self.reinit_button,
-                       self.dataset_box, self.csv_button, self.n_box, self.noise_box,
-                       self.data_seed_box, self.classes_box, self.test_box, self.features_box,
-                       self.targets_box, self.batch_box, self.steps_box, self.seed_box):
-            widget.setEnabled(not running)
-        self._status()
-        if running:
-            self._schedule_render()
-        else:
-            self.pacer.stop()
-            self.render()
-
-    def _status(self) -> None:
-        m = self.session.metrics()
-        parts = [f"step {m['step']}", f"epoch {m['epochs']:.1f}", *metric_parts(m, short=True)]
-        lines = [" · ".join(parts[:2]), " · ".join(parts[2:4]), " · ".join(parts[4:])]
-        lines = [line for line in lines if line]
-        self.status_label.setText("\n".join(lines))
-        height = self.status_label.fontMetrics().lineSpacing() * len(lines) + 2
-        self.status_label.setMinimumHeight(height)      # never clipped, whatever it says
-
     def _on_failed(self, message: str, node: str) -> None:
         self.error_label.setText(f"⚠ {message}")
         self.error_label.show()
@@ -500,30 +476,3 @@ class TrainingPanel(QWidget):
     def _clear_error(self) -> None:
         self.error_label.hide()
         self.error_label.setText("")
-
-    # ------------------------------------------------------------ plots
-    def _on_trainer(self, probe) -> None:
-        trainer = self.session.trainer
-        self.boundary_plot.set_probe(probe)
-        self.gradient_plot.set_parameters(trainer.parameters if trainer is not None else [])
-        classification = probe is not None and probe.task in ("binary", "multiclass")
-        self.accuracy_plot.set_available(
-            classification or trainer is None,
-            "no accuracy: the targets are numbers (regression)")
-        self._schedule_render()
-
-    def _clear_plots(self) -> None:
-        self.pacer.clear()
-        for plot in self.plots:
-            plot.clear()
-        self._schedule_render()
-
-    def _on_snapshot(self, snap) -> None:
-        self.pacer.add(snap, self.session.step_offset)     # the plots get it at the next frame
-
-    def _schedule_render(self) -> None:
-        self.pacer.schedule()
-
-    def render(self) -> None:
-        """Draw every plot that has new data now (a run ended; a script asks)."""
-        self.pacer.render_all()

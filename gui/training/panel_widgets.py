@@ -93,7 +93,7 @@ class PlotGrid(QWidget):
             column = card.layout()
             m = column.contentsMargins()
             rows = (card.header.sizeHint().height(), min_plot().height(),
-                    card.readout.sizeHint().height())
+                    card.readout.fontMetrics().height())      # one line of read-out
             height = max(height, m.top() + m.bottom() + sum(rows)
                          + column.spacing() * (len(rows) - 1))
             width = max(width, m.left() + m.right() + min_plot().width())
@@ -216,14 +216,30 @@ class PlotGrid(QWidget):
 
 
 class ElidedLabel(QLabel):
-    """One line that never shows half a word: text too wide for the label loses its last
-    parts (split at two spaces, else at a space) behind "…"; the tooltip holds it all.
+    """Up to `lines` lines that never show half a word: text too wide for one line goes on
+    the next (broken before "→", else between its parts: split at two spaces, else at a
+    space); what still does not fit loses its last parts behind "…", the tooltip holding it
+    all. The label keeps the height of `lines` lines (hovering never moves the layout).
     ``text()`` is the whole text."""
 
-    def __init__(self, text: str = "", parent=None):
+    def __init__(self, text: str = "", parent=None, lines: int = 1):
         super().__init__(parent)
         self._full = ""
+        self.lines = 1
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.set_lines(lines)
         self.setText(text)
+
+    def set_lines(self, lines: int) -> None:
+        """Keep the height of `lines` lines and use them."""
+        self.lines = max(1, int(lines))
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * self.lines + 2
+                              if self.lines > 1 else 0)
+        self._elide()
+
+    def setFont(self, font) -> None:
+        super().setFont(font)
+        self.set_lines(self.lines)
 
     def setText(self, text: str) -> None:
         self._full = text
@@ -243,6 +259,11 @@ class ElidedLabel(QLabel):
             QLabel.setText(self, text)
             self.setToolTip("")
             return
+        wrapped = self._wrapped(text, width) if self.lines > 1 else None
+        if wrapped is not None:
+            QLabel.setText(self, wrapped)
+            self.setToolTip("")
+            return
         sep = "  " if "  " in text else " "
         parts = text.split(sep)
         while len(parts) > 1:
@@ -254,3 +275,22 @@ class ElidedLabel(QLabel):
             shown = "…"
         QLabel.setText(self, shown)
         self.setToolTip(text)
+
+    def _wrapped(self, text: str, width: int) -> str | None:
+        """`text` on at most ``lines`` lines of `width` (None when it does not fit)."""
+        metrics = self.fontMetrics()
+        if " → " in text:
+            head, tail = text.split(" → ", 1)
+            rows = [head, "→ " + tail]
+        else:
+            sep = "  " if "  " in text else " "
+            rows = [""]
+            for part in text.split(sep):
+                joined = f"{rows[-1]}{sep}{part}" if rows[-1] else part
+                if not rows[-1] or metrics.horizontalAdvance(joined) <= width:
+                    rows[-1] = joined
+                else:
+                    rows.append(part)
+        if len(rows) <= self.lines and all(metrics.horizontalAdvance(r) <= width for r in rows):
+            return "\n".join(rows)
+        return None

@@ -12,12 +12,13 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui import theme
 from gui.formatting import fmt_number
 from gui.theme import look
-from gui.training.panel_widgets import ElidedLabel
+from gui.training.panel_widgets import ElidedLabel, min_plot
 from gui.training.worker import gui_turn
 
 DOWNSAMPLE_FACTOR = 1.0   # pixel columns per min/max pair (pyqtgraph's default: 5)
@@ -151,7 +152,7 @@ class PlotCard(QWidget):
         self.marker.setZValue(50)
         item.addItem(self.marker, ignoreBounds=True)
         column.addWidget(self.plot, 1)
-        self.readout = ElidedLabel(" ")
+        self.readout = ElidedLabel(" ")        # two lines where the card has room for them
         self.readout.setObjectName("muted")
         theme.set_font(self.readout, 8.5, mono=True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,19 +164,22 @@ class PlotCard(QWidget):
         self.plot.viewport().installEventFilter(self)
         self.dirty = False
         self.legend = None
+        self.shown: float | None = None     # the step of the weights shown: later, greyed
+        self.style_frame()
         look.follow(self, self.restyle)
 
-    def showEvent(self, event) -> None:
-        """The first show: the look in use now (a card made before a change, hidden since,
-        follows too; this only makes sure the first paint is right)."""
-        if not getattr(self, "_styled", False):
-            self.restyle()
-        super().showEvent(event)
-
     def restyle(self) -> None:
+        """A change of the look: the frame (``style_frame``), the curves (``restyle_curves``)
+        and the plot drawn again."""
+        self.style_frame()
+        self.restyle_curves()
+        self.dirty = True
+        self.render()
+
+    def style_frame(self) -> None:
         """Colours and sizes from the look: background, axes (titles in the text colour, not
-        the axis line's), ticks, legend, marker, and the curves (``restyle_curves``)."""
-        self._styled = True
+        the axis line's), ticks, legend, marker, an undone run's grey curves. Also at
+        creation: a card made after a switch is drawn in the look in use."""
         item = self.plot.getPlotItem()
         self.plot.setBackground(theme.BASE)
         item.layout.setContentsMargins(0, round(TOP_MARGIN * look.text_scale()), 4, 0)
@@ -193,9 +197,9 @@ class PlotCard(QWidget):
             self.legend.setLabelTextSize(pt_text(LEGEND_PT))
             for _sample, label in self.legend.items:
                 label.setText(label.text)
-        self.restyle_curves()
-        self.dirty = True
-        self.render()
+        for curve in item.listDataItems():
+            if getattr(curve, "is_grey", False):
+                curve.setPen(grey_pen())
 
     def restyle_curves(self) -> None:
         """Subclasses: their curves' and items' colours again."""
@@ -206,6 +210,27 @@ class PlotCard(QWidget):
             offset=offset, labelTextColor=theme.MUTED, brush=legend_brush(),
             labelTextSize=pt_text(LEGEND_PT), colCount=columns)
         return self.legend
+
+    def set_shown(self, step: float | None) -> None:
+        """The weights on the canvas are those of `step`: the curves after it belong to an
+        undone run and are drawn greyed (None: every curve in colour)."""
+        if step != self.shown:
+            self.shown = step
+            self.dirty = True
+
+    def undone(self, step: float) -> bool:
+        return self.shown is not None and step > self.shown
+
+    def resizeEvent(self, event) -> None:
+        """A hover text may take a second line while the plot keeps MIN_PLOT's height; a
+        card at its least size keeps one line (the read-out's tooltip then holds it all).
+        The layout policy counts one line (``PlotGrid.card_minimum``)."""
+        super().resizeEvent(event)
+        line = self.readout.fontMetrics().lineSpacing()
+        plot = self.plot.height() + (line if self.readout.lines > 1 else 0)
+        lines = 2 if plot - line >= min_plot().height() else 1
+        if lines != self.readout.lines:
+            self.readout.set_lines(lines)
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == event.Type.Leave:
@@ -234,6 +259,7 @@ class PlotCard(QWidget):
     def clear(self) -> None:
         """No data: the axes start over too (the last run's scale is not kept)."""
         self.dirty = True
+        self.shown = None
         self.readout.setText(" ")
         self.show_marker(None)
         self.reset_range()
@@ -276,6 +302,39 @@ def cheap_curve(curve):
     curve.setDownsampling(auto=True, method="peak")
     curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
     return curve
+
+
+def grey_pen():
+    """The pen of an undone run's curves: the muted text colour, a little faded."""
+    colour = QColor(theme.MUTED)
+    colour.setAlpha(170)
+    return pg.mkPen(colour, width=1.6)
+
+
+def grey_curve(item):
+    """The greyed twin of a curve: the part of it after the shown step (an undone run);
+    ``PlotCard.restyle`` gives it the new theme's grey."""
+    curve = cheap_curve(item.plot(pen=grey_pen()))
+    curve.setZValue(-1)
+    curve.is_grey = True
+    return curve
+
+
+def split_at(x: np.ndarray, y: np.ndarray, shown: float | None):
+    """(x, y) up to `shown`, and from the last of those on (the greyed rest, joined to it);
+    everything in colour when `shown` is None or past the end."""
+    if shown is None or not len(x) or x[-1] <= shown:
+        return x, y, x[:0], y[:0]
+    k = int(np.searchsorted(x, shown, side="right"))
+    j = max(k - 1, 0)
+    return x[:k], y[:k], x[j:], y[j:]
+
+
+def upto(xs: np.ndarray, shown: float | None) -> int:
+    """How many of the ascending `xs` are at or before `shown` (all of them when None)."""
+    if shown is None:
+        return len(xs)
+    return int(np.searchsorted(xs, shown, side="right"))
 
 
 def log10_safe(y: np.ndarray) -> np.ndarray:

@@ -15,8 +15,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QLabel, QSlider
 
 from gui import theme
-from gui.training.plot_card import (PlotCard, cheap_curve, fmt, legend_entry, log10_safe,
-                                    series_pen, test_colour, train_colour)
+from gui.training.plot_card import (PlotCard, cheap_curve, fmt, grey_curve, legend_entry,
+                                    log10_safe, series_pen, split_at, test_colour,
+                                    train_colour, upto)
 from gui.training.series import Series, Smoothed
 
 GRADIENT_SMOOTHING = 0.95          # per-step norms are noisy: drawn smoothed, read raw
@@ -60,6 +61,7 @@ class LossPlot(PlotCard):
         self.restyle_curves()
         for curve in (self.raw_curve, self.train_curve, self.test_curve):
             cheap_curve(curve)
+        self.train_grey, self.test_grey = grey_curve(item), grey_curve(item)
         self.log_box.toggled.connect(self._set_log)
         self.smooth.valueChanged.connect(self._set_smoothing)
         self._set_log(True)
@@ -110,23 +112,30 @@ class LossPlot(PlotCard):
         show = log10_safe if log else (lambda y: y)
         smooth = self.smoothed.update()
         if self.smoothed.weight > 0:
-            self.raw_curve.setData(self.batch.x, show(self.batch.y))
+            n = upto(self.batch.x, self.shown)
+            self.raw_curve.setData(self.batch.x[:n], show(self.batch.y[:n]))
         else:
             self.raw_curve.setData([], [])
-        self.train_curve.setData(smooth.x, show(smooth.y))
-        self.test_curve.setData(self.test.x, show(self.test.y))
+        for (x, y), curve, grey in (((smooth.x, smooth.y), self.train_curve, self.train_grey),
+                                    ((self.test.x, self.test.y), self.test_curve,
+                                     self.test_grey)):
+            cx, cy, gx, gy = split_at(x, show(y), self.shown)
+            curve.setData(cx, cy)
+            grey.setData(gx, gy)
         legend_entry(self.legend, self.test_curve, "test", len(self.test) > 0)
 
     def latest_text(self) -> str:
-        if not len(self.batch) and not len(self.full):
+        """The numbers of the shown step (the newest, or where an undo went back to)."""
+        batch, full, test = (upto(s.x, self.shown) for s in (self.batch, self.full, self.test))
+        if not batch and not full:
             return " "
         parts = []
-        if len(self.batch):
-            parts.append(f"step {int(self.batch.x[-1])}")
-        if len(self.full):
-            parts.append(f"train {fmt(self.full.y[-1])}")
-        if len(self.test):
-            parts.append(f"test {fmt(self.test.y[-1])}")
+        if batch:
+            parts.append(f"step {int(self.batch.x[batch - 1])}")
+        if full:
+            parts.append(f"train {fmt(self.full.y[full - 1])}")
+        if test:
+            parts.append(f"test {fmt(self.test.y[test - 1])}")
         return "  ".join(parts)
 
     def readout_at(self, x: float, y: float) -> str | None:
@@ -142,6 +151,8 @@ class LossPlot(PlotCard):
         j = self.test.nearest(step)
         if j is not None:
             parts.append(f"test {fmt(self.test.y[j])} (step {int(self.test.x[j])})")
+        if self.undone(step):
+            parts.append("(undone)")
         return "  ".join(parts)
 
 
@@ -164,6 +175,7 @@ class AccuracyPlot(PlotCard):
         self.add_legend((-4, -4))
         self.train_curve = cheap_curve(item.plot(name="train"))
         self.test_curve = cheap_curve(item.plot())
+        self.train_grey, self.test_grey = grey_curve(item), grey_curve(item)
         self.note = pg.TextItem("", anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
         self.restyle_curves()
@@ -193,16 +205,20 @@ class AccuracyPlot(PlotCard):
                     self.dirty = True
 
     def draw(self) -> None:
-        self.train_curve.setData(self.train.x, self.train.y)
-        self.test_curve.setData(self.test.x, self.test.y)
+        for series, curve, grey in ((self.train, self.train_curve, self.train_grey),
+                                    (self.test, self.test_curve, self.test_grey)):
+            cx, cy, gx, gy = split_at(series.x, series.y, self.shown)
+            curve.setData(cx, cy)
+            grey.setData(gx, gy)
         legend_entry(self.legend, self.test_curve, "test", len(self.test) > 0)
 
     def latest_text(self) -> str:
-        if not len(self.train):
+        n, m = upto(self.train.x, self.shown), upto(self.test.x, self.shown)
+        if not n:
             return " "
-        text = f"step {int(self.train.x[-1])}  train {self.train.y[-1]:.1f}%"
-        if len(self.test):
-            text += f"  test {self.test.y[-1]:.1f}%"
+        text = f"step {int(self.train.x[n - 1])}  train {self.train.y[n - 1]:.1f}%"
+        if m:
+            text += f"  test {self.test.y[m - 1]:.1f}%"
         return text
 
     def readout_at(self, x: float, y: float) -> str | None:
@@ -215,7 +231,7 @@ class AccuracyPlot(PlotCard):
         j = self.test.nearest(step)
         if j is not None:
             text += f"  test {self.test.y[j]:.2f}%"
-        return text
+        return text + ("  (undone)" if self.undone(step) else "")
 
 
 class GradientPlot(PlotCard):
@@ -228,6 +244,7 @@ class GradientPlot(PlotCard):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.greys: dict[str, pg.PlotDataItem] = {}
         self.series: dict[str, Series] = {}
         self.smoothed: dict[str, Smoothed] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
@@ -244,12 +261,15 @@ class GradientPlot(PlotCard):
         for curve in self.curves.values():
             item.removeItem(curve)
             self.legend.removeItem(curve)
+        for curve in getattr(self, "greys", {}).values():
+            item.removeItem(curve)
         self.series = {n: Series() for n in names}
         self.smoothed = {n: Smoothed(series, GRADIENT_SMOOTHING)
                          for n, series in self.series.items()}
         self.curves = {}
         for name in names:
             self.curves[name] = cheap_curve(item.plot(name=name))
+        self.greys = {name: grey_curve(item) for name in names}
         self.restyle_curves()
         self.dirty = True
 
@@ -281,10 +301,13 @@ class GradientPlot(PlotCard):
     def draw(self) -> None:
         for name, curve in self.curves.items():
             series = self.smoothed[name].update()
-            curve.setData(series.x, log10_safe(series.y))
+            cx, cy, gx, gy = split_at(series.x, log10_safe(series.y), self.shown)
+            curve.setData(cx, cy)
+            self.greys[name].setData(gx, gy)
 
     def latest_text(self) -> str:
-        last = [(n, s.y[-1]) for n, s in self.series.items() if len(s)]
+        counts = {n: upto(s.x, self.shown) for n, s in self.series.items()}
+        last = [(n, s.y[counts[n] - 1]) for n, s in self.series.items() if counts[n]]
         if not last:
             return " "
         return "  ".join(f"{n} {fmt(v, 3)}" for n, v in last)
@@ -300,4 +323,5 @@ class GradientPlot(PlotCard):
         if step is None:
             return None
         self.show_marker(step)
-        return f"step {int(step)}  " + "  ".join(parts)
+        return f"step {int(step)}  " + "  ".join(parts) + \
+            ("  (undone)" if self.undone(step) else "")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gui.model.predictor import Predictor
 from gui.model.training_runs import GridSampler
 
 GRID = 56          # heatmap cells per side
@@ -42,6 +43,7 @@ class Probe:
     train: Points | None
     test: Points | None
     probabilities: bool          # predict(..., probabilities=True)
+    predictor: object = None     # Predictor: the model at any weights over any rows
 
     @classmethod
     def of(cls, trainer) -> "Probe":
@@ -73,10 +75,12 @@ class Probe:
             grid = np.column_stack([gx.ravel(), gy.ravel()])
             return cls("boundary", "", task, labels, names,
                        (low[0], high[0], low[1], high[1]), to_trainer(grid), None,
-                       train_pts, test_pts, probabilities)
+                       train_pts, test_pts, probabilities,
+                       Predictor(trainer, probabilities, to_trainer))
         axis = np.linspace(low[0], high[0], CURVE)
         return cls("curve", "", task, labels, names, (low[0], high[0]),
-                   to_trainer(axis[:, None]), axis, train_pts, test_pts, probabilities)
+                   to_trainer(axis[:, None]), axis, train_pts, test_pts, probabilities,
+                   Predictor(trainer, probabilities, to_trainer))
 
     @classmethod
     def _none(cls, reason, task, labels, names) -> "Probe":

@@ -19,13 +19,20 @@ paused, failed) the values before it are put back and ONE ``SetValues`` "Train N
 records before → after (with the data section as trained when that changed, e.g. the
 standardisation recorded). Learning rate and optimizer change
 while training; other settings rebuild the Trainer at the next start, keeping the weights it
-started from, so Reset still returns to them. An edit of the document from elsewhere (undo,
-the inspector, a structural edit) pauses the run and the next start reads the document
-afresh; opening another document stops the worker and drops the run.
+started from, so Reset still returns to them. An edit of the document from elsewhere (the
+inspector, a structural edit) pauses the run and the next start reads the document afresh;
+opening another document stops the worker and drops the run.
+
+Undo never loses a run (gui/training/session_history.py): an undo or redo while a run goes
+first pauses it, so the run so far is its own undo step; every run, Reset and Re-init is one
+undo step that carries where on the plots it goes from and to, so after an undo or redo the
+panel shows the restored weights' step and numbers, the undone steps' curves greyed, and Train
+starts a new run from those weights (fresh optimizer state, the step counter going on).
 """
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,15 +42,19 @@ from gui.training.live_canvas import LiveCanvas
 from gui.training.messages import cannot_train, in_panel_terms, plural as _plural, stop_text
 from gui.training.probe import Probe
 from gui.training.session_document import DATA_REBUILD, FollowsDocument
+from gui.training.session_history import RunHistory
+from gui.training.timeline import Mark
 from gui.model.commands import SETTINGS_TEXT, SetTrainingSections, SetValues, Steps
 from gui.training.settings import guess_nodes, sections_of
-from gui.training.worker import Failure, TrainingRun, prestart, still_snapshot
+from gui.training.worker import Failure, TrainingRun, prestart
 
 
-class TrainingSession(FollowsDocument, QObject):
+class TrainingSession(RunHistory, FollowsDocument, QObject):
     snapshot = Signal(object)          # every worker Snapshot, in order (plots append)
     trainer_changed = Signal(object)   # a new Trainer (its Probe; None when there is none)
-    history_cleared = Signal()         # plots start over (reset, re-initialise, new weights)
+    history_cleared = Signal()         # plots start over (re-initialise, new data, new weights)
+    history_moved = Signal(object, int)  # (Timeline, step): the plots show this timeline, in
+                                         # colour up to the step (an undo, a redo, Reset)
     state_changed = Signal()           # running / idle, step count, target
     settings_changed = Signal()        # data / training settings (re)read from the document
     failed = Signal(str, str)          # message, node to blame ("" when none)
@@ -72,6 +83,7 @@ class TrainingSession(FollowsDocument, QObject):
         self.data, self.training, self.stored = sections_of(model)
         self.live = LiveCanvas(model, self._editing, lambda: self._foreign,
                                lambda: self.worker is not None, self)
+        self._init_history()
         self._connect_model()
         QTimer.singleShot(0, self._adopt_folder)   # made for a document already open
 
@@ -94,6 +106,11 @@ class TrainingSession(FollowsDocument, QObject):
         return self._folder()
 
     @property
+    def run_end(self) -> int | None:
+        """The plots' step at which the run going (or paused) ends; None when there is none."""
+        return None if self._target is None else self.step_offset + self._target
+
+    @property
     def paused(self) -> bool:
         """A run was paused before its target (Train resumes it)."""
         return (not self.running and self.trainer is not None and self._target is not None
@@ -103,9 +120,18 @@ class TrainingSession(FollowsDocument, QObject):
         """The newest numbers: step, epochs, and loss / accuracy on the training rows,
         test_loss / test_accuracy on the held-out rows (None where there are none)."""
         snap = self.latest
-        result = {"step": self.step_count, "epochs": snap.epochs if snap else 0.0,
+        result = {"step": self.step_count,
+                  "epochs": self.epoch_offset + (snap.epochs if snap else 0.0),
                   "loss": None, "accuracy": None, "test_loss": None, "test_accuracy": None}
         if snap is not None and snap.metrics:
+            result.update(snap.metrics)
+        return result
+
+    def metrics_of(self, snap, offset: int) -> dict:
+        """``metrics()`` as they were at `snap` (the plots' step `offset` + its step)."""
+        result = {"step": offset + snap.step, "epochs": self.epoch_offset + snap.epochs,
+                  "loss": None, "accuracy": None, "test_loss": None, "test_accuracy": None}
+        if snap.metrics:
             result.update(snap.metrics)
         return result
 
@@ -237,13 +263,24 @@ class TrainingSession(FollowsDocument, QObject):
         self.pause() if self.running else self.start()
 
     def reset(self) -> bool:
-        """Back to the weights the run started from; the plots start over."""
+        """Pause a run, then back to the weights the run started from (step 0): one undo
+        step; the curves stay, greyed (an undo of the Reset shows them again)."""
         self.pause(wait=True)
         if not self._prepare():
             return False
+        before = self.mark()
         self.trainer.reset()
-        self._restart_history()
-        self._commit_values(self.trainer.parameter_values(), "Reset weights")
+        values = self.trainer.parameter_values()
+        initial = self.timeline.initial
+        if initial is not None and initial.keys() == values.keys() and \
+                not self._differs(initial, values):
+            self.step_offset, self.epoch_offset, self._target = 0, 0.0, None
+            self.latest = None
+            self._emit_still(record=False)
+            self.history_moved.emit(self.timeline, 0)
+        else:
+            self._restart_history()
+        self._commit_values(values, "Reset weights", before)
         self.message.emit("Reset: back to the initial weights")
         return True
 
@@ -253,14 +290,15 @@ class TrainingSession(FollowsDocument, QObject):
         if not self._prepare():
             return False
         seed = self._next_seed() if seed is None else int(seed)
+        before = self.mark()
         try:
             fresh = self.trainer.reinitialize(seed)
         except TrainingError as error:
             self.failed.emit(str(error), error.node or "")
             return False
         self._init_seed = seed
-        self._restart_history()
-        self._commit_values(fresh, f"Re-initialise weights (seed {seed})")
+        self._restart_history(fresh)
+        self._commit_values(fresh, f"Re-initialise weights (seed {seed})", before)
         self.message.emit(f"New initial weights (seed {seed})")
         return True
 
@@ -312,17 +350,21 @@ class TrainingSession(FollowsDocument, QObject):
         if not self.stored:               # the first run: the file keeps what it trained on
             self._write_sections()
         prestart()                        # a worker gets ready while the user looks
-        if old is not None and self._same_parameters(old, trainer):
+        continuing = old is not None and self._same_parameters(old, trainer)
+        if continuing:
             trainer.initial_values = {k: v.copy() for k, v in old.initial_values.items()}
-            if "values" not in self._stale:
-                self.step_offset += old.step_count
+        if self._arriving:
+            pass                          # the caller sets the step and the timeline
+        elif continuing and "values" not in self._stale:
+            self.step_offset += old.step_count
+            self.epoch_offset += old.epochs
+            if self.latest is not None:       # its epochs counted from the old trainer's 0
+                self.latest = replace(self.latest, epochs=self.latest.epochs - old.epochs)
         else:
-            self.step_offset = 0
-            self.history_cleared.emit()
-        if "values" in self._stale:
-            self.step_offset = 0
-            self.history_cleared.emit()
+            self._weights_replaced = False
+            self._new_timeline()
         self.trainer, self._stale, self.error = trainer, set(), None
+        self._built_structure = self.structure()
         self._target = None
         try:
             self.probe = Probe.of(trainer)
@@ -344,6 +386,9 @@ class TrainingSession(FollowsDocument, QObject):
         self._before = {p: _copied(self.model.node(p).value)
                         for p in trainer.parameters if self.model.has_node(p)}
         self._run_start = trainer.step_count
+        self._branch_if_behind()
+        self._run_mark = self.mark()
+        self._remember(self._run_mark, self._before)
         hold = None if self._hold_at is None else self._hold_at - self.step_offset
         self._hold_at = None                 # the hook holds one run
         self.worker = TrainingRun(trainer, steps, self.probe.sampler if self.probe else None,
@@ -351,6 +396,7 @@ class TrainingSession(FollowsDocument, QObject):
         self.worker.snapshot.connect(self._on_snapshot)
         self.live.start(self._before)
         self.worker.start()
+        self._pending(True)
         self.state_changed.emit()
         self.run_started.emit(steps)
 
@@ -359,6 +405,7 @@ class TrainingSession(FollowsDocument, QObject):
             return                        # a run dropped (another document): ignore the rest
         self.latest = snap
         self.live.pending = snap.values
+        self._record(snap)
         self.snapshot.emit(snap)
         if snap.final:
             self._finish(snap)
@@ -398,6 +445,7 @@ class TrainingSession(FollowsDocument, QObject):
     def _drop_worker(self) -> None:
         worker, self.worker = self.worker, None
         self.live.stop()
+        self._pending(False)
         if worker is not None:
             worker.snapshot.disconnect(self._on_snapshot)
             worker.deleteLater()
@@ -414,8 +462,11 @@ class TrainingSession(FollowsDocument, QObject):
             parts.append(SetTrainingSections(self.model, trained, self.training, text,
                                              merge=False))
         command = parts[0] if len(parts) == 1 else Steps(text, parts)
+        after = self.mark()
+        self._marked(command, self._run_mark, after)
         with self._editing():
             self.undo_stack.push(command)
+        self._remember(after)
 
     def _trained_data_section(self) -> dict | None:
         section = dict(self.trainer.data.section)
@@ -423,27 +474,17 @@ class TrainingSession(FollowsDocument, QObject):
         current, _ = self.model.training_sections()
         return None if section == current else section
 
-    def _commit_values(self, values: dict, text: str) -> None:
+    def _commit_values(self, values: dict, text: str, before: Mark) -> None:
+        """One undo step to `values` (Reset, Re-init), from `before` to where the session
+        stands now."""
         values = {k: v for k, v in values.items() if self.model.has_node(k)}
         if not self.differing(values):
             return
+        after = self.mark()
+        command = self._marked(SetValues(self.model, values, text), before, after)
         with self._editing():
-            self.undo_stack.push(SetValues(self.model, values, text))
-
-    def _restart_history(self) -> None:
-        self.step_offset = 0
-        self._target = None
-        self.latest = None
-        self.history_cleared.emit()
-        self.trainer_changed.emit(self.probe)
-        self._emit_still()
-
-    def _emit_still(self) -> None:
-        """A snapshot of the trainer as it stands (after reset / re-initialise)."""
-        snap = still_snapshot(self.trainer, self.probe.sampler if self.probe else None)
-        self.latest = snap
-        self.snapshot.emit(snap)
-        self.state_changed.emit()
+            self.undo_stack.push(command)
+        self._remember(after)
 
 
 def _copied(value):

@@ -1,7 +1,8 @@
 """How a TrainingSession follows the document it trains (a mixin of TrainingSession):
 edits from elsewhere pause a run and mark the Trainer stale, weights replaced by an undo
 start the panel over, and another document drops the run. Needs the session's ``model``,
-``running``, ``pause``, ``shutdown``, ``_prepare``, ``_restart_history`` and its signals."""
+``running``, ``pause``, ``shutdown``, ``_prepare``, ``_restart_history``, the history mixin's
+``_arrive_by_fingerprint`` / ``_new_timeline`` and its signals."""
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +18,7 @@ DATA_REBUILD = "data"
 class FollowsDocument:
     """Follows the model's signals (``_connect_model`` once, from the session's init)."""
 
-    _weights_replaced = False       # undo / an edit replaced the weights: start over
+    _weights_replaced = False       # an edit from elsewhere replaced the weights
 
     @contextlib.contextmanager
     def _editing(self):
@@ -49,22 +50,26 @@ class FollowsDocument:
             self._stale.add("document")
             if self.trainer is not None and self.differing(self.trainer.parameter_values()):
                 self._stale.add("values")
-                self._weights_replaced = True      # the panel starts over once edits settle
+                self._weights_replaced = True      # the panel follows once edits settle
 
     def _on_edits_settled(self) -> None:
-        """The weights were replaced from elsewhere (an undo of "Train N steps", the
-        inspector): the panel must not go on claiming the old run's step and loss. The
-        plots start over from the weights as they are now (a Trainer rebuilt quietly)."""
+        """The weights were replaced from elsewhere (the inspector, an undo of its edit): the
+        panel must not go on claiming the old run's step and loss. Weights it showed before
+        take their step back (their fingerprint); others start the plots over from them (a
+        Trainer rebuilt quietly). An undo of the session's own steps lands at once
+        (gui/training/session_history.py)."""
         if not self._weights_replaced or self.running:
             return
         self._weights_replaced = False
+        if self._arrive_by_fingerprint():          # weights the panel had shown before
+            return
         if self._prepare(quiet=True):
             self._restart_history()
         else:
             self.step_offset, self._target, self.latest = 0, None, None
-            self.history_cleared.emit()
+            self._new_timeline()
             self.state_changed.emit()
-        self.message.emit("The weights were changed (undo or an edit): the step counter "
+        self.message.emit("The weights were changed (an edit): the step counter "
                           "starts over from them")
 
     def differing(self, values: dict) -> set:
@@ -89,7 +94,8 @@ class FollowsDocument:
         self._stale, self._target, self.step_offset = set(), None, 0
         self._weights_replaced = False
         self._init_seed = 0
-        self.history_cleared.emit()
+        self._seen.clear()
+        self._new_timeline()
         self.trainer_changed.emit(None)
         self.reload_settings()
         self.state_changed.emit()

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QWidget)
 
@@ -22,6 +21,7 @@ from gui.window.application import APP_NAME
 from gui.canvas import CanvasView
 from gui.inspector.inspector import Inspector
 from gui.model import GraphModel
+from gui.model.undo_stack import UndoStack
 from gui.panels.palette import PaletteWidget
 from gui.lessons.install import install_lessons
 from gui.player.install import install_player
@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.recent = files.RecentFiles(self.settings)
         self.path: Path | None = None
         self.display_name = "Untitled"
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoStack(self)
         self.model = GraphModel(parent=self)
         self.model.bind_undo_stack(self.undo_stack)
         self.canvas = CanvasView(self.model, self.undo_stack, self)

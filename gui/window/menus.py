@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QToolBar, QWidget
+from shiboken6 import isValid
 
 from gui import theme
 from gui.model import files
@@ -102,10 +103,9 @@ def build_actions(window) -> dict[str, QAction]:
                                                    ABOUT_TEXT.format(version=_version(),
                                                                      muted=theme.MUTED))),
     }
-    undo = window.undo_stack.createUndoAction(window, "&Undo")
+    undo, redo = _history_actions(window)
     undo.setShortcuts(QKeySequence.keyBindings(std.Undo))
     undo.setIcon(theme.make_icon("undo"))
-    redo = window.undo_stack.createRedoAction(window, "&Redo")
     redo_keys = QKeySequence.keyBindings(std.Redo)
     if QKeySequence("Ctrl+Y") not in redo_keys:
         redo_keys.append(QKeySequence("Ctrl+Y"))
@@ -116,6 +116,37 @@ def build_actions(window) -> dict[str, QAction]:
         window.addAction(action)
         actions[name] = action
     return actions
+
+
+def _history_actions(window) -> tuple[QAction, QAction]:
+    """Undo and Redo, which call the stack's own undo() / redo() (gui/model/undo_stack.py:
+    a training run going on is paused first and becomes its own undo step). While a run
+    goes, Undo is enabled and says so; otherwise both follow the stack like Qt's actions."""
+    stack = window.undo_stack
+    undo, redo = QAction("&Undo", window), QAction("&Redo", window)
+    undo.triggered.connect(lambda checked=False: stack.undo())
+    redo.triggered.connect(lambda checked=False: stack.redo())
+
+    def follow(*_args) -> None:
+        if not (isValid(stack) and isValid(undo) and isValid(redo)):
+            return                       # the window is being torn down
+        pending = getattr(stack, "pending", None)
+        undo.setEnabled(bool(pending) or stack.canUndo())
+        undo.setText(f"&Undo {pending}" if pending else
+                     (f"&Undo {stack.undoText()}" if stack.canUndo() else "&Undo"))
+        redo.setEnabled(not pending and stack.canRedo())
+        redo.setText(f"&Redo {stack.redoText()}" if stack.canRedo() and not pending
+                     else "&Redo")
+        for action, word in ((undo, "Undo"), (redo, "Redo")):
+            action.setToolTip(action.text().replace("&", "") or word)
+
+    for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged,
+                   stack.redoTextChanged, stack.indexChanged):
+        signal.connect(follow)
+    if hasattr(stack, "pending_changed"):
+        stack.pending_changed.connect(follow)
+    follow()
+    return undo, redo
 
 
 def _fill_recent(window, menu: QMenu) -> None:
