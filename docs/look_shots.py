@@ -1,8 +1,8 @@
 """The pictures of docs/ that show the look (issue 20), taken on a real X server:
 
-    xvfb-run -s "-screen 0 1440x900x24" .venv/bin/python tools/look_shots.py docs \
+    xvfb-run -s "-screen 0 1440x900x24" .venv/bin/python docs/look_shots.py docs \
         theme_light text_200 colorblind_spiral
-    xvfb-run -s "-screen 0 1280x720x24" .venv/bin/python tools/look_shots.py docs presentation
+    xvfb-run -s "-screen 0 1280x720x24" .venv/bin/python docs/look_shots.py docs presentation
 
 writes theme_light.png (the light theme, a trained XOR), text_200.png (200 % text at
 1440×900), presentation_1280x720.png (presentation mode on a 1280×720 screen, the player on a
