@@ -198,7 +198,7 @@ class GraphOverview(QWidget):
             self.loss_label.setText("No loss yet")
         else:
             self.loss_label.setText("Empty graph")
-        edges = len(model.edges())
+        edges = model.edge_count()
         lines = [f"{len(ids)} node{'s' * (len(ids) != 1)}, {edges} edge{'s' * (edges != 1)}"]
         if not record.live and record.caption:
             lines.append(f"Replaying the last pass: {record.caption}")

@@ -178,6 +178,10 @@ class GraphModel(TrainingAccess, ChainRuleAccess, NetworkAccess, LessonAccess, Q
     def node_ids(self) -> list[str]:
         return self._graph.node_ids()
 
+    def edge_count(self) -> int:
+        """How many edges (without copying them)."""
+        return len(self._graph.edges())
+
     def edges(self) -> list:
         """Every edge, in order (``engine.Edge``, frozen; its ``extra`` is a copy)."""
         return [engine.Edge(e.source, e.target, e.port, copy.deepcopy(e.extra))
