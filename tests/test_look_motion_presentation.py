@@ -114,6 +114,7 @@ def test_presentation_mode_and_esc_in_order(window, default_look):
     QTest.keyClick(window.canvas, Qt.Key.Key_Escape)            # … then presentation mode
     settle_layout()
     assert not window.presentation.on and not window.isFullScreen()
+    assert "Presentation mode" not in window.statusBar().currentMessage()
     assert look.current().text_percent == 125
     assert window.palette_dock.isVisible() == before["palette"]
     assert window.inspector_dock.isVisible() == before["inspector"]

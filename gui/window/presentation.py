@@ -20,6 +20,7 @@ from gui.theme import look
 from gui.window.dock_policy import BOTTOM
 
 BOTTOM_SHARE = 0.42      # the panel under the canvas, of the window's height, while presenting
+ENTER_MESSAGE = "Presentation mode: Esc or F11 to leave"
 
 
 class _Layout(dict):
@@ -76,7 +77,7 @@ class Presentation(QObject):
         policy.resized()
         window.canvas.fit_view()
         self._sync_action()
-        window.show_message("Presentation mode: Esc or F11 to leave")
+        window.show_message(ENTER_MESSAGE)
 
     def leave(self) -> dict | None:
         """Back to the layout, geometry and text size from before; returns the settings the
@@ -103,6 +104,8 @@ class Presentation(QObject):
         policy.front = None
         policy.resized()
         window.canvas.fit_view()
+        if window.statusBar().currentMessage().startswith(ENTER_MESSAGE):
+            window.statusBar().clearMessage()      # it no longer holds
         self._saved = None
         self._sync_action()
         return dict(saved["layout"], **{"window/geometry": saved["geometry"]})
