@@ -13,14 +13,14 @@ import html
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from engine import GraphError
 from gui import theme
 from gui.theme import look
 from gui.model import commands
+from gui.inspector.attr_editing import AttrEditing
 from gui.inspector.overview import GraphOverview
 from gui.model.naming import rename_problem
 from gui.formatting import grad_symbol
@@ -28,11 +28,10 @@ from gui.model.node_status import badge_text, error_parts
 from gui.inspector.tensor_view import TensorView
 from gui.display import current_record, no_gradient_note
 from gui.inspector.undo_passthrough import pass_undo_to_window
-from gui.inspector.value_edit import UNSET_MEANS, InputError, attr_text, parse_json_attr
 from gui.inspector.value_field import ValueField
 
 
-class Inspector(QWidget):
+class Inspector(AttrEditing, QWidget):
     """Right-hand panel for the selected node."""
 
     message = Signal(str)   # feedback for the status bar (re-initialisations)
@@ -249,140 +248,6 @@ class Inspector(QWidget):
     def value_edit(self):
         """The value box of the selected leaf (None for other nodes)."""
         return self.value_field.edit if self.value_field is not None else None
-
-    def _attr_editor(self, name: str, default, current) -> QWidget:
-        """A typed editor for one attr; its edits go through `_set_attr`."""
-        choices = getattr(self.model.op(self.node_id).checks.get(name), "choices", None)
-        if choices:
-            editor = QComboBox()
-            editor.addItems([str(c) for c in choices])
-            setter = lambda v: editor.setCurrentText(str(v))  # noqa: E731
-            editor.currentTextChanged.connect(lambda text: self._set_attr(name, text))
-        elif isinstance(default, bool):
-            editor = QCheckBox()
-            setter = lambda v: editor.setChecked(bool(v))  # noqa: E731
-            editor.toggled.connect(lambda on: self._set_attr(name, bool(on)))
-        elif isinstance(default, (int, float)):
-            editor = QLineEdit()
-            kind = int if isinstance(default, int) else float
-            setter = lambda v: editor.setText(repr(kind(v)))  # noqa: E731
-            editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text(), kind))
-        else:   # axis, shape and anything JSON-shaped
-            editor = QLineEdit()
-            editor.setToolTip(f"{name}: empty (none), an int, or a list such as [0, 1]")
-            editor.setPlaceholderText(UNSET_MEANS.get(name, "none"))
-            setter = lambda v: editor.setText(attr_text(v))  # noqa: E731
-            editor.editingFinished.connect(lambda: self._set_attr_text(name, editor.text()))
-        editor.setObjectName(f"attr_{name}")
-        self.attr_editors[name] = (editor, setter)
-        self._set_editor(name, current)
-        return editor
-
-    def _set_editor(self, name: str, value) -> None:
-        editor, setter = self.attr_editors[name]
-        editor.blockSignals(True)
-        try:
-            setter(value)
-            editor.setProperty("invalid", False)
-            editor.style().unpolish(editor)
-            editor.style().polish(editor)
-        finally:
-            editor.blockSignals(False)
-
-    # -- edits -------------------------------------------------------------------------------
-    def _refuse(self, text: str, editor: QWidget | None = None) -> None:
-        self.feedback.setText(text)
-        self.feedback.show()
-        self.refused.emit(text)
-        if editor is not None:
-            editor.setProperty("invalid", True)
-            editor.style().unpolish(editor)
-            editor.style().polish(editor)
-
-    def _accept(self) -> None:
-        self.feedback.hide()
-
-    def _set_attr_text(self, name: str, text: str, kind=None) -> None:
-        try:
-            if kind is not None:
-                try:
-                    value = kind(text.strip())
-                except ValueError:
-                    what = "a whole number" if kind is int else "a number"
-                    raise InputError(f"{name} must be {what}, got {text.strip()[:30]!r}") from None
-            else:
-                value = parse_json_attr(text)
-        except InputError as error:
-            self._restore_attr(name)
-            self._refuse(f"{name}: {error}")
-            return
-        self._set_attr(name, value)
-
-    def _set_attr(self, name: str, value) -> None:
-        if self.node_id is None:
-            return
-        node = self.model.node(self.node_id)
-        op = node.op_info
-        try:
-            checked = op.checks[name](value) if name in op.checks else value
-        except (ValueError, TypeError) as error:
-            self._restore_attr(name)
-            self._refuse(f"{self.node_id}: {error}; kept {attr_text(node.attrs.get(name)) or 'none'}")
-            return
-        self._accept()
-        if checked == node.attrs.get(name):
-            self._set_editor(name, checked)
-            return
-        if node.op == "parameter" and name in ("init", "shape", "seed"):
-            self._set_parameter_attr(node, name, checked)
-        else:
-            self.undo_stack.push(commands.SetAttr(self.model, self.node_id, name, checked))
-
-    def _set_parameter_attr(self, node, name: str, value) -> None:
-        """init / shape / seed re-draw a parameter's value (the engine clears it). One undo
-        step that also brings the old value back: [keep old value, SetAttr, SetValue(new)]."""
-        try:
-            new = self.model.fresh_value(node.id, **{name: value})
-        except GraphError as error:
-            new = None
-            if node.value is not None or node.attrs.get("shape") is not None:
-                self._refuse(f"{node.id}: {error.message}")
-                return
-        self.undo_stack.beginMacro(f"Set {node.id}.{name}")
-        try:
-            if node.value is not None:
-                self.undo_stack.push(commands.SetValue(self.model, node.id, node.value))
-            self.undo_stack.push(commands.SetAttr(self.model, node.id, name, value))
-            if new is not None:
-                self.undo_stack.push(commands.SetValue(self.model, node.id, new))
-        finally:
-            self.undo_stack.endMacro()
-
-    def _restore_attr(self, name: str) -> None:
-        if self.node_id is not None and name in self.attr_editors:
-            self._set_editor(name, self.model.node(self.node_id).attrs.get(name))
-
-    def _apply_value(self, array) -> None:
-        """A valid value from the value box (checked by the engine's rule as it was typed)."""
-        if self.node_id is None:
-            return
-        self._accept()
-        self.undo_stack.push(commands.SetValue(self.model, self.node_id, array))
-
-    def reinitialise(self) -> None:
-        """A fresh value from the parameter's init / shape / seed, as one undoable SetValue."""
-        if self.node_id is None:
-            return
-        node = self.model.node(self.node_id)
-        try:
-            value = self.model.fresh_value(self.node_id)
-        except GraphError:
-            self._refuse(f"{self.node_id}: set a shape first (e.g. [2, 3]) to initialise a value")
-            return
-        self._accept()
-        self.undo_stack.push(commands.SetValue(self.model, self.node_id, value))
-        self.message.emit(f"{self.node_id}: re-initialised ({node.attrs.get('init')}, "
-                          f"shape {tuple(value.shape)}, seed {node.attrs.get('seed')})")
 
     def _set_loss(self, on: bool) -> None:
         if self.node_id is None:
