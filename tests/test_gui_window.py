@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gui.model import commands
 from gui.window.app import ErrorReporter
+from conftest import EXAMPLES
 from window_fixtures import dialogs, graph_dict, settings, square_graph_file, window  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,3 +276,22 @@ def test_app_with_a_bad_file_starts_and_reports_without_traceback(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "BOX" in result.stdout and "bad.json" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_status_message_takes_the_selection_read_outs_room_while_it_shows(window):
+    assert window.open_file(str(EXAMPLES / "xor_mlp.json"), ask=False)
+    window.model.run_now()
+    window.canvas.select_nodes(["W1"])
+    window.statusBar().clearMessage()               # "Opened xor_mlp.json" has gone
+    QApplication.processEvents()
+    label = window.selection_label
+    assert label.isVisible() and "W1" in label.text()
+    text = "Training done at step 300: loss 0.004847, accuracy 100.0% — a long message"
+    window.show_message(text)
+    QApplication.processEvents()
+    assert not label.isVisible()
+    bar = window.statusBar()
+    assert bar.fontMetrics().horizontalAdvance(text) < bar.width() - window.model_label.width()
+    bar.clearMessage()
+    QApplication.processEvents()
+    assert label.isVisible() and "W1" in label.text()

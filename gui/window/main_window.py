@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
                                      WARNING_TIMEOUT_MS if timeout is None else timeout)
 
     def _on_status_message(self, text: str) -> None:
+        # a message takes the selection's read-out's room while it shows (the inspector has
+        # the same numbers), so a long one is not cut at large text sizes
+        self.selection_label.setVisible(not text)
         if not text:                 # the warning timed out or was cleared: plain bar again
             self._set_status_warning(False)
 
